@@ -1,0 +1,87 @@
+"""Command line: ``framelab report`` runs the notebooks; ``framelab kernel`` registers Jupyter's."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from .errors import FramelabError, NotebookError
+from .paths import OUTPUTS_DIR, SEEDS_DIR
+
+__all__ = ["main", "build_parser"]
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"-p expects NAME=VALUE, got {text!r}")
+    name, value = text.split("=", 1)
+    return name.strip(), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="framelab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    rep = sub.add_parser("report", help="run every notebook into outputs/<run-id>/",
+                         description="Run the notebooks in order with papermill into a new "
+                         "run directory; outputs/latest points at the last successful run.")
+    rep.add_argument("--corpus", default=str(SEEDS_DIR),
+                     help="folder of .txt files or a .csv/.tsv/.jsonl/.parquet table "
+                     "(default: seeds/)")
+    rep.add_argument("--metadata", help="CSV sidecar with doc_id and metadata columns")
+    rep.add_argument("--codebook", help="YAML codebook replacing the shipped default")
+    for name in ("text", "id", "outlet", "date", "title", "url"):
+        rep.add_argument(f"--{name}-column", metavar="C",
+                         help=f"input column holding the {name} (guessed if omitted)")
+    rep.add_argument("--on-bad-rows", choices=("error", "skip"), default="error",
+                     help="malformed CSV/JSONL rows: stop with the line number (default) or "
+                     "warn and skip")
+    rep.add_argument("--params", metavar="FILE.yaml",
+                     help="parameters: top-level names for every notebook declaring them, "
+                     "sections named after a notebook for that notebook only")
+    rep.add_argument("-p", dest="param", action="append", type=_key_value, default=[],
+                     metavar="NAME=VALUE", help="set a notebook parameter (repeatable)")
+    rep.add_argument("--only", nargs="+", metavar="NOTEBOOK",
+                     help="run only these notebooks (stem or number, e.g. 01_framing or 01)")
+    rep.add_argument("--out", default=str(OUTPUTS_DIR), help="parent folder of runs")
+    rep.add_argument("--run-id", help="name of the run folder (default: a timestamp)")
+    rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    rep.add_argument("--list-parameters", action="store_true",
+                     help="print every notebook's parameters and exit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    from . import report
+
+    try:
+        if args.list_parameters:
+            for spec in report.discover_notebooks(only=args.only):
+                print(f"{spec.name}:")
+                for name, p in spec.parameters.items():
+                    print(f"  {name}: {p['type']} = {p['default']!r}  # {p['help']}")
+            return 0
+        columns = {n: getattr(args, f"{n}_column") for n in
+                   ("text", "id", "outlet", "date", "title", "url")
+                   if getattr(args, f"{n}_column")}
+        params = {name: report._parse_cli_value(value) for name, value in args.param}
+        result = report.run_report(
+            corpus=args.corpus, metadata=args.metadata, codebook=args.codebook,
+            columns=columns, params=params, params_file=args.params, only=args.only,
+            out=args.out, run_id=args.run_id, on_bad_rows=args.on_bad_rows,
+            progress=not args.no_progress)
+    except NotebookError as err:
+        print(f"framelab: {err}", file=sys.stderr)
+        return 1
+    except FramelabError as err:
+        print(f"framelab: error: {err}", file=sys.stderr)
+        return 2
+    print(f"framelab: run {result.manifest['run_id']} written to {result.run_dir}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Exceptions raised by framelab.
+
+Every error a researcher can see derives from :class:`FramelabError` and, where it fits, from a
+built-in type too, so ``except ValueError`` keeps working. Messages name the file, row, column or
+parameter at fault and say what to do about it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FramelabError",
+    "CorpusError",
+    "ColumnError",
+    "ParameterError",
+    "CodebookError",
+    "AnnotationError",
+    "NotebookError",
+]
+
+
+class FramelabError(Exception):
+    """Base class of every framelab error."""
+
+
+class CorpusError(FramelabError, ValueError):
+    """The corpus cannot be read or is unusable (empty, binary, duplicate ids, ...)."""
+
+
+class ColumnError(FramelabError, KeyError):
+    """A required column is missing; the message lists the columns that exist."""
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ParameterError(FramelabError, ValueError):
+    """A parameter has an unknown name, a wrong type or an impossible value."""
+
+
+class CodebookError(FramelabError, ValueError):
+    """The codebook YAML does not have the expected shape."""
+
+
+class AnnotationError(FramelabError, ValueError):
+    """An annotation file has missing columns or unknown labels."""
+
+
+class NotebookError(FramelabError, RuntimeError):
+    """A notebook failed during a report run.
+
+    Attributes
+    ----------
+    notebook : str
+        Name of the notebook that failed.
+    cell_index : int or None
+        Index of the failing cell, when papermill reports it.
+    """
+
+    def __init__(self, message: str, *, notebook: str, cell_index: int | None = None) -> None:
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell_index = cell_index

@@ -1,0 +1,113 @@
+"""Writing tables and other run outputs: atomically, deterministically, never over an old run.
+
+Every file is written to a temporary name in the same folder and renamed into place, so a run
+killed half-way leaves no half-written file. Numbers are written with a fixed format so that
+the same inputs give byte-identical tables.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+import pandas as pd
+
+from .errors import ParameterError
+
+__all__ = ["FLOAT_FORMAT", "atomic_path", "save_table", "resolve_out_dir", "table_path"]
+
+#: Ten significant digits: stable across platforms, far beyond what the analyses resolve.
+FLOAT_FORMAT = "%.10g"
+_INTERACTIVE: dict[str, Path] = {}
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it to ``path``.
+
+    On an exception the temporary file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write(path: Path, writer: Callable[[IO[str]], None]) -> Path:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer(handle)
+    return path
+
+
+def resolve_out_dir(out_dir: str | Path = "") -> Path:
+    """Return the run directory a notebook writes into.
+
+    An empty ``out_dir`` (interactive use in JupyterLab) gives one new folder
+    ``outputs/interactive-<timestamp>`` per Python process, so exploring never overwrites a
+    report run.
+    """
+    from .paths import OUTPUTS_DIR, resolve
+
+    if str(out_dir):
+        return resolve(out_dir)
+    if "path" not in _INTERACTIVE:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        _INTERACTIVE["path"] = OUTPUTS_DIR / f"interactive-{stamp}-{os.getpid()}"
+    return _INTERACTIVE["path"]
+
+
+def table_path(name: str, out_dir: str | Path) -> Path:
+    """Path of table ``name`` in a run directory: ``<out_dir>/tables/<name>.csv``."""
+    if not name or "/" in name or name.startswith("."):
+        raise ParameterError(f"table name {name!r}: use a plain file name like 'label_rates'")
+    return resolve_out_dir(out_dir) / "tables" / f"{name}.csv"
+
+
+def save_table(frame: pd.DataFrame, name: str, out_dir: str | Path, *,
+               latex: bool = True) -> Path:
+    """Write ``frame`` to ``<out_dir>/tables/<name>.csv`` (and ``.tex``, booktabs) atomically.
+
+    Returns the CSV path. Floats use :data:`FLOAT_FORMAT`; the index is not written.
+    """
+    path = table_path(name, out_dir)
+    _write(path, lambda h: frame.to_csv(h, index=False, float_format=FLOAT_FORMAT,
+                                         lineterminator="\n"))
+    if latex:
+        _write(path.with_suffix(".tex"), lambda h: h.write(_latex(frame)))
+    return path
+
+
+def _latex(frame: pd.DataFrame, max_rows: int = 200) -> str:
+    """A booktabs table of (at most ``max_rows`` rows of) ``frame``, no jinja2 needed."""
+    def cell(value: object) -> str:
+        if isinstance(value, float):
+            text = FLOAT_FORMAT % value if value == value else ""
+        else:
+            text = "" if value is None else str(value)
+        for char, escaped in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"),
+                              ("$", r"\$"), ("#", r"\#"), ("_", r"\_"), ("{", r"\{"),
+                              ("}", r"\}"), ("~", r"\textasciitilde{}"),
+                              ("^", r"\textasciicircum{}")):
+            text = text.replace(char, escaped)
+        return text
+
+    shown = frame.head(max_rows)
+    lines = [r"\begin{tabular}{" + "l" * len(frame.columns) + "}", r"\toprule",
+             " & ".join(cell(c) for c in frame.columns) + r" \\", r"\midrule"]
+    lines += [" & ".join(cell(v) for v in row) + r" \\"
+              for row in shown.itertuples(index=False)]
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    if len(frame) > max_rows:
+        lines.append(f"% {len(frame) - max_rows} more rows in the CSV")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,421 @@
+"""Run every notebook with papermill into a new run directory, with a manifest.
+
+A run writes ``<out>/<run_id>/`` with ``notebooks/`` (executed copies), ``html/`` (a full and a
+reader's version without code), ``figures/``, ``tables/`` and ``manifest.json``; on success
+``<out>/latest`` is switched to it. An existing run directory is never written into.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+import json
+import logging
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata as _metadata
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+from .errors import NotebookError, ParameterError
+from .outputs import atomic_path
+from .paths import (DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, SEEDS_DIR,
+                    sha256_of)
+
+__all__ = ["RUN_PARAMETERS", "NotebookSpec", "notebook_parameters", "discover_notebooks",
+           "resolve_parameters", "run_report", "RunResult"]
+
+log = logging.getLogger(__name__)
+
+#: Parameters the report injects into every notebook that declares them.
+RUN_PARAMETERS = ("corpus", "metadata", "codebook", "text_column", "id_column",
+                  "outlet_column", "date_column", "title_column", "url_column", "out_dir",
+                  "run_id", "on_bad_rows")
+PACKAGES = ("framelab", "numpy", "scipy", "pandas", "pyarrow", "scikit-learn", "nltk",
+            "matplotlib", "papermill", "nbconvert", "ipykernel", "vaderSentiment",
+            "pyahocorasick", "PyYAML", "dask", "distributed", "tqdm")
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """A notebook of the report and the parameters its tagged cell declares."""
+
+    name: str
+    path: Path
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def notebook_parameters(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Parse the ``parameters`` cell: ``{name: {"type": str, "default": value, "help": str}}``.
+
+    Raises
+    ------
+    ParameterError
+        The notebook has no cell tagged ``parameters``, or more than one, or a line that is
+        not ``name: type = literal  # help``.
+    """
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ParameterError(f"{path.name}: needs exactly one cell tagged 'parameters', "
+                             f"found {len(cells)}")
+    params: dict[str, dict[str, Any]] = {}
+    source = cells[0].source
+    for node in ast.parse(source).body:
+        line = source.splitlines()[node.lineno - 1]
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name, kind = node.target.id, ast.unparse(node.annotation)
+            value_node = node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            name, kind, value_node = node.targets[0].id, "", node.value
+        else:
+            raise ParameterError(f"{path.name}: parameters cell line {node.lineno} is not "
+                                 f"'name: type = value': {line.strip()!r}")
+        try:
+            default = ast.literal_eval(value_node) if value_node is not None else None
+        except ValueError:
+            raise ParameterError(f"{path.name}: parameter {name!r} needs a literal default, "
+                                 f"got {line.strip()!r}") from None
+        kind = kind or type(default).__name__
+        params[name] = {"type": kind, "default": default,
+                        "help": line.split("#", 1)[1].strip() if "#" in line else ""}
+    return params
+
+
+def discover_notebooks(folder: Path = NOTEBOOKS_DIR,
+                       only: Sequence[str] | None = None) -> list[NotebookSpec]:
+    """The report's notebooks in run order (file name order), optionally a selection.
+
+    ``only`` entries match a notebook stem exactly or by its numeric prefix ("01").
+    """
+    paths = sorted(p for p in Path(folder).glob("*.ipynb") if not p.name.startswith("."))
+    if not paths:
+        raise ParameterError(f"no notebooks in {folder}")
+    if only:
+        stems = {p.stem: p for p in paths}
+        chosen = []
+        for want in only:
+            hits = [p for s, p in stems.items() if s == want or s.split("_", 1)[0] == want]
+            if not hits:
+                raise ParameterError(f"--only {want!r} matches no notebook; available: "
+                                     + ", ".join(stems))
+            chosen.extend(h for h in hits if h not in chosen)
+        paths = sorted(chosen)
+    return [NotebookSpec(p.stem, p, notebook_parameters(p)) for p in paths]
+
+
+def _coerce(name: str, value: Any, kind: str, where: str) -> Any:
+    """Check ``value`` against the declared type ``kind``; convert where it is lossless."""
+    base = kind.replace(" ", "")
+    if base == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no"):
+            return value.lower() in ("true", "yes")
+    elif base == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+    elif base == "float":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    elif base == "str":
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, list):
+            return ",".join(map(str, value))
+    elif {t.strip() for t in base.split("|")} >= {"int", "str"}:
+        return value if isinstance(value, (int, str)) else str(value)
+    else:
+        return value
+    raise ParameterError(f"parameter {name}={value!r} ({type(value).__name__}) does not fit "
+                         f"the type {kind} declared in {where}")
+
+
+def _parse_cli_value(raw: str) -> Any:
+    try:
+        return yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        return raw
+
+
+def _describe(specs: Sequence[NotebookSpec]) -> str:
+    lines = []
+    for spec in specs:
+        own = [f"{n}: {p['type']} = {p['default']!r}" for n, p in spec.parameters.items()]
+        lines.append(f"  {spec.name}: " + "; ".join(own))
+    return "\n".join(lines)
+
+
+def resolve_parameters(
+    specs: Sequence[NotebookSpec],
+    run_params: Mapping[str, Any],
+    user_params: Mapping[str, Any],
+    per_notebook: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Work out each notebook's parameters, checking names and types before anything runs.
+
+    ``run_params`` go to every notebook that declares them; ``user_params`` (from ``-p`` and
+    ``--params``) must each be declared by at least one selected notebook; ``per_notebook``
+    maps a notebook stem to parameters for that notebook only.
+    """
+    per_notebook = per_notebook or {}
+    declared = {n for s in specs for n in s.parameters}
+    unknown = sorted(set(user_params) - declared)
+    names = {s.name for s in specs}
+    for stem, params in per_notebook.items():
+        if stem not in names:
+            raise ParameterError(f"--params has a section {stem!r} but no such notebook runs; "
+                                 "notebooks: " + ", ".join(sorted(names)))
+        spec = next(s for s in specs if s.name == stem)
+        unknown += [f"{stem}.{n}" for n in params if n not in spec.parameters]
+    if unknown:
+        raise ParameterError("unknown parameter(s) " + ", ".join(unknown)
+                             + ". The notebooks declare:\n" + _describe(specs))
+    resolved = {}
+    for spec in specs:
+        values = {}
+        sources = [run_params, user_params, per_notebook.get(spec.name, {})]
+        for source in sources:
+            for name, value in source.items():
+                if name in spec.parameters:
+                    kind = spec.parameters[name]["type"]
+                    values[name] = _coerce(name, value, kind, f"{spec.name}.ipynb")
+        resolved[spec.name] = values
+    return resolved
+
+
+def load_params_file(path: str | Path, notebook_names: Sequence[str]
+                     ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Read a ``--params`` YAML: top-level values, and sections named after notebooks."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise ParameterError(f"--params {path}: cannot read it ({err})") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"--params {path}: expected a mapping of name: value")
+    sections = {k: v for k, v in data.items() if k in notebook_names and isinstance(v, dict)}
+    flat = {k: v for k, v in data.items() if k not in sections}
+    return flat, sections
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = _metadata.version(name)
+        except _metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _git_commit() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+    try:
+        return {"commit": git("rev-parse", "HEAD") or None,
+                "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n",
+                       encoding="utf-8")
+
+
+def _export_html(executed: Path, html_dir: Path) -> list[Path]:
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    written = []
+    for suffix, exclude in (("", False), (".reader", True)):
+        exporter = HTMLExporter(exclude_input=exclude, exclude_input_prompt=exclude,
+                                exclude_output_prompt=exclude)
+        body, _ = exporter.from_notebook_node(nb)
+        path = html_dir / f"{executed.stem}{suffix}.html"
+        with atomic_path(path) as tmp:
+            tmp.write_text(body, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _point_latest(out: Path, run_dir: Path) -> None:
+    link = out / "latest"
+    tmp = out / f".latest.{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    os.symlink(run_dir.name, tmp)
+    os.replace(tmp, link)
+
+
+@dataclass
+class RunResult:
+    """What a report run produced."""
+
+    run_dir: Path
+    manifest: dict[str, Any]
+
+
+def _new_run_dir(out: Path, run_id: str | None) -> tuple[str, Path]:
+    if run_id:
+        if run_id in ("latest",) or "/" in run_id or run_id.startswith("."):
+            raise ParameterError(f"--run-id {run_id!r}: use a plain folder name")
+        run_dir = out / run_id
+        if run_dir.exists():
+            raise ParameterError(f"run directory {run_dir} already exists; runs are never "
+                                 "overwritten. Choose another --run-id or omit it")
+    else:
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        run_id, n = stamp, 1
+        while (out / run_id).exists():
+            n += 1
+            run_id = f"{stamp}-{n}"
+        run_dir = out / run_id
+    run_dir.mkdir(parents=True)
+    for sub in ("notebooks", "html", "figures", "tables"):
+        (run_dir / sub).mkdir()
+    return run_id, run_dir
+
+
+def run_report(
+    *,
+    corpus: str | Path = SEEDS_DIR,
+    metadata: str | Path | None = None,
+    codebook: str | Path | None = None,
+    columns: Mapping[str, str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    params_file: str | Path | None = None,
+    only: Sequence[str] | None = None,
+    out: str | Path = OUTPUTS_DIR,
+    run_id: str | None = None,
+    on_bad_rows: str = "error",
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    progress: bool = True,
+    html: bool = True,
+) -> RunResult:
+    """Run the report's notebooks in order into a new run directory.
+
+    Parameters are checked against every notebook's ``parameters`` cell before anything
+    runs. A failing notebook stops the run: its partial executed copy is kept, the manifest
+    records the failure, ``latest`` is not moved, and :class:`NotebookError` names the
+    notebook and the cell.
+    """
+    import papermill
+    from tqdm.auto import tqdm
+
+    corpus_path = Path(corpus).expanduser().resolve()
+    if not corpus_path.exists():
+        raise ParameterError(f"--corpus {corpus}: no such file or folder")
+    meta_path = Path(metadata).expanduser().resolve() if metadata else None
+    if meta_path is not None and not meta_path.is_file():
+        raise ParameterError(f"--metadata {metadata}: no such file")
+    codebook_path = Path(codebook).expanduser().resolve() if codebook else None
+    if codebook_path is not None and not codebook_path.is_file():
+        raise ParameterError(f"--codebook {codebook}: no such file")
+    if on_bad_rows not in ("error", "skip"):
+        raise ParameterError(f"--on-bad-rows {on_bad_rows!r}: use 'error' or 'skip'")
+
+    specs = discover_notebooks(notebooks_dir, only)
+    flat, sections = ({}, {}) if params_file is None else \
+        load_params_file(params_file, [s.name for s in specs])
+    user = {**flat, **(params or {})}
+    clash = sorted(set(user) & set(RUN_PARAMETERS))
+    if clash:
+        raise ParameterError(f"set {', '.join(clash)} with the report's own options "
+                             "(--corpus, --out, --run-id, --text-column, ...), not -p")
+    out = Path(out).expanduser().resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    # check parameters before creating anything
+    probe = {"corpus": str(corpus_path), "metadata": str(meta_path or ""),
+             "codebook": str(codebook_path or ""), "out_dir": "", "run_id": "",
+             "on_bad_rows": on_bad_rows,
+             **{f"{k}_column": v or "" for k, v in (columns or {}).items()}}
+    resolve_parameters(specs, probe, user, sections)
+    run_id, run_dir = _new_run_dir(out, run_id)
+    run_params = {**probe, "out_dir": str(run_dir), "run_id": run_id}
+    per_nb = resolve_parameters(specs, run_params, user, sections)
+
+    manifest: dict[str, Any] = {
+        "run_id": run_id,
+        "status": "running",
+        "started": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "command": sys.argv,
+        "inputs": {"corpus": {"path": str(corpus_path), "sha256": sha256_of(corpus_path)},
+                   "metadata": {"path": str(meta_path), "sha256": sha256_of(meta_path)}
+                   if meta_path else None,
+                   "codebook": {"path": str(codebook_path or DEFAULT_CODEBOOK),
+                                "sha256": sha256_of(codebook_path or DEFAULT_CODEBOOK)}},
+        "parameters": per_nb,
+        "user_parameters": user,
+        "versions": _versions(),
+        "git": _git_commit(),
+        "platform": {"system": platform.platform(), "machine": platform.machine(),
+                     "cpus": os.cpu_count()},
+        "notebooks": [],
+    }
+    _write_json(run_dir / "manifest.json", manifest)
+    bar = tqdm(specs, desc="notebooks", unit="nb", disable=not progress)
+    for spec in bar:
+        bar.set_postfix_str(spec.name)
+        executed = run_dir / "notebooks" / f"{spec.name}.ipynb"
+        entry: dict[str, Any] = {"name": spec.name, "status": "running",
+                                 "parameters": per_nb[spec.name]}
+        manifest["notebooks"].append(entry)
+        began = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(spec.path), str(executed), parameters=per_nb[spec.name],
+                cwd=str(spec.path.parent), progress_bar=progress, kernel_name="python3",
+                log_output=False)
+        except papermill.PapermillExecutionError as err:
+            entry.update(status="failed", seconds=round(time.perf_counter() - began, 2),
+                         error=f"{err.ename}: {err.evalue}", cell_index=err.cell_index)
+            manifest.update(status="failed", failed_notebook=spec.name)
+            _finish(manifest, run_dir)
+            raise NotebookError(
+                f"notebook {spec.name} failed in cell {err.cell_index} (execution count "
+                f"{err.exec_count}): {err.ename}: {err.evalue}. The partial notebook is "
+                f"{executed}; earlier outputs of this run are kept in {run_dir}",
+                notebook=spec.name, cell_index=err.cell_index) from None
+        except BaseException as err:
+            entry.update(status="failed", error=repr(err))
+            manifest.update(status="failed", failed_notebook=spec.name)
+            _finish(manifest, run_dir)
+            raise
+        entry["seconds"] = round(time.perf_counter() - began, 2)
+        if html:
+            entry["html"] = [str(p.relative_to(run_dir)) for p in
+                             _export_html(executed, run_dir / "html")]
+        entry["status"] = "ok"
+        _write_json(run_dir / "manifest.json", manifest)
+    manifest["status"] = "ok"
+    _finish(manifest, run_dir)
+    _point_latest(out, run_dir)
+    return RunResult(run_dir, manifest)
+
+
+def _finish(manifest: dict[str, Any], run_dir: Path) -> None:
+    manifest["finished"] = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    manifest["outputs"] = {
+        str(p.relative_to(run_dir)): sha256_of(p)[p.name]
+        for sub in ("tables", "figures") for p in sorted((run_dir / sub).glob("*"))
+        if p.is_file() and not p.name.startswith(".")}
+    _write_json(run_dir / "manifest.json", manifest)

@@ -1,0 +1,38 @@
+"""Shared fixtures: a small inline corpus and the project's paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from framelab.paths import PROJECT_ROOT
+
+SHARED = PROJECT_ROOT.parent / "shared"
+
+INLINE_DOCS = {
+    "a1": "The rebels advanced on Aleppo on Monday. U.S. officials said the regime's forces "
+          "retreated.\n\nMaj. Gen. Pat Ryder said: \u201cWe are not involved.\u201d",
+    "a2": "Militants attacked the city. The government in Damascus condemned the "
+          "\u2018terrorist\u2019 assault.\nFollow us on YouTube for more news.",
+    "b1": "Hayat Tahrir al-Sham fighters took the airport, the Syrian army said.\n"
+          "Follow us on YouTube for more news.",
+}
+
+
+@pytest.fixture()
+def txt_corpus(tmp_path: Path) -> Path:
+    """A folder of three .txt articles."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for doc_id, text in INLINE_DOCS.items():
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared beside the project; tests needing it skip when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent (it holds data used only for training/evaluation)")
+    return SHARED

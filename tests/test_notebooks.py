@@ -1,0 +1,71 @@
+"""The committed notebooks are clean, and the whole report runs on the seeds and on a CSV."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from framelab import cli, report
+from framelab.paths import NOTEBOOKS_DIR, SEEDS_DIR
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_is_clean_and_thin(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0] is code[0], "first code cell must be the parameters"
+    for cell in code:
+        assert cell.outputs == [] and cell.execution_count is None, "commit without outputs"
+        tree = ast.parse(cell.source)
+        assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef,
+                                                               ast.ClassDef))], \
+            "no def/class in notebooks: logic belongs in lib/framelab"
+    for name, spec in report.notebook_parameters(path).items():
+        assert spec["help"], f"parameter {name} needs a comment saying what it does"
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> report.RunResult:
+    out = tmp_path_factory.mktemp("report")
+    return report.run_report(corpus=SEEDS_DIR, out=out, run_id="seeds", progress=False)
+
+
+@pytest.mark.slow
+def test_every_notebook_runs_on_the_seeds(seed_run: report.RunResult) -> None:
+    run = seed_run.run_dir
+    names = [n["name"] for n in seed_run.manifest["notebooks"]]
+    assert names == [p.stem for p in NOTEBOOKS]
+    for name in names:
+        assert (run / "notebooks" / f"{name}.ipynb").is_file()
+        assert (run / "html" / f"{name}.html").is_file()
+    for fmt in ("pdf", "svg", "png"):
+        assert (run / "figures" / f"corpus_lengths.{fmt}").stat().st_size > 1000
+    assert (run / "figures" / "corpus_lengths.pdf").read_bytes().count(b"FontFile2") >= 1
+    documents = pd.read_csv(run / "tables" / "corpus_documents.csv", keep_default_na=False)
+    assert len(documents) == 5
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["status"] == "ok" and set(manifest["versions"]) >= {"pandas", "papermill"}
+    assert (run.parent / "latest").resolve() == run.resolve()
+
+
+@pytest.mark.slow
+def test_report_runs_on_a_csv_with_its_own_column_names(tmp_path: Path) -> None:
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS_DIR.glob("*.txt"))}
+    frame = pd.DataFrame({"article_id": list(texts), "article_content": list(texts.values()),
+                          "source": ["Outlet A", "Outlet B", "CNN", "Outlet B", "RT"]})
+    path = tmp_path / "my.csv"
+    frame.to_csv(path, index=False)
+    code = cli.main(["report", "--corpus", str(path), "--text-column", "article_content",
+                     "--outlet-column", "source", "--id-column", "article_id",
+                     "--out", str(tmp_path / "out"), "--run-id", "csv", "--no-progress"])
+    assert code == 0
+    documents = pd.read_csv(tmp_path / "out" / "csv" / "tables" / "corpus_documents.csv")
+    assert sorted(set(documents.outlet)) == ["CNN", "Outlet A", "Outlet B", "RT"]

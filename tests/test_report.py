@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from framelab import cli, report
+from framelab.errors import NotebookError, ParameterError
+
+
+def _notebook(path: Path, params: str, body: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(params)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture()
+def notebooks(tmp_path: Path) -> Path:
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    _notebook(folder / "00_first.ipynb",
+              'corpus: str = "seeds"  # corpus\nout_dir: str = ""  # run dir\n'
+              'n_top: int = 3  # how many\nscale: float = 1.0  # factor',
+              "import pandas as pd\nfrom framelab import outputs\n"
+              "outputs.save_table(pd.DataFrame({'n': [n_top * scale]}), 'first', out_dir)")
+    _notebook(folder / "01_second.ipynb",
+              'out_dir: str = ""  # run dir\nflag: bool = False  # a switch',
+              "import pathlib\npathlib.Path(out_dir, 'tables', 'second.csv').write_text(str(flag))")
+    return folder
+
+
+def test_parameters_cell_is_parsed_with_types_and_help(notebooks: Path) -> None:
+    params = report.notebook_parameters(notebooks / "00_first.ipynb")
+    assert params["n_top"] == {"type": "int", "default": 3, "help": "how many"}
+    assert params["scale"]["type"] == "float"
+
+
+def test_notebook_without_parameters_cell_is_rejected(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    with pytest.raises(ParameterError, match="x.ipynb: needs exactly one cell tagged 'parameters'"):
+        report.notebook_parameters(tmp_path / "x.ipynb")
+
+
+def test_unknown_and_mistyped_parameters_fail_before_running(notebooks: Path) -> None:
+    specs = report.discover_notebooks(notebooks)
+    with pytest.raises(ParameterError, match=r"(?s)unknown parameter\(s\) n_tpo.*00_first: .*n_top: int"):
+        report.resolve_parameters(specs, {}, {"n_tpo": 5})
+    with pytest.raises(ParameterError, match=r"n_top='many' \(str\) does not fit the type int"):
+        report.resolve_parameters(specs, {}, {"n_top": "many"})
+    resolved = report.resolve_parameters(specs, {"out_dir": "/x"}, {"scale": 2, "flag": "true"})
+    assert resolved["00_first"] == {"out_dir": "/x", "scale": 2.0}
+    assert resolved["01_second"] == {"out_dir": "/x", "flag": True}
+
+
+def test_only_selects_by_stem_or_number(notebooks: Path) -> None:
+    assert [s.name for s in report.discover_notebooks(notebooks, ["01"])] == ["01_second"]
+    with pytest.raises(ParameterError, match="--only '07' matches no notebook; available"):
+        report.discover_notebooks(notebooks, ["07"])
+
+
+def test_run_writes_manifest_html_and_latest_and_never_overwrites(
+        notebooks: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = report.run_report(notebooks_dir=notebooks, out=out, run_id="r1",
+                               params={"n_top": 4}, progress=False)
+    run = result.run_dir
+    assert (run / "tables" / "first.csv").read_text() == "n\n4\n"
+    assert (run / "tables" / "second.csv").read_text() == "False"
+    assert {p.name for p in (run / "html").iterdir()} == {
+        "00_first.html", "00_first.reader.html", "01_second.html", "01_second.reader.html"}
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["status"] == "ok" and manifest["run_id"] == "r1"
+    assert [n["status"] for n in manifest["notebooks"]] == ["ok", "ok"]
+    assert manifest["parameters"]["00_first"]["n_top"] == 4
+    assert manifest["inputs"]["corpus"]["sha256"]  # seeds hashed file by file
+    assert "tables/first.csv" in manifest["outputs"]
+    assert (out / "latest").resolve() == run.resolve()
+    with pytest.raises(ParameterError, match="already exists; runs are never overwritten"):
+        report.run_report(notebooks_dir=notebooks, out=out, run_id="r1", progress=False)
+
+
+def test_failing_notebook_names_cell_keeps_partial_and_latest(
+        notebooks: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    report.run_report(notebooks_dir=notebooks, out=out, run_id="good", progress=False)
+    _notebook(notebooks / "01_second.ipynb", 'out_dir: str = ""  # run dir',
+              "raise ValueError('planted failure')")
+    with pytest.raises(NotebookError, match=r"notebook 01_second failed in cell .*planted failure"):
+        report.run_report(notebooks_dir=notebooks, out=out, run_id="bad", progress=False)
+    assert (out / "bad" / "notebooks" / "01_second.ipynb").is_file()
+    assert (out / "bad" / "tables" / "first.csv").is_file()
+    manifest = json.loads((out / "bad" / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and manifest["failed_notebook"] == "01_second"
+    assert (out / "latest").resolve() == (out / "good").resolve()
+
+
+def test_params_file_sections_and_cli_errors(notebooks: Path, tmp_path: Path, capsys) -> None:
+    specs = report.discover_notebooks(notebooks)
+    pfile = tmp_path / "p.yaml"
+    pfile.write_text("scale: 3\n01_second:\n  flag: true\n")
+    flat, sections = report.load_params_file(pfile, [s.name for s in specs])
+    assert flat == {"scale": 3} and sections == {"01_second": {"flag": True}}
+    pfile.write_text("00_first:\n  flag: true\n")
+    flat, sections = report.load_params_file(pfile, [s.name for s in specs])
+    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) 00_first.flag"):
+        report.resolve_parameters(specs, {}, flat, sections)
+    code = cli.main(["report", "--corpus", str(tmp_path / "missing"), "--no-progress"])
+    assert code == 2 and "no such file or folder" in capsys.readouterr().err
+    code = cli.main(["report", "-p", "nonexistent_param=1", "--no-progress",
+                     "--out", str(tmp_path / "o")])
+    assert code == 2 and "unknown parameter(s) nonexistent_param" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())

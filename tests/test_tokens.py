@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import pickle
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framelab.errors import ParameterError
+from framelab.segment import normalize_text, segment
+from framelab.tokens import (STOP_WORDS, Analyzer, collocations, document_term_matrix, kwic,
+                             tokenize)
+
+
+def test_multiword_expressions_survive_spacing_and_hyphen_variants() -> None:
+    for written in ("Hayat Tahrir al-Sham", "Hayat Tahrir-al-Sham", "hayat  tahrir al sham"):
+        text = f"Fighters of {written} advanced."
+        toks = tokenize(text)
+        assert [t.text for t in toks] == ["fighters", "hayat tahrir al-sham", "advanced"]
+        assert text[toks[1].start:toks[1].end] == written
+
+
+def test_stop_words_keep_words_that_matter() -> None:
+    assert {"us", "not", "no", "against"}.isdisjoint(STOP_WORDS)
+    assert {"the", "of", "and"} <= STOP_WORDS
+    words = [t.text for t in tokenize("The US is not against us.")]
+    assert words == ["us", "not", "against", "us"]
+    assert [t.text for t in tokenize("U.S. forces", stop_words=None)] == ["us", "forces"]
+
+
+def test_ngrams_and_pickling() -> None:
+    analyzer = Analyzer(ngram_range=(1, 2))
+    assert analyzer("rebel groups advanced") == ["rebel", "groups", "advanced",
+                                                 "rebel groups", "groups advanced"]
+    clone = pickle.loads(pickle.dumps(analyzer))
+    assert clone("rebel groups advanced") == analyzer("rebel groups advanced")
+    with pytest.raises(ParameterError, match="ngram_range"):
+        Analyzer(ngram_range=(2, 1))
+
+
+def test_document_term_matrix_counts() -> None:
+    dtm = document_term_matrix(["rebels rebels regime", "regime forces"])
+    frame = dtm.frame(["a", "b"])
+    assert frame.loc["a", "rebels"] == 2 and frame.loc["b", "rebels"] == 0
+    assert frame.loc["b", "regime"] == 1 and list(dtm.vocabulary) == sorted(dtm.vocabulary)
+
+
+def test_empty_vocabulary_after_pruning_explains_itself() -> None:
+    with pytest.raises(ParameterError, match=r"min_df=5.*keep no term: 3 distinct terms in 2 texts"):
+        document_term_matrix(["rebels regime", "forces"], min_df=5)
+
+
+def test_kwic_finds_phrases_with_document_offsets() -> None:
+    text = "The HTS terrorist group advanced. Officials called it a terrorist-group."
+    docs = pd.DataFrame({"doc_id": ["d"], "outlet": ["X"], "text": [text],
+                         "text_norm": [normalize_text(text)]})
+    sentences = segment(docs)
+    lines = kwic(sentences, "terrorist group", window=10)
+    assert len(lines) == 2
+    for row in lines.itertuples():
+        assert text[row.start:row.end] == row.match
+    assert lines.right.iloc[0] == " advanced."
+    with pytest.raises(ParameterError, match="empty"):
+        kwic(sentences, "  ")
+
+
+def test_collocations_rank_a_planted_pair_first() -> None:
+    texts = [f"rebel groups {verb} {place}" for verb, place in zip(
+        ["took", "entered", "seized", "shelled", "left"],
+        ["aleppo", "hama", "idlib", "homs", "daraa"])] + ["groups of people", "a rebel spoke"]
+    table = collocations(texts, min_count=3)
+    assert table.bigram.iloc[0] == "rebel groups"
+    assert set(table.columns) == {"bigram", "count", "pmi", "likelihood_ratio"}
+    with pytest.raises(ParameterError, match="measure"):
+        collocations(texts, measure="dice")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ- .'\u0130\u00df1\n_")) | st.characters(),
+               max_size=80))
+def test_tokens_never_crash_and_offsets_slice_back(text: str) -> None:
+    for token in tokenize(text, stop_words=None):
+        written = text[token.start:token.end]
+        assert written
+        if " " not in token.text and token.text != "us":
+            assert written.lower() == token.text or written.casefold() == token.text.casefold()
