@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from framelab.paths import PROJECT_ROOT
+from framelab import report
+from framelab.paths import PROJECT_ROOT, SEEDS_DIR
 
 SHARED = PROJECT_ROOT.parent / "shared"
 
@@ -36,3 +37,10 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is absent (it holds data used only for training/evaluation)")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> report.RunResult:
+    """One full report run on the seeds, shared by every test that inspects a run."""
+    out = tmp_path_factory.mktemp("report")
+    return report.run_report(corpus=SEEDS_DIR, out=out, run_id="seeds", progress=False)

@@ -32,12 +32,6 @@ def test_committed_notebook_is_clean_and_thin(path: Path) -> None:
         assert spec["help"], f"parameter {name} needs a comment saying what it does"
 
 
-@pytest.fixture(scope="session")
-def seed_run(tmp_path_factory: pytest.TempPathFactory) -> report.RunResult:
-    out = tmp_path_factory.mktemp("report")
-    return report.run_report(corpus=SEEDS_DIR, out=out, run_id="seeds", progress=False)
-
-
 @pytest.mark.slow
 def test_every_notebook_runs_on_the_seeds(seed_run: report.RunResult) -> None:
     run = seed_run.run_dir

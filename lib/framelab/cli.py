@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
                      metavar="NAME=VALUE", help="set a notebook parameter (repeatable)")
     rep.add_argument("--only", nargs="+", metavar="NOTEBOOK",
                      help="run only these notebooks (stem or number, e.g. 01_framing or 01)")
+    rep.add_argument("--reuse", metavar="RUN_ID",
+                     help="with --only: copy the other notebooks' outputs from this earlier "
+                     "run (default: latest)")
+    rep.add_argument("--figure-width", choices=("double", "single"), default="double",
+                     help="save every figure at double-column (7 in) or single-column "
+                     "(3.5 in) width")
     rep.add_argument("--out", default=str(OUTPUTS_DIR), help="parent folder of runs")
     rep.add_argument("--run-id", help="name of the run folder (default: a timestamp)")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -72,14 +78,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             corpus=args.corpus, metadata=args.metadata, codebook=args.codebook,
             columns=columns, params=params, params_file=args.params, only=args.only,
             out=args.out, run_id=args.run_id, on_bad_rows=args.on_bad_rows,
-            progress=not args.no_progress)
+            progress=not args.no_progress, reuse_from=args.reuse,
+            figure_width=args.figure_width)
     except NotebookError as err:
         print(f"framelab: {err}", file=sys.stderr)
         return 1
     except FramelabError as err:
         print(f"framelab: error: {err}", file=sys.stderr)
         return 2
-    print(f"framelab: run {result.manifest['run_id']} written to {result.run_dir}")
+    for item in result.manifest.get("reused", {}).get("notebooks", []):
+        print(f"framelab: reused {item['name']} ({len(item['files'])} files) from run "
+              f"{result.manifest['reused']['run_id']}")
+    print(f"framelab: run {result.manifest['run_id']} written to {result.run_dir}; "
+          f"open {result.run_dir / 'index.html'}")
     return 0
 
 

@@ -6,6 +6,7 @@ style (:func:`style`), the colours (:func:`group_colors`) and the I/O (:func:`sa
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,14 +59,18 @@ def style() -> Iterator[None]:
 
 def new_figure(width: str | float = "double", height: float | None = None,
                nrows: int = 1, ncols: int = 1, **kwargs: object) -> tuple[Figure, object]:
-    """Create a figure ``width`` wide ("single" 3.5 in, "double" 7 in, or inches)."""
+    """Create a figure ``width`` wide ("single" 3.5 in, "double" 7 in, or inches).
+
+    Also switches matplotlib to framelab's style (:data:`RC`) for the rest of the session, so
+    everything drawn on the figure afterwards uses it.
+    """
+    plt.rcParams.update(RC)
     if isinstance(width, str):
         if width not in WIDTHS:
             raise ParameterError(f"width={width!r}; use 'single', 'double' or inches")
         width = WIDTHS[width]
     height = height or width * 0.62
-    with style():
-        fig, ax = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+    fig, ax = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
     return fig, ax
 
 
@@ -93,6 +98,10 @@ def save_figure(
     out so the same figure gives the same bytes; PDF and SVG metadata carry the run id. A
     ``caption`` is written beside the figure as ``<name>.txt``.
 
+    Inside a report run the run id and the figure width ("single" 3.5 in or "double" 7 in,
+    ``framelab report --figure-width``) come from the environment the report sets
+    (``FRAMELAB_RUN_ID``, ``FRAMELAB_FIGURE_WIDTH``); the figure keeps its aspect ratio.
+
     Returns
     -------
     list of Path
@@ -102,6 +111,11 @@ def save_figure(
     if unknown:
         raise ParameterError(f"figure formats {unknown} not supported; use {list(FORMATS)}")
     folder = resolve_out_dir(out_dir) / "figures"
+    run_id = run_id or os.environ.get("FRAMELAB_RUN_ID", "")
+    width = os.environ.get("FRAMELAB_FIGURE_WIDTH", "")
+    if width in WIDTHS:
+        old_w, old_h = fig.get_size_inches()
+        fig.set_size_inches(WIDTHS[width], old_h * WIDTHS[width] / old_w)
     meta = {"pdf": {"Title": name, "Subject": f"framelab run {run_id}".strip(),
                     "CreationDate": None, "ModDate": None, "Producer": None},
             "svg": {"Title": name, "Description": f"framelab run {run_id}".strip(),

@@ -24,6 +24,8 @@ __all__ = ["FLOAT_FORMAT", "atomic_path", "save_table", "resolve_out_dir", "tabl
 #: Ten significant digits: stable across platforms, far beyond what the analyses resolve.
 FLOAT_FORMAT = "%.10g"
 _INTERACTIVE: dict[str, Path] = {}
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 @contextmanager
@@ -34,10 +36,13 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # keep the real suffix last: some writers (Chromium, matplotlib) go by it
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}",
+                               dir=path.parent)
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

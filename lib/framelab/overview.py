@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from .figures import PALETTE
 from .segment import ANALYSED_SEGMENTS, SEGMENT_TYPES
 from .tokens import Analyzer, document_term_matrix
 
@@ -62,8 +63,9 @@ def plot_lengths(described: pd.DataFrame, ax: Axes, *, colors: dict[str, str],
     ax.barh(order["doc_id"], order["n_tokens"], color=[colors[g] for g in groups])
     ax.set_xlabel("tokens in analysed sentences (stop words removed)")
     ax.set_ylabel("document")
-    for y, (tokens, label) in enumerate(zip(order["n_tokens"], groups)):
-        ax.text(tokens, y, f" {label}", va="center", fontsize=6)
+    for y, (tokens, label, doc) in enumerate(zip(order["n_tokens"], groups, order["doc_id"])):
+        if label != doc:  # name the group where it is not the document itself
+            ax.text(tokens, y, f" {label}", va="center", fontsize=6)
     return ax
 
 
@@ -72,8 +74,9 @@ def plot_segments(counts: pd.DataFrame, ax: Axes) -> Axes:
     table = counts.set_index("doc_id")[list(SEGMENT_TYPES)].sort_index(ascending=False)
     left = np.zeros(len(table))
     for i, kind in enumerate(SEGMENT_TYPES):
-        ax.barh(table.index, table[kind], left=left, label=kind, color=f"C{i}")
+        ax.barh(table.index, table[kind], left=left, label=kind, color=PALETTE[i])
         left += table[kind].to_numpy()
     ax.set_xlabel("sentences")
-    ax.legend(ncols=3, frameon=False, loc="lower right")
+    ax.legend(ncols=len(SEGMENT_TYPES), frameon=False, loc="lower left",
+              bbox_to_anchor=(0, 1.0), fontsize=6)
     return ax

@@ -27,6 +27,7 @@ import yaml
 
 from .errors import NotebookError, ParameterError
 from .outputs import atomic_path
+from .publish import export_html, screenshot_index, write_index
 from .paths import (DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, SEEDS_DIR,
                     sha256_of)
 
@@ -242,22 +243,6 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
                        encoding="utf-8")
 
 
-def _export_html(executed: Path, html_dir: Path) -> list[Path]:
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(executed, as_version=4)
-    written = []
-    for suffix, exclude in (("", False), (".reader", True)):
-        exporter = HTMLExporter(exclude_input=exclude, exclude_input_prompt=exclude,
-                                exclude_output_prompt=exclude)
-        body, _ = exporter.from_notebook_node(nb)
-        path = html_dir / f"{executed.stem}{suffix}.html"
-        with atomic_path(path) as tmp:
-            tmp.write_text(body, encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def _point_latest(out: Path, run_dir: Path) -> None:
     link = out / "latest"
     tmp = out / f".latest.{os.getpid()}"
@@ -310,6 +295,9 @@ def run_report(
     notebooks_dir: Path = NOTEBOOKS_DIR,
     progress: bool = True,
     html: bool = True,
+    reuse_from: str | None = None,
+    figure_width: str = "double",
+    screenshot: bool = True,
 ) -> RunResult:
     """Run the report's notebooks in order into a new run directory.
 
@@ -317,10 +305,12 @@ def run_report(
     runs. A failing notebook stops the run: its partial executed copy is kept, the manifest
     records the failure, ``latest`` is not moved, and :class:`NotebookError` names the
     notebook and the cell.
-    """
-    import papermill
-    from tqdm.auto import tqdm
 
+    With ``only``, the other notebooks' outputs are copied from an earlier run (``reuse_from``,
+    a run id under ``out``; default ``latest``) into the new run, and the manifest says what
+    was reused from where. ``figure_width`` ("single" or "double") sets the width every
+    figure is saved at.
+    """
     corpus_path = Path(corpus).expanduser().resolve()
     if not corpus_path.exists():
         raise ParameterError(f"--corpus {corpus}: no such file or folder")
@@ -332,6 +322,8 @@ def run_report(
         raise ParameterError(f"--codebook {codebook}: no such file")
     if on_bad_rows not in ("error", "skip"):
         raise ParameterError(f"--on-bad-rows {on_bad_rows!r}: use 'error' or 'skip'")
+    if figure_width not in ("single", "double"):
+        raise ParameterError(f"--figure-width {figure_width!r}: use 'single' or 'double'")
 
     specs = discover_notebooks(notebooks_dir, only)
     flat, sections = ({}, {}) if params_file is None else \
@@ -349,6 +341,7 @@ def run_report(
              "on_bad_rows": on_bad_rows,
              **{f"{k}_column": v or "" for k, v in (columns or {}).items()}}
     resolve_parameters(specs, probe, user, sections)
+    earlier = _earlier_run(out, reuse_from) if only else None
     run_id, run_dir = _new_run_dir(out, run_id)
     run_params = {**probe, "out_dir": str(run_dir), "run_id": run_id}
     per_nb = resolve_parameters(specs, run_params, user, sections)
@@ -369,11 +362,42 @@ def run_report(
         "git": _git_commit(),
         "platform": {"system": platform.platform(), "machine": platform.machine(),
                      "cpus": os.cpu_count()},
+        "figure_width": figure_width,
         "notebooks": [],
     }
+    if earlier is not None:
+        manifest["reused"] = _reuse_outputs(earlier, run_dir, {s.name for s in specs})
+        for item in manifest["reused"]["notebooks"]:
+            log.warning("reused %s from run %s", item["name"], manifest["reused"]["run_id"])
     _write_json(run_dir / "manifest.json", manifest)
+    saved_env = {k: os.environ.get(k) for k in ("FRAMELAB_RUN_ID", "FRAMELAB_FIGURE_WIDTH")}
+    os.environ.update(FRAMELAB_RUN_ID=run_id, FRAMELAB_FIGURE_WIDTH=figure_width)
+    try:
+        _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html)
+    finally:
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    manifest["status"] = "ok"
+    _finish(manifest, run_dir)
+    write_index(run_dir, manifest)
+    if screenshot:
+        manifest["screenshot"] = screenshot_index(run_dir)
+        _write_json(run_dir / "manifest.json", manifest)
+    _point_latest(out, run_dir)
+    return RunResult(run_dir, manifest)
+
+
+def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]],
+             manifest: dict[str, Any], run_dir: Path, *, progress: bool, html: bool) -> None:
+    import papermill
+    from tqdm.auto import tqdm
+
     bar = tqdm(specs, desc="notebooks", unit="nb", disable=not progress)
     for spec in bar:
+        before = _listing(run_dir)
         bar.set_postfix_str(spec.name)
         executed = run_dir / "notebooks" / f"{spec.name}.ipynb"
         entry: dict[str, Any] = {"name": spec.name, "status": "running",
@@ -401,15 +425,58 @@ def run_report(
             _finish(manifest, run_dir)
             raise
         entry["seconds"] = round(time.perf_counter() - began, 2)
+        entry["outputs"] = sorted(_listing(run_dir) - before)
         if html:
             entry["html"] = [str(p.relative_to(run_dir)) for p in
-                             _export_html(executed, run_dir / "html")]
+                             export_html(executed, run_dir / "html")]
         entry["status"] = "ok"
         _write_json(run_dir / "manifest.json", manifest)
-    manifest["status"] = "ok"
-    _finish(manifest, run_dir)
-    _point_latest(out, run_dir)
-    return RunResult(run_dir, manifest)
+
+
+def _listing(run_dir: Path) -> set[str]:
+    return {str(p.relative_to(run_dir)) for sub in ("tables", "figures")
+            for p in (run_dir / sub).glob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def _earlier_run(out: Path, reuse_from: str | None) -> Path | None:
+    """The run whose outputs a partial (``--only``) run reuses, or None if there is none."""
+    name = reuse_from or "latest"
+    path = out / name
+    if not path.exists():
+        if reuse_from:
+            raise ParameterError(f"--reuse {reuse_from!r}: no run {path}; runs: "
+                                 + ", ".join(sorted(p.name for p in out.iterdir()
+                                                    if (p / "manifest.json").is_file())))
+        log.warning("no earlier run in %s: only the selected notebooks' outputs will exist",
+                    out)
+        return None
+    manifest = json.loads((path.resolve() / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("status") != "ok":
+        raise ParameterError(f"--reuse {name}: run {manifest.get('run_id')} did not finish "
+                             "(status " + str(manifest.get("status")) + "); pick a good run")
+    return path.resolve()
+
+
+def _reuse_outputs(earlier: Path, run_dir: Path, rerun: set[str]) -> dict[str, Any]:
+    """Copy the outputs of notebooks that are not rerun from ``earlier`` into ``run_dir``."""
+    import shutil
+
+    manifest = json.loads((earlier / "manifest.json").read_text(encoding="utf-8"))
+    reused: dict[str, Any] = {"run_id": manifest["run_id"], "notebooks": []}
+    for entry in manifest.get("notebooks", []):
+        name = entry["name"]
+        if name in rerun or entry.get("status") != "ok":
+            continue
+        files = [*entry.get("outputs", []), *entry.get("html", []), f"notebooks/{name}.ipynb"]
+        for rel in files:
+            source = earlier / rel
+            if source.is_file():
+                with atomic_path(run_dir / rel) as tmp:
+                    shutil.copyfile(source, tmp)
+        reused["notebooks"].append({"name": name, "files": files})
+        manifest_entry = {**entry, "status": "reused", "reused_from": manifest["run_id"]}
+        reused.setdefault("entries", []).append(manifest_entry)
+    return reused
 
 
 def _finish(manifest: dict[str, Any], run_dir: Path) -> None:
