@@ -28,8 +28,13 @@ def test_committed_notebook_is_clean_and_thin(path: Path) -> None:
         assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef,
                                                                ast.ClassDef))], \
             "no def/class in notebooks: logic belongs in lib/framelab"
-    for name, spec in report.notebook_parameters(path).items():
+    ours = report.notebook_parameters(path)
+    for name, spec in ours.items():
         assert spec["help"], f"parameter {name} needs a comment saying what it does"
+    # papermill --help-notebook must understand every line too (it skips lines it cannot parse)
+    import papermill
+
+    assert set(papermill.inspect_notebook(str(path))) == set(ours)
 
 
 @pytest.mark.slow

@@ -1,0 +1,122 @@
+"""Gather a run's key tables and figures into one readable summary (notebook 99_summary).
+
+Every function works from the files of a run directory, so the summary can be rebuilt for
+any finished run, and says plainly when an analysis did not run rather than failing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .outputs import resolve_out_dir
+
+__all__ = ["KEY_FIGURES", "load_tables", "run_facts", "narrator_labels", "stance_overview",
+           "topic_overview", "reuse_overview", "figure_paths", "missing_note"]
+
+#: Figures shown in the summary, in order, when the run made them.
+KEY_FIGURES = ("corpus_lengths", "label_family_heatmap", "label_event_bars",
+               "fightin_words", "frames", "stance_heatmap", "topic_k_selection",
+               "topic_prevalence_heatmap", "topic_prevalence_intervals",
+               "reuse_similarity_matrix")
+
+
+def load_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """Every ``tables/*.csv`` of the run, keyed by name (empty strings kept as "")."""
+    folder = resolve_out_dir(out_dir) / "tables"
+    return {p.stem: pd.read_csv(p, keep_default_na=False, na_values=[""])
+            for p in sorted(folder.glob("*.csv"))}
+
+
+def run_facts(out_dir: str | Path, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Facts a reader needs first: corpus, documents, outlets, notebooks, code version."""
+    run = resolve_out_dir(out_dir)
+    manifest: dict[str, Any] = {}
+    if (run / "manifest.json").is_file():
+        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    docs = tables.get("corpus_documents")
+    rows = [("run id", manifest.get("run_id", run.name)),
+            ("corpus", manifest.get("inputs", {}).get("corpus", {}).get("path", "")),
+            ("git commit", (manifest.get("git") or {}).get("commit") or "unknown")]
+    if docs is not None:
+        outlets = docs["outlet"].dropna()
+        rows += [("documents", len(docs)),
+                 ("documents with a known outlet", int((outlets != "").sum())),
+                 ("outlets", ", ".join(sorted(set(outlets) - {""})) or "none recorded"),
+                 ("analysed sentences", int(docs["n_body_sentences"].sum())),
+                 ("analysed tokens", int(docs["n_tokens"].sum()))]
+    ran = [n["name"] for n in manifest.get("notebooks", [])]
+    if ran:
+        rows.append(("notebooks run", ", ".join(ran)))
+    return pd.DataFrame(rows, columns=["fact", "value"]).astype({"value": str})
+
+
+def missing_note(tables: dict[str, pd.DataFrame], *names: str) -> str | None:
+    """A sentence naming the tables this section needs that the run does not have."""
+    absent = [n for n in names if n not in tables]
+    if not absent:
+        return None
+    return ("Not available in this run (" + ", ".join(absent) + "): the notebook that "
+            "writes it did not run or found nothing to report.")
+
+
+def narrator_labels(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """Label rates per 1,000 tokens in each group's own (narrator) voice, with 95% CIs."""
+    rates = tables.get("label_rates")
+    if rates is None or rates.empty:
+        return None
+    own = rates[rates["voice"] == "narrator"]
+    cols = [c for c in ("group", "family", "count", "rate", "ci_low", "ci_high")
+            if c in own.columns]
+    return own[cols].sort_values(cols[:2]).reset_index(drop=True)
+
+
+def stance_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """Group × target stance in the narrator's voice and in quoted sources, with CIs."""
+    by_group = tables.get("stance_by_group")
+    if by_group is None or by_group.empty:
+        return None
+    cols = [c for c in ("group", "target", "voice", "scorer", "score", "ci_low", "ci_high",
+                        "n_mentions") if c in by_group.columns]
+    return by_group[cols].sort_values(cols[:4]).reset_index(drop=True)
+
+
+def topic_overview(tables: dict[str, pd.DataFrame], *, n_terms: int = 8) -> pd.DataFrame | None:
+    """Each topic's top terms (by relevance rank) and its stability across seeds."""
+    terms = tables.get("topic_terms")
+    if terms is None or terms.empty:
+        return None
+    top = (terms.sort_values(["topic", "rank"]).groupby("topic")["term"]
+           .apply(lambda t: ", ".join(map(str, t.head(n_terms)))).rename("top_terms"))
+    out = top.reset_index()
+    stability = tables.get("topic_stability")
+    if stability is not None and not stability.empty:
+        out = out.merge(stability[["topic", "stability"]], on="topic", how="left")
+    return out
+
+
+def reuse_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """Document pairs that share text, strongest first."""
+    pairs = tables.get("reuse_pairs")
+    if pairs is None or pairs.empty:
+        return None
+    cols = [c for c in ("doc_a", "doc_b", "outlet_a", "outlet_b", "similarity", "n_aligned",
+                        "kind", "direction") if c in pairs.columns]
+    return pairs[cols].sort_values("similarity", ascending=False).reset_index(drop=True)
+
+
+def figure_paths(out_dir: str | Path, names: tuple[str, ...] = KEY_FIGURES
+                 ) -> list[tuple[str, Path, str]]:
+    """``(name, png path, caption)`` of each key figure the run made, in order."""
+    folder = resolve_out_dir(out_dir) / "figures"
+    found = []
+    for name in names:
+        png = folder / f"{name}.png"
+        if png.is_file():
+            caption = png.with_suffix(".txt")
+            found.append((name, png, caption.read_text(encoding="utf-8").strip()
+                          if caption.is_file() else ""))
+    return found
