@@ -83,29 +83,43 @@ def test_every_figure_has_a_caption_and_pdf_carries_run_id(seed_run: report.RunR
 
 @pytest.mark.slow
 def test_sigkill_midway_leaves_latest_on_the_last_good_run(tmp_path: Path) -> None:
+    import nbformat
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    for name, body in (("00_write", "from framelab import outputs\nimport pandas as pd\n"
+                        "outputs.save_table(pd.DataFrame({'x': [1]}), 'x', out_dir)"),
+                       ("01_slow", "import time\ntime.sleep(120)")):
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell('out_dir: str = ""  # run dir')
+        cell.metadata["tags"] = ["parameters"]
+        nb.cells = [cell, nbformat.v4.new_code_cell(body)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+        nbformat.write(nb, folder / f"{name}.ipynb")
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    good = subprocess.run([sys.executable, "-m", "framelab.cli", "report", "--out", str(out),
-                           "--run-id", "good", "--only", "00", "--no-progress"],
-                          capture_output=True, text=True, env=env, timeout=300)
+    base = [sys.executable, "-m", "framelab.cli", "report", "--out", str(out),
+            "--notebooks", str(folder), "--no-progress"]
+    good = subprocess.run([*base, "--run-id", "good", "--only", "00"], capture_output=True,
+                          text=True, timeout=300)
     assert good.returncode == 0, good.stderr
-    proc = subprocess.Popen([sys.executable, "-m", "framelab.cli", "report", "--out", str(out),
-                             "--run-id", "killed", "--no-progress"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen([*base, "--run-id", "killed"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     manifest = out / "killed" / "manifest.json"
     deadline = time.time() + 240
-    while time.time() < deadline:  # kill once the first notebook has finished
-        if manifest.is_file() and '"status": "ok"' in manifest.read_text():
+    while time.time() < deadline:  # kill while the slow notebook runs
+        if manifest.is_file() and '"name": "01_slow"' in manifest.read_text():
             break
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert (out / "latest").resolve() == (out / "good").resolve()
-    leftovers = [p for p in (out / "good").rglob("*") if ".tmp" in p.name]
-    assert not leftovers
-    state = json.loads((out / "killed" / "manifest.json").read_text())
+    leftovers = [p.name for p in (out / "good").rglob("*") if ".tmp" in p.name]
+    assert not leftovers, f"half-written files in the last good run: {leftovers}"
+    assert (out / "killed" / "tables" / "x.csv").read_text() == "x\n1\n"
+    state = json.loads(manifest.read_text())
     assert state["status"] == "running"  # never marked finished
+    assert [n["status"] for n in state["notebooks"]] == ["ok", "running"]
 
 
 @pytest.mark.slow

@@ -8,7 +8,9 @@ import sys
 from collections.abc import Sequence
 
 from .errors import FramelabError, NotebookError
-from .paths import OUTPUTS_DIR, SEEDS_DIR
+from pathlib import Path
+
+from .paths import NOTEBOOKS_DIR, OUTPUTS_DIR, SEEDS_DIR
 
 __all__ = ["main", "build_parser"]
 
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--figure-width", choices=("double", "single"), default="double",
                      help="save every figure at double-column (7 in) or single-column "
                      "(3.5 in) width")
+    rep.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), metavar="DIR",
+                     help="folder of notebooks to run (default: the project's notebooks/)")
     rep.add_argument("--out", default=str(OUTPUTS_DIR), help="parent folder of runs")
     rep.add_argument("--run-id", help="name of the run folder (default: a timestamp)")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -65,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.list_parameters:
-            for spec in report.discover_notebooks(only=args.only):
+            for spec in report.discover_notebooks(Path(args.notebooks), only=args.only):
                 print(f"{spec.name}:")
                 for name, p in spec.parameters.items():
                     print(f"  {name}: {p['type']} = {p['default']!r}  # {p['help']}")
@@ -79,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             columns=columns, params=params, params_file=args.params, only=args.only,
             out=args.out, run_id=args.run_id, on_bad_rows=args.on_bad_rows,
             progress=not args.no_progress, reuse_from=args.reuse,
-            figure_width=args.figure_width)
+            figure_width=args.figure_width, notebooks_dir=Path(args.notebooks))
     except NotebookError as err:
         print(f"framelab: {err}", file=sys.stderr)
         return 1

@@ -403,6 +403,7 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
         entry: dict[str, Any] = {"name": spec.name, "status": "running",
                                  "parameters": per_nb[spec.name]}
         manifest["notebooks"].append(entry)
+        _write_json(run_dir / "manifest.json", manifest)  # shows which notebook is running
         began = time.perf_counter()
         try:
             papermill.execute_notebook(
