@@ -1,0 +1,556 @@
+"""Who is called what, in whose voice: label mentions, rates, frames and reporting verbs.
+
+Every function takes the canonical tables (docs/contracts.md) and a
+:class:`~framelab.codebook.Codebook` (the shipped default when omitted). The codebook is
+matched **once** per sentence by :func:`match_sentences`; pass its result as ``matches=`` to
+the other functions to reuse it. Voice comes from :mod:`framelab.voice`, shared with stance.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook, load_codebook
+from .corpus import body, group_key
+from .errors import ColumnError, ParameterError
+from .tokens import Analyzer
+from .voice import VOICES, VoiceTagger, find_speaker, is_reporting_use
+
+__all__ = [
+    "ACTOR_MENTION_COLUMNS",
+    "FRAME_COLUMNS",
+    "LABEL_MENTION_COLUMNS",
+    "LABEL_RATE_COLUMNS",
+    "MATCH_COLUMNS",
+    "REPORTING_VERB_COLUMNS",
+    "actor_mentions",
+    "actor_summary",
+    "add_kwic",
+    "frame_kwic",
+    "frames",
+    "label_mentions",
+    "label_rates",
+    "match_sentences",
+    "plot_frames",
+    "plot_label_events",
+    "plot_label_heatmap",
+    "reporting_verbs",
+]
+
+log = logging.getLogger(__name__)
+
+MATCH_COLUMNS = ["doc_id", "sentence_id", "layer", "key", "term", "start", "end"]
+LABEL_MENTION_COLUMNS = ["doc_id", "outlet", "sentence_id", "start", "end", "term", "label",
+                         "family", "actor", "event", "voice", "voice_cue", "voice_evidence"]
+ACTOR_MENTION_COLUMNS = ["doc_id", "outlet", "sentence_id", "start", "end", "term", "actor",
+                         "target", "voice", "voice_cue", "voice_evidence"]
+LABEL_RATE_COLUMNS = ["group", "family", "voice", "count", "n_tokens", "rate_per_1000",
+                      "share", "ci_low", "ci_high", "n_units", "ci_unit"]
+FRAME_COLUMNS = ["doc_id", "outlet", "frame", "count", "n_tokens", "rate_per_1000", "share",
+                 "evidence"]
+REPORTING_VERB_COLUMNS = ["doc_id", "outlet", "sentence_id", "speaker", "verb", "verb_class",
+                          "lemma", "start", "end"]
+_SENT_NEEDS = ("doc_id", "sentence_id", "start", "end", "text_norm")
+_ALL_TOKENS = Analyzer(mwes=(), stop_words=None)
+
+# alias ... label ("HTS terrorist group", "Assad's regime", "HTS, a designated terrorist
+# organization", "HTS is a terrorist organization", "designated HTS as a terrorist group")
+_LEFT = re.compile(r"""^(?:(?:'s?)?[\s)\]"']*
+  | [\s)"']*,\s*["']?(?:(?:which|who)\s+(?:is|are|was|were|has\s+been|have\s+been)\s+)?
+    (?:(?:designated|described|considered|labell?ed|branded|listed|regarded|seen)\s+)?
+    (?:as\s+)?(?:a|an|the)\s+(?:[\w"'\-]+\s+){0,2}
+  | \s+(?:is|are|was|were)\s+(?:(?:designated|described|considered|labell?ed|branded)\s+)?
+    (?:as\s+)?(?:a|an|the)\s+(?:[\w"'\-]+\s+){0,2}
+  | \s+as\s+(?:a|an|the)\s+(?:[\w"'\-]+\s+){0,2})$""", re.VERBOSE | re.IGNORECASE)
+# label ... alias ("the jihadist group Hayat Tahrir al-Sham", "terrorist group (HTS)")
+_RIGHT_ADJ = re.compile(r"""^[\s"']*\(?\s*$""")
+# label of/in/from alias ("the regime of Bashar al-Assad", "the government in Damascus")
+_RIGHT_PREP = re.compile(r"^\s+(?:of|in|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_EVENT_AFTER = re.compile(r"^(?:'s)?[\s\-]+$")
+_EVENT_BEFORE = re.compile(r"^\s+(?:by|of|from)\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _records(frame: pd.DataFrame) -> list[Any]:
+    """Rows as named tuples (typed ``Any``: pandas-stubs cannot type column values)."""
+    return list(frame.itertuples(index=False))
+
+
+def _codebook(codebook: Codebook | str | None) -> Codebook:
+    if codebook is None or isinstance(codebook, str):
+        return load_codebook(codebook or None)
+    return codebook
+
+
+def _check(frame: pd.DataFrame, needed: tuple[str, ...], what: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ColumnError(f"{what} lacks column(s) {missing}; columns found: "
+                          + ", ".join(map(str, frame.columns)))
+
+
+def _body(sentences: pd.DataFrame, include_nonbody: bool) -> pd.DataFrame:
+    _check(sentences, _SENT_NEEDS, "sentences")
+    return body(sentences, include_nonbody=include_nonbody) if "segment" in sentences else \
+        sentences
+
+
+def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *,
+                    include_nonbody: bool = False) -> pd.DataFrame:
+    """Match the whole codebook on every sentence: one automaton pass per sentence.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`MATCH_COLUMNS`; ``start``/``end`` are document offsets, ``layer`` is
+        ``actor``, ``label``, ``event``, ``verb`` or ``frame:<name>``.
+    """
+    cb = _codebook(codebook)
+    sents = _body(sentences, include_nonbody)
+    find = cb.matcher.find
+    rows = [(d, sid, m.layer, m.key, m.term, off + m.start, off + m.end)
+            for d, sid, off, text in zip(sents["doc_id"], sents["sentence_id"],
+                                         sents["start"], sents["text_norm"])
+            for m in find(text)]
+    return pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"start": "int64", "end": "int64"})
+
+
+def _prepare(sentences: pd.DataFrame, documents: pd.DataFrame, codebook: Any,
+             matches: pd.DataFrame | None, include_nonbody: bool
+             ) -> tuple[Codebook, pd.DataFrame, pd.DataFrame, dict[str, str], dict[str, str]]:
+    cb = _codebook(codebook)
+    _check(documents, ("doc_id", "text_norm"), "documents")
+    sents = _body(sentences, include_nonbody)
+    if matches is None:
+        matches = match_sentences(sents, cb, include_nonbody=True)
+    _check(matches, tuple(MATCH_COLUMNS), "matches")
+    matches = matches[matches["sentence_id"].isin(set(sents["sentence_id"]))]
+    texts = dict(zip(documents["doc_id"], documents["text_norm"]))
+    outlets = dict(zip(documents["doc_id"], documents["outlet"])) if "outlet" in documents \
+        else {}
+    return cb, sents, matches, texts, outlets
+
+
+def _taggers(sents: pd.DataFrame, texts: dict[str, str], cb: Codebook) -> dict[str, VoiceTagger]:
+    out: dict[str, VoiceTagger] = {}
+    for key, part in sents.groupby("doc_id", sort=False):
+        doc_id = str(key)
+        if doc_id not in texts:
+            raise ColumnError(f"sentence doc_id {doc_id!r} is not in documents; pass the "
+                              "documents table the sentences were segmented from")
+        out[doc_id] = VoiceTagger(texts[doc_id], part, codebook=cb)
+    return out
+
+
+def _resolve_actor(text: str, label: Any, actors: list[Any], cb: Codebook) -> str:
+    """Nearest actor alias in the label's noun phrase or apposition, else its default."""
+    best: tuple[int, str] | None = None
+    applies = cb.labels[label.key].applies_to
+    for a in actors:
+        if a.end <= label.start and _LEFT.match(text[a.end:label.start]):
+            dist = label.start - a.end
+        elif a.start >= label.end and _RIGHT_ADJ.match(text[label.end:a.start]) or a.start >= label.end and _RIGHT_PREP.match(text[label.end:a.start]) and \
+                (not applies or a.key in applies):
+            dist = a.start - label.end
+        else:
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, a.key)
+    if best is not None:
+        return best[1]
+    inside = [a.key for a in actors if a.start <= label.start and label.end <= a.end]
+    return inside[0] if inside else cb.default_actor(label.key)
+
+
+def _event(text: str, label: Any, events: list[Any]) -> str:
+    for e in events:
+        if e.start >= label.end and _EVENT_AFTER.match(text[label.end:e.start]):
+            return e.key
+        if e.end <= label.start and _EVENT_BEFORE.match(text[e.end:label.start]):
+            return e.key
+    return ""
+
+
+def label_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
+                   codebook: Codebook | None = None, *, matches: pd.DataFrame | None = None,
+                   include_nonbody: bool = False) -> pd.DataFrame:
+    """Every label occurrence with its family, resolved actor, event noun and voice.
+
+    Parameters
+    ----------
+    sentences, documents : DataFrame
+        The canonical tables (docs/contracts.md).
+    codebook : Codebook, optional
+        The shipped default when omitted.
+    matches : DataFrame, optional
+        :func:`match_sentences` output, computed when omitted.
+    include_nonbody : bool
+        Also analyse captions, bylines, related-article links and boilerplate.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`LABEL_MENTION_COLUMNS`: ``term`` is the text as written (original
+        ``text[start:end]``), ``label``/``family`` the canonical label and its family,
+        ``actor`` the codebook actor id it is applied to ("" if unresolved), ``event`` the
+        event noun of a label+event phrase ("" if none), ``voice`` narrator/quoted/attributed
+        and ``voice_cue``/``voice_evidence`` the rule and the words that decided it.
+    """
+    cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
+                                                  include_nonbody)
+    originals = dict(zip(documents["doc_id"], documents["text"])) if "text" in documents \
+        else texts
+    taggers = _taggers(sents, texts, cb)
+    rows = []
+    for sid, part in matches[matches["layer"].isin(["label", "actor", "event"])].groupby(
+            "sentence_id", sort=False):
+        doc_id = str(part["doc_id"].iat[0])
+        text = texts[doc_id]
+        items = _records(part)
+        actors = [m for m in items if m.layer == "actor"]
+        events = [m for m in items if m.layer == "event"]
+        for m in items:
+            if m.layer != "label":
+                continue
+            tag = taggers[doc_id].tag(m.start, m.end)
+            rows.append((doc_id, outlets.get(doc_id, ""), sid, m.start, m.end,
+                         originals[doc_id][m.start:m.end], m.key, cb.labels[m.key].family,
+                         _resolve_actor(text, m, actors, cb), _event(text, m, events),
+                         tag.voice, tag.cue, tag.evidence))
+    out = pd.DataFrame(rows, columns=LABEL_MENTION_COLUMNS)
+    return out.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def actor_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
+                   codebook: Codebook | None = None, *, matches: pd.DataFrame | None = None,
+                   include_nonbody: bool = False) -> pd.DataFrame:
+    """Every actor alias occurrence with its actor, stance target and voice.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`ACTOR_MENTION_COLUMNS` (``term`` as written).
+    """
+    cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
+                                                  include_nonbody)
+    originals = dict(zip(documents["doc_id"], documents["text"])) if "text" in documents \
+        else texts
+    taggers = _taggers(sents, texts, cb)
+    rows = []
+    for m in _records(matches[matches["layer"] == "actor"]):
+        tag = taggers[m.doc_id].tag(m.start, m.end)
+        rows.append((m.doc_id, outlets.get(m.doc_id, ""), m.sentence_id, m.start, m.end,
+                     originals[m.doc_id][m.start:m.end], m.key, cb.actors[m.key].target,
+                     tag.voice, tag.cue, tag.evidence))
+    return pd.DataFrame(rows, columns=ACTOR_MENTION_COLUMNS)
+
+
+def actor_summary(mentions: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Mentions per codebook actor, **including actors never mentioned** (count 0).
+
+    ``mentions`` is :func:`actor_mentions` output. Returns columns ``actor``, ``name``,
+    ``target``, ``n_mentions``, ``n_documents``, ``narrator``, ``quoted``, ``attributed``.
+    """
+    cb = _codebook(codebook)
+    _check(mentions, ("actor", "doc_id", "voice"), "mentions")
+    rows = []
+    for actor in cb.actors.values():
+        part = mentions[mentions["actor"] == actor.id]
+        rows.append((actor.id, actor.name, actor.target, len(part), part["doc_id"].nunique(),
+                     *[int((part["voice"] == v).sum()) for v in VOICES]))
+    out = pd.DataFrame(rows, columns=["actor", "name", "target", "n_mentions", "n_documents",
+                                      *VOICES])
+    never = out.loc[out["n_mentions"] == 0, "actor"].tolist()
+    if never:
+        log.info("actors never mentioned in this corpus: %s", ", ".join(never))
+    return out
+
+
+def _unit_groups(sents: pd.DataFrame, documents: pd.DataFrame | None,
+                 group_by: str) -> pd.Series:
+    """Group of each sentence, from a sentence column or else a documents column."""
+    if group_by in sents.columns:
+        return group_key(sents, group_by)
+    if documents is not None and group_by in documents.columns:
+        groups = dict(zip(documents["doc_id"], group_key(documents, group_by)))
+        return sents["doc_id"].map(groups).fillna(sents["doc_id"])
+    available = sorted(set(sents.columns) | set(documents.columns if documents is not None
+                                                 else []))
+    raise ColumnError(f"group_by={group_by!r} is not a column; available: "
+                      + ", ".join(map(str, available)))
+
+
+def _token_counts(sents: pd.DataFrame) -> np.ndarray:
+    return np.array([len(_ALL_TOKENS.words(t)) for t in sents["text_norm"]], dtype=np.int64)
+
+
+def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
+                documents: pd.DataFrame | None = None, codebook: Codebook | None = None, *,
+                group_by: str = "outlet", unit: str = "auto", n_boot: int = 1000,
+                seed: int = 0, include_nonbody: bool = False,
+                min_docs_per_group: int = 5) -> pd.DataFrame:
+    """Label counts and rates per group x family x voice, with bootstrap 95% CIs.
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        :func:`label_mentions` output.
+    sentences, documents : DataFrame
+        Token counts come from the (body) sentences; ``group_by`` may name a sentence or a
+        document column. An empty group value falls back to the doc_id.
+    unit : {"auto", "documents", "sentences"}
+        What the bootstrap resamples, with replacement, within each group. Documents are
+        the honest unit (sentences of one article are not independent); a group of one
+        document then has no CI (NaN) -- use "sentences" to get a within-article CI.
+        "auto" takes documents when every group has at least ``min_docs_per_group``
+        documents and sentences otherwise; the ``ci_unit`` column says which was used.
+    n_boot, seed : int
+        Bootstrap replicates and the seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`LABEL_RATE_COLUMNS`, every group x family x voice (zeros included).
+        ``rate_per_1000`` = count / n_tokens x 1000 (all word tokens, stop words included),
+        ``share`` = count / all labels of the group, ``ci_low``/``ci_high`` the 2.5 and 97.5
+        percentiles of the bootstrapped rate.
+    """
+    if unit not in ("auto", "documents", "sentences"):
+        raise ParameterError(f"unit={unit!r}; use 'auto', 'documents' or 'sentences'")
+    if n_boot < 0:
+        raise ParameterError(f"n_boot={n_boot}; use 0 (no CI) or more replicates")
+    cb = _codebook(codebook)
+    _check(mentions, ("sentence_id", "family", "voice"), "mentions")
+    sents = _body(sentences, include_nonbody).reset_index(drop=True)
+    groups = _unit_groups(sents, documents, group_by).to_numpy()
+    if unit == "auto":
+        docs_per_group = pd.Series(sents["doc_id"].to_numpy()).groupby(groups).nunique()
+        unit = "documents" if len(docs_per_group) and \
+            docs_per_group.min() >= min_docs_per_group else "sentences"
+        log.info("label_rates: bootstrap over %s (fewest documents in a group: %s)", unit,
+                 docs_per_group.min() if len(docs_per_group) else 0)
+    units = (sents["doc_id"] if unit == "documents" else sents["sentence_id"]).to_numpy()
+    tokens = _token_counts(sents)
+    cells = [(f, v) for f in cb.families for v in VOICES]
+    index = {c: i for i, c in enumerate(cells)}
+    row_of = dict(zip(sents["sentence_id"], range(len(sents))))
+    counts = np.zeros((len(sents), len(cells)), dtype=np.int64)
+    for sid, fam, voice in zip(mentions["sentence_id"], mentions["family"], mentions["voice"]):
+        if sid in row_of and (fam, voice) in index:
+            counts[row_of[sid], index[(fam, voice)]] += 1
+    rng = np.random.default_rng(seed)
+    rows = []
+    for group in sorted(set(groups)):
+        sel = groups == group
+        codes, inverse = np.unique(units[sel], return_inverse=True)
+        u_tok = np.bincount(inverse, weights=tokens[sel], minlength=len(codes))
+        u_cnt = np.stack([np.bincount(inverse, weights=counts[sel, j], minlength=len(codes))
+                          for j in range(len(cells))], axis=1)
+        lo = hi = np.full(len(cells), np.nan)
+        if len(codes) >= 2 and n_boot > 0:
+            draws = rng.integers(0, len(codes), size=(n_boot, len(codes)))
+            b_tok = u_tok[draws].sum(axis=1)
+            b_rate = u_cnt[draws].sum(axis=1) * 1000.0 / np.where(b_tok > 0, b_tok, np.nan)[:, None]
+            lo, hi = np.nanpercentile(b_rate, [2.5, 97.5], axis=0)
+        n_tok, total = int(u_tok.sum()), u_cnt.sum()
+        for j, (fam, voice) in enumerate(cells):
+            c = int(u_cnt[:, j].sum())
+            rows.append((group, fam, voice, c, n_tok, 1000.0 * c / n_tok if n_tok else np.nan,
+                         c / total if total else np.nan, lo[j], hi[j], len(codes), unit))
+    out = pd.DataFrame(rows, columns=LABEL_RATE_COLUMNS)
+    single = out.loc[out["n_units"] < 2, "group"].unique().tolist()
+    if single and n_boot > 0:
+        log.warning("label_rates: group(s) %s have fewer than 2 %s, so no bootstrap CI; "
+                    "use unit='sentences' for a within-document interval", single, unit)
+    return out
+
+
+def frame_kwic(sentences: pd.DataFrame, documents: pd.DataFrame,
+               codebook: Codebook | None = None, *, matches: pd.DataFrame | None = None,
+               window: int = 40, include_nonbody: bool = False) -> pd.DataFrame:
+    """One row per frame-dictionary match: doc_id, outlet, sentence_id, frame, term, start,
+    end, left, match, right (KWIC with ``window`` characters of context in the sentence)."""
+    _, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
+                                                 include_nonbody)
+    bounds = dict(zip(sents["sentence_id"], zip(sents["start"], sents["end"])))
+    rows = []
+    for m in _records(matches[matches["layer"].str.startswith("frame:")]):
+        text, (s0, s1) = texts[m.doc_id], bounds[m.sentence_id]
+        rows.append((m.doc_id, outlets.get(m.doc_id, ""), m.sentence_id, m.key, m.term,
+                     m.start, m.end, text[max(s0, m.start - window):m.start],
+                     text[m.start:m.end], text[m.end:min(s1, m.end + window)]))
+    return pd.DataFrame(rows, columns=["doc_id", "outlet", "sentence_id", "frame", "term",
+                                       "start", "end", "left", "match", "right"])
+
+
+def _trim_left(text: str) -> str:
+    """Drop a word cut by the KWIC window at the left edge."""
+    cut = text.find(" ")
+    return text[cut + 1:] if cut > 0 and text[:1].isalnum() else text.lstrip()
+
+
+def _trim_right(text: str) -> str:
+    cut = text.rfind(" ")
+    return text[:cut] if cut > 0 and text[-1:].isalnum() else text.rstrip()
+
+
+def frames(sentences: pd.DataFrame, documents: pd.DataFrame,
+           codebook: Codebook | None = None, *, matches: pd.DataFrame | None = None,
+           max_evidence: int = 3, window: int = 40,
+           include_nonbody: bool = False) -> pd.DataFrame:
+    """The five generic news frames (Semetko & Valkenburg 2000) per document.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`FRAME_COLUMNS`, one row per document x frame of the codebook (zeros
+        included): ``count`` dictionary matches, ``rate_per_1000`` per 1,000 tokens,
+        ``share`` of the document's frame matches, ``evidence`` the first ``max_evidence``
+        KWIC lines ("left [match] right", joined by " | "; all are in :func:`frame_kwic`).
+    """
+    cb = _codebook(codebook)
+    kw = frame_kwic(sentences, documents, cb, matches=matches, window=window,
+                    include_nonbody=include_nonbody)
+    sents = _body(sentences, include_nonbody)
+    n_tok = pd.Series(_token_counts(sents), index=sents.index).groupby(sents["doc_id"]).sum()
+    outlets = dict(zip(documents["doc_id"], documents.get("outlet", pd.Series(dtype=str))))
+    rows = []
+    for doc_id in dict.fromkeys(sents["doc_id"]):
+        part = kw[kw["doc_id"] == doc_id]
+        total = len(part)
+        for frame in cb.frames:
+            hits = part[part["frame"] == frame]
+            lines = [f"{_trim_left(r.left)}[{r.match}]{_trim_right(r.right)}"
+                     for r in _records(hits.head(max_evidence))]
+            tok = int(n_tok.get(doc_id, 0))
+            rows.append((doc_id, outlets.get(doc_id, ""), frame, len(hits), tok,
+                         1000.0 * len(hits) / tok if tok else np.nan,
+                         len(hits) / total if total else np.nan, " | ".join(lines)))
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
+
+
+def reporting_verbs(sentences: pd.DataFrame, documents: pd.DataFrame,
+                    codebook: Codebook | None = None, *, matches: pd.DataFrame | None = None,
+                    include_nonbody: bool = False) -> pd.DataFrame:
+    """Reporting verbs per document with their speaker (as written) and class.
+
+    Verb forms after a determiner ("the stated mission") are not reporting uses and are
+    skipped. The speaker heuristic is :func:`framelab.voice.find_speaker`.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`REPORTING_VERB_COLUMNS`; ``verb`` is the form as written, ``lemma``
+        its codebook lemma, ``verb_class`` neutral/distancing/affirming.
+    """
+    cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
+                                                  include_nonbody)
+    originals = dict(zip(documents["doc_id"], documents["text"])) if "text" in documents \
+        else texts
+    bounds = dict(zip(sents["sentence_id"], zip(sents["start"], sents["end"])))
+    rows: list[tuple] = []
+    for m in _records(matches[matches["layer"] == "verb"]):
+        text = texts[m.doc_id]
+        if not is_reporting_use(text, m.start):
+            continue
+        if m.term.endswith("ing") and text[:m.start].rstrip().rstrip("\"'").endswith(","):
+            # ", adding that ...": the subject of the sentence's previous reporting verb
+            same = [r[3] for r in rows if r[2] == m.sentence_id]
+            speaker = same[-1] if same else ""
+        else:
+            s0, s1 = bounds[m.sentence_id]
+            speaker = find_speaker(text, (s0, s1), (m.start, m.end))
+            pos = text.rfind(speaker, s0, m.start) if speaker else -1
+            pos = text.find(speaker, m.end, s1) if speaker and pos == -1 else pos
+            speaker = originals[m.doc_id][pos:pos + len(speaker)] if pos >= 0 else speaker
+        rows.append((m.doc_id, outlets.get(m.doc_id, ""), m.sentence_id, speaker,
+                     originals[m.doc_id][m.start:m.end], cb.verb_class(m.key), m.key,
+                     m.start, m.end))
+    return pd.DataFrame(rows, columns=REPORTING_VERB_COLUMNS)
+
+
+def add_kwic(mentions: pd.DataFrame, documents: pd.DataFrame, *,
+             window: int = 60) -> pd.DataFrame:
+    """Return ``mentions`` with ``left``, ``match``, ``right`` context from the documents."""
+    _check(mentions, ("doc_id", "start", "end"), "mentions")
+    texts = dict(zip(documents["doc_id"], documents["text"]))
+    ctx = [(t[max(0, s - window):s].replace("\n", " "), t[s:e],
+            t[e:e + window].replace("\n", " "))
+           for t, s, e in zip(mentions["doc_id"].map(texts), mentions["start"], mentions["end"])]
+    return mentions.assign(left=[c[0] for c in ctx], match=[c[1] for c in ctx],
+                           right=[c[2] for c in ctx])
+
+
+# --- figures (data + ax in, ax out, no I/O) ----------------------------------------------
+
+def plot_label_heatmap(rates: pd.DataFrame, ax: Any, *, voice: str = "narrator",
+                       value: str = "rate_per_1000", vmax: float | None = None,
+                       group_labels: bool = True) -> Any:
+    """Group x label-family heatmap of ``value`` for one ``voice``, cells annotated.
+
+    Pass the same ``vmax`` to the panels of several voices to share one grey scale, and
+    ``group_labels=False`` to drop the repeated group names on all but the first panel.
+    """
+    if voice not in VOICES:
+        raise ParameterError(f"voice={voice!r}; use one of {', '.join(VOICES)}")
+    _check(rates, ("group", "family", "voice", value), "rates")
+    part = rates[rates["voice"] == voice]
+    table = part.pivot_table(index="group", columns="family", values=value, aggfunc="sum",
+                             sort=False).fillna(0.0)
+    values = table.to_numpy()
+    peak = vmax if vmax is not None else (float(np.nanmax(values)) if values.size else 0.0)
+    ax.imshow(values, aspect="auto", cmap="Greys", vmin=0, vmax=peak or 1.0)
+    ax.set_xticks(range(table.shape[1]), table.columns, rotation=30, ha="right")
+    ax.set_yticks(range(table.shape[0]), table.index if group_labels else [])
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=6,
+                color="white" if peak and v > peak / 2 else "black")
+    ax.set_title(voice)
+    return ax
+
+
+def plot_label_events(mentions: pd.DataFrame, ax: Any, *, top: int = 15,
+                      colors: dict[str, str] | None = None) -> Any:
+    """Horizontal bars of label+event phrases ("terrorist offensive") per outlet."""
+    from .figures import group_colors
+
+    _check(mentions, ("label", "event", "outlet", "doc_id"), "mentions")
+    part = mentions[mentions["event"] != ""]
+    if part.empty:
+        ax.text(0.5, 0.5, "no label+event phrases", ha="center", va="center",
+                transform=ax.transAxes)
+        return ax
+    group = part["outlet"].where(part["outlet"] != "", part["doc_id"])
+    phrase = part["label"] + " " + part["event"]
+    table = pd.crosstab(phrase, group)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=True).index[-top:]]
+    colors = colors or group_colors(table.columns)
+    table.plot.barh(stacked=True, ax=ax, color=[colors.get(str(c), "#999999") for c in table.columns],
+                    width=0.7)
+    ax.set_xlabel("occurrences")
+    ax.set_ylabel("")
+    ax.legend(title="", frameon=False)
+    return ax
+
+
+def plot_frames(frame_table: pd.DataFrame, ax: Any, *, group_by: str = "outlet",
+                colors: dict[str, str] | None = None) -> Any:
+    """Grouped bars: mean frame rate per 1,000 tokens per group (documents averaged)."""
+    from .figures import group_colors
+
+    _check(frame_table, ("frame", "rate_per_1000", "doc_id", group_by), "frames")
+    group = frame_table[group_by].where(frame_table[group_by] != "", frame_table["doc_id"])
+    table = frame_table.assign(group=group).pivot_table(
+        index="frame", columns="group", values="rate_per_1000", aggfunc="mean", sort=False)
+    colors = colors or group_colors(table.columns)
+    table.plot.bar(ax=ax, color=[colors.get(str(c), "#999999") for c in table.columns], width=0.8)
+    ax.set_xticklabels([str(f).replace("_", " ") for f in table.index], rotation=20,
+                       ha="right")
+    ax.set_ylabel("matches per 1,000 tokens")
+    ax.set_xlabel("")
+    ax.legend(title="", frameon=False)
+    return ax

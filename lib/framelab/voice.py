@@ -1,0 +1,357 @@
+"""Whose words are these? Quotation spans and narrator / quoted / attributed voice.
+
+Shared by framing (``label_mentions``) and stance (``stance_mentions``). All offsets index the
+document's normalised text (``documents.text_norm``), where every quotation mark is ``"`` or
+``'`` (see docs/contracts.md). The rules are deliberately few; docs/codebook.md lists them
+with their known limits.
+
+Voice of a span (a label, a target mention), first rule that applies:
+
+1. **inside a quotation** (the outermost one containing the span):
+   a. the quotation directly follows an attribution cue ("what it termed 'terrorist
+      elements'", "so-called 'rebels'") -> ``attributed``;
+   b. it is a *scare quote*: at most ``scare_quote_max_words`` words, not introduced by
+      ``:`` or ``,``, in a sentence without a reporting verb or sentence cue -> ``attributed``;
+   c. otherwise -> ``quoted``.
+2. **outside quotations**, in the span's sentence:
+   a. a label cue ("designated", "so-called", "described as", "termed", "calls") at most
+      ``max_gap_words`` words before the span, no ``. ; : ! ?`` between -> ``attributed``;
+   b. a sentence cue anywhere in the sentence ("according to") -> ``attributed``;
+   c. a reporting verb of a class with ``attributes: true`` before the span, outside
+      quotations and not after a determiner (indirect speech: "Moscow claimed (that) ...
+      militants") -> ``attributed``. A verb *after* the span does not count: in "... amid the
+      terrorist offensive, a spokesman has said" the label is the outlet's framing of the
+      circumstances, not the speaker's word;
+   d. otherwise -> ``narrator``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
+
+__all__ = [
+    "VOICES",
+    "VoiceTag",
+    "VoiceTagger",
+    "find_speaker",
+    "is_reporting_use",
+    "quote_spans",
+    "tag_voice",
+]
+
+log = logging.getLogger(__name__)
+
+#: The three voices, in the order tables list them.
+VOICES = ("narrator", "quoted", "attributed")
+
+_OPEN_BEFORE = set(" \t\n([{\"-/")
+_CLOSE_AFTER = set(" \t\n.,;:!?)]}\"-/")
+_WORD = re.compile(r"\w+(?:['\-]\w+)*")
+_CLAUSE_END = re.compile(r"[.;:!?]")
+_DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "these", "those"])
+_INTRO = re.compile(r"[:,]\s*$")
+_SNIPPET = 80
+_BEFORE_QUOTE = re.compile(r"\s*(?:(?:a|an|the|as|of)\s+)*")
+
+
+def quote_spans(text_norm: str) -> list[tuple[int, int]]:
+    """Direct quotations in normalised text, as ``(start, end)`` including the marks.
+
+    Double quotes pair left to right within a paragraph; a quotation left open at the end of a
+    paragraph continues when the next paragraph opens with ``"`` (the newspaper convention for
+    multi-paragraph quotes) and otherwise ends with its paragraph. A single quote opens after
+    a space, bracket, dash or ``"`` and before a non-space, and closes after a non-space and
+    before a space or punctuation, so apostrophes ("don't", "Syria's") are never quotes; an
+    opener without a closer in its paragraph is dropped ("'90s"). Single-quoted spans (inner
+    quotes, scare quotes) may lie inside double-quoted ones.
+
+    Parameters
+    ----------
+    text_norm : str
+        A document's (or sentence's) normalised text.
+
+    Returns
+    -------
+    list of (int, int)
+        Sorted by start; ``text_norm[start] in "\\"'"``.
+    """
+    spans: list[tuple[int, int]] = []
+    paragraphs = []
+    pos = 0
+    for line in text_norm.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            paragraphs.append((pos + lead, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    open_at: int | None = None
+    prev_end = 0
+    for p_start, p_end in paragraphs:
+        first = p_start
+        if open_at is not None:
+            if text_norm[p_start] == '"':
+                first = p_start + 1  # continuation mark of a multi-paragraph quotation
+            else:
+                spans.append((open_at, prev_end))
+                open_at = None
+        i = text_norm.find('"', first, p_end)
+        while i != -1:
+            if open_at is None:
+                open_at = i
+            else:
+                spans.append((open_at, i + 1))
+                open_at = None
+            i = text_norm.find('"', i + 1, p_end)
+        spans.extend(_single_quotes(text_norm, p_start, p_end))
+        prev_end = p_end
+    if open_at is not None:
+        spans.append((open_at, prev_end))
+    return sorted(spans)
+
+
+def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, pending = [], None
+    i = text.find("'", start, end)
+    while i != -1:
+        before = text[i - 1] if i > start else " "
+        after = text[i + 1] if i + 1 < end else " "
+        if before in _OPEN_BEFORE and not after.isspace() and after != "'":
+            pending = i
+        elif pending is not None and not before.isspace() and after in _CLOSE_AFTER:
+            spans.append((pending, i + 1))
+            pending = None
+        i = text.find("'", i + 1, end)
+    return spans
+
+
+@dataclass(frozen=True)
+class VoiceTag:
+    """The voice of a span and why.
+
+    Attributes
+    ----------
+    voice : {"narrator", "quoted", "attributed"}
+    cue : str
+        The rule that decided: "quotation", "scare quotes", "label cue", "sentence cue",
+        "reporting verb", or "" for narrator.
+    evidence : str
+        The text behind the cue (the quotation, "designated", "claimed", ...).
+    """
+
+    voice: str
+    cue: str = ""
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class _Rules:
+    verbs: re.Pattern[str] | None
+    label_cues: tuple[re.Pattern[str], ...]
+    sentence_cues: tuple[re.Pattern[str], ...]
+    max_gap: int
+    scare_max: int
+
+
+@lru_cache(maxsize=16)
+def _rules(codebook: Codebook) -> _Rules:
+    forms = sorted({t.key for vc in codebook.verb_classes.values() if vc.attributes
+                    for terms in vc.verbs.values() for t in terms}, key=len, reverse=True)
+    verbs = None
+    if forms:
+        alternation = "|".join(r"[\s\-]+".join(map(re.escape, f.split(" "))) for f in forms)
+        verbs = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+    att = codebook.attribution
+    return _Rules(verbs, att.label_cues, att.sentence_cues, att.max_gap_words,
+                  att.scare_quote_max_words)
+
+
+def _codebook(codebook: Codebook | None) -> Codebook:
+    from .codebook import load_codebook
+
+    return codebook if codebook is not None else load_codebook()
+
+
+def is_reporting_use(text: str, start: int) -> bool:
+    """False when the verb form at ``start`` follows a determiner ("the stated mission")."""
+    words = _WORD.findall(text[max(0, start - 20):start])
+    return not (words and words[-1].lower() in _DETERMINERS)
+
+
+def _spans(sentences: Any, text: str) -> list[tuple[int, int]]:
+    if sentences is None:
+        from .segment import sentence_spans
+
+        return sentence_spans(text)
+    if hasattr(sentences, "columns"):
+        return sorted(zip(sentences["start"].astype(int), sentences["end"].astype(int)))
+    return sorted((int(s), int(e)) for s, e in sentences)
+
+
+class VoiceTagger:
+    """Tag the voice of spans of one document (quotations and sentences computed once).
+
+    Parameters
+    ----------
+    text_norm : str
+        The document's normalised text.
+    sentences : DataFrame with ``start``/``end`` columns, or sequence of (start, end), optional
+        The document's sentences (offsets into ``text_norm``); segmented when omitted.
+    codebook : Codebook, optional
+        Supplies reporting verbs and attribution cues; the shipped default when omitted.
+    quotes : sequence of (int, int), optional
+        Quotation spans, from :func:`quote_spans` when omitted.
+    """
+
+    def __init__(self, text_norm: str, sentences: Any = None, *,
+                 codebook: Codebook | None = None,
+                 quotes: Sequence[tuple[int, int]] | None = None) -> None:
+        self.text = text_norm
+        self.sentences = _spans(sentences, text_norm) or [(0, len(text_norm))]
+        self._starts = [s for s, _ in self.sentences]
+        self.quotes = list(quote_spans(text_norm) if quotes is None else quotes)
+        self.rules = _rules(_codebook(codebook))
+
+    def sentence_of(self, start: int) -> tuple[int, int]:
+        """The sentence containing offset ``start`` (the nearest one before it)."""
+        i = max(0, bisect.bisect_right(self._starts, start) - 1)
+        return self.sentences[i]
+
+    def _in_quote(self, pos: int) -> bool:
+        return any(qs <= pos < qe for qs, qe in self.quotes)
+
+    def _verb_uses(self, lo: int, hi: int) -> list[re.Match[str]]:
+        if self.rules.verbs is None:
+            return []
+        return [m for m in self.rules.verbs.finditer(self.text, lo, hi)
+                if is_reporting_use(self.text, m.start()) and not self._in_quote(m.start())]
+
+    def tag(self, start: int, end: int) -> VoiceTag:
+        """Voice of ``text_norm[start:end]`` (rules in the module docstring)."""
+        text, rules = self.text, self.rules
+        s_start, s_end = self.sentence_of(start)
+        s_end = max(s_end, end)
+        around = [q for q in self.quotes if q[0] <= start and end <= q[1]]
+        if around:
+            qs, qe = max(around, key=lambda q: q[1] - q[0])
+            para = text.rfind("\n", 0, qs) + 1
+            before = text[max(para, qs - 80):qs]
+            found = _nearest_cue(rules.label_cues, before, 0, len(before),
+                                 lambda gap: _BEFORE_QUOTE.fullmatch(gap) is not None)
+            if found:
+                return VoiceTag("attributed", "label cue", found)
+            n_words = len(_WORD.findall(text[qs:qe]))
+            q_sent = self.sentence_of(qs)
+            if (n_words <= rules.scare_max and not _INTRO.search(text[q_sent[0]:qs])
+                    and not self._verb_uses(q_sent[0], max(q_sent[1], qe))
+                    and not any(c.search(text, q_sent[0], q_sent[1])
+                                for c in rules.sentence_cues)):
+                return VoiceTag("attributed", "scare quotes", text[qs:qe])
+            snippet = text[qs:qe]
+            if len(snippet) > _SNIPPET:
+                snippet = snippet[:_SNIPPET - 3] + "..."
+            return VoiceTag("quoted", "quotation", snippet)
+        found = _nearest_cue(rules.label_cues, text, s_start, start,
+                             lambda gap: not _CLAUSE_END.search(gap)
+                             and len(_WORD.findall(gap)) <= rules.max_gap)
+        if found:
+            return VoiceTag("attributed", "label cue", found)
+        for cue in rules.sentence_cues:
+            m = cue.search(text, s_start, s_end)
+            if m:
+                return VoiceTag("attributed", "sentence cue", m.group(0))
+        verbs = [m for m in self._verb_uses(s_start, start) if ";" not in text[m.end():start]]
+        if verbs:
+            return VoiceTag("attributed", "reporting verb", verbs[-1].group(0))
+        return VoiceTag("narrator")
+
+
+def _nearest_cue(cues: Sequence[re.Pattern[str]], text: str, lo: int, hi: int,
+                 gap_ok: Any) -> str:
+    """The cue match in ``text[lo:hi]`` nearest to ``hi`` (longest on ties) whose gap to
+    ``hi`` passes ``gap_ok``; "" if none."""
+    best: tuple[int, int, str] | None = None
+    for cue in cues:
+        for m in cue.finditer(text, lo, hi):
+            if gap_ok(text[m.end():hi]) and (best is None or (-m.end(), m.start()) <
+                                              (-best[0], best[1])):
+                best = (m.end(), m.start(), m.group(0))
+    return best[2] if best else ""
+
+
+def tag_voice(text_norm: str, sentences: Any, start: int, end: int, *,
+              codebook: Codebook | None = None,
+              quotes: Sequence[tuple[int, int]] | None = None) -> VoiceTag:
+    """Voice of one span; see :class:`VoiceTagger` (build one per document for many spans)."""
+    return VoiceTagger(text_norm, sentences, codebook=codebook, quotes=quotes).tag(start, end)
+
+
+_TITLE_WORDS = frozenset(
+    ["spokesman", "spokeswoman", "spokesperson", "spokespeople", "official", "officials", "minister", "ministry", "secretary", "adviser", "advisor", "advisers", "president", "premier", "ambassador", "envoy", "commander", "general", "statement", "statements", "report", "reports", "source", "sources", "analyst", "analysts", "observer", "observers", "expert", "experts", "agency", "office", "department", "army", "military", "government", "council", "committee", "authorities", "leader", "leaders", "chief", "head", "press", "media", "outlet", "channel", "broadcaster", "newspaper", "monitor", "group", "diplomat", "diplomats", "representative", "lawmaker", "lawmakers", "residents", "witnesses", "activists"])
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who", "which"])
+_CONNECT = frozenset({"of", "the", "for", "and", "'s"})
+_SKIP = frozenset(["also", "later", "earlier", "further", "then", "again", "previously", "reportedly", "publicly", "repeatedly", "has", "have", "had", "was", "were", "is", "are", "would", "will", "had", "been", "now", "still", "however", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday"])
+_TOKEN = re.compile(r"[A-Za-z][\w.'\-]*|[,\"]")
+
+
+def find_speaker(text_norm: str, sentence: tuple[int, int], verb: tuple[int, int]) -> str:
+    """Who speaks with the reporting verb at ``verb``, as written, or "" if not found.
+
+    Looks right of the verb for an inverted speaker after a quotation or comma ('..." said
+    Sullivan', "according to the State Department"), otherwise left of it for the subject:
+    a pronoun, or a run of capitalised words and title nouns ("Pentagon Press Secretary Pat
+    Ryder", "the spokesman", "Syrian and Russian officials"), skipping adverbs and days
+    ("Damascus, however, insists"; "Ryder said Monday").
+    """
+    s_start, s_end = sentence
+    v_start, v_end = verb
+    verb_text = text_norm[v_start:v_end].lower()
+    left = text_norm[s_start:v_start]
+    if verb_text.startswith("according") or re.search(r"[,\"]\s*$", left):
+        m = re.match(r"\s+((?:the\s+)?(?:[A-Z][\w.'\-]*\s*){1,6})", text_norm[v_end:s_end])
+        if m:
+            return m.group(1).strip().rstrip(".,;:")
+        if verb_text.startswith("according"):
+            m = re.match(r"\s+((?:\w[\w.'\-]*\s*){1,4})", text_norm[v_end:s_end])
+            return m.group(1).strip() if m else ""
+    tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(left)]
+    while tokens and (tokens[-1][0].lower() in _SKIP or tokens[-1][0] == ","):
+        tokens.pop()
+    if not tokens:
+        return ""
+    if tokens[-1][0].lower() in _PRONOUNS:
+        word, pos = tokens[-1]
+        if word.lower() not in ("who", "which"):
+            return left[pos:pos + len(word)]
+        comma = left.rfind(",", 0, pos)  # "Jake Sullivan, who told CNN": the relative's head
+        if comma == -1 or left[comma + 1:pos].strip():
+            return ""
+        return find_speaker(text_norm, (s_start, s_start + comma), (s_start + comma,
+                                                                    s_start + comma))
+    keep = None
+    for k in range(len(tokens) - 1, max(-1, len(tokens) - 10), -1):
+        word = tokens[k][0]
+        low = word.lower().removesuffix("'s")
+        if word[0].isupper() or low in _TITLE_WORDS:
+            keep = k
+        elif low in _CONNECT and k > 0 and keep is not None:
+            continue
+        else:
+            break
+    if keep is None:
+        return ""
+    if keep > 0 and tokens[keep - 1][0].lower() == "the":
+        keep -= 1
+    while keep < len(tokens) and tokens[keep][0].lower() in ("a", "an", "and", "of", "for"):
+        keep += 1
+    if keep >= len(tokens):
+        return ""
+    last_word, last_pos = tokens[-1]
+    return left[tokens[keep][1]:last_pos + len(last_word)].strip()

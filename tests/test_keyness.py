@@ -1,0 +1,147 @@
+"""Keyness: planted distinctive words, the Monroe et al. formula, G², bad groupings."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from framelab import keyness
+from framelab.corpus import DOC_COLUMNS, normalize_text, segment
+from framelab.errors import ColumnError, ParameterError
+
+COMMON = "Fighting continued near Aleppo and officials met in Geneva on Monday. "
+
+
+def corpus(outlets: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = []
+    for outlet, texts in outlets.items():
+        for i, text in enumerate(texts):
+            rows.append({**dict.fromkeys(DOC_COLUMNS, ""), "doc_id": f"{outlet}{i}",
+                         "outlet": outlet, "text": text, "text_norm": normalize_text(text)})
+    docs = pd.DataFrame(rows, columns=DOC_COLUMNS)
+    return docs, segment(docs)
+
+
+@pytest.fixture(scope="module")
+def two_outlets() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return corpus({
+        "A": [COMMON + f"Terrorist gangs attacked. The terrorist offensive was stopped ({i})."
+              for i in range(4)],
+        "B": [COMMON + f"Rebel fighters advanced. The rebels took the airport quickly ({i})."
+              for i in range(4)],
+    })
+
+
+def monroe_reference(y_i: list[float], y_j: list[float], alpha: list[float]):
+    """Monroe, Colaresi & Quinn (2008) eq. 16 and 18-19, written out term by term."""
+    n_i, n_j, a0 = sum(y_i), sum(y_j), sum(alpha)
+    deltas, zs = [], []
+    for yi, yj, a in zip(y_i, y_j, alpha):
+        omega_i = (yi + a) / (n_i + a0 - yi - a)
+        omega_j = (yj + a) / (n_j + a0 - yj - a)
+        delta = math.log(omega_i) - math.log(omega_j)
+        deltas.append(delta)
+        zs.append(delta / math.sqrt(1 / (yi + a) + 1 / (yj + a)))
+    return deltas, zs
+
+
+def g2_reference(a: float, b: float, c: float, d: float) -> float:
+    """Rayson & Garside (2000): a of c tokens in the group, b of d in the reference."""
+    e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+    return 2 * ((a * math.log(a / e1) if a else 0) + (b * math.log(b / e2) if b else 0))
+
+
+def test_planted_distinctive_words(two_outlets) -> None:
+    docs, sents = two_outlets
+    table = keyness.keyness(sents, docs)
+    assert list(table.columns) == keyness.KEYNESS_COLUMNS
+    top = table.groupby("group").head(2)
+    assert set(top[top.group == "A"].term) <= {"terrorist", "gangs", "attacked", "offensive",
+                                               "stopped"}
+    assert table[table.group == "A"].iloc[0].term == "terrorist"
+    assert table[table.group == "B"].iloc[0].term in {"rebel fighters", "rebels", "airport",
+                                                      "advanced", "quickly", "took"}
+    shared = table[(table.term == "aleppo") & (table.group == "A")].iloc[0]
+    assert shared.z == pytest.approx(0.0, abs=1e-12) and shared.g2 == pytest.approx(0.0)
+    assert set(zip(table.group, table.reference)) == {("A", "B"), ("B", "A")}
+    docs3, sents3 = corpus({"A": ["Terrorists struck."], "B": ["Rebels struck."],
+                            "C": ["Officials met."]})
+    three = keyness.keyness(sents3, docs3)
+    assert (three.reference == "rest").all()
+
+
+def test_log_odds_and_z_match_an_independent_implementation(two_outlets) -> None:
+    docs, sents = two_outlets
+    counts = keyness.term_counts(sents, docs)
+    table = keyness.keyness(sents, docs, counts=counts, prior_scale=0.5)
+    alpha = 0.5 * counts.sum(axis=1)
+    deltas, zs = monroe_reference(counts["A"].tolist(), counts["B"].tolist(), alpha.tolist())
+    expected = pd.DataFrame({"term": counts.index, "ref_delta": deltas, "ref_z": zs})
+    got = table[table.group == "A"].merge(expected, on="term")
+    assert len(got) == len(counts)
+    np.testing.assert_allclose(got.log_odds, got.ref_delta, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(got.z, got.ref_z, rtol=0, atol=1e-9)
+    n_a, n_b = counts["A"].sum(), counts["B"].sum()
+    for r in got.itertuples():
+        assert r.g2 == pytest.approx(g2_reference(r.count_group, r.count_reference, n_a, n_b),
+                                     abs=1e-9)
+
+
+def test_formula_on_hand_numbers() -> None:
+    delta, z = keyness.log_odds_dirichlet(np.array([10, 0, 5]), np.array([2, 8, 5]),
+                                          np.array([1.0, 2.0, 0.5]))
+    ref_d, ref_z = monroe_reference([10, 0, 5], [2, 8, 5], [1.0, 2.0, 0.5])
+    np.testing.assert_allclose(delta, ref_d, atol=1e-12)
+    np.testing.assert_allclose(z, ref_z, atol=1e-12)
+    assert delta[0] > 0 > delta[1]
+    with pytest.raises(ParameterError, match="pseudo-count"):
+        keyness.log_odds_dirichlet(np.array([1]), np.array([1]), np.array([0.0]))
+
+
+def test_two_named_groups_are_symmetric() -> None:
+    docs, sents = corpus({"A": ["Terrorists attacked the base."],
+                          "B": ["Rebels attacked the base."],
+                          "C": ["Officials met in Geneva."]})
+    table = keyness.keyness(sents, docs, groups="A,B")
+    assert set(zip(table.group, table.reference)) == {("A", "B"), ("B", "A")}
+    a = table[table.group == "A"].set_index("term").z
+    b = table[table.group == "B"].set_index("term").z
+    pd.testing.assert_series_equal(a.sort_index(), -b.sort_index(), check_names=False)
+    assert "geneva" not in set(table.term)  # only in C: not in either named group
+    with pytest.raises(ParameterError, match=r"keyness groups \['Z'\] not found; groups in "
+                       r"the data: A, B, C"):
+        keyness.keyness(sents, docs, groups="A,Z")
+    with pytest.raises(ParameterError, match="name exactly two groups"):
+        keyness.keyness(sents, docs, groups="A")
+
+
+def test_one_group_returns_an_empty_frame_with_a_note() -> None:
+    docs, sents = corpus({"A": ["Terrorists attacked the base.", "Rebels took it back."]})
+    table = keyness.keyness(sents, docs)
+    assert table.empty and list(table.columns) == keyness.KEYNESS_COLUMNS
+    assert "needs at least two groups" in table.attrs["note"]
+    assert "group_by='outlet' gives 1 (A)" in table.attrs["note"]
+    assert not keyness.keyness(sents, docs, group_by="doc_id").empty
+
+
+def test_unknown_group_by_lists_columns(two_outlets) -> None:
+    docs, sents = two_outlets
+    with pytest.raises(ColumnError, match=r"group_by='medium' is not a column; available: "
+                       r".*doc_id.*outlet"):
+        keyness.keyness(sents, docs, group_by="medium")
+
+
+def test_fightin_words_plot(two_outlets) -> None:
+    docs, sents = two_outlets
+    table = keyness.keyness(sents, docs)
+    fig, ax = plt.subplots()
+    assert keyness.plot_fightin_words(table, ax, group="A", top=3) is ax
+    assert "terrorist" in {t.get_text() for t in ax.texts}
+    plt.close(fig)
