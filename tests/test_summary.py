@@ -20,7 +20,7 @@ def _run(tmp_path: Path) -> Path:
                   "n_tokens": [7, 9]}).to_csv(run / "tables" / "corpus_documents.csv", index=False)
     pd.DataFrame({"group": ["X", "X", "b"], "family": ["neutral", "delegitimising", "neutral"],
                   "voice": ["narrator", "quoted", "narrator"], "count": [3, 1, 2],
-                  "rate": [1.5, 0.5, 1.0], "ci_low": [0.5, 0.0, 0.2],
+                  "rate_per_1000": [1.5, 0.5, 1.0], "ci_low": [0.5, 0.0, 0.2],
                   "ci_high": [2.5, 1.0, 2.0]}).to_csv(run / "tables" / "label_rates.csv",
                                                       index=False)
     return run

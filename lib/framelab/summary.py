@@ -18,10 +18,10 @@ __all__ = ["KEY_FIGURES", "load_tables", "run_facts", "narrator_labels", "stance
            "topic_overview", "reuse_overview", "figure_paths", "missing_note"]
 
 #: Figures shown in the summary, in order, when the run made them.
-KEY_FIGURES = ("corpus_lengths", "label_family_heatmap", "label_event_bars",
-               "fightin_words", "frames", "stance_heatmap", "topic_k_selection",
-               "topic_prevalence_heatmap", "topic_prevalence_intervals",
-               "reuse_similarity_matrix")
+KEY_FIGURES = ("corpus_lengths", "framing_label_heatmap", "framing_label_events",
+               "framing_fightin_words", "framing_frames", "stance_heatmap",
+               "topic_k_selection", "topic_prevalence_heatmap", "topic_prevalence_intervals",
+               "reuse_similarity")
 
 
 def load_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
@@ -69,7 +69,8 @@ def narrator_labels(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
     if rates is None or rates.empty:
         return None
     own = rates[rates["voice"] == "narrator"]
-    cols = [c for c in ("group", "family", "count", "rate", "ci_low", "ci_high")
+    cols = [c for c in ("group", "family", "count", "rate_per_1000", "ci_low", "ci_high",
+                        "ci_unit")
             if c in own.columns]
     return own[cols].sort_values(cols[:2]).reset_index(drop=True)
 

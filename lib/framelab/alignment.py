@@ -1,0 +1,432 @@
+"""Sentence alignment inside a pair of documents, and what changed between the two sides.
+
+Used by :mod:`framelab.reuse` (steps 2 and 3 of the reuse analysis; ``docs/reuse.md``).
+:func:`align_passages` matches the sentences of two documents one to one, in any order, by
+TF-IDF cosine of content words (paraphrase) and the longest run of identical tokens (verbatim
+copy). :func:`passage_changes` lists the codebook labels, reporting verbs, actors and direct
+quotations that differ between the two sides of each aligned passage, using
+:mod:`framelab.codebook` and :func:`framelab.voice.quote_spans`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .errors import ColumnError, ParameterError
+from .tokens import Analyzer, Token, tokenize
+
+if TYPE_CHECKING:
+    from .codebook import Codebook
+
+__all__ = ["CHANGES", "CHANGE_COLUMNS", "PASSAGE_COLUMNS", "align_passages", "passage_changes"]
+
+log = logging.getLogger(__name__)
+
+#: ``reuse_passages`` (the output contract), then extra columns.
+PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "similarity",
+                   "kind", "text_a", "text_b",
+                   "passage_index", "sentence_a", "sentence_b", "longest_run"]
+#: ``reuse_changes`` (the output contract), then ``detail``.
+CHANGE_COLUMNS = ["doc_a", "doc_b", "passage_index", "change", "before", "after", "detail"]
+#: Every value of ``reuse_changes.change``.
+CHANGES = ("label_swap", "label_dropped", "label_added", "verb_changed", "verb_dropped",
+           "verb_added", "actor_changed", "actor_dropped", "actor_added", "quote_dropped",
+           "quote_trimmed", "quote_added")
+
+_SENT_REQUIRED = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
+_CONTENT = Analyzer()  # content words (stop words dropped) for TF-IDF
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ColumnError(f"{what} lacks column(s) {', '.join(missing)}; columns found: "
+                          + ", ".join(map(str, frame.columns)))
+
+
+def _empty(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _check_unit(name: str, value: float, low: float = 0.0, high: float = 1.0) -> None:
+    if not low <= value <= high:
+        raise ParameterError(f"{name}={value!r}: use a value between {low} and {high}")
+
+
+class _Space:
+    """TF-IDF vectors (content words) and token lists (all words) of a sentence table."""
+
+    def __init__(self, sentences: pd.DataFrame) -> None:
+        self.sentences = sentences.reset_index(drop=True)
+        texts = self.sentences["text_norm"].tolist()
+        vectorizer = TfidfVectorizer(analyzer=_CONTENT, sublinear_tf=True, dtype=np.float64)
+        if any(_CONTENT(t) for t in texts):
+            self.X = vectorizer.fit_transform(texts).tocsr()
+        else:
+            self.X = sparse.csr_matrix((len(texts), 1))
+        self.rows = self.sentences.groupby("doc_id", sort=False).indices
+        self._tokens: dict[int, list[Token]] = {}
+
+    def tokens(self, row: int) -> list[Token]:
+        if row not in self._tokens:
+            self._tokens[row] = tokenize(str(self.sentences.at[row, "text_norm"]),
+                                         stop_words=None)
+        return self._tokens[row]
+
+
+# --- 2. passage alignment ----------------------------------------------------------------
+
+def _outermost(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans, key=lambda x: (x[0], -x[1])):
+        if out and s < out[-1][1]:
+            continue
+        out.append((s, e))
+    return out
+
+
+def _document_quotes(documents: pd.DataFrame | None) -> dict[str, list[tuple[int, int]]]:
+    """Outermost direct quotations of each document (offsets into text_norm)."""
+    if documents is None:
+        return {}
+    from .voice import quote_spans
+
+    return {d: _outermost(quote_spans(t))
+            for d, t in zip(documents["doc_id"], documents["text_norm"])}
+
+
+def _inside(span: tuple[int, int], quotes: Sequence[tuple[int, int]]) -> bool:
+    return any(qs <= span[0] and span[1] <= qe for qs, qe in quotes)
+
+
+def _longest_run(ta: list[Token], tb: list[Token]) -> tuple[int, int, int]:
+    """Longest run of identical tokens: (start in a, start in b, length)."""
+    if not ta or not tb:
+        return 0, 0, 0
+    m = SequenceMatcher(None, [t.text for t in ta], [t.text for t in tb], autojunk=False)
+    a, b, size = m.find_longest_match(0, len(ta), 0, len(tb))
+    return a, b, size
+
+
+def align_passages(
+    candidates: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    documents: pd.DataFrame | None = None,
+    threshold: float = 0.3,
+    min_run: int = 8,
+    verbatim_run: int = 10,
+    quote_run: int = 4,
+    min_cosine: float = 0.1,
+) -> pd.DataFrame:
+    """Align the sentences of each candidate pair one to one, in any order.
+
+    Every sentence of ``doc_a`` is compared with every sentence of ``doc_b`` by TF-IDF cosine
+    of content words (IDF from all of ``sentences``) and by the longest run of identical
+    tokens (stop words kept). A sentence pair is *aligned* when its cosine is at least
+    ``threshold``, or its longest run is at least ``min_run`` tokens (a copied phrase), or a
+    run of at least ``quote_run`` tokens lies inside a direct quotation (a shared quote), and
+    its cosine is at least ``min_cosine`` in every case. Aligned pairs are
+    matched greedily, most similar first, each sentence used at most once.
+
+    A passage is ``verbatim`` when it is aligned by a run (``verbatim_run`` tokens, or a shared
+    quote of ``quote_run``), else ``paraphrase``.
+
+    Parameters
+    ----------
+    candidates : DataFrame
+        From :func:`candidate_pairs` (``doc_a``, ``doc_b``).
+    sentences : DataFrame
+        The sentence table (usually :func:`framelab.corpus.body` of it).
+    documents : DataFrame, optional
+        The documents table; needed for the shared-quote rule (quotation marks are found
+        with :func:`framelab.voice.quote_spans` on the whole text).
+    threshold : float
+        TF-IDF cosine for a paraphrase alignment.
+    min_run : int
+        Identical consecutive tokens that align two sentences whatever their cosine.
+    verbatim_run : int
+        Identical consecutive tokens that make a passage verbatim.
+    quote_run : int
+        Identical consecutive tokens inside a quotation that make a passage verbatim.
+    min_cosine : float
+        Sentence pairs below this cosine are not searched for runs (speed).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`PASSAGE_COLUMNS`: offsets into each document's text, similarity
+        (cosine), kind, the sentences as written; ``passage_index`` numbers the passages
+        of a pair by their position in ``doc_a``; ``longest_run`` is in tokens.
+    """
+    _require(candidates, ("doc_a", "doc_b"), "candidates")
+    _require(sentences, _SENT_REQUIRED, "sentences")
+    _check_unit("threshold", threshold)
+    if min(min_run, verbatim_run, quote_run) < 1:
+        raise ParameterError(f"min_run={min_run}, verbatim_run={verbatim_run}, quote_run="
+                             f"{quote_run}: runs are counted in tokens and must be at least 1")
+    if candidates.empty:
+        return _empty(PASSAGE_COLUMNS)
+    wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
+    space = _Space(sentences[sentences["doc_id"].isin(wanted)])
+    quotes = _document_quotes(documents)
+    rows: list[tuple] = []
+    for doc_a, doc_b in zip(candidates["doc_a"], candidates["doc_b"]):
+        rows.extend(_align_pair(space, quotes, doc_a, doc_b, threshold=threshold,
+                                min_run=min_run, verbatim_run=verbatim_run, quote_run=quote_run,
+                                min_cosine=min_cosine))
+    frame = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+    return frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
+                                                "passage_index", "longest_run")})
+
+
+def _align_pair(space: _Space, quotes: dict[str, list[tuple[int, int]]], doc_a: str,
+                doc_b: str, *, threshold: float, min_run: int, verbatim_run: int,
+                quote_run: int,
+                min_cosine: float) -> list[tuple]:
+    ra, rb = space.rows.get(doc_a), space.rows.get(doc_b)
+    if ra is None or rb is None:
+        return []
+    cos = (space.X[ra] @ space.X[rb].T).toarray()
+    sent = space.sentences
+    starts, ends = sent["start"].to_numpy(), sent["end"].to_numpy()
+    qa, qb = quotes.get(doc_a, []), quotes.get(doc_b, [])
+    found = []
+    for i, j in zip(*np.nonzero(cos >= min_cosine)):
+        ta, tb = space.tokens(ra[i]), space.tokens(rb[j])
+        pa, pb, run = _longest_run(ta, tb)
+        quoted = False
+        if run >= quote_run and (qa or qb):
+            span_a = (starts[ra[i]] + ta[pa].start, starts[ra[i]] + ta[pa + run - 1].end)
+            span_b = (starts[rb[j]] + tb[pb].start, starts[rb[j]] + tb[pb + run - 1].end)
+            quoted = _inside(span_a, qa) or _inside(span_b, qb)
+        verbatim = run >= verbatim_run or quoted
+        if verbatim or run >= min_run or cos[i, j] >= threshold:
+            found.append((-float(cos[i, j]), -run, i, j, verbatim, run))
+    found.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    chosen = []
+    for neg_cos, _, i, j, verbatim, run in found:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        chosen.append((starts[ra[i]], i, j, -neg_cos, verbatim, run))
+    chosen.sort()
+    out = []
+    for index, (_, i, j, cosine, verbatim, run) in enumerate(chosen):
+        a, b = ra[i], rb[j]
+        out.append((doc_a, doc_b, int(starts[a]), int(ends[a]), int(starts[b]), int(ends[b]),
+                    round(cosine, 6), "verbatim" if verbatim else "paraphrase",
+                    sent.at[a, "text"], sent.at[b, "text"], index, sent.at[a, "sentence_id"],
+                    sent.at[b, "sentence_id"], int(run)))
+    return out
+
+
+# --- 3. what changed ---------------------------------------------------------------------
+
+_LAYER_CHANGES = {"label": ("label_swap", "label_dropped", "label_added"),
+                  "verb": ("verb_changed", "verb_dropped", "verb_added")}
+
+
+def _diff_layer(ma: list, mb: list) -> tuple[list, list]:
+    """Matches of ``ma`` whose key is missing (as many times) from ``mb``, and vice versa.
+
+    Within a key, matches worded alike on both sides cancel first, so what is left is the
+    wording that differs.
+    """
+    def extra(x: list, y: list) -> list:
+        keys: dict[str, int] = {}
+        terms: dict[tuple[str, str], int] = {}
+        for m in y:
+            keys[m.key] = keys.get(m.key, 0) + 1
+            terms[(m.key, m.term)] = terms.get((m.key, m.term), 0) + 1
+        used = set()
+        for n, m in enumerate(x):  # same key, same wording
+            if terms.get((m.key, m.term), 0) > 0:
+                terms[(m.key, m.term)] -= 1
+                keys[m.key] -= 1
+                used.add(n)
+        out = []
+        for n, m in enumerate(x):  # same key, other wording
+            if n in used:
+                continue
+            if keys.get(m.key, 0) > 0:
+                keys[m.key] -= 1
+            else:
+                out.append(m)
+        return out
+    return extra(ma, mb), extra(mb, ma)
+
+
+def _matches(codebook: Codebook, text: str) -> dict[str, list]:
+    from .voice import is_reporting_use
+
+    found = codebook.matcher.find(text, layers=("label", "verb", "actor"))
+    labels = [m for m in found if m.layer == "label"]
+    verbs = [m for m in found if m.layer == "verb" and is_reporting_use(text, m.start)]
+    actors = [m for m in found if m.layer == "actor"]
+    # an actor named by a label ("rebel groups") is reported as a label, not as an actor
+    named = [m for m in actors
+             if not any(lab.start < m.end and m.start < lab.end for lab in labels)]
+    return {"label": labels, "verb": verbs, "actor": actors, "named": named}
+
+
+def _actor_changes(ma: dict[str, list], mb: dict[str, list]) -> tuple[list, list]:
+    """First mention of each actor named on one side only (label-named actors excluded)."""
+    def only(x: dict[str, list], y: dict[str, list]) -> list:
+        present = {m.key for m in y["actor"]}
+        first: dict[str, object] = {}
+        for m in x["named"]:
+            if m.key not in present:
+                first.setdefault(m.key, m)
+        return list(first.values())
+    return only(ma, mb), only(mb, ma)
+
+
+def _describe(codebook: Codebook, layer: str, key: str) -> str:
+    if layer == "label":
+        return codebook.labels[key].family if key in codebook.labels else ""
+    if layer == "verb":
+        return codebook.verb_class(key)
+    return codebook.actors[key].name if key in codebook.actors else key
+
+
+def _quote_words(text: str) -> set[str]:
+    return {t.text for t in tokenize(text, stop_words=None)}
+
+
+def passage_changes(
+    passages: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    codebook: Codebook | str | Path | None = None,
+    min_quote_overlap: float = 0.5,
+) -> pd.DataFrame:
+    """What differs between the two sides of each aligned passage.
+
+    Per layer of the codebook (labels, reporting verbs, actors), the matches of one side that
+    the other side lacks are paired in reading order: a label of side a replaced by another
+    label on side b is a ``label_swap`` ("rebel groups" -> "terrorist group"), a reporting verb
+    replaced is ``verb_changed`` ("said" -> "claimed"); what is left unpaired is
+    ``*_dropped`` (only on side a) or ``*_added`` (only on side b). Verb forms after a
+    determiner ("the stated mission") are not reporting verbs
+    (:func:`framelab.voice.is_reporting_use`). Actors compare as sets: an actor mentioned on
+    one side only is ``actor_dropped`` / ``actor_added``, and when exactly one actor goes and
+    one comes it is ``actor_changed``; an actor named only by a label ("rebel groups") is
+    left to the label layer. A direct quotation (:func:`framelab.voice.quote_spans`) of side
+    a is ``quote_dropped`` when no quotation of side b shares at least ``min_quote_overlap``
+    of the words of the shorter of the two, ``quote_trimmed`` when one does but keeps less
+    than ``min_quote_overlap`` of its words; the reverse of a drop is ``quote_added``.
+
+    Parameters
+    ----------
+    passages : DataFrame
+        From :func:`align_passages`.
+    documents : DataFrame
+        The documents table (``doc_id``, ``text``, ``text_norm``).
+    codebook : Codebook, str or Path, optional
+        A :class:`framelab.codebook.Codebook` or a YAML path; the shipped default when None
+        or "".
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`CHANGE_COLUMNS`. ``before``/``after`` are the words as written (""
+        on the side that lacks them); ``detail`` gives label families ("legitimising ->
+        delegitimising"), verb classes, actor names, or for a dropped quote whether its
+        words survive unquoted on the other side.
+    """
+    from .codebook import Codebook, load_codebook
+
+    _require(passages, ("doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b",
+                        "passage_index"), "passages")
+    _require(documents, ("doc_id", "text", "text_norm"), "documents")
+    _check_unit("min_quote_overlap", min_quote_overlap)
+    if passages.empty:
+        return _empty(CHANGE_COLUMNS)
+    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook or None)
+    docs = documents.set_index("doc_id")
+    norm, text = docs["text_norm"].to_dict(), docs["text"].to_dict()
+    quotes = _document_quotes(documents)
+    rows = []
+    for p in passages.itertuples(index=False):
+        sides = []
+        for doc, start, end in ((str(p.doc_a), int(str(p.start_a)), int(str(p.end_a))),
+                                (str(p.doc_b), int(str(p.start_b)), int(str(p.end_b)))):
+            seg = norm[doc][start:end]
+            sides.append((doc, start, seg, _matches(cb, seg), _clip(quotes.get(doc, []),
+                                                                     start, end)))
+        (da, sa, _, ma, qa), (db, sb, _, mb, qb) = sides
+        for layer, (swap, dropped, added) in _LAYER_CHANGES.items():
+            only_a, only_b = _diff_layer(ma[layer], mb[layer])
+            for x, y in zip(only_a, only_b):
+                rows.append((p.doc_a, p.doc_b, p.passage_index, swap,
+                             text[da][sa + x.start:sa + x.end], text[db][sb + y.start:sb + y.end],
+                             f"{_describe(cb, layer, x.key)} -> {_describe(cb, layer, y.key)}"))
+            n = min(len(only_a), len(only_b))
+            for x in only_a[n:]:
+                rows.append((p.doc_a, p.doc_b, p.passage_index, dropped,
+                             text[da][sa + x.start:sa + x.end], "", _describe(cb, layer, x.key)))
+            for y in only_b[n:]:
+                rows.append((p.doc_a, p.doc_b, p.passage_index, added, "",
+                             text[db][sb + y.start:sb + y.end], _describe(cb, layer, y.key)))
+        gone, came = _actor_changes(ma, mb)
+        if len(gone) == 1 and len(came) == 1:
+            x, y = gone[0], came[0]
+            rows.append((p.doc_a, p.doc_b, p.passage_index, "actor_changed",
+                         text[da][sa + x.start:sa + x.end], text[db][sb + y.start:sb + y.end],
+                         f"{_describe(cb, 'actor', x.key)} -> {_describe(cb, 'actor', y.key)}"))
+        else:
+            rows += [(p.doc_a, p.doc_b, p.passage_index, "actor_dropped",
+                      text[da][sa + x.start:sa + x.end], "", _describe(cb, "actor", x.key))
+                     for x in gone]
+            rows += [(p.doc_a, p.doc_b, p.passage_index, "actor_added", "",
+                      text[db][sb + y.start:sb + y.end], _describe(cb, "actor", y.key))
+                     for y in came]
+        for (src_doc, src_q, dst_doc, dst_q, change, dst_seg) in (
+                (da, qa, db, qb, "quote_dropped", norm[db][p.start_b:p.end_b]),
+                (db, qb, da, qa, "quote_added", norm[da][p.start_a:p.end_a])):
+            dst_words = [(_quote_words(norm[dst_doc][s:e]), (s, e)) for s, e in dst_q]
+            for s, e in src_q:
+                words = _quote_words(norm[src_doc][s:e])
+                if not words:
+                    continue
+                shared = [(len(words & w) / len(words), len(words & w) / max(1, min(len(w),
+                           len(words))), span) for w, span in dst_words]
+                if any(whole >= min_quote_overlap for whole, _, _ in shared):
+                    continue
+                quote = text[src_doc][s:e]
+                part = [span for _, small, span in shared if small >= min_quote_overlap]
+                if part and change == "quote_dropped":
+                    kept = text[dst_doc][part[0][0]:part[0][1]]
+                    rows.append((p.doc_a, p.doc_b, p.passage_index, "quote_trimmed", quote,
+                                 kept, (f"the other side quotes {len(_quote_words(kept))} "
+                                        f"of {len(words)} words")))
+                    continue
+                if part:  # the reverse of a trimmed quotation, already reported
+                    continue
+                kept_share = len(words & _quote_words(dst_seg)) / len(words)
+                detail = (f"{kept_share:.0%} of its words appear unquoted on the other side"
+                          if kept_share >= min_quote_overlap
+                          else "its words are not on the other side")
+                rows.append((p.doc_a, p.doc_b, p.passage_index, change,
+                             quote if change == "quote_dropped" else "",
+                             quote if change == "quote_added" else "", detail))
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    return frame.astype({"passage_index": "int64"})
+
+
+def _clip(spans: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """Quotations overlapping ``[start, end)``, cut to it."""
+    return [(max(s, start), min(e, end)) for s, e in spans if s < end and start < e]

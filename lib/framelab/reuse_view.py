@@ -1,0 +1,303 @@
+"""Figures of the reuse analysis: a document-similarity matrix and a side-by-side HTML view.
+
+Plot functions take data and an ``ax`` and return the ``ax``; :func:`pair_html` returns an
+HTML string (show it in a notebook with ``IPython.display.HTML``) and :func:`save_pair_html`
+writes it atomically to ``<out_dir>/figures/reuse_pair_<a>_<b>.html``.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from . import minhash
+from .errors import ParameterError
+from .figures import group_colors
+from .outputs import atomic_path, resolve_out_dir
+from .tokens import tokenize
+
+__all__ = ["MEASURES", "pair_html", "pair_html_path", "plot_similarity_matrix",
+           "save_pair_html", "save_pair_views", "similarity_matrix"]
+
+log = logging.getLogger(__name__)
+
+#: Values a similarity matrix can hold.
+MEASURES = ("jaccard", "containment")
+_SAFE = re.compile(r"[^\w.\-]+")
+
+
+def similarity_matrix(
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame | None = None,
+    *,
+    shingle_size: int = 5,
+    measure: str = "jaccard",
+    pairs: pd.DataFrame | None = None,
+    max_docs: int = 40,
+) -> pd.DataFrame:
+    """Exact shingle similarity of every two documents (or of the documents in ``pairs``).
+
+    Parameters
+    ----------
+    documents : DataFrame
+        The documents table.
+    sentences : DataFrame, optional
+        Body sentences; shingles come from them as in :func:`framelab.reuse.candidate_pairs`.
+    shingle_size : int
+        Tokens per shingle.
+    measure : {"jaccard", "containment"}
+        ``containment``: cell (i, j) is the share of document i's shingles found in j.
+    pairs : DataFrame, optional
+        ``reuse_pairs``; when the corpus has more than ``max_docs`` documents, the matrix
+        keeps the documents of the first pairs (the strongest) up to ``max_docs``.
+    max_docs : int
+        Largest matrix drawn.
+
+    Returns
+    -------
+    DataFrame of shape (n, n)
+        Indexed by doc_id both ways; the diagonal is NaN.
+    """
+    from .reuse import _doc_texts
+
+    if measure not in MEASURES:
+        raise ParameterError(f"measure={measure!r}; use one of {', '.join(MEASURES)}")
+    docs = documents
+    if len(docs) > max_docs:
+        keep: list[str] = []
+        if pairs is not None:
+            for a, b in zip(pairs["doc_a"], pairs["doc_b"]):
+                keep += [d for d in (a, b) if d not in keep]
+        keep = keep[:max_docs]
+        log.info("similarity matrix: %d documents, showing %d from the strongest pairs",
+                 len(docs), len(keep))
+        docs = docs[docs["doc_id"].isin(keep)]
+    ids = docs["doc_id"].astype(str).tolist()
+    sets, _ = minhash.shingle_sets(_doc_texts(docs, sentences), size=shingle_size)
+    over = minhash.shingle_overlap(sets)
+    matrix = np.zeros((len(ids), len(ids)))
+    i, j = over["i"].to_numpy(int), over["j"].to_numpy(int)
+    if measure == "jaccard":
+        matrix[i, j] = matrix[j, i] = over["jaccard"].to_numpy()
+    else:
+        matrix[i, j] = over["containment_i_in_j"].to_numpy()
+        matrix[j, i] = over["containment_j_in_i"].to_numpy()
+    np.fill_diagonal(matrix, np.nan)
+    return pd.DataFrame(matrix, index=pd.Index(ids, name="doc_id"), columns=ids)
+
+
+def plot_similarity_matrix(
+    matrix: pd.DataFrame,
+    ax: Axes,
+    *,
+    outlets: Mapping[str, str] | None = None,
+    annotate: bool = True,
+    label: str = "shingle Jaccard",
+    max_label: int = 16,
+) -> Axes:
+    """Heatmap of a :func:`similarity_matrix`; tick labels coloured by outlet.
+
+    Parameters
+    ----------
+    matrix : DataFrame of shape (n, n)
+    ax : matplotlib Axes
+    outlets : mapping of doc_id to outlet, optional
+        Tick labels take the outlet's colour (:func:`framelab.figures.group_colors`);
+        documents of unknown outlet ("") stay black.
+    annotate : bool
+        Write the values in the cells (only up to 15 documents).
+    label : str
+        Colour bar label.
+    max_label : int
+        Tick labels longer than this are cut with an ellipsis.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    values = matrix.to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    vmax = max(float(finite.max()) if finite.size else 0.0, 0.01)
+    cmap = matplotlib.colormaps["Blues"].with_extremes(bad="#eeeeee")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0.0, vmax=vmax)
+    names = [str(c) if len(str(c)) <= max_label else str(c)[:max_label - 1] + "\u2026"
+             for c in matrix.columns]
+    ax.set_xticks(range(len(names)), names, rotation=90)
+    ax.set_yticks(range(len(names)), names)
+    if outlets:
+        known = {o for o in outlets.values() if o}
+        colors = group_colors(known)
+        for ticks in (ax.get_xticklabels(), ax.get_yticklabels()):
+            for tick, doc in zip(ticks, matrix.columns):
+                outlet = outlets.get(doc, "")
+                if outlet:
+                    tick.set_color(colors[outlet])
+    if annotate and len(names) <= 15:
+        for (r, c), v in np.ndenumerate(values):
+            if np.isfinite(v):
+                ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=6,
+                        color="white" if v > 0.6 * vmax else "black")
+    ax.figure.colorbar(image, ax=ax, label=label, shrink=0.8)
+    ax.set_title("Document similarity (word 5-gram shingles)" if label == "shingle Jaccard"
+                 else "Document similarity")
+    return ax
+
+
+# --- side-by-side HTML -------------------------------------------------------------------
+
+_CSS = """
+body{font-family:Georgia,serif;max-width:1200px;margin:1em auto;color:#222}
+h1{font-size:1.2em} .meta{color:#555;font-size:.9em} .hyp{font-style:italic}
+table{border-collapse:collapse;width:100%} td,th{border-top:1px solid #ccc;padding:.5em;
+vertical-align:top;text-align:left} th{font-size:.85em;color:#555} td.t{width:40%}
+.diff-a{background:#fde0dc;text-decoration:line-through;text-decoration-color:#c0392b80}
+.diff-b{background:#dcf5e0} .change{outline:2px solid #e69f00;font-weight:bold}
+.kind{font-size:.8em;padding:0 .3em;border-radius:3px;background:#eee}
+.verbatim{background:#0072b233} .paraphrase{background:#e69f0033}
+ul.ch{margin:0;padding-left:1.1em;font-size:.85em}
+"""
+
+
+def _token_diff(text_a: str, text_b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of the tokens of each side that the other side lacks."""
+    ta, tb = tokenize(text_a, stop_words=None), tokenize(text_b, stop_words=None)
+    m = SequenceMatcher(None, [t.text for t in ta], [t.text for t in tb], autojunk=False)
+    da, db = [], []
+    for tag, i1, i2, j1, j2 in m.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            da.append((ta[i1].start, ta[i2 - 1].end))
+        if j2 > j1:
+            db.append((tb[j1].start, tb[j2 - 1].end))
+    return da, db
+
+
+def _find_all(text: str, needles: Sequence[str]) -> list[tuple[int, int]]:
+    spans = []
+    for needle in needles:
+        if needle:
+            head = r"(?<!\w)" if needle[0].isalnum() else ""
+            tail = r"(?!\w)" if needle[-1].isalnum() else ""
+            spans += [m.span() for m in re.finditer(head + re.escape(needle) + tail, text)]
+    return spans
+
+
+def _highlight(text: str, diff: list[tuple[int, int]], marks: list[tuple[int, int]],
+               diff_class: str) -> str:
+    """``text`` escaped, with runs of differing tokens and changed terms wrapped in spans."""
+    flags = np.zeros(len(text) + 1, dtype=np.int8)
+    for s, e in diff:
+        flags[s:e] |= 1
+    for s, e in marks:
+        flags[s:e] |= 2
+    flags[len(text)] = -1
+    out, start = [], 0
+    for k in np.flatnonzero(flags[1:] != flags[:-1]) + 1:
+        piece, f = html.escape(text[start:k]), int(flags[start])
+        classes = " ".join(c for bit, c in ((1, diff_class), (2, "change")) if f & bit)
+        out.append(f'<span class="{classes}">{piece}</span>' if classes else piece)
+        start = int(k)
+    return "".join(out)
+
+
+def pair_html(
+    passages: pd.DataFrame,
+    changes: pd.DataFrame,
+    doc_a: str,
+    doc_b: str,
+    *,
+    pairs: pd.DataFrame | None = None,
+) -> str:
+    """A standalone HTML page: the aligned passages of one pair side by side.
+
+    Tokens one side lacks are shaded (red struck through on side a, green on side b); the
+    words of a reported change (a swapped label, a changed verb, a dropped quote) are boxed;
+    each row lists its changes. Every piece of text is HTML-escaped.
+
+    Parameters
+    ----------
+    passages, changes : DataFrame
+        ``reuse_passages`` and ``reuse_changes``.
+    doc_a, doc_b : str
+        The pair, as ordered in those tables.
+    pairs : DataFrame, optional
+        ``reuse_pairs``, for the header (outlets, kind, similarity, direction hypothesis).
+
+    Returns
+    -------
+    str
+    """
+    esc = html.escape
+    mine = passages[(passages["doc_a"] == doc_a) & (passages["doc_b"] == doc_b)]
+    if mine.empty:
+        raise ParameterError(f"no aligned passages for the pair {doc_a!r}, {doc_b!r}; "
+                             "pick a pair from reuse_pairs")
+    ch = changes[(changes["doc_a"] == doc_a) & (changes["doc_b"] == doc_b)]
+    head = [f"<h1>{esc(doc_a)} &harr; {esc(doc_b)}</h1>"]
+    if pairs is not None:
+        row = pairs[(pairs["doc_a"] == doc_a) & (pairs["doc_b"] == doc_b)]
+        if len(row):
+            r = row.iloc[0]
+            head.append(
+                f'<p class="meta">outlets: {esc(str(r["outlet_a"]) or "unknown")} / '
+                f'{esc(str(r["outlet_b"]) or "unknown")} &middot; kind: {esc(str(r["kind"]))}'
+                f' &middot; shingle Jaccard {float(r["similarity"]):.3f} &middot; '
+                f'{int(r["n_aligned"])} aligned passage(s)</p>')
+            if "direction" in row.columns:
+                head.append(f'<p class="hyp">Direction (a hypothesis, not a finding): '
+                            f'{esc(str(r["direction"]))}</p>')
+    head.append('<p class="meta">Shaded: words the other side lacks (<span class="diff-a">'
+                'side a</span>, <span class="diff-b">side b</span>). Boxed: <span class='
+                '"change">words of a reported change</span>.</p>')
+    rows = ['<table><tr><th>#</th><th>kind</th><th>' + esc(doc_a) + '</th><th>' + esc(doc_b)
+            + '</th><th>changes</th></tr>']
+    for p in mine.sort_values("passage_index").itertuples(index=False):
+        pc = ch[ch["passage_index"] == p.passage_index]
+        text_a, text_b, kind = str(p.text_a), str(p.text_b), str(p.kind)
+        da, db = _token_diff(text_a, text_b)
+        cell_a = _highlight(text_a, da, _find_all(text_a, pc["before"].tolist()), "diff-a")
+        cell_b = _highlight(text_b, db, _find_all(text_b, pc["after"].tolist()), "diff-b")
+        items = "".join(
+            f"<li><b>{esc(str(c.change))}</b>: {esc(str(c.before)) or '&empty;'} &rarr; "
+            f"{esc(str(c.after)) or '&empty;'} <span class='meta'>({esc(str(c.detail))})</span></li>"
+            for c in pc.itertuples(index=False))
+        rows.append(f'<tr><td>{p.passage_index}</td><td><span class="kind '
+                    f'{esc(kind)}">{esc(kind)}</span><br>{float(str(p.similarity)):.2f}</td>'
+                    f'<td class="t">{cell_a}</td><td class="t">{cell_b}</td>'
+                    f'<td><ul class="ch">{items}</ul></td></tr>')
+    rows.append("</table>")
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>reuse: "
+            f"{esc(doc_a)} / {esc(doc_b)}</title><style>{_CSS}</style></head><body>"
+            + "\n".join(head + rows) + "</body></html>\n")
+
+
+def pair_html_path(doc_a: str, doc_b: str, out_dir: str | Path) -> Path:
+    """``<out_dir>/figures/reuse_pair_<a>_<b>.html``, ids made file-name safe."""
+    name = f"reuse_pair_{_SAFE.sub('_', str(doc_a))}_{_SAFE.sub('_', str(doc_b))}.html"
+    return resolve_out_dir(out_dir) / "figures" / name
+
+
+def save_pair_html(page: str, doc_a: str, doc_b: str, out_dir: str | Path) -> Path:
+    """Write a :func:`pair_html` page atomically; returns its path."""
+    path = pair_html_path(doc_a, doc_b, out_dir)
+    with atomic_path(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return path
+
+
+def save_pair_views(pairs: pd.DataFrame, passages: pd.DataFrame, changes: pd.DataFrame,
+                    out_dir: str | Path, *, top: int | None = None) -> list[Path]:
+    """Write the HTML view of each pair (the first ``top`` of ``reuse_pairs``, or all)."""
+    chosen = pairs if top is None else pairs.head(top)
+    return [save_pair_html(pair_html(passages, changes, a, b, pairs=pairs), a, b, out_dir)
+            for a, b in zip(chosen["doc_a"], chosen["doc_b"])]
