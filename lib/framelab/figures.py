@@ -10,10 +10,11 @@ import os
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import matplotlib
 import matplotlib.pyplot as plt
+from cycler import cycler
 from matplotlib.figure import Figure
 
 from .errors import ParameterError
@@ -29,7 +30,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
            "#000000", "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
            "#CC6677", "#882255", "#AA4499", "#DDDDDD")
 FORMATS = ("pdf", "svg", "png")
-RC = {
+RC: dict[Any, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 8,
     "axes.titlesize": 9,
@@ -46,7 +47,7 @@ RC = {
     "svg.hashsalt": "framelab",
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "axes.prop_cycle": cycler(color=PALETTE),
 }
 
 
@@ -58,7 +59,7 @@ def style() -> Iterator[None]:
 
 
 def new_figure(width: str | float = "double", height: float | None = None,
-               nrows: int = 1, ncols: int = 1, **kwargs: object) -> tuple[Figure, object]:
+               nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, Any]:
     """Create a figure ``width`` wide ("single" 3.5 in, "double" 7 in, or inches).
 
     Also switches matplotlib to framelab's style (:data:`RC`) for the rest of the session, so

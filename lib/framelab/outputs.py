@@ -49,7 +49,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
-def _write(path: Path, writer: Callable[[IO[str]], None]) -> Path:
+def _write(path: Path, writer: Callable[[IO[str]], object]) -> Path:
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer(handle)
     return path

@@ -104,7 +104,7 @@ def discover_notebooks(folder: Path = NOTEBOOKS_DIR,
         raise ParameterError(f"no notebooks in {folder}")
     if only:
         stems = {p.stem: p for p in paths}
-        chosen = []
+        chosen: list[Path] = []
         for want in only:
             hits = [p for s, p in stems.items() if s == want or s.split("_", 1)[0] == want]
             if not hits:

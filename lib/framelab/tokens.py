@@ -195,7 +195,8 @@ class DTM:
 
     def frame(self, index: Sequence[str] | None = None) -> pd.DataFrame:
         """Return the matrix as a (dense) DataFrame; for small corpora and inspection."""
-        return pd.DataFrame(self.X.toarray(), index=index, columns=self.vocabulary)
+        return pd.DataFrame(self.X.toarray(), index=None if index is None else list(index),
+                            columns=self.vocabulary)
 
 
 def document_term_matrix(
