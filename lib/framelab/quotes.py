@@ -1,0 +1,290 @@
+"""Direct quotations, who said them, and who each outlet quotes.
+
+Quotations come from :func:`framelab.voice.quote_spans` (straight and curly quotes after
+normalisation, quotations spanning sentences and paragraphs); scare quotes (a few words, no
+speaker) and quotations nested in another are not direct quotations and are left out.
+
+Speaker and cue, first rule that applies:
+
+1. **after** the closing mark, within six words, a reporting verb of the codebook:
+   ``"...," he said``, ``"...," said Sullivan``, ``"..." Ryder said Monday``,
+   ``..., according to the State Department``;
+2. **before** the opening mark, in the same sentence, the last reporting verb outside quotes:
+   ``Ryder said there was a "rocket attack ..."``, ``Sullivan, who told CNN that HTS is "..."``;
+   a participle (``adding that the US "..."``) takes the speaker of the verb before it;
+3. **continuation**: a quotation with no cue right after a quotation of the previous or same
+   paragraph inherits its speaker (``"...," Sullivan added. "So, it's a complicated ..."``).
+
+The speaker is found by :func:`framelab.voice.find_speaker`. A pronoun or a bare role
+("he", "she", "the spokesman") is resolved to the last *named* speaker of the document when
+that is unambiguous: exactly one named speaker in the current and previous paragraph, or else
+the last one before it. The speaker is mapped to a codebook target through any alias in the
+name or title ("Pentagon Press Secretary Pat Ryder" -> US via "Pentagon").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from .errors import ColumnError
+
+__all__ = ["QUOTE_COLUMNS", "SOURCE_COLUMNS", "find_quotes", "quoted_sources"]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of ``tables/quotes.csv``.
+QUOTE_COLUMNS = ["doc_id", "outlet", "quote_id", "start", "end", "text", "speaker",
+                 "speaker_actor", "cue", "targets"]
+#: Columns of the who-is-quoted summary (:func:`quoted_sources`).
+SOURCE_COLUMNS = ["group", "speaker", "speaker_actor", "n_quotes", "n_words", "variants",
+                  "example"]
+
+_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+_ROLE = re.compile(r"^(?:the|a|an)\s+(?:\w+\s+){0,2}(?:spokes(?:man|woman|person)|official|"
+                   r"minister|secretary|adviser|advisor|ministry|statement|spokespeople)$",
+                   re.IGNORECASE)
+_TITLES = frozenset("""spokesman spokeswoman spokesperson secretary adviser advisor minister
+    president commander official press gen general maj deputy envoy ambassador""".split())
+_INTRODUCED = re.compile(
+    r"((?:[A-Z][\w.'\-]*[ \t]+){1,4}[A-Z][\w'\-]+),[ \t]+(?:the|a|an)[ \t]+[^,.\n]{0,40}?"
+    r"\b(?:spokes\w+|secretary|minister|adviser|advisor|official|commander|ambassador|envoy|"
+    r"president)\b")
+_WORDS = re.compile(r"\w+(?:['\-]\w+)*")
+_AFTER_WORDS = 6
+
+
+def _is_anaphor(speaker: str) -> bool:
+    return speaker.lower() in _PRONOUNS or bool(_ROLE.match(speaker.strip()))
+
+
+def _is_named(speaker: str) -> bool:
+    words = [w for w in _WORDS.findall(speaker) if w.lower() not in ("the", "a", "an")]
+    return bool(words) and not _is_anaphor(speaker) and any(w[0].isupper() for w in words)
+
+
+class _Doc:
+    """One document: quotations, reporting verbs (with their speakers) and paragraphs."""
+
+    def __init__(self, text: str, sentences: Any, codebook: Any) -> None:
+        from .voice import VoiceTagger, find_speaker, is_reporting_use
+
+        self.text = text
+        self.tagger = VoiceTagger(text, sentences, codebook=codebook)
+        self.codebook = codebook
+        quotes = self.tagger.quotes
+        self.quotes = [q for q in quotes if not any(o != q and o[0] <= q[0] and q[1] <= o[1]
+                                                    for o in quotes)]
+        self.verbs: list[tuple[int, int, str, str]] = []   # (start, end, form, speaker)
+        for m in codebook.matcher.find(text, layers=("verb",)):
+            if not is_reporting_use(text, m.start) or self.in_quote(m.start):
+                continue
+            sentence = self.tagger.sentence_of(m.start)
+            speaker = find_speaker(text, sentence, (m.start, m.end))
+            if m.term.lower().endswith("ing"):   # "..., adding that": the previous verb's subject
+                before = [v for v in self.verbs if sentence[0] <= v[0] < m.start]
+                if before and before[-1][3]:
+                    speaker = before[-1][3]
+            if speaker.lower() == "who":
+                speaker = ""
+            if not speaker:
+                comma = text.rfind(", who", sentence[0], m.start)
+                if comma != -1:
+                    speaker = find_speaker(text, sentence, (comma, comma + 1))
+            self.verbs.append((m.start, m.end, m.term.lower(), speaker))
+
+        # "Maj. Gen. Pat Ryder, the Pentagon press secretary, ...": a person introduced
+        self.introduced = [(m.start(1), m.group(1)) for m in _INTRODUCED.finditer(text)]
+
+    def in_quote(self, pos: int) -> bool:
+        return any(qs <= pos < qe for qs, qe in self.quotes)
+
+    def paragraph(self, pos: int) -> int:
+        return self.text.count("\n", 0, pos)
+
+    def cue_after(self, q_end: int) -> tuple[str, str] | None:
+        stop = re.search(r"[.!?\n\"]", self.text[q_end:q_end + 200])
+        limit = q_end + (stop.start() if stop else 200)
+        for start, end, form, speaker in self.verbs:
+            if not q_end <= start < limit or form.endswith("ing"):
+                continue   # "..., noting that": a new clause, not the quotation's cue
+            if len(_WORDS.findall(self.text[q_end:start])) <= _AFTER_WORDS:
+                return speaker, self._cue(q_end, end, speaker)
+            # "... 'miscalculations' amid ..., spokesman Pat Ryder has said."
+            comma = self.text.rfind(",", q_end, start) + 1
+            if (speaker and comma and len(_WORDS.findall(self.text[end:limit])) <= 2
+                    and len(_WORDS.findall(self.text[comma:start])) <= _AFTER_WORDS):
+                return speaker, self.text[comma:end].strip()
+        return None
+
+    def cue_before(self, q_start: int) -> tuple[str, str] | None:
+        s_start, _ = self.tagger.sentence_of(q_start)
+        before = [v for v in self.verbs if s_start <= v[0] < q_start]
+        if not before:
+            return None
+        start, end, _form, speaker = before[-1]
+        window = max(s_start, start - 60)
+        hits = list(re.finditer(rf"(?<!\w){re.escape(speaker)}(?!\w)", self.text[window:start])) \
+            if speaker else []
+        cue_start = window + (hits[-1].start() if hits else self.text[window:end].rfind(",") + 1)
+        return speaker, self._cue(cue_start, end, speaker)
+
+    def _cue(self, start: int, end: int, speaker: str) -> str:
+        """Cue text from ``start`` to the verb's ``end``, plus an inverted speaker after it
+        ("said Sullivan", "according to the State Department")."""
+        after = self.text[end:end + len(speaker) + 2]
+        if speaker and after.lstrip().startswith(speaker):
+            end += after.index(speaker) + len(speaker)
+        return self.text[start:end].strip(" ,")
+
+
+def _resolve(speaker: str, position: int, doc: _Doc) -> str:
+    """A pronoun or role -> the last named speaker before ``position``, if unambiguous."""
+    if not _is_anaphor(speaker):
+        return speaker
+    named = sorted([(s, v) for s, _, _, v in doc.verbs if s < position and _is_named(v)]
+                   + [(s, v) for s, v in doc.introduced if s < position])
+    if not named:
+        return speaker
+    para = doc.paragraph(position)
+    recent = {v for s, v in named if doc.paragraph(s) >= para - 1}
+    if len(recent) == 1:
+        return recent.pop()
+    if not recent:
+        return named[-1][1]
+    logger.info("quote at %d: %r left unresolved (%s)", position, speaker, sorted(recent))
+    return speaker
+
+
+def _speaker_actor(speaker: str, codebook: Any) -> str:
+    for m in codebook.matcher.find(speaker, layers=("actor",)):
+        return str(codebook.actors[m.key].target)
+    return ""
+
+
+def find_quotes(documents: pd.DataFrame, codebook: Any = None, *,
+                sentences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every direct quotation with its speaker, cue and the targets it mentions.
+
+    Parameters
+    ----------
+    documents : DataFrame
+        Documents table (``doc_id, outlet, text, text_norm``; docs/contracts.md).
+    codebook : Codebook or path, optional
+        Reporting verbs, attribution rules and actor aliases; the shipped default if omitted.
+    sentences : DataFrame, optional
+        Sentence table (offsets into the documents); documents are segmented if omitted.
+
+    Returns
+    -------
+    DataFrame
+        :data:`QUOTE_COLUMNS`: ``quote_id`` is ``"{doc_id}:q{index:03d}"``; ``start, end``
+        offsets of the quotation including its marks; ``text`` as written; ``speaker`` as
+        written (pronouns resolved, see the module docstring; "" when not found);
+        ``speaker_actor`` the speaker's codebook target or ""; ``cue`` the words that
+        attribute it ("he said", "according to the State Department", "(continues)");
+        ``targets`` the codebook targets named inside the quotation, ";"-separated.
+    """
+    from .stance import _codebook
+
+    missing = [c for c in ("doc_id", "outlet", "text", "text_norm") if c not in documents]
+    if missing:
+        raise ColumnError(f"documents lack column(s) {missing}; have {list(documents.columns)}")
+    codebook = _codebook(codebook)
+    rows = []
+    for doc_id, outlet, text, norm in zip(*(documents[c].astype(str).tolist() for c in
+                                            ("doc_id", "outlet", "text", "text_norm"))):
+        doc_sents = None
+        if sentences is not None:
+            doc_sents = sentences[sentences["doc_id"].astype(str) == doc_id]
+        rows.extend(_document_quotes(doc_id, outlet, text, norm, doc_sents, codebook))
+    frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+    logger.info("quotes: %d quotations, %d with a speaker", len(frame),
+                int((frame["speaker"] != "").sum()))
+    return frame.astype({"start": "int64", "end": "int64"})
+
+
+def _document_quotes(doc_id: str, outlet: str, text: str, norm: str, sentences: Any,
+                     codebook: Any) -> list[tuple]:
+    doc = _Doc(norm, sentences if sentences is not None and len(sentences) else None, codebook)
+    rows: list[tuple] = []
+    previous: tuple[int, str, str] | None = None   # (paragraph of end, speaker, actor)
+    for qs, qe in doc.quotes:
+        if doc.tagger.tag(qs + 1, max(qs + 2, qe - 1)).voice == "attributed":
+            continue   # scare quotes or a quoted name ("what they call 'Battle to ...'")
+        found = doc.cue_after(qe) or doc.cue_before(qs)
+        if found:
+            speaker, cue = found
+            speaker = _resolve(speaker, qs, doc)
+        elif previous and doc.paragraph(qs) - previous[0] <= 1:
+            speaker, cue = previous[1], "(continues)"
+        else:
+            speaker, cue = "", ""
+        actor = _speaker_actor(speaker, codebook) if speaker else ""
+        targets = dict.fromkeys(str(codebook.actors[m.key].target)
+                                for m in codebook.matcher.find(norm[qs:qe], layers=("actor",)))
+        rows.append((doc_id, outlet, f"{doc_id}:q{len(rows):03d}", qs, qe, text[qs:qe], speaker,
+                     actor, cue, ";".join(targets)))
+        previous = (doc.paragraph(qe), speaker, actor) if speaker else None
+    return rows
+
+
+def _display_name(name: str) -> tuple[str, ...]:
+    """The words after the last title word: "Pentagon Press Secretary Pat Ryder" -> Pat Ryder."""
+    words = tuple(_WORDS.findall(name))
+    last = max((i for i, w in enumerate(words) if w.lower() in _TITLES), default=-1)
+    return words[last + 1:] or words
+
+
+def _canonical(names: Sequence[str]) -> dict[str, str]:
+    """Merge name variants where one ends with the other ("Ryder" < "Pat Ryder")."""
+    tokens = {n: _display_name(n) for n in names}
+    out = {}
+    for name, toks in tokens.items():
+        family = [m for m, t in tokens.items()
+                  if t and toks and (t[-len(toks):] == toks or toks[-len(t):] == t)]
+        two = [m for m in family if len(tokens[m]) >= 2]
+        out[name] = " ".join(tokens[min(two or family, key=lambda m: (len(tokens[m]), m))])
+    return out
+
+
+def quoted_sources(quotes: pd.DataFrame, *, documents: pd.DataFrame | None = None,
+                   group_by: str = "outlet") -> pd.DataFrame:
+    """Who each group (outlet by default) quotes, and how much.
+
+    Returns
+    -------
+    DataFrame
+        :data:`SOURCE_COLUMNS`, most quoted first within each group: ``speaker`` (name
+        variants merged, e.g. "Ryder" and "Pentagon Press Secretary Pat Ryder" -> "Pat
+        Ryder"; "(unattributed)" when no speaker was found), ``n_quotes``, ``n_words`` (words
+        inside the quotation marks), ``variants`` (as written), ``example`` (a quotation).
+    """
+    from .corpus import group_key
+
+    missing = [c for c in QUOTE_COLUMNS if c not in quotes.columns]
+    if missing:
+        raise ColumnError(f"quotes lack column(s) {missing}; have {list(quotes.columns)}")
+    docs = documents if documents is not None else quotes[["doc_id", "outlet"]]
+    docs = docs.drop_duplicates("doc_id")
+    groups = dict(zip(docs["doc_id"], group_key(docs, group_by)))
+    named = [s for s in quotes["speaker"].unique() if s and _is_named(s)]
+    canonical = _canonical(named)
+    frame = quotes.assign(
+        group=quotes["doc_id"].map(groups),
+        who=[canonical.get(s, s) if s else "(unattributed)" for s in quotes["speaker"]],
+        words=[len(_WORDS.findall(t)) for t in quotes["text"]])
+    rows = []
+    for (group, who), sub in frame.groupby(["group", "who"], sort=True):
+        actors = [a for a in sub["speaker_actor"] if a]
+        rows.append((group, who, max(set(actors), key=actors.count) if actors else "",
+                     len(sub), int(sub["words"].sum()),
+                     "; ".join(sorted(set(sub["speaker"]) - {""})),
+                     sub["text"].iloc[0][:120]))
+    out = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    return out.sort_values(["group", "n_quotes", "speaker"], ascending=[True, False, True],
+                           kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,501 @@
+"""Stance toward actors: mentions, scores with their cues, aggregation, evidence and evaluation.
+
+Pipeline (each step a pure function on documented tables)::
+
+    mentions = find_mentions(sentences, codebook)            # every target mention + voice
+    scored = score_mentions(mentions, sentences)              # stance_mentions table
+    by_doc = stance_by_doc(scored, documents=documents)       # document x target x voice
+    by_group = stance_by_group(scored, documents=documents)   # group x target x voice
+    evaluate("docs/stance_seed_annotations.csv", codebook=codebook)
+
+The scorers themselves live in :mod:`framelab.stance_model`. Method: ``docs/stance.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from .errors import ColumnError, ParameterError
+from .stance_model import StanceClassifier, load_model, score_span
+
+__all__ = [
+    "MENTION_COLUMNS",
+    "BY_DOC_COLUMNS",
+    "BY_GROUP_COLUMNS",
+    "SCORERS",
+    "BASELINE",
+    "VOICE_GROUPS",
+    "resolve_targets",
+    "resolve_scorers",
+    "find_mentions",
+    "score_mentions",
+    "stance_by_doc",
+    "stance_by_group",
+    "evidence",
+    "plot_stance_heatmap",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of ``tables/stance_mentions.csv`` (one row per mention and scorer).
+MENTION_COLUMNS = ["doc_id", "outlet", "sentence_id", "target", "start", "end", "voice",
+                   "scorer", "score", "label", "cues"]
+#: Columns of ``tables/stance_by_doc.csv``; ``note`` explains empty cells.
+BY_DOC_COLUMNS = ["doc_id", "outlet", "target", "voice", "scorer", "score", "ci_low",
+                  "ci_high", "n_mentions", "note"]
+#: Columns of ``tables/stance_by_group.csv``; ``note`` explains empty cells.
+BY_GROUP_COLUMNS = ["group", "target", "voice", "scorer", "score", "ci_low", "ci_high",
+                    "n_mentions", "note"]
+#: Columns of ``tables/stance_eval.csv``; ``confusion`` is JSON, rows gold, columns predicted,
+#: both in :data:`LABELS` order.
+SCORERS = ("default", "learned")
+#: The whole-sentence VADER compound baseline (>= 0.05 favor, <= -0.05 against).
+BASELINE = "vader_sentence"
+#: Aggregated voices: the outlet's own ("narrator"), its sources' ("source": quoted or
+#: attributed) and both ("all").
+VOICE_GROUPS = {"narrator": ("narrator",), "source": ("quoted", "attributed"),
+                "all": ("narrator", "quoted", "attributed")}
+_SENTENCE_NEEDS = ("doc_id", "outlet", "sentence_id", "start", "end", "text_norm")
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ColumnError(f"{what} lacks column(s) {missing}; it has {list(frame.columns)}")
+
+
+def _codebook(codebook: Any) -> Any:
+    from . import codebook as cb
+
+    if codebook is None or isinstance(codebook, (str, Path)):
+        return cb.load_codebook(codebook or None)
+    return codebook
+
+
+def _known_targets(codebook: Any) -> list[str]:
+    return list(codebook.targets())
+
+
+def resolve_targets(targets: str | Sequence[str] | None, codebook: Any = None) -> list[str]:
+    """Check target names against the codebook; ``None`` or ``""`` means all targets.
+
+    ``targets`` may be a comma-separated string. Raises :class:`ParameterError` naming the
+    unknown targets and listing the known ones.
+    """
+    known = _known_targets(_codebook(codebook))
+    if targets is None or (isinstance(targets, str) and not targets.strip()):
+        return known
+    wanted = [t.strip() for t in targets.split(",")] if isinstance(targets, str) else list(targets)
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise ParameterError(f"unknown target(s) {unknown}; the codebook knows: "
+                             + ", ".join(known))
+    return wanted
+
+
+def resolve_scorers(scorer: str | Sequence[str]) -> tuple[str, ...]:
+    """``"all"`` -> both scorers; a name or comma-separated names are checked."""
+    names = (list(SCORERS) if scorer == "all" else
+             [s.strip() for s in scorer.split(",")] if isinstance(scorer, str) else list(scorer))
+    unknown = [s for s in names if s not in SCORERS]
+    if unknown or not names:
+        raise ParameterError(f"scorer={scorer!r}: unknown {unknown}; use one of "
+                             f"{', '.join(SCORERS)} or 'all'")
+    return tuple(names)
+
+
+# --- mentions ----------------------------------------------------------------------------
+
+def _document_texts(sentences: pd.DataFrame,
+                    documents: pd.DataFrame | None) -> dict[str, str]:
+    """doc_id -> text_norm; rebuilt from the sentences (paragraphs as newlines) if needed."""
+    if documents is not None:
+        _require(documents, ("doc_id", "text_norm"), "documents")
+        return dict(zip(documents["doc_id"].astype(str), documents["text_norm"]))
+    texts = {}
+    for doc_id, rows in sentences.groupby("doc_id", sort=False):
+        chars = [" "] * int(rows["end"].max())
+        rows = rows.sort_values("start")
+        paras = (rows["paragraph_index"].tolist() if "paragraph_index" in rows.columns
+                 else [0] * len(rows))
+        last_para: object = None
+        last_end = 0
+        for start, end, norm, para in zip(rows["start"].astype(int).tolist(),
+                                          rows["end"].astype(int).tolist(),
+                                          rows["text_norm"].astype(str).tolist(), paras):
+            if last_para is not None and para != last_para and start > last_end:
+                chars[last_end] = "\n"
+            chars[start:end] = list(norm)
+            last_para, last_end = para, end
+        texts[str(doc_id)] = "".join(chars)
+    return texts
+
+
+def find_mentions(sentences: pd.DataFrame, codebook: Any = None, *,
+                  targets: str | Sequence[str] | None = None,
+                  documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every mention of a stance target, found through the codebook's actor aliases.
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        Sentence table (docs/contracts.md), usually ``framelab.corpus.body(sentences)``.
+    codebook : Codebook or path, optional
+        The shipped default when omitted.
+    targets : str or sequence of str, optional
+        Targets to keep (comma-separated or a list); all codebook targets when omitted.
+    documents : DataFrame, optional
+        Documents table; gives quotations that span sentences their full extent for voice.
+
+    Returns
+    -------
+    DataFrame
+        One row per mention: ``doc_id, outlet, sentence_id, target, actor, start, end`` (offsets
+        into the document's ``text``/``text_norm``), ``mention`` (as written), ``voice``
+        (narrator / quoted / attributed, :class:`framelab.voice.VoiceTagger`) and
+        ``voice_cue`` (why).
+    """
+    from .voice import VoiceTagger
+
+    _require(sentences, _SENTENCE_NEEDS, "sentences")
+    codebook = _codebook(codebook)
+    keep = set(resolve_targets(targets, codebook))
+    texts = _document_texts(sentences, documents)
+    rows = []
+    for doc_id, doc_sents in sentences.groupby("doc_id", sort=False):
+        tagger = VoiceTagger(texts[str(doc_id)], doc_sents, codebook=codebook)
+        for outlet, sentence_id, offset, norm in zip(
+                doc_sents["outlet"].astype(str).tolist(),
+                doc_sents["sentence_id"].astype(str).tolist(),
+                doc_sents["start"].astype(int).tolist(),
+                doc_sents["text_norm"].astype(str).tolist()):
+            for m in codebook.matcher.find(norm, layers=("actor",)):
+                target = codebook.actors[m.key].target
+                if target not in keep:
+                    continue
+                start, end = offset + m.start, offset + m.end
+                tag = tagger.tag(start, end)
+                rows.append((str(doc_id), outlet, sentence_id, target, m.key, start, end,
+                             norm[m.start:m.end], tag.voice, tag.cue))
+    columns = ["doc_id", "outlet", "sentence_id", "target", "actor", "start", "end", "mention",
+               "voice", "voice_cue"]
+    frame = pd.DataFrame(rows, columns=columns)
+    logger.info("stance: %d mentions of %d targets in %d sentences", len(frame),
+                frame["target"].nunique(), len(sentences))
+    return frame.astype({"start": "int64", "end": "int64"})
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+def _score_spans(items: pd.DataFrame, scorer: str, codebook: Any,
+                 model: StanceClassifier | None) -> tuple[np.ndarray, list[str], list[str]]:
+    """Score rows with ``text, start, end, others``: (scores, labels, cues)."""
+    if items.empty:
+        return np.zeros(0), [], []
+    if scorer == "default":
+        results = [score_span(t, int(s), int(e), codebook=codebook, others=o)
+                   for t, s, e, o in zip(items["text"], items["start"], items["end"],
+                                         items["others"])]
+        return (np.array([r.score for r in results]), [r.label for r in results],
+                [r.cues_text for r in results])
+    model = model or load_model()
+    return (model.stance_scores(items), [str(p) for p in model.predict(items)],
+            model.explain(items))
+
+
+def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
+                   scorers: str | Sequence[str] = "all", codebook: Any = None,
+                   model: StanceClassifier | None = None) -> pd.DataFrame:
+    """Score every mention with each scorer: the ``stance_mentions`` table.
+
+    Parameters
+    ----------
+    mentions : DataFrame
+        From :func:`find_mentions`.
+    sentences : DataFrame
+        The sentence table the mentions were found in.
+    scorers : {"all", "default", "learned"} or sequence
+        Which scorers (:data:`SCORERS`); "all" = both.
+    codebook : Codebook or path, optional
+        Labels and reporting verbs for the default scorer (the learned one always uses the
+        shipped codebook, as in training).
+    model : StanceClassifier, optional
+        The learned model; :func:`framelab.stance_model.load_model` when omitted.
+
+    Returns
+    -------
+    DataFrame
+        :data:`MENTION_COLUMNS` then ``mention``: one row per mention and scorer; ``score`` in
+        [-1, 1] (learned: P(favor) - P(against)), ``label`` against/neutral/favor, ``cues``
+        the contributions behind the score (``kind:text:value;...``).
+    """
+    _require(mentions, ("doc_id", "outlet", "sentence_id", "target", "start", "end", "voice",
+                        "mention"), "mentions")
+    _require(sentences, ("sentence_id", "start", "text_norm"), "sentences")
+    codebook = _codebook(codebook)
+    sent = sentences.set_index("sentence_id")[["start", "text_norm"]]
+    base = mentions.reset_index(drop=True)
+    offset = sent.loc[base["sentence_id"], "start"].to_numpy()
+    starts = (base["start"].to_numpy() - offset).tolist()
+    ends = (base["end"].to_numpy() - offset).tolist()
+    spans = list(zip(starts, ends))
+    by_sentence = base.groupby("sentence_id").indices
+    others = [[spans[j] for j in by_sentence[sid] if j != i]
+              for i, sid in enumerate(base["sentence_id"])]
+    items = pd.DataFrame({"text": sent.loc[base["sentence_id"], "text_norm"].to_numpy(),
+                          "start": starts, "end": ends,
+                          "others": pd.Series(others, dtype=object)})
+    frames = []
+    for scorer in resolve_scorers(scorers):
+        scores, labels, cues = _score_spans(items, scorer, codebook, model)
+        frame = base[["doc_id", "outlet", "sentence_id", "target", "start", "end", "voice",
+                      "mention"]].copy()
+        frame["scorer"], frame["score"], frame["label"], frame["cues"] = (
+            scorer, scores.astype(float), labels, cues)
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return out.reindex(columns=[*MENTION_COLUMNS, "mention"])
+
+
+# --- aggregation -------------------------------------------------------------------------
+
+def _seed(random_state: int, key: str) -> np.random.Generator:
+    """A generator per cell, so a cell's interval does not depend on the other cells."""
+    return np.random.default_rng([random_state, zlib.crc32(key.encode("utf-8"))])
+
+
+def _bootstrap(values: np.ndarray, clusters: np.ndarray | None, *, n_boot: int, ci: float,
+               rng: np.random.Generator) -> tuple[float, float]:
+    """Percentile interval of the mean; resamples clusters (documents) when given."""
+    if clusters is None or len(np.unique(clusters)) < 2:
+        idx = rng.integers(0, len(values), size=(n_boot, len(values)))
+        means = values[idx].mean(axis=1)
+    else:
+        keys, inverse = np.unique(clusters, return_inverse=True)
+        sums = np.bincount(inverse, weights=values, minlength=len(keys))
+        counts = np.bincount(inverse, minlength=len(keys))
+        pick = rng.integers(0, len(keys), size=(n_boot, len(keys)))
+        means = sums[pick].sum(axis=1) / counts[pick].sum(axis=1)
+    alpha = (1.0 - ci) / 2.0
+    low, high = np.quantile(means, [alpha, 1.0 - alpha])
+    return float(low), float(high)
+
+
+def _cells(scored: pd.DataFrame, keys: list[tuple[Any, ...]], key_columns: list[str],
+           targets: Sequence[str], *, n_boot: int, ci: float, random_state: int,
+           cluster: str | None) -> list[tuple]:
+    if n_boot < 1 or not 0 < ci < 1:
+        raise ParameterError(f"n_boot={n_boot}, ci={ci}: need n_boot >= 1 and 0 < ci < 1")
+    grouped = scored.groupby([*key_columns, "target", "scorer"], sort=False).indices
+    rows = []
+    for key in keys:
+        for target in targets:
+            for scorer in (sorted(scored["scorer"].unique()) or list(SCORERS)):
+                idx = grouped.get((*key, target, scorer), np.array([], dtype=int))
+                sub = scored.iloc[idx]
+                for voice, voices in VOICE_GROUPS.items():
+                    cell = sub[sub["voice"].isin(voices)]
+                    values = cell["score"].to_numpy(dtype=float)
+                    n = len(values)
+                    if n == 0:
+                        which = "" if voice == "all" else f"{voice} "
+                        rows.append((*key, target, voice, scorer, np.nan, np.nan, np.nan, 0,
+                                     f"no {which}mentions of {target}"))
+                        continue
+                    if n == 1:
+                        rows.append((*key, target, voice, scorer, values[0], np.nan, np.nan, 1,
+                                     "one mention: no interval"))
+                        continue
+                    clusters = cell[cluster].to_numpy() if cluster else None
+                    rng = _seed(random_state, "|".join(map(str, (*key, target, voice, scorer))))
+                    low, high = _bootstrap(values, clusters, n_boot=n_boot, ci=ci, rng=rng)
+                    note = ""
+                    if cluster and cell[cluster].nunique() < 2:
+                        note = "one document: mentions resampled"
+                    elif cluster:
+                        note = f"{cell[cluster].nunique()} documents resampled"
+                    rows.append((*key, target, voice, scorer, float(values.mean()), low, high,
+                                 n, note))
+    return rows
+
+
+def _targets_of(scored: pd.DataFrame, targets: str | Sequence[str] | None,
+                codebook: Any) -> list[str]:
+    if targets is None and codebook is None:
+        return sorted(scored["target"].unique())
+    return resolve_targets(targets, codebook)
+
+
+def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,
+                  targets: str | Sequence[str] | None = None, codebook: Any = None,
+                  n_boot: int = 1000, ci: float = 0.95,
+                  random_state: int = 0) -> pd.DataFrame:
+    """Mean stance per document x target x voice x scorer, with a bootstrap interval.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        ``stance_mentions`` (:func:`score_mentions`).
+    documents : DataFrame, optional
+        Lists documents without any mention too (as empty cells).
+    targets : str or sequence of str, optional
+        Targets to report (validated against ``codebook`` when one is given); those without
+        mentions get empty cells. Default: the codebook's targets, or those in ``scored``.
+    codebook : Codebook or path, optional
+    n_boot, ci, random_state : int, float, int
+        Percentile bootstrap over mentions; each cell has its own seed derived from
+        ``random_state`` and the cell's key.
+
+    Returns
+    -------
+    DataFrame
+        :data:`BY_DOC_COLUMNS`. ``voice`` is narrator, source (quoted or attributed) or all.
+        A cell with no mentions has ``score`` NaN, ``n_mentions`` 0 and a ``note`` -- never 0.
+    """
+    _require(scored, MENTION_COLUMNS, "stance_mentions")
+    names = _targets_of(scored, targets, codebook)
+    docs = scored[["doc_id", "outlet"]].drop_duplicates("doc_id")
+    if documents is not None:
+        _require(documents, ("doc_id", "outlet"), "documents")
+        docs = documents[["doc_id", "outlet"]].drop_duplicates("doc_id")
+    outlet = dict(zip(docs["doc_id"], docs["outlet"]))
+    keys = [(d,) for d in docs["doc_id"]]
+    rows = _cells(scored, keys, ["doc_id"], names, n_boot=n_boot, ci=ci,
+                  random_state=random_state, cluster=None)
+    frame = pd.DataFrame(rows, columns=[c for c in BY_DOC_COLUMNS if c != "outlet"])
+    frame.insert(1, "outlet", frame["doc_id"].map(outlet).fillna(""))
+    return frame.astype({"n_mentions": "int64"})
+
+
+def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,
+                    group_by: str = "outlet", targets: str | Sequence[str] | None = None,
+                    codebook: Any = None, n_boot: int = 1000, ci: float = 0.95,
+                    random_state: int = 0) -> pd.DataFrame:
+    """Mean stance per group (outlet by default) x target x voice x scorer.
+
+    The interval resamples whole documents (a cluster bootstrap: mentions in one article are
+    not independent); a group with one document resamples its mentions, and says so in
+    ``note``. ``group_by`` may be any column of ``documents`` (:func:`framelab.corpus.group_key`:
+    an empty value groups by document). Other parameters as in :func:`stance_by_doc`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`BY_GROUP_COLUMNS`.
+    """
+    from .corpus import group_key
+
+    _require(scored, MENTION_COLUMNS, "stance_mentions")
+    names = _targets_of(scored, targets, codebook)
+    docs = scored[["doc_id", "outlet"]].drop_duplicates("doc_id")
+    if documents is not None:
+        docs = documents.drop_duplicates("doc_id")
+    elif group_by not in docs.columns:
+        raise ColumnError(f"group_by={group_by!r} is not a column of stance_mentions; pass "
+                          "documents= to group by a document column")
+    docs = docs.assign(group=group_key(docs, group_by).to_numpy())
+    frame = scored.merge(docs[["doc_id", "group"]], on="doc_id", how="left")
+    frame["group"] = frame["group"].fillna(frame["doc_id"])
+    keys = [(g,) for g in sorted(docs["group"].unique())]
+    rows = _cells(frame, keys, ["group"], names, n_boot=n_boot, ci=ci,
+                  random_state=random_state, cluster="doc_id")
+    return pd.DataFrame(rows, columns=BY_GROUP_COLUMNS).astype({"n_mentions": "int64"})
+
+
+# --- evidence and figure -----------------------------------------------------------------
+
+def evidence(scored: pd.DataFrame, sentences: pd.DataFrame, *,
+             documents: pd.DataFrame | None = None, group_by: str = "outlet",
+             scorer: str = "default", voice: str = "all", target: str | None = None,
+             top: int = 5) -> pd.DataFrame:
+    """The sentences behind each group x target cell, strongest (largest |score|) first.
+
+    Returns
+    -------
+    DataFrame
+        ``group, target, voice, scorer, score, label, doc_id, sentence_id, mention,
+        mention_voice, cues, sentence`` with at most ``top`` rows per group x target.
+    """
+    from .corpus import group_key
+
+    _require(scored, MENTION_COLUMNS, "stance_mentions")
+    if voice not in VOICE_GROUPS:
+        raise ParameterError(f"voice={voice!r}; use one of {', '.join(VOICE_GROUPS)}")
+    rows = scored[(scored["scorer"] == scorer) & scored["voice"].isin(VOICE_GROUPS[voice])]
+    if target is not None:
+        rows = rows[rows["target"] == target]
+    docs = documents if documents is not None else scored[["doc_id", "outlet"]]
+    docs = docs.drop_duplicates("doc_id")
+    groups = dict(zip(docs["doc_id"], group_key(docs, group_by)))
+    text = dict(zip(sentences["sentence_id"], sentences["text"]))
+    out = rows.assign(group=rows["doc_id"].map(groups), strength=rows["score"].abs(),
+                      sentence=rows["sentence_id"].map(text), mention_voice=rows["voice"])
+    out = out.sort_values(["group", "target", "strength", "doc_id", "start"],
+                          ascending=[True, True, False, True, True], kind="mergesort")
+    out = out.groupby(["group", "target"], sort=False).head(top).assign(voice=voice)
+    return out[["group", "target", "voice", "scorer", "score", "label", "doc_id", "sentence_id",
+                "mention", "mention_voice", "cues", "sentence"]].reset_index(drop=True)
+
+
+def plot_stance_heatmap(by_group: pd.DataFrame, ax: Axes, *, scorer: str = "default",
+                        voice: str = "all", targets: Sequence[str] | None = None,
+                        colorbar: bool = True, group_labels: bool = True) -> Axes:
+    """Group x target heatmap of mean stance (blue favourable, red hostile) on ``ax``.
+
+    Each cell shows the mean score and, below it, the number of mentions; cells without
+    mentions are grey and marked "n/a" (not zero). Colour scale fixed at [-1, 1]. Turn off
+    ``colorbar`` and ``group_labels`` for all but one panel of a multi-panel figure.
+    """
+    _require(by_group, BY_GROUP_COLUMNS[:-1], "stance_by_group")
+    cells = by_group[(by_group["scorer"] == scorer) & (by_group["voice"] == voice)]
+    if cells.empty:
+        raise ParameterError(f"no rows for scorer={scorer!r}, voice={voice!r}; have scorers "
+                             f"{sorted(by_group['scorer'].unique())}, voices "
+                             f"{sorted(by_group['voice'].unique())}")
+    names = list(targets) if targets is not None else list(dict.fromkeys(cells["target"]))
+    groups = sorted(cells["group"].unique())
+    score = cells.pivot_table(index="group", columns="target", values="score",
+                              aggfunc="first", dropna=False).reindex(index=groups,
+                                                                     columns=names)
+    count = cells.pivot_table(index="group", columns="target", values="n_mentions",
+                              aggfunc="first", fill_value=0).reindex(index=groups, columns=names,
+                                                                     fill_value=0)
+    values = np.ma.masked_invalid(score.to_numpy(dtype=float))
+    cmap = _diverging_cmap()
+    image = ax.imshow(values, cmap=cmap, vmin=-1, vmax=1, aspect="auto")
+    numbers, counts = score.to_numpy(dtype=float), count.to_numpy(dtype=float)
+    for i in range(len(groups)):
+        for j in range(len(names)):
+            v, n = float(numbers[i, j]), int(counts[i, j])
+            text = "n/a" if np.isnan(v) else f"{v:+.2f}\nn={n}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=6,
+                    color="black" if np.isnan(v) or abs(v) < 0.6 else "white")
+    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
+    ax.set_yticks(range(len(groups)), groups if group_labels else [])
+    ax.set_title(f"{voice} voice ({scorer} scorer)")
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="mean stance (-1 hostile, +1 favourable)",
+                           shrink=0.8)
+    return ax
+
+
+def _diverging_cmap() -> Any:
+    import matplotlib
+
+    return matplotlib.colormaps["RdBu"].with_extremes(bad="#DDDDDD")
+
+
+# Evaluation lives in stance_eval; re-exported so ``framelab.stance.evaluate`` keeps working.
+from .stance_eval import (EVAL_COLUMNS, confusion_matrices, confusion_table,  # noqa: E402
+                          evaluate, predict_annotations, read_annotations, stance_metrics)
+
+__all__ += ["EVAL_COLUMNS", "read_annotations", "predict_annotations", "evaluate",
+            "stance_metrics", "confusion_table", "confusion_matrices"]

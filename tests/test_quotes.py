@@ -1,0 +1,96 @@
+"""Quotations: speakers and cues, pronoun resolution, mapping to codebook actors, summaries."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from framelab import quotes
+from framelab.corpus import normalize_text
+from framelab.errors import ColumnError
+
+
+def _documents(texts: dict[str, str], outlet: str = "Planted") -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": list(texts), "outlet": outlet, "text": list(texts.values()),
+                         "text_norm": [normalize_text(t) for t in texts.values()]})
+
+
+def _quotes(text: str) -> pd.DataFrame:
+    return quotes.find_quotes(_documents({"d": text}))
+
+
+def _one(text: str) -> pd.Series:
+    found = _quotes(text)
+    assert len(found) == 1, found
+    return found.iloc[0]
+
+
+@pytest.mark.parametrize("text, speaker, cue", [
+    ('"We are not involved in Aleppo," Ryder said on Monday.', "Ryder", "Ryder said"),
+    ('"We have real concerns about HTS," said Sullivan.', "Sullivan", "said Sullivan"),
+    ("Sanctions aim \u201cto pressure the Syrian regime to allow a transition,\u201d according "
+     "to the State Department.", "the State Department", "according to the State Department"),
+    ('Sullivan told CNN on Sunday that HTS is "a terrorist organization designated by the '
+     'United States."', "Sullivan", "Sullivan told"),
+])
+def test_speaker_and_cue_after_or_before_the_quotation(text, speaker, cue):
+    row = _one(text)
+    assert row.speaker == speaker and row.cue == cue
+    assert row.speaker_actor == "US"
+    assert row.text.startswith(('"', "\u201c")) and row.text == text[row.start:row.end]
+
+
+def test_pronoun_is_resolved_to_the_last_named_speaker():
+    text = ("Pentagon Press Secretary Pat Ryder said the US was watching Aleppo.\n"
+            "\u201cWe have a hotline with Russia to prevent miscalculation,\u201d he added.")
+    row = _one(text)
+    assert row.speaker == "Pentagon Press Secretary Pat Ryder" and row.cue == "he added"
+    assert row.speaker_actor == "US"      # via "Pentagon"
+    assert row.targets == "Russia"
+
+
+def test_ambiguous_pronoun_stays_unresolved():
+    text = ("Sullivan said the talks failed, and Lavrov said they would go on. "
+            '"It is over," he said.')
+    assert _one(text).speaker == "he"
+
+
+def test_continued_quotation_inherits_its_speaker():
+    text = ('"We are monitoring closely," Sullivan added. "So, it is a complicated situation. '
+            'We stay in touch with partners."')
+    found = _quotes(text)
+    assert list(found.speaker) == ["Sullivan", "Sullivan"]
+    assert list(found.cue) == ["Sullivan added", "(continues)"]
+    assert "complicated situation. We stay" in found.text.iloc[1]   # spans two sentences
+
+
+def test_scare_quotes_and_quoted_names_are_not_quotations():
+    text = ("The so-called 'rebels' entered the city. "
+            "The opposition launched what they call the 'Battle to Deter Aggression.'")
+    assert _quotes(text).empty
+
+
+def test_quotation_targets_and_ids():
+    text = ('"Iran and Russia back the regime," Miller said. "We will not lift sanctions," '
+            "Miller added.")
+    found = _quotes(text)
+    assert list(found.quote_id) == ["d:q000", "d:q001"]
+    assert found.targets.iloc[0] == "Iran;Russia;Syrian government"
+    assert found.targets.iloc[1] == ""
+
+
+def test_who_is_quoted_by_each_outlet_merges_name_variants():
+    a = _documents({"a1": 'Pat Ryder said: "We are not involved." "It is clear," Ryder said.'},
+                   outlet="Outlet A")
+    b = _documents({"b1": '"Stealing oil," the Syrian Defense Ministry said.'}, outlet="Outlet B")
+    documents = pd.concat([a, b], ignore_index=True)
+    table = quotes.quoted_sources(quotes.find_quotes(documents), documents=documents)
+    assert list(table.columns) == quotes.SOURCE_COLUMNS
+    ryder = table[table.group == "Outlet A"].iloc[0]
+    assert ryder.speaker == "Pat Ryder" and ryder.n_quotes == 2 and ryder.speaker_actor == "US"
+    ministry = table[table.group == "Outlet B"].iloc[0]
+    assert ministry.speaker_actor == "Syrian government"
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ColumnError, match=r"lack column\(s\) \['text_norm'\]"):
+        quotes.find_quotes(pd.DataFrame({"doc_id": ["a"], "outlet": [""], "text": ["x"]}))
