@@ -1,0 +1,549 @@
+"""LDA topic models a reviewer would accept: units, k selection, stability, prevalence by group.
+
+The steps, each a function or an estimator (see ``docs/topics.md`` for the method):
+
+1. :func:`resolve_unit` picks the unit of analysis (documents when there are at least
+   :data:`AUTO_MIN_DOCUMENTS` of them, else paragraphs), and :func:`framelab.corpus.units`
+   builds it; :func:`topic_dtm` counts terms and drops units left without any.
+2. :class:`TopicModel` fits scikit-learn's ``LatentDirichletAllocation`` over a grid of k and
+   seeds, scores each run by held-out perplexity and NPMI coherence, chooses k
+   (:func:`choose_k`), refits, numbers topics by prevalence and measures their stability.
+3. :func:`topic_terms`, :func:`doc_topics`, :func:`representative_passages` and
+   :func:`topic_prevalence` turn the fitted model into the tables of the output contract, and
+   the ``plot_*`` functions draw them on a given ``ax``. They live in
+   :mod:`framelab.topicviews`; the measures (NPMI, matching, relevance, :func:`choose_k`) in
+   :mod:`framelab.coherence`. Both are re-exported here, so ``framelab.topics`` is the one
+   namespace a notebook needs.
+
+Topics are numbered from 1, in decreasing order of the tokens the model assigns to them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import LatentDirichletAllocation
+from sklearn.utils.validation import check_is_fitted
+
+from .coherence import (
+    K_SELECTION_COLUMNS,
+    choose_k,
+    match_topics,
+    npmi,
+    npmi_from_dtm,
+    summarize_k_selection,
+    top_term_ids,
+)
+from .errors import ParameterError
+from .tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, document_term_matrix
+from .topicviews import (
+    DOC_TOPIC_COLUMNS,
+    PASSAGE_COLUMNS,
+    PREVALENCE_COLUMNS,
+    TERM_COLUMNS,
+    _require,
+    doc_topics,
+    plot_k_selection,
+    plot_prevalence_heatmap,
+    plot_prevalence_intervals,
+    plot_top_terms,
+    representative_passages,
+    topic_prevalence,
+    topic_terms,
+)
+
+__all__ = [
+    "AUTO_MIN_DOCUMENTS",
+    "AUTO_ONLINE_MIN_UNITS",
+    "DOC_TOPIC_COLUMNS",
+    "K_SELECTION_COLUMNS",
+    "PASSAGE_COLUMNS",
+    "PREVALENCE_COLUMNS",
+    "STABILITY_COLUMNS",
+    "TERM_COLUMNS",
+    "TopicModel",
+    "choose_k",
+    "doc_topics",
+    "plot_k_selection",
+    "plot_prevalence_heatmap",
+    "plot_prevalence_intervals",
+    "plot_top_terms",
+    "representative_passages",
+    "resolve_unit",
+    "summarize_k_selection",
+    "topic_dtm",
+    "topic_prevalence",
+    "topic_terms",
+    "unit_tokens",
+]
+
+log = logging.getLogger(__name__)
+
+#: ``unit="auto"`` uses documents when the corpus has at least this many, else paragraphs.
+AUTO_MIN_DOCUMENTS = 200
+#: ``learning_method="auto"`` uses online minibatches from this many fitted units.
+AUTO_ONLINE_MIN_UNITS = 5000
+STABILITY_COLUMNS = ["topic", "stability", "matched_runs", "unstable"]
+_UNIT_COLUMNS = ["unit_id", "doc_id", "outlet", "text_norm"]
+
+
+# --- units and terms -----------------------------------------------------------------------
+
+def resolve_unit(sentences: pd.DataFrame, unit: str | int = "auto", *,
+                 min_documents: int = AUTO_MIN_DOCUMENTS) -> str | int:
+    """Return the unit of analysis for ``unit``, resolving ``"auto"``.
+
+    ``"auto"`` gives ``"document"`` when ``sentences`` cover at least ``min_documents``
+    documents and ``"paragraph"`` otherwise: LDA estimates topic proportions per unit and
+    needs many units, so a handful of articles is modelled paragraph by paragraph.
+    Other values (``"document"``, ``"paragraph"``, ``"sentence"``, an int window of sentences
+    or its string form) are returned as given, ints parsed.
+    """
+    if isinstance(unit, str) and unit.isdigit():
+        return int(unit)
+    if unit != "auto":
+        return unit
+    _require(sentences, ["doc_id"], "sentences")
+    n_docs = sentences["doc_id"].nunique()
+    chosen = "document" if n_docs >= min_documents else "paragraph"
+    log.info("unit='auto': %d documents (threshold %d) -> %s", n_docs, min_documents, chosen)
+    return chosen
+
+
+def topic_dtm(
+    units: pd.DataFrame,
+    *,
+    min_df: float = 2,
+    max_df: float = 0.9,
+    max_features: int | None = None,
+    stop_words: frozenset[str] | None = STOP_WORDS,
+    mwes: Iterable[str] = DEFAULT_MWES,
+) -> tuple[pd.DataFrame, DTM]:
+    """Count the terms of each unit; drop units that keep no term after pruning.
+
+    Parameters
+    ----------
+    units : DataFrame
+        From :func:`framelab.corpus.units` (``unit_id``, ``doc_id``, ``outlet``, ``text_norm``).
+    min_df, max_df, max_features, stop_words, mwes
+        As in :func:`framelab.tokens.document_term_matrix`.
+
+    Returns
+    -------
+    units : DataFrame
+        The units that keep at least one term, in input order (index reset).
+    dtm : DTM
+        ``dtm.X`` of shape (n_kept_units, n_terms).
+
+    Raises
+    ------
+    ParameterError
+        Pruning keeps no term; the message gives the terms and units before and after.
+    """
+    _require(units, _UNIT_COLUMNS, "units")
+    texts = units["text_norm"].tolist()
+    n_docs = units["doc_id"].nunique()
+    try:
+        dtm = document_term_matrix(texts, min_df=min_df, max_df=max_df,
+                                   max_features=max_features, stop_words=stop_words, mwes=mwes)
+    except ParameterError:
+        analyzer = Analyzer(mwes=tuple(mwes), stop_words=stop_words)
+        before = len(set().union(*(analyzer(t) for t in texts))) if texts else 0
+        raise ParameterError(
+            f"min_df={min_df}, max_df={max_df} leave 0 of {before} terms, so 0 of "
+            f"{len(units)} units (from {n_docs} documents) keep a term. Lower min_df, raise "
+            "max_df, cut the corpus into more units (unit='paragraph' or a sentence window) "
+            "or add documents") from None
+    keep = np.asarray(dtm.X.sum(axis=1)).ravel() > 0
+    if not keep.all():
+        log.info("%d of %d units keep no term after pruning and are left out",
+                 int((~keep).sum()), len(units))
+    log.info("%d terms survive min_df=%s, max_df=%s in %d of %d units", dtm.X.shape[1],
+             min_df, max_df, int(keep.sum()), len(units))
+    return (units.loc[keep].reset_index(drop=True),
+            DTM(dtm.X[keep], dtm.vocabulary))
+
+
+def unit_tokens(units: pd.DataFrame, *, stop_words: frozenset[str] | None = STOP_WORDS,
+                mwes: Iterable[str] = DEFAULT_MWES) -> list[list[str]]:
+    """Token lists of each unit (the tokens the DTM counts), for sliding-window NPMI."""
+    _require(units, ["text_norm"], "units")
+    analyzer = Analyzer(mwes=tuple(mwes), stop_words=stop_words)
+    return [analyzer(t) for t in units["text_norm"]]
+
+
+# --- the estimator -------------------------------------------------------------------------
+
+def _lda(X: sparse.csr_matrix, k: int, seed: int, params: dict[str, Any],
+         n_jobs: int | None) -> LatentDirichletAllocation:
+    """Fit scikit-learn's LDA; online runs are ``max_iter`` passes of ``partial_fit``.
+
+    ``partial_fit`` over the whole matrix is one pass of minibatch updates, exactly as in
+    ``fit``, without the extra full E-step ``fit`` spends on the training bound.
+    """
+    params = dict(params)
+    passes = params.pop("max_iter")
+    if params["learning_method"] == "batch":
+        return LatentDirichletAllocation(n_components=k, random_state=seed, n_jobs=n_jobs,
+                                         max_iter=passes, **params).fit(X)
+    model = LatentDirichletAllocation(n_components=k, random_state=seed, n_jobs=n_jobs,
+                                      total_samples=X.shape[0], **params)
+    for _ in range(passes):
+        model.partial_fit(X)
+    return model
+
+
+def _grid_run(X_train: sparse.csr_matrix, X_test: sparse.csr_matrix, k: int, seed: int,
+              params: dict[str, Any]) -> tuple[int, int, float, np.ndarray]:
+    model = _lda(X_train, k, seed, params, 1)
+    components = model.components_ / model.components_.sum(axis=1, keepdims=True)
+    return k, seed, float(model.perplexity(X_test)), components
+
+
+def _as_ints(values: int | str | Sequence[int], name: str) -> list[int]:
+    items: Sequence[Any]
+    if isinstance(values, str):
+        items = [v for v in values.replace(" ", "").split(",") if v]
+    elif isinstance(values, (int, np.integer)):
+        items = [values]
+    else:
+        items = values
+    try:
+        out = [int(v) for v in items]
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}={values!r}: give whole numbers, e.g. '3,4,5'") from None
+    if not out:
+        raise ParameterError(f"{name} is empty; give at least one value, e.g. '3,4,5'")
+    return out
+
+
+class TopicModel(TransformerMixin, BaseEstimator):
+    """LDA with k selection, seed stability and numbered topics (scikit-learn estimator).
+
+    Parameters
+    ----------
+    n_topics : int or "auto"
+        Number of topics; ``"auto"`` applies :func:`choose_k` to the grid.
+    k_grid : sequence of int or str
+        Values of k scored by held-out perplexity and NPMI (``"3,4,5"`` is accepted). An int
+        ``n_topics`` is added to the grid so that its stability can be measured.
+    seeds : sequence of int or str
+        Random seeds of the grid runs; the runs at the chosen k are the stability runs.
+    top_n : int
+        Top terms per topic used for NPMI and for Jaccard stability.
+    coherence_window : int or None
+        NPMI window: ``None`` = the whole unit, an int = sliding window of that many tokens
+        (needs ``texts`` in :meth:`fit`).
+    npmi_tolerance : float
+        NPMI differences smaller than this (or than one standard error) count as ties in
+        :func:`choose_k`, which held-out perplexity then breaks.
+    test_size : float
+        Share of the fitted units held out (one fixed split) for perplexity.
+    stability_metric : {"jaccard", "cosine"}
+        Similarity for matching topics across runs: top-``top_n`` Jaccard or topic-word cosine.
+    stability_threshold : float
+        A topic whose mean matched similarity is below this is flagged unstable; a run counts
+        in ``matched_runs`` when its matched topic reaches it.
+    min_units_per_topic : int
+        The grid's largest k needs at least this many units per topic.
+    learning_method : {"auto", "batch", "online"}
+        scikit-learn's variational EM over all units per iteration, or online variational
+        Bayes on minibatches of ``batch_size`` units (Hoffman, Blei & Bach 2010), much faster
+        on large corpora. ``"auto"``: online from :data:`AUTO_ONLINE_MIN_UNITS` fitted units.
+    batch_size : int
+        Minibatch size for online learning.
+    max_iter : int or None
+        Passes over the fitted units; ``None`` = 20 for batch, 3 for online (enough with the
+        learning rate below; see ``benchmarks/results/lda.md``).
+    learning_offset, learning_decay : float
+        Online learning rate ``(learning_offset + t) ** -learning_decay`` at minibatch ``t``;
+        the defaults are gensim's (1.0, 0.5), which converge in fewer passes than
+        scikit-learn's (10.0, 0.7).
+    fit_sample : int, float or None
+        Fit on a random sample of units (an int count or a share in (0, 1]); every unit is
+        still transformed. ``None`` fits on all units.
+    doc_topic_prior, topic_word_prior : float or None
+        Dirichlet priors (``None`` = 1 / k as in scikit-learn and gensim).
+    chunk_size : int
+        Units per chunk in :meth:`transform`.
+    n_jobs : int or None
+        Parallel grid runs (joblib); the final fit and transform use it within the model.
+        ``None`` = 1, safe on a shared 2-core machine; -1 uses every core.
+    random_state : int
+        Seed of the held-out split, the fit sample and the reported model.
+    progress : bool
+        Show a tqdm progress bar over the grid.
+
+    Attributes
+    ----------
+    n_topics_ : int
+        The k used.
+    k_selection_ : DataFrame
+        Columns :data:`K_SELECTION_COLUMNS`, one row per grid run.
+    model_ : LatentDirichletAllocation
+        The reported model (its topics are in scikit-learn's order; see ``order_``).
+    order_ : ndarray of int of shape (n_topics_,)
+        ``model_`` topic of each numbered topic (topic ``t`` is ``order_[t - 1]``).
+    components_ : ndarray of shape (n_topics_, n_terms)
+        Topic-word probabilities, rows in topic order.
+    npmi_ : ndarray of shape (n_topics_,)
+        NPMI coherence of each topic's top terms.
+    stability_ : DataFrame
+        Columns :data:`STABILITY_COLUMNS` and ``unstable`` (stability below
+        ``stability_threshold``), so tables mark unstable topics as figures do.
+    unstable_topics_ : list of int
+        Topics whose stability is below ``stability_threshold``.
+    term_frequency_ : ndarray of shape (n_terms,)
+        Corpus count of each term (for relevance).
+    vocabulary_ : ndarray of str of shape (n_terms,) or None
+        The terms, when given to :meth:`fit`.
+    fit_info_ : dict
+        How the model was fitted: learning method, units fitted / held out / total, sample.
+    """
+
+    def __init__(self, n_topics: int | str = "auto", *,
+                 k_grid: Sequence[int] | str = (3, 4, 5, 6, 8),
+                 seeds: Sequence[int] | str = (0, 1, 2), top_n: int = 10,
+                 coherence_window: int | None = None, npmi_tolerance: float = 0.01,
+                 test_size: float = 0.2,
+                 stability_metric: str = "jaccard", stability_threshold: float = 0.5,
+                 min_units_per_topic: int = 5, learning_method: str = "auto",
+                 batch_size: int = 2048, max_iter: int | None = None,
+                 learning_offset: float = 1.0, learning_decay: float = 0.5,
+                 fit_sample: float | None = None,
+                 doc_topic_prior: float | None = None, topic_word_prior: float | None = None,
+                 chunk_size: int = 10_000, n_jobs: int | None = None, random_state: int = 0,
+                 progress: bool = True) -> None:
+        self.n_topics = n_topics
+        self.k_grid = k_grid
+        self.seeds = seeds
+        self.top_n = top_n
+        self.coherence_window = coherence_window
+        self.npmi_tolerance = npmi_tolerance
+        self.test_size = test_size
+        self.stability_metric = stability_metric
+        self.stability_threshold = stability_threshold
+        self.min_units_per_topic = min_units_per_topic
+        self.learning_method = learning_method
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.learning_offset = learning_offset
+        self.learning_decay = learning_decay
+        self.fit_sample = fit_sample
+        self.doc_topic_prior = doc_topic_prior
+        self.topic_word_prior = topic_word_prior
+        self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.progress = progress
+
+    # validation ----------------------------------------------------------------------------
+    def _fixed_k(self) -> int | None:
+        """``n_topics`` as an int, or None for "auto" ("6" is accepted from notebooks)."""
+        n = self.n_topics
+        if isinstance(n, str) and n.strip() == "auto":
+            return None
+        if isinstance(n, str) and n.strip().isdigit():
+            return int(n)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise ParameterError(f"n_topics={n!r}: use a whole number of topics or 'auto'")
+        return int(n)
+
+    def _grid(self, n_units: int, n_train: int) -> list[int]:
+        grid = _as_ints(self.k_grid, "k_grid")
+        fixed = self._fixed_k()
+        if fixed is not None:
+            grid.append(fixed)
+        grid = sorted(set(grid))
+        if grid[0] < 2:
+            raise ParameterError(f"k_grid/n_topics contain k={grid[0]}; LDA needs k >= 2")
+        k_max = grid[-1]
+        if k_max > n_units:
+            raise ParameterError(
+                f"k={k_max} topics is more than the {n_units} units available; use k <= "
+                f"{n_units // max(1, self.min_units_per_topic)} (n_topics / k_grid) or smaller "
+                "units (unit='paragraph' or a sentence window)")
+        need = k_max * self.min_units_per_topic
+        if need > n_train:
+            fits = [k for k in grid if k * self.min_units_per_topic <= n_train]
+            raise ParameterError(
+                f"the grid is too large for the corpus: k={k_max} needs {need} training units "
+                f"({self.min_units_per_topic} per topic, min_units_per_topic) but {n_train} of "
+                f"{n_units} units are left after holding out test_size={self.test_size}. Drop "
+                f"the larger k from k_grid (k <= {n_train // self.min_units_per_topic}"
+                + (f", e.g. {','.join(map(str, fits))}" if fits else "")
+                + "), use smaller units, or add documents")
+        return grid
+
+    def _check_params(self, X: sparse.csr_matrix, texts: Sequence[Sequence[str]] | None,
+                      vocabulary: np.ndarray | None) -> None:
+        if self.learning_method not in ("auto", "batch", "online"):
+            raise ParameterError(f"learning_method={self.learning_method!r}; use 'auto', "
+                                 "'batch' or 'online' (minibatches, for large corpora)")
+        if self.max_iter is not None and int(self.max_iter) < 1:
+            raise ParameterError(f"max_iter={self.max_iter}: use at least 1 pass, or None")
+        if not 0.0 < float(self.test_size) < 1.0:
+            raise ParameterError(f"test_size={self.test_size}: use a share in (0, 1), e.g. 0.2")
+        if not 0.0 <= float(self.stability_threshold) <= 1.0:
+            raise ParameterError(f"stability_threshold={self.stability_threshold}: use [0, 1]")
+        if int(self.top_n) < 2:
+            raise ParameterError(f"top_n={self.top_n}: NPMI needs at least 2 top terms")
+        if X.shape[1] < self.top_n:
+            raise ParameterError(
+                f"only {X.shape[1]} terms survive pruning in {X.shape[0]} units but top_n="
+                f"{self.top_n} terms per topic are scored; lower min_df, raise max_df or lower "
+                "top_n")
+        if vocabulary is not None and len(vocabulary) != X.shape[1]:
+            raise ParameterError(f"vocabulary has {len(vocabulary)} terms but X has "
+                                 f"{X.shape[1]} columns; pass the DTM's own vocabulary")
+        window = self.coherence_window
+        if window is not None and (isinstance(window, bool) or not isinstance(window, int)
+                                   or window < 2):
+            raise ParameterError(f"coherence_window={window!r}: use None (the whole unit) or a "
+                                 "sliding window of at least 2 tokens, e.g. 10 as gensim c_npmi")
+        if self.coherence_window is not None:
+            if texts is None or vocabulary is None:
+                raise ParameterError(f"coherence_window={self.coherence_window} needs "
+                                     "fit(..., texts=unit_tokens(units), vocabulary=...)")
+            if len(texts) != X.shape[0]:
+                raise ParameterError(f"texts has {len(texts)} units but X has {X.shape[0]}")
+
+    def _fit_units(self, n_units: int, rng: np.random.Generator) -> np.ndarray:
+        sample = self.fit_sample
+        if sample is None:
+            return np.arange(n_units)
+        if isinstance(sample, float) and 0.0 < sample <= 1.0:
+            size = max(1, round(sample * n_units))
+        elif isinstance(sample, (int, np.integer)) and not isinstance(sample, bool) and sample > 0:
+            size = min(int(sample), n_units)
+        else:
+            raise ParameterError(f"fit_sample={sample!r}: use None (all units), a number of "
+                                 "units, or a share in (0, 1]")
+        return np.sort(rng.choice(n_units, size=size, replace=False))
+
+    # fitting -------------------------------------------------------------------------------
+    def fit(self, X: sparse.spmatrix, y: None = None, *, vocabulary: Sequence[str] | None = None,
+            texts: Sequence[Sequence[str]] | None = None) -> TopicModel:
+        """Run the k-selection grid, fit the reported model and measure topic stability.
+
+        Parameters
+        ----------
+        X : sparse matrix of shape (n_units, n_terms)
+            Term counts per unit (``topic_dtm(...)[1].X``).
+        y : None
+            Ignored.
+        vocabulary : sequence of str of shape (n_terms,), optional
+            Terms of the columns; needed by :func:`topic_terms`.
+        texts : sequence of sequence of str of shape (n_units,), optional
+            Token lists of the units (:func:`unit_tokens`); needed for a sliding NPMI window.
+        """
+        from joblib import Parallel, delayed
+        from tqdm.auto import tqdm
+
+        X = sparse.csr_matrix(X)
+        vocab = None if vocabulary is None else np.asarray(vocabulary, dtype=str)
+        self._check_params(X, texts, vocab)
+        rng = np.random.default_rng(self.random_state)
+        n_units = X.shape[0]
+        fit_idx = self._fit_units(n_units, rng)
+        perm = rng.permutation(fit_idx)
+        n_test = max(1, round(float(self.test_size) * len(perm)))
+        train, test = np.sort(perm[n_test:]), np.sort(perm[:n_test])
+        grid = self._grid(len(fit_idx), len(train))
+        seeds = _as_ints(self.seeds, "seeds")
+        method = self.learning_method
+        if method == "auto":
+            method = "online" if len(fit_idx) >= AUTO_ONLINE_MIN_UNITS else "batch"
+        passes = self.max_iter if self.max_iter is not None else \
+            (20 if method == "batch" else 3)
+        params = {"learning_method": method, "batch_size": self.batch_size,
+                  "max_iter": int(passes), "learning_offset": self.learning_offset,
+                  "learning_decay": self.learning_decay,
+                  "doc_topic_prior": self.doc_topic_prior,
+                  "topic_word_prior": self.topic_word_prior}
+        tasks = [(k, s) for k in grid for s in seeds]
+        X_train, X_test = X[train], X[test]
+        log.info("k grid %s x seeds %s on %d training / %d held-out units (%s)", grid, seeds,
+                 len(train), len(test), method)
+        runs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+            delayed(_grid_run)(X_train, X_test, k, s, params) for k, s in tasks)
+        results = list(tqdm(runs, total=len(tasks), desc="LDA k x seed grid",
+                            disable=not self.progress))
+        tops = [top_term_ids(r[3], self.top_n) for r in results]
+        scores = self._npmi(tops, X, texts, vocab)
+        self.k_selection_ = pd.DataFrame(
+            [(k, s, p, float(np.mean(v))) for (k, s, p, _), v in zip(results, scores)],
+            columns=K_SELECTION_COLUMNS)
+        fixed = self._fixed_k()
+        self.n_topics_ = choose_k(self.k_selection_, tolerance=self.npmi_tolerance) \
+            if fixed is None else fixed
+
+        self.model_ = _lda(X[fit_idx], self.n_topics_, self.random_state, params, self.n_jobs)
+        # number topics by the (expected) tokens assigned to them: the rows of lambda
+        self.order_ = np.argsort(-self.model_.components_.sum(axis=1), kind="stable")
+        raw = self.model_.components_[self.order_]
+        self.components_ = raw / raw.sum(axis=1, keepdims=True)
+        self.npmi_ = self._npmi([top_term_ids(self.components_, self.top_n)], X, texts, vocab)[0]
+        self._stability([r[3] for r in results if r[0] == self.n_topics_])
+        self.term_frequency_ = np.asarray(X.sum(axis=0)).ravel()
+        self.vocabulary_ = vocab
+        self.fit_info_ = {"learning_method": method, "max_iter": int(passes),
+                          "batch_size": self.batch_size if method == "online" else None,
+                          "n_units": n_units, "n_fit_units": len(fit_idx),
+                          "n_train_units": len(train), "n_test_units": len(test),
+                          "sampled": len(fit_idx) < n_units, "random_state": self.random_state}
+        log.info("chose k=%d; fitted on %d of %d units; unstable topics: %s", self.n_topics_,
+                 len(fit_idx), n_units, self.unstable_topics_ or "none")
+        return self
+
+    def _npmi(self, tops: list[np.ndarray], X: sparse.csr_matrix,
+              texts: Sequence[Sequence[str]] | None, vocab: np.ndarray | None) -> list[np.ndarray]:
+        """NPMI of each run's topics, counting co-occurrences once for all runs."""
+        stacked = np.vstack(tops)
+        if self.coherence_window is None:
+            flat = npmi_from_dtm(stacked, X)
+        else:
+            assert vocab is not None and texts is not None
+            flat = npmi([list(vocab[row]) for row in stacked], texts,
+                        window=self.coherence_window)
+        bounds = np.cumsum([len(t) for t in tops])[:-1]
+        return np.split(flat, bounds)
+
+    def _stability(self, runs: list[np.ndarray]) -> None:
+        sims = np.array([match_topics(self.components_, run, metric=self.stability_metric,
+                                      top_n=self.top_n)[1] for run in runs])
+        stability = sims.mean(axis=0)
+        matched = (sims >= self.stability_threshold).sum(axis=0)
+        topics = np.arange(1, self.n_topics_ + 1)
+        unstable = stability < self.stability_threshold
+        self.stability_ = pd.DataFrame({"topic": topics, "stability": stability,
+                                        "matched_runs": matched.astype(int),
+                                        "unstable": unstable})
+        self.unstable_topics_ = [int(t) for t in topics[unstable]]
+
+    def _transform_raw(self, X: sparse.csr_matrix) -> np.ndarray:
+        size = max(1, int(self.chunk_size))
+        parts = [self.model_.transform(X[i:i + size]) for i in range(0, X.shape[0], size)]
+        return np.vstack(parts) if parts else np.zeros((0, self.model_.n_components))
+
+    def transform(self, X: sparse.spmatrix) -> np.ndarray:
+        """Topic proportions of each unit, in chunks of ``chunk_size`` units.
+
+        Parameters
+        ----------
+        X : sparse matrix of shape (n_units, n_terms)
+
+        Returns
+        -------
+        ndarray of shape (n_units, n_topics_)
+            Rows sum to 1; column ``t - 1`` is topic ``t``.
+        """
+        check_is_fitted(self, "model_")
+        return self._transform_raw(sparse.csr_matrix(X))[:, self.order_]
+
