@@ -370,8 +370,12 @@ def run_report(
         for item in manifest["reused"]["notebooks"]:
             log.warning("reused %s from run %s", item["name"], manifest["reused"]["run_id"])
     _write_json(run_dir / "manifest.json", manifest)
-    saved_env = {k: os.environ.get(k) for k in ("FRAMELAB_RUN_ID", "FRAMELAB_FIGURE_WIDTH")}
-    os.environ.update(FRAMELAB_RUN_ID=run_id, FRAMELAB_FIGURE_WIDTH=figure_width)
+    # kernels inherit these: the run id for figure metadata, the figure width, and no progress
+    # bars inside executed notebooks (the report shows its own; widgets would need a CDN)
+    run_env = {"FRAMELAB_RUN_ID": run_id, "FRAMELAB_FIGURE_WIDTH": figure_width,
+               "TQDM_DISABLE": "1"}
+    saved_env = {k: os.environ.get(k) for k in run_env}
+    os.environ.update(run_env)
     try:
         _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html)
     finally:
