@@ -11,7 +11,6 @@ import io
 import json
 import logging
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
