@@ -46,6 +46,31 @@ def test_document_term_matrix_counts() -> None:
     assert frame.loc["b", "regime"] == 1 and list(dtm.vocabulary) == sorted(dtm.vocabulary)
 
 
+@pytest.mark.parametrize("options", [
+    {}, {"min_df": 2}, {"max_df": 0.5}, {"min_df": 0.2, "max_df": 3}, {"ngram_range": (1, 2)},
+    {"stop_words": None}, {"max_features": 5},
+])
+def test_document_term_matrix_equals_countvectorizer_with_the_same_analyzer(options) -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts = ["The U.S. said Hayat Tahrir-al-Sham rebels took Aleppo.",
+             "US officials: the  hayat tahrir al sham offensive; rebels, rebels, regime.",
+             "Russia and the regime struck rebel-held Idlib.", "", "Not us; not against us.",
+             "De-escalation in the Middle East, the White House said."]
+    analyzer = Analyzer(stop_words=options.get("stop_words", STOP_WORDS),
+                        ngram_range=options.get("ngram_range", (1, 1)))
+    pruning = {k: v for k, v in options.items() if k in ("min_df", "max_df", "max_features")}
+    expected = CountVectorizer(analyzer=analyzer, **pruning)
+    X = expected.fit_transform(texts)
+    dtm = document_term_matrix(texts, **options)
+    if "max_features" in options:  # ties may be cut differently: compare the common terms
+        assert len(dtm.vocabulary) == options["max_features"]
+        assert {"rebels", "us"} <= set(dtm.vocabulary)
+        return
+    assert list(dtm.vocabulary) == list(expected.get_feature_names_out())
+    assert (dtm.X != X).nnz == 0
+
+
 def test_empty_vocabulary_after_pruning_explains_itself() -> None:
     with pytest.raises(ParameterError, match=r"min_df=5.*keep no term: 3 distinct terms in 2 texts"):
         document_term_matrix(["rebels regime", "forces"], min_df=5)

@@ -8,6 +8,7 @@ before matching; offsets always index the string that was passed in.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .errors import ParameterError
 
@@ -70,16 +71,56 @@ def _mwe_key(phrase: str) -> str:
     return re.sub(_SEP, " ", phrase.strip().lower())
 
 
+_SEP_MARK = "\x00"  # stands for a separator run inside the MWE trie
+
+
+def _trie_regex(node: dict) -> str:
+    """Regex of a character trie: one first-character test per position, longest match first."""
+    branches = []
+    for char in sorted(k for k in node if k):
+        head = _SEP if char == _SEP_MARK else re.escape(char)
+        branches.append(head + _trie_regex(node[char]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
 def _compile(mwes: Iterable[str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The token regex (MWE group, then word group) and MWE key -> canonical form.
+
+    Multiword expressions are compiled as a character trie rather than an alternation of
+    phrases, so a position where no expression starts costs one character test; greedy
+    optional tails keep longest-match-first semantics.
+    """
     canon: dict[str, str] = {}
     for phrase in mwes:
         key = _mwe_key(phrase)
         if key and " " in key:
             canon.setdefault(key, phrase.strip().lower())
-    parts = sorted(canon, key=len, reverse=True)
-    alternatives = [r"\b" + _SEP.join(map(re.escape, p.split(" "))) + r"\b" for p in parts]
-    mwe = f"({'|'.join(alternatives)})|" if alternatives else "()"
-    return re.compile(mwe + f"({_ACRONYM}|{_WORD})"), canon
+    trie: dict = {}
+    for key in canon:
+        node = trie
+        for char in key.replace(" ", _SEP_MARK):
+            node = node.setdefault(char, {})
+        node[""] = {}
+    # The leading lookahead lets the engine skip non-word positions cheaply; no leading \b is
+    # needed because a scan never resumes inside a word (every branch consumes whole words).
+    mwe = rf"{_trie_regex(trie)}\b|" if canon else ""
+    return re.compile(rf"(?=\w)(?:{mwe}{_ACRONYM}|{_WORD})"), canon
+
+
+_ALIASES = {"u.s.": "us", "u.s.a.": "us"}
+
+
+def _canonical(raw: str, canon: dict[str, str]) -> str:
+    """Canonical token of a lowercased match: MWE spelling unified, "u.s." -> "us"."""
+    alias = _ALIASES.get(raw)
+    if alias is not None:
+        return alias
+    if " " in raw or "-" in raw or not raw.isprintable():
+        return canon.get(_mwe_key(raw), raw)
+    return raw
 
 
 @dataclass(frozen=True)
@@ -107,6 +148,7 @@ class Analyzer:
         pattern, canon = _compile(self.mwes)
         object.__setattr__(self, "_pattern", pattern)
         object.__setattr__(self, "_canon", canon)
+        object.__setattr__(self, "_memo", {})
 
     def __getstate__(self) -> dict:
         return {"mwes": self.mwes, "stop_words": self.stop_words,
@@ -117,17 +159,24 @@ class Analyzer:
             object.__setattr__(self, key, value)
         self.__post_init__()
 
+    def raw(self, text: str) -> list[str]:
+        """Lowercased matches of ``text`` before canonical forms and stop words."""
+        return self._pattern.findall(text.lower())  # type: ignore[attr-defined]
+
+    def normal(self, raw: str) -> str:
+        """The token a raw match stands for: its canonical form, or "" for a stop word."""
+        token = _canonical(raw, self._canon)  # type: ignore[attr-defined]
+        return "" if self.stop_words and token in self.stop_words else token
+
     def words(self, text: str) -> list[str]:
         """Unigram tokens of ``text`` (stop words removed)."""
-        canon = self._canon  # type: ignore[attr-defined]
-        found = self._pattern.findall(text.lower())  # type: ignore[attr-defined]
-        if canon:
-            tokens = [canon[_mwe_key(m)] if m else w for m, w in found]
-        else:
-            tokens = [w for _, w in found]
-        tokens = ["us" if t in ("u.s.", "u.s.a.") else t for t in tokens]
-        stop = self.stop_words
-        return [t for t in tokens if t not in stop] if stop else tokens
+        found = self.raw(text)
+        memo: dict[str, str] = self._memo  # type: ignore[attr-defined]
+        if len(memo) > 200_000:  # bound the memory of long streams
+            memo.clear()
+        for raw in set(found).difference(memo):
+            memo[raw] = self.normal(raw)
+        return [token for raw in found if (token := memo[raw])]
 
     def __call__(self, text: str) -> list[str]:
         words = self.words(text)
@@ -169,10 +218,7 @@ def tokenize(
         lowered = text
     out = []
     for match in pattern.finditer(lowered):
-        mwe, word = match.groups()
-        token = canon[_mwe_key(mwe)] if mwe else word.lower()
-        if token in ("u.s.", "u.s.a."):
-            token = "us"
+        token = _canonical(match.group().lower(), canon)
         if stop_words is None or token not in stop_words:
             out.append(Token(token, match.start(), match.end()))
     return out
@@ -211,24 +257,57 @@ def document_term_matrix(
 ) -> DTM:
     """Count tokens of each text into a sparse document-term matrix.
 
-    ``min_df``/``max_df`` prune rare and common terms as in scikit-learn's CountVectorizer
-    (ints are document counts, floats are shares). When pruning leaves no term the error says
-    how many terms and texts there were and what to change.
+    The result equals scikit-learn's ``CountVectorizer(analyzer=Analyzer(...))`` (sorted
+    vocabulary, same pruning), but counting runs in C (``pandas.factorize`` and a sparse
+    constructor) instead of a Python loop per token. ``min_df``/``max_df`` prune rare and
+    common terms (ints are document counts, floats are shares of the texts); ``max_features``
+    keeps the most frequent terms (ties broken alphabetically). When pruning leaves no term
+    the error says how many terms and texts there were and what to change.
     """
-    texts = list(texts)
     analyzer = Analyzer(mwes=tuple(mwes), stop_words=stop_words, ngram_range=ngram_range)
-    vectorizer = CountVectorizer(analyzer=analyzer, min_df=min_df, max_df=max_df,
-                                 max_features=max_features, dtype=np.int64)
-    try:
-        X = vectorizer.fit_transform(texts)
-    except ValueError as err:
-        n_terms = len(CountVectorizer(analyzer=analyzer).fit(texts).vocabulary_) \
-            if any(analyzer(t) for t in texts) else 0
+    if ngram_range[1] == 1:
+        # raw matches are factorised in C; canonical forms and stop words are then resolved
+        # once per distinct match, not once per occurrence
+        token_lists = [analyzer.raw(t) for t in texts]
+    else:
+        token_lists = [analyzer(t) for t in texts]
+    n_texts = len(token_lists)
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n_texts)
+    flat = np.fromiter(itertools.chain.from_iterable(token_lists), dtype=object,
+                       count=int(lengths.sum()))
+    rows = np.repeat(np.arange(n_texts, dtype=np.int64), lengths)
+    if ngram_range[1] == 1:
+        raw_codes, raw_uniques = pd.factorize(flat)
+        normal = np.array([analyzer.normal(u) for u in raw_uniques], dtype=object)
+        kept = (normal != "")[raw_codes]
+        # vocabulary: the distinct canonical forms, sorted; stop words ("") left out
+        term_codes, uniques = pd.factorize(normal[normal != ""], sort=True)
+        lookup = np.full(len(normal), -1, dtype=np.int64)
+        lookup[normal != ""] = term_codes
+        codes, rows = lookup[raw_codes[kept]], rows[kept]
+    else:
+        codes, uniques = pd.factorize(flat, sort=True)
+    uniques = np.asarray(uniques, dtype=object)
+    X = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)),
+                          shape=(n_texts, len(uniques)))
+    X.sum_duplicates()
+    doc_freq = np.bincount(X.indices, minlength=X.shape[1])
+    low = min_df if isinstance(min_df, (int, np.integer)) else min_df * n_texts
+    high = max_df if isinstance(max_df, (int, np.integer)) else max_df * n_texts
+    keep = (doc_freq >= low) & (doc_freq <= high)
+    if max_features is not None and keep.sum() > max_features:
+        totals = np.asarray(X.sum(axis=0)).ravel()
+        ranked = np.flatnonzero(keep)[np.argsort(-totals[keep], kind="stable")]
+        keep = np.zeros_like(keep)
+        keep[ranked[:max_features]] = True
+    if not keep.any():
         raise ParameterError(
-            f"min_df={min_df}, max_df={max_df} keep no term: {n_terms} distinct terms in "
-            f"{len(texts)} texts before pruning ({err}). Lower min_df, raise max_df, use "
-            "smaller units or add documents") from None
-    return DTM(X.tocsr(), vectorizer.get_feature_names_out())
+            f"min_df={min_df}, max_df={max_df} keep no term: {len(uniques)} distinct terms in "
+            f"{n_texts} texts before pruning. Lower min_df, raise max_df, use smaller units "
+            "or add documents")
+    columns = np.flatnonzero(keep)
+    vocabulary = uniques[columns].astype(str)
+    return DTM(X[:, columns].tocsr(), vocabulary)
 
 
 def _phrase_pattern(query: str) -> re.Pattern[str]:
