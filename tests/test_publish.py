@@ -89,7 +89,7 @@ def test_sigkill_midway_leaves_latest_on_the_last_good_run(tmp_path: Path) -> No
     folder.mkdir()
     for name, body in (("00_write", "from framelab import outputs\nimport pandas as pd\n"
                         "outputs.save_table(pd.DataFrame({'x': [1]}), 'x', out_dir)"),
-                       ("01_slow", "import time\ntime.sleep(120)")):
+                       ("10_slow", "import time\ntime.sleep(120)")):
         nb = nbformat.v4.new_notebook()
         cell = nbformat.v4.new_code_cell('out_dir: str = ""  # run dir')
         cell.metadata["tags"] = ["parameters"]
@@ -108,7 +108,7 @@ def test_sigkill_midway_leaves_latest_on_the_last_good_run(tmp_path: Path) -> No
     manifest = out / "killed" / "manifest.json"
     deadline = time.time() + 240
     while time.time() < deadline:  # kill while the slow notebook runs
-        if manifest.is_file() and '"name": "01_slow"' in manifest.read_text():
+        if manifest.is_file() and '"name": "10_slow"' in manifest.read_text():
             break
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)

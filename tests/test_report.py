@@ -119,3 +119,24 @@ def test_params_file_sections_and_cli_errors(notebooks: Path, tmp_path: Path, ca
                      "--out", str(tmp_path / "o")])
     assert code == 2 and "unknown parameter(s) nonexistent_param" in capsys.readouterr().err
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_parallel_stage_attributes_each_output_to_its_notebook(tmp_path: Path) -> None:
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    for name in ("00_a", "01_b"):
+        _notebook(folder / f"{name}.ipynb", 'out_dir: str = ""  # run dir',
+                  "import pandas as pd\nfrom framelab import outputs\n"
+                  f"outputs.save_table(pd.DataFrame({{'x': [1]}}), '{name}_table', out_dir)")
+    _notebook(folder / "90_last.ipynb", 'out_dir: str = ""  # run dir',
+              "import pathlib\nassert (pathlib.Path(out_dir) / 'tables' / '01_b_table.csv')"
+              ".is_file(), 'a later stage sees the earlier outputs'")
+    result = report.run_report(notebooks_dir=folder, out=tmp_path / "out", run_id="p",
+                               progress=False, jobs=2, screenshot=False)
+    outputs = {n["name"]: n["outputs"] for n in result.manifest["notebooks"]}
+    assert outputs == {"00_a": ["tables/00_a_table.csv", "tables/00_a_table.tex"],
+                       "01_b": ["tables/01_b_table.csv", "tables/01_b_table.tex"],
+                       "90_last": []}
+    assert not (result.run_dir / ".outputs").exists()
+    with pytest.raises(ParameterError, match="--jobs 0"):
+        report.run_report(notebooks_dir=folder, out=tmp_path / "out", jobs=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "(3.5 in) width")
     rep.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), metavar="DIR",
                      help="folder of notebooks to run (default: the project's notebooks/)")
+    rep.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
+                     help="notebooks of one stage (same first digit) run N at a time "
+                     "(default: 2, or 1 on a single core)")
     rep.add_argument("--out", default=str(OUTPUTS_DIR), help="parent folder of runs")
     rep.add_argument("--run-id", help="name of the run folder (default: a timestamp)")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -83,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             columns=columns, params=params, params_file=args.params, only=args.only,
             out=args.out, run_id=args.run_id, on_bad_rows=args.on_bad_rows,
             progress=not args.no_progress, reuse_from=args.reuse,
-            figure_width=args.figure_width, notebooks_dir=Path(args.notebooks))
+            figure_width=args.figure_width, notebooks_dir=Path(args.notebooks),
+            jobs=args.jobs)
     except NotebookError as err:
         print(f"framelab: {err}", file=sys.stderr)
         return 1

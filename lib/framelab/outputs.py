@@ -44,6 +44,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs are for sharing
         os.replace(tmp, path)
+        log = os.environ.get("FRAMELAB_OUTPUT_LOG")
+        if log:  # a report run attributes every output to the notebook that wrote it
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(f"{path.resolve()}\n")
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

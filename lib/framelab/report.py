@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -298,6 +299,7 @@ def run_report(
     reuse_from: str | None = None,
     figure_width: str = "double",
     screenshot: bool = True,
+    jobs: int = 1,
 ) -> RunResult:
     """Run the report's notebooks in order into a new run directory.
 
@@ -309,8 +311,11 @@ def run_report(
     With ``only``, the other notebooks' outputs are copied from an earlier run (``reuse_from``,
     a run id under ``out``; default ``latest``) into the new run, and the manifest says what
     was reused from where. ``figure_width`` ("single" or "double") sets the width every
-    figure is saved at.
+    figure is saved at. ``jobs`` notebooks of one stage run at once: notebooks whose names
+    start with the same digit (00-09, ..., 90-99) must not read each other's outputs.
     """
+    if jobs < 1:
+        raise ParameterError(f"--jobs {jobs}: use 1 or more")
     corpus_path = Path(corpus).expanduser().resolve()
     if not corpus_path.exists():
         raise ParameterError(f"--corpus {corpus}: no such file or folder")
@@ -377,7 +382,7 @@ def run_report(
     saved_env = {k: os.environ.get(k) for k in run_env}
     os.environ.update(run_env)
     try:
-        _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html)
+        _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html, jobs=jobs)
     finally:
         for key, value in saved_env.items():
             if value is None:
@@ -386,6 +391,7 @@ def run_report(
                 os.environ[key] = value
     manifest["status"] = "ok"
     _finish(manifest, run_dir)
+    shutil.rmtree(run_dir / ".outputs", ignore_errors=True)  # now recorded in the manifest
     write_index(run_dir, manifest)
     if screenshot:
         manifest["screenshot"] = screenshot_index(run_dir)
@@ -394,53 +400,116 @@ def run_report(
     return RunResult(run_dir, manifest)
 
 
-def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]],
-             manifest: dict[str, Any], run_dir: Path, *, progress: bool, html: bool) -> None:
+def _stage(name: str) -> str:
+    """Notebooks of one decade ("0x", "1x", ... "9x") are independent and may run together."""
+    return name[0] if name[:1].isdigit() else name
+
+
+def _run_notebook(path: str, executed: str, parameters: dict[str, Any], log: str,
+                  cell_progress: bool, html: bool) -> dict[str, Any]:
+    """Execute one notebook (in this process or a worker) and export its HTML.
+
+    Every file the notebook writes through :func:`framelab.outputs.atomic_path` is listed in
+    ``log`` (``FRAMELAB_OUTPUT_LOG``), which is how the manifest knows which notebook made it.
+    """
     import papermill
+
+    os.environ["FRAMELAB_OUTPUT_LOG"] = log
+    began = time.perf_counter()
+    try:
+        papermill.execute_notebook(path, executed, parameters=parameters,
+                                   cwd=str(Path(path).parent), progress_bar=cell_progress,
+                                   kernel_name="python3", log_output=False)
+    except papermill.PapermillExecutionError as err:
+        return {"status": "failed", "seconds": round(time.perf_counter() - began, 2),
+                "error": f"{err.ename}: {err.evalue}", "cell_index": err.cell_index,
+                "exec_count": err.exec_count}
+    finally:
+        os.environ.pop("FRAMELAB_OUTPUT_LOG", None)
+    result: dict[str, Any] = {"status": "ok", "seconds": round(time.perf_counter() - began, 2)}
+    if html:
+        result["html"] = [str(p) for p in export_html(Path(executed), Path(executed).parent.parent
+                                                       / "html")]
+    return result
+
+
+def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]],
+             manifest: dict[str, Any], run_dir: Path, *, progress: bool, html: bool,
+             jobs: int = 1) -> None:
+    """Run the notebooks stage by stage; within a stage up to ``jobs`` at a time."""
+    import itertools
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     from tqdm.auto import tqdm
 
-    bar = tqdm(specs, desc="notebooks", unit="nb", disable=not progress)
-    for spec in bar:
-        before = _listing(run_dir)
-        bar.set_postfix_str(spec.name)
-        executed = run_dir / "notebooks" / f"{spec.name}.ipynb"
-        entry: dict[str, Any] = {"name": spec.name, "status": "running",
-                                 "parameters": per_nb[spec.name]}
-        manifest["notebooks"].append(entry)
-        _write_json(run_dir / "manifest.json", manifest)  # shows which notebook is running
-        began = time.perf_counter()
-        try:
-            papermill.execute_notebook(
-                str(spec.path), str(executed), parameters=per_nb[spec.name],
-                cwd=str(spec.path.parent), progress_bar=progress, kernel_name="python3",
-                log_output=False)
-        except papermill.PapermillExecutionError as err:
-            entry.update(status="failed", seconds=round(time.perf_counter() - began, 2),
-                         error=f"{err.ename}: {err.evalue}", cell_index=err.cell_index)
-            manifest.update(status="failed", failed_notebook=spec.name)
-            _finish(manifest, run_dir)
-            raise NotebookError(
-                f"notebook {spec.name} failed in cell {err.cell_index} (execution count "
-                f"{err.exec_count}): {err.ename}: {err.evalue}. The partial notebook is "
-                f"{executed}; earlier outputs of this run are kept in {run_dir}",
-                notebook=spec.name, cell_index=err.cell_index) from None
-        except BaseException as err:
-            entry.update(status="failed", error=repr(err))
-            manifest.update(status="failed", failed_notebook=spec.name)
-            _finish(manifest, run_dir)
-            raise
-        entry["seconds"] = round(time.perf_counter() - began, 2)
-        entry["outputs"] = sorted(_listing(run_dir) - before)
-        if html:
-            entry["html"] = [str(p.relative_to(run_dir)) for p in
-                             export_html(executed, run_dir / "html")]
-        entry["status"] = "ok"
+    logs = run_dir / ".outputs"
+    logs.mkdir(exist_ok=True)
+    bar = tqdm(total=len(specs), desc="notebooks", unit="nb", disable=not progress)
+    entries = {}
+    for _, group in itertools.groupby(specs, key=lambda s: _stage(s.name)):
+        stage = list(group)
+        for spec in stage:
+            entries[spec.name] = {"name": spec.name, "status": "running",
+                                  "parameters": per_nb[spec.name]}
+            manifest["notebooks"].append(entries[spec.name])
+        _write_json(run_dir / "manifest.json", manifest)  # shows which notebooks are running
+        calls = {spec.name: (str(spec.path), str(run_dir / "notebooks" / f"{spec.name}.ipynb"),
+                             per_nb[spec.name], str(logs / f"{spec.name}.txt"),
+                             progress and (jobs == 1 or len(stage) == 1), html)
+                 for spec in stage}
+        bar.set_postfix_str(", ".join(calls))
+        if jobs > 1 and len(stage) > 1:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(stage)),
+                                     mp_context=get_context("spawn")) as pool:
+                futures = {name: pool.submit(_run_notebook, *args)
+                           for name, args in calls.items()}
+                results = {}
+                for name, future in futures.items():
+                    try:
+                        results[name] = future.result()
+                    except Exception as err:  # a worker died: report it, fail cleanly
+                        results[name] = {"status": "failed", "error": repr(err),
+                                         "cell_index": None, "exec_count": None}
+                    bar.update()
+        else:
+            results = {}
+            for name, args in calls.items():
+                results[name] = _run_notebook(*args)
+                bar.update()
+        failed = []
+        for name, result in results.items():
+            entry = entries[name]
+            entry.update({k: v for k, v in result.items() if k != "exec_count"})
+            entry["html"] = [str(Path(p).relative_to(run_dir)) for p in result.get("html", [])]
+            entry["outputs"] = _logged_outputs(logs / f"{name}.txt", run_dir)
+            if result["status"] != "ok":
+                failed.append((name, result))
         _write_json(run_dir / "manifest.json", manifest)
+        if failed:
+            name, result = failed[0]
+            manifest.update(status="failed", failed_notebook=name)
+            _finish(manifest, run_dir)
+            executed = run_dir / "notebooks" / f"{name}.ipynb"
+            raise NotebookError(
+                f"notebook {name} failed in cell {result.get('cell_index')} (execution count "
+                f"{result.get('exec_count')}): {result['error']}. The partial notebook is "
+                f"{executed}; earlier outputs of this run are kept in {run_dir}",
+                notebook=name, cell_index=result.get("cell_index"))
+    bar.close()
 
 
-def _listing(run_dir: Path) -> set[str]:
-    return {str(p.relative_to(run_dir)) for sub in ("tables", "figures")
-            for p in (run_dir / sub).glob("*") if p.is_file() and not p.name.startswith(".")}
+def _logged_outputs(log: Path, run_dir: Path) -> list[str]:
+    """Tables and figures a notebook wrote, from its output log (relative to the run)."""
+    if not log.is_file():
+        return []
+    found = set()
+    for line in log.read_text(encoding="utf-8").splitlines():
+        path = Path(line)
+        if path.is_file() and run_dir in path.parents and path.parent.name in ("tables",
+                                                                              "figures"):
+            found.add(str(path.relative_to(run_dir)))
+    return sorted(found)
 
 
 def _earlier_run(out: Path, reuse_from: str | None) -> Path | None:
@@ -464,8 +533,6 @@ def _earlier_run(out: Path, reuse_from: str | None) -> Path | None:
 
 def _reuse_outputs(earlier: Path, run_dir: Path, rerun: set[str]) -> dict[str, Any]:
     """Copy the outputs of notebooks that are not rerun from ``earlier`` into ``run_dir``."""
-    import shutil
-
     manifest = json.loads((earlier / "manifest.json").read_text(encoding="utf-8"))
     reused: dict[str, Any] = {"run_id": manifest["run_id"], "notebooks": []}
     for entry in manifest.get("notebooks", []):
