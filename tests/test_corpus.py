@@ -173,3 +173,13 @@ def test_load_run_corpus_copies_metadata_to_sentences(tmp_path: Path) -> None:
     docs, sentences = load_run_corpus(str(path))
     assert list(sentences.country) == ["US", "US", "RU"]
     assert group_key(sentences, "country").tolist() == ["US", "US", "RU"]
+
+
+def test_a_column_named_like_a_field_but_mapped_elsewhere_is_left_out_loudly(
+        tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"id": ["RT", "CNN"], "text": ["One.", "Two."],
+                  "outlet": ["x", "y"]}).to_csv(path, index=False)
+    with pytest.warns(CorpusWarning, match=r"column\(s\) outlet are not used"):
+        docs = load_corpus(path, columns=ColumnMap(outlet="id", id="text"))
+    assert list(docs.outlet) == ["RT", "CNN"] and list(docs.doc_id) == ["One.", "Two."]

@@ -219,7 +219,12 @@ def _standardise(frame: pd.DataFrame, columns: ColumnMap, path: Path) -> pd.Data
         out[name] = frame[col] if col is not None else ""
         used.add(col)
     out["origin"] = frame[_ORIGIN]
-    extra = [c for c in frame.columns if c not in used]
+    clash = [c for c in frame.columns if c not in used and c in out.columns]
+    if clash:
+        _warn(f"{path}: column(s) {', '.join(map(str, clash))} are not used for that field and "
+              "would clash with framelab's own; they are left out. Map them with "
+              "--<field>-column or rename them")
+    extra = [c for c in frame.columns if c not in used and c not in out.columns]
     return pd.concat([out, frame[extra]], axis=1)
 
 

@@ -47,11 +47,12 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
           "\u202f\u205f\u3000"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_TRANSLATE = str.maketrans(
-    {**{c: "'" for c in _SINGLE_QUOTES}, **{c: '"' for c in _DOUBLE_QUOTES},
-     **{c: "-" for c in _DASHES}, **{c: " " for c in _SPACES + _ZERO_WIDTH},
-     "\r": "\n", "\u2028": "\n", "\u2029": "\n"}
-)
+_FOLD = {**{c: "'" for c in _SINGLE_QUOTES}, **{c: '"' for c in _DOUBLE_QUOTES},
+         **{c: "-" for c in _DASHES}, **{c: " " for c in _SPACES + _ZERO_WIDTH},
+         "\r": "\n", "\u2028": "\n", "\u2029": "\n"}
+#: One character class of everything folded: a regex substitution touches only those
+#: characters (several times faster than str.translate on mostly-ASCII news text).
+_FOLDED = re.compile("[" + re.escape("".join(_FOLD)) + "]")
 
 
 def normalize_text(text: str) -> str:
@@ -62,7 +63,7 @@ def normalize_text(text: str) -> str:
     ``\\r``/line separators become ``\\n``. Each replacement is one character for one
     character, so offsets into the result are offsets into ``text``.
     """
-    return text.translate(_TRANSLATE)
+    return _FOLDED.sub(lambda m: _FOLD[m.group()], text)
 
 
 #: Abbreviations whose period does not end a sentence (lower case, without the final period,
@@ -144,7 +145,7 @@ def _is_title_case(line: str) -> bool:
 
 
 def _line_key(line: str) -> str:
-    return re.sub(r"\s+", " ", line.strip().lower())
+    return " ".join(line.lower().split())
 
 
 def _repeated_lines(
