@@ -1,0 +1,595 @@
+"""Streaming ingestion: read a corpus in chunks of documents, with every check of load_corpus.
+
+:func:`iter_documents` yields the documents table of ``docs/contracts.md`` a chunk at a time
+(CSV/TSV through ``pyarrow.csv.open_csv``, JSONL line by line, Parquet by record batches, a
+folder of ``.txt`` files in batches of files), so memory is bounded by the chunk size. The
+checks of :func:`framelab.corpus.load_corpus` hold across chunks: a malformed CSV/JSONL row is
+named by its line (``on_bad_rows="skip"`` warns and skips it), a doc_id repeated anywhere in
+the corpus is an error naming both places, empty documents are dropped with a warning, and
+texts repeated across chunks are reported once at the end.
+
+The readers, column guessing and checks are :mod:`framelab.corpus`'s own helpers, applied per
+chunk; concatenating the chunks gives the table ``load_corpus`` returns on the same input.
+The Parquet cache built on this stream lives in :mod:`framelab.cache`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import logging
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from .corpus import (_ID_GUESSES, _META_FIELDS, _ORIGIN, _TABLE_SUFFIXES, DOC_COLUMNS,
+                     ColumnMap, CorpusWarning, _clean, _decode, _pick, _standardise, _warn,
+                     load_metadata, normalize_text)
+from .errors import CorpusError, ParameterError
+
+__all__ = ["DEFAULT_CHUNK_SIZE", "DocumentStream", "iter_documents", "normalise_chunk",
+           "hash_strings"]
+
+log = logging.getLogger(__name__)
+
+#: Documents per chunk: about 20-40 MB of news text, far below any machine's memory.
+DEFAULT_CHUNK_SIZE = 10_000
+#: pyarrow reads CSV in blocks of this many bytes; one row (article) must fit in a block.
+_BLOCK_SIZE = 1 << 25
+_SCAN_BLOCK = 1 << 22
+_R = TypeVar("_R")
+
+
+def hash_strings(values: Any) -> np.ndarray:
+    """64-bit hashes of strings (pandas' SipHash with its fixed key: stable across processes).
+
+    Parameters
+    ----------
+    values : sequence of str of shape (n,)
+
+    Returns
+    -------
+    ndarray of uint64 of shape (n,)
+    """
+    array = np.asarray(values, dtype=object)
+    if array.size == 0:
+        return np.empty(0, dtype=np.uint64)
+    return pd.util.hash_array(array, categorize=False)
+
+
+class _SeenHashes:
+    """A set of 64-bit hashes with the origin number of each, in sorted levels (bounded RAM).
+
+    16 bytes per member; membership of a chunk costs one ``searchsorted`` per level and levels
+    are merged like a binary counter, so inserting n hashes costs O(n log n) overall.
+    """
+
+    def __init__(self) -> None:
+        self._levels: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def __len__(self) -> int:
+        return sum(len(h) for h, _ in self._levels)
+
+    def lookup(self, hashes: np.ndarray) -> np.ndarray:
+        """Origin number of each hash seen before, -1 where unseen."""
+        found = np.full(len(hashes), -1, dtype=np.int64)
+        for keys, origins in self._levels:
+            if not len(keys):
+                continue
+            pos = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+            hit = keys[pos] == hashes
+            found[hit] = origins[pos[hit]]
+        return found
+
+    def add(self, hashes: np.ndarray, origins: np.ndarray) -> None:
+        order = np.argsort(hashes, kind="stable")
+        level = (hashes[order], origins.astype(np.int64)[order])
+        while self._levels and len(self._levels[-1][0]) <= len(level[0]):
+            keys, orig = self._levels.pop()
+            merged_keys = np.concatenate([keys, level[0]])
+            merged_orig = np.concatenate([orig, level[1]])
+            order = np.argsort(merged_keys, kind="stable")
+            level = (merged_keys[order], merged_orig[order])
+        self._levels.append(level)
+
+
+def _record_warnings(fn: Callable[..., _R], *args: Any, notes: list[str]) -> _R:
+    """Call ``fn``; note the text of each CorpusWarning it raises and re-raise the warning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn(*args)
+    for w in caught:
+        if issubclass(w.category, CorpusWarning):
+            notes.append(str(w.message))
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
+
+
+def _scan_encoding(path: Path) -> str:
+    """The encoding load_corpus's ``_decode`` would choose for the whole file, read in blocks."""
+    decoders = {name: codecs.getincrementaldecoder(name)() for name in ("utf-8", "cp1252")}
+    failed: dict[str, int] = {}
+    offset = 0
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+        if b"\x00" in head:
+            _decode(head, str(path))  # raises the "binary file" CorpusError
+        handle.seek(0)
+        for block in iter(lambda: handle.read(_SCAN_BLOCK), b""):
+            for name, dec in decoders.items():
+                if name in failed:
+                    continue
+                try:
+                    dec.decode(block)
+                except UnicodeDecodeError as err:
+                    failed[name] = offset + err.start
+            if "utf-8" in failed and "cp1252" in failed:
+                break
+            offset += len(block)
+    for name, dec in decoders.items():
+        if name not in failed:
+            try:
+                dec.decode(b"", final=True)
+            except UnicodeDecodeError:
+                failed[name] = offset
+    if "utf-8" not in failed:
+        return "utf-8-sig"
+    encoding = "cp1252" if "cp1252" not in failed else "latin-1"
+    _warn(f"{path}: not valid UTF-8 (byte {failed['utf-8']}); decoded as {encoding}. "
+          "Re-save the file as UTF-8 to silence this warning")
+    return encoding
+
+
+def _bad_csv_rows(path: Path, sep: str, encoding: str, n_columns: int) -> list[int]:
+    """Physical line numbers of the records whose field count differs from the header's."""
+    lines = []
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=sep)
+        last = 0
+        for i, record in enumerate(reader):
+            if i and record and len(record) != n_columns:
+                lines.append(last + 1)
+            last = reader.line_num
+    return lines
+
+
+def _rechunk(batches: Iterator[Any], size: int) -> Iterator[Any]:
+    """Regroup pyarrow record batches into tables of ``size`` rows (the last may be shorter)."""
+    import pyarrow as pa
+
+    pending: list[Any] = []
+    n = 0
+    for batch in batches:
+        pending.append(pa.Table.from_batches([batch]))
+        n += batch.num_rows
+        while n >= size:
+            table = pa.concat_tables(pending)
+            rest = table.slice(size)
+            yield table.slice(0, size)
+            pending, n = [rest], rest.num_rows
+    if n:
+        yield pa.concat_tables(pending)
+
+
+class DocumentStream:
+    """A corpus read in chunks of documents; iterate it for documents-table chunks.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder of ``.txt`` files or a ``.csv``/``.tsv``/``.jsonl``/``.parquet`` file.
+    metadata : str or Path, optional
+        CSV sidecar joined on ``doc_id`` (a folder's own ``metadata.csv`` when omitted).
+    columns : ColumnMap, optional
+        Input column names (guessed when omitted), as in :func:`framelab.corpus.load_corpus`.
+    on_bad_rows : {"error", "skip"}
+        A malformed CSV/JSONL row stops the stream naming its line, or is skipped with a
+        warning naming it.
+    chunk_size : int
+        Documents per chunk (before empty documents are dropped).
+    progress : bool
+        Show a tqdm progress bar (bytes, rows or files read).
+    normalise : bool
+        Add ``text_norm``. With False the chunks lack it, so that the caller can compute it
+        in parallel with :func:`normalise_chunk` (as the cache does).
+
+    Attributes
+    ----------
+    n_documents : int
+        Documents yielded so far.
+    outlet_counts : Counter
+        Documents per outlet (after the metadata join).
+    notes : list of str
+        Every warning issued so far (the cache stores them to repeat them on a hit).
+    """
+
+    def __init__(self, path: str | Path, *, metadata: str | Path | None = None,
+                 columns: ColumnMap | None = None, on_bad_rows: str = "error",
+                 chunk_size: int = DEFAULT_CHUNK_SIZE, progress: bool = False,
+                 normalise: bool = True) -> None:
+        if on_bad_rows not in ("error", "skip"):
+            raise ParameterError(f"on_bad_rows={on_bad_rows!r}; use 'error' or 'skip'")
+        if not isinstance(chunk_size, int) or chunk_size < 1:
+            raise ParameterError(f"chunk_size={chunk_size!r}: give a whole number of documents "
+                                 "per chunk, at least 1 (default 10000)")
+        self.path = Path(path)
+        self.columns = columns or ColumnMap()
+        self.on_bad_rows = on_bad_rows
+        self.chunk_size = chunk_size
+        self.progress = progress
+        self.normalise = normalise
+        if self.path.is_dir():
+            self.kind = "folder"
+            if metadata is None and (self.path / "metadata.csv").is_file():
+                metadata = self.path / "metadata.csv"
+        elif self.path.is_file():
+            kind = _TABLE_SUFFIXES.get(self.path.suffix.lower())
+            if kind is None:
+                raise CorpusError(f"{self.path}: unknown corpus format {self.path.suffix!r}; "
+                                  "use a folder of .txt files or a .csv, .tsv, .jsonl or "
+                                  ".parquet file")
+            self.kind = kind
+        else:
+            raise CorpusError(f"corpus path {self.path} does not exist")
+        self.metadata = Path(metadata) if metadata is not None else None
+        self.n_documents = 0
+        self.outlet_counts: Counter[str] = Counter()
+        self.notes: list[str] = []
+
+    # --- public ---------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        from tqdm.auto import tqdm
+
+        self.n_documents, self.outlet_counts, self.notes = 0, Counter(), []
+        meta = _record_warnings(load_metadata, self.metadata, notes=self.notes) \
+            if self.metadata is not None else None
+        meta_seen = np.zeros(len(meta) if meta is not None else 0, dtype=bool)
+        no_meta: list[str] = []
+        n_no_meta = 0
+        ids, texts = _SeenHashes(), _SeenHashes()
+        repeats: list[tuple[str, str, str]] = []
+        n_repeats = 0
+        total, unit = self._extent()
+        # progress=False hides the bar; otherwise tqdm's defaults (and TQDM_DISABLE) apply
+        with tqdm(total=total, unit=unit, unit_scale=unit == "B", desc="reading corpus",
+                  **({} if self.progress else {"disable": True})) as bar:
+            for raw, done in self._raw_chunks():
+                bar.update(done)
+                docs = self._prepare(raw)
+                if docs is None:
+                    continue
+                dups = self._check_across(docs, ids, texts)
+                n_repeats += len(dups)
+                repeats.extend(dups[: max(0, 5 - len(repeats))])
+                if meta is not None:
+                    docs, missing = _apply_metadata(docs, meta, meta_seen)
+                    n_no_meta += len(missing)
+                    no_meta.extend(missing[: max(0, 10 - len(no_meta))])
+                for name in _META_FIELDS:
+                    docs[name] = docs[name].fillna("").astype(str).str.strip()
+                ordered = [c for c in DOC_COLUMNS if c != "text_norm"]
+                docs = docs[ordered + [c for c in docs.columns if c not in DOC_COLUMNS]]
+                docs = docs.reset_index(drop=True)
+                self.n_documents += len(docs)
+                self.outlet_counts.update(docs["outlet"].tolist())
+                yield normalise_chunk(docs) if self.normalise else docs
+        if self.n_documents == 0:
+            raise CorpusError(f"{self.path}: the corpus is empty (no documents found); point "
+                              "--corpus at a folder of .txt files or a table with one article "
+                              "per row")
+        if n_repeats:
+            shown = "; ".join(f"{a} ({oa}) = {ob}" for a, oa, ob in repeats)
+            self._note(f"{self.path}: {n_repeats} text(s) repeat a text of an earlier chunk "
+                       f"({shown}). They are kept; drop duplicates before loading if they are "
+                       "not separate publications")
+        if meta is not None:
+            orphans = meta["doc_id"][~meta_seen].tolist()
+            if orphans:
+                self._note(f"{self.metadata}: {len(orphans)} metadata row(s) match no "
+                           "document: " + ", ".join(orphans[:10]) + "; check the doc_id "
+                           "spelling")
+            if n_no_meta:
+                self._note(f"{self.metadata}: {n_no_meta} document(s) have no metadata row: "
+                           + ", ".join(no_meta) + "; their outlet/date stay empty")
+
+    # --- steps ----------------------------------------------------------------------------
+    def _note(self, message: str) -> None:
+        self.notes.append(message)
+        _warn(message)
+
+    def _extent(self) -> tuple[int | None, str]:
+        if self.kind == "folder":
+            return None, "files"
+        if self.kind == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(self.path).metadata.num_rows, "rows"
+        return self.path.stat().st_size, "B"
+
+    def _raw_chunks(self) -> Iterator[tuple[pd.DataFrame, int]]:
+        """Chunks of standardised input rows (columns of ``_standardise``) and progress made."""
+        readers = {"folder": self._folder, "jsonl": self._jsonl, "csv": self._csv,
+                   "parquet": self._parquet}
+        first = 0
+        for frame, done in readers[self.kind]():
+            if self.kind != "folder":
+                frame = self._standardise(frame, first)
+            first += len(frame)
+            yield frame, done
+
+    def _standardise(self, frame: pd.DataFrame, first: int) -> pd.DataFrame:
+        out = _standardise(frame, self.columns, self.path)
+        # _standardise numbers id-less rows from 1 in every call; continue the numbering
+        if _pick(frame, self.columns.id, _ID_GUESSES, "id", self.path,
+                 required=False) is None:
+            out["doc_id"] = [f"{self.path.stem}-{first + i + 1:06d}" for i in range(len(out))]
+        return out
+
+    def _folder(self) -> Iterator[tuple[pd.DataFrame, int]]:
+        files = sorted(p for p in self.path.iterdir() if p.is_file() and not p.name.startswith("."))
+        texts = [p for p in files if p.suffix.lower() == ".txt"]
+        self._files = texts
+        self._file_index = {str(p): i for i, p in enumerate(texts)}
+        others = [p.name for p in files if p.suffix.lower() != ".txt" and p.name != "metadata.csv"]
+        if others:
+            self._note(f"{self.path}: ignoring {len(others)} file(s) that are not .txt: "
+                       + ", ".join(others[:10]) + (" ..." if len(others) > 10 else ""))
+        for i in range(0, len(texts), self.chunk_size):
+            batch = texts[i:i + self.chunk_size]
+            rows = [{"doc_id": p.stem,
+                     "text": _record_warnings(_decode, p.read_bytes(), str(p), notes=self.notes),
+                     "origin": str(p)} for p in batch]
+            frame = pd.DataFrame(rows, columns=["doc_id", "text", "origin"])
+            for name in _META_FIELDS:
+                frame[name] = ""
+            yield frame, len(batch)
+
+    def _skip_or_stop(self, message: str) -> None:
+        if self.on_bad_rows == "skip":
+            self._note(message + "; skipped because on_bad_rows='skip'")
+            return
+        raise CorpusError(message + "; fix the line or pass on_bad_rows='skip' "
+                          "(--on-bad-rows skip) to skip malformed rows")
+
+    def _jsonl(self) -> Iterator[tuple[pd.DataFrame, int]]:
+        records: list[dict[str, Any]] = []
+        lines: list[int] = []
+        keys: list[str] | None = None
+        dropped: dict[str, int] = {}
+        done = 0
+        with open(self.path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                done += len(raw)
+                if not raw.strip():
+                    continue
+                try:
+                    record = json.loads(_record_warnings(
+                        _decode, raw, f"{self.path}:{number}", notes=self.notes))
+                    if not isinstance(record, dict):
+                        raise ValueError("not a JSON object")
+                except ValueError as err:
+                    self._skip_or_stop(f"{self.path}: line {number} is not a JSON object ({err})")
+                    continue
+                records.append(record)
+                lines.append(number)
+                if len(records) == self.chunk_size:
+                    keys = self._fix_keys(records, keys, lines, dropped)
+                    yield self._jsonl_frame(records, lines, keys), done
+                    records, lines, done = [], [], 0
+        if records:
+            keys = self._fix_keys(records, keys, lines, dropped)
+            yield self._jsonl_frame(records, lines, keys), done
+        if dropped:
+            self._note(f"{self.path}: field(s) absent from the first {self.chunk_size} records "
+                       "were dropped: " + ", ".join(f"{k} (first at line {n})"
+                                                   for k, n in list(dropped.items())[:10])
+                       + "; give every record these fields or convert the corpus to Parquet")
+
+    @staticmethod
+    def _fix_keys(records: list[dict[str, Any]], keys: list[str] | None, lines: list[int],
+                  dropped: dict[str, int]) -> list[str]:
+        """Columns are the keys of the first chunk; later new keys are noted and dropped."""
+        if keys is None:
+            return list(dict.fromkeys(k for r in records for k in r))
+        known = set(keys)
+        for record, line in zip(records, lines):
+            for k in record:
+                if k not in known and k not in dropped:
+                    dropped[k] = line
+        return keys
+
+    def _jsonl_frame(self, records: list[dict[str, Any]], lines: list[int],
+                     keys: list[str]) -> pd.DataFrame:
+        frame = pd.DataFrame.from_records(records, columns=keys)
+        frame[_ORIGIN] = [f"{self.path}:line {n}" for n in lines]
+        return frame
+
+    def _csv(self) -> Iterator[tuple[pd.DataFrame, int]]:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        sep = "\t" if self.path.suffix.lower() == ".tsv" else ","
+        encoding = _record_warnings(_scan_encoding, self.path, notes=self.notes)
+        arrow_encoding = "utf8" if encoding == "utf-8-sig" else encoding
+        read = pacsv.ReadOptions(block_size=_BLOCK_SIZE, encoding=arrow_encoding)
+        probe = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
+                                   invalid_row_handler=lambda row: "skip")
+        try:
+            with open(self.path, "rb") as handle:
+                names = pacsv.open_csv(handle, read_options=read, parse_options=probe
+                                       ).schema.names
+        except pa.ArrowInvalid as err:
+            raise CorpusError(f"{self.path}: cannot read the CSV header ({err}); check the "
+                              "quoting of the first rows") from None
+        bad: list[tuple[str, int]] = []
+
+        def invalid(row: Any) -> str:
+            bad.append((row.text, row.actual_columns))
+            return "skip" if self.on_bad_rows == "skip" else "error"
+
+        parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
+                                   invalid_row_handler=invalid)
+        convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                       strings_can_be_null=False,
+                                       quoted_strings_can_be_null=False)
+        row = 0
+        with open(self.path, "rb") as handle:
+            position = 0
+            try:
+                reader = pacsv.open_csv(handle, read_options=read, parse_options=parse,
+                                        convert_options=convert)
+                for table in _rechunk(iter(reader), self.chunk_size):
+                    frame = table.to_pandas()
+                    frame[_ORIGIN] = [f"{self.path}:row {row + i + 1}" for i in range(len(frame))]
+                    row += len(frame)
+                    now = handle.tell()
+                    yield frame, now - position
+                    position = now
+            except pa.ArrowInvalid as err:
+                if "straddling" in str(err) or "straddles" in str(err):
+                    raise CorpusError(f"{self.path}: a row is longer than {_BLOCK_SIZE} bytes "
+                                      "or a quote is never closed; check the quoting") from None
+                if not bad:
+                    raise CorpusError(f"{self.path}: cannot parse the CSV ({err})") from None
+                self._skip_or_stop(self._bad_row_message(bad[:1], sep, encoding, names)[0])
+        if bad:
+            for message in self._bad_row_message(bad, sep, encoding, names):
+                self._skip_or_stop(message)
+
+    def _bad_row_message(self, bad: list[tuple[str, int]], sep: str, encoding: str,
+                         names: list[str]) -> list[str]:
+        lines = _bad_csv_rows(self.path, sep, encoding, len(names))
+        out = []
+        for i, (text, n_fields) in enumerate(bad):
+            where = f"line {lines[i]}" if i < len(lines) else "a row"
+            out.append(f"{self.path}: {where} has {n_fields} fields where the header has "
+                       f"{len(names)} ({text[:80]!r})")
+        return out
+
+    def _parquet(self) -> Iterator[tuple[pd.DataFrame, int]]:
+        import pyarrow.parquet as pq
+
+        row = 0
+        for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size):
+            frame = batch.to_pandas()
+            frame[_ORIGIN] = [f"{self.path}:row {row + i + 1}" for i in range(len(frame))]
+            row += len(frame)
+            yield frame, len(frame)
+
+    def _prepare(self, docs: pd.DataFrame) -> pd.DataFrame | None:
+        """load_corpus's per-table checks on one chunk; ``None`` when nothing is left."""
+        text = docs["text"].where(docs["text"].notna(), "").astype(str)
+        if (text.str.strip() == "").all():
+            # _clean refuses a table of only empty documents: let it check (and word) the ids,
+            # then drop the whole chunk with its warning
+            _record_warnings(_clean, docs.assign(text=docs["origin"]), self.path,
+                             notes=self.notes)
+            self._note(f"{self.path}: {len(docs)} empty document(s) dropped: "
+                       + ", ".join(docs["origin"].head(10)))
+            return None
+        return _record_warnings(_clean, docs, self.path, notes=self.notes)
+
+    def _origin_numbers(self, docs: pd.DataFrame) -> np.ndarray:
+        """The line, row or file number inside each origin (for naming earlier rows)."""
+        if self.kind == "folder":
+            return np.array([self._file_index[o] for o in docs["origin"]], dtype=np.int64)
+        return docs["origin"].str.rsplit(" ", n=1).str[-1].astype("int64").to_numpy()
+
+    def _origin_name(self, number: int) -> str:
+        if self.kind == "folder":
+            return str(self._files[number])
+        return f"{self.path}:{'line' if self.kind == 'jsonl' else 'row'} {number}"
+
+    def _check_across(self, docs: pd.DataFrame, ids: _SeenHashes, texts: _SeenHashes
+                      ) -> list[tuple[str, str, str]]:
+        """Raise on a doc_id of an earlier chunk; return texts repeating an earlier chunk's."""
+        numbers = self._origin_numbers(docs)
+        id_hash = hash_strings(docs["doc_id"].to_numpy(dtype=object))
+        earlier = ids.lookup(id_hash)
+        if (earlier >= 0).any():
+            i = int(np.flatnonzero(earlier >= 0)[0])
+            raise CorpusError(
+                f"{self.path}: doc_id {docs['doc_id'].iloc[i]!r} occurs more than once "
+                f"({self._origin_name(int(earlier[i]))}, {docs['origin'].iloc[i]}); make ids "
+                "unique or choose another --id-column")
+        ids.add(id_hash, numbers)
+        text_hash = hash_strings(docs["text"].str.strip().to_numpy(dtype=object))
+        before = texts.lookup(text_hash)
+        dups = [(str(docs["doc_id"].iloc[i]), str(docs["origin"].iloc[i]),
+                 self._origin_name(int(before[i]))) for i in np.flatnonzero(before >= 0)]
+        texts.add(text_hash, numbers)
+        return dups
+
+
+def normalise_chunk(documents: pd.DataFrame) -> pd.DataFrame:
+    """Insert ``text_norm`` (:func:`framelab.corpus.normalize_text` of ``text``) in its place.
+
+    Returns a new frame with the columns of ``docs/contracts.md``.
+    """
+    out = documents.copy()
+    out.insert(DOC_COLUMNS.index("text_norm"), "text_norm", out["text"].map(normalize_text))
+    return out
+
+
+def _apply_metadata(docs: pd.DataFrame, meta: pd.DataFrame, seen: np.ndarray
+                    ) -> tuple[pd.DataFrame, list[str]]:
+    """Join the sidecar onto one chunk as ``corpus._join_metadata`` does, without its warnings.
+
+    Returns the joined chunk and the ids of its documents without a metadata row; ``seen``
+    (one flag per metadata row) is updated in place.
+    """
+    index = pd.Index(meta["doc_id"])
+    pos = index.get_indexer(docs["doc_id"])
+    seen[pos[pos >= 0]] = True
+    missing = docs["doc_id"][pos < 0].tolist()
+    docs = docs.set_index("doc_id")
+    indexed = meta.set_index("doc_id")
+    for col in indexed.columns:
+        values = indexed[col].reindex(docs.index)
+        if col in docs.columns:
+            filled = values.notna() & (values != "")
+            docs[col] = docs[col].where(~filled, values)
+        else:
+            docs[col] = values.fillna("")
+    return docs.reset_index(), sorted(missing)
+
+
+def iter_documents(
+    path: str | Path,
+    *,
+    metadata: str | Path | None = None,
+    columns: ColumnMap | None = None,
+    on_bad_rows: str = "error",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: bool = False,
+) -> Iterator[pd.DataFrame]:
+    """Yield the documents table of a corpus in chunks of at most ``chunk_size`` documents.
+
+    Parameters
+    ----------
+    path, metadata, columns, on_bad_rows
+        As for :func:`framelab.corpus.load_corpus`.
+    chunk_size : int
+        Input rows (files for a folder) per chunk; memory is bounded by it.
+    progress : bool
+        Show a tqdm progress bar.
+
+    Yields
+    ------
+    DataFrame
+        Columns ``DOC_COLUMNS`` and any extra columns, in input order; the concatenation of
+        all chunks equals ``load_corpus(path, ...)``.
+
+    Raises
+    ------
+    CorpusError
+        As ``load_corpus``; a repeated doc_id is found across chunks too.
+    """
+    yield from DocumentStream(path, metadata=metadata, columns=columns, on_bad_rows=on_bad_rows,
+                              chunk_size=chunk_size, progress=progress)
