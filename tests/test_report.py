@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from framelab import cli, report
-from framelab.errors import NotebookError, ParameterError
+from framelab.errors import FramelabError, NotebookError, ParameterError
 
 
 def _notebook(path: Path, params: str, body: str) -> Path:
@@ -140,3 +140,32 @@ def test_parallel_stage_attributes_each_output_to_its_notebook(tmp_path: Path) -
     assert not (result.run_dir / ".outputs").exists()
     with pytest.raises(ParameterError, match="--jobs 0"):
         report.run_report(notebooks_dir=folder, out=tmp_path / "out", jobs=0)
+
+
+@pytest.mark.slow
+def test_dask_engine_report_gives_the_same_tables_as_local(tmp_path: Path) -> None:
+    from framelab.paths import SEEDS_DIR
+
+    runs = {}
+    for engine, workers in (("local", 0), ("dask", 2)):
+        result = report.run_report(corpus=SEEDS_DIR, out=tmp_path / engine, run_id=engine,
+                                   only=["00", "01"], progress=False, screenshot=False,
+                                   html=False, engine=engine, workers=workers)
+        assert result.manifest["parameters"]["01_framing"]["engine"] == engine
+        runs[engine] = {p.name: p.read_bytes()
+                        for p in sorted((result.run_dir / "tables").iterdir())}
+    assert runs["local"].keys() == runs["dask"].keys() and len(runs["local"]) > 10
+    assert [n for n in runs["local"] if runs["local"][n] != runs["dask"][n]] == []
+
+
+def test_bad_row_stops_the_run_before_any_notebook(notebooks: Path, tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "1", "text": "ok"}\n{"id": "2", "text": \n')
+    with pytest.raises(FramelabError, match=r"line 2"):
+        report.run_report(corpus=path, notebooks_dir=notebooks, out=tmp_path / "out",
+                          run_id="bad", progress=False)
+    manifest = json.loads((tmp_path / "out" / "bad" / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and manifest["notebooks"] == []
+    assert not (tmp_path / "out" / "latest").exists()
+    with pytest.raises(ParameterError, match="--scheduler needs --engine dask"):
+        report.run_report(notebooks_dir=notebooks, out=tmp_path / "out", scheduler="tcp://x:1")

@@ -58,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
                      help="notebooks of one stage (same first digit) run N at a time "
                      "(default: 2, or 1 on a single core)")
+    rep.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="where loading and segmentation run: in each notebook's process "
+                     "(default) or on Dask")
+    where = rep.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=0, metavar="N",
+                       help="dask: start a local cluster of N worker processes for the run; "
+                       "local: N worker processes per notebook (0: none)")
+    where.add_argument("--scheduler", default="", metavar="tcp://HOST:PORT",
+                       help="dask: the address of a running scheduler")
+    rep.add_argument("--cache-dir", default="", metavar="DIR",
+                     help="Parquet cache of the normalised corpus (default: <out>/.cache)")
     rep.add_argument("--out", default=str(OUTPUTS_DIR), help="parent folder of runs")
     rep.add_argument("--run-id", help="name of the run folder (default: a timestamp)")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -88,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             out=args.out, run_id=args.run_id, on_bad_rows=args.on_bad_rows,
             progress=not args.no_progress, reuse_from=args.reuse,
             figure_width=args.figure_width, notebooks_dir=Path(args.notebooks),
-            jobs=args.jobs)
+            jobs=args.jobs, engine=args.engine, workers=args.workers,
+            scheduler=args.scheduler, cache_dir=args.cache_dir)
     except NotebookError as err:
         print(f"framelab: {err}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ reader's version without code), ``figures/``, ``tables/`` and ``manifest.json``;
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as _dt
 import json
 import logging
@@ -26,7 +27,7 @@ from typing import Any
 import nbformat
 import yaml
 
-from .errors import NotebookError, ParameterError
+from .errors import FramelabError, NotebookError, ParameterError
 from .outputs import atomic_path
 from .publish import export_html, screenshot_index, write_index
 from .paths import (DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, SEEDS_DIR,
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 #: Parameters the report injects into every notebook that declares them.
 RUN_PARAMETERS = ("corpus", "metadata", "codebook", "text_column", "id_column",
                   "outlet_column", "date_column", "title_column", "url_column", "out_dir",
-                  "run_id", "on_bad_rows")
+                  "run_id", "on_bad_rows", "engine", "workers", "scheduler", "cache_dir")
 PACKAGES = ("framelab", "numpy", "scipy", "pandas", "pyarrow", "scikit-learn", "nltk",
             "matplotlib", "papermill", "nbconvert", "ipykernel", "vaderSentiment",
             "pyahocorasick", "PyYAML", "dask", "distributed", "tqdm")
@@ -300,6 +301,10 @@ def run_report(
     figure_width: str = "double",
     screenshot: bool = True,
     jobs: int = 1,
+    engine: str = "local",
+    workers: int = 0,
+    scheduler: str = "",
+    cache_dir: str | Path = "",
 ) -> RunResult:
     """Run the report's notebooks in order into a new run directory.
 
@@ -316,6 +321,11 @@ def run_report(
     """
     if jobs < 1:
         raise ParameterError(f"--jobs {jobs}: use 1 or more")
+    if engine not in ("local", "dask"):
+        raise ParameterError(f"--engine {engine!r}: use 'local' or 'dask'")
+    if workers < 0 or (scheduler and (engine != "dask" or workers)):
+        raise ParameterError("--scheduler needs --engine dask and excludes --workers; "
+                             f"got engine={engine!r}, workers={workers}, scheduler={scheduler!r}")
     corpus_path = Path(corpus).expanduser().resolve()
     if not corpus_path.exists():
         raise ParameterError(f"--corpus {corpus}: no such file or folder")
@@ -341,15 +351,17 @@ def run_report(
     out = Path(out).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
     # check parameters before creating anything
+    cache_root = Path(cache_dir).expanduser().resolve() if cache_dir else out / ".cache"
     probe = {"corpus": str(corpus_path), "metadata": str(meta_path or ""),
              "codebook": str(codebook_path or ""), "out_dir": "", "run_id": "",
-             "on_bad_rows": on_bad_rows,
+             "on_bad_rows": on_bad_rows, "engine": engine,
+             "workers": workers if engine == "local" else 0, "scheduler": scheduler,
+             "cache_dir": str(cache_root),
              **{f"{k}_column": v or "" for k, v in (columns or {}).items()}}
     resolve_parameters(specs, probe, user, sections)
     earlier = _earlier_run(out, reuse_from) if only else None
     run_id, run_dir = _new_run_dir(out, run_id)
     run_params = {**probe, "out_dir": str(run_dir), "run_id": run_id}
-    per_nb = resolve_parameters(specs, run_params, user, sections)
 
     manifest: dict[str, Any] = {
         "run_id": run_id,
@@ -361,7 +373,7 @@ def run_report(
                    if meta_path else None,
                    "codebook": {"path": str(codebook_path or DEFAULT_CODEBOOK),
                                 "sha256": sha256_of(codebook_path or DEFAULT_CODEBOOK)}},
-        "parameters": per_nb,
+        "parameters": {},
         "user_parameters": user,
         "versions": _versions(),
         "git": _git_commit(),
@@ -382,7 +394,22 @@ def run_report(
     saved_env = {k: os.environ.get(k) for k in run_env}
     os.environ.update(run_env)
     try:
-        _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html, jobs=jobs)
+        with contextlib.ExitStack() as stack:
+            if engine == "dask" and not scheduler:  # one local cluster for the whole run
+                from .engine import local_cluster
+
+                run_params["scheduler"] = stack.enter_context(
+                    local_cluster(workers or os.cpu_count() or 1))
+            per_nb = resolve_parameters(specs, run_params, user, sections)
+            manifest["parameters"] = per_nb
+            manifest["cache"] = _prepare_cache(run_params, columns, progress=progress)
+            _write_json(run_dir / "manifest.json", manifest)
+            _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html, jobs=jobs)
+    except FramelabError as err:
+        if manifest["status"] == "running":  # e.g. a bad row found while building the cache
+            manifest.update(status="failed", error=str(err))
+            _finish(manifest, run_dir)
+        raise
     finally:
         for key, value in saved_env.items():
             if value is None:
@@ -431,6 +458,24 @@ def _run_notebook(path: str, executed: str, parameters: dict[str, Any], log: str
         result["html"] = [str(p) for p in export_html(Path(executed), Path(executed).parent.parent
                                                        / "html")]
     return result
+
+
+def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | None, *,
+                   progress: bool) -> dict[str, Any]:
+    """Read, check and segment the corpus once, into the Parquet cache every notebook reads.
+
+    Bad input stops the run here, before any notebook starts.
+    """
+    from .cache import build_cache
+    from .corpus import ColumnMap
+
+    cache = build_cache(run_params["corpus"], metadata=run_params["metadata"] or None,
+                        columns=ColumnMap(**(columns or {})),
+                        on_bad_rows=run_params["on_bad_rows"],
+                        cache_dir=run_params["cache_dir"], engine=run_params["engine"],
+                        workers=run_params["workers"] or None,
+                        scheduler=run_params["scheduler"] or None, progress=progress)
+    return {"path": str(cache.path), "documents": cache.n_documents}
 
 
 def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]],
