@@ -12,6 +12,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -86,7 +87,8 @@ def _trie_regex(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-def _compile(mwes: Iterable[str]) -> tuple[re.Pattern[str], dict[str, str]]:
+@lru_cache(maxsize=32)
+def _compile(mwes: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     """The token regex (MWE group, then word group) and MWE key -> canonical form.
 
     Multiword expressions are compiled as a character trie rather than an alternation of
