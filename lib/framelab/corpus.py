@@ -28,6 +28,7 @@ __all__ = [
     "CorpusWarning",
     "load_corpus",
     "load_metadata",
+    "apply_metadata",
     "load_run_corpus",
     "normalize_text",
     "segment",
@@ -254,10 +255,19 @@ def _join_metadata(docs: pd.DataFrame, meta: pd.DataFrame, path: Path) -> pd.Dat
     if missing:
         _warn(f"{path}: {len(missing)} document(s) have no metadata row: "
               + ", ".join(missing[:10]) + "; their outlet/date stay empty")
-    meta = meta.set_index("doc_id")
+    return apply_metadata(docs, meta)
+
+
+def apply_metadata(docs: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+    """Join metadata rows onto documents by ``doc_id`` (no warnings; callers report orphans).
+
+    A non-empty metadata value replaces the document's; new columns are added, "" where a
+    document has no metadata row.
+    """
+    indexed = meta.set_index("doc_id")
     docs = docs.set_index("doc_id")
-    for col in meta.columns:
-        values = meta[col].reindex(docs.index)
+    for col in indexed.columns:
+        values = indexed[col].reindex(docs.index)
         if col in docs.columns:
             filled = values.notna() & (values != "")
             docs[col] = docs[col].where(~filled, values)

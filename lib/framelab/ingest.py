@@ -30,7 +30,7 @@ import pandas as pd
 
 from .corpus import (_ID_GUESSES, _META_FIELDS, _ORIGIN, _TABLE_SUFFIXES, DOC_COLUMNS,
                      ColumnMap, CorpusWarning, _clean, _decode, _pick, _standardise, _warn,
-                     load_metadata, normalize_text)
+                     apply_metadata, load_metadata, normalize_text)
 from .errors import CorpusError, ParameterError
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "DocumentStream", "iter_documents", "normalise_chunk",
@@ -548,16 +548,7 @@ def _apply_metadata(docs: pd.DataFrame, meta: pd.DataFrame, seen: np.ndarray
     pos = index.get_indexer(docs["doc_id"])
     seen[pos[pos >= 0]] = True
     missing = docs["doc_id"][pos < 0].tolist()
-    docs = docs.set_index("doc_id")
-    indexed = meta.set_index("doc_id")
-    for col in indexed.columns:
-        values = indexed[col].reindex(docs.index)
-        if col in docs.columns:
-            filled = values.notna() & (values != "")
-            docs[col] = docs[col].where(~filled, values)
-        else:
-            docs[col] = values.fillna("")
-    return docs.reset_index(), sorted(missing)
+    return apply_metadata(docs, meta), sorted(missing)
 
 
 def iter_documents(
