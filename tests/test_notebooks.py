@@ -68,3 +68,19 @@ def test_report_runs_on_a_csv_with_its_own_column_names(tmp_path: Path) -> None:
     assert code == 0
     documents = pd.read_csv(tmp_path / "out" / "csv" / "tables" / "corpus_documents.csv")
     assert sorted(set(documents.outlet)) == ["CNN", "Outlet A", "Outlet B", "RT"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom_with_its_defaults(path: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in JupyterLab: no injected parameters, run from the notebooks folder."""
+    import papermill
+
+    monkeypatch.setenv("FRAMELAB_INTERACTIVE_DIR", str(tmp_path))
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    papermill.execute_notebook(str(path), str(tmp_path / path.name), cwd=str(path.parent),
+                               progress_bar=False, kernel_name="python3")
+    written = list(tmp_path.glob("interactive-*/*/*"))
+    if path.stem != "99_summary":  # the summary only reads a run's outputs
+        assert written, f"{path.stem} wrote nothing under its interactive folder"

@@ -63,8 +63,8 @@ def resolve_out_dir(out_dir: str | Path = "") -> Path:
     """Return the run directory a notebook writes into.
 
     An empty ``out_dir`` (interactive use in JupyterLab) gives one new folder
-    ``outputs/interactive-<timestamp>`` per Python process, so exploring never overwrites a
-    report run.
+    ``outputs/interactive-<timestamp>-<pid>`` per Python process (under
+    ``$FRAMELAB_INTERACTIVE_DIR`` if set), so exploring never overwrites a report run.
     """
     from .paths import OUTPUTS_DIR, resolve
 
@@ -72,7 +72,8 @@ def resolve_out_dir(out_dir: str | Path = "") -> Path:
         return resolve(out_dir)
     if "path" not in _INTERACTIVE:
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        _INTERACTIVE["path"] = OUTPUTS_DIR / f"interactive-{stamp}-{os.getpid()}"
+        parent = Path(os.environ.get("FRAMELAB_INTERACTIVE_DIR") or OUTPUTS_DIR)
+        _INTERACTIVE["path"] = parent / f"interactive-{stamp}-{os.getpid()}"
     return _INTERACTIVE["path"]
 
 
