@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+
+from framelab import figures
+from framelab.errors import ParameterError
+
+
+def _png_width(path: Path) -> int:
+    return struct.unpack(">I", path.read_bytes()[16:20])[0]
+
+
+@pytest.mark.parametrize("width, low, high", [("single", 800, 1100), ("double", 1600, 2200)])
+def test_report_width_setting_resizes_every_saved_figure(width: str, low: int, high: int,
+                                                         tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRAMELAB_FIGURE_WIDTH", width)
+    monkeypatch.setenv("FRAMELAB_RUN_ID", "run-42")
+    fig, ax = figures.new_figure("double")  # a notebook asks for double; the run decides
+    ax.bar(["a", "b"], [1, 2])
+    paths = figures.save_figure(fig, "bars", tmp_path, caption="Two bars.")
+    assert [p.name for p in paths] == ["bars.pdf", "bars.svg", "bars.png", "bars.txt"]
+    assert low <= _png_width(tmp_path / "figures" / "bars.png") <= high  # 300 dpi
+    assert b"framelab run run-42" in (tmp_path / "figures" / "bars.pdf").read_bytes()
+    assert (tmp_path / "figures" / "bars.txt").read_text() == "Two bars.\n"
+
+
+def test_colours_are_fixed_per_group_and_formats_checked(tmp_path: Path) -> None:
+    first = figures.group_colors(["RT", "CNN", "doc-1"])
+    again = figures.group_colors(["doc-1", "CNN", "RT", "CNN"])
+    assert first == again and len(set(first.values())) == 3
+    fig, _ = figures.new_figure("single")
+    with pytest.raises(ParameterError, match="formats"):
+        figures.save_figure(fig, "x", tmp_path, formats=("jpg",))
+    with pytest.raises(ParameterError, match="width='a4'"):
+        figures.new_figure("a4")
