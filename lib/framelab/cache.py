@@ -41,7 +41,7 @@ import pandas as pd
 
 from . import __version__
 from .boilerplate import LineStats, prepare_chunk, segment_chunk
-from .corpus import ColumnMap, _warn
+from .corpus import ColumnMap, _warn, with_document_columns
 from .engine import Engine, describe_chunk, open_engine
 from .errors import CorpusError, ParameterError
 from .ingest import DEFAULT_CHUNK_SIZE, DocumentStream
@@ -457,9 +457,5 @@ def load_run_corpus_cached(
                         columns=columns, on_bad_rows=on_bad_rows,
                         cache_dir=resolve(cache_dir) if cache_dir else None, engine=engine,
                         workers=workers or None, scheduler=scheduler or None, progress=progress)
-    docs, sentences = cache.documents(), cache.sentences()
-    extra = [c for c in docs.columns if c not in ("outlet", "text", "text_norm", "origin")
-             and c not in sentences.columns]
-    if extra:
-        sentences = sentences.merge(docs[["doc_id", *extra]], on="doc_id", how="left")
-    return docs, sentences
+    docs = cache.documents()
+    return docs, with_document_columns(cache.sentences(), docs)

@@ -36,6 +36,7 @@ __all__ = [
     "body",
     "units",
     "group_key",
+    "with_document_columns",
 ]
 
 log = logging.getLogger(__name__)
@@ -410,10 +411,15 @@ def load_run_corpus(
                                      title_column=title_column, url_column=url_column)
     docs = load_corpus(resolve(corpus), metadata=resolve(metadata) if metadata else None,
                        columns=columns, on_bad_rows=on_bad_rows)
-    sentences = segment(docs)
-    extra = [c for c in docs.columns if c not in ("outlet", "text", "text_norm", "origin")
+    return docs, with_document_columns(segment(docs), docs)
+
+
+def with_document_columns(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Copy the documents' metadata columns (date, title, any sidecar column) onto sentences,
+    so that any of them can be a ``group_by``."""
+    extra = [c for c in documents.columns if c not in ("outlet", "text", "text_norm", "origin")
              and c not in sentences.columns]
-    if extra:
-        sentences = sentences.merge(docs[["doc_id", *extra]], on="doc_id", how="left")
-    return docs, sentences
+    if not extra:
+        return sentences
+    return sentences.merge(documents[["doc_id", *extra]], on="doc_id", how="left")
 
