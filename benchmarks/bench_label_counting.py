@@ -29,22 +29,13 @@ from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
+from _common import cpu_model
 from framelab.codebook import load_codebook, reference_matches
 from framelab.corpus import body, load_run_corpus
 from framelab.paths import PROJECT_ROOT, SEEDS_DIR
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "label_counting.md"
 WORD = re.compile(r"\w+")
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def build_corpus(n_docs: int, seed: int) -> tuple[list[str], list[list[int]]]:

@@ -38,6 +38,8 @@ import psutil
 from framelab import corpus, minhash, reuse
 from framelab.paths import SEEDS_DIR
 
+from _common import cpu_model
+
 log = logging.getLogger("bench_reuse")
 RESULTS = Path(__file__).resolve().parent / "results" / "reuse.md"
 
@@ -110,15 +112,7 @@ def generate(n_docs: int, n_planted: int, *, rewrite: float, edit: float,
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "cpu": cpu,
+    return {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "cpu": cpu_model(),
             "cores": str(os.cpu_count()), "ram": f"{psutil.virtual_memory().total / 2**30:.1f} GiB",
             "python": platform.python_version(), "numpy": np.__version__,
             "pandas": pd.__version__, "framelab": framelab.__version__,
