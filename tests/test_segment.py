@@ -128,3 +128,39 @@ def test_seed_sentences_cover_every_word(txt_corpus) -> None:
     for doc in docs.itertuples():
         covered = "".join(sentences.loc[sentences.doc_id == doc.doc_id, "text"])
         assert covered.replace(" ", "") == doc.text.replace(" ", "").replace("\n", "")
+
+
+_TRIGGERS = ["by ", "By Jane Doe", "reporting by", "Writing by", "contributed reporting to this "
+             "report", "staff reporter", "wire reporter", "follow us on X", "Subscribe",
+             "sign up", "Copyright", "(c)", "\u00a9", "share this", "Share on", "click here",
+             "Advertisement", "you can share this story", "All Rights Reserved", "Getty Images",
+             "AP Photo", "AFP", "Reuters", "EPA", "Anadolu", "Sputnik", "TASS", "Shutterstock",
+             "Photo:", "image :", "File photo:", "Picture:", "Video:", "Credit:"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_TRIGGERS),
+                          st.text(alphabet="aBiIİıKkſSs \t\n:.,()-\u212a", max_size=6)),
+                max_size=6).map("".join))
+def test_paragraph_prefilters_never_hide_a_match(text: str) -> None:
+    # the cheap tests must pass whenever the pattern they guard matches (else a byline,
+    # boilerplate line or caption would be analysed as body)
+    from framelab import segment as sg
+
+    folded = sg._fold(text)
+    for pattern, maybe in ((sg._BYLINE, sg._maybe_byline), (sg._BOILERPLATE,
+                           sg._maybe_boilerplate), (sg._CAPTION, sg._maybe_caption)):
+        if pattern.search(text):
+            assert maybe(folded), (pattern.pattern[:40], text)
+
+
+def test_prefilters_see_through_unicode_case_equivalents() -> None:
+    from framelab import segment as sg
+
+    # "İ" and "ı" match "i" under re.IGNORECASE; casefold alone would hide them
+    for text in ("Wrİting by Jane Doe", "Credıt: x", "Vıdeo: clip", "PİCTURE: a"):
+        patterns = (sg._BYLINE, sg._BOILERPLATE, sg._CAPTION)
+        assert any(p.search(text) for p in patterns), text
+        folded = sg._fold(text)
+        assert any(m(folded) for m in (sg._maybe_byline, sg._maybe_boilerplate,
+                                       sg._maybe_caption)), text

@@ -131,6 +131,40 @@ _BOILERPLATE = re.compile(
 _CAPTION = re.compile(
     r"(\b(getty images|ap photo|afp|reuters|epa|anadolu|sputnik|tass|shutterstock)\s*$"
     r"|^(photo|image|file photo|picture|video|credit)\s*:)", re.I)
+#: Necessary conditions of the patterns above, tested on the case-folded paragraph first:
+#: substring tests are C-fast, and most paragraphs fail all of them, so the unanchored
+#: searches (which try every position) run on few paragraphs. A pattern can only match a
+#: paragraph whose folded text passes its condition (tests/test_segment.py checks this).
+_BYLINE_HINTS = ("by", "reporting by", "writing by", "editing by", "additional reporting by",
+                 "staff", "wire")
+_BOILERPLATE_STARTS = ("follow", "subscribe", "sign up", "copyright", "(c)", "\u00a9",
+                       "share ", "click here", "advertisement", "you can share this story")
+_CAPTION_NAMES = ("getty images", "ap photo", "afp", "reuters", "epa", "anadolu", "sputnik",
+                  "tass", "shutterstock")
+_CAPTION_STARTS = ("photo", "image", "file photo", "picture", "video", "credit")
+
+
+def _fold(text: str) -> str:
+    """Case-folded ``text`` where everything ``re.IGNORECASE`` equates with an ASCII letter
+    is that letter (casefold alone turns the dotted and dotless I into other characters)."""
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = folded.replace("i\u0307", "i").replace("\u0131", "i")
+    return folded
+
+
+def _maybe_byline(folded: str) -> bool:
+    return "contributed" in folded or folded.startswith(_BYLINE_HINTS)
+
+
+def _maybe_boilerplate(folded: str) -> bool:
+    return folded.startswith(_BOILERPLATE_STARTS) or "all rights reserved" in folded
+
+
+def _maybe_caption(folded: str) -> bool:
+    return folded.startswith(_CAPTION_STARTS) or any(n in folded for n in _CAPTION_NAMES)
+
+
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with vs".split())
 
 
@@ -168,13 +202,15 @@ def _paragraph_segments(paragraphs: list[str], repeated: set[str]) -> list[str]:
     """Segment type of each paragraph of one document."""
     kinds = []
     for text in paragraphs:
+        folded = _fold(text)
         if _RELATED.match(text):
             kinds.append("related")
-        elif _BYLINE.search(text):
+        elif _maybe_byline(folded) and _BYLINE.search(text):
             kinds.append("byline")
-        elif _BOILERPLATE.search(text) or _line_key(text) in repeated:
+        elif (_maybe_boilerplate(folded) and _BOILERPLATE.search(text)) or \
+                (repeated and _line_key(text) in repeated):
             kinds.append("boilerplate")
-        elif _CAPTION.search(text):
+        elif _maybe_caption(folded) and _CAPTION.search(text):
             kinds.append("caption")
         elif _is_title_case(text):
             kinds.append("headline")
