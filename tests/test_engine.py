@@ -78,6 +78,16 @@ def test_combine_keeps_partition_order_and_sums_counts() -> None:
     assert combine(iter(frames)).x.tolist() == [2, 1, 0]
     assert combine([Counter(a=1), Counter(a=2, b=1)]) == Counter(a=3, b=1)
     assert combine([]) is None
+    tables = combine([{"a": frames[0], "b": frames[1]}, {"a": frames[1], "b": frames[0]}])
+    assert tables["a"].x.tolist() == [2, 1, 0] and tables["b"].x.tolist() == [0, 2, 1]
+    with pytest.raises(ParameterError, match="one set of table names"):
+        combine([{"a": frames[0]}, {"b": frames[1]}])
+    with pytest.raises(ParameterError, match="returned DataFrame after dicts"):
+        combine([{"a": frames[0]}, frames[1]])
+    with pytest.raises(ParameterError, match="returned tables .'a'. after counts"):
+        combine([Counter(a=1), {"a": frames[1]}])
+    with pytest.raises(ParameterError, match="holds DataFrames"):
+        combine([{"a": 1}])
     with pytest.raises(ParameterError, match="partition 1 returned int after DataFrames"):
         combine([frames[0], 3])
 

@@ -353,25 +353,50 @@ def open_engine(engine: str | Engine = "local", *, workers: int | None = None,
 
 def combine(results: Iterable[Any]) -> Any:
     """Combine per-partition results in order: DataFrames are concatenated (new index),
-    anything else is summed with ``+=`` (Counters, :class:`CorpusCounts`, numbers).
+    dicts of DataFrames are concatenated key by key, anything else is summed with ``+=``
+    (Counters, :class:`CorpusCounts`, numbers).
 
     Returns ``None`` for no results.
     """
     frames: list[pd.DataFrame] = []
+    tables: dict[str, list[pd.DataFrame]] = {}
     total: Any = None
     for i, result in enumerate(results):
-        if isinstance(result, pd.DataFrame):
+        kind = "DataFrame" if isinstance(result, pd.DataFrame) else \
+            "dict" if type(result) is dict else "other"  # a Counter is summed
+        before = "DataFrames" if frames else "dicts" if tables else \
+            "counts" if total is not None else ""
+        if before and (kind == "other" and total is None or kind != "other" and
+                       before != f"{kind}s" or kind == "dict" and list(result) != list(tables)):
+            got = f"tables {list(result)}" if kind == "dict" else type(result).__name__
+            raise ParameterError(f"partition {i} returned {got} after {before}"
+                                 + (f" of tables {list(tables)}" if tables else "")
+                                 + "; a per-partition function returns one kind of result "
+                                 "(and one set of table names)")
+        if kind == "DataFrame":
             frames.append(result)
-        elif frames:
-            raise ParameterError(f"partition {i} returned {type(result).__name__} after "
-                                 "DataFrames; a per-partition function returns one kind")
+        elif kind == "dict":
+            for name, frame in result.items():
+                if not isinstance(frame, pd.DataFrame):
+                    raise ParameterError(f"partition {i} returned {name!r} as "
+                                         f"{type(frame).__name__}; a dict result holds "
+                                         "DataFrames")
+                tables.setdefault(name, []).append(frame)
         elif total is None:
             total = result
         else:
             total += result
     if frames:
-        return pd.concat(frames, ignore_index=True)
+        return _concat(frames)
+    if tables:
+        return {name: _concat(parts) for name, parts in tables.items()}
     return total
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    # an empty partition's columns carry no dtype (object): leave them out so that the
+    # result's dtypes are those of the rows, as if the corpus had been one partition
+    return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
 
 
 def map_documents(

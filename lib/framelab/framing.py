@@ -221,8 +221,9 @@ def label_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
                          originals[doc_id][m.start:m.end], m.key, cb.labels[m.key].family,
                          _resolve_actor(text, m, actors, cb), _event(text, m, events),
                          tag.voice, tag.cue, tag.evidence))
-    out = pd.DataFrame(rows, columns=LABEL_MENTION_COLUMNS)
-    return out.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+    # rows are in corpus order (documents as in ``sentences``, then by offset), so the
+    # mentions of a corpus are those of its partitions one after the other
+    return pd.DataFrame(rows, columns=LABEL_MENTION_COLUMNS)
 
 
 def actor_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
@@ -400,9 +401,12 @@ def _trim_right(text: str) -> str:
 
 def frames(sentences: pd.DataFrame, documents: pd.DataFrame,
            codebook: Codebook | None = None, *, matches: pd.DataFrame | None = None,
-           max_evidence: int = 3, window: int = 40,
-           include_nonbody: bool = False) -> pd.DataFrame:
+           max_evidence: int = 3, window: int = 40, include_nonbody: bool = False,
+           kwic: pd.DataFrame | None = None) -> pd.DataFrame:
     """The five generic news frames (Semetko & Valkenburg 2000) per document.
+
+    ``kwic`` is :func:`frame_kwic` of the same input with the same ``window``, if already
+    computed.
 
     Returns
     -------
@@ -414,19 +418,22 @@ def frames(sentences: pd.DataFrame, documents: pd.DataFrame,
     """
     cb = _codebook(codebook)
     kw = frame_kwic(sentences, documents, cb, matches=matches, window=window,
-                    include_nonbody=include_nonbody)
+                    include_nonbody=include_nonbody) if kwic is None else kwic
     sents = _body(sentences, include_nonbody)
     n_tok = pd.Series(_token_counts(sents), index=sents.index).groupby(sents["doc_id"]).sum()
     outlets = dict(zip(documents["doc_id"], documents.get("outlet", pd.Series(dtype=str))))
+    found: dict[tuple[str, str], list[Any]] = {}
+    for r in _records(kw):
+        found.setdefault((r.doc_id, r.frame), []).append(r)
+    per_doc = kw.groupby("doc_id", sort=False).size()
     rows = []
     for doc_id in dict.fromkeys(sents["doc_id"]):
-        part = kw[kw["doc_id"] == doc_id]
-        total = len(part)
+        total = int(per_doc.get(doc_id, 0))
+        tok = int(n_tok.get(doc_id, 0))
         for frame in cb.frames:
-            hits = part[part["frame"] == frame]
+            hits = found.get((doc_id, frame), [])
             lines = [f"{_trim_left(r.left)}[{r.match}]{_trim_right(r.right)}"
-                     for r in _records(hits.head(max_evidence))]
-            tok = int(n_tok.get(doc_id, 0))
+                     for r in hits[:max_evidence]]
             rows.append((doc_id, outlets.get(doc_id, ""), frame, len(hits), tok,
                          1000.0 * len(hits) / tok if tok else np.nan,
                          len(hits) / total if total else np.nan, " | ".join(lines)))

@@ -28,14 +28,30 @@ def resolve(path: str | Path, *, base: Path | None = None) -> Path:
     return ((base or PROJECT_ROOT) / p).resolve()
 
 
-def sha256_of(path: Path) -> dict[str, str]:
-    """sha256 of a file (``{name: hex}``), or of each file in a folder (relative names)."""
-    def digest(p: Path) -> str:
+#: Digests already computed in this process, by file identity: a report records the corpus'
+#: sha256 in its manifest and keys the corpus cache with it, and reads the file once.
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+
+
+def _file_digest(p: Path) -> str:
+    st = p.stat()
+    key = (str(p.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key not in _DIGESTS:
         h = hashlib.sha256()
         with open(p, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 h.update(block)
-        return h.hexdigest()
+        _DIGESTS[key] = h.hexdigest()
+    return _DIGESTS[key]
+
+
+def sha256_of(path: Path) -> dict[str, str]:
+    """sha256 of a file (``{name: hex}``), or of each file in a folder (relative names).
+
+    A file whose path, inode, size and modification time are unchanged since it was hashed in
+    this process is not read again.
+    """
+    digest = _file_digest
 
     path = Path(path)
     if path.is_dir():

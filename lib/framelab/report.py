@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 #: Parameters the report injects into every notebook that declares them.
 RUN_PARAMETERS = ("corpus", "metadata", "codebook", "text_column", "id_column",
                   "outlet_column", "date_column", "title_column", "url_column", "out_dir",
-                  "run_id", "on_bad_rows", "engine", "workers", "scheduler", "cache_dir")
+                  "run_id", "on_bad_rows", "engine", "workers", "scheduler", "cache_dir",
+                  "corpus_cache")
 PACKAGES = ("framelab", "numpy", "scipy", "pandas", "pyarrow", "scikit-learn", "nltk",
             "matplotlib", "papermill", "nbconvert", "ipykernel", "vaderSentiment",
             "pyahocorasick", "PyYAML", "dask", "distributed", "tqdm")
@@ -356,7 +357,7 @@ def run_report(
              "codebook": str(codebook_path or ""), "out_dir": "", "run_id": "",
              "on_bad_rows": on_bad_rows, "engine": engine,
              "workers": workers if engine == "local" else 0, "scheduler": scheduler,
-             "cache_dir": str(cache_root),
+             "cache_dir": str(cache_root), "corpus_cache": "",
              **{f"{k}_column": v or "" for k, v in (columns or {}).items()}}
     resolve_parameters(specs, probe, user, sections)
     earlier = _earlier_run(out, reuse_from) if only else None
@@ -400,9 +401,12 @@ def run_report(
 
                 run_params["scheduler"] = stack.enter_context(
                     local_cluster(workers or os.cpu_count() or 1))
+            manifest["parameters"] = resolve_parameters(specs, run_params, user, sections)
+            manifest["cache"] = _prepare_cache(run_params, columns, progress=progress)
+            # the notebooks open the entry built here instead of hashing the corpus again
+            run_params["corpus_cache"] = manifest["cache"]["path"]
             per_nb = resolve_parameters(specs, run_params, user, sections)
             manifest["parameters"] = per_nb
-            manifest["cache"] = _prepare_cache(run_params, columns, progress=progress)
             _write_json(run_dir / "manifest.json", manifest)
             _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html, jobs=jobs)
     except FramelabError as err:

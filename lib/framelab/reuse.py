@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CANDIDATE_COLUMNS",
+    "doc_texts",
     "CHANGES",
     "CHANGE_COLUMNS",
     "KINDS",
@@ -114,7 +115,7 @@ def short_documents(documents: pd.DataFrame, sentences: pd.DataFrame | None = No
         Columns ``doc_id``, ``outlet``, ``n_tokens``, one row per short document.
     """
     _require(documents, _DOC_REQUIRED, "documents")
-    _, n_tokens = minhash.shingle_sets(_doc_texts(documents, sentences), size=shingle_size)
+    _, n_tokens = minhash.shingle_sets(doc_texts(documents, sentences), size=shingle_size)
     short = n_tokens < shingle_size
     return pd.DataFrame({"doc_id": documents["doc_id"].to_numpy()[short],
                          "outlet": documents["outlet"].to_numpy()[short],
@@ -157,6 +158,7 @@ def candidate_pairs(
     paraphrase_threshold: float = 0.5,
     min_paraphrase: int = 2,
     max_bucket_size: int = 1000,
+    shingles: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Pairs of documents that may share text.
 
@@ -199,6 +201,10 @@ def candidate_pairs(
         Sentence pairs above ``paraphrase_threshold`` a paraphrase candidate needs.
     max_bucket_size : int
         Passed to :func:`framelab.minhash.candidates_from_buckets`.
+    shingles : DataFrame, optional
+        Each document's shingle set, already computed (partition by partition on an
+        engine) by :func:`framelab.runcorpus.reuse_shingles` with the same ``shingle_size``
+        and sentences; one row per document, in the order of ``documents``.
 
     Returns
     -------
@@ -232,8 +238,17 @@ def candidate_pairs(
     ids = documents["doc_id"].astype(str).to_numpy()
     if sentences is not None:
         _require(sentences, _SENT_REQUIRED, "sentences")
-    texts = _doc_texts(documents, sentences)
-    sets, n_tokens = minhash.shingle_sets(texts, size=shingle_size)
+    texts = doc_texts(documents, sentences)
+    if shingles is None:
+        sets, n_tokens = minhash.shingle_sets(texts, size=shingle_size)
+    else:
+        _require(shingles, ("doc_id", "n_tokens", "shingles"), "shingles")
+        if shingles["doc_id"].astype(str).tolist() != ids.tolist():
+            raise ParameterError(
+                f"shingles has {len(shingles)} rows that are not the {n_docs} documents in "
+                "their order; compute it with runcorpus.reuse_shingles on the same corpus")
+        sets = list(shingles["shingles"])
+        n_tokens = shingles["n_tokens"].to_numpy(np.int64)
     short = n_tokens < shingle_size
     if short.any():
         named = ", ".join(f"{d} ({n} tokens)" for d, n in zip(ids[short][:10], n_tokens[short]))
@@ -271,7 +286,7 @@ def candidate_pairs(
     return out
 
 
-def _doc_texts(documents: pd.DataFrame, sentences: pd.DataFrame | None) -> list[str]:
+def doc_texts(documents: pd.DataFrame, sentences: pd.DataFrame | None) -> list[str]:
     """Text each document is shingled on: its sentences (a line each) when given."""
     if sentences is None:
         return documents["text_norm"].tolist()

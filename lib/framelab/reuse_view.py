@@ -67,7 +67,7 @@ def similarity_matrix(
     DataFrame of shape (n, n)
         Indexed by doc_id both ways; the diagonal is NaN.
     """
-    from .reuse import _doc_texts
+    from .reuse import doc_texts
 
     if measure not in MEASURES:
         raise ParameterError(f"measure={measure!r}; use one of {', '.join(MEASURES)}")
@@ -82,7 +82,7 @@ def similarity_matrix(
                  len(docs), len(keep))
         docs = docs[docs["doc_id"].isin(keep)]
     ids = docs["doc_id"].astype(str).tolist()
-    sets, _ = minhash.shingle_sets(_doc_texts(docs, sentences), size=shingle_size)
+    sets, _ = minhash.shingle_sets(doc_texts(docs, sentences), size=shingle_size)
     over = minhash.shingle_overlap(sets)
     matrix = np.zeros((len(ids), len(ids)))
     i, j = over["i"].to_numpy(int), over["j"].to_numpy(int)

@@ -1,0 +1,131 @@
+"""Per-partition analyses give the whole-corpus tables, on every engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from framelab import framing, quotes, reuse, stance
+from framelab.cache import build_cache
+from framelab.codebook import load_codebook
+from framelab.corpus import body
+from framelab.errors import ParameterError
+from framelab.paths import SEEDS_DIR
+from framelab.runcorpus import (RunCorpus, framing_tables, open_run_corpus, reuse_shingles,
+                                stance_tables)
+
+CB = load_codebook()
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds cached in parts of 2 documents (5 documents: 3 parts)."""
+    folder = tmp_path_factory.mktemp("runcorpus")
+    cache = build_cache(SEEDS_DIR, cache_dir=folder, chunk_size=2, progress=False)
+    assert len(cache.parts) == 3
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None, silence_logs=40) as lc:
+        yield lc.scheduler_address
+
+
+def _whole(run: RunCorpus) -> dict[str, dict[str, pd.DataFrame]]:
+    """What the notebooks computed before the analyses ran per partition."""
+    docs, sents = run.documents, run.sentences
+    matches = framing.match_sentences(sents, CB)
+    analysed = body(sents)
+    found = stance.find_mentions(analysed, CB, targets=stance.resolve_targets("", CB),
+                                 documents=docs)
+    return {
+        "framing": {
+            "matches": matches,
+            "label_mentions": framing.label_mentions(sents, docs, CB, matches=matches),
+            "actor_mentions": framing.actor_mentions(sents, docs, CB, matches=matches),
+            "frames": framing.frames(sents, docs, CB, matches=matches),
+            "frame_kwic": framing.frame_kwic(sents, docs, CB, matches=matches),
+            "reporting_verbs": framing.reporting_verbs(sents, docs, CB, matches=matches)},
+        "stance": {
+            "mentions": stance.score_mentions(found, analysed, scorers=("default", "learned"),
+                                              codebook=CB),
+            "quotes": quotes.find_quotes(docs, CB, sentences=sents)},
+        "reuse": {"candidates": reuse.candidate_pairs(docs, analysed)},
+    }
+
+
+def _partitioned(run: RunCorpus) -> dict[str, dict[str, pd.DataFrame]]:
+    shingles = reuse_shingles(run)
+    return {
+        "framing": framing_tables(run, CB),
+        "stance": stance_tables(run, CB, targets=stance.resolve_targets("", CB),
+                                scorers=("default", "learned")),
+        "reuse": {"candidates": reuse.candidate_pairs(run.documents, body(run.sentences),
+                                                      shingles=shingles)},
+    }
+
+
+def _assert_same(got: dict, want: dict) -> None:
+    assert got.keys() == want.keys()
+    for kind in want:
+        assert got[kind].keys() == want[kind].keys(), kind
+        for name, frame in want[kind].items():
+            assert len(frame), f"{kind}/{name} is empty on the seeds: the check would be vacuous"
+            pd.testing.assert_frame_equal(got[kind][name], frame, obj=f"{kind}/{name}")
+
+
+def test_partitions_cover_the_corpus_in_order(cache_dir: Path) -> None:
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        parts = list(run.partitions())
+        assert [len(d) for d, _ in parts] == [2, 2, 1]
+        assert pd.concat([d for d, _ in parts], ignore_index=True).equals(run.documents)
+        assert pd.concat([s for _, s in parts], ignore_index=True).equals(run.sentences)
+        for docs, sents in parts:
+            assert set(sents["doc_id"]) == set(docs["doc_id"])
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_local_engine_partitions_give_the_whole_corpus_tables(cache_dir: Path,
+                                                              workers: int) -> None:
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, workers=workers,
+                         progress=False) as run:
+        _assert_same(_partitioned(run), _whole(run))
+
+
+def test_dask_workers_reading_the_cache_give_the_whole_corpus_tables(cache_dir: Path,
+                                                                    cluster: str) -> None:
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, engine="dask", scheduler=cluster,
+                         progress=False) as run:
+        assert run.engine.shared_storage and not run.engine.in_process
+        _assert_same(_partitioned(run), _whole(run))
+
+
+def test_corpus_cache_parameter_opens_the_entry_without_rehashing(
+        cache_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    entry = build_cache(SEEDS_DIR, cache_dir=cache_dir, progress=False).path
+    import framelab.paths
+
+    def no_hashing(*args: object, **kwargs: object) -> str:
+        raise AssertionError("the corpus was hashed again")
+
+    monkeypatch.setattr(framelab.paths, "sha256_of", no_hashing)
+    with open_run_corpus(SEEDS_DIR, corpus_cache=entry, progress=False) as run:
+        assert len(run.documents) == 5 and run.cache.path == entry
+    other = tmp_path / "other.csv"
+    other.write_text("text\nsomething\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="was built from .*seeds.*not from corpus"):
+        open_run_corpus(other, corpus_cache=entry, progress=False)
+
+
+def test_shingles_must_be_the_documents_in_order(cache_dir: Path) -> None:
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        shingles = reuse_shingles(run)
+        with pytest.raises(ParameterError, match="not the 5 documents in their order"):
+            reuse.candidate_pairs(run.documents, body(run.sentences),
+                                  shingles=shingles.iloc[::-1])
