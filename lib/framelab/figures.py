@@ -124,10 +124,14 @@ def save_figure(
             "png": {"Title": name, "Description": f"framelab run {run_id}".strip()}}
     paths = []
     with style():
+        # the tight bounding box, found once: "tight" would draw the figure twice per format
+        fig.canvas.draw()
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(
+            plt.rcParams["savefig.pad_inches"])
         for fmt in formats:
             path = folder / f"{name}.{fmt}"
             with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=fmt, metadata=meta[fmt])
+                fig.savefig(tmp, format=fmt, metadata=meta[fmt], bbox_inches=bbox)
             paths.append(path)
     if caption is not None:
         path = folder / f"{name}.txt"
