@@ -125,9 +125,8 @@ def save_figure(
     paths = []
     with style():
         # the tight bounding box, found once: "tight" would draw the figure twice per format
-        fig.canvas.draw()
-        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(
-            plt.rcParams["savefig.pad_inches"])
+        fig.draw_without_rendering()  # runs the layout engine, as a draw would
+        bbox = fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
         for fmt in formats:
             path = folder / f"{name}.{fmt}"
             with atomic_path(path) as tmp:

@@ -11,11 +11,15 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from .errors import ParameterError
+
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 __all__ = [
     "SENTENCE_COLUMNS",
@@ -77,13 +81,17 @@ ABBREVIATIONS = frozenset(
 )
 
 
-def _make_punkt() -> PunktSentenceTokenizer:
+@cache
+def _punkt() -> PunktSentenceTokenizer:
+    """The sentence splitter, made on first use: importing nltk takes about a second, which
+    a notebook reading an already segmented corpus from the cache need not pay."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
     return PunktSentenceTokenizer(params)
 
 
-_PUNKT = _make_punkt()
 _NON_SPACE = re.compile(r"\S")
 
 
@@ -109,7 +117,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     norm = normalize_text(text)
     spans = []
     for p_start, p_end in paragraph_spans(norm):
-        for s, e in _PUNKT.span_tokenize(norm[p_start:p_end]):
+        for s, e in _punkt().span_tokenize(norm[p_start:p_end]):
             if _NON_SPACE.search(norm, p_start + s, p_start + e):
                 spans.append((p_start + s, p_start + e))
     return spans
@@ -223,7 +231,7 @@ def _paragraph_segments(paragraphs: list[str], repeated: set[str]) -> list[str]:
         if i + 1 < len(kinds) and kinds[i + 1] in ("body", "headline"):
             kinds[i + 1] = "related"
         # ... and so is a one-line photo caption right before the marker.
-        if i > 0 and kinds[i - 1] == "body" and len(_PUNKT.tokenize(paragraphs[i - 1])) == 1:
+        if i > 0 and kinds[i - 1] == "body" and len(_punkt().tokenize(paragraphs[i - 1])) == 1:
             kinds[i - 1] = "caption"
     return kinds
 
@@ -271,7 +279,7 @@ def _document_rows(doc_id: str, outlet: str, text: str, norm: str,
     kinds = _paragraph_segments([norm[s:e] for s, e in paragraphs], repeated)
     index = 0
     for p_index, ((p_start, p_end), kind) in enumerate(zip(paragraphs, kinds)):
-        for s, e in _PUNKT.span_tokenize(norm[p_start:p_end]):
+        for s, e in _punkt().span_tokenize(norm[p_start:p_end]):
             start, end = p_start + s, p_start + e
             yield (doc_id, outlet, f"{doc_id}:{index:05d}", p_index, index, start, end,
                    text[start:end], norm[start:end], kind)
