@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,93 @@ def test_missing_file_is_a_codebook_error(tmp_path: Path) -> None:
     path = tmp_path / "cb.yaml"
     path.write_text(textwrap.dedent(MINIMAL), encoding="utf-8")
     assert load_codebook(path).path == path.resolve()
+
+
+# --- case-sensitive phrases and batches ---------------------------------------------------
+
+CASED = Matcher([("a", "fsa", Term("Free Syrian Army", case_sensitive=True)),
+                 ("a", "army", Term("army")),
+                 ("a", "kurd", Term("Kurd*", case_sensitive=True)),
+                 ("a", "is", Term("IS", case_sensitive=True)),
+                 ("b", "us", Term("U.S.", case_sensitive=True)),
+                 ("b", "sigma", Term("ΑΣ", case_sensitive=True)),
+                 ("b", "idot", Term("İS", case_sensitive=True))])
+#: "ας" lowercases by context ("ΑΣ" -> "ας", but "ασ" where "İ" makes lowercasing go one
+#: character at a time): a batch must lowercase each text as find() does.
+GREEK = Matcher([("g", "sigma", Term("ας")), ("g", "is", Term("is")), ("g", "us", Term("US"))])
+CASED_WORDS = ["Free", "free", "FREE", "Syrian", "syrian", "Army", "army", "ARMY", "Kurd",
+               "Kurdish", "kurdish", "KURDS", "IS", "Is", "is", "iS", "ISIS", "U.S.", "u.s.",
+               "U.S", "US", "ΑΣ", "ας", "ασ", "ΑΣΑ", "İS", "is", "i̇s"]
+CASED_SEPS = [" ", "  ", "-", " - ", "\n", ", ", "'", ".", "_", "", "\x00"]
+
+
+@st.composite
+def cased_texts(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.tuples(st.sampled_from(CASED_WORDS),
+                                    st.sampled_from(CASED_SEPS)), max_size=20))
+    return "".join(w + s for w, s in parts)
+
+
+def test_case_sensitive_phrases_match_only_as_written(cb: Codebook) -> None:
+    text = "This is IS, Is and iS; us, US, Us and U.S. with ISIS-US."
+    found = [(text[m.start:m.end], m.key) for m in cb.matcher.find(text, layers=("actor",))]
+    assert found == [("IS", "islamic_state"), ("US", "us"), ("U.S.", "us"),
+                     ("ISIS", "islamic_state"), ("US", "us")]
+    only = Matcher([("actor", "x", Term("IS", case_sensitive=True))])
+    assert only.candidates("is Is IS iS") == [(6, 8, 0)]  # no candidate in another case
+
+
+def test_case_sensitive_multiword_prefix_and_context_dependent_phrases() -> None:
+    text = "free syrian army, Free  Syrian-Army; Free Syrian ARMY. kurdish Kurdish"
+    found = [(m.key, text[m.start:m.end]) for m in CASED.find(text)]
+    assert found == [("army", "army"), ("fsa", "Free  Syrian-Army"), ("army", "ARMY"),
+                     ("kurd", "Kurdish")]
+    # "Σ" lowercases to "ς" or "σ" by context and "İ" to two characters: as written only
+    text = "ΑΣ'Α ας ΑΣ İS is"
+    found = [(m.key, text[m.start:m.end]) for m in CASED.find(text)]
+    assert found == [("sigma", "ΑΣ"), ("sigma", "ΑΣ"), ("idot", "İS")]
+    assert CASED.find(text) == reference_matches(text, CASED)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cased_texts())
+def test_case_sensitive_matcher_equals_reference(text: str) -> None:
+    assert CASED.find(text) == reference_matches(text, CASED)
+
+
+@st.composite
+def batches(draw: st.DrawFn) -> list[str]:
+    """Texts cut at random points (phrases split across texts), with empty texts and the
+    matcher's filler character "\\x00" mixed in."""
+    text = draw(texts() | cased_texts())
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    extra = draw(st.lists(st.sampled_from(["", "\x00", "IS\x00is", "a\x00b c", "US-\x00 "]),
+                          max_size=3))
+    return pieces + extra if draw(st.booleans()) else extra + pieces
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches(), st.sampled_from([None, ("actor",), ("label", "verb"), ("b",)]))
+def test_find_many_equals_find_per_text(texts_: list[str], layers: tuple[str, ...] | None
+                                        ) -> None:
+    for matcher in (load_codebook().matcher, OVERLAP, CASED, GREEK):
+        each = [matcher.find(t, layers=layers) for t in texts_]
+        assert matcher.find_many(texts_, layers=layers) == each
+        assert matcher.count_many(texts_, layers=layers) == \
+            Counter((m.layer, m.key) for found in each for m in found)
+        for t, found in zip(texts_, each):
+            assert {(m.start, m.end) for m in found} <= \
+                {(s, e) for s, e, _ in matcher.candidates(t)}
+
+
+def test_find_many_planted(cb: Codebook) -> None:
+    texts_ = ["Assad", "", "regime\x00Assad", "Hayat Tahrir", "al-Sham IS", "\x00"]
+    found = cb.matcher.find_many(texts_)
+    assert [[(m.start, m.end, m.key) for m in f] for f in found] == [
+        [(0, 5, "syrian_government")], [], [(0, 6, "regime"), (7, 12, "syrian_government")],
+        [], [(8, 10, "islamic_state")], []]
+    assert found == [cb.matcher.find(t) for t in texts_]
+    assert cb.matcher.find_many([]) == [] and cb.matcher.count_many([]) == Counter()
+    assert cb.matcher.count("IS and is, IS") == Counter({("actor", "islamic_state"): 2})
+    assert GREEK.find_many(["ΑΣ", "İS"]) == [GREEK.find("ΑΣ"), GREEK.find("İS")] != [[], []]
