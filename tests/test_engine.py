@@ -122,6 +122,11 @@ def test_count_corpus_matches_a_whole_corpus_count(corpus: Path, tmp_path: Path)
         pd.testing.assert_frame_equal(counts.tables()[name], table, obj=name)
     labels = counts.label_table()
     assert {"regime", "terrorist", "rebel"} <= set(labels[labels.layer == "label"].key)
+    # the per-document counting pass finds what per-sentence matching finds
+    from framelab.framing import match_sentences
+
+    matched = match_sentences(segment(docs)).groupby(["layer", "key"]).size()
+    assert labels.groupby(["layer", "key"])["count"].sum().to_dict() == matched.to_dict()
     assert counts.n_documents == 40 and counts.n_tokens > 0
     voiced = count_corpus(corpus, cache_dir=tmp_path, chunk_size=7, stance_voice=True,
                           progress=False).stance_voice_table()

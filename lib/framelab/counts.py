@@ -9,7 +9,7 @@ and number of workers gives identical tables.
 The default per-chunk function, :class:`ChunkCounter`, tokenizes the analysed sentences with
 :class:`framelab.tokens.Analyzer` (multiword expressions of the codebook kept whole) and runs
 the codebook's one Aho-Corasick automaton (:attr:`framelab.codebook.Codebook.matcher`) once
-per sentence, counting label/event/verb/frame matches and actor mentions per stance target.
+per document over its sentences (no match crosses a sentence), counting label/event/verb/frame matches and actor mentions per stance target.
 """
 
 from __future__ import annotations
@@ -182,21 +182,17 @@ class ChunkCounter:
         sents = body(sentences, include_nonbody=self.include_nonbody)
         out.n_analysed = len(sents)
         words_of = analyzer.words
-        find = matcher.find if matcher is not None else None
         doc_words: list[str] = []
+        doc_texts: list[str] = []
         current = None
         for doc_id, text in zip(sents["doc_id"], sents["text_norm"]):
             if doc_id != current:
-                self._flush(out, groups.get(current), doc_words)
-                current, doc_words = doc_id, []
+                self._flush(out, groups.get(current), doc_words, doc_texts, matcher,
+                            actor_target)
+                current, doc_words, doc_texts = doc_id, [], []
             doc_words.extend(words_of(text))
-            if find is not None:
-                group = groups[doc_id]
-                for m in find(text):
-                    out.labels[(group, m.layer, m.key)] += 1
-                    if m.layer == "actor" and m.key in actor_target:
-                        out.targets[(group, actor_target[m.key])] += 1
-        self._flush(out, groups.get(current), doc_words)
+            doc_texts.append(text)
+        self._flush(out, groups.get(current), doc_words, doc_texts, matcher, actor_target)
         if self.stance_voice and matcher is not None and len(sents):
             from .codebook import load_codebook
             from .stance import find_mentions
@@ -208,12 +204,20 @@ class ChunkCounter:
         return out
 
     @staticmethod
-    def _flush(out: CorpusCounts, group: str | None, words: list[str]) -> None:
-        if group is None or not words:
+    def _flush(out: CorpusCounts, group: str | None, words: list[str], texts: list[str],
+               matcher: Any, actor_target: dict[str, str]) -> None:
+        """Add one document: its tokens, and its sentences' codebook matches (one pass)."""
+        if group is None:
             return
-        out.n_tokens += len(words)
-        out.terms.setdefault(group, Counter()).update(words)
-        out.doc_freq.update(set(words))
+        if words:
+            out.n_tokens += len(words)
+            out.terms.setdefault(group, Counter()).update(words)
+            out.doc_freq.update(set(words))
+        if matcher is not None and texts:
+            for (layer, key), n in matcher.count_many(texts).items():
+                out.labels[(group, layer, key)] += n
+                if layer == "actor" and key in actor_target:
+                    out.targets[(group, actor_target[key])] += n
 
 
 #: Documents segmented and counted at a time inside a chunk: the sentence table of a whole

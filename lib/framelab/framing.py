@@ -111,12 +111,18 @@ def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *
     """
     cb = _codebook(codebook)
     sents = _body(sentences, include_nonbody)
-    find = cb.matcher.find
+    texts = sents["text_norm"].tolist()
+    found = [f for lo in range(0, len(texts), _MATCH_BATCH)
+             for f in cb.matcher.find_many(texts[lo:lo + _MATCH_BATCH])]
     rows = [(d, sid, m.layer, m.key, m.term, off + m.start, off + m.end)
-            for d, sid, off, text in zip(sents["doc_id"], sents["sentence_id"],
-                                         sents["start"], sents["text_norm"])
-            for m in find(text)]
+            for d, sid, off, matches in zip(sents["doc_id"], sents["sentence_id"],
+                                            sents["start"], found)
+            for m in matches]
     return pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"start": "int64", "end": "int64"})
+
+
+#: Sentences searched in one automaton pass (:meth:`framelab.matcher.Matcher.find_many`).
+_MATCH_BATCH = 256
 
 
 def _prepare(sentences: pd.DataFrame, documents: pd.DataFrame, codebook: Any,
