@@ -10,9 +10,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import nbformat
-from nbconvert import HTMLExporter
-
 from .outputs import atomic_path
 from .paths import DATA_DIR
 
@@ -26,6 +23,9 @@ OFFLINE_TEMPLATE = DATA_DIR / "templates" / "offline.html.j2"
 
 def export_html(executed: Path, html_dir: Path) -> list[Path]:
     """Write ``<stem>.html`` (with code) and ``<stem>.reader.html`` (without) for a notebook."""
+    import nbformat  # imported here: they take seconds, and only exporting needs them
+    from nbconvert import HTMLExporter
+
     nb = nbformat.read(executed, as_version=4)
     written = []
     for suffix, exclude in (("", False), (".reader", True)):

@@ -24,7 +24,6 @@ from importlib import metadata as _metadata
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import yaml
 
 from .errors import FramelabError, NotebookError, ParameterError
@@ -67,13 +66,19 @@ def notebook_parameters(path: str | Path) -> dict[str, dict[str, Any]]:
         not ``name: type = literal  # help``.
     """
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    try:  # plain JSON: importing nbformat costs a second the report need not pay here
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = [c for c in nb["cells"]
+                 if "parameters" in c.get("metadata", {}).get("tags", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+        raise ParameterError(f"{path}: not a readable notebook ({type(err).__name__}: "
+                             f"{err}); open and save it in JupyterLab") from None
     if len(cells) != 1:
         raise ParameterError(f"{path.name}: needs exactly one cell tagged 'parameters', "
                              f"found {len(cells)}")
     params: dict[str, dict[str, Any]] = {}
-    source = cells[0].source
+    source = cells[0].get("source", "")
+    source = "".join(source) if isinstance(source, list) else str(source)
     for node in ast.parse(source).body:
         line = source.splitlines()[node.lineno - 1]
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -396,6 +401,10 @@ def run_report(
     os.environ.update(run_env)
     try:
         with contextlib.ExitStack() as stack:
+            # with --jobs, every notebook runs in one pool whose workers import papermill
+            # and nbconvert while the cache is built
+            pool = stack.enter_context(_notebook_pool(min(jobs, len(specs)))) \
+                if jobs > 1 and len(specs) > 1 else None
             if engine == "dask" and not scheduler:  # one local cluster for the whole run
                 from .engine import local_cluster
 
@@ -408,7 +417,8 @@ def run_report(
             per_nb = resolve_parameters(specs, run_params, user, sections)
             manifest["parameters"] = per_nb
             _write_json(run_dir / "manifest.json", manifest)
-            _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html, jobs=jobs)
+            _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html,
+                     pool=pool)
     except FramelabError as err:
         if manifest["status"] == "running":  # e.g. a bad row found while building the cache
             manifest.update(status="failed", error=str(err))
@@ -482,13 +492,30 @@ def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | N
     return {"path": str(cache.path), "documents": cache.n_documents}
 
 
-def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]],
-             manifest: dict[str, Any], run_dir: Path, *, progress: bool, html: bool,
-             jobs: int = 1) -> None:
-    """Run the notebooks stage by stage; within a stage up to ``jobs`` at a time."""
-    import itertools
+def _warm_up() -> None:
+    """Import what running and exporting a notebook needs (in a pool worker)."""
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+
+@contextlib.contextmanager
+def _notebook_pool(workers: int) -> Any:
+    """A pool of ``workers`` spawned processes, warming up as soon as it is made."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        for _ in range(workers):
+            pool.submit(_warm_up)
+        yield pool
+
+
+def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]],
+             manifest: dict[str, Any], run_dir: Path, *, progress: bool, html: bool,
+             pool: Any = None) -> None:
+    """Run the notebooks stage by stage: one at a time in this process, or, given a pool
+    (``--jobs``), as many of a stage at once as the pool has workers."""
+    import itertools
 
     from tqdm.auto import tqdm
 
@@ -505,22 +532,19 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
         _write_json(run_dir / "manifest.json", manifest)  # shows which notebooks are running
         calls = {spec.name: (str(spec.path), str(run_dir / "notebooks" / f"{spec.name}.ipynb"),
                              per_nb[spec.name], str(logs / f"{spec.name}.txt"),
-                             progress and (jobs == 1 or len(stage) == 1), html)
+                             progress and pool is None, html)
                  for spec in stage}
         bar.set_postfix_str(", ".join(calls))
-        if jobs > 1 and len(stage) > 1:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(stage)),
-                                     mp_context=get_context("spawn")) as pool:
-                futures = {name: pool.submit(_run_notebook, *args)
-                           for name, args in calls.items()}
-                results = {}
-                for name, future in futures.items():
-                    try:
-                        results[name] = future.result()
-                    except Exception as err:  # a worker died: report it, fail cleanly
-                        results[name] = {"status": "failed", "error": repr(err),
-                                         "cell_index": None, "exec_count": None}
-                    bar.update()
+        if pool is not None:
+            futures = {name: pool.submit(_run_notebook, *args) for name, args in calls.items()}
+            results = {}
+            for name, future in futures.items():
+                try:
+                    results[name] = future.result()
+                except Exception as err:  # a worker died: report it, fail cleanly
+                    results[name] = {"status": "failed", "error": repr(err),
+                                     "cell_index": None, "exec_count": None}
+                bar.update()
         else:
             results = {}
             for name, args in calls.items():
