@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -129,3 +130,24 @@ def test_shingles_must_be_the_documents_in_order(cache_dir: Path) -> None:
         with pytest.raises(ParameterError, match="not the 5 documents in their order"):
             reuse.candidate_pairs(run.documents, body(run.sentences),
                                   shingles=shingles.iloc[::-1])
+
+
+@pytest.mark.parametrize("unit", ["paragraph", 2])
+def test_topic_counts_and_proportions_by_partition_equal_the_whole(cache_dir: Path,
+                                                                   unit: str | int) -> None:
+    from framelab import topics
+    from framelab.corpus import units as make_units
+    from framelab.runcorpus import topic_dtm, topic_theta
+
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, workers=2, progress=False) as run:
+        want_units, want = topics.topic_dtm(make_units(body(run.sentences), unit))
+        got_units, got = topic_dtm(run, unit)
+        pd.testing.assert_frame_equal(got_units, want_units)
+        assert (got.vocabulary == want.vocabulary).all() and len(want.vocabulary) > 20
+        assert (got.X != want.X).nnz == 0 and got.X.shape == want.X.shape
+        model = topics.TopicModel(n_topics=3, k_grid="3", seeds="0", random_state=0).fit(
+            want.X, vocabulary=want.vocabulary)
+        theta = topic_theta(run, model, got_units, got.vocabulary, unit=unit)
+        np.testing.assert_allclose(theta, model.transform(want.X), rtol=1e-12, atol=1e-15)
+        with pytest.raises(ParameterError, match="are not the .* units given"):
+            topic_theta(run, model, got_units.iloc[1:], got.vocabulary, unit=unit)

@@ -110,3 +110,31 @@ def test_tokens_never_crash_and_offsets_slice_back(text: str) -> None:
         assert written
         if " " not in token.text and token.text != "us":
             assert written.lower() == token.text or written.casefold() == token.text.casefold()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="ab cd-e'\n", max_size=25), max_size=8), st.integers(0, 8))
+def test_counting_in_parts_then_pruning_equals_the_whole(texts: list[str], cut: int) -> None:
+    from framelab.tokens import count_terms, document_term_matrix, prune_terms, stack_dtms
+
+    whole = count_terms(texts, stop_words=None)
+    parts = stack_dtms([count_terms(texts[:cut], stop_words=None),
+                        count_terms(texts[cut:], stop_words=None)])
+    assert parts.vocabulary.tolist() == whole.vocabulary.tolist()
+    assert parts.X.shape == whole.X.shape and (parts.X != whole.X).nnz == 0
+    if whole.X.nnz:
+        pruned = prune_terms(parts, min_df=1, max_df=1.0)
+        direct = document_term_matrix(texts, stop_words=None)
+        assert pruned.vocabulary.tolist() == direct.vocabulary.tolist()
+        assert (pruned.X != direct.X).nnz == 0
+
+
+def test_align_columns_fills_missing_terms_and_drops_unknown_ones() -> None:
+    import numpy as np
+
+    from framelab.tokens import align_columns, count_terms
+
+    counts = count_terms(["rebels rebels attack", "regime"], stop_words=None)
+    X = align_columns(counts, np.array(["aleppo", "rebels", "regime"]))
+    assert X.toarray().tolist() == [[0, 2, 0], [0, 0, 1]]
+    assert align_columns(counts, np.array([], dtype=str)).shape == (2, 0)

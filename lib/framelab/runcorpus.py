@@ -16,26 +16,32 @@ workers or the chunk size. The analyses mapped this way:
 * :func:`stance_tables`: stance-target mentions scored by every scorer, and quotations
   (:mod:`framelab.stance`, :mod:`framelab.quotes`);
 * :func:`reuse_shingles`: each document's shingle set for text-reuse candidates
-  (:func:`framelab.reuse.candidate_pairs` takes it as ``shingles=``).
+  (:func:`framelab.reuse.candidate_pairs` takes it as ``shingles=``);
+* :func:`topic_dtm` and :func:`topic_theta`: the units' term counts for the topic model
+  (counted per partition, pruned once over the whole corpus), and the fitted model's topic
+  proportions of every unit, transformed per partition.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, Self
 
+import numpy as np
 import pandas as pd
 
 from .cache import CorpusCache, build_cache
 from .corpus import ColumnMap, body, with_document_columns
 from .engine import Engine, combine
 from .errors import ParameterError
+from .tokens import DTM
 
 __all__ = ["RunCorpus", "open_run_corpus", "framing_tables", "stance_tables",
-           "reuse_shingles", "SHINGLE_COLUMNS"]
+           "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta"]
 
 log = logging.getLogger(__name__)
 
@@ -292,3 +298,87 @@ def reuse_shingles(run: RunCorpus, *, shingle_size: int = 5,
     part: the per-document half of :func:`framelab.reuse.candidate_pairs`."""
     return run.map(partial(_shingle_part, shingle_size=shingle_size,
                            include_nonbody=include_nonbody), desc="shingling")
+
+
+@dataclass
+class UnitCounts:
+    """Units of analysis and their unpruned term counts, partition by partition; ``a += b``
+    appends ``b``'s (the matrices are stacked once, by :meth:`stacked`)."""
+
+    units: list[pd.DataFrame] = field(default_factory=list)
+    counts: list[DTM] = field(default_factory=list)
+
+    def __iadd__(self, other: UnitCounts) -> Self:
+        self.units += other.units
+        self.counts += other.counts
+        return self
+
+    def stacked(self) -> tuple[pd.DataFrame, DTM]:
+        """All units (in corpus order) and their counts over the united vocabulary."""
+        from .tokens import stack_dtms
+
+        units = pd.concat([u for u in self.units if len(u)] or self.units[:1],
+                          ignore_index=True)
+        return units, stack_dtms(self.counts)
+
+
+def _unit_counts_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit: str | int,
+                      include_nonbody: bool) -> UnitCounts:
+    from .segment import units as make_units
+    from .tokens import count_terms
+
+    found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
+    return UnitCounts([found], [count_terms(found["text_norm"].tolist())])
+
+
+def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
+              min_df: float = 2, max_df: float = 0.9, max_features: int | None = None
+              ) -> tuple[pd.DataFrame, DTM]:
+    """:func:`framelab.topics.topic_dtm` of the corpus's units, the counting done part by part.
+
+    ``unit`` is a resolved unit of analysis (:func:`framelab.topics.resolve_unit`). Terms are
+    counted per partition; pruning by ``min_df``/``max_df`` needs the whole corpus and runs
+    here on the stacked counts. Returns what ``topic_dtm(units(body(sentences), unit))``
+    returns.
+    """
+    from . import topics
+
+    units, counts = run.map(partial(_unit_counts_part, unit=unit,
+                                    include_nonbody=include_nonbody),
+                            desc="counting terms").stacked()
+    return topics.topic_dtm(units, min_df=min_df, max_df=max_df, max_features=max_features,
+                            counts=counts)
+
+
+def _theta_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, model: Any,
+                vocabulary: np.ndarray, unit: str | int, include_nonbody: bool
+                ) -> pd.DataFrame:
+    from .segment import units as make_units
+    from .tokens import align_columns, count_terms
+
+    found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
+    X = align_columns(count_terms(found["text_norm"].tolist()), vocabulary)
+    keep = np.asarray(X.sum(axis=1)).ravel() > 0  # the units topic_dtm keeps
+    theta = model.transform(X[keep]) if keep.any() else np.zeros((0, model.n_topics_))
+    out = pd.DataFrame(theta, columns=[f"topic_{t + 1}" for t in range(theta.shape[1])])
+    out.insert(0, "unit_id", found["unit_id"].to_numpy()[keep])
+    return out
+
+
+def topic_theta(run: RunCorpus, model: Any, units: pd.DataFrame, vocabulary: np.ndarray, *,
+                unit: str | int, include_nonbody: bool = False) -> np.ndarray:
+    """Topic proportions of ``units`` (from :func:`topic_dtm`) under a fitted
+    :class:`framelab.topics.TopicModel`, transformed part by part on the run's engine.
+
+    Returns
+    -------
+    ndarray of shape (n_units, n_topics)
+        Equal to ``model.transform(dtm.X)`` on the whole corpus's matrix.
+    """
+    frame = run.map(partial(_theta_part, model=model, vocabulary=np.asarray(vocabulary),
+                            unit=unit, include_nonbody=include_nonbody), desc="topics")
+    if frame["unit_id"].tolist() != units["unit_id"].tolist():
+        raise ParameterError(
+            f"the {len(frame)} transformed units are not the {len(units)} units given; pass "
+            "the units and vocabulary topic_dtm returned for this corpus and unit")
+    return frame.drop(columns="unit_id").to_numpy()

@@ -31,6 +31,10 @@ __all__ = [
     "Analyzer",
     "tokenize",
     "document_term_matrix",
+    "count_terms",
+    "stack_dtms",
+    "prune_terms",
+    "align_columns",
     "kwic",
     "collocations",
 ]
@@ -266,6 +270,23 @@ def document_term_matrix(
     keeps the most frequent terms (ties broken alphabetically). When pruning leaves no term
     the error says how many terms and texts there were and what to change.
     """
+    counts = count_terms(texts, ngram_range=ngram_range, stop_words=stop_words, mwes=mwes)
+    return prune_terms(counts, min_df=min_df, max_df=max_df, max_features=max_features)
+
+
+def count_terms(
+    texts: Iterable[str],
+    *,
+    ngram_range: tuple[int, int] = (1, 1),
+    stop_words: frozenset[str] | None = STOP_WORDS,
+    mwes: Iterable[str] = DEFAULT_MWES,
+) -> DTM:
+    """Term counts of each text before any pruning (sorted vocabulary).
+
+    The per-partition half of :func:`document_term_matrix`: count partitions separately,
+    :func:`stack_dtms` them, then :func:`prune_terms` the whole, and the result equals
+    :func:`document_term_matrix` on all texts at once.
+    """
     analyzer = Analyzer(mwes=tuple(mwes), stop_words=stop_words, ngram_range=ngram_range)
     if ngram_range[1] == 1:
         # raw matches are factorised in C; canonical forms and stop words are then resolved
@@ -293,6 +314,48 @@ def document_term_matrix(
     X = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)),
                           shape=(n_texts, len(uniques)))
     X.sum_duplicates()
+    return DTM(X, uniques.astype(str))
+
+
+def stack_dtms(parts: Sequence[DTM]) -> DTM:
+    """The rows of several matrices one after the other, over the union of their (sorted)
+    vocabularies."""
+    if not parts:
+        return DTM(sparse.csr_matrix((0, 0), dtype=np.int64), np.array([], dtype=str))
+    vocabulary = np.unique(np.concatenate([p.vocabulary.astype(object) for p in parts])) \
+        .astype(str)
+    blocks = []
+    for part in parts:
+        cols = np.searchsorted(vocabulary, part.vocabulary)
+        coo = part.X.tocoo()
+        blocks.append(sparse.csr_matrix((coo.data, (coo.row, cols[coo.col])),
+                                        shape=(part.X.shape[0], len(vocabulary))))
+    X = sparse.vstack(blocks, format="csr", dtype=np.int64)
+    X.sort_indices()
+    return DTM(X, vocabulary)
+
+
+def align_columns(dtm: DTM, vocabulary: np.ndarray) -> sparse.csr_matrix:
+    """``dtm``'s counts in the columns of ``vocabulary`` (sorted): terms it lacks count 0,
+    terms not in ``vocabulary`` are dropped. For transforming new texts with a fitted model."""
+    vocabulary = np.asarray(vocabulary).astype(str)
+    pos = np.searchsorted(vocabulary, dtm.vocabulary)
+    pos_in = np.minimum(pos, max(len(vocabulary) - 1, 0))
+    found = (pos < len(vocabulary)) & (vocabulary[pos_in] == dtm.vocabulary) \
+        if len(vocabulary) else np.zeros(len(dtm.vocabulary), dtype=bool)
+    coo = dtm.X.tocoo()
+    keep = found[coo.col]
+    X = sparse.csr_matrix((coo.data[keep], (coo.row[keep], pos[coo.col[keep]])),
+                          shape=(dtm.X.shape[0], len(vocabulary)), dtype=np.int64)
+    X.sort_indices()
+    return X
+
+
+def prune_terms(dtm: DTM, *, min_df: int | float = 1, max_df: int | float = 1.0,
+                max_features: int | None = None) -> DTM:
+    """Drop rare and common terms (see :func:`document_term_matrix`)."""
+    X, uniques = dtm.X, dtm.vocabulary
+    n_texts = X.shape[0]
     doc_freq = np.bincount(X.indices, minlength=X.shape[1])
     low = min_df if isinstance(min_df, (int, np.integer)) else min_df * n_texts
     high = max_df if isinstance(max_df, (int, np.integer)) else max_df * n_texts

@@ -41,7 +41,7 @@ from .coherence import (
     top_term_ids,
 )
 from .errors import ParameterError
-from .tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, document_term_matrix
+from .tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms
 from .topicviews import (
     DOC_TOPIC_COLUMNS,
     PASSAGE_COLUMNS,
@@ -124,6 +124,7 @@ def topic_dtm(
     max_features: int | None = None,
     stop_words: frozenset[str] | None = STOP_WORDS,
     mwes: Iterable[str] = DEFAULT_MWES,
+    counts: DTM | None = None,
 ) -> tuple[pd.DataFrame, DTM]:
     """Count the terms of each unit; drop units that keep no term after pruning.
 
@@ -133,6 +134,10 @@ def topic_dtm(
         From :func:`framelab.corpus.units` (``unit_id``, ``doc_id``, ``outlet``, ``text_norm``).
     min_df, max_df, max_features, stop_words, mwes
         As in :func:`framelab.tokens.document_term_matrix`.
+    counts : DTM, optional
+        The units' unpruned term counts (:func:`framelab.tokens.count_terms` with the same
+        ``stop_words`` and ``mwes``), already computed, e.g. partition by partition by
+        :func:`framelab.runcorpus.unit_term_counts`.
 
     Returns
     -------
@@ -147,14 +152,16 @@ def topic_dtm(
         Pruning keeps no term; the message gives the terms and units before and after.
     """
     _require(units, _UNIT_COLUMNS, "units")
-    texts = units["text_norm"].tolist()
     n_docs = units["doc_id"].nunique()
+    if counts is None:
+        counts = count_terms(units["text_norm"].tolist(), stop_words=stop_words, mwes=mwes)
+    elif counts.X.shape[0] != len(units):
+        raise ParameterError(f"counts has {counts.X.shape[0]} rows for {len(units)} units; "
+                             "count the terms of these units")
     try:
-        dtm = document_term_matrix(texts, min_df=min_df, max_df=max_df,
-                                   max_features=max_features, stop_words=stop_words, mwes=mwes)
+        dtm = prune_terms(counts, min_df=min_df, max_df=max_df, max_features=max_features)
     except ParameterError:
-        analyzer = Analyzer(mwes=tuple(mwes), stop_words=stop_words)
-        before = len(set().union(*(analyzer(t) for t in texts))) if texts else 0
+        before = int((np.asarray(counts.X.sum(axis=0)).ravel() > 0).sum())
         raise ParameterError(
             f"min_df={min_df}, max_df={max_df} leave 0 of {before} terms, so 0 of "
             f"{len(units)} units (from {n_docs} documents) keep a term. Lower min_df, raise "
