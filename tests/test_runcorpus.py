@@ -81,6 +81,13 @@ def _assert_same(got: dict, want: dict) -> None:
             pd.testing.assert_frame_equal(got[kind][name], frame, obj=f"{kind}/{name}")
 
 
+def test_map_reads_parts_from_the_cache_without_loading_the_tables(cache_dir: Path) -> None:
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        got = framing_tables(run, CB)
+        assert run._tables is None  # nothing loaded whole: parts were read one at a time
+        _assert_same({"framing": got}, {"framing": _whole(run)["framing"]})
+
+
 def test_partitions_cover_the_corpus_in_order(cache_dir: Path) -> None:
     with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
         parts = list(run.partitions())

@@ -88,7 +88,9 @@ class RunCorpus:
     Attributes
     ----------
     documents, sentences : DataFrame
-        The whole tables, equal to :func:`framelab.corpus.load_run_corpus`'s.
+        The whole tables, equal to :func:`framelab.corpus.load_run_corpus`'s, read from the
+        cache when first used (:meth:`map` does not need them, so it works on corpora whose
+        tables do not fit in memory).
     """
 
     def __init__(self, cache: CorpusCache, *, engine: str | Engine = "local",
@@ -101,13 +103,28 @@ class RunCorpus:
         self._engine = engine if isinstance(engine, Engine) else \
             Engine(engine, workers=workers or None, scheduler=scheduler or None,
                    progress=progress)
-        self.documents = cache.documents()
-        self.sentences = with_document_columns(cache.sentences(**self._segmentation),
-                                               self.documents)
+        self._tables: tuple[pd.DataFrame, pd.DataFrame] | None = None
 
     def __repr__(self) -> str:
-        return (f"RunCorpus({self.cache.path}, {len(self.documents)} documents in "
+        return (f"RunCorpus({self.cache.path}, {self.cache.n_documents} documents in "
                 f"{len(self.cache.parts)} parts, {self._engine!r})")
+
+    def _load(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if self._tables is None:
+            docs = self.cache.documents()
+            sents = with_document_columns(self.cache.sentences(**self._segmentation), docs)
+            self._tables = docs, sents
+        return self._tables
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        """The whole documents table (read from the cache on first use)."""
+        return self._load()[0]
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        """The whole sentence table with the documents' metadata columns (read on first use)."""
+        return self._load()[1]
 
     @property
     def engine(self) -> Engine:
@@ -146,12 +163,13 @@ class RunCorpus:
         """Apply ``func(documents, sentences)`` to every part on the engine; combine in order.
 
         ``func`` must be picklable for a pool or Dask (a module-level function or a
-        ``functools.partial`` of one). In this process, and on a cluster that cannot read
-        this machine's files, parts are sliced from the loaded tables; otherwise workers read
-        them from the cache. Results are combined by :func:`framelab.engine.combine`.
+        ``functools.partial`` of one). Workers that can read this machine's files read the
+        parts from the cache, and so does this process unless the whole tables are loaded
+        already (then parts are sliced from them); a cluster without shared storage gets the
+        parts sent from here. Results are combined by :func:`framelab.engine.combine`.
         """
         eng = self.engine
-        if eng.in_process or not eng.shared_storage:
+        if (eng.in_process and self._tables is not None) or not eng.shared_storage:
             parts: Any = self.partitions()
             call: Callable[[Any], Any] = partial(_apply, func=func)
         else:
