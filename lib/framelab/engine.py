@@ -30,7 +30,7 @@ from typing import Any, Self
 
 import pandas as pd
 
-from .errors import FramelabError, ParameterError
+from .errors import ParameterError, PartitionError
 
 __all__ = ["ENGINES", "PartitionError", "Engine", "open_engine", "combine", "map_documents",
            "describe_chunk", "local_cluster"]
@@ -38,23 +38,6 @@ __all__ = ["ENGINES", "PartitionError", "Engine", "open_engine", "combine", "map
 log = logging.getLogger(__name__)
 
 ENGINES = ("local", "dask")
-
-
-class PartitionError(FramelabError, RuntimeError):
-    """A partition could not be computed because its worker died or the cluster went away.
-
-    Attributes
-    ----------
-    partition : int
-        0-based index of the partition.
-    description : str
-        What the partition holds (e.g. its first and last doc_id).
-    """
-
-    def __init__(self, message: str, *, partition: int, description: str = "") -> None:
-        super().__init__(message)
-        self.partition = partition
-        self.description = description
 
 
 def describe_chunk(chunk: Any) -> str:

@@ -15,6 +15,7 @@ __all__ = [
     "CodebookError",
     "AnnotationError",
     "NotebookError",
+    "PartitionError",
 ]
 
 
@@ -60,3 +61,21 @@ class NotebookError(FramelabError, RuntimeError):
         super().__init__(message)
         self.notebook = notebook
         self.cell_index = cell_index
+
+
+class PartitionError(FramelabError, RuntimeError):
+    """A partition could not be computed because its worker died or the cluster went away
+    (raised by :class:`framelab.engine.Engine`).
+
+    Attributes
+    ----------
+    partition : int
+        0-based index of the partition.
+    description : str
+        What the partition holds (e.g. its first and last doc_id).
+    """
+
+    def __init__(self, message: str, *, partition: int, description: str = "") -> None:
+        super().__init__(message)
+        self.partition = partition
+        self.description = description
