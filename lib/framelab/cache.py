@@ -53,7 +53,8 @@ log = logging.getLogger(__name__)
 
 #: Bumped when the layout of a cache entry changes.
 CACHE_FORMAT = 1
-_SHAPING_MODULES = ("corpus.py", "segment.py", "ingest.py", "boilerplate.py", "cache.py")
+_SHAPING_MODULES = ("corpus.py", "segment.py", "ingest.py", "readers.py", "boilerplate.py",
+                    "cache.py")
 
 
 def default_cache_dir() -> Path:

@@ -15,23 +15,19 @@ The Parquet cache built on this stream lives in :mod:`framelab.cache`.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import json
 import logging
-import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .corpus import (_ID_GUESSES, _META_FIELDS, _ORIGIN, _TABLE_SUFFIXES, DOC_COLUMNS,
-                     ColumnMap, CorpusWarning, _clean, _decode, _pick, _standardise, _warn,
-                     apply_metadata, load_metadata, normalize_text)
+from .corpus import (_ID_GUESSES, _META_FIELDS, _TABLE_SUFFIXES, DOC_COLUMNS, ColumnMap,
+                     _clean, _pick, _standardise, apply_metadata, load_metadata, normalize_text)
 from .errors import CorpusError, ParameterError
+from .readers import FormatReaders, _record_warnings
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "DocumentStream", "iter_documents", "normalise_chunk",
            "hash_strings"]
@@ -40,10 +36,6 @@ log = logging.getLogger(__name__)
 
 #: Documents per chunk: about 20-40 MB of news text, far below any machine's memory.
 DEFAULT_CHUNK_SIZE = 10_000
-#: pyarrow reads CSV in blocks of this many bytes; one row (article) must fit in a block.
-_BLOCK_SIZE = 1 << 25
-_SCAN_BLOCK = 1 << 22
-_R = TypeVar("_R")
 
 
 def hash_strings(values: Any) -> np.ndarray:
@@ -99,85 +91,7 @@ class _SeenHashes:
         self._levels.append(level)
 
 
-def _record_warnings(fn: Callable[..., _R], *args: Any, notes: list[str]) -> _R:
-    """Call ``fn``; note the text of each CorpusWarning it raises and re-raise the warning."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = fn(*args)
-    for w in caught:
-        if issubclass(w.category, CorpusWarning):
-            notes.append(str(w.message))
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return result
-
-
-def _scan_encoding(path: Path) -> str:
-    """The encoding load_corpus's ``_decode`` would choose for the whole file, read in blocks."""
-    decoders = {name: codecs.getincrementaldecoder(name)() for name in ("utf-8", "cp1252")}
-    failed: dict[str, int] = {}
-    offset = 0
-    with open(path, "rb") as handle:
-        head = handle.read(8192)
-        if b"\x00" in head:
-            _decode(head, str(path))  # raises the "binary file" CorpusError
-        handle.seek(0)
-        for block in iter(lambda: handle.read(_SCAN_BLOCK), b""):
-            for name, dec in decoders.items():
-                if name in failed:
-                    continue
-                try:
-                    dec.decode(block)
-                except UnicodeDecodeError as err:
-                    failed[name] = offset + err.start
-            if "utf-8" in failed and "cp1252" in failed:
-                break
-            offset += len(block)
-    for name, dec in decoders.items():
-        if name not in failed:
-            try:
-                dec.decode(b"", final=True)
-            except UnicodeDecodeError:
-                failed[name] = offset
-    if "utf-8" not in failed:
-        return "utf-8-sig"
-    encoding = "cp1252" if "cp1252" not in failed else "latin-1"
-    _warn(f"{path}: not valid UTF-8 (byte {failed['utf-8']}); decoded as {encoding}. "
-          "Re-save the file as UTF-8 to silence this warning")
-    return encoding
-
-
-def _bad_csv_rows(path: Path, sep: str, encoding: str, n_columns: int) -> list[int]:
-    """Physical line numbers of the records whose field count differs from the header's."""
-    lines = []
-    with open(path, encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=sep)
-        last = 0
-        for i, record in enumerate(reader):
-            if i and record and len(record) != n_columns:
-                lines.append(last + 1)
-            last = reader.line_num
-    return lines
-
-
-def _rechunk(batches: Iterator[Any], size: int) -> Iterator[Any]:
-    """Regroup pyarrow record batches into tables of ``size`` rows (the last may be shorter)."""
-    import pyarrow as pa
-
-    pending: list[Any] = []
-    n = 0
-    for batch in batches:
-        pending.append(pa.Table.from_batches([batch]))
-        n += batch.num_rows
-        while n >= size:
-            table = pa.concat_tables(pending)
-            rest = table.slice(size)
-            yield table.slice(0, size)
-            pending, n = [rest], rest.num_rows
-    if n:
-        yield pa.concat_tables(pending)
-
-
-class DocumentStream:
+class DocumentStream(FormatReaders):
     """A corpus read in chunks of documents; iterate it for documents-table chunks.
 
     Parameters
@@ -299,10 +213,6 @@ class DocumentStream:
                            + ", ".join(no_meta) + "; their outlet/date stay empty")
 
     # --- steps ----------------------------------------------------------------------------
-    def _note(self, message: str) -> None:
-        self.notes.append(message)
-        _warn(message)
-
     def _extent(self) -> tuple[int | None, str]:
         if self.kind == "folder":
             return None, "files"
@@ -330,157 +240,6 @@ class DocumentStream:
                  required=False) is None:
             out["doc_id"] = [f"{self.path.stem}-{first + i + 1:06d}" for i in range(len(out))]
         return out
-
-    def _folder(self) -> Iterator[tuple[pd.DataFrame, int]]:
-        files = sorted(p for p in self.path.iterdir() if p.is_file() and not p.name.startswith("."))
-        texts = [p for p in files if p.suffix.lower() == ".txt"]
-        self._files = texts
-        self._file_index = {str(p): i for i, p in enumerate(texts)}
-        others = [p.name for p in files if p.suffix.lower() != ".txt" and p.name != "metadata.csv"]
-        if others:
-            self._note(f"{self.path}: ignoring {len(others)} file(s) that are not .txt: "
-                       + ", ".join(others[:10]) + (" ..." if len(others) > 10 else ""))
-        for i in range(0, len(texts), self.chunk_size):
-            batch = texts[i:i + self.chunk_size]
-            rows = [{"doc_id": p.stem,
-                     "text": _record_warnings(_decode, p.read_bytes(), str(p), notes=self.notes),
-                     "origin": str(p)} for p in batch]
-            frame = pd.DataFrame(rows, columns=["doc_id", "text", "origin"])
-            for name in _META_FIELDS:
-                frame[name] = ""
-            yield frame, len(batch)
-
-    def _skip_or_stop(self, message: str) -> None:
-        if self.on_bad_rows == "skip":
-            self._note(message + "; skipped because on_bad_rows='skip'")
-            return
-        raise CorpusError(message + "; fix the line or pass on_bad_rows='skip' "
-                          "(--on-bad-rows skip) to skip malformed rows")
-
-    def _jsonl(self) -> Iterator[tuple[pd.DataFrame, int]]:
-        records: list[dict[str, Any]] = []
-        lines: list[int] = []
-        keys: list[str] | None = None
-        dropped: dict[str, int] = {}
-        done = 0
-        with open(self.path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                done += len(raw)
-                if not raw.strip():
-                    continue
-                try:
-                    record = json.loads(_record_warnings(
-                        _decode, raw, f"{self.path}:{number}", notes=self.notes))
-                    if not isinstance(record, dict):
-                        raise ValueError("not a JSON object")
-                except ValueError as err:
-                    self._skip_or_stop(f"{self.path}: line {number} is not a JSON object ({err})")
-                    continue
-                records.append(record)
-                lines.append(number)
-                if len(records) == self.chunk_size:
-                    keys = self._fix_keys(records, keys, lines, dropped)
-                    yield self._jsonl_frame(records, lines, keys), done
-                    records, lines, done = [], [], 0
-        if records:
-            keys = self._fix_keys(records, keys, lines, dropped)
-            yield self._jsonl_frame(records, lines, keys), done
-        if dropped:
-            self._note(f"{self.path}: field(s) absent from the first {self.chunk_size} records "
-                       "were dropped: " + ", ".join(f"{k} (first at line {n})"
-                                                   for k, n in list(dropped.items())[:10])
-                       + "; give every record these fields or convert the corpus to Parquet")
-
-    @staticmethod
-    def _fix_keys(records: list[dict[str, Any]], keys: list[str] | None, lines: list[int],
-                  dropped: dict[str, int]) -> list[str]:
-        """Columns are the keys of the first chunk; later new keys are noted and dropped."""
-        if keys is None:
-            return list(dict.fromkeys(k for r in records for k in r))
-        known = set(keys)
-        for record, line in zip(records, lines):
-            for k in record:
-                if k not in known and k not in dropped:
-                    dropped[k] = line
-        return keys
-
-    def _jsonl_frame(self, records: list[dict[str, Any]], lines: list[int],
-                     keys: list[str]) -> pd.DataFrame:
-        frame = pd.DataFrame.from_records(records, columns=keys)
-        frame[_ORIGIN] = [f"{self.path}:line {n}" for n in lines]
-        return frame
-
-    def _csv(self) -> Iterator[tuple[pd.DataFrame, int]]:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-
-        sep = "\t" if self.path.suffix.lower() == ".tsv" else ","
-        encoding = _record_warnings(_scan_encoding, self.path, notes=self.notes)
-        arrow_encoding = "utf8" if encoding == "utf-8-sig" else encoding
-        read = pacsv.ReadOptions(block_size=_BLOCK_SIZE, encoding=arrow_encoding)
-        probe = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
-                                   invalid_row_handler=lambda row: "skip")
-        try:
-            with open(self.path, "rb") as handle:
-                names = pacsv.open_csv(handle, read_options=read, parse_options=probe
-                                       ).schema.names
-        except pa.ArrowInvalid as err:
-            raise CorpusError(f"{self.path}: cannot read the CSV header ({err}); check the "
-                              "quoting of the first rows") from None
-        bad: list[tuple[str, int]] = []
-
-        def invalid(row: Any) -> str:
-            bad.append((row.text, row.actual_columns))
-            return "skip" if self.on_bad_rows == "skip" else "error"
-
-        parse = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
-                                   invalid_row_handler=invalid)
-        convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                       strings_can_be_null=False,
-                                       quoted_strings_can_be_null=False)
-        row = 0
-        with open(self.path, "rb") as handle:
-            position = 0
-            try:
-                reader = pacsv.open_csv(handle, read_options=read, parse_options=parse,
-                                        convert_options=convert)
-                for table in _rechunk(iter(reader), self.chunk_size):
-                    frame = table.to_pandas()
-                    frame[_ORIGIN] = [f"{self.path}:row {row + i + 1}" for i in range(len(frame))]
-                    row += len(frame)
-                    now = handle.tell()
-                    yield frame, now - position
-                    position = now
-            except pa.ArrowInvalid as err:
-                if "straddling" in str(err) or "straddles" in str(err):
-                    raise CorpusError(f"{self.path}: a row is longer than {_BLOCK_SIZE} bytes "
-                                      "or a quote is never closed; check the quoting") from None
-                if not bad:
-                    raise CorpusError(f"{self.path}: cannot parse the CSV ({err})") from None
-                self._skip_or_stop(self._bad_row_message(bad[:1], sep, encoding, names)[0])
-        if bad:
-            for message in self._bad_row_message(bad, sep, encoding, names):
-                self._skip_or_stop(message)
-
-    def _bad_row_message(self, bad: list[tuple[str, int]], sep: str, encoding: str,
-                         names: list[str]) -> list[str]:
-        lines = _bad_csv_rows(self.path, sep, encoding, len(names))
-        out = []
-        for i, (text, n_fields) in enumerate(bad):
-            where = f"line {lines[i]}" if i < len(lines) else "a row"
-            out.append(f"{self.path}: {where} has {n_fields} fields where the header has "
-                       f"{len(names)} ({text[:80]!r})")
-        return out
-
-    def _parquet(self) -> Iterator[tuple[pd.DataFrame, int]]:
-        import pyarrow.parquet as pq
-
-        row = 0
-        for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size):
-            frame = batch.to_pandas()
-            frame[_ORIGIN] = [f"{self.path}:row {row + i + 1}" for i in range(len(frame))]
-            row += len(frame)
-            yield frame, len(frame)
 
     def _prepare(self, docs: pd.DataFrame) -> pd.DataFrame | None:
         """load_corpus's per-table checks on one chunk; ``None`` when nothing is left."""
