@@ -41,7 +41,7 @@ import pandas as pd
 
 from . import __version__
 from .boilerplate import LineStats, prepare_chunk, segment_chunk
-from .corpus import ColumnMap, _warn, with_document_columns
+from .corpus import ColumnMap, _warn
 from .engine import Engine, describe_chunk, open_engine
 from .errors import CorpusError, ParameterError
 from .ingest import DEFAULT_CHUNK_SIZE, DocumentStream
@@ -426,37 +426,15 @@ def build_cache(
     return cache
 
 
-def load_run_corpus_cached(
-    corpus: str | Path,
-    *,
-    metadata: str | Path | None = "",
-    text_column: str = "",
-    id_column: str = "",
-    outlet_column: str = "",
-    date_column: str = "",
-    title_column: str = "",
-    url_column: str = "",
-    on_bad_rows: str = "error",
-    cache_dir: str | Path = "",
-    engine: str = "local",
-    workers: int = 0,
-    scheduler: str = "",
-    progress: bool = True,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_run_corpus_cached(corpus: str | Path, **options: Any
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`framelab.corpus.load_run_corpus` through the Parquet cache and an engine.
 
-    Takes the notebook parameters; ``cache_dir=""`` is ``outputs/.cache``; ``engine``,
-    ``workers`` and ``scheduler`` say where segmentation runs on a cache miss. Returns
-    ``(documents, sentences)`` equal to ``load_run_corpus``'s.
+    Takes the options of :func:`framelab.runcorpus.open_run_corpus` (the notebook
+    parameters; an unknown one is a TypeError). Returns ``(documents, sentences)`` equal to
+    ``load_run_corpus``'s.
     """
-    from .paths import resolve
+    from .runcorpus import open_run_corpus
 
-    columns = ColumnMap.from_options(text_column=text_column, id_column=id_column,
-                                     outlet_column=outlet_column, date_column=date_column,
-                                     title_column=title_column, url_column=url_column)
-    cache = build_cache(resolve(corpus), metadata=resolve(metadata) if metadata else None,
-                        columns=columns, on_bad_rows=on_bad_rows,
-                        cache_dir=resolve(cache_dir) if cache_dir else None, engine=engine,
-                        workers=workers or None, scheduler=scheduler or None, progress=progress)
-    docs = cache.documents()
-    return docs, with_document_columns(cache.sentences(), docs)
+    run = open_run_corpus(corpus, **options)
+    return run.documents, run.sentences

@@ -99,6 +99,10 @@ def _body(sentences: pd.DataFrame, include_nonbody: bool) -> pd.DataFrame:
         sentences
 
 
+#: Sentences searched in one automaton pass (:meth:`framelab.matcher.Matcher.find_many`).
+_MATCH_BATCH = 256
+
+
 def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *,
                     include_nonbody: bool = False) -> pd.DataFrame:
     """Match the whole codebook on every sentence: one automaton pass per sentence.
@@ -120,9 +124,6 @@ def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *
             for m in matches]
     return pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"start": "int64", "end": "int64"})
 
-
-#: Sentences searched in one automaton pass (:meth:`framelab.matcher.Matcher.find_many`).
-_MATCH_BATCH = 256
 
 
 def _prepare(sentences: pd.DataFrame, documents: pd.DataFrame, codebook: Any,

@@ -71,7 +71,7 @@ def _describe(part: Any) -> str:
 
 
 class RunCorpus:
-    """A cached corpus with its tables loaded and an engine for per-partition work.
+    """A cached corpus, its whole tables (read on demand) and an engine for per-partition work.
 
     Parameters
     ----------
