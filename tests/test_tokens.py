@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 
 import pandas as pd
 import pytest
@@ -138,3 +139,37 @@ def test_align_columns_fills_missing_terms_and_drops_unknown_ones() -> None:
     X = align_columns(counts, np.array(["aleppo", "rebels", "regime"]))
     assert X.toarray().tolist() == [[0, 2, 0], [0, 0, 1]]
     assert align_columns(counts, np.array([], dtype=str)).shape == (2, 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(
+    ["a", "b", "us", "U.S.", "united", "states", "al", "-", "qaeda", " ", "\n", ".", "'",
+     "ΑΣ", "σ", "İ", "\x00", "x-", "-y", "_0_9_0_9_0_", "_0_9"]), max_size=12
+    ).map("".join), max_size=6))
+def test_one_scan_over_joined_texts_counts_what_per_text_scans_count(texts: list[str]) -> None:
+    # count_terms scans all texts at once, joined by a word no text should hold (or text by
+    # text if one holds it); either way the matrix must be the per-text reference
+    from framelab.tokens import count_terms
+
+    got = count_terms(texts, stop_words=None)
+    analyzer = Analyzer(stop_words=None)
+    want = [Counter(analyzer(t)) for t in texts]
+    vocab = got.vocabulary.tolist()
+    assert vocab == sorted(set().union(*want)) if want else vocab == []
+    assert [dict(zip(vocab, row)) for row in got.X.toarray().tolist()] == \
+        [{term: want_row.get(term, 0) for term in vocab} for want_row in want]
+
+
+def test_token_pattern_equals_its_plain_form() -> None:
+    # the pattern's first-letter gate and branch order are optimisations only: the plain
+    # alternation (expressions, then acronyms, then words) gives the same tokens
+    import re as _re
+
+    from framelab import tokens as tk
+
+    pattern, canon = tk._compile(tk.DEFAULT_MWES)
+    trie = pattern.pattern.split("])", 1)[1].split(r"\b|", 1)[0]
+    plain = _re.compile(rf"(?=\w)(?:{trie}\b|{tk._ACRONYM}|{tk._WORD})")
+    text = ("the u.s. and the united  states-backed al-qaeda, a.b.c. x-ray de-escalation "
+            "hayat tahrir al-sham's us-led islamic-state n.y. i.e. 9/11 co-op") * 3
+    assert pattern.findall(text) == plain.findall(text) and len(pattern.findall(text)) > 20

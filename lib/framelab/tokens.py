@@ -77,6 +77,11 @@ def _mwe_key(phrase: str) -> str:
 
 
 _SEP_MARK = "\x00"  # stands for a separator run inside the MWE trie
+#: Joins texts scanned at once. The pattern reads it as a word of its own (ASCII, so the
+#: joined string stays compact, and caseless), which tells the text of every other token; no
+#: phrase or token reaches across it. Texts that contain it are scanned one by one.
+_JOINT = "_0_9_0_9_0_"
+_TEXT_SEP = f" {_JOINT} "
 
 
 def _trie_regex(node: dict) -> str:
@@ -112,8 +117,13 @@ def _compile(mwes: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
         node[""] = {}
     # The leading lookahead lets the engine skip non-word positions cheaply; no leading \b is
     # needed because a scan never resumes inside a word (every branch consumes whole words).
-    mwe = rf"{_trie_regex(trie)}\b|" if canon else ""
-    return re.compile(rf"(?=\w)(?:{mwe}{_ACRONYM}|{_WORD})"), canon
+    # The trie is entered only at a character some expression starts with (a necessary
+    # condition, tested once), and words are tried before acronyms: the two cannot match at
+    # the same place (a word's second character is a word character or "-", an acronym's is
+    # "."), so the order changes no token and most positions are settled by the first branch.
+    firsts = "".join(sorted({re.escape(key[0]) for key in canon}))
+    mwe = rf"(?=[{firsts}]){_trie_regex(trie)}\b|" if canon else ""
+    return re.compile(rf"(?=\w)(?:{mwe}{_WORD}|{_ACRONYM})"), canon
 
 
 _ALIASES = {"u.s.": "us", "u.s.a.": "us"}
@@ -168,6 +178,11 @@ class Analyzer:
     def raw(self, text: str) -> list[str]:
         """Lowercased matches of ``text`` before canonical forms and stop words."""
         return self._pattern.findall(text.lower())  # type: ignore[attr-defined]
+
+    def raw_joined(self, texts: Sequence[str]) -> list[str]:
+        """:meth:`raw` of every text in one scan, with a :data:`_JOINT` token between texts
+        (none of which may contain it)."""
+        return self.raw(_TEXT_SEP.join(texts))
 
     def normal(self, raw: str) -> str:
         """The token a raw match stands for: its canonical form, or "" for a stop word."""
@@ -288,20 +303,31 @@ def count_terms(
     :func:`document_term_matrix` on all texts at once.
     """
     analyzer = Analyzer(mwes=tuple(mwes), stop_words=stop_words, ngram_range=ngram_range)
-    if ngram_range[1] == 1:
-        # raw matches are factorised in C; canonical forms and stop words are then resolved
-        # once per distinct match, not once per occurrence
-        token_lists = [analyzer.raw(t) for t in texts]
-    else:
-        token_lists = [analyzer(t) for t in texts]
-    n_texts = len(token_lists)
-    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n_texts)
-    flat = np.fromiter(itertools.chain.from_iterable(token_lists), dtype=object,
-                       count=int(lengths.sum()))
-    rows = np.repeat(np.arange(n_texts, dtype=np.int64), lengths)
-    if ngram_range[1] == 1:
+    texts = list(texts)
+    n_texts = len(texts)
+    if ngram_range[1] == 1 and n_texts > 1 and not any(_JOINT in t for t in texts):
+        # one scan over all texts joined by a word no text contains (faster than a scan per
+        # text); the joints found tell the row of every other token
+        found = analyzer.raw_joined(texts)
+        flat = np.fromiter(found, dtype=object, count=len(found))
         raw_codes, raw_uniques = pd.factorize(flat)
+        joint = np.fromiter((u == _JOINT for u in raw_uniques), dtype=bool,
+                            count=len(raw_uniques))
+        rows = np.cumsum(joint[raw_codes])
+    else:
+        # raw matches (unigrams) are factorised in C; canonical forms and stop words are
+        # then resolved once per distinct match, not once per occurrence
+        token_lists = [analyzer.raw(t) if ngram_range[1] == 1 else analyzer(t) for t in texts]
+        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n_texts)
+        flat = np.fromiter(itertools.chain.from_iterable(token_lists), dtype=object,
+                           count=int(lengths.sum()))
+        rows = np.repeat(np.arange(n_texts, dtype=np.int64), lengths)
+        if ngram_range[1] == 1:
+            raw_codes, raw_uniques = pd.factorize(flat)
+            joint = np.zeros(len(raw_uniques), dtype=bool)
+    if ngram_range[1] == 1:
         normal = np.array([analyzer.normal(u) for u in raw_uniques], dtype=object)
+        normal[joint] = ""
         kept = (normal != "")[raw_codes]
         # vocabulary: the distinct canonical forms, sorted; stop words ("") left out
         term_codes, uniques = pd.factorize(normal[normal != ""], sort=True)
