@@ -173,3 +173,19 @@ def test_token_pattern_equals_its_plain_form() -> None:
     text = ("the u.s. and the united  states-backed al-qaeda, a.b.c. x-ray de-escalation "
             "hayat tahrir al-sham's us-led islamic-state n.y. i.e. 9/11 co-op") * 3
     assert pattern.findall(text) == plain.findall(text) and len(pattern.findall(text)) > 20
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(
+    ["a", "b", "us", "U.S.", "united", "states", "al", "-", "qaeda", " ", "\n", ".", "'",
+     "ΑΣ", "σ", "İ", "x-", "-y", "_0_9_0_9_0_", "The", "rebels"]), max_size=12
+    ).map("".join), max_size=6), st.booleans())
+def test_token_table_is_tokenize_on_each_text(texts: list[str], keep_all: bool) -> None:
+    from framelab.tokens import token_table, tokenize
+
+    stop = None if keep_all else STOP_WORDS
+    table = token_table(texts, stop_words=stop)
+    want = [(i, t.text, t.start, t.end) for i, text in enumerate(texts)
+            for t in tokenize(text, stop_words=stop)]
+    assert list(table.itertuples(index=False, name=None)) == want
+    assert list(table.columns) == ["text", "token", "start", "end"]

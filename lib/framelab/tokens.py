@@ -30,6 +30,8 @@ __all__ = [
     "DEFAULT_MWES",
     "Analyzer",
     "tokenize",
+    "token_table",
+    "TOKEN_COLUMNS",
     "document_term_matrix",
     "count_terms",
     "stack_dtms",
@@ -163,6 +165,7 @@ class Analyzer:
             raise ParameterError(f"ngram_range={self.ngram_range}: need 1 <= min_n <= max_n")
         pattern, canon = _compile(self.mwes)
         object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_splitter", re.compile(f"({pattern.pattern})"))
         object.__setattr__(self, "_canon", canon)
         object.__setattr__(self, "_memo", {})
 
@@ -208,6 +211,53 @@ class Analyzer:
         for n in range(max(lo, 2), hi + 1):
             grams.extend(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
         return grams
+
+
+#: Columns of :func:`token_table`: the position of the text in the input, the token (lowercased,
+#: canonical form) and its ``[start, end)`` offsets into that text.
+TOKEN_COLUMNS = ["text", "token", "start", "end"]
+
+
+def token_table(
+    texts: Iterable[str],
+    *,
+    stop_words: frozenset[str] | None = STOP_WORDS,
+    mwes: Iterable[str] = DEFAULT_MWES,
+) -> pd.DataFrame:
+    """Every token of every text with its offsets, as one table (columns
+    :data:`TOKEN_COLUMNS`); the rows are those of :func:`tokenize` on each text in turn.
+
+    The texts are scanned at once, joined as :func:`count_terms` joins them, by one
+    ``re.split`` that returns the text between tokens along with the tokens: the offsets are
+    cumulative sums of their lengths, computed in numpy instead of one match object per token.
+    Texts whose lowercase changes length (a few characters such as "İ") or that contain the
+    joint are tokenized one by one.
+    """
+    texts = list(texts)
+    mwes = tuple(mwes)
+    joined = _TEXT_SEP.join(texts)
+    low = joined.lower()
+    if len(texts) < 2 or len(low) != len(joined) or any(_JOINT in t for t in texts):
+        rows = [(i, tok.text, tok.start, tok.end) for i, t in enumerate(texts)
+                for tok in tokenize(t, stop_words=stop_words, mwes=mwes)]
+        return pd.DataFrame(rows, columns=TOKEN_COLUMNS).astype(
+            {"text": "int64", "start": "int64", "end": "int64"})
+    analyzer = Analyzer(mwes=mwes, stop_words=stop_words)
+    parts = analyzer._splitter.split(low)  # type: ignore[attr-defined]
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    ends_all = np.cumsum(lengths)
+    found = parts[1::2]
+    ends = ends_all[1::2]
+    starts = ends - lengths[1::2]
+    codes, uniques = pd.factorize(np.fromiter(found, dtype=object, count=len(found)))
+    joint = np.fromiter((u == _JOINT for u in uniques), dtype=bool, count=len(uniques))
+    normal = np.array([analyzer.normal(u) for u in uniques], dtype=object)
+    normal[joint] = ""
+    keep = (normal != "")[codes]
+    which = np.cumsum(joint[codes])[keep]  # the text of each kept token
+    offset = np.cumsum([0] + [len(t) + len(_TEXT_SEP) for t in texts[:-1]])[which]
+    return pd.DataFrame({"text": which.astype(np.int64), "token": normal[codes[keep]],
+                         "start": starts[keep] - offset, "end": ends[keep] - offset})
 
 
 def tokenize(
