@@ -238,9 +238,9 @@ def candidate_pairs(
     ids = documents["doc_id"].astype(str).to_numpy()
     if sentences is not None:
         _require(sentences, _SENT_REQUIRED, "sentences")
-    texts = doc_texts(documents, sentences)
     if shingles is None:
-        sets, n_tokens = minhash.shingle_sets(texts, size=shingle_size)
+        sets, n_tokens = minhash.shingle_sets(doc_texts(documents, sentences),
+                                              size=shingle_size)
     else:
         _require(shingles, ("doc_id", "n_tokens", "shingles"), "shingles")
         if shingles["doc_id"].astype(str).tolist() != ids.tolist():
@@ -260,7 +260,7 @@ def candidate_pairs(
     if method == "exact":
         over = minhash.shingle_overlap(sets)
     else:
-        over = _lsh_overlap(texts, sets, sizes, shingle_size=shingle_size, num_perm=num_perm,
+        over = _lsh_overlap(sets, sizes, shingle_size=shingle_size, num_perm=num_perm,
                             bands=bands or minhash.choose_bands(num_perm, threshold),
                             seed=seed, max_bucket_size=max_bucket_size)
     keep = (over["shared"] >= min_shared) | (over["jaccard"] >= threshold) | (
@@ -307,11 +307,11 @@ def _pair_overlap(sets: Sequence[np.ndarray], sizes: np.ndarray, i: np.ndarray,
             "containment_j_in_i": np.where(sizes[j] > 0, shared / np.maximum(sizes[j], 1), 0.0)})
 
 
-def _lsh_overlap(texts: list[str], sets: list[np.ndarray], sizes: np.ndarray, *,
+def _lsh_overlap(sets: list[np.ndarray], sizes: np.ndarray, *,
                  shingle_size: int, num_perm: int, bands: int, seed: int,
                  max_bucket_size: int) -> pd.DataFrame:
     signatures = minhash.minhash_from_shingles(sets, num_perm=num_perm, seed=seed)
-    found = minhash.lsh_candidates(signatures, np.arange(len(texts)), bands=bands,
+    found = minhash.lsh_candidates(signatures, np.arange(len(sets)), bands=bands,
                                    max_bucket_size=max_bucket_size)
     log.info("LSH with %d bands x %d rows (threshold ~%.2f): %d candidate pair(s)", bands,
              num_perm // bands, minhash.lsh_threshold(bands, num_perm // bands), len(found))
