@@ -213,6 +213,22 @@ class Analyzer:
         return grams
 
 
+def _resolve_raw(analyzer: Analyzer, flat: np.ndarray, *, joined: bool
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Factorise raw matches and resolve each distinct one once.
+
+    Returns the code of every match, the token each distinct match stands for ("" for a stop
+    word and, when ``joined``, for the joint between texts) and which distinct matches are
+    joints. Canonical forms and stop words cost one call per distinct match, not per match.
+    """
+    codes, uniques = pd.factorize(flat)
+    joint = np.fromiter((joined and u == _JOINT for u in uniques), dtype=bool,
+                        count=len(uniques))
+    normal = np.array([analyzer.normal(u) for u in uniques], dtype=object)
+    normal[joint] = ""
+    return codes, normal, joint
+
+
 #: Columns of :func:`token_table`: the position of the text in the input, the token (lowercased,
 #: canonical form) and its ``[start, end)`` offsets into that text.
 TOKEN_COLUMNS = ["text", "token", "start", "end"]
@@ -249,10 +265,8 @@ def token_table(
     found = parts[1::2]
     ends = ends_all[1::2]
     starts = ends - lengths[1::2]
-    codes, uniques = pd.factorize(np.fromiter(found, dtype=object, count=len(found)))
-    joint = np.fromiter((u == _JOINT for u in uniques), dtype=bool, count=len(uniques))
-    normal = np.array([analyzer.normal(u) for u in uniques], dtype=object)
-    normal[joint] = ""
+    codes, normal, joint = _resolve_raw(
+        analyzer, np.fromiter(found, dtype=object, count=len(found)), joined=True)
     keep = (normal != "")[codes]
     which = np.cumsum(joint[codes])[keep]  # the text of each kept token
     offset = np.cumsum([0] + [len(t) + len(_TEXT_SEP) for t in texts[:-1]])[which]
@@ -359,25 +373,18 @@ def count_terms(
         # one scan over all texts joined by a word no text contains (faster than a scan per
         # text); the joints found tell the row of every other token
         found = analyzer.raw_joined(texts)
-        flat = np.fromiter(found, dtype=object, count=len(found))
-        raw_codes, raw_uniques = pd.factorize(flat)
-        joint = np.fromiter((u == _JOINT for u in raw_uniques), dtype=bool,
-                            count=len(raw_uniques))
+        raw_codes, normal, joint = _resolve_raw(
+            analyzer, np.fromiter(found, dtype=object, count=len(found)), joined=True)
         rows = np.cumsum(joint[raw_codes])
     else:
-        # raw matches (unigrams) are factorised in C; canonical forms and stop words are
-        # then resolved once per distinct match, not once per occurrence
         token_lists = [analyzer.raw(t) if ngram_range[1] == 1 else analyzer(t) for t in texts]
         lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n_texts)
         flat = np.fromiter(itertools.chain.from_iterable(token_lists), dtype=object,
                            count=int(lengths.sum()))
         rows = np.repeat(np.arange(n_texts, dtype=np.int64), lengths)
         if ngram_range[1] == 1:
-            raw_codes, raw_uniques = pd.factorize(flat)
-            joint = np.zeros(len(raw_uniques), dtype=bool)
+            raw_codes, normal, _ = _resolve_raw(analyzer, flat, joined=False)
     if ngram_range[1] == 1:
-        normal = np.array([analyzer.normal(u) for u in raw_uniques], dtype=object)
-        normal[joint] = ""
         kept = (normal != "")[raw_codes]
         # vocabulary: the distinct canonical forms, sorted; stop words ("") left out
         term_codes, uniques = pd.factorize(normal[normal != ""], sort=True)
