@@ -142,6 +142,11 @@ def _prepare(sentences: pd.DataFrame, documents: pd.DataFrame, codebook: Any,
     return cb, sents, matches, texts, outlets
 
 
+def _originals(documents: pd.DataFrame, texts: dict[str, str]) -> dict[str, str]:
+    """doc_id -> the text as written (terms are quoted from it), else the normalised text."""
+    return dict(zip(documents["doc_id"], documents["text"])) if "text" in documents else texts
+
+
 def _taggers(sents: pd.DataFrame, texts: dict[str, str], cb: Codebook) -> dict[str, VoiceTagger]:
     out: dict[str, VoiceTagger] = {}
     for key, part in sents.groupby("doc_id", sort=False):
@@ -209,8 +214,7 @@ def label_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
     """
     cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
                                                   include_nonbody)
-    originals = dict(zip(documents["doc_id"], documents["text"])) if "text" in documents \
-        else texts
+    originals = _originals(documents, texts)
     taggers = _taggers(sents, texts, cb)
     rows = []
     for sid, part in matches[matches["layer"].isin(["label", "actor", "event"])].groupby(
@@ -245,8 +249,7 @@ def actor_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
     """
     cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
                                                   include_nonbody)
-    originals = dict(zip(documents["doc_id"], documents["text"])) if "text" in documents \
-        else texts
+    originals = _originals(documents, texts)
     taggers = _taggers(sents, texts, cb)
     rows = []
     for m in _records(matches[matches["layer"] == "actor"]):
@@ -463,8 +466,7 @@ def reporting_verbs(sentences: pd.DataFrame, documents: pd.DataFrame,
     """
     cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
                                                   include_nonbody)
-    originals = dict(zip(documents["doc_id"], documents["text"])) if "text" in documents \
-        else texts
+    originals = _originals(documents, texts)
     bounds = dict(zip(sents["sentence_id"], zip(sents["start"], sents["end"])))
     rows: list[tuple] = []
     for m in _records(matches[matches["layer"] == "verb"]):
