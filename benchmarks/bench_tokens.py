@@ -32,9 +32,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import pandas as pd
     from framelab.segment import normalize_text
-    import numpy as np
-    from framelab.tokens import Analyzer, document_term_matrix, token_table, tokenize
-    from scipy import sparse
+    from framelab.tokens import (Analyzer, document_term_matrix, dtm_from_tokens,
+                                 token_table, tokenize)
     from make_corpus import documents
     from nltk.tokenize import NLTKWordTokenizer
     from sklearn.feature_extraction.text import CountVectorizer
@@ -49,10 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def framelab_offsets_dtm() -> object:
         table = token_table(texts)  # text, token, start, end for every token
-        codes, vocabulary = pd.factorize(table["token"], sort=True)
-        return sparse.csr_matrix((np.ones(len(codes), dtype=np.int64),
-                                  (table["text"].to_numpy(), codes)),
-                                 shape=(len(texts), len(vocabulary)))
+        return dtm_from_tokens(table, len(texts))
 
     def framelab_tokenize_each() -> object:
         tokens = [tokenize(t) for t in texts]  # Token(text, start, end) for every token

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from framelab.errors import ParameterError
@@ -105,12 +105,17 @@ def test_collocations_rank_a_planted_pair_first() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("aZ- .'\u0130\u00df1\n_")) | st.characters(),
                max_size=80))
+@example("İdlib and ΑΣ.a İ")
 def test_tokens_never_crash_and_offsets_slice_back(text: str) -> None:
+    # the token is the text as written, lowercased in context (a final sigma depends on what
+    # follows); "İ" lowercases to a plain "i" (str.lower would add a combining dot, a
+    # non-word character that splits the word)
+    lowered = text.replace("İ", "I").lower()
     for token in tokenize(text, stop_words=None):
-        written = text[token.start:token.end]
-        assert written
+        assert text[token.start:token.end]
         if " " not in token.text and token.text != "us":
-            assert written.lower() == token.text or written.casefold() == token.text.casefold()
+            assert lowered[token.start:token.end] == token.text
+    assert [t.text for t in tokenize("İdlib, Istanbul")] == ["idlib", "istanbul"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -160,19 +165,63 @@ def test_one_scan_over_joined_texts_counts_what_per_text_scans_count(texts: list
         [{term: want_row.get(term, 0) for term in vocab} for want_row in want]
 
 
-def test_token_pattern_equals_its_plain_form() -> None:
-    # the pattern's first-letter gate and branch order are optimisations only: the plain
-    # alternation (expressions, then acronyms, then words) gives the same tokens
+_FRAGMENTS = ["the", " ", "  ", "-", ".", "'", "u", "s", "a", "b", "x", "united", "states",
+              "white", "house", "al", "qaeda", "free", "syrian", "army", "de", "escalation",
+              "İ", "ß", "9", "_", "\n", "é", "people", "x-ray", "ab.", "ΑΣ"]
+_EXTRA_MWES = ["a b", "-x y", "people's army", "u.s. military", "x-ray vision", "ab. cd",
+               "9 11", "é x", "white house", "white house press"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=30).map("".join),
+       st.lists(st.sampled_from(_EXTRA_MWES), max_size=4, unique=True), st.booleans())
+@example("The U.S. and the United  States-backed al-Qaeda, a.b.c. x-ray de-escalation "
+         "Hayat Tahrir al-Sham's US-led Islamic-State N.Y. i.e. 9/11 co-op white house-keeping "
+         "a-b people's army", _EXTRA_MWES[:4], True)
+def test_token_pattern_equals_its_plain_form(text: str, extra: list[str], lower: bool) -> None:
+    # the compiled pattern is an optimised rewrite of the plain alternation (expressions,
+    # then words, then acronyms, at the first character of a word): same matches; the
+    # scanning pattern adds one-character matches that, with the tokens, cover every run of
+    # word characters once, in order (what token_table's offsets rely on)
     import re as _re
 
     from framelab import tokens as tk
 
-    pattern, canon = tk._compile(tk.DEFAULT_MWES)
-    trie = pattern.pattern.split("])", 1)[1].split(r"\b|", 1)[0]
-    plain = _re.compile(rf"(?=\w)(?:{trie}\b|{tk._ACRONYM}|{tk._WORD})")
-    text = ("the u.s. and the united  states-backed al-qaeda, a.b.c. x-ray de-escalation "
-            "hayat tahrir al-sham's us-led islamic-state n.y. i.e. 9/11 co-op") * 3
-    assert pattern.findall(text) == plain.findall(text) and len(pattern.findall(text)) > 20
+    mwes = tuple(tk.DEFAULT_MWES) + tuple(extra)
+    text = text.lower() if lower else text
+    pattern, scanner, _ = tk._compile(mwes)
+    trie, _ = tk._mwe_trie(mwes)
+    plain = _re.compile(tk._plain_pattern(trie))
+    assert pattern.findall(text) == plain.findall(text)
+    scanned = scanner.findall(text)
+    assert [m for m in scanned if len(m) > 1] == plain.findall(text)
+    assert sum(len(_re.findall(r"\w+", m)) for m in scanned) == len(_re.findall(r"\w+", text))
+    assert "".join(scanned) == "".join(m.group() for m in scanner.finditer(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab _-.'9\n\u0130\u00df\u00e9\u03a3\ud800"))
+               | st.characters(), max_size=40))
+def test_run_starts_are_where_word_runs_begin(text: str) -> None:
+    import re as _re
+
+    from framelab.tokens import _run_starts
+
+    assert _run_starts(text).tolist() == [m.start() for m in _re.finditer(r"\w+", text)]
+
+
+def test_dtm_from_tokens_is_count_terms() -> None:
+    from framelab.tokens import count_terms, dtm_from_tokens, token_table
+
+    texts = ["The White House denied it.", "", "Rebels (HTS) took Aleppo; the U.S. denied.",
+             "white-house aides; a b c", "İstanbul talks"]
+    for stop in (STOP_WORDS, None):
+        got = dtm_from_tokens(token_table(texts, stop_words=stop), len(texts))
+        want = count_terms(texts, stop_words=stop)
+        assert got.vocabulary.tolist() == want.vocabulary.tolist()
+        assert (got.X != want.X).nnz == 0 and got.X.shape == (5, len(want.vocabulary))
+    with pytest.raises(ParameterError, match="categorical"):
+        dtm_from_tokens(token_table(texts).astype({"token": str}), len(texts))
 
 
 @settings(max_examples=150, deadline=None)
@@ -189,3 +238,4 @@ def test_token_table_is_tokenize_on_each_text(texts: list[str], keep_all: bool) 
             for t in tokenize(text, stop_words=stop)]
     assert list(table.itertuples(index=False, name=None)) == want
     assert list(table.columns) == ["text", "token", "start", "end"]
+    assert list(table["token"].cat.categories) == sorted({row[1] for row in want})

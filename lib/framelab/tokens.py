@@ -32,6 +32,7 @@ __all__ = [
     "tokenize",
     "token_table",
     "TOKEN_COLUMNS",
+    "dtm_from_tokens",
     "document_term_matrix",
     "count_terms",
     "stack_dtms",
@@ -64,6 +65,8 @@ DEFAULT_MWES = (
 _WORD = r"\w\w+(?:-\w+)*|\w(?:-\w+)+"
 _ACRONYM = r"(?:[^\W\d_]\.){2,}"
 _SEP = r"[\s\-]+"
+_WORD_CHAR = re.compile(r"\w")
+_RUN = re.compile(r"\w+")
 
 
 class Token(NamedTuple):
@@ -75,7 +78,7 @@ class Token(NamedTuple):
 
 
 def _mwe_key(phrase: str) -> str:
-    return re.sub(_SEP, " ", phrase.strip().lower())
+    return re.sub(_SEP, " ", _lower(phrase.strip()))
 
 
 _SEP_MARK = "\x00"  # stands for a separator run inside the MWE trie
@@ -98,37 +101,91 @@ def _trie_regex(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-@lru_cache(maxsize=32)
-def _compile(mwes: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """The token regex (MWE group, then word group) and MWE key -> canonical form.
-
-    Multiword expressions are compiled as a character trie rather than an alternation of
-    phrases, so a position where no expression starts costs one character test; greedy
-    optional tails keep longest-match-first semantics.
-    """
+def _mwe_trie(mwes: tuple[str, ...]) -> tuple[dict, dict[str, str]]:
+    """Character trie of the multiword expressions (separator runs as :data:`_SEP_MARK`, a
+    leaf as key "") and MWE key -> canonical form."""
     canon: dict[str, str] = {}
     for phrase in mwes:
         key = _mwe_key(phrase)
         if key and " " in key:
-            canon.setdefault(key, phrase.strip().lower())
+            canon.setdefault(key, _lower(phrase.strip()))
     trie: dict = {}
     for key in canon:
         node = trie
         for char in key.replace(" ", _SEP_MARK):
             node = node.setdefault(char, {})
         node[""] = {}
-    # The leading lookahead lets the engine skip non-word positions cheaply; no leading \b is
-    # needed because a scan never resumes inside a word (every branch consumes whole words).
-    # The trie is entered only at a character some expression starts with (a necessary
-    # condition, tested once), and words are tried before acronyms: the two cannot match at
-    # the same place (a word's second character is a word character or "-", an acronym's is
-    # "."), so the order changes no token and most positions are settled by the first branch.
-    firsts = "".join(sorted({re.escape(key[0]) for key in canon}))
-    mwe = rf"(?=[{firsts}]){_trie_regex(trie)}\b|" if canon else ""
-    return re.compile(rf"(?=\w)(?:{mwe}{_WORD}|{_ACRONYM})"), canon
+    return trie, canon
+
+
+def _plain_pattern(trie: dict) -> str:
+    """The token pattern in its plain form: expressions, then words, then acronyms, tried at
+    the first character of a word. :func:`_compile` compiles an equivalent, faster form."""
+    mwe = rf"{_trie_regex(trie)}\b|" if trie else ""
+    return rf"(?=\w)(?:{mwe}{_WORD}|{_ACRONYM})"
+
+
+def _mwe_after_first(trie: dict) -> str:
+    """The expression branch of the token pattern, entered after the first character of a
+    word has been consumed.
+
+    Its alternatives are keyed by the expressions' second character, as literals the engine
+    rejects with one comparison each; a look-behind on the first two characters then picks
+    the expressions that start with that pair. (A second character that is a separator is
+    checked the other way round.) Most words are thus turned away after one comparison per
+    distinct second character, with no look-around at all.
+    """
+    by_second: dict[str, list[str]] = {}
+    for first in sorted(trie):
+        if not _WORD_CHAR.match(first):  # the plain form's (?=\w) never lets it start
+            continue
+        for second in sorted(k for k in trie[first] if k):
+            tail = _trie_regex(trie[first][second])
+            if second == _SEP_MARK:
+                by_second.setdefault(second, []).append(
+                    f"(?<={re.escape(first)}){_SEP}{tail}")
+            else:
+                by_second.setdefault(second, []).append(
+                    f"(?<={re.escape(first + second)}){tail}")
+    branches = []
+    for second, alternatives in sorted(by_second.items()):
+        body = "|".join(alternatives)
+        branches.append(body if second == _SEP_MARK else f"{re.escape(second)}(?:{body})")
+    return rf"(?:{'|'.join(branches)})\b|" if branches else ""
+
+
+@lru_cache(maxsize=32)
+def _compile(mwes: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """The token pattern, the scanning pattern and MWE key -> canonical form.
+
+    Both patterns are :func:`_plain_pattern` rewritten to begin with one ``\\w``: the regex
+    engine then skips the characters between words in a tight loop instead of trying the
+    whole pattern at each of them, and every branch goes on from the consumed character.
+    Multiword expressions are a character trie rather than an alternation of phrases, with
+    greedy optional tails for longest-match-first semantics.
+
+    The scanning pattern also matches, as a last resort, the single word character where no
+    token starts (a one-letter word such as "a"). Its matches therefore cover every run of
+    word characters exactly once and in order, which is what lets :func:`token_table` place
+    tokens by counting runs (see :func:`_run_starts`). Real tokens are at least two
+    characters long, so the one-character matches are told apart by their length.
+    """
+    trie, canon = _mwe_trie(mwes)
+    # possessive quantifiers: nothing follows a word or acronym in the pattern, so giving
+    # characters back could never help a match, and the engine need not save its place
+    body = (rf"{_mwe_after_first(trie)}\w++(?:-\w++)*+|(?:-\w++)++"
+            rf"|(?<=[^\W\d_])\.(?:[^\W\d_]\.)++")
+    return re.compile(rf"\w(?:{body})"), re.compile(rf"\w(?:{body}|)"), canon
 
 
 _ALIASES = {"u.s.": "us", "u.s.a.": "us"}
+
+
+def _lower(text: str) -> str:
+    """``text`` lowercased, of the same length: "İ" (U+0130), the one character whose
+    lowercase is two characters ("i" and a combining dot, which would split the word),
+    becomes "i". Offsets into the lowercase are offsets into ``text``."""
+    return text.replace("\u0130", "i").lower()
 
 
 def _canonical(raw: str, canon: dict[str, str]) -> str:
@@ -163,9 +220,9 @@ class Analyzer:
         lo, hi = self.ngram_range
         if not 1 <= lo <= hi:
             raise ParameterError(f"ngram_range={self.ngram_range}: need 1 <= min_n <= max_n")
-        pattern, canon = _compile(self.mwes)
+        pattern, scanner, canon = _compile(self.mwes)
         object.__setattr__(self, "_pattern", pattern)
-        object.__setattr__(self, "_splitter", re.compile(f"({pattern.pattern})"))
+        object.__setattr__(self, "_scanner", scanner)
         object.__setattr__(self, "_canon", canon)
         object.__setattr__(self, "_memo", {})
 
@@ -179,13 +236,9 @@ class Analyzer:
         self.__post_init__()
 
     def raw(self, text: str) -> list[str]:
-        """Lowercased matches of ``text`` before canonical forms and stop words."""
-        return self._pattern.findall(text.lower())  # type: ignore[attr-defined]
-
-    def raw_joined(self, texts: Sequence[str]) -> list[str]:
-        """:meth:`raw` of every text in one scan, with a :data:`_JOINT` token between texts
-        (none of which may contain it)."""
-        return self.raw(_TEXT_SEP.join(texts))
+        """Lowercased matches of ``text`` (see :func:`_lower`) before canonical forms and
+        stop words."""
+        return self._pattern.findall(_lower(text))  # type: ignore[attr-defined]
 
     def normal(self, raw: str) -> str:
         """The token a raw match stands for: its canonical form, or "" for a stop word."""
@@ -213,25 +266,57 @@ class Analyzer:
         return grams
 
 
-def _resolve_raw(analyzer: Analyzer, flat: np.ndarray, *, joined: bool
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Factorise raw matches and resolve each distinct one once.
-
-    Returns the code of every match, the token each distinct match stands for ("" for a stop
-    word and, when ``joined``, for the joint between texts) and which distinct matches are
-    joints. Canonical forms and stop words cost one call per distinct match, not per match.
-    """
+def _resolve_raw(analyzer: Analyzer, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Factorise raw matches: the code of every match and the token each distinct match
+    stands for ("" for a stop word), resolved once per distinct match, not per match."""
     codes, uniques = pd.factorize(flat)
-    joint = np.fromiter((joined and u == _JOINT for u in uniques), dtype=bool,
-                        count=len(uniques))
-    normal = np.array([analyzer.normal(u) for u in uniques], dtype=object)
-    normal[joint] = ""
-    return codes, normal, joint
+    return codes, np.array([analyzer.normal(u) for u in uniques], dtype=object)
+
+
+def _vocabulary_codes(normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The column of each distinct match (-1 for "") and the sorted vocabulary."""
+    kept = normal != ""
+    term_codes, vocabulary = pd.factorize(normal[kept], sort=True)
+    lookup = np.full(len(normal), -1, dtype=np.int64)
+    lookup[kept] = term_codes
+    return lookup, np.asarray(vocabulary, dtype=object)
+
+
+@lru_cache(maxsize=1)
+def _ascii_word_chars() -> np.ndarray:
+    return np.array([_WORD_CHAR.match(chr(c)) is not None for c in range(128)])
+
+
+def _run_starts(text: str) -> np.ndarray:
+    """Offsets where a run of word characters (``re``'s ``\\w``) begins in ``text``,
+    computed in numpy over the code points."""
+    if text.isascii():
+        word = _ascii_word_chars()[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    else:
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        high = points >= 128
+        word = np.zeros(len(points), dtype=bool)
+        word[~high] = _ascii_word_chars()[points[~high]]
+        distinct = np.unique(points[high])
+        is_word = np.fromiter((_WORD_CHAR.match(chr(c)) is not None for c in distinct),
+                              dtype=bool, count=len(distinct))
+        word[high] = np.isin(points[high], distinct[is_word])
+    begins = word.copy()
+    begins[1:] &= ~word[:-1]
+    return np.flatnonzero(begins)
 
 
 #: Columns of :func:`token_table`: the position of the text in the input, the token (lowercased,
 #: canonical form) and its ``[start, end)`` offsets into that text.
 TOKEN_COLUMNS = ["text", "token", "start", "end"]
+
+
+def _token_frame(text: np.ndarray, codes: np.ndarray, vocabulary: np.ndarray,
+                 start: np.ndarray, end: np.ndarray) -> pd.DataFrame:
+    token = pd.Categorical.from_codes(codes, categories=pd.Index(vocabulary, dtype=object))
+    return pd.DataFrame({"text": text.astype(np.int64), "token": token,
+                         "start": start.astype(np.int64), "end": end.astype(np.int64)},
+                        copy=False)
 
 
 def token_table(
@@ -243,35 +328,124 @@ def token_table(
     """Every token of every text with its offsets, as one table (columns
     :data:`TOKEN_COLUMNS`); the rows are those of :func:`tokenize` on each text in turn.
 
-    The texts are scanned at once, joined as :func:`count_terms` joins them, by one
-    ``re.split`` that returns the text between tokens along with the tokens: the offsets are
-    cumulative sums of their lengths, computed in numpy instead of one match object per token.
-    Texts whose lowercase changes length (a few characters such as "İ") or that contain the
-    joint are tokenized one by one.
+    The ``token`` column is categorical and its categories are the sorted vocabulary, so
+    :func:`dtm_from_tokens` turns the table into the texts' document-term matrix (equal to
+    :func:`count_terms`) without a second pass over the text.
+
+    The texts are scanned as :func:`count_terms` scans them, many at once (see :func:`_scan`),
+    and offsets come from numpy rather than from a match object per token. Texts that
+    contain the joint are tokenized one by one with :func:`tokenize`.
     """
     texts = list(texts)
     mwes = tuple(mwes)
-    joined = _TEXT_SEP.join(texts)
-    low = joined.lower()
-    if len(texts) < 2 or len(low) != len(joined) or any(_JOINT in t for t in texts):
-        rows = [(i, tok.text, tok.start, tok.end) for i, t in enumerate(texts)
-                for tok in tokenize(t, stop_words=stop_words, mwes=mwes)]
-        return pd.DataFrame(rows, columns=TOKEN_COLUMNS).astype(
-            {"text": "int64", "start": "int64", "end": "int64"})
     analyzer = Analyzer(mwes=mwes, stop_words=stop_words)
-    parts = analyzer._splitter.split(low)  # type: ignore[attr-defined]
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    ends_all = np.cumsum(lengths)
-    found = parts[1::2]
-    ends = ends_all[1::2]
-    starts = ends - lengths[1::2]
-    codes, normal, joint = _resolve_raw(
-        analyzer, np.fromiter(found, dtype=object, count=len(found)), joined=True)
-    keep = (normal != "")[codes]
-    which = np.cumsum(joint[codes])[keep]  # the text of each kept token
-    offset = np.cumsum([0] + [len(t) + len(_TEXT_SEP) for t in texts[:-1]])[which]
-    return pd.DataFrame({"text": which.astype(np.int64), "token": normal[codes[keep]],
-                         "start": starts[keep] - offset, "end": ends[keep] - offset})
+    scan = _scan(analyzer, texts, offsets=True)
+    if scan is not None:
+        assert scan.starts is not None and scan.ends is not None
+        return _token_frame(scan.rows, scan.codes, scan.vocabulary, scan.starts, scan.ends)
+    rows = [(i, tok.text, tok.start, tok.end) for i, t in enumerate(texts)
+            for tok in tokenize(t, stop_words=stop_words, mwes=mwes)]
+    found = np.array([r[1] for r in rows], dtype=object)
+    codes, vocabulary = pd.factorize(found, sort=True)
+    return _token_frame(np.array([r[0] for r in rows], dtype=np.int64), codes,
+                        np.asarray(vocabulary, dtype=object),
+                        np.array([r[2] for r in rows], dtype=np.int64),
+                        np.array([r[3] for r in rows], dtype=np.int64))
+
+
+#: Characters of text scanned at once: large enough that the per-scan overhead vanishes,
+#: small enough that the match strings of one scan stay in the CPU caches and are freed
+#: before the next.
+_SCAN_CHARS = 1 << 20
+
+
+def _batches(texts: list[str]) -> Iterable[tuple[int, list[str]]]:
+    """Consecutive runs of ``texts`` of about :data:`_SCAN_CHARS` characters, with the
+    position of their first text."""
+    first, size = 0, 0
+    for i, text in enumerate(texts):
+        size += len(text) + len(_TEXT_SEP)
+        if size >= _SCAN_CHARS:
+            yield first, texts[first:i + 1]
+            first, size = i + 1, 0
+    if first < len(texts):
+        yield first, texts[first:]
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """The kept tokens of a batch of texts: the text and vocabulary column of each (in text
+    order), the sorted vocabulary, and the ``[start, end)`` offsets when asked for."""
+
+    rows: np.ndarray
+    codes: np.ndarray
+    vocabulary: np.ndarray
+    starts: np.ndarray | None = None
+    ends: np.ndarray | None = None
+
+
+def _scan(analyzer: Analyzer, texts: list[str], *, offsets: bool) -> _Scan | None:
+    """Tokens of ``texts`` from scans over the texts joined by :data:`_TEXT_SEP`, a few
+    thousand at a time (see :data:`_SCAN_CHARS`); None when a text contains the joint.
+
+    Each scan's matches are factorised and their distinct strings given global numbers, so a
+    match string is resolved (canonical form, stop word) once per call. With ``offsets``
+    the scanning pattern is used (see :func:`_compile`): its matches cover every run of word
+    characters once and in order, so a match begins where the run after those of the
+    matches before it begins (:func:`_run_starts`) and ends its length later. No match
+    object is made per token.
+    """
+    if not texts or any(_JOINT in t for t in texts):
+        return None
+    pattern: re.Pattern[str] = analyzer._scanner if offsets else analyzer._pattern  # type: ignore[attr-defined]
+    number: dict[str, int] = {}  # distinct match -> global number
+    codes, rows, starts, ends = [], [], [], []
+    for first, batch in _batches(texts):
+        low = _lower(_TEXT_SEP.join(batch))
+        found = pattern.findall(low)
+        local, uniques = pd.factorize(np.fromiter(found, dtype=object, count=len(found)))
+        del found
+        ids = np.fromiter((number.setdefault(u, len(number)) for u in uniques),
+                          dtype=np.int64, count=len(uniques))
+        joint = (uniques == _JOINT)[local]
+        which = np.cumsum(joint)  # the text of each match, within the batch
+        codes.append(ids[local])
+        rows.append(which + first)
+        if offsets:
+            n_runs = np.fromiter((1 if u.isalnum() else len(_RUN.findall(u)) for u in uniques),
+                                 dtype=np.int64, count=len(uniques))[local]
+            run_starts = _run_starts(low)
+            if len(run_starts) != n_runs.sum():
+                raise RuntimeError("framelab bug: the token scan lost its place among the "
+                                   "word runs; please report it with the text")
+            began = run_starts[np.cumsum(n_runs) - n_runs]
+            lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
+            text_at = np.cumsum([0] + [len(t) + len(_TEXT_SEP) for t in batch[:-1]])[which]
+            starts.append(began - text_at)
+            ends.append(began + lengths[local] - text_at)
+    normal = np.array([analyzer.normal(u) if len(u) > 1 and u != _JOINT else ""
+                       for u in number], dtype=object)
+    lookup, vocabulary = _vocabulary_codes(normal)
+    all_codes = lookup[np.concatenate(codes)]
+    keep = all_codes >= 0
+    return _Scan(np.concatenate(rows)[keep], all_codes[keep], vocabulary,
+                 np.concatenate(starts)[keep] if offsets else None,
+                 np.concatenate(ends)[keep] if offsets else None)
+
+
+def dtm_from_tokens(table: pd.DataFrame, n_texts: int) -> DTM:
+    """The document-term matrix of a :func:`token_table` of ``n_texts`` texts: equal to
+    :func:`count_terms` on the same texts and settings (unigrams)."""
+    token = table["token"]
+    if not isinstance(token.dtype, pd.CategoricalDtype):
+        raise ParameterError("dtm_from_tokens needs the table token_table returns (its "
+                             "'token' column is categorical); pass that table unchanged")
+    vocabulary = np.asarray(token.cat.categories, dtype=object)
+    X = sparse.csr_matrix((np.ones(len(table), dtype=np.int64),
+                           (table["text"].to_numpy(), token.cat.codes.to_numpy())),
+                          shape=(n_texts, len(vocabulary)))
+    X.sum_duplicates()
+    return DTM(X, vocabulary.astype(str))
 
 
 def tokenize(
@@ -296,14 +470,11 @@ def tokenize(
     list of Token
         ``text[token.start:token.end]`` is the token as written.
     """
-    pattern, canon = _compile(tuple(mwes))
-    lowered = text.lower()
-    if len(lowered) != len(text):  # rare characters whose lowercase is longer
-        pattern = re.compile(pattern.pattern, re.IGNORECASE)
-        lowered = text
+    pattern, _, canon = _compile(tuple(mwes))
+    lowered = _lower(text)
     out = []
     for match in pattern.finditer(lowered):
-        token = _canonical(match.group().lower(), canon)
+        token = _canonical(match.group(), canon)
         if stop_words is None or token not in stop_words:
             out.append(Token(token, match.start(), match.end()))
     return out
@@ -369,13 +540,9 @@ def count_terms(
     analyzer = Analyzer(mwes=tuple(mwes), stop_words=stop_words, ngram_range=ngram_range)
     texts = list(texts)
     n_texts = len(texts)
-    if ngram_range[1] == 1 and n_texts > 1 and not any(_JOINT in t for t in texts):
-        # one scan over all texts joined by a word no text contains (faster than a scan per
-        # text); the joints found tell the row of every other token
-        found = analyzer.raw_joined(texts)
-        raw_codes, normal, joint = _resolve_raw(
-            analyzer, np.fromiter(found, dtype=object, count=len(found)), joined=True)
-        rows = np.cumsum(joint[raw_codes])
+    scan = _scan(analyzer, texts, offsets=False) if ngram_range[1] == 1 else None
+    if scan is not None:
+        rows, codes, uniques = scan.rows, scan.codes, scan.vocabulary
     else:
         token_lists = [analyzer.raw(t) if ngram_range[1] == 1 else analyzer(t) for t in texts]
         lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n_texts)
@@ -383,16 +550,13 @@ def count_terms(
                            count=int(lengths.sum()))
         rows = np.repeat(np.arange(n_texts, dtype=np.int64), lengths)
         if ngram_range[1] == 1:
-            raw_codes, normal, _ = _resolve_raw(analyzer, flat, joined=False)
-    if ngram_range[1] == 1:
-        kept = (normal != "")[raw_codes]
-        # vocabulary: the distinct canonical forms, sorted; stop words ("") left out
-        term_codes, uniques = pd.factorize(normal[normal != ""], sort=True)
-        lookup = np.full(len(normal), -1, dtype=np.int64)
-        lookup[normal != ""] = term_codes
-        codes, rows = lookup[raw_codes[kept]], rows[kept]
-    else:
-        codes, uniques = pd.factorize(flat, sort=True)
+            raw_codes, normal = _resolve_raw(analyzer, flat)
+            # vocabulary: the distinct canonical forms, sorted; stop words ("") left out
+            lookup, uniques = _vocabulary_codes(normal)
+            kept = (lookup >= 0)[raw_codes]
+            codes, rows = lookup[raw_codes[kept]], rows[kept]
+        else:
+            codes, uniques = pd.factorize(flat, sort=True)
     uniques = np.asarray(uniques, dtype=object)
     X = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)),
                           shape=(n_texts, len(uniques)))
