@@ -385,8 +385,8 @@ class _Scan:
 
 
 def _scan(analyzer: Analyzer, texts: list[str], *, offsets: bool) -> _Scan | None:
-    """Tokens of ``texts`` from scans over the texts joined by :data:`_TEXT_SEP`, a few
-    thousand at a time (see :data:`_SCAN_CHARS`); None when a text contains the joint.
+    """Tokens of ``texts`` from scans over the texts joined by :data:`_TEXT_SEP`, about a
+    megabyte at a time (see :data:`_SCAN_CHARS`); None when a text contains the joint.
 
     Each scan's matches are factorised and their distinct strings given global numbers, so a
     match string is resolved (canonical form, stop word) once per call. With ``offsets``
