@@ -256,6 +256,29 @@ def test_bad_parameters_name_what_to_change(params, message) -> None:
         topics.TopicModel(**{"k_grid": "2,3", "progress": False, **params}).fit(dtm.X)
 
 
+def test_prevalence_intervals_resample_documents_not_their_units() -> None:
+    # 6 documents of 40 sentences; a document's sentences share its topic mix. Resampling
+    # sentences as if independent would give an interval about sqrt(40) times too narrow;
+    # resampling documents must give the same interval as one unit per document.
+    share = np.array([0.1, 0.3, 0.4, 0.5, 0.7, 0.9])
+    doc = np.repeat([f"d{i}" for i in range(6)], 40)
+    theta = np.column_stack([np.repeat(share, 40), 1 - np.repeat(share, 40)])
+    units = pd.DataFrame({"unit_id": [f"{d}:{i}" for i, d in enumerate(doc)], "doc_id": doc,
+                          "outlet": "A"})
+    clustered = topics.topic_prevalence(topics.doc_topics(units, theta), n_boot=2000)
+    one_per_doc = topics.topic_prevalence(
+        topics.doc_topics(units.assign(unit_id=units.doc_id).drop_duplicates("doc_id"),
+                          np.column_stack([share, 1 - share])), n_boot=2000)
+    as_if_independent = topics.topic_prevalence(
+        topics.doc_topics(units.assign(doc_id=units.unit_id), theta), n_boot=2000)
+    width = {name: float((t.ci_high - t.ci_low).iloc[0]) for name, t in
+             [("clustered", clustered), ("one", one_per_doc), ("units", as_if_independent)]}
+    np.testing.assert_allclose(clustered["mean"], one_per_doc["mean"])
+    assert abs(width["clustered"] - width["one"]) < 0.15 * width["one"]
+    assert width["clustered"] > 3 * width["units"]
+    assert clustered[["n_units", "n_docs"]].iloc[0].tolist() == [240, 6]
+
+
 def test_prevalence_by_a_document_column_and_unknown_group_by(planted) -> None:
     units, _, _, theta = planted
     weights = topics.doc_topics(units, theta)

@@ -36,7 +36,7 @@ __all__ = [
 
 TERM_COLUMNS = ["topic", "rank", "term", "weight", "relevance", "lambda"]
 DOC_TOPIC_COLUMNS = ["unit_id", "doc_id", "outlet", "topic", "weight"]
-PREVALENCE_COLUMNS = ["group", "topic", "mean", "ci_low", "ci_high", "n_units"]
+PREVALENCE_COLUMNS = ["group", "topic", "mean", "ci_low", "ci_high", "n_units", "n_docs"]
 PASSAGE_COLUMNS = ["topic", "rank", "unit_id", "doc_id", "outlet", "weight", "text"]
 _UNIT_COLUMNS = ["unit_id", "doc_id", "outlet", "text_norm"]
 
@@ -143,7 +143,15 @@ def representative_passages(units: pd.DataFrame, theta: np.ndarray, *, n_passage
 def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
                      documents: pd.DataFrame | None = None, n_boot: int = 1000,
                      ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
-    """Mean topic proportion per group with percentile bootstrap CIs over units.
+    """Mean topic proportion per group, with percentile bootstrap CIs that resample
+    documents.
+
+    The mean is over the group's units. Units of one document (its sentences or paragraphs)
+    share an author, a story and a slant, so they are not independent draws: resampling
+    units would give intervals too narrow. Each bootstrap replicate therefore draws the
+    group's documents with replacement and takes all units of each drawn document (a cluster
+    bootstrap); the replicate's value is the mean over those units. With documents as units
+    this is the ordinary bootstrap.
 
     Parameters
     ----------
@@ -155,7 +163,7 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
     documents : DataFrame, optional
         The documents table, for ``group_by`` columns other than outlet / doc_id.
     n_boot : int
-        Bootstrap resamples of the units of each group.
+        Bootstrap resamples of the documents of each group.
     ci : float
         Coverage of the interval.
     random_state : int
@@ -164,7 +172,8 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
     Returns
     -------
     DataFrame
-        Columns :data:`PREVALENCE_COLUMNS`, sorted by group then topic.
+        Columns :data:`PREVALENCE_COLUMNS`, sorted by group then topic; ``n_units`` and
+        ``n_docs`` count the group's units and documents.
     """
     _require(doc_topics, DOC_TOPIC_COLUMNS, "doc_topics")
     if n_boot < 1 or not 0.0 < ci < 1.0:
@@ -183,22 +192,28 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
         meta = meta.merge(documents[["doc_id", group_by]].drop_duplicates("doc_id"),
                           on="doc_id", how="left")
     groups = group_key(meta, group_by).to_numpy()
+    doc_ids = meta["doc_id"].to_numpy()
     theta = wide.to_numpy()
     rng = np.random.default_rng(random_state)
     alpha = (1.0 - ci) / 2.0
     rows = []
     for name in sorted(set(groups)):
         sub = theta[groups == name]
-        n = len(sub)
+        doc_of, docs = pd.factorize(doc_ids[groups == name])
+        n_docs = len(docs)
+        sums = np.zeros((n_docs, sub.shape[1]))
+        np.add.at(sums, doc_of, sub)  # each document's units' weights, summed
+        sizes = np.bincount(doc_of, minlength=n_docs).astype(float)
         boot = []
-        step = max(1, 2_000_000 // n)
+        step = max(1, 2_000_000 // n_docs)
         for start in range(0, n_boot, step):
-            counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(step, n_boot - start))
-            boot.append(counts @ sub / n)
+            counts = rng.multinomial(n_docs, np.full(n_docs, 1.0 / n_docs),
+                                     size=min(step, n_boot - start))
+            boot.append((counts @ sums) / (counts @ sizes)[:, None])
         lo, hi = np.quantile(np.vstack(boot), [alpha, 1.0 - alpha], axis=0)
         for j, topic in enumerate(wide.columns):
             rows.append((name, int(topic), float(sub[:, j].mean()), float(lo[j]),
-                         float(hi[j]), n))
+                         float(hi[j]), len(sub), n_docs))
     return pd.DataFrame(rows, columns=PREVALENCE_COLUMNS)
 
 
