@@ -83,6 +83,23 @@ def test_word_boundaries_and_case_sensitive_aliases(cb: Codebook) -> None:
     assert keys(cb, "Syria's regime's forces", "label") == ["regime"]
 
 
+def test_office_holders_and_syrian_state_phrases_name_their_state(cb: Codebook) -> None:
+    # spokespeople and ministers are aliases of their state, so their quotations are the
+    # state's; "Syrian" alone ("Syrian civilians") and common surnames stay unmatched
+    text = ("Kremlin spokesman Dmitry Peskov, Lavrov, Araghchi, Blinken, Syrian officials, "
+            "Syrian state media and SANA spoke; Syrian civilians, Sana'a, Miller and Austin did not.")
+    assert keys(cb, text, "actor") == ["russia", "russia", "russia", "iran", "us",
+                                       "syrian_government", "syrian_government",
+                                       "syrian_government"]
+    from framelab.quotes import find_quotes
+
+    norm = normalize_text('"We are watching closely," said Esmaeil Baghaei, the spokesman. '
+                          '"Damascus stands firm," Syrian officials said.')
+    docs = __import__("pandas").DataFrame({"doc_id": ["d"], "outlet": ["o"], "text": [norm],
+                                           "text_norm": [norm]})
+    assert find_quotes(docs, cb)["speaker_actor"].tolist() == ["Iran", "Syrian government"]
+
+
 def test_overlap_longest_wins_within_a_layer_layers_independent(cb: Codebook) -> None:
     found = cb.matcher.find("the Assad regime and a terrorist organization")
     assert [(m.layer, m.key, m.term) for m in found] == [
