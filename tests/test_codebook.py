@@ -94,10 +94,16 @@ def test_office_holders_and_syrian_state_phrases_name_their_state(cb: Codebook) 
     from framelab.quotes import find_quotes
 
     norm = normalize_text('"We are watching closely," said Esmaeil Baghaei, the spokesman. '
-                          '"Damascus stands firm," Syrian officials said.')
+                          '"Damascus stands firm," Syrian officials said. '
+                          '"The army holds Hama," Syrian state media reported. '
+                          '"Nothing was agreed," the Russian state news agency said.')
     docs = __import__("pandas").DataFrame({"doc_id": ["d"], "outlet": ["o"], "text": [norm],
                                            "text_norm": [norm]})
-    assert find_quotes(docs, cb)["speaker_actor"].tolist() == ["Iran", "Syrian government"]
+    found = find_quotes(docs, cb)
+    assert found["speaker"].tolist()[2:] == ["Syrian state media",
+                                             "the Russian state news agency"]
+    assert found["speaker_actor"].tolist() == ["Iran", "Syrian government",
+                                               "Syrian government", "Russia"]
 
 
 def test_overlap_longest_wins_within_a_layer_layers_independent(cb: Codebook) -> None:

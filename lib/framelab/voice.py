@@ -294,7 +294,11 @@ def tag_voice(text_norm: str, sentences: Any, start: int, end: int, *,
 
 
 _TITLE_WORDS = frozenset(
-    ["spokesman", "spokeswoman", "spokesperson", "spokespeople", "official", "officials", "minister", "ministry", "secretary", "adviser", "advisor", "advisers", "president", "premier", "ambassador", "envoy", "commander", "general", "statement", "statements", "report", "reports", "source", "sources", "analyst", "analysts", "observer", "observers", "expert", "experts", "agency", "office", "department", "army", "military", "government", "council", "committee", "authorities", "leader", "leaders", "chief", "head", "press", "media", "outlet", "channel", "broadcaster", "newspaper", "monitor", "group", "diplomat", "diplomats", "representative", "lawmaker", "lawmakers", "residents", "witnesses", "activists"])
+    ["spokesman", "spokeswoman", "spokesperson", "spokespeople", "official", "officials", "minister", "ministry", "secretary", "adviser", "advisor", "advisers", "president", "premier", "ambassador", "envoy", "commander", "general", "statement", "statements", "report", "reports", "source", "sources", "analyst", "analysts", "observer", "observers", "expert", "experts", "agency", "office", "department", "army", "military", "government", "council", "committee", "authorities", "leader", "leaders", "chief", "head", "press", "media", "outlet", "channel", "broadcaster", "newspaper", "monitor", "group", "diplomat", "diplomats", "representative", "lawmaker", "lawmakers", "residents", "witnesses", "activists",
+     # modifiers inside such titles, kept so that the whole phrase names the speaker:
+     # "Syrian state media", "the state news agency", "the foreign ministry"
+     "state", "news", "television", "foreign", "defense", "defence", "presidential",
+     "security", "national"])
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who", "which"])
 _CONNECT = frozenset({"of", "the", "for", "and", "'s"})
 _SKIP = frozenset(["also", "later", "earlier", "further", "then", "again", "previously", "reportedly", "publicly", "repeatedly", "has", "have", "had", "was", "were", "is", "are", "would", "will", "had", "been", "now", "still", "however", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday"])
