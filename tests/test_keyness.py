@@ -145,3 +145,51 @@ def test_fightin_words_plot(two_outlets) -> None:
     assert keyness.plot_fightin_words(table, ax, group="A", top=3) is ax
     assert "terrorist" in {t.get_text() for t in ax.texts}
     plt.close(fig)
+
+
+@pytest.mark.parametrize("batch", [2, 3, 100_000])
+def test_term_and_document_counts_equal_a_per_sentence_reference(monkeypatch, batch) -> None:
+    # counts come from count_terms in batches of whole documents; they must equal the
+    # Analyzer run on each sentence, and a document counts once per group it reaches
+    from collections import Counter
+
+    from framelab.codebook import load_codebook
+    from framelab.tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
+
+    monkeypatch.setattr(keyness, "BATCH_SENTENCES", batch)
+    docs, sents = corpus({
+        "A": ["Terrorists attacked. Terrorists attacked again. Terrorists fled.",
+              "The Syrian government said terrorists attacked.", "Nothing here."],
+        "B": ["Rebels advanced on Aleppo. Hayat Tahrir al-Sham rebels took the airport.",
+              "Rebels and the Syrian government met."]})
+    sents = sents.assign(half=np.where(sents.groupby("doc_id").cumcount() == 0, "x", "y"))
+    analyzer = Analyzer(mwes=tuple(DEFAULT_MWES) + load_codebook(None).multiword_terms(
+        ("actor",)), stop_words=STOP_WORDS)
+    for group_by in ("outlet", "half"):
+        counts, doc_counts = keyness.term_doc_counts(sents, docs, group_by=group_by)
+        want: dict[str, Counter] = {}
+        used: dict[str, Counter] = {}
+        for group, doc_rows in sents.groupby(group_by):
+            for _, doc in doc_rows.groupby("doc_id"):
+                words = [w for t in doc.text_norm for w in analyzer(t)]
+                want.setdefault(group, Counter()).update(words)
+                used.setdefault(group, Counter()).update(set(words))
+        assert list(counts.columns) == sorted(want) == list(doc_counts.columns)
+        assert list(counts.index) == sorted(set().union(*want.values()))
+        for group in want:
+            assert counts[group][counts[group] > 0].to_dict() == dict(want[group])
+            assert doc_counts[group][doc_counts[group] > 0].to_dict() == dict(used[group])
+
+
+def test_document_counts_expose_one_article_repeating_a_term() -> None:
+    docs, sents = corpus({
+        "A": ["Gangs attacked. Gangs fled. Gangs returned. Gangs left. Gangs hid.",
+              "Officials met in Geneva.", "Officials spoke."],
+        "B": ["Officials met in Geneva.", "Rebels advanced.", "Rebels took the airport."]})
+    table = keyness.keyness(sents, docs)
+    gangs = table[(table.term == "gangs") & (table.group == "A")].iloc[0]
+    assert (gangs.count_group, gangs.docs_group, gangs.docs_reference) == (5, 1, 0)
+    rebels = table[(table.term == "rebels") & (table.group == "B")].iloc[0]
+    assert (rebels.count_group, rebels.docs_group) == (2, 2)
+    counts = keyness.term_counts(sents, docs)
+    assert keyness.keyness(sents, docs, counts=counts)["docs_group"].isna().all()

@@ -19,15 +19,15 @@ the sign of ``z`` gives the direction).
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .errors import ParameterError
-from .tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
+from .tokens import DEFAULT_MWES, STOP_WORDS, count_terms
 
 __all__ = [
     "KEYNESS_COLUMNS",
@@ -36,36 +36,96 @@ __all__ = [
     "log_odds_dirichlet",
     "plot_fightin_words",
     "term_counts",
+    "term_doc_counts",
 ]
 
 log = logging.getLogger(__name__)
 
 KEYNESS_COLUMNS = ["term", "group", "reference", "count_group", "count_reference",
-                   "log_odds", "z", "g2"]
+                   "docs_group", "docs_reference", "log_odds", "z", "g2"]
+
+#: Sentences tokenized at a time by :func:`term_doc_counts` (cut at document boundaries).
+BATCH_SENTENCES = 100_000
 
 
 def term_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
                 group_by: str = "outlet", codebook: Any = None,
                 include_nonbody: bool = False) -> pd.DataFrame:
-    """Token counts per group: a DataFrame of shape (n_terms, n_groups), int64.
+    """Token counts per group: a DataFrame of shape (n_terms, n_groups), int64 (the first
+    table of :func:`term_doc_counts`)."""
+    return term_doc_counts(sentences, documents, group_by=group_by, codebook=codebook,
+                           include_nonbody=include_nonbody)[0]
 
-    Tokens come from :class:`framelab.tokens.Analyzer` (stop words removed, the codebook's
+
+def _document_batches(doc_codes: np.ndarray, size: int) -> Iterator[tuple[int, int]]:
+    """``[lo, hi)`` ranges of about ``size`` rows that never split a run of equal codes."""
+    lo, n = 0, len(doc_codes)
+    while lo < n:
+        hi = min(lo + size, n)
+        while hi < n and doc_codes[hi] == doc_codes[hi - 1]:
+            hi += 1
+        yield lo, hi
+        lo = hi
+
+
+def term_doc_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
+                    group_by: str = "outlet", codebook: Any = None,
+                    include_nonbody: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Token counts per group, and per group the number of documents that use each term.
+
+    Tokens come from :func:`framelab.tokens.count_terms` (stop words removed, the codebook's
     multiword actor names kept whole; multiword labels are not, so "terrorist" counts every
-    "terrorist group" too). ``group_by`` may name a sentence or a document
-    column; an empty value falls back to the doc_id.
+    "terrorist group" too). ``group_by`` may name a sentence or a document column; an empty
+    value falls back to the doc_id. A document counts once per group its sentences fall in.
+
+    Sentences are counted in batches of :data:`BATCH_SENTENCES` (whole documents), so memory
+    follows the batch and the vocabulary, not the corpus.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Term counts and document counts, each of shape (n_terms, n_groups), int64, terms
+        sorted, groups sorted.
     """
     from .framing import _body, _codebook, _unit_groups
 
     cb = _codebook(codebook)
     sents = _body(sentences, include_nonbody)
-    groups = _unit_groups(sents, documents, group_by)
-    analyzer = Analyzer(mwes=tuple(DEFAULT_MWES) + cb.multiword_terms(("actor",)),
-                        stop_words=STOP_WORDS)
-    counts: dict[str, Counter[str]] = {}
-    for group, text in zip(groups, sents["text_norm"]):
-        counts.setdefault(group, Counter()).update(analyzer(text))
-    frame = pd.DataFrame(counts).fillna(0).astype("int64")
-    return frame.sort_index()[sorted(frame.columns)]
+    group_of = np.asarray(_unit_groups(sents, documents, group_by).astype(str), dtype=object)
+    names = sorted(set(group_of))
+    group_codes = np.searchsorted(np.array(names, dtype=object), group_of)
+    doc_codes = pd.factorize(sents["doc_id"])[0]
+    texts = sents["text_norm"].tolist()
+    mwes = tuple(DEFAULT_MWES) + cb.multiword_terms(("actor",))
+    vocab_parts, count_parts, doc_parts = [], [], []
+    for lo, hi in _document_batches(doc_codes, BATCH_SENTENCES):
+        dtm = count_terms(texts[lo:hi], stop_words=STOP_WORDS, mwes=mwes)
+        rows = np.arange(hi - lo)
+        by_group = sparse.csr_matrix((np.ones(hi - lo), (group_codes[lo:hi], rows)),
+                                     shape=(len(names), hi - lo))
+        # (document, group) pairs: a document is counted once in each group it reaches
+        pair_codes, pairs = pd.factorize(doc_codes[lo:hi] * len(names) + group_codes[lo:hi])
+        by_pair = sparse.csr_matrix((np.ones(hi - lo), (pair_codes, rows)),
+                                    shape=(len(pairs), hi - lo))
+        used = (by_pair @ dtm.X).astype(bool).astype(np.int64)
+        pair_group = sparse.csr_matrix(
+            (np.ones(len(pairs)), (np.asarray(pairs) % len(names), np.arange(len(pairs)))),
+            shape=(len(names), len(pairs)))
+        vocab_parts.append(dtm.vocabulary)
+        count_parts.append(sparse.csr_matrix(by_group @ dtm.X))
+        doc_parts.append(sparse.csr_matrix(pair_group @ used))
+    vocabulary = (np.unique(np.concatenate([v.astype(object) for v in vocab_parts]))
+                  if vocab_parts else np.array([], dtype=object))
+
+    def total(parts: list[sparse.csr_matrix]) -> pd.DataFrame:
+        out = np.zeros((len(vocabulary), len(names)), dtype=np.int64)
+        for vocab, part in zip(vocab_parts, parts):
+            coo = part.tocoo()
+            np.add.at(out, (np.searchsorted(vocabulary, vocab.astype(object))[coo.col],
+                            coo.row), np.rint(coo.data).astype(np.int64))
+        return pd.DataFrame(out, index=pd.Index(vocabulary.astype(str)), columns=names)
+
+    return total(count_parts), total(doc_parts)
 
 
 def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray,
@@ -121,7 +181,8 @@ def _parse_groups(groups: str | Sequence[str] | None, known: list[str]) -> list[
 def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
             group_by: str = "outlet", groups: str | Sequence[str] | None = None,
             prior_scale: float = 0.1, min_count: int = 1, codebook: Any = None,
-            counts: pd.DataFrame | None = None, include_nonbody: bool = False) -> pd.DataFrame:
+            counts: pd.DataFrame | None = None, doc_counts: pd.DataFrame | None = None,
+            include_nonbody: bool = False) -> pd.DataFrame:
     """Distinctive terms of each group against the rest, or of two named groups.
 
     Parameters
@@ -138,20 +199,23 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
         larger shrinks the log-odds of rare terms more.
     min_count : int
         Keep terms with at least this many occurrences in group + reference.
-    counts : DataFrame, optional
-        Precomputed :func:`term_counts`.
+    counts, doc_counts : DataFrame, optional
+        Precomputed :func:`term_doc_counts` (term counts, and documents using each term).
+        With ``counts`` alone the document columns are missing values.
 
     Returns
     -------
     DataFrame
-        Columns :data:`KEYNESS_COLUMNS`, sorted by group then ``z`` descending. With fewer
+        Columns :data:`KEYNESS_COLUMNS`, sorted by group then ``z`` descending.
+        ``docs_group`` and ``docs_reference`` count the documents that use the term: a high
+        ``z`` carried by one article's repetitions shows as ``docs_group`` = 1. With fewer
         than two groups the frame is empty and ``frame.attrs["note"]`` says why.
     """
     if prior_scale <= 0:
         raise ParameterError(f"prior_scale={prior_scale}; use a positive share such as 0.1")
     if counts is None:
-        counts = term_counts(sentences, documents, group_by=group_by, codebook=codebook,
-                             include_nonbody=include_nonbody)
+        counts, doc_counts = term_doc_counts(sentences, documents, group_by=group_by,
+                                             codebook=codebook, include_nonbody=include_nonbody)
     known = [str(c) for c in counts.columns]
     if len(known) < 2:
         note = (f"keyness needs at least two groups; group_by={group_by!r} gives "
@@ -172,10 +236,17 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
         y_j = counts[others].sum(axis=1).to_numpy(dtype=float)
         keep = (y_i + y_j) >= min_count
         delta, z = log_odds_dirichlet(y_i[keep], y_j[keep], alpha[keep])
+        if doc_counts is not None:
+            d = doc_counts.reindex(index=counts.index, columns=counts.columns, fill_value=0)
+            d_i = d[group].to_numpy()[keep].astype("int64")
+            d_j = d[others].sum(axis=1).to_numpy()[keep].astype("int64")
+        else:  # counts given without document counts
+            d_i = d_j = pd.array([pd.NA] * int(keep.sum()), dtype="Int64")
         frames.append(pd.DataFrame({
             "term": counts.index[keep], "group": group,
             "reference": others[0] if len(others) == 1 else "rest",
             "count_group": y_i[keep].astype("int64"), "count_reference": y_j[keep].astype("int64"),
+            "docs_group": d_i, "docs_reference": d_j,
             "log_odds": delta, "z": z, "g2": g2(y_i[keep], y_j[keep], y_i.sum(), y_j.sum())}))
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["group", "z", "term"], ascending=[True, False, True],
