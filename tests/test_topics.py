@@ -276,7 +276,18 @@ def test_prevalence_intervals_resample_documents_not_their_units() -> None:
     np.testing.assert_allclose(clustered["mean"], one_per_doc["mean"])
     assert abs(width["clustered"] - width["one"]) < 0.15 * width["one"]
     assert width["clustered"] > 3 * width["units"]
-    assert clustered[["n_units", "n_docs"]].iloc[0].tolist() == [240, 6]
+    assert clustered[["n_units", "n_docs", "ci_unit"]].iloc[0].tolist() == [240, 6, "documents"]
+    # a group of one document has nothing to resample: "auto" then draws units (as
+    # label_rates does) and says so; forcing documents gives a zero-width interval
+    one_doc = units[units.doc_id == "d0"].assign(doc_id="d0")
+    mixed = np.column_stack([np.linspace(0.1, 0.9, 40), 1 - np.linspace(0.1, 0.9, 40)])
+    weights = topics.doc_topics(one_doc, mixed)
+    auto = topics.topic_prevalence(weights, n_boot=500)
+    assert set(auto.ci_unit) == {"units"} and (auto.ci_high > auto.ci_low).all()
+    forced = topics.topic_prevalence(weights, n_boot=500, unit="documents")
+    assert (forced.ci_high == forced.ci_low).all()
+    with pytest.raises(ParameterError, match="unit='sentences'; use 'auto', 'documents'"):
+        topics.topic_prevalence(weights, unit="sentences")
 
 
 def test_prevalence_by_a_document_column_and_unknown_group_by(planted) -> None:

@@ -36,7 +36,8 @@ __all__ = [
 
 TERM_COLUMNS = ["topic", "rank", "term", "weight", "relevance", "lambda"]
 DOC_TOPIC_COLUMNS = ["unit_id", "doc_id", "outlet", "topic", "weight"]
-PREVALENCE_COLUMNS = ["group", "topic", "mean", "ci_low", "ci_high", "n_units", "n_docs"]
+PREVALENCE_COLUMNS = ["group", "topic", "mean", "ci_low", "ci_high", "n_units", "n_docs",
+                      "ci_unit"]
 PASSAGE_COLUMNS = ["topic", "rank", "unit_id", "doc_id", "outlet", "weight", "text"]
 _UNIT_COLUMNS = ["unit_id", "doc_id", "outlet", "text_norm"]
 
@@ -142,7 +143,8 @@ def representative_passages(units: pd.DataFrame, theta: np.ndarray, *, n_passage
 
 def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
                      documents: pd.DataFrame | None = None, n_boot: int = 1000,
-                     ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+                     ci: float = 0.95, random_state: int = 0, unit: str = "auto",
+                     min_docs_per_group: int = 5) -> pd.DataFrame:
     """Mean topic proportion per group, with percentile bootstrap CIs that resample
     documents.
 
@@ -152,6 +154,11 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
     group's documents with replacement and takes all units of each drawn document (a cluster
     bootstrap); the replicate's value is the mean over those units. With documents as units
     this is the ordinary bootstrap.
+
+    With a single document a group has no spread to resample, so ``unit="auto"`` (as in
+    :func:`framelab.framing.label_rates`) resamples documents when every group has at least
+    ``min_docs_per_group`` of them and units otherwise; the interval then says how stable
+    the proportion is *within* those articles. The ``ci_unit`` column records which.
 
     Parameters
     ----------
@@ -168,6 +175,10 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
         Coverage of the interval.
     random_state : int
         Seed of the bootstrap; groups are resampled in sorted order.
+    unit : {"auto", "documents", "units"}
+        What the bootstrap draws within a group (see above).
+    min_docs_per_group : int
+        The fewest documents in every group for ``"auto"`` to draw documents.
 
     Returns
     -------
@@ -178,6 +189,8 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
     _require(doc_topics, DOC_TOPIC_COLUMNS, "doc_topics")
     if n_boot < 1 or not 0.0 < ci < 1.0:
         raise ParameterError(f"n_boot={n_boot}, ci={ci}: use n_boot >= 1 and 0 < ci < 1")
+    if unit not in ("auto", "documents", "units"):
+        raise ParameterError(f"unit={unit!r}; use 'auto', 'documents' or 'units'")
     wide = doc_topics.pivot(index="unit_id", columns="topic", values="weight")
     meta = doc_topics.drop_duplicates("unit_id").set_index("unit_id")[["doc_id", "outlet"]]
     meta = meta.loc[wide.index].reset_index()
@@ -193,27 +206,33 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
                           on="doc_id", how="left")
     groups = group_key(meta, group_by).to_numpy()
     doc_ids = meta["doc_id"].to_numpy()
+    if unit == "auto":
+        fewest = pd.Series(doc_ids).groupby(groups).nunique().min()
+        unit = "documents" if fewest >= min_docs_per_group else "units"
+    # what one bootstrap draw takes: a document with all its units, or a single unit
+    cluster_ids = doc_ids if unit == "documents" else meta["unit_id"].to_numpy()
     theta = wide.to_numpy()
     rng = np.random.default_rng(random_state)
     alpha = (1.0 - ci) / 2.0
     rows = []
     for name in sorted(set(groups)):
-        sub = theta[groups == name]
-        doc_of, docs = pd.factorize(doc_ids[groups == name])
-        n_docs = len(docs)
-        sums = np.zeros((n_docs, sub.shape[1]))
-        np.add.at(sums, doc_of, sub)  # each document's units' weights, summed
-        sizes = np.bincount(doc_of, minlength=n_docs).astype(float)
+        in_group = groups == name
+        sub = theta[in_group]
+        cluster_of, clusters = pd.factorize(cluster_ids[in_group])
+        n = len(clusters)
+        sums = np.zeros((n, sub.shape[1]))
+        np.add.at(sums, cluster_of, sub)  # each cluster's units' weights, summed
+        sizes = np.bincount(cluster_of, minlength=n).astype(float)
         boot = []
-        step = max(1, 2_000_000 // n_docs)
+        step = max(1, 2_000_000 // n)
         for start in range(0, n_boot, step):
-            counts = rng.multinomial(n_docs, np.full(n_docs, 1.0 / n_docs),
-                                     size=min(step, n_boot - start))
+            counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(step, n_boot - start))
             boot.append((counts @ sums) / (counts @ sizes)[:, None])
         lo, hi = np.quantile(np.vstack(boot), [alpha, 1.0 - alpha], axis=0)
+        n_docs = len(set(doc_ids[in_group]))
         for j, topic in enumerate(wide.columns):
             rows.append((name, int(topic), float(sub[:, j].mean()), float(lo[j]),
-                         float(hi[j]), len(sub), n_docs))
+                         float(hi[j]), len(sub), n_docs, unit))
     return pd.DataFrame(rows, columns=PREVALENCE_COLUMNS)
 
 
