@@ -193,3 +193,38 @@ def test_document_counts_expose_one_article_repeating_a_term() -> None:
     assert (rebels.count_group, rebels.docs_group) == (2, 2)
     counts = keyness.term_counts(sents, docs)
     assert keyness.keyness(sents, docs, counts=counts)["docs_group"].isna().all()
+
+
+def test_bootstrap_interval_exposes_a_term_one_article_repeats() -> None:
+    # "terrorist" once in each of A's five articles, "gangs" six times in one of them: z
+    # ranks "gangs" at least as high, but resampling articles often leaves that one out, so
+    # its interval reaches below 0 while "terrorist"'s stays above
+    # (every line differs between articles: lines repeated across articles are boilerplate)
+    towns = ["Aleppo", "Hama", "Homs", "Idlib", "Daraa"]
+    docs, sents = corpus({
+        "A": [f"On day {i} officials met near {t}. The terrorist attack on {t} failed."
+              for i, t in enumerate(towns[:4])]
+        + ["On day 4 officials met near Daraa. The terrorist attack on Daraa failed. "
+           + " ".join(f"Gangs attacked post {k}." for k in range(6))],
+        "B": [f"On day {i} officials met near {t}. The rebels advanced on {t}."
+              for i, t in enumerate(towns)]})
+    table = keyness.keyness(sents, docs, n_boot=400, seed=1)
+    a = table[table.group == "A"].set_index("term")
+    assert a.loc["gangs", "z"] >= a.loc["terrorist", "z"] > 0
+    assert a.loc["gangs", "z_ci_low"] < 0 < a.loc["terrorist", "z_ci_low"]
+    assert (a.z_ci_low <= a.z_ci_high).all() and set(table.ci_unit) == {"documents"}
+    assert list(table.columns) == keyness.KEYNESS_COLUMNS
+    again = keyness.keyness(sents, docs, n_boot=400, seed=1)
+    pd.testing.assert_frame_equal(table, again)
+    plain = keyness.keyness(sents, docs)
+    assert plain.z_ci_low.isna().all() and set(plain.ci_unit) == {""}
+    pd.testing.assert_series_equal(plain.z, table.z)
+    # one article per group: nothing to resample between articles, so "auto" draws sentences
+    one_each = keyness.keyness(*corpus({"A": ["Gangs attacked. Gangs fled. Officials met."],
+                                        "B": ["Rebels advanced. Officials met."]})[::-1],
+                               n_boot=50)
+    assert set(one_each.ci_unit) == {"sentences"}
+    with pytest.raises(ParameterError, match="unit='paragraphs'"):
+        keyness.keyness(sents, docs, n_boot=10, unit="paragraphs")
+    with pytest.raises(ParameterError, match="n_boot=-1"):
+        keyness.keyness(sents, docs, n_boot=-1)

@@ -14,6 +14,11 @@ The informative prior is the pooled corpus (all groups): ``a_w = prior_scale * y
 share of the data whatever the corpus size (default 10%). ``g2`` is the log-likelihood keyness of Rayson & Garside (2000):
 ``2 * (a ln(a / E1) + b ln(b / E2))`` with expectations from the pooled rate (unsigned;
 the sign of ``z`` gives the direction).
+
+The z-score treats every occurrence as an independent draw, which news text is not: one
+article repeating a word can make it "key" for its outlet. The table therefore counts the
+documents that use each term, and :func:`keyness` can add a percentile bootstrap interval of
+``z`` that redraws whole documents (or sentences, for groups of fewer documents).
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 KEYNESS_COLUMNS = ["term", "group", "reference", "count_group", "count_reference",
-                   "docs_group", "docs_reference", "log_odds", "z", "g2"]
+                   "docs_group", "docs_reference", "log_odds", "z", "z_ci_low", "z_ci_high",
+                   "ci_unit", "g2"]
 
 #: Sentences tokenized at a time by :func:`term_doc_counts` (cut at document boundaries).
 BATCH_SENTENCES = 100_000
@@ -68,6 +74,64 @@ def _document_batches(doc_codes: np.ndarray, size: int) -> Iterator[tuple[int, i
         lo = hi
 
 
+class _Batches:
+    """The analysed sentences of a corpus, tokenized :data:`BATCH_SENTENCES` at a time (whole
+    documents): the group names (sorted), and per batch its vocabulary, its sentence x term
+    counts and each sentence's group and document codes."""
+
+    def __init__(self, sentences: pd.DataFrame, documents: pd.DataFrame | None,
+                 group_by: str, codebook: Any, include_nonbody: bool) -> None:
+        from .framing import _body, _codebook, _unit_groups
+
+        cb = _codebook(codebook)
+        sents = _body(sentences, include_nonbody)
+        group_of = np.asarray(_unit_groups(sents, documents, group_by).astype(str),
+                              dtype=object)
+        self.names = sorted(set(group_of))
+        self.group_codes = np.searchsorted(np.array(self.names, dtype=object), group_of)
+        self.doc_codes = pd.factorize(sents["doc_id"])[0]
+        self._texts = sents["text_norm"].tolist()
+        self._mwes = tuple(DEFAULT_MWES) + cb.multiword_terms(("actor",))
+
+    def __iter__(self) -> Iterator[tuple[np.ndarray, sparse.csr_matrix, np.ndarray, np.ndarray]]:
+        for lo, hi in _document_batches(self.doc_codes, BATCH_SENTENCES):
+            dtm = count_terms(self._texts[lo:hi], stop_words=STOP_WORDS, mwes=self._mwes)
+            yield dtm.vocabulary, dtm.X, self.group_codes[lo:hi], self.doc_codes[lo:hi]
+
+
+def _rows_summed(keys: np.ndarray, X: sparse.csr_matrix) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """The distinct ``keys`` (one per row of ``X``) and the sum of ``X``'s rows per key."""
+    codes, distinct = pd.factorize(keys)
+    by_key = sparse.csr_matrix((np.ones(len(keys)), (codes, np.arange(len(keys)))),
+                               shape=(len(distinct), len(keys)))
+    return np.asarray(distinct), sparse.csr_matrix(by_key @ X)
+
+
+def _in_vocabulary(vocabulary: np.ndarray, parts: list[tuple[np.ndarray, sparse.csr_matrix]],
+                   n_rows: int | None = None) -> sparse.csr_matrix:
+    """Row blocks over their own vocabularies, as one matrix over ``vocabulary`` (sorted, a
+    superset of theirs): stacked when ``n_rows`` is None, else summed (each ``n_rows`` rows)."""
+    rows, cols, data, offset = [], [], [], 0
+    for vocab, part in parts:
+        coo = part.tocoo()
+        rows.append(coo.row + offset)
+        cols.append(np.searchsorted(vocabulary, vocab.astype(object))[coo.col])
+        data.append(coo.data)
+        offset += part.shape[0] if n_rows is None else 0
+    shape = (offset if n_rows is None else n_rows, len(vocabulary))
+    if not parts:
+        return sparse.csr_matrix(shape)
+    out = sparse.csr_matrix((np.concatenate(data), (np.concatenate(rows),
+                                                    np.concatenate(cols))), shape=shape)
+    out.sum_duplicates()
+    return out
+
+
+def _union(vocabularies: list[np.ndarray]) -> np.ndarray:
+    return (np.unique(np.concatenate([v.astype(object) for v in vocabularies]))
+            if vocabularies else np.array([], dtype=object))
+
+
 def term_doc_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
                     group_by: str = "outlet", codebook: Any = None,
                     include_nonbody: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -87,45 +151,47 @@ def term_doc_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = No
         Term counts and document counts, each of shape (n_terms, n_groups), int64, terms
         sorted, groups sorted.
     """
-    from .framing import _body, _codebook, _unit_groups
-
-    cb = _codebook(codebook)
-    sents = _body(sentences, include_nonbody)
-    group_of = np.asarray(_unit_groups(sents, documents, group_by).astype(str), dtype=object)
-    names = sorted(set(group_of))
-    group_codes = np.searchsorted(np.array(names, dtype=object), group_of)
-    doc_codes = pd.factorize(sents["doc_id"])[0]
-    texts = sents["text_norm"].tolist()
-    mwes = tuple(DEFAULT_MWES) + cb.multiword_terms(("actor",))
-    vocab_parts, count_parts, doc_parts = [], [], []
-    for lo, hi in _document_batches(doc_codes, BATCH_SENTENCES):
-        dtm = count_terms(texts[lo:hi], stop_words=STOP_WORDS, mwes=mwes)
-        rows = np.arange(hi - lo)
-        by_group = sparse.csr_matrix((np.ones(hi - lo), (group_codes[lo:hi], rows)),
-                                     shape=(len(names), hi - lo))
+    batches = _Batches(sentences, documents, group_by, codebook, include_nonbody)
+    n_groups = len(batches.names)
+    count_parts, doc_parts = [], []
+    for vocab, X, groups, docs in batches:
+        present, per_group = _rows_summed(groups, X)
+        count_parts.append((vocab, per_group, present))
         # (document, group) pairs: a document is counted once in each group it reaches
-        pair_codes, pairs = pd.factorize(doc_codes[lo:hi] * len(names) + group_codes[lo:hi])
-        by_pair = sparse.csr_matrix((np.ones(hi - lo), (pair_codes, rows)),
-                                    shape=(len(pairs), hi - lo))
-        used = (by_pair @ dtm.X).astype(bool).astype(np.int64)
-        pair_group = sparse.csr_matrix(
-            (np.ones(len(pairs)), (np.asarray(pairs) % len(names), np.arange(len(pairs)))),
-            shape=(len(names), len(pairs)))
-        vocab_parts.append(dtm.vocabulary)
-        count_parts.append(sparse.csr_matrix(by_group @ dtm.X))
-        doc_parts.append(sparse.csr_matrix(pair_group @ used))
-    vocabulary = (np.unique(np.concatenate([v.astype(object) for v in vocab_parts]))
-                  if vocab_parts else np.array([], dtype=object))
+        pairs, per_pair = _rows_summed(docs * n_groups + groups, X)
+        present, used = _rows_summed(pairs % n_groups, per_pair.astype(bool).astype(np.int64))
+        doc_parts.append((vocab, used, present))
+    vocabulary = _union([v for v, _, _ in count_parts])
 
-    def total(parts: list[sparse.csr_matrix]) -> pd.DataFrame:
-        out = np.zeros((len(vocabulary), len(names)), dtype=np.int64)
-        for vocab, part in zip(vocab_parts, parts):
-            coo = part.tocoo()
-            np.add.at(out, (np.searchsorted(vocabulary, vocab.astype(object))[coo.col],
-                            coo.row), np.rint(coo.data).astype(np.int64))
-        return pd.DataFrame(out, index=pd.Index(vocabulary.astype(str)), columns=names)
+    def total(parts: list[tuple[np.ndarray, sparse.csr_matrix, np.ndarray]]) -> pd.DataFrame:
+        # a part has one row per group present in its batch: move them to the group's row
+        placed = [(vocab, sparse.csr_matrix(
+            (np.ones(len(present)), (present, np.arange(len(present)))),
+            shape=(n_groups, len(present))) @ m) for vocab, m, present in parts]
+        summed = _in_vocabulary(vocabulary, placed, n_rows=n_groups)
+        return pd.DataFrame(np.rint(summed.toarray().T).astype(np.int64),
+                            index=pd.Index(vocabulary.astype(str)), columns=batches.names)
 
     return total(count_parts), total(doc_parts)
+
+
+def _cluster_counts(batches: _Batches, by_document: bool
+                    ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
+    """The terms x clusters counts for the bootstrap: one row per document (or sentence)
+    and group, the group code of each row, and the vocabulary (sorted)."""
+    parts, cluster_groups = [], []
+    n_groups = len(batches.names)
+    for vocab, X, groups, docs in batches:
+        if by_document:  # a document split over groups is one cluster per group
+            keys, per_cluster = _rows_summed(docs * n_groups + groups, X)
+            cluster_groups.append(keys % n_groups)
+        else:
+            per_cluster = X
+            cluster_groups.append(groups)
+        parts.append((vocab, per_cluster))
+    vocabulary = _union([v for v, _ in parts])
+    return (vocabulary, np.concatenate(cluster_groups) if cluster_groups else
+            np.array([], dtype=np.int64), _in_vocabulary(vocabulary, parts))
 
 
 def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray,
@@ -134,20 +200,22 @@ def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray,
 
     Parameters
     ----------
-    y_i, y_j : array of shape (n_terms,)
-        Counts in the group and in the reference.
+    y_i, y_j : array of shape (n_terms,) or (n_rows, n_terms)
+        Counts in the group and in the reference (one row per bootstrap replicate, say;
+        totals are taken per row).
     alpha : array of shape (n_terms,)
         Dirichlet prior pseudo-counts (all > 0).
 
     Returns
     -------
     (ndarray, ndarray)
-        ``delta`` and ``z``, each of shape (n_terms,).
+        ``delta`` and ``z``, each of the shape of ``y_i``.
     """
     y_i, y_j, alpha = (np.asarray(a, dtype=float) for a in (y_i, y_j, alpha))
     if np.any(alpha <= 0):
         raise ParameterError("every prior pseudo-count must be > 0; raise prior_scale")
-    n_i, n_j, a0 = y_i.sum(), y_j.sum(), alpha.sum()
+    n_i, n_j = y_i.sum(axis=-1, keepdims=True), y_j.sum(axis=-1, keepdims=True)
+    a0 = alpha.sum()
     delta = (np.log(y_i + alpha) - np.log(n_i + a0 - y_i - alpha)
              - np.log(y_j + alpha) + np.log(n_j + a0 - y_j - alpha))
     return delta, delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
@@ -178,11 +246,63 @@ def _parse_groups(groups: str | Sequence[str] | None, known: list[str]) -> list[
     return names
 
 
+class _Bootstrap:
+    """Percentile intervals of keyness z-scores from resampled documents or sentences."""
+
+    #: Replicates computed at once (bounds the dense replicate x term matrices).
+    CHUNK = 64
+
+    def __init__(self, batches: _Batches, unit: str, min_docs_per_group: int,
+                 terms: pd.Index, alpha: np.ndarray, n_boot: int, ci: float,
+                 seed: int) -> None:
+        if unit == "auto":
+            fewest = pd.Series(batches.doc_codes).groupby(batches.group_codes).nunique().min()
+            unit = "documents" if fewest >= min_docs_per_group else "sentences"
+        self.unit = unit
+        self.names = batches.names
+        vocabulary, self.cluster_group, C = _cluster_counts(batches, unit == "documents")
+        # columns in the order of the counts' terms (the same tokenizer: the same terms)
+        where = np.searchsorted(vocabulary, np.asarray(terms, dtype=object))
+        where = np.minimum(where, max(len(vocabulary) - 1, 0))
+        found = (vocabulary[where] == np.asarray(terms, dtype=object)) if len(vocabulary) \
+            else np.zeros(len(terms), dtype=bool)
+        if not found.all():
+            raise ParameterError("keyness: counts= has terms the sentences do not; pass counts "
+                                 "computed from these sentences (term_doc_counts) or n_boot=0")
+        self.C = sparse.csc_matrix(C)[:, where].tocsr()
+        self.alpha = alpha
+        self.n_boot, self.ci = n_boot, ci
+        self.rng = np.random.default_rng(seed)
+
+    def _draws(self, C: sparse.csr_matrix, n: int) -> np.ndarray:
+        """``n`` replicates of the column sums of ``C``'s rows drawn with replacement."""
+        rows = C.shape[0]
+        weights = self.rng.multinomial(rows, np.full(rows, 1.0 / rows), size=n)
+        return np.asarray((C.T @ weights.T).T)
+
+    def interval(self, group: str, others: list[str], keep: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """The interval of every kept term's z, ``group`` against ``others`` pooled."""
+        codes = {name: i for i, name in enumerate(self.names)}
+        kept = self.C[:, np.flatnonzero(keep)]
+        C_i = kept[np.flatnonzero(self.cluster_group == codes[group])]
+        C_j = kept[np.flatnonzero(np.isin(self.cluster_group, [codes[o] for o in others]))]
+        alpha = self.alpha[keep]
+        zs = []
+        for start in range(0, self.n_boot, self.CHUNK):
+            n = min(self.CHUNK, self.n_boot - start)
+            zs.append(log_odds_dirichlet(self._draws(C_i, n), self._draws(C_j, n), alpha)[1])
+        tail = (1.0 - self.ci) / 2.0
+        low, high = np.quantile(np.vstack(zs), [tail, 1.0 - tail], axis=0)
+        return low, high
+
+
 def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
             group_by: str = "outlet", groups: str | Sequence[str] | None = None,
             prior_scale: float = 0.1, min_count: int = 1, codebook: Any = None,
             counts: pd.DataFrame | None = None, doc_counts: pd.DataFrame | None = None,
-            include_nonbody: bool = False) -> pd.DataFrame:
+            include_nonbody: bool = False, n_boot: int = 0, unit: str = "auto",
+            seed: int = 0, ci: float = 0.95, min_docs_per_group: int = 5) -> pd.DataFrame:
     """Distinctive terms of each group against the rest, or of two named groups.
 
     Parameters
@@ -202,6 +322,19 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
     counts, doc_counts : DataFrame, optional
         Precomputed :func:`term_doc_counts` (term counts, and documents using each term).
         With ``counts`` alone the document columns are missing values.
+    n_boot : int
+        Bootstrap replicates for a percentile interval of each ``z`` (0: none, the interval
+        columns are missing values). Each replicate redraws the group's and the reference's
+        units with replacement, recounts the terms and recomputes ``z`` (the prior stays
+        the pooled corpus). A term whose interval spans 0 is not reliably distinctive,
+        whatever its ``z``.
+    unit : {"auto", "documents", "sentences"}
+        What the bootstrap draws, as in :func:`framelab.framing.label_rates`: documents (with
+        all their analysed sentences) are the honest unit; "auto" takes them when every group
+        has at least ``min_docs_per_group`` documents and sentences otherwise (then the
+        interval says how stable ``z`` is within those articles). Column ``ci_unit``.
+    seed, ci : int, float
+        Seed of the bootstrap (comparisons in the table's order) and the interval's coverage.
 
     Returns
     -------
@@ -213,6 +346,10 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
     """
     if prior_scale <= 0:
         raise ParameterError(f"prior_scale={prior_scale}; use a positive share such as 0.1")
+    if n_boot < 0 or not 0.0 < ci < 1.0:
+        raise ParameterError(f"n_boot={n_boot}, ci={ci}: use n_boot >= 0 and 0 < ci < 1")
+    if unit not in ("auto", "documents", "sentences"):
+        raise ParameterError(f"unit={unit!r}; use 'auto', 'documents' or 'sentences'")
     if counts is None:
         counts, doc_counts = term_doc_counts(sentences, documents, group_by=group_by,
                                              codebook=codebook, include_nonbody=include_nonbody)
@@ -230,6 +367,9 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
     alpha = prior_scale * total
     plan = [(pairs[0], [pairs[1]]), (pairs[1], [pairs[0]])] if pairs else \
         [(g, [o for o in known if o != g]) for g in known]
+    boot = (_Bootstrap(_Batches(sentences, documents, group_by, codebook, include_nonbody),
+                       unit, min_docs_per_group, counts.index, alpha, n_boot, ci, seed)
+            if n_boot else None)
     frames = []
     for group, others in plan:
         y_i = counts[group].to_numpy(dtype=float)
@@ -242,12 +382,16 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
             d_j = d[others].sum(axis=1).to_numpy()[keep].astype("int64")
         else:  # counts given without document counts
             d_i = d_j = pd.array([pd.NA] * int(keep.sum()), dtype="Int64")
+        low, high = (boot.interval(group, others, keep) if boot is not None else
+                     (np.full(int(keep.sum()), np.nan),) * 2)
         frames.append(pd.DataFrame({
             "term": counts.index[keep], "group": group,
             "reference": others[0] if len(others) == 1 else "rest",
             "count_group": y_i[keep].astype("int64"), "count_reference": y_j[keep].astype("int64"),
             "docs_group": d_i, "docs_reference": d_j,
-            "log_odds": delta, "z": z, "g2": g2(y_i[keep], y_j[keep], y_i.sum(), y_j.sum())}))
+            "log_odds": delta, "z": z, "z_ci_low": low, "z_ci_high": high,
+            "ci_unit": boot.unit if boot is not None else "",
+            "g2": g2(y_i[keep], y_j[keep], y_i.sum(), y_j.sum())}))
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["group", "z", "term"], ascending=[True, False, True],
                            kind="stable").reset_index(drop=True)
