@@ -177,8 +177,8 @@ def term_doc_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = No
 
 def _cluster_counts(batches: _Batches, by_document: bool
                     ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
-    """The terms x clusters counts for the bootstrap: one row per document (or sentence)
-    and group, the group code of each row, and the vocabulary (sorted)."""
+    """What the bootstrap draws from: the vocabulary (sorted), the group code of each cluster
+    (a document's sentences in one group, or a sentence) and the clusters x terms counts."""
     parts, cluster_groups = [], []
     n_groups = len(batches.names)
     for vocab, X, groups, docs in batches:
@@ -327,7 +327,9 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
         columns are missing values). Each replicate redraws the group's and the reference's
         units with replacement, recounts the terms and recomputes ``z`` (the prior stays
         the pooled corpus). A term whose interval spans 0 is not reliably distinctive,
-        whatever its ``z``.
+        whatever its ``z``. The bootstrap holds a documents x terms matrix of the whole
+        corpus (sparse) and tokenizes the sentences a second time: on corpora of millions
+        of articles, run it on a sample or keep ``n_boot=0``.
     unit : {"auto", "documents", "sentences"}
         What the bootstrap draws, as in :func:`framelab.framing.label_rates`: documents (with
         all their analysed sentences) are the honest unit; "auto" takes them when every group
