@@ -170,7 +170,7 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
     documents : DataFrame, optional
         The documents table, for ``group_by`` columns other than outlet / doc_id.
     n_boot : int
-        Bootstrap resamples of the documents of each group.
+        Bootstrap replicates per group (drawing documents or units, see ``unit``).
     ci : float
         Coverage of the interval.
     random_state : int
