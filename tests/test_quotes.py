@@ -39,6 +39,19 @@ def test_speaker_and_cue_after_or_before_the_quotation(text, speaker, cue):
     assert row.text.startswith(('"', "\u201c")) and row.text == text[row.start:row.end]
 
 
+@pytest.mark.parametrize("text, actors", [
+    ('"Nothing was agreed," Syrian and Russian officials said.', "Syrian government;Russia"),
+    ('"We act together," US and Israeli officials said.', "US;Israel"),
+    ('"We act together," Damascus and Moscow said.', "Syrian government;Russia"),
+    ('"We act," Pat Ryder and Jake Sullivan said.', "US"),
+    ('"We act," local officials said.', ""),
+])
+def test_a_coordinated_speaker_names_each_conjunct(text, actors):
+    # the head noun is shared: "Syrian and Russian officials" = Syrian officials + Russian
+    # officials ("Syrian" alone is no alias, "Syrian officials" is)
+    assert _one(text).speaker_actor == actors
+
+
 def test_pronoun_is_resolved_to_the_last_named_speaker():
     text = ("Pentagon Press Secretary Pat Ryder said the US was watching Aleppo.\n"
             "\u201cWe have a hotline with Russia to prevent miscalculation,\u201d he added.")

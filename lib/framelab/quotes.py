@@ -160,10 +160,24 @@ def _resolve(speaker: str, position: int, doc: _Doc) -> str:
     return speaker
 
 
+_COORDINATED = re.compile(r"^(?:the\s+)?((?:[A-Z][\w'\-]*\s*,\s*)*[A-Z][\w'\-]*)\s+and\s+"
+                          r"([A-Z][\w'\-]*)\s+(.+)$")
+
+
 def _speaker_actor(speaker: str, codebook: Any) -> str:
-    for m in codebook.matcher.find(speaker, layers=("actor",)):
-        return str(codebook.actors[m.key].target)
-    return ""
+    """The codebook targets a speaker names, ";"-separated in order ("" for none).
+
+    A coordinated speaker counts for each conjunct, with the shared head noun restored:
+    "Syrian and Russian officials" is "Syrian officials" and "Russian officials".
+    """
+    phrases = [speaker]
+    coordinated = _COORDINATED.match(speaker)
+    if coordinated:
+        firsts, last, head = coordinated.groups()
+        phrases = [f"{word.strip()} {head}" for word in firsts.split(",")] + [f"{last} {head}"]
+    targets = [str(codebook.actors[m.key].target)
+               for phrase in phrases for m in codebook.matcher.find(phrase, layers=("actor",))]
+    return ";".join(dict.fromkeys(targets))
 
 
 def find_quotes(documents: pd.DataFrame, codebook: Any = None, *,
@@ -185,7 +199,8 @@ def find_quotes(documents: pd.DataFrame, codebook: Any = None, *,
         :data:`QUOTE_COLUMNS`: ``quote_id`` is ``"{doc_id}:q{index:03d}"``; ``start, end``
         offsets of the quotation including its marks; ``text`` as written; ``speaker`` as
         written (pronouns resolved, see the module docstring; "" when not found);
-        ``speaker_actor`` the speaker's codebook target or ""; ``cue`` the words that
+        ``speaker_actor`` the speaker's codebook targets, ";"-separated ("Syrian and
+        Russian officials" names two), or ""; ``cue`` the words that
         attribute it ("he said", "according to the State Department", "(continues)");
         ``targets`` the codebook targets named inside the quotation, ";"-separated.
     """
