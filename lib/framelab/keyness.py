@@ -77,10 +77,15 @@ def _document_batches(doc_codes: np.ndarray, size: int) -> Iterator[tuple[int, i
 class _Batches:
     """The analysed sentences of a corpus, tokenized :data:`BATCH_SENTENCES` at a time (whole
     documents): the group names (sorted), and per batch its vocabulary, its sentence x term
-    counts and each sentence's group and document codes."""
+    counts and each sentence's group and document codes.
+
+    With ``keep`` the batches are tokenized once and kept for a second iteration (the
+    bootstrap reads them after the totals), at the memory cost of the whole corpus's counts.
+    """
 
     def __init__(self, sentences: pd.DataFrame, documents: pd.DataFrame | None,
-                 group_by: str, codebook: Any, include_nonbody: bool) -> None:
+                 group_by: str, codebook: Any, include_nonbody: bool, *,
+                 keep: bool = False) -> None:
         from .framing import _body, _codebook, _unit_groups
 
         cb = _codebook(codebook)
@@ -92,11 +97,21 @@ class _Batches:
         self.doc_codes = pd.factorize(sents["doc_id"])[0]
         self._texts = sents["text_norm"].tolist()
         self._mwes = tuple(DEFAULT_MWES) + cb.multiword_terms(("actor",))
+        self._kept: list[tuple[np.ndarray, sparse.csr_matrix, np.ndarray, np.ndarray]] | None \
+            = [] if keep else None
+        self._complete = False
 
     def __iter__(self) -> Iterator[tuple[np.ndarray, sparse.csr_matrix, np.ndarray, np.ndarray]]:
+        if self._kept is not None and self._complete:
+            yield from self._kept
+            return
         for lo, hi in _document_batches(self.doc_codes, BATCH_SENTENCES):
             dtm = count_terms(self._texts[lo:hi], stop_words=STOP_WORDS, mwes=self._mwes)
-            yield dtm.vocabulary, dtm.X, self.group_codes[lo:hi], self.doc_codes[lo:hi]
+            batch = (dtm.vocabulary, dtm.X, self.group_codes[lo:hi], self.doc_codes[lo:hi])
+            if self._kept is not None:
+                self._kept.append(batch)
+            yield batch
+        self._complete = True
 
 
 def _rows_summed(keys: np.ndarray, X: sparse.csr_matrix) -> tuple[np.ndarray, sparse.csr_matrix]:
@@ -151,7 +166,11 @@ def term_doc_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = No
         Term counts and document counts, each of shape (n_terms, n_groups), int64, terms
         sorted, groups sorted.
     """
-    batches = _Batches(sentences, documents, group_by, codebook, include_nonbody)
+    return _term_doc_counts(_Batches(sentences, documents, group_by, codebook, include_nonbody))
+
+
+def _term_doc_counts(batches: _Batches) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`term_doc_counts` of tokenized batches."""
     n_groups = len(batches.names)
     count_parts, doc_parts = [], []
     for vocab, X, groups, docs in batches:
@@ -327,9 +346,9 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
         columns are missing values). Each replicate redraws the group's and the reference's
         units with replacement, recounts the terms and recomputes ``z`` (the prior stays
         the pooled corpus). A term whose interval spans 0 is not reliably distinctive,
-        whatever its ``z``. The bootstrap holds a documents x terms matrix of the whole
-        corpus (sparse) and tokenizes the sentences a second time: on corpora of millions
-        of articles, run it on a sample or keep ``n_boot=0``.
+        whatever its ``z``. The bootstrap holds the sentence x term counts of the whole
+        corpus (sparse): on corpora of millions of articles, run it on a sample or keep
+        ``n_boot=0``.
     unit : {"auto", "documents", "sentences"}
         What the bootstrap draws, as in :func:`framelab.framing.label_rates`: documents (with
         all their analysed sentences) are the honest unit; "auto" takes them when every group
@@ -352,9 +371,13 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
         raise ParameterError(f"n_boot={n_boot}, ci={ci}: use n_boot >= 0 and 0 < ci < 1")
     if unit not in ("auto", "documents", "sentences"):
         raise ParameterError(f"unit={unit!r}; use 'auto', 'documents' or 'sentences'")
+    # with a bootstrap, the sentences are tokenized once for the totals and the replicates
+    batches = (_Batches(sentences, documents, group_by, codebook, include_nonbody,
+                        keep=bool(n_boot) and counts is None)
+               if counts is None or n_boot else None)
     if counts is None:
-        counts, doc_counts = term_doc_counts(sentences, documents, group_by=group_by,
-                                             codebook=codebook, include_nonbody=include_nonbody)
+        assert batches is not None
+        counts, doc_counts = _term_doc_counts(batches)
     known = [str(c) for c in counts.columns]
     if len(known) < 2:
         note = (f"keyness needs at least two groups; group_by={group_by!r} gives "
@@ -369,9 +392,8 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
     alpha = prior_scale * total
     plan = [(pairs[0], [pairs[1]]), (pairs[1], [pairs[0]])] if pairs else \
         [(g, [o for o in known if o != g]) for g in known]
-    boot = (_Bootstrap(_Batches(sentences, documents, group_by, codebook, include_nonbody),
-                       unit, min_docs_per_group, counts.index, alpha, n_boot, ci, seed)
-            if n_boot else None)
+    boot = (_Bootstrap(batches, unit, min_docs_per_group, counts.index, alpha, n_boot, ci, seed)
+            if batches is not None and n_boot else None)
     frames = []
     for group, others in plan:
         y_i = counts[group].to_numpy(dtype=float)
