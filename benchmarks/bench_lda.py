@@ -7,9 +7,9 @@ Results go to ``benchmarks/results/lda.md`` with the machine, date and package v
 
 Every model is fitted on the same document-term matrix (framelab's tokenizer and pruning,
 ``min_df=5, max_df=0.5``) and scored the same way: NPMI of each topic's top 10 terms, with the
-document as the window (:func:`framelab.coherence.npmi_from_dtm`, equal to gensim's ``c_npmi``
+document as the window (:func:`framelab.topics.npmi_from_dtm`, equal to gensim's ``c_npmi``
 with a window longer than any document) and with gensim's default 10-token sliding window
-(:func:`framelab.coherence.npmi`). The goal (issue 7): NPMI at least gensim's 10-pass LdaModel
+(:func:`framelab.topics.npmi`). The goal (issue 7): NPMI at least gensim's 10-pass LdaModel
 in at most half its time.
 
 The corpus generator (:func:`synthetic_corpus`)
@@ -133,7 +133,7 @@ def _versions() -> dict[str, str]:
 def main() -> int:
     """Run the benchmark and write ``benchmarks/results/lda.md``."""
     import gensim
-    from framelab.coherence import npmi, npmi_from_dtm, top_term_ids
+    from framelab.topics import npmi, npmi_from_dtm, top_term_ids
     from framelab.tokens import Analyzer, document_term_matrix
     from framelab.topics import TopicModel
     from gensim.matutils import Sparse2Corpus

@@ -35,7 +35,9 @@ import framelab
 import numpy as np
 import pandas as pd
 import psutil
-from framelab import corpus, minhash, reuse
+from framelab import corpus
+from framelab.reuse import _minhash as minhash
+from framelab import reuse
 from framelab.paths import SEEDS_DIR
 
 from _common import cpu_model

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_scale.py [--docs 1000000] [--workers 2]
 
 Generates benchmarks/data/corpus-<N>.jsonl if missing (benchmarks/make_corpus.py), then runs
-framelab.counts.count_corpus (read + normalise + cache the documents, segment, tokenize and
+framelab.run.count_corpus (read + normalise + cache the documents, segment, tokenize and
 count codebook labels and stance-target mentions per chunk) twice, each in a fresh process
 with an empty cache: once in-process (engine="local") and once on a Dask LocalCluster of
 --workers worker processes (engine="dask"). Records wall time per phase, peak resident memory
@@ -33,9 +33,9 @@ def run_one(corpus: Path, engine: str, workers: int, chunk_size: int, out: Path)
     import logging
     import os
 
-    from framelab.cache import build_cache
-    from framelab.counts import count_corpus
-    from framelab.engine import Engine
+    from framelab.run import build_cache
+    from framelab.run import count_corpus
+    from framelab.run import Engine
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     cache_dir = out / "cache"

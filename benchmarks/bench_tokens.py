@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import pandas as pd
-    from framelab.segment import normalize_text
+    from framelab.corpus import normalize_text
     from framelab.tokens import (Analyzer, document_term_matrix, dtm_from_tokens,
                                  token_table, tokenize)
     from make_corpus import documents

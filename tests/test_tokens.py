@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from framelab.errors import ParameterError
-from framelab.segment import normalize_text, segment
+from framelab.corpus import normalize_text, segment
 from framelab.tokens import (STOP_WORDS, Analyzer, collocations, document_term_matrix, kwic,
                              tokenize)
 

@@ -65,7 +65,7 @@ class NotebookError(FramelabError, RuntimeError):
 
 class PartitionError(FramelabError, RuntimeError):
     """A partition could not be computed because its worker died or the cluster went away
-    (raised by :class:`framelab.engine.Engine`).
+    (raised by :class:`framelab.run.Engine`).
 
     Attributes
     ----------

@@ -7,18 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from framelab.codebook import (
-    Codebook,
-    Matcher,
-    Term,
-    codebook_from_text,
-    load_codebook,
-    reference_matches,
-    term_key,
-)
+from framelab.codebook import (Codebook, Matcher, Term, codebook_from_text, load_codebook,
+    reference_matches, term_key)
 from framelab.errors import CodebookError
 from framelab.paths import SEEDS_DIR
-from framelab.segment import normalize_text, sentence_spans
+from framelab.corpus import normalize_text, sentence_spans
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,7 +84,7 @@ def test_office_holders_and_syrian_state_phrases_name_their_state(cb: Codebook) 
     assert keys(cb, text, "actor") == ["russia", "russia", "russia", "iran", "us",
                                        "syrian_government", "syrian_government",
                                        "syrian_government"]
-    from framelab.quotes import find_quotes
+    from framelab.framing import find_quotes
 
     norm = normalize_text('"We are watching closely," said Esmaeil Baghaei, the spokesman. '
                           '"Damascus stands firm," Syrian officials said. '
@@ -198,7 +191,7 @@ def test_matcher_never_crashes(text: str) -> None:
 
 
 def test_separator_table_is_what_regex_whitespace_means() -> None:
-    from framelab.matcher import _SEP_TABLE
+    from framelab.codebook._matcher import _SEP_TABLE
 
     every = {c for c in range(0x110000) if chr(c).isspace()} | {ord("-")}
     assert set(_SEP_TABLE) == every

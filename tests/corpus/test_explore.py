@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from framelab.corpus import body, load_run_corpus
-from framelab.explore import kwic_explorer
+from framelab.corpus import kwic_explorer
 
 
 def test_typing_a_phrase_updates_lines_and_status() -> None:

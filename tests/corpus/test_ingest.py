@@ -1,4 +1,4 @@
-"""Streaming ingestion (framelab.ingest) and the Parquet corpus cache (framelab.cache)."""
+"""Streaming ingestion (framelab.corpus) and the Parquet corpus cache (framelab.run)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from framelab.cache import CorpusCache, build_cache, load_run_corpus_cached
+from framelab.run import CorpusCache, build_cache, load_run_corpus_cached
 from framelab.corpus import ColumnMap, CorpusWarning, load_corpus, load_run_corpus, segment
 from framelab.errors import CorpusError, ParameterError
-from framelab.ingest import DocumentStream, iter_documents
+from framelab.corpus import DocumentStream, iter_documents
 
 ROWS = [
     {"id": "r1", "text": "The rebels advanced on Aleppo.\nU.S. officials said so.", "outlet": "A"},
@@ -230,7 +230,7 @@ def test_a_failed_build_leaves_no_half_cache(tmp_path: Path,
         build_cache(path, cache_dir=root, chunk_size=2, progress=False)
     assert list(root.iterdir()) == []
     _write(path, rows)
-    import framelab.cache as fcache
+    import framelab.run._cache as fcache
 
     def boom(documents: pd.DataFrame, repeated: object) -> pd.DataFrame:
         raise RuntimeError("segmentation failed")

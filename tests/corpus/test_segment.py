@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from framelab.corpus import load_corpus, load_run_corpus
 from framelab.errors import ParameterError
-from framelab.segment import (SENTENCE_COLUMNS, body, normalize_text, paragraph_spans, segment,
-                              sentence_spans, units)
+from framelab.corpus import (SENTENCE_COLUMNS, body, normalize_text, paragraph_spans, segment,
+    sentence_spans, units)
 
 
 def _docs(texts: dict[str, str], outlet: str = "") -> pd.DataFrame:
@@ -145,7 +145,7 @@ _TRIGGERS = ["by ", "By Jane Doe", "reporting by", "Writing by", "contributed re
 def test_paragraph_prefilters_never_hide_a_match(text: str) -> None:
     # the cheap tests must pass whenever the pattern they guard matches (else a byline,
     # boilerplate line or caption would be analysed as body)
-    from framelab import segment as sg
+    from framelab.corpus import _segment as sg
 
     folded = sg._fold(text)
     for pattern, maybe in ((sg._BYLINE, sg._maybe_byline), (sg._BOILERPLATE,
@@ -155,7 +155,7 @@ def test_paragraph_prefilters_never_hide_a_match(text: str) -> None:
 
 
 def test_prefilters_see_through_unicode_case_equivalents() -> None:
-    from framelab import segment as sg
+    from framelab.corpus import _segment as sg
 
     # "İ" and "ı" match "i" under re.IGNORECASE; casefold alone would hide them
     for text in ("Wrİting by Jane Doe", "Credıt: x", "Vıdeo: clip", "PİCTURE: a"):

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from framelab import keyness
+from framelab.framing import _keyness as keyness
 from framelab.corpus import DOC_COLUMNS, normalize_text, segment
 from framelab.errors import ColumnError, ParameterError
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from framelab import quotes
+from framelab.framing import _quotes as quotes
 from framelab.corpus import normalize_text
 from framelab.errors import ColumnError
 

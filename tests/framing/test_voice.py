@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from framelab.segment import normalize_text, sentence_spans
-from framelab.voice import VoiceTagger, find_speaker, quote_spans, tag_voice
+from framelab.corpus import normalize_text, sentence_spans
+from framelab.framing import VoiceTagger, find_speaker, quote_spans, tag_voice
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

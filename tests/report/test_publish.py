@@ -15,7 +15,7 @@ import pytest
 
 from framelab import report
 from framelab.paths import SEEDS_DIR
-from framelab.publish import CHROMIUM_ARGS, chromium_path
+from framelab.report import CHROMIUM_ARGS, chromium_path
 
 
 @pytest.mark.slow

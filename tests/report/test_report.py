@@ -6,7 +6,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from framelab import cli, report
+from framelab import cli
+from framelab import report
 from framelab.errors import FramelabError, NotebookError, ParameterError
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from framelab import summary
+from framelab.report import _summary as summary
 
 
 def _run(tmp_path: Path) -> Path:

@@ -11,7 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from framelab import corpus, minhash, reuse, reuse_view
+from framelab import corpus
+from framelab.reuse import _minhash as minhash
+from framelab import reuse
+from framelab.reuse import _view as reuse_view
 from framelab.errors import ColumnError, ParameterError
 from framelab.figures import new_figure
 from framelab.paths import NOTEBOOKS_DIR, PROJECT_ROOT
@@ -238,7 +241,7 @@ def test_signatures_and_buckets_per_partition_combine_exactly() -> None:
 
 
 def test_signatures_do_not_depend_on_the_python_hash_seed() -> None:
-    code = ("from framelab.minhash import minhash_signatures as m;"
+    code = ("from framelab.reuse import minhash_signatures as m;"
             "print(m(['the rebels took the airport on monday night'], num_perm=8)[0].tolist())")
     other_seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

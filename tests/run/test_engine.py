@@ -1,4 +1,4 @@
-"""One code path, two engines (framelab.engine) and the streaming counts (framelab.counts)."""
+"""One code path, two engines (framelab.run) and the streaming counts (framelab.run)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framelab.cache import build_cache
+from framelab.run import build_cache
 from framelab.corpus import load_corpus, segment
-from framelab.counts import ChunkCounter, CorpusCounts, count_corpus
-from framelab.engine import Engine, PartitionError, combine, map_documents
+from framelab.run import ChunkCounter, CorpusCounts, count_corpus
+from framelab.errors import PartitionError
+from framelab.run import Engine, combine, map_documents
 from framelab.errors import ColumnError, ParameterError
 
 # Spawned Dask workers cannot import this test module by name: ship its functions by value.

@@ -9,14 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framelab import framing, quotes, reuse, stance
-from framelab.cache import build_cache
+from framelab import framing
+from framelab.framing import _quotes as quotes
+from framelab import reuse
+from framelab import stance
+from framelab.run import build_cache
 from framelab.codebook import load_codebook
 from framelab.corpus import body
 from framelab.errors import ParameterError
 from framelab.paths import SEEDS_DIR
-from framelab.runcorpus import (RunCorpus, framing_tables, open_run_corpus, reuse_shingles,
-                                stance_tables)
+from framelab.run import RunCorpus, framing_tables, open_run_corpus, reuse_shingles, stance_tables
 
 CB = load_codebook()
 
@@ -144,7 +146,7 @@ def test_topic_counts_and_proportions_by_partition_equal_the_whole(cache_dir: Pa
                                                                    unit: str | int) -> None:
     from framelab import topics
     from framelab.corpus import units as make_units
-    from framelab.runcorpus import topic_dtm, topic_theta
+    from framelab.run import topic_dtm, topic_theta
 
     with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, workers=2, progress=False) as run:
         want_units, want = topics.topic_dtm(make_units(body(run.sentences), unit))

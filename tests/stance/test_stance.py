@@ -15,13 +15,8 @@ from framelab import stance
 from framelab.corpus import normalize_text, segment
 from framelab.errors import AnnotationError, ParameterError
 from framelab.paths import PROJECT_ROOT
-from framelab.stance_model import (
-    CUE_WEIGHTS,
-    DEFAULT_MODEL_PATH,
-    StanceClassifier,
-    load_model,
-    score_span,
-)
+from framelab.stance import (CUE_WEIGHTS, DEFAULT_MODEL_PATH, StanceClassifier, load_model,
+    score_span)
 from sklearn.metrics import cohen_kappa_score, f1_score
 
 matplotlib.use("Agg")
@@ -330,7 +325,7 @@ def test_learned_scorer_beats_whole_sentence_vader_on_newsmtsc_devtest(shared_di
 def test_stance_notebook_runs_on_the_seeds_and_writes_the_contract_tables(tmp_path: Path):
     import papermill
     from framelab.paths import NOTEBOOKS_DIR
-    from framelab.quotes import QUOTE_COLUMNS
+    from framelab.framing import QUOTE_COLUMNS
 
     out = tmp_path / "run"
     papermill.execute_notebook(str(NOTEBOOKS_DIR / "03_stance.ipynb"), str(tmp_path / "nb.ipynb"),

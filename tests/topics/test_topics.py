@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from framelab import corpus as fc
 from framelab import topics
-from framelab.coherence import choose_k, match_topics, npmi, npmi_from_dtm
+from framelab.topics import choose_k, match_topics, npmi, npmi_from_dtm
 from framelab.errors import ColumnError, ParameterError
 from framelab.paths import NOTEBOOKS_DIR, SEEDS_DIR
 

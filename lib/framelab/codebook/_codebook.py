@@ -31,12 +31,10 @@ from typing import Any
 
 import yaml
 
-from .errors import CodebookError
-from .matcher import Match, Matcher, Term, _isword, reference_matches, term_key
+from ..errors import CodebookError
+from ._matcher import Matcher, Term, _isword
 
-__all__ = ["Actor", "Attribution", "Codebook", "Frame", "Label", "Match", "Matcher", "Term",
-           "VerbClass", "codebook_from_text", "default_codebook_path", "load_codebook",
-           "reference_matches", "term_key"]
+__all__ = ['Actor', 'Attribution', 'Codebook', 'Frame', 'Label', 'VerbClass', 'codebook_from_text', 'default_codebook_path', 'load_codebook']
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +46,7 @@ _TOP_KEYS = {"version": True, "name": False, "description": False, "actors": Tru
 
 def default_codebook_path() -> Path:
     """Path of the codebook shipped with framelab."""
-    from .paths import DEFAULT_CODEBOOK
+    from ..paths import DEFAULT_CODEBOOK
 
     return DEFAULT_CODEBOOK
 
@@ -95,7 +93,7 @@ class Frame:
 
 @dataclass(frozen=True)
 class Attribution:
-    """Compiled attribution cues used by :mod:`framelab.voice`."""
+    """Compiled attribution cues used by :mod:`framelab.framing`."""
 
     label_cues: tuple[re.Pattern[str], ...] = ()
     sentence_cues: tuple[re.Pattern[str], ...] = ()

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .ingest import hash_strings, normalise_chunk
-from .segment import SENTENCE_COLUMNS, _document_rows, _line_key, paragraph_spans
+from ._ingest import hash_strings, normalise_chunk
+from ._segment import SENTENCE_COLUMNS, _document_rows, _line_key, paragraph_spans
 
 __all__ = ["LineStats", "prepare_chunk", "segment_chunk"]
 
@@ -37,7 +37,7 @@ def segment_chunk(documents: pd.DataFrame, repeated: np.ndarray) -> pd.DataFrame
         Columns ``doc_id``, ``outlet``, ``text`` and ``text_norm`` (recomputed if absent).
     repeated : ndarray of uint64
         Sorted hashes of ``"{outlet}\\x1f{line}"`` for the lines that are boilerplate in the
-        whole corpus (:meth:`framelab.cache.CorpusCache.repeated_lines`).
+        whole corpus (:meth:`framelab.run.CorpusCache.repeated_lines`).
 
     Returns
     -------
@@ -45,7 +45,7 @@ def segment_chunk(documents: pd.DataFrame, repeated: np.ndarray) -> pd.DataFrame
         The rows :func:`framelab.corpus.segment` gives these documents when it is run on the
         whole corpus (columns :data:`SENTENCE_COLUMNS`).
     """
-    from .segment import normalize_text
+    from ._segment import normalize_text
 
     norms = (documents["text_norm"] if "text_norm" in documents.columns
              else documents["text"].map(normalize_text)).tolist()

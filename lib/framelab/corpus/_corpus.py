@@ -16,28 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ColumnError, CorpusError, ParameterError
-from .segment import (ANALYSED_SEGMENTS, SENTENCE_COLUMNS, body, normalize_text, segment,
-                      sentence_spans, units)
+from ..errors import ColumnError, CorpusError, ParameterError
+from ._segment import (normalize_text, segment)
 
-__all__ = [
-    "DOC_COLUMNS",
-    "SENTENCE_COLUMNS",
-    "ANALYSED_SEGMENTS",
-    "ColumnMap",
-    "CorpusWarning",
-    "load_corpus",
-    "load_metadata",
-    "apply_metadata",
-    "load_run_corpus",
-    "normalize_text",
-    "segment",
-    "sentence_spans",
-    "body",
-    "units",
-    "group_key",
-    "with_document_columns",
-]
+__all__ = ['DOC_COLUMNS', 'ColumnMap', 'CorpusWarning', 'load_corpus', 'load_metadata', 'apply_metadata', 'load_run_corpus', 'group_key', 'with_document_columns']
 
 log = logging.getLogger(__name__)
 
@@ -404,7 +386,7 @@ def load_run_corpus(
     Extra metadata columns of the documents are copied onto the sentences so that any of them
     can be a ``group_by``.
     """
-    from .paths import resolve
+    from ..paths import resolve
 
     columns = ColumnMap.from_options(text_column=text_column, id_column=id_column,
                                      outlet_column=outlet_column, date_column=date_column,

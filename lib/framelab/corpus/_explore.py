@@ -3,7 +3,7 @@
 Not used by the report notebooks (their HTML must open offline without widget scripts); call it
 in your own notebook::
 
-    from framelab.explore import kwic_explorer
+    from ._explore import kwic_explorer
     kwic_explorer(sentences)
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .tokens import kwic
+from ..tokens import kwic
 
 __all__ = ["KwicExplorer", "kwic_explorer"]
 

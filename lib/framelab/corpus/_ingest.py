@@ -10,7 +10,7 @@ texts repeated across chunks are reported once at the end.
 
 The readers, column guessing and checks are :mod:`framelab.corpus`'s own helpers, applied per
 chunk; concatenating the chunks gives the table ``load_corpus`` returns on the same input.
-The Parquet cache built on this stream lives in :mod:`framelab.cache`.
+The Parquet cache built on this stream lives in :mod:`framelab.run`.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .corpus import (_ID_GUESSES, _META_FIELDS, _TABLE_SUFFIXES, DOC_COLUMNS, ColumnMap,
-                     _clean, _pick, _standardise, apply_metadata, load_metadata, normalize_text)
-from .errors import CorpusError, ParameterError
-from .readers import FormatReaders, _record_warnings
+from ._corpus import (_ID_GUESSES, _META_FIELDS, _TABLE_SUFFIXES, DOC_COLUMNS, ColumnMap, _clean,
+    _pick, _standardise, apply_metadata, load_metadata, normalize_text)
+from ..errors import CorpusError, ParameterError
+from ._readers import FormatReaders, _record_warnings
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "DocumentStream", "iter_documents", "normalise_chunk",
            "hash_strings"]

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .figures import PALETTE
-from .segment import ANALYSED_SEGMENTS, SEGMENT_TYPES
-from .tokens import Analyzer, document_term_matrix
+from ..figures import PALETTE
+from ._segment import ANALYSED_SEGMENTS, SEGMENT_TYPES
+from ..tokens import Analyzer, document_term_matrix
 
 __all__ = ["describe_documents", "segment_counts", "top_terms", "plot_lengths",
            "plot_segments"]

@@ -1,5 +1,5 @@
 """Reading each input format in chunks, with line numbers: the readers behind
-:class:`framelab.ingest.DocumentStream`.
+:class:`framelab.corpus.DocumentStream`.
 
 A folder of ``.txt`` files is read in batches of files, JSONL line by line, CSV/TSV through
 ``pyarrow.csv.open_csv`` (with a scan for the encoding first, and the physical line of every
@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from .corpus import _META_FIELDS, _ORIGIN, CorpusWarning, _decode, _warn
-from .errors import CorpusError
+from ._corpus import _META_FIELDS, _ORIGIN, CorpusWarning, _decode, _warn
+from ..errors import CorpusError
 
 __all__ = ["FormatReaders"]
 
@@ -109,7 +109,7 @@ def _rechunk(batches: Iterator[Any], size: int) -> Iterator[Any]:
 
 
 class FormatReaders:
-    """The per-format chunk readers of :class:`framelab.ingest.DocumentStream` (a mixin: the
+    """The per-format chunk readers of :class:`framelab.corpus.DocumentStream` (a mixin: the
     stream supplies the attributes below)."""
 
     path: Path

@@ -3,7 +3,7 @@
 Every function takes the canonical tables (docs/contracts.md) and a
 :class:`~framelab.codebook.Codebook` (the shipped default when omitted). The codebook is
 matched **once** per sentence by :func:`match_sentences`; pass its result as ``matches=`` to
-the other functions to reuse it. Voice comes from :mod:`framelab.voice`, shared with stance.
+the other functions to reuse it. Voice comes from :mod:`framelab.framing`, shared with stance.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook, load_codebook
-from .corpus import body, group_key
-from .errors import ColumnError, ParameterError
-from .tokens import Analyzer
-from .voice import VOICES, VoiceTagger, find_speaker, is_reporting_use
+from ..codebook import Codebook, load_codebook
+from ..corpus import body, group_key
+from ..errors import ColumnError, ParameterError
+from ..tokens import Analyzer
+from ._voice import VOICES, VoiceTagger, find_speaker, is_reporting_use
 
 __all__ = [
     "ACTOR_MENTION_COLUMNS",
@@ -99,7 +99,7 @@ def _body(sentences: pd.DataFrame, include_nonbody: bool) -> pd.DataFrame:
         sentences
 
 
-#: Sentences searched in one automaton pass (:meth:`framelab.matcher.Matcher.find_many`).
+#: Sentences searched in one automaton pass (:meth:`framelab.codebook.Matcher.find_many`).
 _MATCH_BATCH = 256
 
 
@@ -456,7 +456,7 @@ def reporting_verbs(sentences: pd.DataFrame, documents: pd.DataFrame,
     """Reporting verbs per document with their speaker (as written) and class.
 
     Verb forms after a determiner ("the stated mission") are not reporting uses and are
-    skipped. The speaker heuristic is :func:`framelab.voice.find_speaker`.
+    skipped. The speaker heuristic is :func:`framelab.framing.find_speaker`.
 
     Returns
     -------
@@ -532,7 +532,7 @@ def plot_label_heatmap(rates: pd.DataFrame, ax: Any, *, voice: str = "narrator",
 def plot_label_events(mentions: pd.DataFrame, ax: Any, *, top: int = 15,
                       colors: dict[str, str] | None = None) -> Any:
     """Horizontal bars of label+event phrases ("terrorist offensive") per outlet."""
-    from .figures import group_colors
+    from ..figures import group_colors
 
     _check(mentions, ("label", "event", "outlet", "doc_id"), "mentions")
     part = mentions[mentions["event"] != ""]
@@ -556,7 +556,7 @@ def plot_label_events(mentions: pd.DataFrame, ax: Any, *, top: int = 15,
 def plot_frames(frame_table: pd.DataFrame, ax: Any, *, group_by: str = "outlet",
                 colors: dict[str, str] | None = None) -> Any:
     """Grouped bars: mean frame rate per 1,000 tokens per group (documents averaged)."""
-    from .figures import group_colors
+    from ..figures import group_colors
 
     _check(frame_table, ("frame", "rate_per_1000", "doc_id", group_by), "frames")
     group = frame_table[group_by].where(frame_table[group_by] != "", frame_table["doc_id"])

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .errors import ParameterError
-from .tokens import DEFAULT_MWES, STOP_WORDS, count_terms
+from ..errors import ParameterError
+from ..tokens import DEFAULT_MWES, STOP_WORDS, count_terms
 
 __all__ = [
     "KEYNESS_COLUMNS",
@@ -86,7 +86,7 @@ class _Batches:
     def __init__(self, sentences: pd.DataFrame, documents: pd.DataFrame | None,
                  group_by: str, codebook: Any, include_nonbody: bool, *,
                  keep: bool = False) -> None:
-        from .framing import _body, _codebook, _unit_groups
+        from ._framing import _body, _codebook, _unit_groups
 
         cb = _codebook(codebook)
         sents = _body(sentences, include_nonbody)

@@ -1,6 +1,6 @@
 """Direct quotations, who said them, and who each outlet quotes.
 
-Quotations come from :func:`framelab.voice.quote_spans` (straight and curly quotes after
+Quotations come from :func:`framelab.framing.quote_spans` (straight and curly quotes after
 normalisation, quotations spanning sentences and paragraphs); scare quotes (a few words, no
 speaker) and quotations nested in another are not direct quotations and are left out.
 
@@ -15,7 +15,7 @@ Speaker and cue, first rule that applies:
 3. **continuation**: a quotation with no cue right after a quotation of the previous or same
    paragraph inherits its speaker (``"...," Sullivan added. "So, it's a complicated ..."``).
 
-The speaker is found by :func:`framelab.voice.find_speaker`. A pronoun or a bare role
+The speaker is found by :func:`framelab.framing.find_speaker`. A pronoun or a bare role
 ("he", "she", "the spokesman") is resolved to the last *named* speaker of the document when
 that is unambiguous: exactly one named speaker in the current and previous paragraph, or else
 the last one before it. The speaker is mapped to a codebook target through any alias in the
@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ColumnError
+from ..errors import ColumnError
 
 __all__ = ["QUOTE_COLUMNS", "SOURCE_COLUMNS", "find_quotes", "quoted_sources"]
 
@@ -71,7 +71,7 @@ class _Doc:
     """One document: quotations, reporting verbs (with their speakers) and paragraphs."""
 
     def __init__(self, text: str, sentences: Any, codebook: Any) -> None:
-        from .voice import VoiceTagger, find_speaker, is_reporting_use
+        from ._voice import VoiceTagger, find_speaker, is_reporting_use
 
         self.text = text
         self.tagger = VoiceTagger(text, sentences, codebook=codebook)
@@ -204,7 +204,7 @@ def find_quotes(documents: pd.DataFrame, codebook: Any = None, *,
         attribute it ("he said", "according to the State Department", "(continues)");
         ``targets`` the codebook targets named inside the quotation, ";"-separated.
     """
-    from .stance import _codebook
+    from ..stance._stance import _codebook
 
     missing = [c for c in ("doc_id", "outlet", "text", "text_norm") if c not in documents]
     if missing:
@@ -279,7 +279,7 @@ def quoted_sources(quotes: pd.DataFrame, *, documents: pd.DataFrame | None = Non
         Ryder"; "(unattributed)" when no speaker was found), ``n_quotes``, ``n_words`` (words
         inside the quotation marks), ``variants`` (as written), ``example`` (a quotation).
     """
-    from .corpus import group_key
+    from ..corpus import group_key
 
     missing = [c for c in QUOTE_COLUMNS if c not in quotes.columns]
     if missing:

@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .codebook import Codebook
+    from ..codebook import Codebook
 
 __all__ = [
     "VOICES",
@@ -174,7 +174,7 @@ def _rules(codebook: Codebook) -> _Rules:
 
 
 def _codebook(codebook: Codebook | None) -> Codebook:
-    from .codebook import load_codebook
+    from ..codebook import load_codebook
 
     return codebook if codebook is not None else load_codebook()
 
@@ -187,7 +187,7 @@ def is_reporting_use(text: str, start: int) -> bool:
 
 def _spans(sentences: Any, text: str) -> list[tuple[int, int]]:
     if sentences is None:
-        from .segment import sentence_spans
+        from ..corpus import sentence_spans
 
         return sentence_spans(text)
     if hasattr(sentences, "columns"):

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .outputs import atomic_path
-from .paths import DATA_DIR
+from ..outputs import atomic_path
+from ..paths import DATA_DIR
 
 __all__ = ["CHROMIUM_ARGS", "export_html", "write_index", "chromium_path", "screenshot_index"]
 

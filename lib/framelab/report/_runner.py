@@ -26,14 +26,13 @@ from typing import Any
 
 import yaml
 
-from .errors import FramelabError, NotebookError, ParameterError
-from .outputs import atomic_path
-from .publish import export_html, screenshot_index, write_index
-from .paths import (DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, SEEDS_DIR,
-                    sha256_of)
+from ..errors import FramelabError, NotebookError, ParameterError
+from ..outputs import atomic_path
+from ._publish import export_html, screenshot_index, write_index
+from ..paths import DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, SEEDS_DIR, sha256_of
 
 __all__ = ["RUN_PARAMETERS", "NotebookSpec", "notebook_parameters", "discover_notebooks",
-           "resolve_parameters", "run_report", "RunResult"]
+           "resolve_parameters", "run_report", "RunResult", "load_params_file"]
 
 log = logging.getLogger(__name__)
 
@@ -406,7 +405,7 @@ def run_report(
             pool = stack.enter_context(_notebook_pool(min(jobs, len(specs)))) \
                 if jobs > 1 and len(specs) > 1 else None
             if engine == "dask" and not scheduler:  # one local cluster for the whole run
-                from .engine import local_cluster
+                from ..run import local_cluster
 
                 run_params["scheduler"] = stack.enter_context(
                     local_cluster(workers or os.cpu_count() or 1))
@@ -480,8 +479,8 @@ def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | N
 
     Bad input stops the run here, before any notebook starts.
     """
-    from .cache import build_cache
-    from .corpus import ColumnMap
+    from ..run import build_cache
+    from ..corpus import ColumnMap
 
     cache = build_cache(run_params["corpus"], metadata=run_params["metadata"] or None,
                         columns=ColumnMap(**(columns or {})),

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .outputs import resolve_out_dir
+from ..outputs import resolve_out_dir
 
 __all__ = ["KEY_FIGURES", "load_tables", "run_facts", "narrator_labels", "stance_overview",
            "topic_overview", "reuse_overview", "figure_paths", "missing_note"]

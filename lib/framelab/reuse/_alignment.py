@@ -5,7 +5,7 @@ Used by :mod:`framelab.reuse` (steps 2 and 3 of the reuse analysis; ``docs/reuse
 TF-IDF cosine of content words (paraphrase) and the longest run of identical tokens (verbatim
 copy). :func:`passage_changes` lists the codebook labels, reporting verbs, actors and direct
 quotations that differ between the two sides of each aligned passage, using
-:mod:`framelab.codebook` and :func:`framelab.voice.quote_spans`.
+:mod:`framelab.codebook` and :func:`framelab.framing.quote_spans`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .errors import ColumnError, ParameterError
-from .tokens import Analyzer, Token, tokenize
+from ..errors import ColumnError, ParameterError
+from ..tokens import Analyzer, Token, tokenize
 
 if TYPE_CHECKING:
-    from .codebook import Codebook
+    from ..codebook import Codebook
 
 __all__ = ["CHANGES", "CHANGE_COLUMNS", "PASSAGE_COLUMNS", "align_passages", "passage_changes"]
 
@@ -98,7 +98,7 @@ def _document_quotes(documents: pd.DataFrame | None) -> dict[str, list[tuple[int
     """Outermost direct quotations of each document (offsets into text_norm)."""
     if documents is None:
         return {}
-    from .voice import quote_spans
+    from ..framing import quote_spans
 
     return {d: _outermost(quote_spans(t))
             for d, t in zip(documents["doc_id"], documents["text_norm"])}
@@ -149,7 +149,7 @@ def align_passages(
         The sentence table (usually :func:`framelab.corpus.body` of it).
     documents : DataFrame, optional
         The documents table; needed for the shared-quote rule (quotation marks are found
-        with :func:`framelab.voice.quote_spans` on the whole text).
+        with :func:`framelab.framing.quote_spans` on the whole text).
     threshold : float
         TF-IDF cosine for a paraphrase alignment.
     min_run : int
@@ -270,7 +270,7 @@ def _diff_layer(ma: list, mb: list) -> tuple[list, list]:
 
 
 def _matches(codebook: Codebook, text: str) -> dict[str, list]:
-    from .voice import is_reporting_use
+    from ..framing import is_reporting_use
 
     found = codebook.matcher.find(text, layers=("label", "verb", "actor"))
     labels = [m for m in found if m.layer == "label"]
@@ -321,10 +321,10 @@ def passage_changes(
     replaced is ``verb_changed`` ("said" -> "claimed"); what is left unpaired is
     ``*_dropped`` (only on side a) or ``*_added`` (only on side b). Verb forms after a
     determiner ("the stated mission") are not reporting verbs
-    (:func:`framelab.voice.is_reporting_use`). Actors compare as sets: an actor mentioned on
+    (:func:`framelab.framing.is_reporting_use`). Actors compare as sets: an actor mentioned on
     one side only is ``actor_dropped`` / ``actor_added``, and when exactly one actor goes and
     one comes it is ``actor_changed``; an actor named only by a label ("rebel groups") is
-    left to the label layer. A direct quotation (:func:`framelab.voice.quote_spans`) of side
+    left to the label layer. A direct quotation (:func:`framelab.framing.quote_spans`) of side
     a is ``quote_dropped`` when no quotation of side b shares at least ``min_quote_overlap``
     of the words of the shorter of the two, ``quote_trimmed`` when one does but keeps less
     than ``min_quote_overlap`` of its words; the reverse of a drop is ``quote_added``.
@@ -347,7 +347,7 @@ def passage_changes(
         delegitimising"), verb classes, actor names, or for a dropped quote whether its
         words survive unquoted on the other side.
     """
-    from .codebook import Codebook, load_codebook
+    from ..codebook import Codebook, load_codebook
 
     _require(passages, ("doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b",
                         "passage_index"), "passages")

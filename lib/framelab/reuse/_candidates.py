@@ -4,17 +4,17 @@ Four steps, each a pure function on the canonical tables (``docs/reuse.md`` expl
 method and its limits):
 
 1. :func:`candidate_pairs` -- pairs of documents that share word n-gram shingles (exact
-   Jaccard and containment for small corpora, MinHash + LSH from :mod:`framelab.minhash` for
+   Jaccard and containment for small corpora, MinHash + LSH from :mod:`framelab.reuse` for
    large ones), plus, for small corpora, pairs with several closely paraphrased sentences.
-2. :func:`align_passages` (from :mod:`framelab.alignment`) -- one-to-one sentence alignment inside each pair (TF-IDF cosine for
+2. :func:`align_passages` (from :mod:`framelab.reuse`) -- one-to-one sentence alignment inside each pair (TF-IDF cosine for
    paraphrase, the longest shared token run for verbatim copy), order-free, with offsets.
-3. :func:`passage_changes` (from :mod:`framelab.alignment`) -- the codebook labels, actors, reporting verbs and direct quotes
+3. :func:`passage_changes` (from :mod:`framelab.reuse`) -- the codebook labels, actors, reporting verbs and direct quotes
    that differ between the two sides of each aligned passage (:mod:`framelab.codebook`,
-   :func:`framelab.voice.quote_spans`).
+   :func:`framelab.framing.quote_spans`).
 4. :func:`reuse_pairs` -- one row per pair with its kind and a *direction hypothesis*.
 
 :func:`find_reuse` runs all four. Figures and the side-by-side HTML view are in
-:mod:`framelab.reuse_view`.
+:mod:`framelab.reuse`.
 """
 
 from __future__ import annotations
@@ -28,42 +28,15 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import minhash
-from .alignment import (
-    _SENT_REQUIRED,
-    CHANGE_COLUMNS,
-    CHANGES,
-    PASSAGE_COLUMNS,
-    _check_unit,
-    _empty,
-    _require,
-    _Space,
-    align_passages,
-    passage_changes,
-)
-from .errors import ParameterError
+from . import _minhash as minhash
+from ._alignment import (_SENT_REQUIRED, _check_unit,
+    _empty, _require, _Space, align_passages, passage_changes)
+from ..errors import ParameterError
 
 if TYPE_CHECKING:
-    from .codebook import Codebook
+    from ..codebook import Codebook
 
-__all__ = [
-    "CANDIDATE_COLUMNS",
-    "doc_texts",
-    "CHANGES",
-    "CHANGE_COLUMNS",
-    "KINDS",
-    "METHODS",
-    "PAIR_COLUMNS",
-    "PASSAGE_COLUMNS",
-    "ReuseResult",
-    "ReuseWarning",
-    "align_passages",
-    "candidate_pairs",
-    "find_reuse",
-    "passage_changes",
-    "reuse_pairs",
-    "short_documents",
-]
+__all__ = ['CANDIDATE_COLUMNS', 'doc_texts', 'KINDS', 'METHODS', 'PAIR_COLUMNS', 'ReuseResult', 'ReuseWarning', 'candidate_pairs', 'find_reuse', 'reuse_pairs', 'short_documents']
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +165,7 @@ def candidate_pairs(
         ``shingle_size + min_shared - 1`` identical tokens, or several shorter ones).
     num_perm, bands, seed : int
         MinHash signature length, LSH bands (0 = chosen from ``threshold`` by
-        :func:`framelab.minhash.choose_bands`) and hash seed.
+        :func:`framelab.reuse.choose_bands`) and hash seed.
     exact_max_docs : int
         Largest corpus for which ``auto`` uses the exact method.
     paraphrase_threshold : float
@@ -200,10 +173,10 @@ def candidate_pairs(
     min_paraphrase : int
         Sentence pairs above ``paraphrase_threshold`` a paraphrase candidate needs.
     max_bucket_size : int
-        Passed to :func:`framelab.minhash.candidates_from_buckets`.
+        Passed to :func:`framelab.reuse.candidates_from_buckets`.
     shingles : DataFrame, optional
         Each document's shingle set, already computed (partition by partition on an
-        engine) by :func:`framelab.runcorpus.reuse_shingles` with the same ``shingle_size``
+        engine) by :func:`framelab.run.reuse_shingles` with the same ``shingle_size``
         and sentences; one row per document, in the order of ``documents``.
 
     Returns

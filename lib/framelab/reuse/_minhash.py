@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .errors import ParameterError
-from .tokens import Analyzer
+from ..errors import ParameterError
+from ..tokens import Analyzer
 
 __all__ = [
     "EMPTY_SIGNATURE",

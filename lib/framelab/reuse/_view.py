@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from . import minhash
-from .errors import ParameterError
-from .figures import group_colors
-from .outputs import atomic_path, resolve_out_dir
-from .tokens import tokenize
+from . import _minhash as minhash
+from ..errors import ParameterError
+from ..figures import group_colors
+from ..outputs import atomic_path, resolve_out_dir
+from ..tokens import tokenize
 
 __all__ = ["MEASURES", "pair_html", "pair_html_path", "plot_similarity_matrix",
            "save_pair_html", "save_pair_views", "similarity_matrix"]
@@ -67,7 +67,7 @@ def similarity_matrix(
     DataFrame of shape (n, n)
         Indexed by doc_id both ways; the diagonal is NaN.
     """
-    from .reuse import doc_texts
+    from ._candidates import doc_texts
 
     if measure not in MEASURES:
         raise ParameterError(f"measure={measure!r}; use one of {', '.join(MEASURES)}")

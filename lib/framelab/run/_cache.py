@@ -1,10 +1,10 @@
 """A Parquet cache of a corpus's documents and sentence tables, keyed by what shaped them.
 
-The first run on a corpus streams it (:class:`framelab.ingest.DocumentStream`), writes the
+The first run on a corpus streams it (:class:`framelab.corpus.DocumentStream`), writes the
 normalised documents as Parquet parts (one per chunk) and counts, per outlet, the documents in
-which each line occurs (:mod:`framelab.boilerplate`: what segmentation needs to tag
+which each line occurs (:mod:`framelab.corpus`: what segmentation needs to tag
 boilerplate across the whole corpus);
-the sentence table is then segmented chunk by chunk, on any :class:`framelab.engine.Engine`.
+the sentence table is then segmented chunk by chunk, on any :class:`framelab.run.Engine`.
 Later runs read the Parquet back. Layout::
 
     <cache_dir>/<key>/manifest.json            settings, counts, warnings issued
@@ -39,12 +39,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .boilerplate import LineStats, prepare_chunk, segment_chunk
-from .corpus import ColumnMap, _warn
-from .engine import Engine, describe_chunk, open_engine
-from .errors import CorpusError, ParameterError
-from .ingest import DEFAULT_CHUNK_SIZE, DocumentStream
+from .. import __version__
+from ..corpus import LineStats, prepare_chunk, segment_chunk
+from ..corpus import ColumnMap
+from ..corpus._corpus import _warn
+from ._engine import Engine, describe_chunk, open_engine
+from ..errors import CorpusError, ParameterError
+from ..corpus import DEFAULT_CHUNK_SIZE, DocumentStream
 
 __all__ = ["CACHE_FORMAT", "default_cache_dir", "cache_settings", "CorpusCache", "build_cache",
            "load_run_corpus_cached"]
@@ -53,20 +54,20 @@ log = logging.getLogger(__name__)
 
 #: Bumped when the layout of a cache entry changes.
 CACHE_FORMAT = 1
-_SHAPING_MODULES = ("corpus.py", "segment.py", "ingest.py", "readers.py", "boilerplate.py",
-                    "cache.py")
+_SHAPING_MODULES = ("corpus/_corpus.py", "corpus/_segment.py", "corpus/_ingest.py",
+                    "corpus/_readers.py", "corpus/_boilerplate.py", "run/_cache.py")
 
 
 def default_cache_dir() -> Path:
     """``outputs/.cache`` in the project."""
-    from .paths import OUTPUTS_DIR
+    from ..paths import OUTPUTS_DIR
 
     return OUTPUTS_DIR / ".cache"
 
 
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for name in _SHAPING_MODULES:
         h.update((here / name).read_bytes())
@@ -83,7 +84,7 @@ def cache_settings(path: str | Path, *, metadata: str | Path | None = None,
 
     Reads every input byte once to hash it (sha256).
     """
-    from .paths import sha256_of
+    from ..paths import sha256_of
 
     path = Path(path)
     if not path.exists():
@@ -269,7 +270,7 @@ class CorpusCache:
 
     def segmenter(self, **segmentation: Any) -> Callable[[pd.DataFrame], pd.DataFrame]:
         """A picklable ``chunk -> sentences`` function for this corpus
-        (:func:`framelab.boilerplate.segment_chunk` with its boilerplate lines)."""
+        (:func:`framelab.corpus.segment_chunk` with its boilerplate lines)."""
         return partial(segment_chunk, repeated=self.repeated_lines(**segmentation))
 
     def _sentence_dir(self, min_docs: int, min_share: float) -> Path:
@@ -392,7 +393,7 @@ def build_cache(
     boilerplate_min_docs, boilerplate_min_share
         As for :func:`framelab.corpus.segment`.
     engine, workers, scheduler
-        Where segmentation runs (:class:`framelab.engine.Engine`).
+        Where segmentation runs (:class:`framelab.run.Engine`).
     progress : bool
         Progress bars for reading and segmenting.
 
@@ -430,11 +431,11 @@ def load_run_corpus_cached(corpus: str | Path, **options: Any
                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`framelab.corpus.load_run_corpus` through the Parquet cache and an engine.
 
-    Takes the options of :func:`framelab.runcorpus.open_run_corpus` (the notebook
+    Takes the options of :func:`framelab.run.open_run_corpus` (the notebook
     parameters; an unknown one is a TypeError). Returns ``(documents, sentences)`` equal to
     ``load_run_corpus``'s.
     """
-    from .runcorpus import open_run_corpus
+    from ._partitions import open_run_corpus
 
     run = open_run_corpus(corpus, **options)
     return run.documents, run.sentences

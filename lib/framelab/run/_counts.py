@@ -3,7 +3,7 @@
 :func:`count_corpus` is the pipeline of the scale benchmark and of any analysis that only
 needs counts: read the corpus in chunks (through the Parquet cache), segment each chunk with
 the corpus-wide boilerplate lines, and count each chunk with a pure per-chunk function on any
-:class:`framelab.engine.Engine`. Per-chunk counts are summed in chunk order, so every engine
+:class:`framelab.run.Engine`. Per-chunk counts are summed in chunk order, so every engine
 and number of workers gives identical tables.
 
 The default per-chunk function, :class:`ChunkCounter`, tokenizes the analysed sentences with
@@ -25,10 +25,10 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
-from .corpus import ColumnMap, body, group_key
-from .engine import Engine, open_engine
-from .errors import ColumnError
-from .ingest import DEFAULT_CHUNK_SIZE
+from ..corpus import ColumnMap, body, group_key
+from ._engine import Engine, open_engine
+from ..errors import ColumnError
+from ..corpus import DEFAULT_CHUNK_SIZE
 
 __all__ = ["COUNT_BATCH", "CorpusCounts", "ChunkCounter", "count_corpus"]
 
@@ -161,12 +161,12 @@ class ChunkCounter:
 
     def _state(self) -> tuple[Any, Any, dict[str, str]]:
         if self not in _STATE:
-            from .tokens import DEFAULT_MWES, Analyzer
+            from ..tokens import DEFAULT_MWES, Analyzer
 
             matcher, targets = None, {}
             mwes: tuple[str, ...] = DEFAULT_MWES
             if self.codebook is not None:
-                from .codebook import load_codebook
+                from ..codebook import load_codebook
 
                 cb = load_codebook(self.codebook or None)
                 matcher = cb.matcher
@@ -194,8 +194,8 @@ class ChunkCounter:
             doc_texts.append(text)
         self._flush(out, groups.get(current), doc_words, doc_texts, matcher, actor_target)
         if self.stance_voice and matcher is not None and len(sents):
-            from .codebook import load_codebook
-            from .stance import find_mentions
+            from ..codebook import load_codebook
+            from ..stance import find_mentions
 
             found = find_mentions(sents, load_codebook(self.codebook or None),
                                   documents=documents)
@@ -227,8 +227,8 @@ COUNT_BATCH = 1000
 
 def _count_part(documents: pd.DataFrame, *, repeated: np.ndarray,
                 counter: Callable[[pd.DataFrame, pd.DataFrame], Any]) -> Any:
-    from .boilerplate import segment_chunk
-    from .engine import combine
+    from ..corpus import segment_chunk
+    from ._engine import combine
 
     def batches() -> Any:
         for start in range(0, max(len(documents), 1), COUNT_BATCH):
@@ -271,10 +271,10 @@ def count_corpus(
         batches of at most :data:`COUNT_BATCH` documents of a chunk with their sentences; it
         must be picklable and its results must support ``+=``.
     chunk_size, cache_dir, boilerplate_min_docs, boilerplate_min_share
-        As for :func:`framelab.cache.build_cache` (the documents are cached; sentences are
+        As for :func:`framelab.run.build_cache` (the documents are cached; sentences are
         made per chunk and not stored).
     engine, workers, scheduler
-        Where the per-chunk work runs (:class:`framelab.engine.Engine`).
+        Where the per-chunk work runs (:class:`framelab.run.Engine`).
     progress : bool
         Progress bars for reading and counting.
 
@@ -283,8 +283,8 @@ def count_corpus(
     CorpusCounts or object
         The sum of the per-chunk results in chunk order.
     """
-    from .cache import build_cache
-    from .engine import combine
+    from ._cache import build_cache
+    from ._engine import combine
 
     counter = per_chunk or ChunkCounter(codebook=codebook, include_nonbody=include_nonbody,
                                         group_by=group_by, stance_voice=stance_voice)

@@ -1,6 +1,6 @@
 """One code path, two engines: run a per-partition function in-process or on a Dask cluster.
 
-A *partition* is a chunk of the documents table (see :mod:`framelab.ingest`). A per-partition
+A *partition* is a chunk of the documents table (see :mod:`framelab.corpus`). A per-partition
 function is pure: it takes a chunk and returns a DataFrame or a mergeable count object (one
 with ``+=``, such as :class:`collections.Counter` or :class:`CorpusCounts`). Results are
 combined in partition order, so the result does not depend on the engine, the number of
@@ -30,10 +30,9 @@ from typing import Any, Self
 
 import pandas as pd
 
-from .errors import ParameterError, PartitionError
+from ..errors import ParameterError, PartitionError
 
-__all__ = ["ENGINES", "PartitionError", "Engine", "open_engine", "combine", "map_documents",
-           "describe_chunk", "local_cluster"]
+__all__ = ['ENGINES', 'Engine', 'open_engine', 'combine', 'map_documents', 'describe_chunk', 'local_cluster']
 
 log = logging.getLogger(__name__)
 
@@ -401,8 +400,8 @@ def map_documents(
         ``chunk -> DataFrame`` or ``chunk -> mergeable counts``; picklable for a process pool
         or Dask.
     chunks : iterable
-        Partitions, e.g. :func:`framelab.ingest.iter_documents` or
-        :meth:`framelab.cache.CorpusCache.iter_documents`.
+        Partitions, e.g. :func:`framelab.corpus.iter_documents` or
+        :meth:`framelab.run.CorpusCache.iter_documents`.
     engine, workers, scheduler
         See :class:`Engine`; an ``Engine`` already started can be passed as ``engine``.
     progress : bool

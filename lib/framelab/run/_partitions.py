@@ -1,10 +1,10 @@
 """The corpus of a run, and per-document analyses run partition by partition on an engine.
 
 A notebook opens its corpus once with :func:`open_run_corpus`: the Parquet cache entry
-(:mod:`framelab.cache`) is found, or built, and its documents and sentences are loaded for
+(:mod:`framelab.run`) is found, or built, and its documents and sentences are loaded for
 the cells that need whole tables (rates, keyness, topic models, figures). The per-document
 analyses, which are most of the work, run through :meth:`RunCorpus.map` instead: one call per
-cache part on the run's engine (:class:`framelab.engine.Engine`), in this process, a process
+cache part on the run's engine (:class:`framelab.run.Engine`), in this process, a process
 pool or a Dask cluster whose workers read the parts from the cache themselves.
 
 Per-document functions give the same rows whichever partition a document is in, and results
@@ -14,7 +14,7 @@ workers or the chunk size. The analyses mapped this way:
 * :func:`framing_tables`: codebook matches, label and actor mentions with their voice,
   frames per document, frame KWIC and reporting verbs (:mod:`framelab.framing`);
 * :func:`stance_tables`: stance-target mentions scored by every scorer, and quotations
-  (:mod:`framelab.stance`, :mod:`framelab.quotes`);
+  (:mod:`framelab.stance`, :mod:`framelab.framing`);
 * :func:`reuse_shingles`: each document's shingle set for text-reuse candidates
   (:func:`framelab.reuse.candidate_pairs` takes it as ``shingles=``);
 * :func:`topic_dtm` and :func:`topic_theta`: the units' term counts for the topic model
@@ -34,11 +34,11 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
-from .cache import CorpusCache, build_cache
-from .corpus import ColumnMap, body, with_document_columns
-from .engine import Engine, combine
-from .errors import ParameterError
-from .tokens import DTM
+from ._cache import CorpusCache, build_cache
+from ..corpus import ColumnMap, body, with_document_columns
+from ._engine import Engine, combine
+from ..errors import ParameterError
+from ..tokens import DTM
 
 __all__ = ["RunCorpus", "open_run_corpus", "framing_tables", "stance_tables",
            "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta"]
@@ -76,9 +76,9 @@ class RunCorpus:
     Parameters
     ----------
     cache : CorpusCache
-        An entry with its sentence table built (:func:`framelab.cache.build_cache`).
+        An entry with its sentence table built (:func:`framelab.run.build_cache`).
     engine, workers, scheduler
-        Where :meth:`map` runs (:class:`framelab.engine.Engine`); the engine starts at the
+        Where :meth:`map` runs (:class:`framelab.run.Engine`); the engine starts at the
         first :meth:`map` and stays up until :meth:`close` (or the end of a ``with`` block).
     boilerplate_min_docs, boilerplate_min_share
         The segmentation whose sentence table is used.
@@ -166,7 +166,7 @@ class RunCorpus:
         ``functools.partial`` of one). Workers that can read this machine's files read the
         parts from the cache, and so does this process unless the whole tables are loaded
         already (then parts are sliced from them); a cluster without shared storage gets the
-        parts sent from here. Results are combined by :func:`framelab.engine.combine`.
+        parts sent from here. Results are combined by :func:`framelab.run.combine`.
         """
         eng = self.engine
         if (eng.in_process and self._tables is not None) or not eng.shared_storage:
@@ -202,7 +202,7 @@ def open_run_corpus(
     without reading and hashing the corpus again; it must be an entry of ``corpus``.
     Otherwise the entry is looked up (or built) from the corpus and the reading options.
     """
-    from .paths import resolve
+    from ..paths import resolve
 
     if corpus_cache:
         cache = CorpusCache(resolve(corpus_cache))
@@ -229,7 +229,7 @@ def open_run_corpus(
 def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Any,
                   include_nonbody: bool, max_evidence: int, window: int
                   ) -> dict[str, pd.DataFrame]:
-    from . import framing
+    from .. import framing
 
     opts = {"include_nonbody": include_nonbody}
     matches = framing.match_sentences(sentences, codebook, **opts)
@@ -267,7 +267,8 @@ def framing_tables(run: RunCorpus, codebook: Any, *, include_nonbody: bool = Fal
 def _stance_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Any,
                  targets: Sequence[str], scorers: Sequence[str], include_nonbody: bool
                  ) -> dict[str, pd.DataFrame]:
-    from . import quotes, stance
+    from .. import framing as quotes
+    from .. import stance
 
     analysed = body(sentences, include_nonbody=include_nonbody)
     found = stance.find_mentions(analysed, codebook, targets=targets, documents=documents)
@@ -287,7 +288,7 @@ def stance_tables(run: RunCorpus, codebook: Any, *, targets: Sequence[str],
         ``mentions``: :func:`framelab.stance.score_mentions` of
         :func:`framelab.stance.find_mentions` on the analysed sentences (rows of the first
         scorer, then of the next, as on the whole corpus); ``quotes``:
-        :func:`framelab.quotes.find_quotes`.
+        :func:`framelab.framing.find_quotes`.
     """
     tables = run.map(partial(_stance_part, codebook=codebook, targets=tuple(targets),
                              scorers=tuple(scorers), include_nonbody=include_nonbody),
@@ -301,7 +302,8 @@ def stance_tables(run: RunCorpus, codebook: Any, *, targets: Sequence[str],
 
 def _shingle_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, shingle_size: int,
                   include_nonbody: bool) -> pd.DataFrame:
-    from . import minhash, reuse
+    from .. import reuse as minhash
+    from .. import reuse
 
     analysed = body(sentences, include_nonbody=include_nonbody)
     sets, n_tokens = minhash.shingle_sets(reuse.doc_texts(documents, analysed),
@@ -333,7 +335,7 @@ class UnitCounts:
 
     def stacked(self) -> tuple[pd.DataFrame, DTM]:
         """All units (in corpus order) and their counts over the united vocabulary."""
-        from .tokens import stack_dtms
+        from ..tokens import stack_dtms
 
         units = pd.concat([u for u in self.units if len(u)] or self.units[:1],
                           ignore_index=True)
@@ -342,8 +344,8 @@ class UnitCounts:
 
 def _unit_counts_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit: str | int,
                       include_nonbody: bool) -> UnitCounts:
-    from .segment import units as make_units
-    from .tokens import count_terms
+    from ..corpus import units as make_units
+    from ..tokens import count_terms
 
     found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
     return UnitCounts([found], [count_terms(found["text_norm"].tolist())])
@@ -359,7 +361,7 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
     here on the stacked counts. Returns what ``topic_dtm(units(body(sentences), unit))``
     returns.
     """
-    from . import topics
+    from .. import topics
 
     units, counts = run.map(partial(_unit_counts_part, unit=unit,
                                     include_nonbody=include_nonbody),
@@ -371,8 +373,8 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
 def _theta_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, model: Any,
                 vocabulary: np.ndarray, unit: str | int, include_nonbody: bool
                 ) -> pd.DataFrame:
-    from .segment import units as make_units
-    from .tokens import align_columns, count_terms
+    from ..corpus import units as make_units
+    from ..tokens import align_columns, count_terms
 
     found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
     X = align_columns(count_terms(found["text_norm"].tolist()), vocabulary)

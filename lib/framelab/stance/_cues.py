@@ -6,7 +6,7 @@ valences of the words near the mention (not the whole sentence), with VADER's ne
 (b) labels from the codebook applied to the target (delegitimising / neutral / legitimising, as
 the codebook's ``applies_to`` allows), reversed when scare-quoted; (c) how the outlet reports
 the target as a speaker: a distancing verb ("Moscow claimed", "Damascus, however, insists")
-withholds endorsement. The learned scorer (:mod:`framelab.stance_model`) reuses these cues as
+withholds endorsement. The learned scorer (:mod:`framelab.stance`) reuses these cues as
 features. Weights and their rationale are in ``docs/stance.md``.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 __all__ = ["LABELS", "CUE_WEIGHTS", "DEFAULT_THRESHOLD", "Cue", "SpanScore", "vader_lexicon",
            "score_span", "label_for"]
@@ -90,7 +90,7 @@ class SpanScore:
 
 @lru_cache(maxsize=1)
 def _default_codebook() -> Any:
-    from .codebook import load_codebook
+    from ..codebook import load_codebook
 
     return load_codebook()
 
@@ -142,7 +142,7 @@ class _Span:
     labels: list[tuple[str, str, bool, set[int]]] = field(default_factory=list)
     skip: set[int] = field(default_factory=set)   # label and name tokens: not sentiment words
     names: set[int] = field(default_factory=set)  # tokens of other targets' names
-    voice: str = "narrator"    # of the mention within its sentence (framelab.voice)
+    voice: str = "narrator"    # of the mention within its sentence (framelab.framing)
 
 
 def _tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -164,7 +164,7 @@ def _analyse(text: str, start: int, end: int, codebook: Any,
     inside = _token_ids(tokens, start, end)
     if not inside:
         return None
-    from .voice import VoiceTagger
+    from ..framing import VoiceTagger
 
     span = _Span(tokens, inside[0], inside[-1])
     tagger = VoiceTagger(text, [(0, len(text))], codebook=codebook, quotes=quotes)
@@ -307,8 +307,8 @@ def score_span(text: str, start: int, end: int, *, codebook: Any = None,
         Labels and reporting verbs (:class:`framelab.codebook.Codebook`); the shipped
         default when omitted.
     quotes : sequence of (int, int), optional
-        Quotation spans in ``text`` (from :func:`framelab.voice.quote_spans` when omitted);
-        a label inside scare quotes (:class:`framelab.voice.VoiceTagger`) is reversed.
+        Quotation spans in ``text`` (from :func:`framelab.framing.quote_spans` when omitted);
+        a label inside scare quotes (:class:`framelab.framing.VoiceTagger`) is reversed.
     others : sequence of (int, int)
         Offsets of other targets in ``text``; a label nearer one of them is not applied here.
     threshold : float

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, f1_score
 
-from .errors import AnnotationError
-from .stance import (BASELINE, _codebook, _known_targets, _require, _score_spans,
-                     resolve_scorers)
-from .stance_model import LABELS, StanceClassifier, label_for, load_model
+from ..errors import AnnotationError
+from ._stance import BASELINE, _codebook, _known_targets, _require, _score_spans, resolve_scorers
+from ._cues import LABELS, label_for
+from ._model import StanceClassifier, load_model
 
 __all__ = ["EVAL_COLUMNS", "read_annotations", "predict_annotations", "evaluate",
            "stance_metrics", "confusion_table", "confusion_matrices"]
@@ -129,7 +129,7 @@ def _annotation_items(ann: pd.DataFrame, codebook: Any,
         if sentence.strip():
             units = [_normalize(sentence)]
         elif str(doc_id) in texts:   # a document-level label: every sentence of the document
-            from .corpus import sentence_spans
+            from ..corpus import sentence_spans
 
             doc = texts[str(doc_id)]
             units = [doc[a:b] for a, b in sentence_spans(doc)]
@@ -147,7 +147,7 @@ def _annotation_items(ann: pd.DataFrame, codebook: Any,
 
 
 def _normalize(text: str) -> str:
-    from .corpus import normalize_text
+    from ..corpus import normalize_text
 
     return normalize_text(text)
 
@@ -166,7 +166,7 @@ def predict_annotations(annotations: pd.DataFrame, *, scorers: str | Sequence[st
     DataFrame
         ``annotations`` plus ``pred_<scorer>`` for each scorer and ``pred_vader_sentence``.
     """
-    from .stance_cues import _sentence_compound
+    from ._cues import _sentence_compound
 
     codebook = _codebook(codebook)
     out = annotations.reset_index(drop=True).copy()
@@ -256,7 +256,7 @@ def evaluate(annotations: str | Path | Sequence[str | Path], *,
         of favor and against, SemEval-2016 Task 6), Cohen's ``kappa``, ``n`` and the
         ``confusion`` matrix (JSON, rows gold, columns predicted, in :data:`LABELS` order).
     """
-    from .paths import resolve
+    from ..paths import resolve
 
     if isinstance(annotations, (str, Path)):
         paths = [p.strip() for p in str(annotations).split(",") if p.strip()]

@@ -1,7 +1,7 @@
 """The learned stance scorer: a target-dependent linear classifier stored as reviewable JSON.
 
 :class:`StanceClassifier` is a multinomial logistic regression over target-masked context
-n-grams, windowed VADER features and the default scorer's cues (:mod:`framelab.stance_cues`),
+n-grams, windowed VADER features and the default scorer's cues (:mod:`framelab.stance`),
 trained on NewsMTSC (``scripts/train_stance_model.py``) and stored as JSON
 (``framelab/data/stance_model.json``), never pickle. The cue scorer's public names are
 re-exported here for convenience.
@@ -25,30 +25,14 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
-from .errors import ColumnError, ParameterError
-from .paths import DATA_DIR
+from ..errors import ColumnError, ParameterError
+from ..paths import DATA_DIR
 
-from .stance_cues import (_TOKEN, _VADER_DECAY, _VADER_WINDOW, CUE_WEIGHTS, DEFAULT_THRESHOLD,
-                          LABELS, Cue, SpanScore, _analyse, _default_codebook, _default_score,
-                          _sentence_compound, _window, _window_polarity, label_for, score_span,
-                          vader_lexicon)
+from ._cues import (_TOKEN, _VADER_DECAY, _VADER_WINDOW, LABELS,
+    _analyse, _default_codebook, _default_score, _sentence_compound, _window,
+    _window_polarity)
 
-__all__ = [
-    "LABELS",
-    "CUE_WEIGHTS",
-    "DEFAULT_THRESHOLD",
-    "DEFAULT_MODEL_PATH",
-    "MODEL_FORMAT",
-    "FEATURE_CONFIG",
-    "Cue",
-    "SpanScore",
-    "vader_lexicon",
-    "score_span",
-    "span_features",
-    "label_for",
-    "StanceClassifier",
-    "load_model",
-]
+__all__ = ['DEFAULT_MODEL_PATH', 'MODEL_FORMAT', 'FEATURE_CONFIG', 'span_features', 'StanceClassifier', 'load_model']
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +233,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The fitted model as plain JSON-able data (see :meth:`to_json`)."""
         import sklearn
 
-        from . import __version__
+        from .. import __version__
 
         return {
             "format": MODEL_FORMAT,

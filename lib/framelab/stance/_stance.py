@@ -8,7 +8,7 @@ Pipeline (each step a pure function on documented tables)::
     by_group = stance_by_group(scored, documents=documents)   # group x target x voice
     evaluate("docs/stance_seed_annotations.csv", codebook=codebook)
 
-The scorers themselves live in :mod:`framelab.stance_model`. Method: ``docs/stance.md``.
+The scorers themselves live in :mod:`framelab.stance`. Method: ``docs/stance.md``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .errors import ColumnError, ParameterError
-from .stance_model import StanceClassifier, load_model, score_span
+from ..errors import ColumnError, ParameterError
+from ._cues import score_span
+from ._model import StanceClassifier, load_model
 
 __all__ = [
     "MENTION_COLUMNS",
@@ -73,7 +74,7 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 
 
 def _codebook(codebook: Any) -> Any:
-    from . import codebook as cb
+    from .. import codebook as cb
 
     if codebook is None or isinstance(codebook, (str, Path)):
         return cb.load_codebook(codebook or None)
@@ -160,10 +161,10 @@ def find_mentions(sentences: pd.DataFrame, codebook: Any = None, *,
     DataFrame
         One row per mention: ``doc_id, outlet, sentence_id, target, actor, start, end`` (offsets
         into the document's ``text``/``text_norm``), ``mention`` (as written), ``voice``
-        (narrator / quoted / attributed, :class:`framelab.voice.VoiceTagger`) and
+        (narrator / quoted / attributed, :class:`framelab.framing.VoiceTagger`) and
         ``voice_cue`` (why).
     """
-    from .voice import VoiceTagger
+    from ..framing import VoiceTagger
 
     _require(sentences, _SENTENCE_NEEDS, "sentences")
     codebook = _codebook(codebook)
@@ -228,7 +229,7 @@ def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
         Labels and reporting verbs for the default scorer (the learned one always uses the
         shipped codebook, as in training).
     model : StanceClassifier, optional
-        The learned model; :func:`framelab.stance_model.load_model` when omitted.
+        The learned model; :func:`framelab.stance.load_model` when omitted.
 
     Returns
     -------
@@ -391,7 +392,7 @@ def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = No
     DataFrame
         :data:`BY_GROUP_COLUMNS`.
     """
-    from .corpus import group_key
+    from ..corpus import group_key
 
     _require(scored, MENTION_COLUMNS, "stance_mentions")
     names = _targets_of(scored, targets, codebook)
@@ -424,7 +425,7 @@ def evidence(scored: pd.DataFrame, sentences: pd.DataFrame, *,
         ``group, target, voice, scorer, score, label, doc_id, sentence_id, mention,
         mention_voice, cues, sentence`` with at most ``top`` rows per group x target.
     """
-    from .corpus import group_key
+    from ..corpus import group_key
 
     _require(scored, MENTION_COLUMNS, "stance_mentions")
     if voice not in VOICE_GROUPS:
@@ -491,11 +492,3 @@ def _diverging_cmap() -> Any:
     import matplotlib
 
     return matplotlib.colormaps["RdBu"].with_extremes(bad="#DDDDDD")
-
-
-# Evaluation lives in stance_eval; re-exported so ``framelab.stance.evaluate`` keeps working.
-from .stance_eval import (EVAL_COLUMNS, confusion_matrices, confusion_table,  # noqa: E402
-                          evaluate, predict_annotations, read_annotations, stance_metrics)
-
-__all__ += ["EVAL_COLUMNS", "read_annotations", "predict_annotations", "evaluate",
-            "stance_metrics", "confusion_table", "confusion_matrices"]

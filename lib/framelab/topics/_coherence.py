@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
-from .errors import ColumnError, ParameterError
+from ..errors import ColumnError, ParameterError
 
 __all__ = [
     "EPSILON",

@@ -11,8 +11,8 @@ The steps, each a function or an estimator (see ``docs/topics.md`` for the metho
 3. :func:`topic_terms`, :func:`doc_topics`, :func:`representative_passages` and
    :func:`topic_prevalence` turn the fitted model into the tables of the output contract, and
    the ``plot_*`` functions draw them on a given ``ax``. They live in
-   :mod:`framelab.topicviews`; the measures (NPMI, matching, relevance, :func:`choose_k`) in
-   :mod:`framelab.coherence`. Both are re-exported here, so ``framelab.topics`` is the one
+   :mod:`framelab.topics`; the measures (NPMI, matching, relevance, :func:`choose_k`) in
+   :mod:`framelab.topics`. Both are re-exported here, so ``framelab.topics`` is the one
    namespace a notebook needs.
 
 Topics are numbered from 1, in decreasing order of the tokens the model assigns to them.
@@ -31,57 +31,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import LatentDirichletAllocation
 from sklearn.utils.validation import check_is_fitted
 
-from .coherence import (
-    K_SELECTION_COLUMNS,
-    choose_k,
-    match_topics,
-    npmi,
-    npmi_from_dtm,
-    summarize_k_selection,
-    top_term_ids,
-)
-from .errors import ParameterError
-from .tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms
-from .topicviews import (
-    DOC_TOPIC_COLUMNS,
-    PASSAGE_COLUMNS,
-    PREVALENCE_COLUMNS,
-    TERM_COLUMNS,
-    _require,
-    doc_topics,
-    plot_k_selection,
-    plot_prevalence_heatmap,
-    plot_prevalence_intervals,
-    plot_top_terms,
-    representative_passages,
-    topic_prevalence,
-    topic_terms,
-)
+from ._coherence import (K_SELECTION_COLUMNS, choose_k, match_topics, npmi, npmi_from_dtm,
+    top_term_ids)
+from ..errors import ParameterError
+from ..tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms
+from ._views import (_require)
 
-__all__ = [
-    "AUTO_MIN_DOCUMENTS",
-    "AUTO_ONLINE_MIN_UNITS",
-    "DOC_TOPIC_COLUMNS",
-    "K_SELECTION_COLUMNS",
-    "PASSAGE_COLUMNS",
-    "PREVALENCE_COLUMNS",
-    "STABILITY_COLUMNS",
-    "TERM_COLUMNS",
-    "TopicModel",
-    "choose_k",
-    "doc_topics",
-    "plot_k_selection",
-    "plot_prevalence_heatmap",
-    "plot_prevalence_intervals",
-    "plot_top_terms",
-    "representative_passages",
-    "resolve_unit",
-    "summarize_k_selection",
-    "topic_dtm",
-    "topic_prevalence",
-    "topic_terms",
-    "unit_tokens",
-]
+__all__ = ['AUTO_MIN_DOCUMENTS', 'AUTO_ONLINE_MIN_UNITS', 'STABILITY_COLUMNS', 'TopicModel', 'resolve_unit', 'topic_dtm', 'unit_tokens']
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +93,7 @@ def topic_dtm(
     counts : DTM, optional
         The units' unpruned term counts (:func:`framelab.tokens.count_terms` with the same
         ``stop_words`` and ``mwes``), already computed, e.g. partition by partition by
-        :func:`framelab.runcorpus.unit_term_counts`.
+        :func:`framelab.run.unit_term_counts`.
 
     Returns
     -------

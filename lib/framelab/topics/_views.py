@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from .coherence import relevance, summarize_k_selection, top_term_ids
-from .corpus import group_key
-from .errors import ColumnError, ParameterError
+from ._coherence import relevance, summarize_k_selection, top_term_ids
+from ..corpus import group_key
+from ..errors import ColumnError, ParameterError
 
 __all__ = [
     "DOC_TOPIC_COLUMNS",
@@ -314,7 +314,7 @@ def plot_prevalence_intervals(prevalence: pd.DataFrame, ax: Any, *,
                               colors: dict[str, str] | None = None,
                               unstable: Collection[int] = ()) -> Any:
     """Per topic, each group's mean proportion (dot) and bootstrap interval (line)."""
-    from .figures import group_colors
+    from ..figures import group_colors
 
     _require(prevalence, PREVALENCE_COLUMNS, "prevalence")
     groups = sorted(prevalence["group"].unique())

@@ -1,0 +1,12 @@
+"""The codebook: label families, actors, events and terms (YAML schema, parsing, matcher)."""
+
+from ._codebook import (
+    Actor, Attribution, Codebook, Frame, Label, VerbClass, codebook_from_text,
+    default_codebook_path, load_codebook,
+)
+from ._matcher import Match, Matcher, Term, reference_matches, term_key
+
+__all__ = [
+    'Actor', 'Attribution', 'Codebook', 'Frame', 'Label', 'Match', 'Matcher', 'Term', 'VerbClass',
+    'codebook_from_text', 'default_codebook_path', 'load_codebook', 'reference_matches', 'term_key',
+]

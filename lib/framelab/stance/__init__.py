@@ -1,0 +1,29 @@
+"""Stance toward actors: mentions, lexical cues, the trained model and its evaluation."""
+
+from ._stance import (
+    BASELINE, BY_DOC_COLUMNS, BY_GROUP_COLUMNS, MENTION_COLUMNS, SCORERS, VOICE_GROUPS,
+    evidence, find_mentions, plot_stance_heatmap, resolve_scorers, resolve_targets,
+    score_mentions, stance_by_doc, stance_by_group,
+)
+from ._cues import (
+    CUE_WEIGHTS, Cue, DEFAULT_THRESHOLD, LABELS, SpanScore, label_for, score_span,
+    vader_lexicon,
+)
+from ._model import (
+    DEFAULT_MODEL_PATH, FEATURE_CONFIG, MODEL_FORMAT, StanceClassifier, load_model,
+    span_features,
+)
+from ._evaluate import (
+    EVAL_COLUMNS, confusion_matrices, confusion_table, evaluate, predict_annotations,
+    read_annotations, stance_metrics,
+)
+
+__all__ = [
+    'BASELINE', 'BY_DOC_COLUMNS', 'BY_GROUP_COLUMNS', 'CUE_WEIGHTS', 'Cue', 'DEFAULT_MODEL_PATH',
+    'DEFAULT_THRESHOLD', 'EVAL_COLUMNS', 'FEATURE_CONFIG', 'LABELS', 'MENTION_COLUMNS',
+    'MODEL_FORMAT', 'SCORERS', 'SpanScore', 'StanceClassifier', 'VOICE_GROUPS',
+    'confusion_matrices', 'confusion_table', 'evaluate', 'evidence', 'find_mentions', 'label_for',
+    'load_model', 'plot_stance_heatmap', 'predict_annotations', 'read_annotations',
+    'resolve_scorers', 'resolve_targets', 'score_mentions', 'score_span', 'span_features',
+    'stance_by_doc', 'stance_by_group', 'stance_metrics', 'vader_lexicon',
+]
