@@ -1,4 +1,4 @@
-"""Command line: ``framelab report`` runs the notebooks; ``framelab kernel`` registers Jupyter's."""
+"""Command line: ``framelab report`` runs the notebooks into a new run folder."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from .errors import FramelabError, NotebookError
-from pathlib import Path
-
 from .paths import NOTEBOOKS_DIR, OUTPUTS_DIR, SEEDS_DIR
+from .run import RUN_PARAMETERS, describe_parameters
 
 __all__ = ["main", "build_parser"]
 
@@ -23,23 +24,36 @@ def _key_value(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+_RUN = {p.name: p for p in RUN_PARAMETERS}
+
+
+def _run_option(parser: Any, name: str, **overrides: Any) -> None:
+    """An option of ``framelab report`` for run parameter ``name``, from the run configuration."""
+    param = _RUN[name]
+    options: dict[str, Any] = {"default": param.default, "help": param.help}
+    if param.choices:
+        options["choices"] = param.choices
+    if param.type in ("int", "float"):
+        options["type"] = int if param.type == "int" else float
+    options.update(overrides)
+    parser.add_argument("--" + name.replace("_", "-"), **options)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="framelab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="run every notebook into outputs/<run-id>/",
                          description="Run the notebooks in order with papermill into a new "
                          "run directory; outputs/latest points at the last successful run.")
-    rep.add_argument("--corpus", default=str(SEEDS_DIR),
-                     help="folder of .txt files or a .csv/.tsv/.jsonl/.parquet table "
-                     "(default: seeds/)")
-    rep.add_argument("--metadata", help="CSV sidecar with doc_id and metadata columns")
-    rep.add_argument("--codebook", help="YAML codebook replacing the shipped default")
-    for name in ("text", "id", "outlet", "date", "title", "url"):
-        rep.add_argument(f"--{name}-column", metavar="C",
-                         help=f"input column holding the {name} (guessed if omitted)")
-    rep.add_argument("--on-bad-rows", choices=("error", "skip"), default="error",
-                     help="malformed CSV/JSONL rows: stop with the line number (default) or "
-                     "warn and skip")
+    _run_option(rep, "corpus", default=str(SEEDS_DIR), help=_RUN["corpus"].help
+                + " (default: seeds/)")
+    _run_option(rep, "metadata", default=None)
+    _run_option(rep, "codebook", default=None)
+    for role in ("text", "id", "outlet", "date", "title", "url"):
+        rep.add_argument(f"--{role}-column", metavar="C",
+                         help=f"input column holding the {role} (guessed if omitted); these "
+                         "options fill the notebooks' columns parameter")
+    _run_option(rep, "on_bad_rows")
     rep.add_argument("--params", metavar="FILE.yaml",
                      help="parameters: top-level names for every notebook declaring them, "
                      "sections named after a notebook for that notebook only")
@@ -50,25 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--reuse", metavar="RUN_ID",
                      help="with --only: copy the other notebooks' outputs from this earlier "
                      "run (default: latest)")
-    rep.add_argument("--figure-width", choices=("double", "single"), default="double",
-                     help="save every figure at double-column (7 in) or single-column "
-                     "(3.5 in) width")
+    _run_option(rep, "figure_width")
     rep.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), metavar="DIR",
                      help="folder of notebooks to run (default: the project's notebooks/)")
     rep.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
                      help="notebooks of one stage (same first digit) run N at a time "
                      "(default: 2, or 1 on a single core)")
-    rep.add_argument("--engine", choices=("local", "dask"), default="local",
-                     help="where loading and segmentation run: in each notebook's process "
-                     "(default) or on Dask")
+    _run_option(rep, "engine")
     where = rep.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=0, metavar="N",
-                       help="dask: start a local cluster of N worker processes for the run; "
-                       "local: N worker processes per notebook (0: none)")
-    where.add_argument("--scheduler", default="", metavar="tcp://HOST:PORT",
-                       help="dask: the address of a running scheduler")
-    rep.add_argument("--cache-dir", default="", metavar="DIR",
-                     help="Parquet cache of the normalised corpus (default: <out>/.cache)")
+    _run_option(where, "workers", metavar="N")
+    _run_option(where, "scheduler", metavar="tcp://HOST:PORT")
+    _run_option(rep, "cache_dir", metavar="DIR")
     rep.add_argument("--out", default=str(OUTPUTS_DIR), help="parent folder of runs")
     rep.add_argument("--run-id", help="name of the run folder (default: a timestamp)")
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
@@ -85,10 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.list_parameters:
-            for spec in report.discover_notebooks(Path(args.notebooks), only=args.only):
-                print(f"{spec.name}:")
-                for name, p in spec.parameters.items():
-                    print(f"  {name}: {p['type']} = {p['default']!r}  # {p['help']}")
+            specs = report.discover_notebooks(Path(args.notebooks), only=args.only)
+            print(describe_parameters([s.name for s in specs],
+                                      {s.name: s.parameters for s in specs}))
             return 0
         columns = {n: getattr(args, f"{n}_column") for n in
                    ("text", "id", "outlet", "date", "title", "url")

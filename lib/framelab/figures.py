@@ -6,11 +6,11 @@ style (:func:`style`), the colours (:func:`group_colors`) and the I/O (:func:`sa
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, ParamSpec, TypeVar
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -20,8 +20,11 @@ from matplotlib.figure import Figure
 from .errors import ParameterError
 from .outputs import atomic_path, resolve_out_dir
 
-__all__ = ["WIDTHS", "PALETTE", "RC", "FORMATS", "style", "new_figure", "group_colors",
-           "save_figure"]
+__all__ = ["WIDTHS", "PALETTE", "RC", "FORMATS", "style", "styled", "new_figure",
+           "group_colors", "save_figure"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: Journal column widths in inches.
 WIDTHS = {"single": 3.5, "double": 7.0}
@@ -58,20 +61,30 @@ def style() -> Iterator[None]:
         yield
 
 
+def styled(plot: Callable[P, R]) -> Callable[P, R]:
+    """Decorator: run a plot function inside :func:`style`, so what it draws takes the house
+    style without changing matplotlib's global settings."""
+    @functools.wraps(plot)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with style():
+            return plot(*args, **kwargs)
+    return wrapper
+
+
 def new_figure(width: str | float = "double", height: float | None = None,
                nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, Any]:
     """Create a figure ``width`` wide ("single" 3.5 in, "double" 7 in, or inches).
 
-    Also switches matplotlib to framelab's style (:data:`RC`) for the rest of the session, so
-    everything drawn on the figure afterwards uses it.
+    The figure and its axes are made inside :func:`style`; framelab's plot functions draw
+    inside it too (:func:`styled`), and matplotlib's global settings are left alone.
     """
-    plt.rcParams.update(RC)
     if isinstance(width, str):
         if width not in WIDTHS:
             raise ParameterError(f"width={width!r}; use 'single', 'double' or inches")
         width = WIDTHS[width]
     height = height or width * 0.62
-    fig, ax = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
+    with style():
+        fig, ax = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
     return fig, ax
 
 
@@ -92,6 +105,7 @@ def save_figure(
     formats: Sequence[str] = FORMATS,
     caption: str | None = None,
     run_id: str = "",
+    width: str = "",
 ) -> list[Path]:
     """Write ``fig`` to ``<out_dir>/figures/<name>.<fmt>`` for each format, atomically.
 
@@ -99,9 +113,9 @@ def save_figure(
     out so the same figure gives the same bytes; PDF and SVG metadata carry the run id. A
     ``caption`` is written beside the figure as ``<name>.txt``.
 
-    Inside a report run the run id and the figure width ("single" 3.5 in or "double" 7 in,
-    ``framelab report --figure-width``) come from the environment the report sets
-    (``FRAMELAB_RUN_ID``, ``FRAMELAB_FIGURE_WIDTH``); the figure keeps its aspect ratio.
+    ``width`` ("single" 3.5 in or "double" 7 in; the notebooks pass their ``figure_width``
+    parameter, ``framelab report --figure-width``) rescales the figure to that width, keeping
+    its aspect ratio; empty keeps the figure's own size.
 
     Returns
     -------
@@ -112,9 +126,9 @@ def save_figure(
     if unknown:
         raise ParameterError(f"figure formats {unknown} not supported; use {list(FORMATS)}")
     folder = resolve_out_dir(out_dir) / "figures"
-    run_id = run_id or os.environ.get("FRAMELAB_RUN_ID", "")
-    width = os.environ.get("FRAMELAB_FIGURE_WIDTH", "")
-    if width in WIDTHS:
+    if width and width not in WIDTHS:
+        raise ParameterError(f"figure width {width!r}; use 'single' or 'double'")
+    if width:
         old_w, old_h = fig.get_size_inches()
         fig.set_size_inches(WIDTHS[width], old_h * WIDTHS[width] / old_w)
     meta = {"pdf": {"Title": name, "Subject": f"framelab run {run_id}".strip(),

@@ -24,8 +24,21 @@ __all__ = ["FLOAT_FORMAT", "atomic_path", "save_table", "resolve_out_dir", "tabl
 #: Ten significant digits: stable across platforms, far beyond what the analyses resolve.
 FLOAT_FORMAT = "%.10g"
 _INTERACTIVE: dict[str, Path] = {}
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+#: Output logs by run directory (:func:`resolve_out_dir` with ``log``): a report run learns from
+#: them which notebook wrote which file.
+_LOGS: dict[Path, Path] = {}
+
+
+def _file_mode() -> int:
+    """0o666 less the process umask, read without changing it (``/proc``; 0o644 elsewhere)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o644
 
 
 @contextmanager
@@ -42,10 +55,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs are for sharing
+        os.chmod(tmp, _file_mode())  # mkstemp makes 0600 files; outputs are for sharing
         os.replace(tmp, path)
-        log = os.environ.get("FRAMELAB_OUTPUT_LOG")
-        if log:  # a report run attributes every output to the notebook that wrote it
+        log = _log_for(path)
+        if log is not None:  # a report run attributes every output to the notebook that wrote it
             with open(log, "a", encoding="utf-8") as handle:
                 handle.write(f"{path.resolve()}\n")
     except BaseException:
@@ -59,17 +72,30 @@ def _write(path: Path, writer: Callable[[IO[str]], object]) -> Path:
     return path
 
 
-def resolve_out_dir(out_dir: str | Path = "") -> Path:
+def _log_for(path: Path) -> Path | None:
+    resolved = path.resolve()
+    for folder, log in _LOGS.items():
+        if folder in resolved.parents:
+            return log
+    return None
+
+
+def resolve_out_dir(out_dir: str | Path = "", *, log: str | Path = "") -> Path:
     """Return the run directory a notebook writes into.
 
     An empty ``out_dir`` (interactive use in JupyterLab) gives one new folder
     ``outputs/interactive-<timestamp>-<pid>`` per Python process (under
     ``$FRAMELAB_INTERACTIVE_DIR`` if set), so exploring never overwrites a report run.
+    ``log`` (the notebooks' ``output_log`` parameter, set by the report) names a file to
+    which every output later written under this directory is appended.
     """
     from .paths import OUTPUTS_DIR, resolve
 
     if str(out_dir):
-        return resolve(out_dir)
+        folder = resolve(out_dir)
+        if str(log):
+            _LOGS[folder.resolve()] = resolve(log)
+        return folder
     if "path" not in _INTERACTIVE:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         parent = Path(os.environ.get("FRAMELAB_INTERACTIVE_DIR") or OUTPUTS_DIR)

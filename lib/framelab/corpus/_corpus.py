@@ -11,13 +11,14 @@ import io
 import json
 import logging
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import ColumnError, CorpusError, ParameterError
-from ._segment import (normalize_text, segment)
+from ._segment import normalize_text, segment
 
 __all__ = ['DOC_COLUMNS', 'ColumnMap', 'CorpusWarning', 'load_corpus', 'load_metadata', 'apply_metadata', 'load_run_corpus', 'group_key', 'with_document_columns']
 
@@ -71,6 +72,19 @@ class ColumnMap:
                                      + ", ".join(f"{n}_column" for n in sorted(names)))
             values[name] = value or None
         return cls(**values)
+
+    @classmethod
+    def coerce(cls, columns: ColumnMap | Mapping[str, str | None] | None) -> ColumnMap:
+        """A :class:`ColumnMap` from one, from ``{role: column}`` (roles: id, text, outlet,
+        date, title, url; ``"text_column"`` spellings too), or from None (guess every role)."""
+        if columns is None:
+            return cls()
+        if isinstance(columns, cls):
+            return columns
+        if not isinstance(columns, Mapping):
+            raise ParameterError(f"columns={columns!r}: give a mapping such as "
+                                 "{'text': 'body', 'outlet': 'source'}")
+        return cls.from_options(**{str(k): v for k, v in columns.items()})
 
 
 def _warn(message: str) -> None:
@@ -372,27 +386,19 @@ def load_run_corpus(
     corpus: str | Path,
     *,
     metadata: str | Path | None = "",
-    text_column: str = "",
-    id_column: str = "",
-    outlet_column: str = "",
-    date_column: str = "",
-    title_column: str = "",
-    url_column: str = "",
+    columns: ColumnMap | Mapping[str, str | None] | None = None,
     on_bad_rows: str = "error",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Load and segment a corpus from notebook parameters; returns ``(documents, sentences)``.
 
     Relative paths are taken from the project root, so notebooks work from any directory.
     Extra metadata columns of the documents are copied onto the sentences so that any of them
-    can be a ``group_by``.
+    can be a ``group_by``. ``columns`` maps roles to input columns (see :meth:`ColumnMap.coerce`).
     """
     from ..paths import resolve
 
-    columns = ColumnMap.from_options(text_column=text_column, id_column=id_column,
-                                     outlet_column=outlet_column, date_column=date_column,
-                                     title_column=title_column, url_column=url_column)
     docs = load_corpus(resolve(corpus), metadata=resolve(metadata) if metadata else None,
-                       columns=columns, on_bad_rows=on_bad_rows)
+                       columns=ColumnMap.coerce(columns), on_bad_rows=on_bad_rows)
     return docs, with_document_columns(segment(docs), docs)
 
 

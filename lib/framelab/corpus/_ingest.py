@@ -24,9 +24,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._corpus import (_ID_GUESSES, _META_FIELDS, _TABLE_SUFFIXES, DOC_COLUMNS, ColumnMap, _clean,
-    _pick, _standardise, apply_metadata, load_metadata, normalize_text)
 from ..errors import CorpusError, ParameterError
+from ._corpus import (
+    _ID_GUESSES,
+    _META_FIELDS,
+    _TABLE_SUFFIXES,
+    DOC_COLUMNS,
+    ColumnMap,
+    _clean,
+    _pick,
+    _standardise,
+    apply_metadata,
+    load_metadata,
+    normalize_text,
+)
 from ._readers import FormatReaders, _record_warnings
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "DocumentStream", "iter_documents", "normalise_chunk",

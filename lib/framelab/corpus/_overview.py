@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ..figures import PALETTE
-from ._segment import ANALYSED_SEGMENTS, SEGMENT_TYPES
+from ..figures import PALETTE, styled
 from ..tokens import Analyzer, document_term_matrix
+from ._segment import ANALYSED_SEGMENTS, SEGMENT_TYPES
 
 __all__ = ["describe_documents", "segment_counts", "top_terms", "plot_lengths",
            "plot_segments"]
@@ -55,6 +55,7 @@ def top_terms(texts: pd.Series, *, n: int = 30, min_df: int = 1) -> pd.DataFrame
             .head(n).reset_index(drop=True))
 
 
+@styled
 def plot_lengths(described: pd.DataFrame, ax: Axes, *, colors: dict[str, str],
                  group: pd.Series) -> Axes:
     """Horizontal bars of analysed tokens per document, coloured by group."""
@@ -69,6 +70,7 @@ def plot_lengths(described: pd.DataFrame, ax: Axes, *, colors: dict[str, str],
     return ax
 
 
+@styled
 def plot_segments(counts: pd.DataFrame, ax: Axes) -> Axes:
     """Stacked bars of sentences per segment type and document."""
     table = counts.set_index("doc_id")[list(SEGMENT_TYPES)].sort_index(ascending=False)

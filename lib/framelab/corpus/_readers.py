@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from ._corpus import _META_FIELDS, _ORIGIN, CorpusWarning, _decode, _warn
 from ..errors import CorpusError
+from ._corpus import _META_FIELDS, _ORIGIN, CorpusWarning, _decode, _warn
 
 __all__ = ["FormatReaders"]
 

@@ -18,6 +18,7 @@ import pandas as pd
 from ..codebook import Codebook, load_codebook
 from ..corpus import body, group_key
 from ..errors import ColumnError, ParameterError
+from ..figures import group_colors, styled
 from ..tokens import Analyzer
 from ._voice import VOICES, VoiceTagger, find_speaker, is_reporting_use
 
@@ -503,6 +504,7 @@ def add_kwic(mentions: pd.DataFrame, documents: pd.DataFrame, *,
 
 # --- figures (data + ax in, ax out, no I/O) ----------------------------------------------
 
+@styled
 def plot_label_heatmap(rates: pd.DataFrame, ax: Any, *, voice: str = "narrator",
                        value: str = "rate_per_1000", vmax: float | None = None,
                        group_labels: bool = True) -> Any:
@@ -529,10 +531,11 @@ def plot_label_heatmap(rates: pd.DataFrame, ax: Any, *, voice: str = "narrator",
     return ax
 
 
+@styled
 def plot_label_events(mentions: pd.DataFrame, ax: Any, *, top: int = 15,
                       colors: dict[str, str] | None = None) -> Any:
     """Horizontal bars of label+event phrases ("terrorist offensive") per outlet."""
-    from ..figures import group_colors
+
 
     _check(mentions, ("label", "event", "outlet", "doc_id"), "mentions")
     part = mentions[mentions["event"] != ""]
@@ -553,10 +556,11 @@ def plot_label_events(mentions: pd.DataFrame, ax: Any, *, top: int = 15,
     return ax
 
 
+@styled
 def plot_frames(frame_table: pd.DataFrame, ax: Any, *, group_by: str = "outlet",
                 colors: dict[str, str] | None = None) -> Any:
     """Grouped bars: mean frame rate per 1,000 tokens per group (documents averaged)."""
-    from ..figures import group_colors
+
 
     _check(frame_table, ("frame", "rate_per_1000", "doc_id", group_by), "frames")
     group = frame_table[group_by].where(frame_table[group_by] != "", frame_table["doc_id"])

@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import ParameterError
+from ..figures import styled
 from ..tokens import DEFAULT_MWES, STOP_WORDS, count_terms
 
 __all__ = [
@@ -421,6 +422,7 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
                            kind="stable").reset_index(drop=True)
 
 
+@styled
 def plot_fightin_words(table: pd.DataFrame, ax: Any, *, group: str, top: int = 10,
                        color: str = "#0072B2", threshold: float = 1.96) -> Any:
     """Monroe et al.'s plot: z against total frequency, the ``top`` terms each way labelled."""

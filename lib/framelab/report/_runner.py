@@ -28,19 +28,18 @@ import yaml
 
 from ..errors import FramelabError, NotebookError, ParameterError
 from ..outputs import atomic_path
-from ._publish import export_html, screenshot_index, write_index
+from ..run import NOTEBOOK_PARAMETERS, check_value, notebook_parameters_of, run_parameter_names
 from ..paths import DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, SEEDS_DIR, sha256_of
+from ._publish import export_html, screenshot_index, write_index
 
 __all__ = ["RUN_PARAMETERS", "NotebookSpec", "notebook_parameters", "discover_notebooks",
            "resolve_parameters", "run_report", "RunResult", "load_params_file"]
 
 log = logging.getLogger(__name__)
 
-#: Parameters the report injects into every notebook that declares them.
-RUN_PARAMETERS = ("corpus", "metadata", "codebook", "text_column", "id_column",
-                  "outlet_column", "date_column", "title_column", "url_column", "out_dir",
-                  "run_id", "on_bad_rows", "engine", "workers", "scheduler", "cache_dir",
-                  "corpus_cache")
+#: Parameters the report injects into every notebook that declares them (the run configuration,
+#: :mod:`framelab.run`, declares their types, defaults and help).
+RUN_PARAMETERS = run_parameter_names()
 PACKAGES = ("framelab", "numpy", "scipy", "pandas", "pyarrow", "scikit-learn", "nltk",
             "matplotlib", "papermill", "nbconvert", "ipykernel", "vaderSentiment",
             "pyahocorasick", "PyYAML", "dask", "distributed", "tqdm")
@@ -204,8 +203,17 @@ def resolve_parameters(
                 if name in spec.parameters:
                     kind = spec.parameters[name]["type"]
                     values[name] = _coerce(name, value, kind, f"{spec.name}.ipynb")
-        resolved[spec.name] = values
+        resolved[spec.name] = _check_constraints(spec.name, values)
     return resolved
+
+
+def _check_constraints(notebook: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Apply the run configuration's choices and bounds to a configured notebook's values."""
+    if notebook not in NOTEBOOK_PARAMETERS:
+        return values
+    declared = {p.name: p for p in notebook_parameters_of(notebook)}
+    return {name: check_value(declared[name], value, f"{notebook}.ipynb")
+            if name in declared else value for name, value in values.items()}
 
 
 def load_params_file(path: str | Path, notebook_names: Sequence[str]
@@ -362,7 +370,8 @@ def run_report(
              "on_bad_rows": on_bad_rows, "engine": engine,
              "workers": workers if engine == "local" else 0, "scheduler": scheduler,
              "cache_dir": str(cache_root), "corpus_cache": "",
-             **{f"{k}_column": v or "" for k, v in (columns or {}).items()}}
+             "columns": {k: v for k, v in (columns or {}).items() if v},
+             "figure_width": figure_width, "output_log": ""}
     resolve_parameters(specs, probe, user, sections)
     earlier = _earlier_run(out, reuse_from) if only else None
     run_id, run_dir = _new_run_dir(out, run_id)
@@ -392,10 +401,9 @@ def run_report(
         for item in manifest["reused"]["notebooks"]:
             log.warning("reused %s from run %s", item["name"], manifest["reused"]["run_id"])
     _write_json(run_dir / "manifest.json", manifest)
-    # kernels inherit these: the run id for figure metadata, the figure width, and no progress
-    # bars inside executed notebooks (the report shows its own; widgets would need a CDN)
-    run_env = {"FRAMELAB_RUN_ID": run_id, "FRAMELAB_FIGURE_WIDTH": figure_width,
-               "TQDM_DISABLE": "1"}
+    # kernels inherit this: no progress bars inside executed notebooks (the report shows its
+    # own; widgets would need a CDN). Data reaches the notebooks as parameters only.
+    run_env = {"TQDM_DISABLE": "1"}
     saved_env = {k: os.environ.get(k) for k in run_env}
     os.environ.update(run_env)
     try:
@@ -450,11 +458,13 @@ def _run_notebook(path: str, executed: str, parameters: dict[str, Any], log: str
     """Execute one notebook (in this process or a worker) and export its HTML.
 
     Every file the notebook writes through :func:`framelab.outputs.atomic_path` is listed in
-    ``log`` (``FRAMELAB_OUTPUT_LOG``), which is how the manifest knows which notebook made it.
+    ``log`` (its ``output_log`` parameter), which is how the manifest knows which notebook
+    made it.
     """
     import papermill
 
-    os.environ["FRAMELAB_OUTPUT_LOG"] = log
+    if "output_log" in parameters:
+        parameters = {**parameters, "output_log": log}
     began = time.perf_counter()
     try:
         papermill.execute_notebook(path, executed, parameters=parameters,
@@ -464,8 +474,6 @@ def _run_notebook(path: str, executed: str, parameters: dict[str, Any], log: str
         return {"status": "failed", "seconds": round(time.perf_counter() - began, 2),
                 "error": f"{err.ename}: {err.evalue}", "cell_index": err.cell_index,
                 "exec_count": err.exec_count}
-    finally:
-        os.environ.pop("FRAMELAB_OUTPUT_LOG", None)
     result: dict[str, Any] = {"status": "ok", "seconds": round(time.perf_counter() - began, 2)}
     if html:
         result["html"] = [str(p) for p in export_html(Path(executed), Path(executed).parent.parent
@@ -479,8 +487,8 @@ def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | N
 
     Bad input stops the run here, before any notebook starts.
     """
-    from ..run import build_cache
     from ..corpus import ColumnMap
+    from ..run import build_cache
 
     cache = build_cache(run_params["corpus"], metadata=run_params["metadata"] or None,
                         columns=ColumnMap(**(columns or {})),

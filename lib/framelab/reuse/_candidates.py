@@ -28,10 +28,17 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import _minhash as minhash
-from ._alignment import (_SENT_REQUIRED, _check_unit,
-    _empty, _require, _Space, align_passages, passage_changes)
 from ..errors import ParameterError
+from . import _minhash as minhash
+from ._alignment import (
+    _SENT_REQUIRED,
+    _check_unit,
+    _empty,
+    _require,
+    _Space,
+    align_passages,
+    passage_changes,
+)
 
 if TYPE_CHECKING:
     from ..codebook import Codebook

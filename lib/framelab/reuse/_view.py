@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from . import _minhash as minhash
 from ..errors import ParameterError
-from ..figures import group_colors
+from ..figures import group_colors, styled
 from ..outputs import atomic_path, resolve_out_dir
 from ..tokens import tokenize
+from . import _minhash as minhash
 
 __all__ = ["MEASURES", "pair_html", "pair_html_path", "plot_similarity_matrix",
            "save_pair_html", "save_pair_views", "similarity_matrix"]
@@ -95,6 +95,7 @@ def similarity_matrix(
     return pd.DataFrame(matrix, index=pd.Index(ids, name="doc_id"), columns=ids)
 
 
+@styled
 def plot_similarity_matrix(
     matrix: pd.DataFrame,
     ax: Axes,

@@ -12,11 +12,17 @@ from ._partitions import (
     stance_tables, topic_dtm, topic_theta,
 )
 from ._counts import COUNT_BATCH, ChunkCounter, CorpusCounts, count_corpus
+from ._config import (
+    NOTEBOOK_PARAMETERS, Parameter, RUN_PARAMETERS, check_value, describe_parameters,
+    notebook_parameters_of, parameters_cell, run_parameter_names,
+)
 
 __all__ = [
     'CACHE_FORMAT', 'COUNT_BATCH', 'ChunkCounter', 'CorpusCache', 'CorpusCounts', 'ENGINES',
-    'Engine', 'RunCorpus', 'SHINGLE_COLUMNS', 'UnitCounts', 'build_cache', 'cache_settings',
-    'combine', 'count_corpus', 'default_cache_dir', 'describe_chunk', 'framing_tables',
-    'load_run_corpus_cached', 'local_cluster', 'map_documents', 'open_engine', 'open_run_corpus',
-    'reuse_shingles', 'stance_tables', 'topic_dtm', 'topic_theta',
+    'Engine', 'NOTEBOOK_PARAMETERS', 'Parameter', 'RUN_PARAMETERS', 'RunCorpus', 'SHINGLE_COLUMNS',
+    'UnitCounts', 'build_cache', 'cache_settings', 'check_value', 'combine', 'count_corpus',
+    'default_cache_dir', 'describe_chunk', 'describe_parameters', 'framing_tables',
+    'load_run_corpus_cached', 'local_cluster', 'map_documents', 'notebook_parameters_of',
+    'open_engine', 'open_run_corpus', 'parameters_cell', 'reuse_shingles', 'run_parameter_names',
+    'stance_tables', 'topic_dtm', 'topic_theta',
 ]

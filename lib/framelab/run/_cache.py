@@ -40,12 +40,17 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..corpus import LineStats, prepare_chunk, segment_chunk
-from ..corpus import ColumnMap
+from ..corpus import (
+    DEFAULT_CHUNK_SIZE,
+    ColumnMap,
+    DocumentStream,
+    LineStats,
+    prepare_chunk,
+    segment_chunk,
+)
 from ..corpus._corpus import _warn
-from ._engine import Engine, describe_chunk, open_engine
 from ..errors import CorpusError, ParameterError
-from ..corpus import DEFAULT_CHUNK_SIZE, DocumentStream
+from ._engine import Engine, describe_chunk, open_engine
 
 __all__ = ["CACHE_FORMAT", "default_cache_dir", "cache_settings", "CorpusCache", "build_cache",
            "load_run_corpus_cached"]

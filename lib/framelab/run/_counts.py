@@ -25,10 +25,9 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
-from ..corpus import ColumnMap, body, group_key
-from ._engine import Engine, open_engine
+from ..corpus import DEFAULT_CHUNK_SIZE, ColumnMap, body, group_key
 from ..errors import ColumnError
-from ..corpus import DEFAULT_CHUNK_SIZE
+from ._engine import Engine, open_engine
 
 __all__ = ["COUNT_BATCH", "CorpusCounts", "ChunkCounter", "count_corpus"]
 

@@ -25,7 +25,7 @@ workers or the chunk size. The analyses mapped this way:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -34,11 +34,11 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
-from ._cache import CorpusCache, build_cache
 from ..corpus import ColumnMap, body, with_document_columns
-from ._engine import Engine, combine
 from ..errors import ParameterError
 from ..tokens import DTM
+from ._cache import CorpusCache, build_cache
+from ._engine import Engine, combine
 
 __all__ = ["RunCorpus", "open_run_corpus", "framing_tables", "stance_tables",
            "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta"]
@@ -182,12 +182,7 @@ def open_run_corpus(
     corpus: str | Path,
     *,
     metadata: str | Path | None = "",
-    text_column: str = "",
-    id_column: str = "",
-    outlet_column: str = "",
-    date_column: str = "",
-    title_column: str = "",
-    url_column: str = "",
+    columns: ColumnMap | Mapping[str, str | None] | None = None,
     on_bad_rows: str = "error",
     cache_dir: str | Path = "",
     corpus_cache: str | Path = "",
@@ -212,11 +207,8 @@ def open_run_corpus(
                 f"corpus_cache={str(corpus_cache)!r} was built from {made_from}, not from "
                 f"corpus={str(corpus)!r}; leave corpus_cache empty to look the corpus up")
     else:
-        columns = ColumnMap.from_options(text_column=text_column, id_column=id_column,
-                                         outlet_column=outlet_column, date_column=date_column,
-                                         title_column=title_column, url_column=url_column)
         cache = build_cache(resolve(corpus), metadata=resolve(metadata) if metadata else None,
-                            columns=columns, on_bad_rows=on_bad_rows,
+                            columns=ColumnMap.coerce(columns), on_bad_rows=on_bad_rows,
                             cache_dir=resolve(cache_dir) if cache_dir else None,
                             engine=engine, workers=workers or None,
                             scheduler=scheduler or None, progress=progress)
@@ -302,8 +294,8 @@ def stance_tables(run: RunCorpus, codebook: Any, *, targets: Sequence[str],
 
 def _shingle_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, shingle_size: int,
                   include_nonbody: bool) -> pd.DataFrame:
-    from .. import reuse as minhash
     from .. import reuse
+    from .. import reuse as minhash
 
     analysed = body(sentences, include_nonbody=include_nonbody)
     sets, n_tokens = minhash.shingle_sets(reuse.doc_texts(documents, analysed),

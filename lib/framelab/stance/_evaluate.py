@@ -17,9 +17,9 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, f1_score
 
 from ..errors import AnnotationError
-from ._stance import BASELINE, _codebook, _known_targets, _require, _score_spans, resolve_scorers
 from ._cues import LABELS, label_for
 from ._model import StanceClassifier, load_model
+from ._stance import BASELINE, _codebook, _known_targets, _require, _score_spans, resolve_scorers
 
 __all__ = ["EVAL_COLUMNS", "read_annotations", "predict_annotations", "evaluate",
            "stance_metrics", "confusion_table", "confusion_matrices"]

@@ -27,10 +27,18 @@ from sklearn.linear_model import LogisticRegression
 
 from ..errors import ColumnError, ParameterError
 from ..paths import DATA_DIR
-
-from ._cues import (_TOKEN, _VADER_DECAY, _VADER_WINDOW, LABELS,
-    _analyse, _default_codebook, _default_score, _sentence_compound, _window,
-    _window_polarity)
+from ._cues import (
+    _TOKEN,
+    _VADER_DECAY,
+    _VADER_WINDOW,
+    LABELS,
+    _analyse,
+    _default_codebook,
+    _default_score,
+    _sentence_compound,
+    _window,
+    _window_polarity,
+)
 
 __all__ = ['DEFAULT_MODEL_PATH', 'MODEL_FORMAT', 'FEATURE_CONFIG', 'span_features', 'StanceClassifier', 'load_model']
 

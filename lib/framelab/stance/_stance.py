@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..errors import ColumnError, ParameterError
+from ..figures import styled
 from ._cues import score_span
 from ._model import StanceClassifier, load_model
 
@@ -446,6 +447,7 @@ def evidence(scored: pd.DataFrame, sentences: pd.DataFrame, *,
                 "mention", "mention_voice", "cues", "sentence"]].reset_index(drop=True)
 
 
+@styled
 def plot_stance_heatmap(by_group: pd.DataFrame, ax: Axes, *, scorer: str = "default",
                         voice: str = "all", targets: Sequence[str] | None = None,
                         colorbar: bool = True, group_labels: bool = True) -> Axes:

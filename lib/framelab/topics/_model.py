@@ -31,11 +31,17 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import LatentDirichletAllocation
 from sklearn.utils.validation import check_is_fitted
 
-from ._coherence import (K_SELECTION_COLUMNS, choose_k, match_topics, npmi, npmi_from_dtm,
-    top_term_ids)
 from ..errors import ParameterError
 from ..tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms
-from ._views import (_require)
+from ._coherence import (
+    K_SELECTION_COLUMNS,
+    choose_k,
+    match_topics,
+    npmi,
+    npmi_from_dtm,
+    top_term_ids,
+)
+from ._views import _require
 
 __all__ = ['AUTO_MIN_DOCUMENTS', 'AUTO_ONLINE_MIN_UNITS', 'STABILITY_COLUMNS', 'TopicModel', 'resolve_unit', 'topic_dtm', 'unit_tokens']
 

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ._coherence import relevance, summarize_k_selection, top_term_ids
 from ..corpus import group_key
 from ..errors import ColumnError, ParameterError
+from ..figures import group_colors, styled
+from ._coherence import relevance, summarize_k_selection, top_term_ids
 
 __all__ = [
     "DOC_TOPIC_COLUMNS",
@@ -238,6 +239,7 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
 
 # --- plots (data + ax in, ax out, no I/O) --------------------------------------------------
 
+@styled
 def plot_k_selection(k_selection: pd.DataFrame, ax: Any, *, metric: str = "npmi",
                      chosen_k: int | None = None) -> Any:
     """Each seed's score (dots) and the mean ± 1 s.e. over seeds (line) against k."""
@@ -258,6 +260,7 @@ def plot_k_selection(k_selection: pd.DataFrame, ax: Any, *, metric: str = "npmi"
     return ax
 
 
+@styled
 def plot_top_terms(topic_terms: pd.DataFrame, ax: Any, *, n_terms: int = 8,
                    unstable: Collection[int] = ()) -> Any:
     """A grid of topics (rows) by rank (columns), each cell a term shaded by its weight.
@@ -292,6 +295,7 @@ def plot_top_terms(topic_terms: pd.DataFrame, ax: Any, *, n_terms: int = 8,
     return ax
 
 
+@styled
 def plot_prevalence_heatmap(prevalence: pd.DataFrame, ax: Any, *,
                             unstable: Collection[int] = ()) -> Any:
     """Groups (rows) by topics (columns), shaded and labelled by mean topic proportion."""
@@ -310,11 +314,12 @@ def plot_prevalence_heatmap(prevalence: pd.DataFrame, ax: Any, *,
     return ax
 
 
+@styled
 def plot_prevalence_intervals(prevalence: pd.DataFrame, ax: Any, *,
                               colors: dict[str, str] | None = None,
                               unstable: Collection[int] = ()) -> Any:
     """Per topic, each group's mean proportion (dot) and bootstrap interval (line)."""
-    from ..figures import group_colors
+
 
     _require(prevalence, PREVALENCE_COLUMNS, "prevalence")
     groups = sorted(prevalence["group"].unique())
