@@ -149,14 +149,14 @@ def test_a_target_without_mentions_is_an_empty_cell_with_a_note(planted):
 
 def test_aggregates_are_means_with_deterministic_intervals(planted):
     documents, _, scored = planted
-    by_group = stance.stance_by_group(scored, documents=documents, n_boot=200, random_state=3)
+    by_group = stance.stance_by_group(scored, documents=documents, n_boot=200, seed=3)
     assert list(by_group.columns) == stance.BY_GROUP_COLUMNS
     cell = by_group[(by_group.group == "Planted") & (by_group.target == "Syrian government")
                     & (by_group.voice == "all")].iloc[0]
     values = scored[scored.target == "Syrian government"].score
     assert cell.n_mentions == len(values) and math.isclose(cell.score, values.mean())
     assert cell.ci_low <= cell.score <= cell.ci_high
-    again = stance.stance_by_group(scored, documents=documents, n_boot=200, random_state=3)
+    again = stance.stance_by_group(scored, documents=documents, n_boot=200, seed=3)
     pd.testing.assert_frame_equal(by_group, again)
     narrator = by_group[(by_group.voice == "narrator") & (by_group.target == "Syrian government")]
     assert narrator.n_mentions.iloc[0] == 1   # the quoted "regime" of p2 is a source's

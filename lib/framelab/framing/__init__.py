@@ -1,19 +1,44 @@
 """Framing: voice (narrator / quoted / attributed), label mentions and rates, keyness, quotations."""
 
-from ._voice import (
-    VOICES, VoiceTag, VoiceTagger, find_speaker, is_reporting_use, quote_spans, tag_voice,
-)
 from ._framing import (
-    ACTOR_MENTION_COLUMNS, FRAME_COLUMNS, LABEL_MENTION_COLUMNS, LABEL_RATE_COLUMNS,
-    MATCH_COLUMNS, REPORTING_VERB_COLUMNS, actor_mentions, actor_summary, add_kwic,
-    frame_kwic, frames, label_mentions, label_rates, match_sentences, plot_frames,
-    plot_label_events, plot_label_heatmap, reporting_verbs,
+    ACTOR_MENTION_COLUMNS,
+    FRAME_COLUMNS,
+    LABEL_MENTION_COLUMNS,
+    LABEL_RATE_COLUMNS,
+    MATCH_COLUMNS,
+    REPORTING_VERB_COLUMNS,
+    actor_mentions,
+    actor_summary,
+    add_kwic,
+    frame_kwic,
+    frames,
+    label_mentions,
+    label_rates,
+    match_sentences,
+    plot_frames,
+    plot_label_events,
+    plot_label_heatmap,
+    reporting_verbs,
 )
 from ._keyness import (
-    KEYNESS_COLUMNS, g2, keyness, log_odds_dirichlet, plot_fightin_words, term_counts,
+    KEYNESS_COLUMNS,
+    g2,
+    keyness,
+    log_odds_dirichlet,
+    plot_fightin_words,
+    term_counts,
     term_doc_counts,
 )
 from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
+from ._voice import (
+    VOICES,
+    VoiceTag,
+    VoiceTagger,
+    find_speaker,
+    is_reporting_use,
+    quote_spans,
+    tag_voice,
+)
 
 __all__ = [
     'ACTOR_MENTION_COLUMNS', 'FRAME_COLUMNS', 'KEYNESS_COLUMNS', 'LABEL_MENTION_COLUMNS',

@@ -19,6 +19,7 @@ from ..codebook import Codebook, load_codebook
 from ..corpus import body, group_key
 from ..errors import ColumnError, ParameterError
 from ..figures import group_colors, styled
+from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ..tokens import Analyzer
 from ._voice import VOICES, VoiceTagger, find_speaker, is_reporting_use
 
@@ -321,7 +322,8 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
         "auto" takes documents when every group has at least ``min_docs_per_group``
         documents and sentences otherwise; the ``ci_unit`` column says which was used.
     n_boot, seed : int
-        Bootstrap replicates and the seed of ``numpy.random.default_rng``.
+        Bootstrap replicates and the seed (:mod:`framelab.stats`: each group draws from its
+        own generator, so its interval does not depend on the other groups).
 
     Returns
     -------
@@ -331,20 +333,14 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
         ``share`` = count / all labels of the group, ``ci_low``/``ci_high`` the 2.5 and 97.5
         percentiles of the bootstrapped rate.
     """
-    if unit not in ("auto", "documents", "sentences"):
-        raise ParameterError(f"unit={unit!r}; use 'auto', 'documents' or 'sentences'")
-    if n_boot < 0:
-        raise ParameterError(f"n_boot={n_boot}; use 0 (no CI) or more replicates")
+    resolve_unit({}, unit, smaller="sentences")  # checks the value before any work
+    check_bootstrap(n_boot, 0.95)
     cb = _codebook(codebook)
     _check(mentions, ("sentence_id", "family", "voice"), "mentions")
     sents = _body(sentences, include_nonbody).reset_index(drop=True)
     groups = _unit_groups(sents, documents, group_by).to_numpy()
-    if unit == "auto":
-        docs_per_group = pd.Series(sents["doc_id"].to_numpy()).groupby(groups).nunique()
-        unit = "documents" if len(docs_per_group) and \
-            docs_per_group.min() >= min_docs_per_group else "sentences"
-        log.info("label_rates: bootstrap over %s (fewest documents in a group: %s)", unit,
-                 docs_per_group.min() if len(docs_per_group) else 0)
+    docs_per_group = pd.Series(sents["doc_id"].to_numpy()).groupby(groups).nunique()
+    unit = resolve_unit(docs_per_group, unit, smaller="sentences", min_docs=min_docs_per_group)
     units = (sents["doc_id"] if unit == "documents" else sents["sentence_id"]).to_numpy()
     tokens = _token_counts(sents)
     cells = [(f, v) for f in cb.families for v in VOICES]
@@ -354,7 +350,6 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
     for sid, fam, voice in zip(mentions["sentence_id"], mentions["family"], mentions["voice"]):
         if sid in row_of and (fam, voice) in index:
             counts[row_of[sid], index[(fam, voice)]] += 1
-    rng = np.random.default_rng(seed)
     rows = []
     for group in sorted(set(groups)):
         sel = groups == group
@@ -362,12 +357,8 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
         u_tok = np.bincount(inverse, weights=tokens[sel], minlength=len(codes))
         u_cnt = np.stack([np.bincount(inverse, weights=counts[sel, j], minlength=len(codes))
                           for j in range(len(cells))], axis=1)
-        lo = hi = np.full(len(cells), np.nan)
-        if len(codes) >= 2 and n_boot > 0:
-            draws = rng.integers(0, len(codes), size=(n_boot, len(codes)))
-            b_tok = u_tok[draws].sum(axis=1)
-            b_rate = u_cnt[draws].sum(axis=1) * 1000.0 / np.where(b_tok > 0, b_tok, np.nan)[:, None]
-            lo, hi = np.nanpercentile(b_rate, [2.5, 97.5], axis=0)
+        lo, hi = ratio_interval(u_cnt, u_tok, n_boot=n_boot, ci=0.95, scale=1000.0,
+                                rng=cell_rng(seed, "label_rates", group))
         n_tok, total = int(u_tok.sum()), u_cnt.sum()
         for j, (fam, voice) in enumerate(cells):
             c = int(u_cnt[:, j].sum())

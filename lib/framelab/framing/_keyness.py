@@ -33,6 +33,7 @@ from scipy import sparse
 
 from ..errors import ParameterError
 from ..figures import styled
+from ..stats import cell_rng, check_bootstrap, percentile_interval, resampled_sums, resolve_unit
 from ..tokens import DEFAULT_MWES, STOP_WORDS, count_terms
 
 __all__ = [
@@ -275,10 +276,9 @@ class _Bootstrap:
     def __init__(self, batches: _Batches, unit: str, min_docs_per_group: int,
                  terms: pd.Index, alpha: np.ndarray, n_boot: int, ci: float,
                  seed: int) -> None:
-        if unit == "auto":
-            fewest = pd.Series(batches.doc_codes).groupby(batches.group_codes).nunique().min()
-            unit = "documents" if fewest >= min_docs_per_group else "sentences"
-        self.unit = unit
+        docs_per_group = pd.Series(batches.doc_codes).groupby(batches.group_codes).nunique()
+        self.unit = unit = resolve_unit(docs_per_group, unit, smaller="sentences",
+                                        min_docs=min_docs_per_group)
         self.names = batches.names
         vocabulary, self.cluster_group, C = _cluster_counts(batches, unit == "documents")
         # columns in the order of the counts' terms (the same tokenizer: the same terms)
@@ -291,14 +291,7 @@ class _Bootstrap:
                                  "computed from these sentences (term_doc_counts) or n_boot=0")
         self.C = sparse.csc_matrix(C)[:, where].tocsr()
         self.alpha = alpha
-        self.n_boot, self.ci = n_boot, ci
-        self.rng = np.random.default_rng(seed)
-
-    def _draws(self, C: sparse.csr_matrix, n: int) -> np.ndarray:
-        """``n`` replicates of the column sums of ``C``'s rows drawn with replacement."""
-        rows = C.shape[0]
-        weights = self.rng.multinomial(rows, np.full(rows, 1.0 / rows), size=n)
-        return np.asarray((C.T @ weights.T).T)
+        self.n_boot, self.ci, self.seed = n_boot, ci, seed
 
     def interval(self, group: str, others: list[str], keep: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray]:
@@ -308,12 +301,13 @@ class _Bootstrap:
         C_i = kept[np.flatnonzero(self.cluster_group == codes[group])]
         C_j = kept[np.flatnonzero(np.isin(self.cluster_group, [codes[o] for o in others]))]
         alpha = self.alpha[keep]
-        zs = []
-        for start in range(0, self.n_boot, self.CHUNK):
-            n = min(self.CHUNK, self.n_boot - start)
-            zs.append(log_odds_dirichlet(self._draws(C_i, n), self._draws(C_j, n), alpha)[1])
-        tail = (1.0 - self.ci) / 2.0
-        low, high = np.quantile(np.vstack(zs), [tail, 1.0 - tail], axis=0)
+        # the group and the rest are resampled independently, each from its own generator
+        draws_i = resampled_sums(C_i, self.n_boot, cell_rng(self.seed, "keyness", group, "group"),
+                                 chunk=self.CHUNK)
+        draws_j = resampled_sums(C_j, self.n_boot, cell_rng(self.seed, "keyness", group, "rest",
+                                                            *others), chunk=self.CHUNK)
+        zs = [log_odds_dirichlet(s_i, s_j, alpha)[1] for s_i, s_j in zip(draws_i, draws_j)]
+        low, high = percentile_interval(np.vstack(zs), self.ci)
         return low, high
 
 
@@ -368,10 +362,8 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
     """
     if prior_scale <= 0:
         raise ParameterError(f"prior_scale={prior_scale}; use a positive share such as 0.1")
-    if n_boot < 0 or not 0.0 < ci < 1.0:
-        raise ParameterError(f"n_boot={n_boot}, ci={ci}: use n_boot >= 0 and 0 < ci < 1")
-    if unit not in ("auto", "documents", "sentences"):
-        raise ParameterError(f"unit={unit!r}; use 'auto', 'documents' or 'sentences'")
+    check_bootstrap(n_boot, ci)
+    resolve_unit({}, unit, smaller="sentences")  # checks the value before any work
     # with a bootstrap, the sentences are tokenized once for the totals and the replicates
     batches = (_Batches(sentences, documents, group_by, codebook, include_nonbody,
                         keep=bool(n_boot) and counts is None)

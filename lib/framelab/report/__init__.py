@@ -1,13 +1,26 @@
 """The report: the notebook runner and its manifest, publishing HTML pages, the summary page."""
 
-from ._runner import (
-    NotebookSpec, RUN_PARAMETERS, RunResult, discover_notebooks, load_params_file,
-    notebook_parameters, resolve_parameters, run_report,
-)
 from ._publish import CHROMIUM_ARGS, chromium_path, export_html, screenshot_index, write_index
+from ._runner import (
+    RUN_PARAMETERS,
+    NotebookSpec,
+    RunResult,
+    discover_notebooks,
+    load_params_file,
+    notebook_parameters,
+    resolve_parameters,
+    run_report,
+)
 from ._summary import (
-    KEY_FIGURES, figure_paths, load_tables, missing_note, narrator_labels, reuse_overview,
-    run_facts, stance_overview, topic_overview,
+    KEY_FIGURES,
+    figure_paths,
+    load_tables,
+    missing_note,
+    narrator_labels,
+    reuse_overview,
+    run_facts,
+    stance_overview,
+    topic_overview,
 )
 
 __all__ = [

@@ -28,8 +28,8 @@ import yaml
 
 from ..errors import FramelabError, NotebookError, ParameterError
 from ..outputs import atomic_path
-from ..run import NOTEBOOK_PARAMETERS, check_value, notebook_parameters_of, run_parameter_names
 from ..paths import DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, SEEDS_DIR, sha256_of
+from ..run import NOTEBOOK_PARAMETERS, check_value, notebook_parameters_of, run_parameter_names
 from ._publish import export_html, screenshot_index, write_index
 
 __all__ = ["RUN_PARAMETERS", "NotebookSpec", "notebook_parameters", "discover_notebooks",

@@ -14,7 +14,6 @@ The scorers themselves live in :mod:`framelab.stance`. Method: ``docs/stance.md`
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from matplotlib.axes import Axes
 
 from ..errors import ColumnError, ParameterError
 from ..figures import styled
+from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ._cues import score_span
 from ._model import StanceClassifier, load_model
 
@@ -269,33 +269,12 @@ def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
 
 # --- aggregation -------------------------------------------------------------------------
 
-def _seed(random_state: int, key: str) -> np.random.Generator:
-    """A generator per cell, so a cell's interval does not depend on the other cells."""
-    return np.random.default_rng([random_state, zlib.crc32(key.encode("utf-8"))])
-
-
-def _bootstrap(values: np.ndarray, clusters: np.ndarray | None, *, n_boot: int, ci: float,
-               rng: np.random.Generator) -> tuple[float, float]:
-    """Percentile interval of the mean; resamples clusters (documents) when given."""
-    if clusters is None or len(np.unique(clusters)) < 2:
-        idx = rng.integers(0, len(values), size=(n_boot, len(values)))
-        means = values[idx].mean(axis=1)
-    else:
-        keys, inverse = np.unique(clusters, return_inverse=True)
-        sums = np.bincount(inverse, weights=values, minlength=len(keys))
-        counts = np.bincount(inverse, minlength=len(keys))
-        pick = rng.integers(0, len(keys), size=(n_boot, len(keys)))
-        means = sums[pick].sum(axis=1) / counts[pick].sum(axis=1)
-    alpha = (1.0 - ci) / 2.0
-    low, high = np.quantile(means, [alpha, 1.0 - alpha])
-    return float(low), float(high)
-
-
 def _cells(scored: pd.DataFrame, keys: list[tuple[Any, ...]], key_columns: list[str],
-           targets: Sequence[str], *, n_boot: int, ci: float, random_state: int,
-           cluster: str | None) -> list[tuple]:
-    if n_boot < 1 or not 0 < ci < 1:
-        raise ParameterError(f"n_boot={n_boot}, ci={ci}: need n_boot >= 1 and 0 < ci < 1")
+           targets: Sequence[str], *, n_boot: int, ci: float, seed: int,
+           unit: str) -> list[tuple]:
+    """One row per key x target x voice x scorer: the mean score and its interval, drawing
+    ``unit`` ("documents" or "mentions") within the cell (:mod:`framelab.stats`)."""
+    check_bootstrap(n_boot, ci, allow_zero=False)
     grouped = scored.groupby([*key_columns, "target", "scorer"], sort=False).indices
     rows = []
     for key in keys:
@@ -316,16 +295,20 @@ def _cells(scored: pd.DataFrame, keys: list[tuple[Any, ...]], key_columns: list[
                         rows.append((*key, target, voice, scorer, values[0], np.nan, np.nan, 1,
                                      "one mention: no interval"))
                         continue
-                    clusters = cell[cluster].to_numpy() if cluster else None
-                    rng = _seed(random_state, "|".join(map(str, (*key, target, voice, scorer))))
-                    low, high = _bootstrap(values, clusters, n_boot=n_boot, ci=ci, rng=rng)
-                    note = ""
-                    if cluster and cell[cluster].nunique() < 2:
-                        note = "one document: mentions resampled"
-                    elif cluster:
-                        note = f"{cell[cluster].nunique()} documents resampled"
-                    rows.append((*key, target, voice, scorer, float(values.mean()), low, high,
-                                 n, note))
+                    if unit == "documents":
+                        codes, inverse = np.unique(cell["doc_id"].to_numpy(), return_inverse=True)
+                        numerator = np.bincount(inverse, weights=values, minlength=len(codes))
+                        denominator = np.bincount(inverse, minlength=len(codes)).astype(float)
+                        note = (f"{len(codes)} documents resampled" if len(codes) > 1
+                                else "one document: no interval over documents")
+                    else:
+                        numerator, denominator = values, np.ones(n)
+                        note = "mentions resampled" if key_columns != ["doc_id"] else ""
+                    rng = cell_rng(seed, "stance", *key, target, voice, scorer)
+                    low, high = ratio_interval(numerator, denominator, n_boot=n_boot, ci=ci,
+                                               rng=rng)
+                    rows.append((*key, target, voice, scorer, float(values.mean()),
+                                 float(low[0]), float(high[0]), n, note))
     return rows
 
 
@@ -339,7 +322,7 @@ def _targets_of(scored: pd.DataFrame, targets: str | Sequence[str] | None,
 def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,
                   targets: str | Sequence[str] | None = None, codebook: Any = None,
                   n_boot: int = 1000, ci: float = 0.95,
-                  random_state: int = 0) -> pd.DataFrame:
+                  seed: int = 0) -> pd.DataFrame:
     """Mean stance per document x target x voice x scorer, with a bootstrap interval.
 
     Parameters
@@ -352,9 +335,9 @@ def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None
         Targets to report (validated against ``codebook`` when one is given); those without
         mentions get empty cells. Default: the codebook's targets, or those in ``scored``.
     codebook : Codebook or path, optional
-    n_boot, ci, random_state : int, float, int
-        Percentile bootstrap over mentions; each cell has its own seed derived from
-        ``random_state`` and the cell's key.
+    n_boot, ci, seed : int, float, int
+        Percentile bootstrap over the document's mentions; each cell draws from its own
+        generator, derived from ``seed`` and the cell's key (:mod:`framelab.stats`).
 
     Returns
     -------
@@ -370,8 +353,8 @@ def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None
         docs = documents[["doc_id", "outlet"]].drop_duplicates("doc_id")
     outlet = dict(zip(docs["doc_id"], docs["outlet"]))
     keys = [(d,) for d in docs["doc_id"]]
-    rows = _cells(scored, keys, ["doc_id"], names, n_boot=n_boot, ci=ci,
-                  random_state=random_state, cluster=None)
+    rows = _cells(scored, keys, ["doc_id"], names, n_boot=n_boot, ci=ci, seed=seed,
+                  unit="mentions")
     frame = pd.DataFrame(rows, columns=[c for c in BY_DOC_COLUMNS if c != "outlet"])
     frame.insert(1, "outlet", frame["doc_id"].map(outlet).fillna(""))
     return frame.astype({"n_mentions": "int64"})
@@ -380,13 +363,16 @@ def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None
 def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,
                     group_by: str = "outlet", targets: str | Sequence[str] | None = None,
                     codebook: Any = None, n_boot: int = 1000, ci: float = 0.95,
-                    random_state: int = 0) -> pd.DataFrame:
+                    seed: int = 0, unit: str = "auto",
+                    min_docs_per_group: int = 5) -> pd.DataFrame:
     """Mean stance per group (outlet by default) x target x voice x scorer.
 
-    The interval resamples whole documents (a cluster bootstrap: mentions in one article are
-    not independent); a group with one document resamples its mentions, and says so in
-    ``note``. ``group_by`` may be any column of ``documents`` (:func:`framelab.corpus.group_key`:
-    an empty value groups by document). Other parameters as in :func:`stance_by_doc`.
+    The interval draws whole documents (a cluster bootstrap: mentions in one article are not
+    independent) when every group has ``min_docs_per_group`` documents, and mentions otherwise
+    (``unit="auto"``, the rule of :func:`framelab.stats.resolve_unit`, as for label rates and
+    topic prevalence); ``note`` says what was drawn. ``group_by`` may be any column of
+    ``documents`` (:func:`framelab.corpus.group_key`: an empty value groups by document).
+    Other parameters as in :func:`stance_by_doc`.
 
     Returns
     -------
@@ -407,8 +393,9 @@ def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = No
     frame = scored.merge(docs[["doc_id", "group"]], on="doc_id", how="left")
     frame["group"] = frame["group"].fillna(frame["doc_id"])
     keys = [(g,) for g in sorted(docs["group"].unique())]
-    rows = _cells(frame, keys, ["group"], names, n_boot=n_boot, ci=ci,
-                  random_state=random_state, cluster="doc_id")
+    unit = resolve_unit(docs.groupby("group")["doc_id"].nunique(), unit, smaller="mentions",
+                        min_docs=min_docs_per_group)
+    rows = _cells(frame, keys, ["group"], names, n_boot=n_boot, ci=ci, seed=seed, unit=unit)
     return pd.DataFrame(rows, columns=BY_GROUP_COLUMNS).astype({"n_mentions": "int64"})
 
 

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..corpus import group_key
 from ..errors import ColumnError, ParameterError
 from ..figures import group_colors, styled
+from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ._coherence import relevance, summarize_k_selection, top_term_ids
 
 __all__ = [
@@ -144,7 +145,7 @@ def representative_passages(units: pd.DataFrame, theta: np.ndarray, *, n_passage
 
 def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
                      documents: pd.DataFrame | None = None, n_boot: int = 1000,
-                     ci: float = 0.95, random_state: int = 0, unit: str = "auto",
+                     ci: float = 0.95, seed: int = 0, unit: str = "auto",
                      min_docs_per_group: int = 5) -> pd.DataFrame:
     """Mean topic proportion per group, with percentile bootstrap CIs that resample
     documents.
@@ -174,8 +175,9 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
         Bootstrap replicates per group (drawing documents or units, see ``unit``).
     ci : float
         Coverage of the interval.
-    random_state : int
-        Seed of the bootstrap; groups are resampled in sorted order.
+    seed : int
+        Seed of the bootstrap; each group draws from its own generator
+        (:func:`framelab.stats.cell_rng`), so its interval does not depend on the others.
     unit : {"auto", "documents", "units"}
         What the bootstrap draws within a group (see above).
     min_docs_per_group : int
@@ -188,10 +190,8 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
         ``n_docs`` count the group's units and documents.
     """
     _require(doc_topics, DOC_TOPIC_COLUMNS, "doc_topics")
-    if n_boot < 1 or not 0.0 < ci < 1.0:
-        raise ParameterError(f"n_boot={n_boot}, ci={ci}: use n_boot >= 1 and 0 < ci < 1")
-    if unit not in ("auto", "documents", "units"):
-        raise ParameterError(f"unit={unit!r}; use 'auto', 'documents' or 'units'")
+    check_bootstrap(n_boot, ci, allow_zero=False)
+    resolve_unit({}, unit, smaller="units")  # checks the value before any work
     wide = doc_topics.pivot(index="unit_id", columns="topic", values="weight")
     meta = doc_topics.drop_duplicates("unit_id").set_index("unit_id")[["doc_id", "outlet"]]
     meta = meta.loc[wide.index].reset_index()
@@ -207,29 +207,21 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
                           on="doc_id", how="left")
     groups = group_key(meta, group_by).to_numpy()
     doc_ids = meta["doc_id"].to_numpy()
-    if unit == "auto":
-        fewest = pd.Series(doc_ids).groupby(groups).nunique().min()
-        unit = "documents" if fewest >= min_docs_per_group else "units"
+    unit = resolve_unit(pd.Series(doc_ids).groupby(groups).nunique(), unit, smaller="units",
+                        min_docs=min_docs_per_group)
     # what one bootstrap draw takes: a document with all its units, or a single unit
     cluster_ids = doc_ids if unit == "documents" else meta["unit_id"].to_numpy()
     theta = wide.to_numpy()
-    rng = np.random.default_rng(random_state)
-    alpha = (1.0 - ci) / 2.0
     rows = []
     for name in sorted(set(groups)):
         in_group = groups == name
         sub = theta[in_group]
         cluster_of, clusters = pd.factorize(cluster_ids[in_group])
-        n = len(clusters)
-        sums = np.zeros((n, sub.shape[1]))
+        sums = np.zeros((len(clusters), sub.shape[1]))
         np.add.at(sums, cluster_of, sub)  # each cluster's units' weights, summed
-        sizes = np.bincount(cluster_of, minlength=n).astype(float)
-        boot = []
-        step = max(1, 2_000_000 // n)
-        for start in range(0, n_boot, step):
-            counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(step, n_boot - start))
-            boot.append((counts @ sums) / (counts @ sizes)[:, None])
-        lo, hi = np.quantile(np.vstack(boot), [alpha, 1.0 - alpha], axis=0)
+        sizes = np.bincount(cluster_of, minlength=len(clusters)).astype(float)
+        lo, hi = ratio_interval(sums, sizes, n_boot=n_boot, ci=ci,
+                                rng=cell_rng(seed, "topic_prevalence", name))
         n_docs = len(set(doc_ids[in_group]))
         for j, topic in enumerate(wide.columns):
             rows.append((name, int(topic), float(sub[:, j].mean()), float(lo[j]),

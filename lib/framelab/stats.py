@@ -1,0 +1,189 @@
+"""The cluster bootstrap and the resampling-unit rule: one implementation for every interval.
+
+Every interval framelab reports (label rates, keyness z, stance means, topic prevalence) is a
+percentile interval from a bootstrap that draws *clusters* with replacement: the documents of a
+group, each with all of its sentences, units or mentions. Sentences of one article share an
+author, a story and a slant; resampling them as if independent gives intervals that are too
+narrow. When a group has too few documents to resample, the rule in :func:`resolve_unit` falls
+back to the smaller unit, and the tables' ``ci_unit`` column says which was drawn.
+
+Vocabulary, the same in every analysis:
+
+``seed``
+    The seed of the bootstrap. Each cell (group, target, ...) gets its own generator from the
+    seed and the cell's key (:func:`cell_rng`), so a cell's interval does not depend on which
+    other cells a run has -- one outlet's interval is the same in a corpus of two outlets or
+    of two hundred, and partition-wise results combine exactly.
+``unit``
+    What one draw takes: ``"documents"`` or the analysis' smaller unit; ``"auto"`` applies
+    :func:`resolve_unit`.
+``ci``
+    The coverage of the interval (0.95: the 2.5 and 97.5 percentiles of the replicates).
+
+Draws are multinomial counts (how often each cluster is drawn), equivalent to drawing
+indices with replacement and much lighter on memory; replicates are made in chunks.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from .errors import ParameterError
+
+__all__ = ["DEFAULT_MIN_DOCS", "resolve_unit", "cell_rng", "resampled_sums",
+           "percentile_interval", "ratio_interval", "check_bootstrap"]
+
+#: ``unit="auto"`` draws documents when every group has at least this many.
+DEFAULT_MIN_DOCS = 5
+#: Replicate values held at once: chunks of replicates stay near this many numbers.
+_CHUNK_VALUES = 2_000_000
+
+
+def check_bootstrap(n_boot: int, ci: float, *, allow_zero: bool = True) -> None:
+    """Refuse a negative (or, unless ``allow_zero``, zero) ``n_boot`` or a ``ci`` outside (0, 1).
+
+    Raises
+    ------
+    ParameterError
+        Naming the bad value and what is allowed.
+    """
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) \
+            or n_boot < (0 if allow_zero else 1):
+        raise ParameterError(f"n_boot={n_boot!r}: use " + ("0 (no interval) or " if allow_zero
+                                                            else "") + "a positive number of "
+                             "bootstrap replicates")
+    if not 0.0 < ci < 1.0:
+        raise ParameterError(f"ci={ci!r}: the interval's coverage must be between 0 and 1, "
+                             "e.g. 0.95")
+
+
+def resolve_unit(docs_per_group: Mapping[Any, int] | Any, unit: str, *, smaller: str,
+                 min_docs: int = DEFAULT_MIN_DOCS) -> str:
+    """The resampling unit: ``unit`` itself, or for ``"auto"`` the rule below.
+
+    ``"auto"`` gives ``"documents"`` when every group has at least ``min_docs`` documents and
+    ``smaller`` (the analysis' own unit: ``"sentences"``, ``"units"``, ``"mentions"``)
+    otherwise -- including when there are no groups.
+
+    Parameters
+    ----------
+    docs_per_group : mapping or Series of int
+        Number of distinct documents in each group.
+    unit : {"auto", "documents", smaller}
+    smaller : str
+        The name of the within-document unit.
+    min_docs : int
+        The fewest documents a group needs for documents to be drawn.
+
+    Raises
+    ------
+    ParameterError
+        ``unit`` is not one of the three.
+    """
+    if unit not in ("auto", "documents", smaller):
+        raise ParameterError(f"unit={unit!r}; use 'auto', 'documents' or {smaller!r}")
+    if unit != "auto":
+        return unit
+    counts = list(docs_per_group.values()) if isinstance(docs_per_group, Mapping) \
+        else list(docs_per_group)
+    return "documents" if counts and min(counts) >= min_docs else smaller
+
+
+def cell_rng(seed: int, *key: object) -> np.random.Generator:
+    """A generator for one cell of a table, from the run's ``seed`` and the cell's key."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ParameterError(f"seed={seed!r}: use a non-negative integer")
+    text = "\x1f".join(map(str, key))
+    return np.random.default_rng([int(seed), zlib.crc32(text.encode("utf-8"))])
+
+
+def resampled_sums(values: Any, n_boot: int, rng: np.random.Generator, *,
+                   chunk: int | None = None) -> Iterator[np.ndarray]:
+    """Chunks of bootstrap replicates of the column sums of ``values``' rows (clusters).
+
+    Parameters
+    ----------
+    values : array or sparse matrix of shape (n_clusters, n_columns)
+        One row per cluster (e.g. a document's summed counts).
+    n_boot : int
+        Replicates in all, over the chunks.
+    rng : Generator
+        Usually :func:`cell_rng`.
+    chunk : int, optional
+        Replicates per chunk (default: as many as keep a chunk near two million numbers).
+        Two samples resampled side by side take the same ``chunk`` so their chunks pair up.
+
+    Yields
+    ------
+    ndarray of shape (n_chunk, n_columns)
+        Each row the column sums of one replicate: ``n_clusters`` rows drawn with replacement.
+    """
+    n = values.shape[0]
+    if n == 0:
+        raise ParameterError("the bootstrap needs at least one cluster to draw")
+    width = max(1, values.shape[1] if values.ndim == 2 else 1)
+    step = chunk or max(1, _CHUNK_VALUES // max(n, width))
+    for start in range(0, n_boot, step):
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(step, n_boot - start))
+        if sparse.issparse(values):
+            yield np.asarray((values.T @ counts.T).T)
+        else:
+            yield counts @ values
+
+
+def percentile_interval(replicates: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """The percentile interval of each column of ``replicates`` (NaN replicates ignored)."""
+    tail = (1.0 - ci) / 2.0
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN
+            low, high = np.nanquantile(replicates, [tail, 1.0 - tail], axis=0)
+    return low, high
+
+
+def ratio_interval(numerator: np.ndarray, denominator: np.ndarray, *, n_boot: int,
+                   ci: float, rng: np.random.Generator, scale: float = 1.0
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Interval of ``scale * sum(numerator) / sum(denominator)`` over clusters drawn with
+    replacement: a rate (counts per tokens), a mean (values per mention), a prevalence
+    (weights per unit).
+
+    Parameters
+    ----------
+    numerator : array of shape (n_clusters, n_columns)
+        Each cluster's summed numerator, one column per quantity.
+    denominator : array of shape (n_clusters,) or (n_clusters, n_columns)
+        Each cluster's summed denominator (shared by the columns, or one per column).
+    n_boot, ci, rng :
+        See the module docstring.
+    scale : float
+        Multiplies the ratio (1000 for a rate per 1,000 tokens).
+
+    Returns
+    -------
+    low, high : arrays of shape (n_columns,)
+        NaN where fewer than two clusters exist (nothing to resample) or every replicate's
+        denominator is zero.
+    """
+    numerator = np.asarray(numerator, dtype=float)
+    if numerator.ndim == 1:
+        numerator = numerator[:, None]
+    denominator = np.asarray(denominator, dtype=float)
+    shared = denominator.ndim == 1
+    k = numerator.shape[1]
+    if numerator.shape[0] < 2 or n_boot == 0:
+        return np.full(k, np.nan), np.full(k, np.nan)
+    both = np.hstack([numerator, denominator[:, None] if shared else denominator])
+    chunks = []
+    for sums in resampled_sums(both, n_boot, rng):
+        num, den = sums[:, :k], sums[:, k:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            chunks.append(scale * num / np.where(den > 0, den, np.nan))
+    return percentile_interval(np.vstack(chunks), ci)
