@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from framelab import report
 from framelab.paths import PROJECT_ROOT, SEEDS_DIR
 

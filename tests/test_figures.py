@@ -4,7 +4,6 @@ import struct
 from pathlib import Path
 
 import pytest
-
 from framelab import figures
 from framelab.errors import ParameterError
 
@@ -15,13 +14,11 @@ def _png_width(path: Path) -> int:
 
 @pytest.mark.parametrize("width, low, high", [("single", 800, 1100), ("double", 1600, 2200)])
 def test_report_width_setting_resizes_every_saved_figure(width: str, low: int, high: int,
-                                                         tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FRAMELAB_FIGURE_WIDTH", width)
-    monkeypatch.setenv("FRAMELAB_RUN_ID", "run-42")
+                                                         tmp_path: Path) -> None:
     fig, ax = figures.new_figure("double")  # a notebook asks for double; the run decides
     ax.bar(["a", "b"], [1, 2])
-    paths = figures.save_figure(fig, "bars", tmp_path, caption="Two bars.")
+    paths = figures.save_figure(fig, "bars", tmp_path, caption="Two bars.", run_id="run-42",
+                                width=width)  # the notebooks' figure_width parameter
     assert [p.name for p in paths] == ["bars.pdf", "bars.svg", "bars.png", "bars.txt"]
     assert low <= _png_width(tmp_path / "figures" / "bars.png") <= high  # 300 dpi
     assert b"framelab run run-42" in (tmp_path / "figures" / "bars.pdf").read_bytes()
@@ -37,3 +34,16 @@ def test_colours_are_fixed_per_group_and_formats_checked(tmp_path: Path) -> None
         figures.save_figure(fig, "x", tmp_path, formats=("jpg",))
     with pytest.raises(ParameterError, match="width='a4'"):
         figures.new_figure("a4")
+
+
+def test_figures_leave_matplotlib_global_style_alone(tmp_path: Path) -> None:
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    fig, ax = figures.new_figure("single")
+    ax.plot([0, 1], [0, 1])
+    figures.save_figure(fig, "line", tmp_path, formats=("png",), width="single")
+    assert fig.get_size_inches()[0] == 3.5
+    assert dict(matplotlib.rcParams) == before
+    with pytest.raises(Exception, match="figure width 'wide'"):
+        figures.save_figure(fig, "line", tmp_path, width="wide")

@@ -9,9 +9,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-
-from framelab import cli
-from framelab import report
+from framelab import cli, report
 from framelab.paths import NOTEBOOKS_DIR, SEEDS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from framelab.paths import PROJECT_ROOT
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import sparse
-
 from framelab.errors import ParameterError
-from framelab.stats import (cell_rng, check_bootstrap, percentile_interval, ratio_interval,
-                            resampled_sums, resolve_unit)
+from framelab.stats import (
+    cell_rng,
+    check_bootstrap,
+    percentile_interval,
+    ratio_interval,
+    resampled_sums,
+    resolve_unit,
+)
+from scipy import sparse
 
 
 def _clustered_sample(rng: np.random.Generator, n_docs: int, per_doc: int, truth: float):

@@ -5,13 +5,11 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from framelab.corpus import normalize_text, segment
+from framelab.errors import ParameterError
+from framelab.tokens import STOP_WORDS, Analyzer, collocations, document_term_matrix, kwic, tokenize
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
-from framelab.errors import ParameterError
-from framelab.corpus import normalize_text, segment
-from framelab.tokens import (STOP_WORDS, Analyzer, collocations, document_term_matrix, kwic,
-                             tokenize)
 
 
 def test_multiword_expressions_survive_spacing_and_hyphen_variants() -> None:
@@ -137,7 +135,6 @@ def test_counting_in_parts_then_pruning_equals_the_whole(texts: list[str], cut: 
 
 def test_align_columns_fills_missing_terms_and_drops_unknown_ones() -> None:
     import numpy as np
-
     from framelab.tokens import align_columns, count_terms
 
     counts = count_terms(["rebels rebels attack", "regime"], stop_words=None)

@@ -7,6 +7,9 @@ parameter at fault and say what to do about it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 __all__ = [
     "FramelabError",
     "CorpusError",
@@ -16,6 +19,11 @@ __all__ = [
     "AnnotationError",
     "NotebookError",
     "PartitionError",
+    "FramelabWarning",
+    "CorpusWarning",
+    "MinHashWarning",
+    "ReuseWarning",
+    "check_columns",
 ]
 
 
@@ -79,3 +87,29 @@ class PartitionError(FramelabError, RuntimeError):
         super().__init__(message)
         self.partition = partition
         self.description = description
+
+
+class FramelabWarning(UserWarning):
+    """Base class of every framelab warning: something was repaired, skipped or looks wrong,
+    and the message says what, where and how many."""
+
+
+class CorpusWarning(FramelabWarning):
+    """Something in the corpus was repaired or looks wrong; the message says what and where."""
+
+
+class MinHashWarning(FramelabWarning):
+    """LSH skipped something (an oversized bucket); the message says what and how to change it."""
+
+
+class ReuseWarning(FramelabWarning):
+    """Something about the corpus limits the reuse analysis; the message says what."""
+
+
+def check_columns(frame: Any, columns: Iterable[str], what: str) -> None:
+    """Raise :class:`ColumnError` naming ``what`` and the missing columns unless ``frame``
+    (a DataFrame) has every one of ``columns``."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ColumnError(f"{what} lacks column(s) {missing}; columns found: "
+                          + ", ".join(map(str, frame.columns)))

@@ -7,11 +7,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from framelab.codebook import (Codebook, Matcher, Term, codebook_from_text, load_codebook,
-    reference_matches, term_key)
+from framelab.codebook import (
+    Codebook,
+    Matcher,
+    Term,
+    codebook_from_text,
+    load_codebook,
+    reference_matches,
+    term_key,
+)
+from framelab.corpus import normalize_text, sentence_spans
 from framelab.errors import CodebookError
 from framelab.paths import SEEDS_DIR
-from framelab.corpus import normalize_text, sentence_spans
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -5,10 +5,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from framelab.corpus import (DOC_COLUMNS, ColumnMap, CorpusWarning, group_key, load_corpus,
-    load_run_corpus)
-from framelab.errors import ColumnError, CorpusError, ParameterError
+from framelab.corpus import DOC_COLUMNS, ColumnMap, group_key, load_corpus, load_run_corpus
+from framelab.errors import ColumnError, CorpusError, CorpusWarning, ParameterError
 from framelab.paths import SEEDS_DIR
 
 

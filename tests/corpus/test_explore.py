@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from framelab.corpus import body, load_run_corpus
-from framelab.corpus import kwic_explorer
+from framelab.corpus import body, kwic_explorer, load_run_corpus
 
 
 def test_typing_a_phrase_updates_lines_and_status() -> None:

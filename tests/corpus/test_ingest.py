@@ -8,13 +8,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from framelab.corpus import (
+    ColumnMap,
+    DocumentStream,
+    iter_documents,
+    load_corpus,
+    load_run_corpus,
+    segment,
+)
+from framelab.errors import CorpusError, CorpusWarning, ParameterError
+from framelab.run import CorpusCache, build_cache, load_run_corpus_cached
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from framelab.run import CorpusCache, build_cache, load_run_corpus_cached
-from framelab.corpus import ColumnMap, CorpusWarning, load_corpus, load_run_corpus, segment
-from framelab.errors import CorpusError, ParameterError
-from framelab.corpus import DocumentStream, iter_documents
 
 ROWS = [
     {"id": "r1", "text": "The rebels advanced on Aleppo.\nU.S. officials said so.", "outlet": "A"},

@@ -2,13 +2,20 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from framelab.corpus import (
+    SENTENCE_COLUMNS,
+    body,
+    load_corpus,
+    load_run_corpus,
+    normalize_text,
+    paragraph_spans,
+    segment,
+    sentence_spans,
+    units,
+)
+from framelab.errors import ParameterError
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from framelab.corpus import load_corpus, load_run_corpus
-from framelab.errors import ParameterError
-from framelab.corpus import (SENTENCE_COLUMNS, body, normalize_text, paragraph_spans, segment,
-    sentence_spans, units)
 
 
 def _docs(texts: dict[str, str], outlet: str = "") -> pd.DataFrame:

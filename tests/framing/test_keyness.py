@@ -12,9 +12,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from framelab.framing import _keyness as keyness
 from framelab.corpus import DOC_COLUMNS, normalize_text, segment
 from framelab.errors import ColumnError, ParameterError
+from framelab.framing import _keyness as keyness
 
 COMMON = "Fighting continued near Aleppo and officials met in Geneva on Monday. "
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from framelab.framing import _quotes as quotes
 from framelab.corpus import normalize_text
 from framelab.errors import ColumnError
+from framelab.framing import _quotes as quotes
 
 
 def _documents(texts: dict[str, str], outlet: str = "Planted") -> pd.DataFrame:

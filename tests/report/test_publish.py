@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-
 from framelab import report
 from framelab.paths import SEEDS_DIR
 from framelab.report import CHROMIUM_ARGS, chromium_path

@@ -5,9 +5,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from framelab import cli
-from framelab import report
+from framelab import cli, report
 from framelab.errors import FramelabError, NotebookError, ParameterError
 
 
@@ -126,9 +124,11 @@ def test_parallel_stage_attributes_each_output_to_its_notebook(tmp_path: Path) -
     folder = tmp_path / "nbs"
     folder.mkdir()
     for name in ("00_a", "01_b"):
-        _notebook(folder / f"{name}.ipynb", 'out_dir: str = ""  # run dir',
+        _notebook(folder / f"{name}.ipynb",
+                  'out_dir: str = ""  # run dir\noutput_log: str = ""  # the report sets it',
                   "import pandas as pd\nfrom framelab import outputs\n"
-                  f"outputs.save_table(pd.DataFrame({{'x': [1]}}), '{name}_table', out_dir)")
+                  "out = outputs.resolve_out_dir(out_dir, log=output_log)\n"
+                  f"outputs.save_table(pd.DataFrame({{'x': [1]}}), '{name}_table', out)")
     _notebook(folder / "90_last.ipynb", 'out_dir: str = ""  # run dir',
               "import pathlib\nassert (pathlib.Path(out_dir) / 'tables' / '01_b_table.csv')"
               ".is_file(), 'a later stage sees the earlier outputs'")
@@ -139,6 +139,23 @@ def test_parallel_stage_attributes_each_output_to_its_notebook(tmp_path: Path) -
                        "01_b": ["tables/01_b_table.csv", "tables/01_b_table.tex"],
                        "90_last": []}
     assert not (result.run_dir / ".outputs").exists()
+    # notebooks that do not declare output_log: attributed when alone in their stage, listed
+    # as unattributed (never silently dropped) when they ran side by side
+    for name in ("00_a", "01_b"):
+        _notebook(folder / f"{name}.ipynb", 'out_dir: str = ""  # run dir',
+                  "import pandas as pd\nfrom framelab import outputs\n"
+                  f"outputs.save_table(pd.DataFrame({{'x': [1]}}), '{name}_table', out_dir)")
+    _notebook(folder / "50_alone.ipynb", 'out_dir: str = ""  # run dir',
+              "import pandas as pd\nfrom framelab import outputs\n"
+              "outputs.save_table(pd.DataFrame({'x': [1]}), 'alone', out_dir, latex=False)")
+    result = report.run_report(notebooks_dir=folder, out=tmp_path / "out", run_id="q",
+                               progress=False, jobs=2, screenshot=False)
+    outputs = {n["name"]: n["outputs"] for n in result.manifest["notebooks"]}
+    assert outputs["50_alone"] == ["tables/alone.csv"]
+    assert outputs["00_a"] == outputs["01_b"] == []
+    assert result.manifest["unattributed_outputs"] == [
+        "tables/00_a_table.csv", "tables/00_a_table.tex", "tables/01_b_table.csv",
+        "tables/01_b_table.tex"]
     with pytest.raises(ParameterError, match="--jobs 0"):
         report.run_report(notebooks_dir=folder, out=tmp_path / "out", jobs=0)
 

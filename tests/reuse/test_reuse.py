@@ -11,13 +11,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from framelab import corpus
-from framelab.reuse import _minhash as minhash
-from framelab import reuse
-from framelab.reuse import _view as reuse_view
-from framelab.errors import ColumnError, ParameterError
+from framelab import corpus, reuse
+from framelab.errors import ReuseWarning, ColumnError, ParameterError
 from framelab.figures import new_figure
 from framelab.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from framelab.reuse import _minhash as minhash
+from framelab.reuse import _view as reuse_view
 
 ORIGINAL = [
     ("Rebel groups captured the northern city of Aleppo on Friday after a rapid advance "
@@ -160,7 +159,7 @@ def test_direction_hypothesis_from_dates_and_containment(tmp_path: Path) -> None
 
 def test_single_document_has_nothing_to_pair(tmp_path: Path) -> None:
     documents, sentences = _load(tmp_path, {"only": "\n".join(ORIGINAL)})
-    with pytest.warns(reuse.ReuseWarning, match="1 document.*nothing to pair"):
+    with pytest.warns(ReuseWarning, match="1 document.*nothing to pair"):
         result = reuse.find_reuse(documents, sentences)
     for frame, columns in ((result.pairs, reuse.PAIR_COLUMNS),
                            (result.passages, reuse.PASSAGE_COLUMNS),
@@ -171,7 +170,7 @@ def test_single_document_has_nothing_to_pair(tmp_path: Path) -> None:
 def test_documents_shorter_than_the_shingle_are_reported(tmp_path: Path) -> None:
     documents, sentences = _load(tmp_path, {"a": "\n".join(ORIGINAL), "b": "\n".join(EDITED),
                                             "tiny": "Aleppo fell."})
-    with pytest.warns(reuse.ReuseWarning, match=r"1 of 3 document\(s\) have fewer than "
+    with pytest.warns(ReuseWarning, match=r"1 of 3 document\(s\) have fewer than "
                                                 r"shingle_size=5 tokens.*tiny \(2 tokens\)"):
         candidates = reuse.candidate_pairs(documents, sentences)
     assert len(candidates) == 1

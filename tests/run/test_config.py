@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from framelab.cli import build_parser
 from framelab.errors import ParameterError
 from framelab.paths import NOTEBOOKS_DIR
 from framelab.report import discover_notebooks, notebook_parameters, resolve_parameters
-from framelab.run import (NOTEBOOK_PARAMETERS, RUN_PARAMETERS, Parameter, check_value,
-                          describe_parameters, notebook_parameters_of, parameters_cell)
+from framelab.run import (
+    NOTEBOOK_PARAMETERS,
+    RUN_PARAMETERS,
+    Parameter,
+    check_value,
+    describe_parameters,
+    notebook_parameters_of,
+    parameters_cell,
+)
 
 
 def test_every_notebook_is_configured_and_every_configured_notebook_exists() -> None:

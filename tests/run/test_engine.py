@@ -11,13 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from framelab.run import build_cache
 from framelab.corpus import load_corpus, segment
-from framelab.run import ChunkCounter, CorpusCounts, count_corpus
-from framelab.errors import PartitionError
-from framelab.run import Engine, combine, map_documents
-from framelab.errors import ColumnError, ParameterError
+from framelab.errors import ColumnError, ParameterError, PartitionError
+from framelab.run import (
+    ChunkCounter,
+    CorpusCounts,
+    Engine,
+    build_cache,
+    combine,
+    count_corpus,
+    map_documents,
+)
 
 # Spawned Dask workers cannot import this test module by name: ship its functions by value.
 cloudpickle = pytest.importorskip("cloudpickle")

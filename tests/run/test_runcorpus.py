@@ -8,17 +8,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from framelab import framing
-from framelab.framing import _quotes as quotes
-from framelab import reuse
-from framelab import stance
-from framelab.run import build_cache
+from framelab import framing, reuse, stance
 from framelab.codebook import load_codebook
 from framelab.corpus import body
 from framelab.errors import ParameterError
+from framelab.framing import _quotes as quotes
 from framelab.paths import SEEDS_DIR
-from framelab.run import RunCorpus, framing_tables, open_run_corpus, reuse_shingles, stance_tables
+from framelab.run import (
+    RunCorpus,
+    build_cache,
+    framing_tables,
+    open_run_corpus,
+    reuse_shingles,
+    stance_tables,
+)
 
 CB = load_codebook()
 

@@ -15,8 +15,13 @@ from framelab import stance
 from framelab.corpus import normalize_text, segment
 from framelab.errors import AnnotationError, ParameterError
 from framelab.paths import PROJECT_ROOT
-from framelab.stance import (CUE_WEIGHTS, DEFAULT_MODEL_PATH, StanceClassifier, load_model,
-    score_span)
+from framelab.stance import (
+    CUE_WEIGHTS,
+    DEFAULT_MODEL_PATH,
+    StanceClassifier,
+    load_model,
+    score_span,
+)
 from sklearn.metrics import cohen_kappa_score, f1_score
 
 matplotlib.use("Agg")
@@ -324,8 +329,8 @@ def test_learned_scorer_beats_whole_sentence_vader_on_newsmtsc_devtest(shared_di
 @pytest.mark.slow
 def test_stance_notebook_runs_on_the_seeds_and_writes_the_contract_tables(tmp_path: Path):
     import papermill
-    from framelab.paths import NOTEBOOKS_DIR
     from framelab.framing import QUOTE_COLUMNS
+    from framelab.paths import NOTEBOOKS_DIR
 
     out = tmp_path / "run"
     papermill.execute_notebook(str(NOTEBOOKS_DIR / "03_stance.ipynb"), str(tmp_path / "nb.ipynb"),

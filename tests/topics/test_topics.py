@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from framelab import corpus as fc
 from framelab import topics
-from framelab.topics import choose_k, match_topics, npmi, npmi_from_dtm
 from framelab.errors import ColumnError, ParameterError
 from framelab.paths import NOTEBOOKS_DIR, SEEDS_DIR
+from framelab.topics import choose_k, match_topics, npmi, npmi_from_dtm
 
 BLOCKS = {
     "war": ["tank", "artillery", "brigade", "missile", "soldier", "trench", "convoy", "sniper"],

@@ -27,14 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import yaml
 
 from ..errors import CodebookError
 from ._matcher import Matcher, Term, _isword
 
-__all__ = ['Actor', 'Attribution', 'Codebook', 'Frame', 'Label', 'VerbClass', 'codebook_from_text', 'default_codebook_path', 'load_codebook']
+__all__ = ['Actor', 'Attribution', 'Codebook', 'Frame', 'Label', 'VerbClass', 'codebook_from_text', 'default_codebook_path', 'load_codebook', 'resolve_codebook', 'CodebookArg']
 
 log = logging.getLogger(__name__)
 
@@ -437,3 +437,21 @@ def _load_cached(path: Path) -> Codebook:
 def codebook_from_text(text: str, *, source: str = "<codebook>") -> Codebook:
     """Validate a codebook given as YAML text (for tests and generated codebooks)."""
     return _parse(_Doc(text, source), None)
+
+
+#: What an analysis accepts as its ``codebook`` argument: a codebook, a YAML path, or None
+#: (or "") for the shipped default; :func:`resolve_codebook` turns it into a :class:`Codebook`.
+CodebookArg = Union["Codebook", str, Path, None]
+
+
+def resolve_codebook(codebook: CodebookArg = None) -> Codebook:
+    """``codebook`` itself, or the codebook at a path, or the shipped default for None or "".
+
+    What every analysis that takes a ``codebook`` argument calls first.
+    """
+    if codebook is None or isinstance(codebook, (str, Path)):
+        return load_codebook(codebook or None)
+    if not isinstance(codebook, Codebook):
+        raise CodebookError(f"codebook={codebook!r}: give a Codebook, a YAML path or None "
+                            "for the shipped default")
+    return codebook

@@ -4,7 +4,6 @@ from ._boilerplate import LineStats, prepare_chunk, segment_chunk
 from ._corpus import (
     DOC_COLUMNS,
     ColumnMap,
-    CorpusWarning,
     apply_metadata,
     group_key,
     load_corpus,
@@ -36,8 +35,8 @@ from ._segment import (
 )
 
 __all__ = [
-    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'ColumnMap', 'CorpusWarning', 'DEFAULT_CHUNK_SIZE',
-    'DOC_COLUMNS', 'DocumentStream', 'FormatReaders', 'KwicExplorer', 'LineStats', 'SEGMENT_TYPES',
+    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'ColumnMap', 'DEFAULT_CHUNK_SIZE', 'DOC_COLUMNS',
+    'DocumentStream', 'FormatReaders', 'KwicExplorer', 'LineStats', 'SEGMENT_TYPES',
     'SENTENCE_COLUMNS', 'apply_metadata', 'body', 'describe_documents', 'group_key', 'hash_strings',
     'iter_documents', 'kwic_explorer', 'load_corpus', 'load_metadata', 'load_run_corpus',
     'normalise_chunk', 'normalize_text', 'paragraph_spans', 'plot_lengths', 'plot_segments',

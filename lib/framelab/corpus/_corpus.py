@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ColumnError, CorpusError, ParameterError
+from ..errors import ColumnError, CorpusError, CorpusWarning, ParameterError
 from ._segment import normalize_text, segment
 
-__all__ = ['DOC_COLUMNS', 'ColumnMap', 'CorpusWarning', 'load_corpus', 'load_metadata', 'apply_metadata', 'load_run_corpus', 'group_key', 'with_document_columns']
+__all__ = ['DOC_COLUMNS', 'ColumnMap', 'load_corpus', 'load_metadata', 'apply_metadata', 'load_run_corpus', 'group_key', 'with_document_columns']
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,6 @@ _GUESSES = {"outlet": ("outlet", "source", "publisher", "media", "site", "domain
             "title": ("title", "headline"),
             "url": ("url", "link", "source_url")}
 
-
-class CorpusWarning(UserWarning):
-    """Something in the corpus was repaired or looks wrong; the message says what and where."""
 
 
 @dataclass(frozen=True)

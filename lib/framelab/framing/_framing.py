@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook, load_codebook
+from ..codebook import Codebook, CodebookArg, resolve_codebook
 from ..corpus import body, group_key
-from ..errors import ColumnError, ParameterError
+from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import group_colors, styled
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ..tokens import Analyzer
 from ._voice import VOICES, VoiceTagger, find_speaker, is_reporting_use
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
 
 __all__ = [
     "ACTOR_MENTION_COLUMNS",
@@ -82,21 +85,12 @@ def _records(frame: pd.DataFrame) -> list[Any]:
     return list(frame.itertuples(index=False))
 
 
-def _codebook(codebook: Codebook | str | None) -> Codebook:
-    if codebook is None or isinstance(codebook, str):
-        return load_codebook(codebook or None)
-    return codebook
 
 
-def _check(frame: pd.DataFrame, needed: tuple[str, ...], what: str) -> None:
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise ColumnError(f"{what} lacks column(s) {missing}; columns found: "
-                          + ", ".join(map(str, frame.columns)))
 
 
 def _body(sentences: pd.DataFrame, include_nonbody: bool) -> pd.DataFrame:
-    _check(sentences, _SENT_NEEDS, "sentences")
+    check_columns(sentences, _SENT_NEEDS, "sentences")
     return body(sentences, include_nonbody=include_nonbody) if "segment" in sentences else \
         sentences
 
@@ -115,7 +109,7 @@ def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *
         Columns :data:`MATCH_COLUMNS`; ``start``/``end`` are document offsets, ``layer`` is
         ``actor``, ``label``, ``event``, ``verb`` or ``frame:<name>``.
     """
-    cb = _codebook(codebook)
+    cb = resolve_codebook(codebook)
     sents = _body(sentences, include_nonbody)
     texts = sents["text_norm"].tolist()
     found = [f for lo in range(0, len(texts), _MATCH_BATCH)
@@ -128,15 +122,15 @@ def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *
 
 
 
-def _prepare(sentences: pd.DataFrame, documents: pd.DataFrame, codebook: Any,
+def _prepare(sentences: pd.DataFrame, documents: pd.DataFrame, codebook: CodebookArg,
              matches: pd.DataFrame | None, include_nonbody: bool
              ) -> tuple[Codebook, pd.DataFrame, pd.DataFrame, dict[str, str], dict[str, str]]:
-    cb = _codebook(codebook)
-    _check(documents, ("doc_id", "text_norm"), "documents")
+    cb = resolve_codebook(codebook)
+    check_columns(documents, ("doc_id", "text_norm"), "documents")
     sents = _body(sentences, include_nonbody)
     if matches is None:
         matches = match_sentences(sents, cb, include_nonbody=True)
-    _check(matches, tuple(MATCH_COLUMNS), "matches")
+    check_columns(matches, tuple(MATCH_COLUMNS), "matches")
     matches = matches[matches["sentence_id"].isin(set(sents["sentence_id"]))]
     texts = dict(zip(documents["doc_id"], documents["text_norm"]))
     outlets = dict(zip(documents["doc_id"], documents["outlet"])) if "outlet" in documents \
@@ -268,8 +262,8 @@ def actor_summary(mentions: pd.DataFrame, codebook: Codebook | None = None) -> p
     ``mentions`` is :func:`actor_mentions` output. Returns columns ``actor``, ``name``,
     ``target``, ``n_mentions``, ``n_documents``, ``narrator``, ``quoted``, ``attributed``.
     """
-    cb = _codebook(codebook)
-    _check(mentions, ("actor", "doc_id", "voice"), "mentions")
+    cb = resolve_codebook(codebook)
+    check_columns(mentions, ("actor", "doc_id", "voice"), "mentions")
     rows = []
     for actor in cb.actors.values():
         part = mentions[mentions["actor"] == actor.id]
@@ -335,8 +329,8 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
     """
     resolve_unit({}, unit, smaller="sentences")  # checks the value before any work
     check_bootstrap(n_boot, 0.95)
-    cb = _codebook(codebook)
-    _check(mentions, ("sentence_id", "family", "voice"), "mentions")
+    cb = resolve_codebook(codebook)
+    check_columns(mentions, ("sentence_id", "family", "voice"), "mentions")
     sents = _body(sentences, include_nonbody).reset_index(drop=True)
     groups = _unit_groups(sents, documents, group_by).to_numpy()
     docs_per_group = pd.Series(sents["doc_id"].to_numpy()).groupby(groups).nunique()
@@ -418,7 +412,7 @@ def frames(sentences: pd.DataFrame, documents: pd.DataFrame,
         ``share`` of the document's frame matches, ``evidence`` the first ``max_evidence``
         KWIC lines ("left [match] right", joined by " | "; all are in :func:`frame_kwic`).
     """
-    cb = _codebook(codebook)
+    cb = resolve_codebook(codebook)
     kw = frame_kwic(sentences, documents, cb, matches=matches, window=window,
                     include_nonbody=include_nonbody) if kwic is None else kwic
     sents = _body(sentences, include_nonbody)
@@ -484,7 +478,7 @@ def reporting_verbs(sentences: pd.DataFrame, documents: pd.DataFrame,
 def add_kwic(mentions: pd.DataFrame, documents: pd.DataFrame, *,
              window: int = 60) -> pd.DataFrame:
     """Return ``mentions`` with ``left``, ``match``, ``right`` context from the documents."""
-    _check(mentions, ("doc_id", "start", "end"), "mentions")
+    check_columns(mentions, ("doc_id", "start", "end"), "mentions")
     texts = dict(zip(documents["doc_id"], documents["text"]))
     ctx = [(t[max(0, s - window):s].replace("\n", " "), t[s:e],
             t[e:e + window].replace("\n", " "))
@@ -506,7 +500,7 @@ def plot_label_heatmap(rates: pd.DataFrame, ax: Any, *, voice: str = "narrator",
     """
     if voice not in VOICES:
         raise ParameterError(f"voice={voice!r}; use one of {', '.join(VOICES)}")
-    _check(rates, ("group", "family", "voice", value), "rates")
+    check_columns(rates, ("group", "family", "voice", value), "rates")
     part = rates[rates["voice"] == voice]
     table = part.pivot_table(index="group", columns="family", values=value, aggfunc="sum",
                              sort=False).fillna(0.0)
@@ -528,7 +522,7 @@ def plot_label_events(mentions: pd.DataFrame, ax: Any, *, top: int = 15,
     """Horizontal bars of label+event phrases ("terrorist offensive") per outlet."""
 
 
-    _check(mentions, ("label", "event", "outlet", "doc_id"), "mentions")
+    check_columns(mentions, ("label", "event", "outlet", "doc_id"), "mentions")
     part = mentions[mentions["event"] != ""]
     if part.empty:
         ax.text(0.5, 0.5, "no label+event phrases", ha="center", va="center",
@@ -553,7 +547,7 @@ def plot_frames(frame_table: pd.DataFrame, ax: Any, *, group_by: str = "outlet",
     """Grouped bars: mean frame rate per 1,000 tokens per group (documents averaged)."""
 
 
-    _check(frame_table, ("frame", "rate_per_1000", "doc_id", group_by), "frames")
+    check_columns(frame_table, ("frame", "rate_per_1000", "doc_id", group_by), "frames")
     group = frame_table[group_by].where(frame_table[group_by] != "", frame_table["doc_id"])
     table = frame_table.assign(group=group).pivot_table(
         index="frame", columns="group", values="rate_per_1000", aggfunc="mean", sort=False)

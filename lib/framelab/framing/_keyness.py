@@ -25,16 +25,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..codebook import resolve_codebook
 from ..errors import ParameterError
 from ..figures import styled
 from ..stats import cell_rng, check_bootstrap, percentile_interval, resampled_sums, resolve_unit
 from ..tokens import DEFAULT_MWES, STOP_WORDS, count_terms
+
+if TYPE_CHECKING:
+    from ..codebook import CodebookArg
 
 __all__ = [
     "KEYNESS_COLUMNS",
@@ -57,7 +61,7 @@ BATCH_SENTENCES = 100_000
 
 
 def term_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
-                group_by: str = "outlet", codebook: Any = None,
+                group_by: str = "outlet", codebook: CodebookArg = None,
                 include_nonbody: bool = False) -> pd.DataFrame:
     """Token counts per group: a DataFrame of shape (n_terms, n_groups), int64 (the first
     table of :func:`term_doc_counts`)."""
@@ -86,11 +90,11 @@ class _Batches:
     """
 
     def __init__(self, sentences: pd.DataFrame, documents: pd.DataFrame | None,
-                 group_by: str, codebook: Any, include_nonbody: bool, *,
+                 group_by: str, codebook: CodebookArg, include_nonbody: bool, *,
                  keep: bool = False) -> None:
-        from ._framing import _body, _codebook, _unit_groups
+        from ._framing import _body, _unit_groups
 
-        cb = _codebook(codebook)
+        cb = resolve_codebook(codebook)
         sents = _body(sentences, include_nonbody)
         group_of = np.asarray(_unit_groups(sents, documents, group_by).astype(str),
                               dtype=object)
@@ -150,7 +154,7 @@ def _union(vocabularies: list[np.ndarray]) -> np.ndarray:
 
 
 def term_doc_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
-                    group_by: str = "outlet", codebook: Any = None,
+                    group_by: str = "outlet", codebook: CodebookArg = None,
                     include_nonbody: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Token counts per group, and per group the number of documents that use each term.
 
@@ -313,7 +317,7 @@ class _Bootstrap:
 
 def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
             group_by: str = "outlet", groups: str | Sequence[str] | None = None,
-            prior_scale: float = 0.1, min_count: int = 1, codebook: Any = None,
+            prior_scale: float = 0.1, min_count: int = 1, codebook: CodebookArg = None,
             counts: pd.DataFrame | None = None, doc_counts: pd.DataFrame | None = None,
             include_nonbody: bool = False, n_boot: int = 0, unit: str = "auto",
             seed: int = 0, ci: float = 0.95, min_docs_per_group: int = 5) -> pd.DataFrame:

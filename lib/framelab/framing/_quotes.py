@@ -27,11 +27,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..codebook import resolve_codebook
 from ..errors import ColumnError
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook, CodebookArg
 
 __all__ = ["QUOTE_COLUMNS", "SOURCE_COLUMNS", "find_quotes", "quoted_sources"]
 
@@ -70,7 +74,7 @@ def _is_named(speaker: str) -> bool:
 class _Doc:
     """One document: quotations, reporting verbs (with their speakers) and paragraphs."""
 
-    def __init__(self, text: str, sentences: Any, codebook: Any) -> None:
+    def __init__(self, text: str, sentences: Any, codebook: Codebook) -> None:
         from ._voice import VoiceTagger, find_speaker, is_reporting_use
 
         self.text = text
@@ -164,7 +168,7 @@ _COORDINATED = re.compile(r"^(?:the\s+)?((?:[A-Z][\w'\-]*\s*,\s*)*[A-Z][\w'\-]*)
                           r"([A-Z][\w'\-]*)\s+(.+)$")
 
 
-def _speaker_actor(speaker: str, codebook: Any) -> str:
+def _speaker_actor(speaker: str, codebook: Codebook) -> str:
     """The codebook targets a speaker names, ";"-separated in order ("" for none).
 
     A coordinated speaker counts for each conjunct, with the shared head noun restored:
@@ -180,7 +184,7 @@ def _speaker_actor(speaker: str, codebook: Any) -> str:
     return ";".join(dict.fromkeys(targets))
 
 
-def find_quotes(documents: pd.DataFrame, codebook: Any = None, *,
+def find_quotes(documents: pd.DataFrame, codebook: CodebookArg = None, *,
                 sentences: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every direct quotation with its speaker, cue and the targets it mentions.
 
@@ -204,12 +208,11 @@ def find_quotes(documents: pd.DataFrame, codebook: Any = None, *,
         attribute it ("he said", "according to the State Department", "(continues)");
         ``targets`` the codebook targets named inside the quotation, ";"-separated.
     """
-    from ..stance._stance import _codebook
 
     missing = [c for c in ("doc_id", "outlet", "text", "text_norm") if c not in documents]
     if missing:
         raise ColumnError(f"documents lack column(s) {missing}; have {list(documents.columns)}")
-    codebook = _codebook(codebook)
+    codebook = resolve_codebook(codebook)
     rows = []
     for doc_id, outlet, text, norm in zip(*(documents[c].astype(str).tolist() for c in
                                             ("doc_id", "outlet", "text", "text_norm"))):
@@ -224,7 +227,7 @@ def find_quotes(documents: pd.DataFrame, codebook: Any = None, *,
 
 
 def _document_quotes(doc_id: str, outlet: str, text: str, norm: str, sentences: Any,
-                     codebook: Any) -> list[tuple]:
+                     codebook: Codebook) -> list[tuple]:
     doc = _Doc(norm, sentences if sentences is not None and len(sentences) else None, codebook)
     rows: list[tuple] = []
     previous: tuple[int, str, str] | None = None   # (paragraph of end, speaker, actor)

@@ -33,10 +33,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ..codebook import Codebook
+from ..codebook import Codebook, resolve_codebook
 
 __all__ = [
     "VOICES",
@@ -173,10 +172,6 @@ def _rules(codebook: Codebook) -> _Rules:
                   att.scare_quote_max_words)
 
 
-def _codebook(codebook: Codebook | None) -> Codebook:
-    from ..codebook import load_codebook
-
-    return codebook if codebook is not None else load_codebook()
 
 
 def is_reporting_use(text: str, start: int) -> bool:
@@ -217,7 +212,7 @@ class VoiceTagger:
         self.sentences = _spans(sentences, text_norm) or [(0, len(text_norm))]
         self._starts = [s for s, _ in self.sentences]
         self.quotes = list(quote_spans(text_norm) if quotes is None else quotes)
-        self.rules = _rules(_codebook(codebook))
+        self.rules = _rules(resolve_codebook(codebook))
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         """The sentence containing offset ``start`` (the nearest one before it)."""

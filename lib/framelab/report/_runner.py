@@ -565,6 +565,7 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
             entry["outputs"] = _logged_outputs(logs / f"{name}.txt", run_dir)
             if result["status"] != "ok":
                 failed.append((name, result))
+        _attribute_unlogged(stage, entries, manifest, run_dir)
         _write_json(run_dir / "manifest.json", manifest)
         if failed:
             name, result = failed[0]
@@ -577,6 +578,30 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
                 f"{executed}; earlier outputs of this run are kept in {run_dir}",
                 notebook=name, cell_index=result.get("cell_index"))
     bar.close()
+
+
+def _attribute_unlogged(stage: Sequence[NotebookSpec], entries: Mapping[str, dict[str, Any]],
+                        manifest: dict[str, Any], run_dir: Path) -> None:
+    """Outputs no notebook logged (a notebook of one's own that does not declare
+    ``output_log``): given to the stage's notebook when it ran alone, else listed as
+    unattributed in the manifest, with a warning."""
+    claimed = {p for e in manifest["notebooks"] for p in e.get("outputs", [])}
+    claimed |= {p for item in manifest.get("reused", {}).get("notebooks", [])
+                for p in item.get("files", [])}
+    claimed |= set(manifest.get("unattributed_outputs", []))
+    new = sorted(str(p.relative_to(run_dir)) for sub in ("tables", "figures")
+                 for p in (run_dir / sub).glob("*")
+                 if p.is_file() and not p.name.startswith(".")
+                 and str(p.relative_to(run_dir)) not in claimed)
+    if not new:
+        return
+    if len(stage) == 1:
+        entries[stage[0].name]["outputs"] = sorted([*entries[stage[0].name]["outputs"], *new])
+        return
+    log.warning("%d output(s) of notebooks %s cannot be attributed to one of them (declare "
+                "an output_log parameter and pass it to outputs.resolve_out_dir): %s",
+                len(new), ", ".join(s.name for s in stage), ", ".join(new))
+    manifest.setdefault("unattributed_outputs", []).extend(new)
 
 
 def _logged_outputs(log: Path, run_dir: Path) -> list[str]:

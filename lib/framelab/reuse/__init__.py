@@ -7,7 +7,6 @@ from ._candidates import (
     METHODS,
     PAIR_COLUMNS,
     ReuseResult,
-    ReuseWarning,
     candidate_pairs,
     doc_texts,
     find_reuse,
@@ -16,7 +15,6 @@ from ._candidates import (
 )
 from ._minhash import (
     EMPTY_SIGNATURE,
-    MinHashWarning,
     candidates_from_buckets,
     choose_bands,
     estimate_jaccard,
@@ -41,10 +39,10 @@ from ._view import (
 
 __all__ = [
     'CANDIDATE_COLUMNS', 'CHANGES', 'CHANGE_COLUMNS', 'EMPTY_SIGNATURE', 'KINDS', 'MEASURES',
-    'METHODS', 'MinHashWarning', 'PAIR_COLUMNS', 'PASSAGE_COLUMNS', 'ReuseResult', 'ReuseWarning',
-    'align_passages', 'candidate_pairs', 'candidates_from_buckets', 'choose_bands', 'doc_texts',
-    'estimate_jaccard', 'find_reuse', 'lsh_buckets', 'lsh_candidates', 'lsh_threshold',
-    'minhash_from_shingles', 'minhash_signatures', 'pair_html', 'pair_html_path', 'passage_changes',
+    'METHODS', 'PAIR_COLUMNS', 'PASSAGE_COLUMNS', 'ReuseResult', 'align_passages',
+    'candidate_pairs', 'candidates_from_buckets', 'choose_bands', 'doc_texts', 'estimate_jaccard',
+    'find_reuse', 'lsh_buckets', 'lsh_candidates', 'lsh_threshold', 'minhash_from_shingles',
+    'minhash_signatures', 'pair_html', 'pair_html_path', 'passage_changes',
     'plot_similarity_matrix', 'reuse_pairs', 'save_pair_html', 'save_pair_views', 'shingle_hashes',
     'shingle_overlap', 'shingle_sets', 'short_documents', 'similarity_matrix',
 ]

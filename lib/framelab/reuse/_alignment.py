@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..errors import ColumnError, ParameterError
+from ..errors import ParameterError, check_columns
 from ..tokens import Analyzer, Token, tokenize
 
 if TYPE_CHECKING:
@@ -46,11 +46,6 @@ _SENT_REQUIRED = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
 _CONTENT = Analyzer()  # content words (stop words dropped) for TF-IDF
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ColumnError(f"{what} lacks column(s) {', '.join(missing)}; columns found: "
-                          + ", ".join(map(str, frame.columns)))
 
 
 def _empty(columns: Sequence[str]) -> pd.DataFrame:
@@ -168,8 +163,8 @@ def align_passages(
         (cosine), kind, the sentences as written; ``passage_index`` numbers the passages
         of a pair by their position in ``doc_a``; ``longest_run`` is in tokens.
     """
-    _require(candidates, ("doc_a", "doc_b"), "candidates")
-    _require(sentences, _SENT_REQUIRED, "sentences")
+    check_columns(candidates, ("doc_a", "doc_b"), "candidates")
+    check_columns(sentences, _SENT_REQUIRED, "sentences")
     _check_unit("threshold", threshold)
     if min(min_run, verbatim_run, quote_run) < 1:
         raise ParameterError(f"min_run={min_run}, verbatim_run={verbatim_run}, quote_run="
@@ -347,15 +342,15 @@ def passage_changes(
         delegitimising"), verb classes, actor names, or for a dropped quote whether its
         words survive unquoted on the other side.
     """
-    from ..codebook import Codebook, load_codebook
+    from ..codebook import resolve_codebook
 
-    _require(passages, ("doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b",
+    check_columns(passages, ("doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b",
                         "passage_index"), "passages")
-    _require(documents, ("doc_id", "text", "text_norm"), "documents")
+    check_columns(documents, ("doc_id", "text", "text_norm"), "documents")
     _check_unit("min_quote_overlap", min_quote_overlap)
     if passages.empty:
         return _empty(CHANGE_COLUMNS)
-    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook or None)
+    cb = resolve_codebook(codebook)
     docs = documents.set_index("doc_id")
     norm, text = docs["text_norm"].to_dict(), docs["text"].to_dict()
     quotes = _document_quotes(documents)

@@ -28,13 +28,12 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ..errors import ParameterError, ReuseWarning, check_columns
 from . import _minhash as minhash
 from ._alignment import (
     _SENT_REQUIRED,
     _check_unit,
     _empty,
-    _require,
     _Space,
     align_passages,
     passage_changes,
@@ -43,7 +42,7 @@ from ._alignment import (
 if TYPE_CHECKING:
     from ..codebook import Codebook
 
-__all__ = ['CANDIDATE_COLUMNS', 'doc_texts', 'KINDS', 'METHODS', 'PAIR_COLUMNS', 'ReuseResult', 'ReuseWarning', 'candidate_pairs', 'find_reuse', 'reuse_pairs', 'short_documents']
+__all__ = ['CANDIDATE_COLUMNS', 'doc_texts', 'KINDS', 'METHODS', 'PAIR_COLUMNS', 'ReuseResult', 'candidate_pairs', 'find_reuse', 'reuse_pairs', 'short_documents']
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +59,6 @@ METHODS = ("auto", "exact", "minhash")
 
 _DOC_REQUIRED = ("doc_id", "outlet", "text_norm")
 
-
-class ReuseWarning(UserWarning):
-    """Something about the corpus limits the reuse analysis; the message says what."""
 
 
 class ReuseResult(NamedTuple):
@@ -94,7 +90,7 @@ def short_documents(documents: pd.DataFrame, sentences: pd.DataFrame | None = No
     DataFrame
         Columns ``doc_id``, ``outlet``, ``n_tokens``, one row per short document.
     """
-    _require(documents, _DOC_REQUIRED, "documents")
+    check_columns(documents, _DOC_REQUIRED, "documents")
     _, n_tokens = minhash.shingle_sets(doc_texts(documents, sentences), size=shingle_size)
     short = n_tokens < shingle_size
     return pd.DataFrame({"doc_id": documents["doc_id"].to_numpy()[short],
@@ -200,7 +196,7 @@ def candidate_pairs(
         Fewer than two documents (nothing to pair), or documents shorter than
         ``shingle_size`` tokens (named; see :func:`short_documents`).
     """
-    _require(documents, _DOC_REQUIRED, "documents")
+    check_columns(documents, _DOC_REQUIRED, "documents")
     if method not in METHODS:
         raise ParameterError(f"method={method!r}; use one of {', '.join(METHODS)}")
     _check_unit("threshold", threshold)
@@ -217,12 +213,12 @@ def candidate_pairs(
         method = "exact" if n_docs <= exact_max_docs else "minhash"
     ids = documents["doc_id"].astype(str).to_numpy()
     if sentences is not None:
-        _require(sentences, _SENT_REQUIRED, "sentences")
+        check_columns(sentences, _SENT_REQUIRED, "sentences")
     if shingles is None:
         sets, n_tokens = minhash.shingle_sets(doc_texts(documents, sentences),
                                               size=shingle_size)
     else:
-        _require(shingles, ("doc_id", "n_tokens", "shingles"), "shingles")
+        check_columns(shingles, ("doc_id", "n_tokens", "shingles"), "shingles")
         if shingles["doc_id"].astype(str).tolist() != ids.tolist():
             raise ParameterError(
                 f"shingles has {len(shingles)} rows that are not the {n_docs} documents in "
@@ -370,9 +366,9 @@ def reuse_pairs(
         aligned passages are left out. Sorted by ``n_aligned`` then ``similarity``,
         highest first.
     """
-    _require(candidates, CANDIDATE_COLUMNS, "candidates")
-    _require(passages, ("doc_a", "doc_b", "kind"), "passages")
-    _require(documents, ("doc_id", "outlet"), "documents")
+    check_columns(candidates, CANDIDATE_COLUMNS, "candidates")
+    check_columns(passages, ("doc_a", "doc_b", "kind"), "passages")
+    check_columns(documents, ("doc_id", "outlet"), "documents")
     if candidates.empty or passages.empty:
         return _empty(PAIR_COLUMNS)
     n_sent = sentences.groupby("doc_id").size()

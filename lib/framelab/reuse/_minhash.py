@@ -23,12 +23,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..errors import ParameterError
+from ..errors import MinHashWarning, ParameterError
 from ..tokens import Analyzer
 
 __all__ = [
     "EMPTY_SIGNATURE",
-    "MinHashWarning",
     "candidates_from_buckets",
     "choose_bands",
     "estimate_jaccard",
@@ -58,9 +57,6 @@ _POSITION_PRIMES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
 _CHUNK_DOCS = 2000            # documents tokenized and hashed together
 _CHUNK_SHINGLES = 32_768      # shingles per (num_perm x chunk) block: 32 MB at 128 perms
 
-
-class MinHashWarning(UserWarning):
-    """LSH skipped something (an oversized bucket); the message says what and how to change it."""
 
 
 def _position_constants(size: int) -> np.ndarray:

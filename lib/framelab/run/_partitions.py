@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,9 @@ from ..errors import ParameterError
 from ..tokens import DTM
 from ._cache import CorpusCache, build_cache
 from ._engine import Engine, combine
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
 
 __all__ = ["RunCorpus", "open_run_corpus", "framing_tables", "stance_tables",
            "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta"]
@@ -218,7 +221,7 @@ def open_run_corpus(
 
 # --- the per-partition analyses ----------------------------------------------------------
 
-def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Any,
+def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
                   include_nonbody: bool, max_evidence: int, window: int
                   ) -> dict[str, pd.DataFrame]:
     from .. import framing
@@ -241,7 +244,7 @@ def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook:
     }
 
 
-def framing_tables(run: RunCorpus, codebook: Any, *, include_nonbody: bool = False,
+def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool = False,
                    max_evidence: int = 3, window: int = 40) -> dict[str, pd.DataFrame]:
     """The per-document framing tables of the whole corpus, computed part by part.
 
@@ -256,7 +259,7 @@ def framing_tables(run: RunCorpus, codebook: Any, *, include_nonbody: bool = Fal
                            max_evidence=max_evidence, window=window), desc="framing")
 
 
-def _stance_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Any,
+def _stance_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
                  targets: Sequence[str], scorers: Sequence[str], include_nonbody: bool
                  ) -> dict[str, pd.DataFrame]:
     from .. import framing as quotes
@@ -269,7 +272,7 @@ def _stance_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: 
             "quotes": quotes.find_quotes(documents, codebook, sentences=sentences)}
 
 
-def stance_tables(run: RunCorpus, codebook: Any, *, targets: Sequence[str],
+def stance_tables(run: RunCorpus, codebook: Codebook, *, targets: Sequence[str],
                   scorers: Sequence[str], include_nonbody: bool = False
                   ) -> dict[str, pd.DataFrame]:
     """Stance mentions scored by every scorer, and quotations, computed part by part.

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..codebook import Codebook, CodebookArg, resolve_codebook
 from ..errors import ParameterError
 
 __all__ = ["LABELS", "CUE_WEIGHTS", "DEFAULT_THRESHOLD", "Cue", "SpanScore", "vader_lexicon",
@@ -88,11 +89,6 @@ class SpanScore:
         return ";".join(str(c) for c in self.cues)
 
 
-@lru_cache(maxsize=1)
-def _default_codebook() -> Any:
-    from ..codebook import load_codebook
-
-    return load_codebook()
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +153,7 @@ def _token_ids(tokens: list[tuple[str, int, int]], start: int, end: int) -> list
     return [i for i, (_, s, e) in enumerate(tokens) if s < end and e > start]
 
 
-def _analyse(text: str, start: int, end: int, codebook: Any,
+def _analyse(text: str, start: int, end: int, codebook: Codebook,
              quotes: Sequence[tuple[int, int]] | None,
              others: Sequence[tuple[int, int]]) -> _Span | None:
     tokens = _tokenize(text)
@@ -227,13 +223,13 @@ def _find_verbs(span: _Span, text: str, verbs: dict[int, tuple[str, str]]) -> No
                 break
 
 
-def _applies(codebook: Any, label: str, actor: str) -> bool:
+def _applies(codebook: Codebook, label: str, actor: str) -> bool:
     """A label names an actor unless the codebook's ``applies_to`` rules it out."""
     applies = codebook.labels[label].applies_to if label in codebook.labels else ()
     return not actor or not applies or actor in applies
 
 
-def _find_labels(span: _Span, codebook: Any, matches: Sequence[Any], tagger: Any,
+def _find_labels(span: _Span, codebook: Codebook, matches: Sequence[Any], tagger: Any,
                  others: Sequence[tuple[int, int, str]], actor: str) -> None:
     """Labels naming the mention: near it, allowed by ``applies_to``, no nearer candidate."""
     tokens = span.tokens
@@ -291,7 +287,7 @@ def _window_polarity(hits: list[tuple[int, int, str, float]]) -> float:
     return total / math.sqrt(total * total + _VADER_ALPHA) if total else 0.0
 
 
-def score_span(text: str, start: int, end: int, *, codebook: Any = None,
+def score_span(text: str, start: int, end: int, *, codebook: CodebookArg = None,
                quotes: Sequence[tuple[int, int]] | None = None,
                others: Sequence[tuple[int, int]] = (),
                threshold: float = DEFAULT_THRESHOLD) -> SpanScore:
@@ -322,7 +318,7 @@ def score_span(text: str, start: int, end: int, *, codebook: Any = None,
     if not 0 <= start < end <= len(text):
         raise ParameterError(f"mention offsets start={start}, end={end} do not lie inside a "
                              f"text of {len(text)} characters")
-    span = _analyse(text, start, end, codebook or _default_codebook(), quotes, others)
+    span = _analyse(text, start, end, resolve_codebook(codebook), quotes, others)
     if span is None:
         return SpanScore(0.0, "neutral", ())
     return _default_score(span, threshold)

@@ -10,16 +10,20 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, f1_score
 
-from ..errors import AnnotationError
+from ..codebook import resolve_codebook
+from ..errors import AnnotationError, check_columns
 from ._cues import LABELS, label_for
 from ._model import StanceClassifier, load_model
-from ._stance import BASELINE, _codebook, _known_targets, _require, _score_spans, resolve_scorers
+from ._stance import BASELINE, _known_targets, _score_spans, resolve_scorers
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook, CodebookArg
 
 __all__ = ["EVAL_COLUMNS", "read_annotations", "predict_annotations", "evaluate",
            "stance_metrics", "confusion_table", "confusion_matrices"]
@@ -106,7 +110,7 @@ def _read_newsmtsc(path: Path) -> pd.DataFrame:
                                        "start", "end", "label"])
 
 
-def _annotation_items(ann: pd.DataFrame, codebook: Any,
+def _annotation_items(ann: pd.DataFrame, codebook: Codebook,
                       documents: pd.DataFrame | None) -> pd.DataFrame:
     """One row per span to score: item (annotation index), text, start, end, others."""
     rows: list[tuple[int, str, int, int, list[tuple[int, int]]]] = []
@@ -153,7 +157,7 @@ def _normalize(text: str) -> str:
 
 
 def predict_annotations(annotations: pd.DataFrame, *, scorers: str | Sequence[str] = "all",
-                        codebook: Any = None, documents: pd.DataFrame | None = None,
+                        codebook: CodebookArg = None, documents: pd.DataFrame | None = None,
                         model: StanceClassifier | None = None) -> pd.DataFrame:
     """Predictions of each scorer and of the whole-sentence VADER baseline per annotation.
 
@@ -168,7 +172,7 @@ def predict_annotations(annotations: pd.DataFrame, *, scorers: str | Sequence[st
     """
     from ._cues import _sentence_compound
 
-    codebook = _codebook(codebook)
+    codebook = resolve_codebook(codebook)
     out = annotations.reset_index(drop=True).copy()
     items = _annotation_items(out, codebook, documents)
     unmatched = len(out) - items["item"].nunique() if len(items) else len(out)
@@ -182,7 +186,7 @@ def predict_annotations(annotations: pd.DataFrame, *, scorers: str | Sequence[st
     return out
 
 
-def _item_labels(items: pd.DataFrame, n_items: int, scorer: str, codebook: Any,
+def _item_labels(items: pd.DataFrame, n_items: int, scorer: str, codebook: Codebook,
                  model: StanceClassifier | None) -> list[str]:
     """One label per annotation: mean default score, or mean learned class probabilities."""
     labels = ["neutral"] * n_items
@@ -229,14 +233,14 @@ def stance_metrics(gold: Sequence[str] | pd.Series, pred: Sequence[str] | pd.Ser
 def confusion_table(predictions: pd.DataFrame, scorer: str) -> pd.DataFrame:
     """3 x 3 confusion matrix of one scorer: rows gold, columns predicted (:data:`LABELS`)."""
     column = f"pred_{scorer}"
-    _require(predictions, ("label", column), "predictions")
+    check_columns(predictions, ("label", column), "predictions")
     matrix = confusion_matrix(predictions["label"], predictions[column], labels=list(LABELS))
     return pd.DataFrame(matrix, index=pd.Index(LABELS, name="gold"),
                         columns=pd.Index(LABELS, name="predicted"))
 
 
 def evaluate(annotations: str | Path | Sequence[str | Path], *,
-             scorers: str | Sequence[str] = "all", codebook: Any = None,
+             scorers: str | Sequence[str] = "all", codebook: CodebookArg = None,
              documents: pd.DataFrame | None = None,
              model: StanceClassifier | None = None) -> pd.DataFrame:
     """Score annotation files with each scorer and the whole-sentence VADER baseline.
@@ -281,7 +285,7 @@ def confusion_matrices(eval_table: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Index (dataset, scorer, gold), columns the predicted labels (:data:`LABELS`).
     """
-    _require(eval_table, ("dataset", "scorer", "confusion"), "stance_eval")
+    check_columns(eval_table, ("dataset", "scorer", "confusion"), "stance_eval")
     blocks = []
     for dataset, scorer, confusion in zip(eval_table["dataset"].astype(str).tolist(),
                                           eval_table["scorer"].astype(str).tolist(),

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
+from ..codebook import CodebookArg, resolve_codebook
 from ..errors import ColumnError, ParameterError
 from ..paths import DATA_DIR
 from ._cues import (
@@ -33,12 +34,14 @@ from ._cues import (
     _VADER_WINDOW,
     LABELS,
     _analyse,
-    _default_codebook,
     _default_score,
     _sentence_compound,
     _window,
     _window_polarity,
 )
+
+if TYPE_CHECKING:
+    from ..codebook import CodebookArg
 
 __all__ = ['DEFAULT_MODEL_PATH', 'MODEL_FORMAT', 'FEATURE_CONFIG', 'span_features', 'StanceClassifier', 'load_model']
 
@@ -63,7 +66,7 @@ FEATURE_CONFIG: dict[str, Any] = {
 _INPUT_COLUMNS = ("text", "start", "end")
 
 
-def span_features(text: str, start: int, end: int, *, codebook: Any = None,
+def span_features(text: str, start: int, end: int, *, codebook: CodebookArg = None,
                   quotes: Sequence[tuple[int, int]] | None = None,
                   others: Sequence[tuple[int, int]] = (),
                   config: Mapping[str, Any] = FEATURE_CONFIG) -> dict[str, float]:
@@ -72,7 +75,7 @@ def span_features(text: str, start: int, end: int, *, codebook: Any = None,
     The target's own words are masked (``<t>``), so the model learns how targets are talked
     about, not which targets a training set liked.
     """
-    span = _analyse(text, start, end, codebook or _default_codebook(), quotes, others)
+    span = _analyse(text, start, end, resolve_codebook(codebook), quotes, others)
     feats: dict[str, float] = {"bias:mention": 1.0}
     if span is None:
         return feats
@@ -300,7 +303,7 @@ def _feature_dicts(X: pd.DataFrame, config: Mapping[str, Any]) -> list[dict[str,
     missing = [c for c in _INPUT_COLUMNS if c not in X.columns]
     if missing:
         raise ColumnError(f"mentions lack column(s) {missing}; have {list(X.columns)}")
-    codebook = _default_codebook()
+    codebook = resolve_codebook(None)
     others = X["others"] if "others" in X.columns else [()] * len(X)
     quotes = X["quotes"] if "quotes" in X.columns else [None] * len(X)
     return [span_features(t, int(s), int(e), codebook=codebook, others=o, quotes=q, config=config)

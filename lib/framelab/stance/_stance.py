@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ..errors import ColumnError, ParameterError
+from ..codebook import resolve_codebook
+from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import styled
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ._cues import score_span
 from ._model import StanceClassifier, load_model
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook, CodebookArg
 
 __all__ = [
     "MENTION_COLUMNS",
@@ -68,31 +71,21 @@ VOICE_GROUPS = {"narrator": ("narrator",), "source": ("quoted", "attributed"),
 _SENTENCE_NEEDS = ("doc_id", "outlet", "sentence_id", "start", "end", "text_norm")
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ColumnError(f"{what} lacks column(s) {missing}; it has {list(frame.columns)}")
 
 
-def _codebook(codebook: Any) -> Any:
-    from .. import codebook as cb
-
-    if codebook is None or isinstance(codebook, (str, Path)):
-        return cb.load_codebook(codebook or None)
-    return codebook
 
 
-def _known_targets(codebook: Any) -> list[str]:
+def _known_targets(codebook: Codebook) -> list[str]:
     return list(codebook.targets())
 
 
-def resolve_targets(targets: str | Sequence[str] | None, codebook: Any = None) -> list[str]:
+def resolve_targets(targets: str | Sequence[str] | None, codebook: CodebookArg = None) -> list[str]:
     """Check target names against the codebook; ``None`` or ``""`` means all targets.
 
     ``targets`` may be a comma-separated string. Raises :class:`ParameterError` naming the
     unknown targets and listing the known ones.
     """
-    known = _known_targets(_codebook(codebook))
+    known = _known_targets(resolve_codebook(codebook))
     if targets is None or (isinstance(targets, str) and not targets.strip()):
         return known
     wanted = [t.strip() for t in targets.split(",")] if isinstance(targets, str) else list(targets)
@@ -120,7 +113,7 @@ def _document_texts(sentences: pd.DataFrame,
                     documents: pd.DataFrame | None) -> dict[str, str]:
     """doc_id -> text_norm; rebuilt from the sentences (paragraphs as newlines) if needed."""
     if documents is not None:
-        _require(documents, ("doc_id", "text_norm"), "documents")
+        check_columns(documents, ("doc_id", "text_norm"), "documents")
         return dict(zip(documents["doc_id"].astype(str), documents["text_norm"]))
     texts = {}
     for doc_id, rows in sentences.groupby("doc_id", sort=False):
@@ -141,7 +134,7 @@ def _document_texts(sentences: pd.DataFrame,
     return texts
 
 
-def find_mentions(sentences: pd.DataFrame, codebook: Any = None, *,
+def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
                   targets: str | Sequence[str] | None = None,
                   documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every mention of a stance target, found through the codebook's actor aliases.
@@ -167,8 +160,8 @@ def find_mentions(sentences: pd.DataFrame, codebook: Any = None, *,
     """
     from ..framing import VoiceTagger
 
-    _require(sentences, _SENTENCE_NEEDS, "sentences")
-    codebook = _codebook(codebook)
+    check_columns(sentences, _SENTENCE_NEEDS, "sentences")
+    codebook = resolve_codebook(codebook)
     keep = set(resolve_targets(targets, codebook))
     texts = _document_texts(sentences, documents)
     rows = []
@@ -197,7 +190,7 @@ def find_mentions(sentences: pd.DataFrame, codebook: Any = None, *,
 
 # --- scoring -----------------------------------------------------------------------------
 
-def _score_spans(items: pd.DataFrame, scorer: str, codebook: Any,
+def _score_spans(items: pd.DataFrame, scorer: str, codebook: Codebook,
                  model: StanceClassifier | None) -> tuple[np.ndarray, list[str], list[str]]:
     """Score rows with ``text, start, end, others``: (scores, labels, cues)."""
     if items.empty:
@@ -214,7 +207,7 @@ def _score_spans(items: pd.DataFrame, scorer: str, codebook: Any,
 
 
 def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
-                   scorers: str | Sequence[str] = "all", codebook: Any = None,
+                   scorers: str | Sequence[str] = "all", codebook: CodebookArg = None,
                    model: StanceClassifier | None = None) -> pd.DataFrame:
     """Score every mention with each scorer: the ``stance_mentions`` table.
 
@@ -239,10 +232,10 @@ def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
         [-1, 1] (learned: P(favor) - P(against)), ``label`` against/neutral/favor, ``cues``
         the contributions behind the score (``kind:text:value;...``).
     """
-    _require(mentions, ("doc_id", "outlet", "sentence_id", "target", "start", "end", "voice",
+    check_columns(mentions, ("doc_id", "outlet", "sentence_id", "target", "start", "end", "voice",
                         "mention"), "mentions")
-    _require(sentences, ("sentence_id", "start", "text_norm"), "sentences")
-    codebook = _codebook(codebook)
+    check_columns(sentences, ("sentence_id", "start", "text_norm"), "sentences")
+    codebook = resolve_codebook(codebook)
     sent = sentences.set_index("sentence_id")[["start", "text_norm"]]
     base = mentions.reset_index(drop=True)
     offset = sent.loc[base["sentence_id"], "start"].to_numpy()
@@ -313,14 +306,14 @@ def _cells(scored: pd.DataFrame, keys: list[tuple[Any, ...]], key_columns: list[
 
 
 def _targets_of(scored: pd.DataFrame, targets: str | Sequence[str] | None,
-                codebook: Any) -> list[str]:
+                codebook: CodebookArg) -> list[str]:
     if targets is None and codebook is None:
         return sorted(scored["target"].unique())
     return resolve_targets(targets, codebook)
 
 
 def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,
-                  targets: str | Sequence[str] | None = None, codebook: Any = None,
+                  targets: str | Sequence[str] | None = None, codebook: CodebookArg = None,
                   n_boot: int = 1000, ci: float = 0.95,
                   seed: int = 0) -> pd.DataFrame:
     """Mean stance per document x target x voice x scorer, with a bootstrap interval.
@@ -345,11 +338,11 @@ def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None
         :data:`BY_DOC_COLUMNS`. ``voice`` is narrator, source (quoted or attributed) or all.
         A cell with no mentions has ``score`` NaN, ``n_mentions`` 0 and a ``note`` -- never 0.
     """
-    _require(scored, MENTION_COLUMNS, "stance_mentions")
+    check_columns(scored, MENTION_COLUMNS, "stance_mentions")
     names = _targets_of(scored, targets, codebook)
     docs = scored[["doc_id", "outlet"]].drop_duplicates("doc_id")
     if documents is not None:
-        _require(documents, ("doc_id", "outlet"), "documents")
+        check_columns(documents, ("doc_id", "outlet"), "documents")
         docs = documents[["doc_id", "outlet"]].drop_duplicates("doc_id")
     outlet = dict(zip(docs["doc_id"], docs["outlet"]))
     keys = [(d,) for d in docs["doc_id"]]
@@ -362,7 +355,7 @@ def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None
 
 def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,
                     group_by: str = "outlet", targets: str | Sequence[str] | None = None,
-                    codebook: Any = None, n_boot: int = 1000, ci: float = 0.95,
+                    codebook: CodebookArg = None, n_boot: int = 1000, ci: float = 0.95,
                     seed: int = 0, unit: str = "auto",
                     min_docs_per_group: int = 5) -> pd.DataFrame:
     """Mean stance per group (outlet by default) x target x voice x scorer.
@@ -381,7 +374,7 @@ def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = No
     """
     from ..corpus import group_key
 
-    _require(scored, MENTION_COLUMNS, "stance_mentions")
+    check_columns(scored, MENTION_COLUMNS, "stance_mentions")
     names = _targets_of(scored, targets, codebook)
     docs = scored[["doc_id", "outlet"]].drop_duplicates("doc_id")
     if documents is not None:
@@ -415,7 +408,7 @@ def evidence(scored: pd.DataFrame, sentences: pd.DataFrame, *,
     """
     from ..corpus import group_key
 
-    _require(scored, MENTION_COLUMNS, "stance_mentions")
+    check_columns(scored, MENTION_COLUMNS, "stance_mentions")
     if voice not in VOICE_GROUPS:
         raise ParameterError(f"voice={voice!r}; use one of {', '.join(VOICE_GROUPS)}")
     rows = scored[(scored["scorer"] == scorer) & scored["voice"].isin(VOICE_GROUPS[voice])]
@@ -444,7 +437,7 @@ def plot_stance_heatmap(by_group: pd.DataFrame, ax: Axes, *, scorer: str = "defa
     mentions are grey and marked "n/a" (not zero). Colour scale fixed at [-1, 1]. Turn off
     ``colorbar`` and ``group_labels`` for all but one panel of a multi-panel figure.
     """
-    _require(by_group, BY_GROUP_COLUMNS[:-1], "stance_by_group")
+    check_columns(by_group, BY_GROUP_COLUMNS[:-1], "stance_by_group")
     cells = by_group[(by_group["scorer"] == scorer) & (by_group["voice"] == voice)]
     if cells.empty:
         raise ParameterError(f"no rows for scorer={scorer!r}, voice={voice!r}; have scorers "

@@ -31,7 +31,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import LatentDirichletAllocation
 from sklearn.utils.validation import check_is_fitted
 
-from ..errors import ParameterError
+from ..errors import ParameterError, check_columns
 from ..tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms
 from ._coherence import (
     K_SELECTION_COLUMNS,
@@ -41,7 +41,6 @@ from ._coherence import (
     npmi_from_dtm,
     top_term_ids,
 )
-from ._views import _require
 
 __all__ = ['AUTO_MIN_DOCUMENTS', 'AUTO_ONLINE_MIN_UNITS', 'STABILITY_COLUMNS', 'TopicModel', 'resolve_unit', 'topic_dtm', 'unit_tokens']
 
@@ -71,7 +70,7 @@ def resolve_unit(sentences: pd.DataFrame, unit: str | int = "auto", *,
         return int(unit)
     if unit != "auto":
         return unit
-    _require(sentences, ["doc_id"], "sentences")
+    check_columns(sentences, ["doc_id"], "sentences")
     n_docs = sentences["doc_id"].nunique()
     chosen = "document" if n_docs >= min_documents else "paragraph"
     log.info("unit='auto': %d documents (threshold %d) -> %s", n_docs, min_documents, chosen)
@@ -113,7 +112,7 @@ def topic_dtm(
     ParameterError
         Pruning keeps no term; the message gives the terms and units before and after.
     """
-    _require(units, _UNIT_COLUMNS, "units")
+    check_columns(units, _UNIT_COLUMNS, "units")
     n_docs = units["doc_id"].nunique()
     if counts is None:
         counts = count_terms(units["text_norm"].tolist(), stop_words=stop_words, mwes=mwes)
@@ -142,7 +141,7 @@ def topic_dtm(
 def unit_tokens(units: pd.DataFrame, *, stop_words: frozenset[str] | None = STOP_WORDS,
                 mwes: Iterable[str] = DEFAULT_MWES) -> list[list[str]]:
     """Token lists of each unit (the tokens the DTM counts), for sliding-window NPMI."""
-    _require(units, ["text_norm"], "units")
+    check_columns(units, ["text_norm"], "units")
     analyzer = Analyzer(mwes=tuple(mwes), stop_words=stop_words)
     return [analyzer(t) for t in units["text_norm"]]
 

@@ -8,7 +8,7 @@ Topics are numbered from 1.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -16,7 +16,7 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from ..corpus import group_key
-from ..errors import ColumnError, ParameterError
+from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import group_colors, styled
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ._coherence import relevance, summarize_k_selection, top_term_ids
@@ -44,11 +44,6 @@ PASSAGE_COLUMNS = ["topic", "rank", "unit_id", "doc_id", "outlet", "weight", "te
 _UNIT_COLUMNS = ["unit_id", "doc_id", "outlet", "text_norm"]
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ColumnError(f"{what} lacks column(s) {', '.join(missing)}; columns found: "
-                          + ", ".join(map(str, frame.columns)))
 
 
 # --- tables --------------------------------------------------------------------------------
@@ -98,7 +93,7 @@ def doc_topics(units: pd.DataFrame, theta: np.ndarray) -> pd.DataFrame:
     DataFrame
         Columns :data:`DOC_TOPIC_COLUMNS`, sorted by unit (input order) then topic.
     """
-    _require(units, DOC_TOPIC_COLUMNS[:3], "units")
+    check_columns(units, DOC_TOPIC_COLUMNS[:3], "units")
     theta = np.asarray(theta)
     if theta.shape[0] != len(units):
         raise ParameterError(f"theta has {theta.shape[0]} rows but units has {len(units)}; "
@@ -130,7 +125,7 @@ def representative_passages(units: pd.DataFrame, theta: np.ndarray, *, n_passage
     DataFrame
         Columns :data:`PASSAGE_COLUMNS`; ``text`` is the unit's text cut to ``max_chars``.
     """
-    _require(units, _UNIT_COLUMNS, "units")
+    check_columns(units, _UNIT_COLUMNS, "units")
     theta = np.asarray(theta)
     rows = []
     for t in range(theta.shape[1]):
@@ -189,7 +184,7 @@ def topic_prevalence(doc_topics: pd.DataFrame, *, group_by: str = "outlet",
         Columns :data:`PREVALENCE_COLUMNS`, sorted by group then topic; ``n_units`` and
         ``n_docs`` count the group's units and documents.
     """
-    _require(doc_topics, DOC_TOPIC_COLUMNS, "doc_topics")
+    check_columns(doc_topics, DOC_TOPIC_COLUMNS, "doc_topics")
     check_bootstrap(n_boot, ci, allow_zero=False)
     resolve_unit({}, unit, smaller="units")  # checks the value before any work
     wide = doc_topics.pivot(index="unit_id", columns="topic", values="weight")
@@ -259,7 +254,7 @@ def plot_top_terms(topic_terms: pd.DataFrame, ax: Any, *, n_terms: int = 8,
 
     Unstable topics are labelled "(unstable)" and their terms greyed and italic.
     """
-    _require(topic_terms, TERM_COLUMNS, "topic_terms")
+    check_columns(topic_terms, TERM_COLUMNS, "topic_terms")
     shown = topic_terms[topic_terms["rank"] <= n_terms]
     cells = list(zip(shown["topic"].astype(int), shown["rank"].astype(int),
                      shown["weight"].astype(float), shown["term"].astype(str)))
@@ -291,7 +286,7 @@ def plot_top_terms(topic_terms: pd.DataFrame, ax: Any, *, n_terms: int = 8,
 def plot_prevalence_heatmap(prevalence: pd.DataFrame, ax: Any, *,
                             unstable: Collection[int] = ()) -> Any:
     """Groups (rows) by topics (columns), shaded and labelled by mean topic proportion."""
-    _require(prevalence, PREVALENCE_COLUMNS, "prevalence")
+    check_columns(prevalence, PREVALENCE_COLUMNS, "prevalence")
     table = prevalence.pivot(index="group", columns="topic", values="mean")
     image = ax.imshow(table.to_numpy(), aspect="auto", cmap="viridis")
     for (i, j), value in np.ndenumerate(table.to_numpy()):
@@ -313,7 +308,7 @@ def plot_prevalence_intervals(prevalence: pd.DataFrame, ax: Any, *,
     """Per topic, each group's mean proportion (dot) and bootstrap interval (line)."""
 
 
-    _require(prevalence, PREVALENCE_COLUMNS, "prevalence")
+    check_columns(prevalence, PREVALENCE_COLUMNS, "prevalence")
     groups = sorted(prevalence["group"].unique())
     topics = sorted(prevalence["topic"].unique())
     colors = colors or group_colors(groups)
