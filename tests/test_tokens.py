@@ -182,7 +182,7 @@ def test_token_pattern_equals_its_plain_form(text: str, extra: list[str], lower:
     # word characters once, in order (what token_table's offsets rely on)
     import re as _re
 
-    from framelab import tokens as tk
+    from framelab.tokens import _analyzer as tk
 
     mwes = tuple(tk.DEFAULT_MWES) + tuple(extra)
     text = text.lower() if lower else text
@@ -202,7 +202,7 @@ def test_token_pattern_equals_its_plain_form(text: str, extra: list[str], lower:
 def test_run_starts_are_where_word_runs_begin(text: str) -> None:
     import re as _re
 
-    from framelab.tokens import _run_starts
+    from framelab.tokens._analyzer import _run_starts
 
     assert _run_starts(text).tolist() == [m.start() for m in _re.finditer(r"\w+", text)]
 

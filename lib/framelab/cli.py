@@ -87,7 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     from . import report
-    from .report import _runner
 
     try:
         if args.list_parameters:
@@ -98,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         columns = {n: getattr(args, f"{n}_column") for n in
                    ("text", "id", "outlet", "date", "title", "url")
                    if getattr(args, f"{n}_column")}
-        params = {name: _runner._parse_cli_value(value) for name, value in args.param}
+        params = {name: report.parse_cli_value(value) for name, value in args.param}
         result = report.run_report(
             corpus=args.corpus, metadata=args.metadata, codebook=args.codebook,
             columns=columns, params=params, params_file=args.params, only=args.only,

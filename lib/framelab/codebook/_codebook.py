@@ -34,7 +34,10 @@ import yaml
 from ..errors import CodebookError
 from ._matcher import Matcher, Term, _isword
 
-__all__ = ['Actor', 'Attribution', 'Codebook', 'Frame', 'Label', 'VerbClass', 'codebook_from_text', 'default_codebook_path', 'load_codebook', 'resolve_codebook', 'CodebookArg']
+__all__ = [
+    "Actor", "Attribution", "Codebook", "Frame", "Label", "VerbClass", "codebook_from_text",
+    "default_codebook_path", "load_codebook", "resolve_codebook", "CodebookArg",
+]
 
 log = logging.getLogger(__name__)
 

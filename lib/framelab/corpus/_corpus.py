@@ -20,7 +20,10 @@ import pandas as pd
 from ..errors import ColumnError, CorpusError, CorpusWarning, ParameterError
 from ._segment import normalize_text, segment
 
-__all__ = ['DOC_COLUMNS', 'ColumnMap', 'load_corpus', 'load_metadata', 'apply_metadata', 'load_run_corpus', 'group_key', 'with_document_columns']
+__all__ = [
+    "DOC_COLUMNS", "ColumnMap", "load_corpus", "load_metadata", "apply_metadata",
+    "load_run_corpus", "group_key", "with_document_columns",
+]
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,6 @@ from ._framing import (
     label_mentions,
     label_rates,
     match_sentences,
-    plot_frames,
-    plot_label_events,
-    plot_label_heatmap,
     reporting_verbs,
 )
 from ._keyness import (
@@ -29,6 +26,7 @@ from ._keyness import (
     term_counts,
     term_doc_counts,
 )
+from ._plots import plot_frames, plot_label_events, plot_label_heatmap
 from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
 from ._voice import (
     VOICES,

@@ -42,7 +42,10 @@ from ._alignment import (
 if TYPE_CHECKING:
     from ..codebook import Codebook
 
-__all__ = ['CANDIDATE_COLUMNS', 'doc_texts', 'KINDS', 'METHODS', 'PAIR_COLUMNS', 'ReuseResult', 'candidate_pairs', 'find_reuse', 'reuse_pairs', 'short_documents']
+__all__ = [
+    "CANDIDATE_COLUMNS", "doc_texts", "KINDS", "METHODS", "PAIR_COLUMNS", "ReuseResult",
+    "candidate_pairs", "find_reuse", "reuse_pairs", "short_documents",
+]
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,6 @@
 """A run's corpus: configuration, the Parquet cache, engines (local / Dask), partition-wise analyses, counts."""
 
-from ._cache import (
-    CACHE_FORMAT,
-    CorpusCache,
-    build_cache,
-    cache_settings,
-    default_cache_dir,
-    load_run_corpus_cached,
-)
+from ._cache import CACHE_FORMAT, CorpusCache, build_cache, cache_settings, default_cache_dir
 from ._config import (
     NOTEBOOK_PARAMETERS,
     RUN_PARAMETERS,
@@ -33,6 +26,7 @@ from ._partitions import (
     RunCorpus,
     UnitCounts,
     framing_tables,
+    load_run_corpus_cached,
     open_run_corpus,
     reuse_shingles,
     stance_tables,

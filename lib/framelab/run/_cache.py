@@ -30,6 +30,7 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from functools import lru_cache, partial
@@ -48,14 +49,17 @@ from ..corpus import (
     prepare_chunk,
     segment_chunk,
 )
-from ..corpus._corpus import _warn
-from ..errors import CorpusError, ParameterError
+from ..errors import CorpusError, CorpusWarning, ParameterError
 from ._engine import Engine, describe_chunk, open_engine
 
-__all__ = ["CACHE_FORMAT", "default_cache_dir", "cache_settings", "CorpusCache", "build_cache",
-           "load_run_corpus_cached"]
+__all__ = ['CACHE_FORMAT', 'default_cache_dir', 'cache_settings', 'CorpusCache', 'build_cache']
 
 log = logging.getLogger(__name__)
+
+
+def _warn(message: str) -> None:
+    log.warning(message)
+    warnings.warn(message, CorpusWarning, stacklevel=3)
 
 #: Bumped when the layout of a cache entry changes.
 CACHE_FORMAT = 1
@@ -430,17 +434,3 @@ def build_cache(
             cache.build_sentences(boilerplate_min_docs=boilerplate_min_docs,
                                   boilerplate_min_share=boilerplate_min_share, engine=eng)
     return cache
-
-
-def load_run_corpus_cached(corpus: str | Path, **options: Any
-                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`framelab.corpus.load_run_corpus` through the Parquet cache and an engine.
-
-    Takes the options of :func:`framelab.run.open_run_corpus` (the notebook
-    parameters; an unknown one is a TypeError). Returns ``(documents, sentences)`` equal to
-    ``load_run_corpus``'s.
-    """
-    from ._partitions import open_run_corpus
-
-    run = open_run_corpus(corpus, **options)
-    return run.documents, run.sentences

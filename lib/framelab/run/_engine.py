@@ -32,7 +32,10 @@ import pandas as pd
 
 from ..errors import ParameterError, PartitionError
 
-__all__ = ['ENGINES', 'Engine', 'open_engine', 'combine', 'map_documents', 'describe_chunk', 'local_cluster']
+__all__ = [
+    "ENGINES", "Engine", "open_engine", "combine", "map_documents", "describe_chunk",
+    "local_cluster",
+]
 
 log = logging.getLogger(__name__)
 

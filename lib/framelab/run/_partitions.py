@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ..codebook import Codebook
 
 __all__ = ["RunCorpus", "open_run_corpus", "framing_tables", "stance_tables",
-           "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta"]
+           "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta", 'load_run_corpus_cached']
 
 log = logging.getLogger(__name__)
 
@@ -397,3 +397,15 @@ def topic_theta(run: RunCorpus, model: Any, units: pd.DataFrame, vocabulary: np.
             f"the {len(frame)} transformed units are not the {len(units)} units given; pass "
             "the units and vocabulary topic_dtm returned for this corpus and unit")
     return frame.drop(columns="unit_id").to_numpy()
+
+
+def load_run_corpus_cached(corpus: str | Path, **options: Any
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`framelab.corpus.load_run_corpus` through the Parquet cache and an engine.
+
+    Takes the options of :func:`framelab.run.open_run_corpus` (the notebook
+    parameters; an unknown one is a TypeError). Returns ``(documents, sentences)`` equal to
+    ``load_run_corpus``'s.
+    """
+    run = open_run_corpus(corpus, **options)
+    return run.documents, run.sentences

@@ -43,7 +43,10 @@ from ._cues import (
 if TYPE_CHECKING:
     from ..codebook import CodebookArg
 
-__all__ = ['DEFAULT_MODEL_PATH', 'MODEL_FORMAT', 'FEATURE_CONFIG', 'span_features', 'StanceClassifier', 'load_model']
+__all__ = [
+    "DEFAULT_MODEL_PATH", "MODEL_FORMAT", "FEATURE_CONFIG", "span_features", "StanceClassifier",
+    "load_model",
+]
 
 logger = logging.getLogger(__name__)
 

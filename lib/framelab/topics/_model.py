@@ -42,7 +42,10 @@ from ._coherence import (
     top_term_ids,
 )
 
-__all__ = ['AUTO_MIN_DOCUMENTS', 'AUTO_ONLINE_MIN_UNITS', 'STABILITY_COLUMNS', 'TopicModel', 'resolve_unit', 'topic_dtm', 'unit_tokens']
+__all__ = [
+    "AUTO_MIN_DOCUMENTS", "AUTO_ONLINE_MIN_UNITS", "STABILITY_COLUMNS", "TopicModel",
+    "resolve_unit", "topic_dtm", "unit_tokens",
+]
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,84 @@
+"""KWIC concordances and collocations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..errors import ParameterError
+from ._analyzer import _SEP, Analyzer
+
+__all__ = ['kwic', 'collocations']
+
+def _phrase_pattern(query: str) -> re.Pattern[str]:
+    words = [w for w in re.split(_SEP, query.strip()) if w]
+    if not words:
+        raise ParameterError("kwic query is empty; give a word or phrase")
+    body = _SEP.join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
+def kwic(sentences: pd.DataFrame, query: str, *, window: int = 60) -> pd.DataFrame:
+    """Keyword-in-context lines for a word or phrase (case-insensitive, any spacing/hyphen).
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        A sentence table (``doc_id``, ``outlet``, ``sentence_id``, ``start``, ``text_norm``).
+    query : str
+        A word or phrase.
+    window : int
+        Characters of context on each side, cut at the sentence edges.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``doc_id``, ``outlet``, ``sentence_id``, ``start``, ``end`` (document
+        offsets of the match), ``left``, ``match``, ``right``.
+    """
+    pattern = _phrase_pattern(query)
+    rows = []
+    for doc_id, outlet, sid, offset, text in zip(
+            sentences["doc_id"], sentences["outlet"], sentences["sentence_id"],
+            sentences["start"], sentences["text_norm"]):
+        for m in pattern.finditer(text):
+            rows.append((doc_id, outlet, sid, offset + m.start(), offset + m.end(),
+                         text[max(0, m.start() - window):m.start()], m.group(),
+                         text[m.end():m.end() + window]))
+    return pd.DataFrame(rows, columns=["doc_id", "outlet", "sentence_id", "start", "end",
+                                       "left", "match", "right"])
+
+
+def collocations(
+    texts: Iterable[str],
+    *,
+    min_count: int = 3,
+    top: int = 30,
+    measure: str = "likelihood_ratio",
+    analyzer: Analyzer | None = None,
+) -> pd.DataFrame:
+    """Bigram collocations scored with NLTK's association measures.
+
+    Bigrams never span two texts. Both PMI and the likelihood ratio are reported; rows are
+    ranked by ``measure`` ("likelihood_ratio" or "pmi").
+
+    Returns
+    -------
+    DataFrame
+        Columns ``bigram``, ``count``, ``pmi``, ``likelihood_ratio``.
+    """
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+
+    if measure not in ("likelihood_ratio", "pmi"):
+        raise ParameterError(f"measure={measure!r}; use 'likelihood_ratio' or 'pmi'")
+    analyzer = analyzer or Analyzer()
+    finder = BigramCollocationFinder.from_documents(analyzer.words(t) for t in texts)
+    finder.apply_freq_filter(min_count)
+    pmi = dict(finder.score_ngrams(BigramAssocMeasures.pmi))
+    llr = dict(finder.score_ngrams(BigramAssocMeasures.likelihood_ratio))
+    rows = [(" ".join(bg), int(finder.ngram_fd[bg]), pmi[bg], llr[bg]) for bg in pmi]
+    frame = pd.DataFrame(rows, columns=["bigram", "count", "pmi", "likelihood_ratio"])
+    return (frame.sort_values([measure, "bigram"], ascending=[False, True])
+            .head(top).reset_index(drop=True))
