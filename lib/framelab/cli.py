@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import report
 from .errors import FramelabError, NotebookError
 from .paths import NOTEBOOKS_DIR, OUTPUTS_DIR, SEEDS_DIR
 from .run import RUN_PARAMETERS, describe_parameters
@@ -86,7 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    from . import report
 
     try:
         if args.list_parameters:

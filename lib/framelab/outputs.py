@@ -18,6 +18,7 @@ from typing import IO, Iterator
 import pandas as pd
 
 from .errors import ParameterError
+from .paths import OUTPUTS_DIR, resolve
 
 __all__ = ["FLOAT_FORMAT", "atomic_path", "save_table", "resolve_out_dir", "table_path"]
 
@@ -89,8 +90,6 @@ def resolve_out_dir(out_dir: str | Path = "", *, log: str | Path = "") -> Path:
     ``log`` (the notebooks' ``output_log`` parameter, set by the report) names a file to
     which every output later written under this directory is appended.
     """
-    from .paths import OUTPUTS_DIR, resolve
-
     if str(out_dir):
         folder = resolve(out_dir)
         if str(log):

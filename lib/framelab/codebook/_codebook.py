@@ -32,6 +32,7 @@ from typing import Any, Union
 import yaml
 
 from ..errors import CodebookError
+from ..paths import DEFAULT_CODEBOOK
 from ._matcher import Matcher, Term, _isword
 
 __all__ = [
@@ -49,8 +50,6 @@ _TOP_KEYS = {"version": True, "name": False, "description": False, "actors": Tru
 
 def default_codebook_path() -> Path:
     """Path of the codebook shipped with framelab."""
-    from ..paths import DEFAULT_CODEBOOK
-
     return DEFAULT_CODEBOOK
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._ingest import hash_strings, normalise_chunk
-from ._segment import SENTENCE_COLUMNS, _document_rows, _line_key, paragraph_spans
+from ._segment import SENTENCE_COLUMNS, _document_rows, _line_key, normalize_text, paragraph_spans
 
 __all__ = ["LineStats", "prepare_chunk", "segment_chunk"]
 
@@ -45,8 +45,6 @@ def segment_chunk(documents: pd.DataFrame, repeated: np.ndarray) -> pd.DataFrame
         The rows :func:`framelab.corpus.segment` gives these documents when it is run on the
         whole corpus (columns :data:`SENTENCE_COLUMNS`).
     """
-    from ._segment import normalize_text
-
     norms = (documents["text_norm"] if "text_norm" in documents.columns
              else documents["text"].map(normalize_text)).tolist()
     outlets = documents["outlet"].tolist()

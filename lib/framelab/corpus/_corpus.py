@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ColumnError, CorpusError, CorpusWarning, ParameterError
+from ..paths import resolve
 from ._segment import normalize_text, segment
 
 __all__ = [
@@ -395,8 +396,6 @@ def load_run_corpus(
     Extra metadata columns of the documents are copied onto the sentences so that any of them
     can be a ``group_by``. ``columns`` maps roles to input columns (see :meth:`ColumnMap.coerce`).
     """
-    from ..paths import resolve
-
     docs = load_corpus(resolve(corpus), metadata=resolve(metadata) if metadata else None,
                        columns=ColumnMap.coerce(columns), on_bad_rows=on_bad_rows)
     return docs, with_document_columns(segment(docs), docs)

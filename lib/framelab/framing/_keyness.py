@@ -36,6 +36,7 @@ from ..errors import ParameterError
 from ..figures import styled
 from ..stats import cell_rng, check_bootstrap, percentile_interval, resampled_sums, resolve_unit
 from ..tokens import DEFAULT_MWES, STOP_WORDS, count_terms
+from ._framing import _body, _unit_groups
 
 if TYPE_CHECKING:
     from ..codebook import CodebookArg
@@ -92,8 +93,6 @@ class _Batches:
     def __init__(self, sentences: pd.DataFrame, documents: pd.DataFrame | None,
                  group_by: str, codebook: CodebookArg, include_nonbody: bool, *,
                  keep: bool = False) -> None:
-        from ._framing import _body, _unit_groups
-
         cb = resolve_codebook(codebook)
         sents = _body(sentences, include_nonbody)
         group_of = np.asarray(_unit_groups(sents, documents, group_by).astype(str),

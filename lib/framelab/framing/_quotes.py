@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..codebook import resolve_codebook
+from ..corpus import group_key
 from ..errors import ColumnError
+from ._voice import VoiceTagger, find_speaker, is_reporting_use
 
 if TYPE_CHECKING:
     from ..codebook import Codebook, CodebookArg
@@ -75,8 +77,6 @@ class _Doc:
     """One document: quotations, reporting verbs (with their speakers) and paragraphs."""
 
     def __init__(self, text: str, sentences: Any, codebook: Codebook) -> None:
-        from ._voice import VoiceTagger, find_speaker, is_reporting_use
-
         self.text = text
         self.tagger = VoiceTagger(text, sentences, codebook=codebook)
         self.codebook = codebook
@@ -282,8 +282,6 @@ def quoted_sources(quotes: pd.DataFrame, *, documents: pd.DataFrame | None = Non
         Ryder"; "(unattributed)" when no speaker was found), ``n_quotes``, ``n_words`` (words
         inside the quotation marks), ``variants`` (as written), ``example`` (a quotation).
     """
-    from ..corpus import group_key
-
     missing = [c for c in QUOTE_COLUMNS if c not in quotes.columns]
     if missing:
         raise ColumnError(f"quotes lack column(s) {missing}; have {list(quotes.columns)}")

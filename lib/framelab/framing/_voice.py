@@ -36,6 +36,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..codebook import Codebook, resolve_codebook
+from ..corpus import sentence_spans
 
 __all__ = [
     "VOICES",
@@ -182,8 +183,6 @@ def is_reporting_use(text: str, start: int) -> bool:
 
 def _spans(sentences: Any, text: str) -> list[tuple[int, int]]:
     if sentences is None:
-        from ..corpus import sentence_spans
-
         return sentence_spans(text)
     if hasattr(sentences, "columns"):
         return sorted(zip(sentences["start"].astype(int), sentences["end"].astype(int)))

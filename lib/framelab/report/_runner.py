@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..corpus import ColumnMap
 from ..errors import FramelabError, NotebookError, ParameterError
 from ..paths import DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, SEEDS_DIR, sha256_of
+from ..run import build_cache, local_cluster
 from ._manifest import (
     _attribute_unlogged,
     _earlier_run,
@@ -174,7 +176,6 @@ def run_report(
             pool = stack.enter_context(_notebook_pool(min(jobs, len(specs)))) \
                 if jobs > 1 and len(specs) > 1 else None
             if engine == "dask" and not scheduler:  # one local cluster for the whole run
-                from ..run import local_cluster
 
                 run_params["scheduler"] = stack.enter_context(
                     local_cluster(workers or os.cpu_count() or 1))
@@ -248,8 +249,6 @@ def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | N
 
     Bad input stops the run here, before any notebook starts.
     """
-    from ..corpus import ColumnMap
-    from ..run import build_cache
 
     cache = build_cache(run_params["corpus"], metadata=run_params["metadata"] or None,
                         columns=ColumnMap(**(columns or {})),

@@ -21,7 +21,9 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ..codebook import resolve_codebook
 from ..errors import ParameterError, check_columns
+from ..framing import is_reporting_use, quote_spans
 from ..tokens import Analyzer, Token, tokenize
 
 if TYPE_CHECKING:
@@ -93,7 +95,6 @@ def _document_quotes(documents: pd.DataFrame | None) -> dict[str, list[tuple[int
     """Outermost direct quotations of each document (offsets into text_norm)."""
     if documents is None:
         return {}
-    from ..framing import quote_spans
 
     return {d: _outermost(quote_spans(t))
             for d, t in zip(documents["doc_id"], documents["text_norm"])}
@@ -265,8 +266,6 @@ def _diff_layer(ma: list, mb: list) -> tuple[list, list]:
 
 
 def _matches(codebook: Codebook, text: str) -> dict[str, list]:
-    from ..framing import is_reporting_use
-
     found = codebook.matcher.find(text, layers=("label", "verb", "actor"))
     labels = [m for m in found if m.layer == "label"]
     verbs = [m for m in found if m.layer == "verb" and is_reporting_use(text, m.start)]
@@ -342,8 +341,6 @@ def passage_changes(
         delegitimising"), verb classes, actor names, or for a dropped quote whether its
         words survive unquoted on the other side.
     """
-    from ..codebook import resolve_codebook
-
     check_columns(passages, ("doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b",
                         "passage_index"), "passages")
     check_columns(documents, ("doc_id", "text", "text_norm"), "documents")

@@ -24,6 +24,7 @@ from ..figures import group_colors, styled
 from ..outputs import atomic_path, resolve_out_dir
 from ..tokens import tokenize
 from . import _minhash as minhash
+from ._candidates import doc_texts
 
 __all__ = ["MEASURES", "pair_html", "pair_html_path", "plot_similarity_matrix",
            "save_pair_html", "save_pair_views", "similarity_matrix"]
@@ -67,8 +68,6 @@ def similarity_matrix(
     DataFrame of shape (n, n)
         Indexed by doc_id both ways; the diagonal is NaN.
     """
-    from ._candidates import doc_texts
-
     if measure not in MEASURES:
         raise ParameterError(f"measure={measure!r}; use one of {', '.join(MEASURES)}")
     docs = documents

@@ -50,6 +50,7 @@ from ..corpus import (
     segment_chunk,
 )
 from ..errors import CorpusError, CorpusWarning, ParameterError
+from ..paths import OUTPUTS_DIR, sha256_of
 from ._engine import Engine, describe_chunk, open_engine
 
 __all__ = ['CACHE_FORMAT', 'default_cache_dir', 'cache_settings', 'CorpusCache', 'build_cache']
@@ -69,8 +70,6 @@ _SHAPING_MODULES = ("corpus/_corpus.py", "corpus/_segment.py", "corpus/_ingest.p
 
 def default_cache_dir() -> Path:
     """``outputs/.cache`` in the project."""
-    from ..paths import OUTPUTS_DIR
-
     return OUTPUTS_DIR / ".cache"
 
 
@@ -93,8 +92,6 @@ def cache_settings(path: str | Path, *, metadata: str | Path | None = None,
 
     Reads every input byte once to hash it (sha256).
     """
-    from ..paths import sha256_of
-
     path = Path(path)
     if not path.exists():
         raise CorpusError(f"corpus path {path} does not exist")

@@ -25,9 +25,13 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
-from ..corpus import DEFAULT_CHUNK_SIZE, ColumnMap, body, group_key
+from ..codebook import load_codebook
+from ..corpus import DEFAULT_CHUNK_SIZE, ColumnMap, body, group_key, segment_chunk
 from ..errors import ColumnError
-from ._engine import Engine, open_engine
+from ..stance import find_mentions
+from ..tokens import DEFAULT_MWES, Analyzer
+from ._cache import build_cache
+from ._engine import Engine, combine, open_engine
 
 __all__ = ["COUNT_BATCH", "CorpusCounts", "ChunkCounter", "count_corpus"]
 
@@ -160,13 +164,9 @@ class ChunkCounter:
 
     def _state(self) -> tuple[Any, Any, dict[str, str]]:
         if self not in _STATE:
-            from ..tokens import DEFAULT_MWES, Analyzer
-
             matcher, targets = None, {}
             mwes: tuple[str, ...] = DEFAULT_MWES
             if self.codebook is not None:
-                from ..codebook import load_codebook
-
                 cb = load_codebook(self.codebook or None)
                 matcher = cb.matcher
                 targets = {a.id: a.target for a in cb.actors.values()}
@@ -193,8 +193,6 @@ class ChunkCounter:
             doc_texts.append(text)
         self._flush(out, groups.get(current), doc_words, doc_texts, matcher, actor_target)
         if self.stance_voice and matcher is not None and len(sents):
-            from ..codebook import load_codebook
-            from ..stance import find_mentions
 
             found = find_mentions(sents, load_codebook(self.codebook or None),
                                   documents=documents)
@@ -226,8 +224,6 @@ COUNT_BATCH = 1000
 
 def _count_part(documents: pd.DataFrame, *, repeated: np.ndarray,
                 counter: Callable[[pd.DataFrame, pd.DataFrame], Any]) -> Any:
-    from ..corpus import segment_chunk
-    from ._engine import combine
 
     def batches() -> Any:
         for start in range(0, max(len(documents), 1), COUNT_BATCH):
@@ -282,8 +278,6 @@ def count_corpus(
     CorpusCounts or object
         The sum of the per-chunk results in chunk order.
     """
-    from ._cache import build_cache
-    from ._engine import combine
 
     counter = per_chunk or ChunkCounter(codebook=codebook, include_nonbody=include_nonbody,
                                         group_by=group_by, stance_voice=stance_voice)

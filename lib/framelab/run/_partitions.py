@@ -34,9 +34,12 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 import pandas as pd
 
+from .. import framing, reuse, stance, topics
 from ..corpus import ColumnMap, body, with_document_columns
+from ..corpus import units as make_units
 from ..errors import ParameterError
-from ..tokens import DTM
+from ..paths import resolve
+from ..tokens import DTM, align_columns, count_terms, stack_dtms
 from ._cache import CorpusCache, build_cache
 from ._engine import Engine, combine
 
@@ -200,8 +203,6 @@ def open_run_corpus(
     without reading and hashing the corpus again; it must be an entry of ``corpus``.
     Otherwise the entry is looked up (or built) from the corpus and the reading options.
     """
-    from ..paths import resolve
-
     if corpus_cache:
         cache = CorpusCache(resolve(corpus_cache))
         made_from = cache.manifest["settings"]["input"]["path"]
@@ -224,8 +225,6 @@ def open_run_corpus(
 def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
                   include_nonbody: bool, max_evidence: int, window: int
                   ) -> dict[str, pd.DataFrame]:
-    from .. import framing
-
     opts = {"include_nonbody": include_nonbody}
     matches = framing.match_sentences(sentences, codebook, **opts)
     kw = framing.frame_kwic(sentences, documents, codebook, matches=matches, window=window,
@@ -262,14 +261,12 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
 def _stance_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
                  targets: Sequence[str], scorers: Sequence[str], include_nonbody: bool
                  ) -> dict[str, pd.DataFrame]:
-    from .. import framing as quotes
-    from .. import stance
 
     analysed = body(sentences, include_nonbody=include_nonbody)
     found = stance.find_mentions(analysed, codebook, targets=targets, documents=documents)
     return {"mentions": stance.score_mentions(found, analysed, scorers=scorers,
                                               codebook=codebook),
-            "quotes": quotes.find_quotes(documents, codebook, sentences=sentences)}
+            "quotes": framing.find_quotes(documents, codebook, sentences=sentences)}
 
 
 def stance_tables(run: RunCorpus, codebook: Codebook, *, targets: Sequence[str],
@@ -297,11 +294,9 @@ def stance_tables(run: RunCorpus, codebook: Codebook, *, targets: Sequence[str],
 
 def _shingle_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, shingle_size: int,
                   include_nonbody: bool) -> pd.DataFrame:
-    from .. import reuse
-    from .. import reuse as minhash
 
     analysed = body(sentences, include_nonbody=include_nonbody)
-    sets, n_tokens = minhash.shingle_sets(reuse.doc_texts(documents, analysed),
+    sets, n_tokens = reuse.shingle_sets(reuse.doc_texts(documents, analysed),
                                           size=shingle_size)
     return pd.DataFrame({"doc_id": documents["doc_id"].to_numpy(), "n_tokens": n_tokens,
                          "shingles": pd.Series(sets, dtype=object)})
@@ -330,8 +325,6 @@ class UnitCounts:
 
     def stacked(self) -> tuple[pd.DataFrame, DTM]:
         """All units (in corpus order) and their counts over the united vocabulary."""
-        from ..tokens import stack_dtms
-
         units = pd.concat([u for u in self.units if len(u)] or self.units[:1],
                           ignore_index=True)
         return units, stack_dtms(self.counts)
@@ -339,8 +332,6 @@ class UnitCounts:
 
 def _unit_counts_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit: str | int,
                       include_nonbody: bool) -> UnitCounts:
-    from ..corpus import units as make_units
-    from ..tokens import count_terms
 
     found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
     return UnitCounts([found], [count_terms(found["text_norm"].tolist())])
@@ -356,8 +347,6 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
     here on the stacked counts. Returns what ``topic_dtm(units(body(sentences), unit))``
     returns.
     """
-    from .. import topics
-
     units, counts = run.map(partial(_unit_counts_part, unit=unit,
                                     include_nonbody=include_nonbody),
                             desc="counting terms").stacked()
@@ -368,8 +357,6 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
 def _theta_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, model: Any,
                 vocabulary: np.ndarray, unit: str | int, include_nonbody: bool
                 ) -> pd.DataFrame:
-    from ..corpus import units as make_units
-    from ..tokens import align_columns, count_terms
 
     found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
     X = align_columns(count_terms(found["text_norm"].tolist()), vocabulary)

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..codebook import Codebook, CodebookArg, resolve_codebook
 from ..errors import ParameterError
+from ..framing import VoiceTagger
 
 __all__ = ["LABELS", "CUE_WEIGHTS", "DEFAULT_THRESHOLD", "Cue", "SpanScore", "vader_lexicon",
            "score_span", "label_for"]
@@ -160,7 +161,6 @@ def _analyse(text: str, start: int, end: int, codebook: Codebook,
     inside = _token_ids(tokens, start, end)
     if not inside:
         return None
-    from ..framing import VoiceTagger
 
     span = _Span(tokens, inside[0], inside[-1])
     tagger = VoiceTagger(text, [(0, len(text))], codebook=codebook, quotes=quotes)

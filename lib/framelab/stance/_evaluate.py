@@ -17,8 +17,10 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score, confusion_matrix, f1_score
 
 from ..codebook import resolve_codebook
+from ..corpus import normalize_text, sentence_spans
 from ..errors import AnnotationError, check_columns
-from ._cues import LABELS, label_for
+from ..paths import resolve
+from ._cues import LABELS, _sentence_compound, label_for
 from ._model import StanceClassifier, load_model
 from ._stance import BASELINE, _known_targets, _score_spans, resolve_scorers
 
@@ -133,7 +135,6 @@ def _annotation_items(ann: pd.DataFrame, codebook: Codebook,
         if sentence.strip():
             units = [_normalize(sentence)]
         elif str(doc_id) in texts:   # a document-level label: every sentence of the document
-            from ..corpus import sentence_spans
 
             doc = texts[str(doc_id)]
             units = [doc[a:b] for a, b in sentence_spans(doc)]
@@ -151,8 +152,6 @@ def _annotation_items(ann: pd.DataFrame, codebook: Codebook,
 
 
 def _normalize(text: str) -> str:
-    from ..corpus import normalize_text
-
     return normalize_text(text)
 
 
@@ -170,8 +169,6 @@ def predict_annotations(annotations: pd.DataFrame, *, scorers: str | Sequence[st
     DataFrame
         ``annotations`` plus ``pred_<scorer>`` for each scorer and ``pred_vader_sentence``.
     """
-    from ._cues import _sentence_compound
-
     codebook = resolve_codebook(codebook)
     out = annotations.reset_index(drop=True).copy()
     items = _annotation_items(out, codebook, documents)
@@ -260,8 +257,6 @@ def evaluate(annotations: str | Path | Sequence[str | Path], *,
         of favor and against, SemEval-2016 Task 6), Cohen's ``kappa``, ``n`` and the
         ``confusion`` matrix (JSON, rows gold, columns predicted, in :data:`LABELS` order).
     """
-    from ..paths import resolve
-
     if isinstance(annotations, (str, Path)):
         paths = [p.strip() for p in str(annotations).split(",") if p.strip()]
     else:

@@ -25,6 +25,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
+from .. import __version__
 from ..codebook import CodebookArg, resolve_codebook
 from ..errors import ColumnError, ParameterError
 from ..paths import DATA_DIR
@@ -247,7 +248,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The fitted model as plain JSON-able data (see :meth:`to_json`)."""
         import sklearn
 
-        from .. import __version__
 
         return {
             "format": MODEL_FORMAT,

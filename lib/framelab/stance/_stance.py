@@ -22,8 +22,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..codebook import resolve_codebook
+from ..corpus import group_key
 from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import styled
+from ..framing import VoiceTagger
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ._cues import score_span
 from ._model import StanceClassifier, load_model
@@ -158,8 +160,6 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
         (narrator / quoted / attributed, :class:`framelab.framing.VoiceTagger`) and
         ``voice_cue`` (why).
     """
-    from ..framing import VoiceTagger
-
     check_columns(sentences, _SENTENCE_NEEDS, "sentences")
     codebook = resolve_codebook(codebook)
     keep = set(resolve_targets(targets, codebook))
@@ -372,8 +372,6 @@ def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = No
     DataFrame
         :data:`BY_GROUP_COLUMNS`.
     """
-    from ..corpus import group_key
-
     check_columns(scored, MENTION_COLUMNS, "stance_mentions")
     names = _targets_of(scored, targets, codebook)
     docs = scored[["doc_id", "outlet"]].drop_duplicates("doc_id")
@@ -406,8 +404,6 @@ def evidence(scored: pd.DataFrame, sentences: pd.DataFrame, *,
         ``group, target, voice, scorer, score, label, doc_id, sentence_id, mention,
         mention_voice, cues, sentence`` with at most ``top`` rows per group x target.
     """
-    from ..corpus import group_key
-
     check_columns(scored, MENTION_COLUMNS, "stance_mentions")
     if voice not in VOICE_GROUPS:
         raise ParameterError(f"voice={voice!r}; use one of {', '.join(VOICE_GROUPS)}")
