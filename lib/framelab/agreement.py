@@ -24,15 +24,19 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .errors import ColumnError
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 __all__ = ["TOOL_CLASS_COLUMNS", "TOOL_COLUMNS", "CONFUSION_COLUMNS", "KAPPA_COLUMNS",
            "ALPHA_COLUMNS", "tool_agreement", "confusion_table", "coder_kappa",
-           "krippendorff_alpha", "disagreements"]
+           "krippendorff_alpha", "disagreements", "plot_confusion"]
 
 #: Columns of the per-class table of :func:`tool_agreement`.
 TOOL_CLASS_COLUMNS = ["coder", "class", "n_coder", "n_tool", "precision", "precision_low",
@@ -271,3 +275,28 @@ def disagreements(items: pd.DataFrame, coders: Sequence[str], *,
                        np.where((distinct == 1) & (first != items["decision"]), "tool", ""))
     out = items[[*context, "decision", *coders]].assign(between=between)
     return out[out["between"] != ""].sort_values("between", kind="stable").reset_index(drop=True)
+
+
+def plot_confusion(confusion: pd.DataFrame, ax: Axes, *, coder: str,
+                   classes: Sequence[str]) -> Axes:
+    """Heatmap of one coder's confusion table: tool decisions (rows) x codes (columns).
+
+    ``confusion`` is :func:`confusion_table`'s output; each cell shows its count of items.
+    """
+    _require(confusion, CONFUSION_COLUMNS)
+    mine = confusion[confusion["coder"] == coder]
+    seen = set(mine["decision"]) | set(mine["code"])
+    labels = [c for c in classes if c in seen] + sorted(seen - set(classes))
+    grid = mine.pivot_table(index="decision", columns="code", values="n_items",
+                            aggfunc="sum", fill_value=0).reindex(index=labels, columns=labels,
+                                                                 fill_value=0)
+    values = grid.to_numpy()
+    ax.imshow(values, cmap="Greys", vmin=0, vmax=max(1, int(values.max())))
+    for (i, j), count in np.ndenumerate(values):
+        ax.text(j, i, str(count), ha="center", va="center",
+                color="white" if count > values.max() / 2 else "black", fontsize=8)
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=7)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.set_xlabel(f"code ({coder})")
+    ax.set_ylabel("tool decision")
+    return ax

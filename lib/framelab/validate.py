@@ -45,9 +45,10 @@ from .errors import AnnotationError, ColumnError, ParameterError
 if TYPE_CHECKING:
     from .codebook import Codebook
 
-__all__ = ["WHATS", "ITEM_COLUMNS", "META_COLUMNS", "ValidationWarning", "Run", "open_run",
-           "classes_for", "decisions", "allocate", "sample_sheet", "write_sheet", "read_sheet",
-           "write_coder_html", "score_sheets"]
+__all__ = ["WHATS", "ITEM_COLUMNS", "META_COLUMNS", "NO_SHEETS_NOTE", "ValidationWarning",
+           "Run", "open_run", "classes_for", "decisions", "allocate", "sample_sheet",
+           "write_sheet", "read_sheet", "sheet_paths", "write_coder_html", "score_sheets",
+           "ValidationResult"]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,11 @@ _QUESTION = {
     "quotes": "Who speaks the highlighted quotation? none: nobody of the codebook, or unknown; "
               "several speakers joined by ;",
 }
+NO_SHEETS_NOTE = (
+    "*No coded sheets given (parameter `sheets`), so nothing is scored.* To validate a run: "
+    "`framelab validate sample --run RUN --what label_voice --n 100 --out sheet.csv`, code the "
+    "sheet in a spreadsheet or in the page of `framelab validate html --sheet sheet.csv --out "
+    "coder.html`, then rerun this notebook with `sheets` set to the coded files.")
 _NEWLINE = " \u00b6 "  # paragraph breaks stay visible in one spreadsheet cell
 _CODE = "code"
 
@@ -327,7 +333,8 @@ def sample_sheet(run: str | Path | Run, what: str, *, n: int, seed: int = 0,
     Returns
     -------
     DataFrame
-        One row per item: ``item`` (1..n), ``id``, ``doc_id``, ``group``, ``question``,
+        One row per item: ``item`` (1..n), ``id``, ``doc_id``, ``start``, ``end`` (character
+        offsets of the item in the document), ``group``, ``question``,
         ``left``, ``match``, ``right``, [``decision``], ``code`` and ``note`` (blank, for the
         coder), then :data:`META_COLUMNS`.
     """
@@ -353,8 +360,8 @@ def sample_sheet(run: str | Path | Run, what: str, *, n: int, seed: int = 0,
                for d, s, e in picked[["doc_id", "start", "end"]].itertuples(index=False)]
     sheet = pd.DataFrame({
         "item": np.arange(1, len(picked) + 1), "id": picked["id"],
-        "doc_id": picked["doc_id"], "group": picked["group"],
-        "question": [_QUESTION[what].format(target=t) for t in picked["target"]],
+        "doc_id": picked["doc_id"], "start": picked["start"], "end": picked["end"],
+        "group": picked["group"], "question": [_QUESTION[what].format(target=t) for t in picked["target"]],
         "left": [c[0] for c in context], "match": [c[1] for c in context],
         "right": [c[2] for c in context]})
     if show_decision:
@@ -401,6 +408,14 @@ def read_sheet(path: str | Path) -> pd.DataFrame:
                           "'framelab validate sample'")
     frame.attrs["source"] = str(path)
     return frame
+
+
+def sheet_paths(sheets: str | Sequence[str | Path]) -> list[Path]:
+    """Sheet paths from a notebook parameter: comma-separated, relative to the project root."""
+    from .paths import resolve
+
+    parts = sheets.split(",") if isinstance(sheets, str) else [str(s) for s in sheets]
+    return [resolve(p.strip()) for p in parts if p.strip()]
 
 
 def _coder_columns(frame: pd.DataFrame, stem: str) -> dict[str, str]:
