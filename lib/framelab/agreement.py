@@ -34,9 +34,19 @@ from .errors import ColumnError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["TOOL_CLASS_COLUMNS", "TOOL_COLUMNS", "CONFUSION_COLUMNS", "KAPPA_COLUMNS",
-           "ALPHA_COLUMNS", "tool_agreement", "confusion_table", "coder_kappa",
-           "krippendorff_alpha", "disagreements", "plot_confusion"]
+__all__ = [
+    "ALPHA_COLUMNS",
+    "CONFUSION_COLUMNS",
+    "KAPPA_COLUMNS",
+    "TOOL_CLASS_COLUMNS",
+    "TOOL_COLUMNS",
+    "coder_kappa",
+    "confusion_table",
+    "disagreements",
+    "krippendorff_alpha",
+    "plot_confusion",
+    "tool_agreement",
+]
 
 #: Columns of the per-class table of :func:`tool_agreement`.
 TOOL_CLASS_COLUMNS = ["coder", "class", "n_coder", "n_tool", "precision", "precision_low",
@@ -116,6 +126,13 @@ def _interval(values: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]
                 np.nanpercentile(values, 100 - tail, axis=0))
 
 
+def _bounds(point: dict[str, np.ndarray], reps: dict[str, np.ndarray] | None, name: str,
+            level: float) -> tuple[np.ndarray, np.ndarray]:
+    if reps is None:
+        return np.full_like(point[name], np.nan), np.full_like(point[name], np.nan)
+    return _interval(reps[name], level)
+
+
 def tool_agreement(items: pd.DataFrame, coders: Sequence[str], classes: Sequence[str], *,
                    n_boot: int = 1000, seed: int = 0, level: float = 0.95
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -156,19 +173,15 @@ def tool_agreement(items: pd.DataFrame, coders: Sequence[str], classes: Sequence
         point = _scores(_confusions(truth, pred, weight, k, everything)[0])
         reps = _scores(_confusions(truth, pred, weight, k, boot)) if boot is not None else None
         coded = truth >= 0
-
-        def bounds(name: str) -> tuple[np.ndarray, np.ndarray]:
-            if reps is None:
-                return np.full_like(point[name], np.nan), np.full_like(point[name], np.nan)
-            return _interval(reps[name], level)
-        per = {name: (point[name], *bounds(name)) for name in ("precision", "recall", "f1")}
+        per = {name: (point[name], *_bounds(point, reps, name, level))
+               for name in ("precision", "recall", "f1")}
         for i, cls in enumerate(classes):
             by_class.append([coder, cls, int((truth == i).sum()), int((pred[coded] == i).sum()),
                              *(float(per[m][j][i]) for m in ("precision", "recall", "f1")
                                for j in range(3))])
         row: list[object] = [coder, int(coded.sum())]
         for name in ("accuracy", "kappa", "macro_f1"):
-            low, high = bounds(name)
+            low, high = _bounds(point, reps, name, level)
             row += [float(point[name]), float(low), float(high)]
         overall.append(row)
     return (pd.DataFrame(by_class, columns=TOOL_CLASS_COLUMNS),

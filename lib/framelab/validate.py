@@ -32,9 +32,10 @@ import hashlib
 import json
 import logging
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -45,10 +46,25 @@ from .errors import AnnotationError, ColumnError, ParameterError
 if TYPE_CHECKING:
     from .codebook import Codebook
 
-__all__ = ["WHATS", "ITEM_COLUMNS", "META_COLUMNS", "NO_SHEETS_NOTE", "ValidationWarning",
-           "Run", "open_run", "classes_for", "decisions", "allocate", "sample_sheet",
-           "write_sheet", "read_sheet", "sheet_paths", "write_coder_html", "score_sheets",
-           "ValidationResult"]
+__all__ = [
+    "ITEM_COLUMNS",
+    "META_COLUMNS",
+    "NO_SHEETS_NOTE",
+    "WHATS",
+    "Run",
+    "ValidationResult",
+    "ValidationWarning",
+    "allocate",
+    "classes_for",
+    "decisions",
+    "open_run",
+    "read_sheet",
+    "sample_sheet",
+    "score_sheets",
+    "sheet_paths",
+    "write_coder_html",
+    "write_sheet",
+]
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +147,8 @@ class Run:
         cache = Path(str((self.manifest.get("cache") or {}).get("path", "")))
         if str(cache) not in ("", ".") and (cache / "manifest.json").is_file():
             return CorpusCache(cache).documents()
-        params = next(iter((self.manifest.get("parameters") or {}).values()), {})
+        params: dict[str, Any] = next(iter((self.manifest.get("parameters") or {}).values()),
+                                      {})
         if not params.get("corpus"):
             raise AnnotationError(f"run {self.name}: its manifest names no corpus and no cache; "
                                   "cannot show the documents")
@@ -271,7 +288,7 @@ def allocate(sizes: pd.Series, n: int, *, allocation: str = "equal") -> pd.Serie
     take = pd.Series(0, index=sizes.index)
     if allocation == "proportional":
         exact = sizes * n / total
-        take = np.floor(exact).astype(int)
+        take = pd.Series(np.floor(exact).astype(int), index=sizes.index)
         remainder = (exact - take).sort_values(ascending=False, kind="stable")
         for key in remainder.index[:n - int(take.sum())]:
             take[key] += 1
@@ -346,9 +363,9 @@ def sample_sheet(run: str | Path | Run, what: str, *, n: int, seed: int = 0,
     sizes = items.groupby(["group", "decision"]).size()
     take = allocate(sizes, n, allocation=allocation)
     rng = np.random.default_rng(seed)
-    chosen = []
-    for (group, decision), rows in items.groupby(["group", "decision"], sort=True):
-        k = int(take[(group, decision)])
+    chosen, counts = [], take.to_dict()
+    for key, rows in items.groupby(["group", "decision"], sort=True):
+        k = int(counts[key])
         chosen.append(rows.iloc[np.sort(rng.choice(len(rows), size=k, replace=False))])
     picked = pd.concat(chosen).iloc[rng.permutation(int(take.sum()))].reset_index(drop=True)
     texts = run.documents().set_index("doc_id")["text"]
@@ -368,7 +385,7 @@ def sample_sheet(run: str | Path | Run, what: str, *, n: int, seed: int = 0,
         sheet["decision"] = picked["decision"]
     sheet[_CODE] = ""
     sheet["note"] = ""
-    meta = {"what": what, "run": run.name, "seed": seed, "allocation": allocation,
+    meta: dict[str, Any] = {"what": what, "run": run.name, "seed": seed, "allocation": allocation,
             "scorer": scorer if what == "stance" else ""}
     for name in META_COLUMNS:
         sheet[name] = meta[name]
@@ -553,7 +570,9 @@ def score_sheets(sheets: Sequence[str | Path | pd.DataFrame], *,
     the_run = open_run(run if run is not None else sampled)
     population = decisions(the_run, what, scorer=scorer).set_index("id")
     classes = classes_for(what, the_run.codebook())
-    problems, merged, coders = [], {}, []
+    problems: list[str] = []
+    merged: dict[str, dict[str, Any]] = {}
+    coders: list[str] = []
     for frame, name in zip(frames, names):
         dup = frame["id"].duplicated(keep=False)
         if dup.any():
@@ -569,10 +588,7 @@ def score_sheets(sheets: Sequence[str | Path | pd.DataFrame], *,
                                 "rename one column to code_<name>")
                 continue
             codes = frame[column].map(lambda v: _normalize_code(v, what))
-            allowed = set(classes) if what != "quotes" else None
-            bad = codes.map(lambda v: v != "" and (
-                v not in allowed if allowed is not None else
-                v != NONE and not set(v.split(";")) <= set(classes) - {NONE}))
+            bad = codes.map(lambda v: v != "" and not _allowed(v, what, classes))
             if bad.any():
                 problems.append(f"{name}: column {column!r} has codes outside the classes of "
                                 f"{what} ({', '.join(classes)}): {_rows(frame, bad, column)}")
@@ -608,6 +624,13 @@ def score_sheets(sheets: Sequence[str | Path | pd.DataFrame], *,
     design = _design(the_run, sampled, what, scorer, frames, items, population, coders,
                      classes, n_boot=n_boot, level=level)
     return ValidationResult(tables, design, coders, classes)
+
+
+def _allowed(code: str, what: str, classes: Sequence[str]) -> bool:
+    """Whether ``code`` is a class of ``what`` (for quotes: ``none`` or a set of targets)."""
+    if what != "quotes" or code == NONE:
+        return code in classes
+    return set(code.split(";")) <= set(classes) - {NONE}
 
 
 def _item_table(merged: dict[str, dict[str, Any]], coders: list[str],
@@ -650,27 +673,28 @@ def _design(run: Run, sampled: str, what: str, scorer: str, frames: list[pd.Data
     codebook = run.codebook()
     coded = {c: int((items[c] != "").sum()) for c in coders}
     lines = [
-        f"Sample. From framelab run {sampled}, which holds {len(population)} {kind}, we drew a "
+        (f"Sample. From framelab run {sampled}, which holds {len(population)} {kind}, we drew a "
         f"stratified random sample of {len(items)} items: strata are the {n_groups} groups "
         f"(outlet, or document where the outlet is unknown) crossed with the tool's decision "
         f"({n_strata} non-empty strata), with "
         f"{' / '.join(allocations) or 'equal'} allocation across strata (a stratum smaller than "
         f"its share contributed all its items), drawn with numpy's PCG64 generator, seed "
         f"{', '.join(seeds) or 'unknown'} (framelab {version('framelab')}, codebook "
-        f"{codebook.name} {codebook.version}).",
-        "Each item was shown in its surrounding text (a few sentences either side) with its "
+        f"{codebook.name} {codebook.version})."),
+        ("Each item was shown in its surrounding text (a few sentences either side) with its "
         "document id; the tool's decision was " + ("shown to" if shown else "hidden from")
-        + " the coders.",
-        f"Coding. {len(coders)} coder(s) ({', '.join(f'{c}: {n} items' for c, n in coded.items())})"
-        f" assigned each item one of: {', '.join(classes)}.",
-        f"Measures. The tool's precision, recall and F1 per class, accuracy, Cohen's kappa and "
+        + " the coders."),
+        (f"Coding. {len(coders)} coder(s) ("
+         + ", ".join(f"{c}: {n} items" for c, n in coded.items())
+         + f") assigned each item one of: {', '.join(classes)}."),
+        (f"Measures. The tool's precision, recall and F1 per class, accuracy, Cohen's kappa and "
         f"macro-F1 against each coder weight every item by the inverse of its inclusion "
         f"probability (stratum size over items drawn from it), so they estimate agreement over "
         f"all {len(population)} decisions of the run; {level:.0%} intervals are percentile "
         f"bootstrap intervals from {n_boot} resamples of items within strata. Agreement "
         f"between coders is unweighted: Cohen's kappa for each pair (scikit-learn) and "
         f"Krippendorff's alpha for nominal data across all coders (krippendorff package "
-        f"{version('krippendorff')}), with item bootstrap intervals.",
+        f"{version('krippendorff')}), with item bootstrap intervals."),
     ]
     if run.name != sampled:
         lines.append(f"The decisions scored are those of run {run.name}, on the items sampled "
