@@ -358,3 +358,60 @@ def test_sample_code_score_on_the_seeds_run(seed_run: report.RunResult, tmp_path
         progress_bar=False, kernel_name="python3", cwd=str(NOTEBOOKS_DIR))
     assert (out / "tables" / "validation_alpha.csv").is_file()
     assert (out / "figures" / "validation_confusion.pdf").is_file()
+
+
+# A stand-in for the browser: just enough DOM for the page's script, run by Node.
+_FAKE_BROWSER = r"""
+const fs = require("fs");
+const html = fs.readFileSync(process.argv[2], "utf8");
+const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+const els = {}, listeners = {}, out = {};
+function el(id) {
+  return {id, textContent: "", value: "", className: "", children: [], onclick: null,
+          append(...xs) { this.children.push(...xs); }};
+}
+globalThis.document = {
+  getElementById: id => id === "data" ? {textContent: scripts[0][2]} : (els[id] ||= el(id)),
+  createElement: tag => { const e = el(tag); e.click = () => { out.name = e.download; }; return e; },
+  addEventListener: (type, fn) => { listeners[type] = fn; },
+};
+globalThis.localStorage = {store: {}, getItem(k) { return this.store[k] ?? null; },
+                           setItem(k, v) { this.store[k] = v; }};
+globalThis.Blob = class { constructor(parts) { out.csv = parts.join(""); } };
+globalThis.URL = {createObjectURL: () => "blob:"};
+eval(scripts[1][2]);
+const keys = process.argv[3].split(",");  // one key press per item
+for (const k of keys) listeners.keydown({key: k, target: {tagName: "BODY"}});
+document.getElementById("coder").value = "zoe";
+els.save.onclick();
+fs.writeFileSync(process.argv[4], out.csv);
+console.log(out.name);
+"""
+
+
+def test_coder_page_collects_codes_into_a_csv_that_scores(planted_run: Path,
+                                                          tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js not found; it runs the coder page's script without a browser")
+    import subprocess
+
+    sheet = validate.sample_sheet(planted_run, "label_voice", n=6, seed=2)
+    page = validate.write_coder_html(sheet, tmp_path / "voice.html")
+    (tmp_path / "browser.js").write_text(_FAKE_BROWSER, encoding="utf-8")
+    classes = ["narrator", "quoted", "attributed"]
+    truth = _truth(sheet, planted_run)
+    keys = [str(classes.index(t) + 1) for t in truth]
+    keys[0] = str(classes.index("quoted" if truth[0] != "quoted" else "narrator") + 1)
+    done = subprocess.run([node, str(tmp_path / "browser.js"), str(page), ",".join(keys),
+                           str(tmp_path / "downloaded.csv")], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "voice.zoe.csv"
+    coded = validate.read_sheet(tmp_path / "downloaded.csv")
+    assert "code_zoe" in coded.columns and list(coded["id"]) == list(sheet["id"])
+    assert [classes[int(k) - 1] for k in keys] == list(coded["code_zoe"])
+    result = validate.score_sheets([coded], n_boot=0)
+    assert result.coders == ["zoe"]
+    assert result.tables["validation_tool"].loc[0, "n_items"] == 6
+    assert len(result.tables["validation_disagreements"]) == 1
