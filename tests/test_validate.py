@@ -415,3 +415,25 @@ def test_coder_page_collects_codes_into_a_csv_that_scores(planted_run: Path,
     assert result.coders == ["zoe"]
     assert result.tables["validation_tool"].loc[0, "n_items"] == 6
     assert len(result.tables["validation_disagreements"]) == 1
+
+
+def test_quote_speakers_are_sets_of_codebook_targets(planted_run: Path) -> None:
+    quotes = pd.DataFrame({
+        "doc_id": ["a1", "a2", "b1", "c1"], "outlet": ["A", "A", "B", ""],
+        "quote_id": ["a1:q0", "a2:q0", "b1:q0", "c1:q0"], "start": [7, 14, 21, 28],
+        "end": [13, 20, 27, 34], "text": ["x"] * 4, "speaker": ["s"] * 4,
+        "speaker_actor": ["US", "Russia;Syrian government", "", "Iran"], "cue": ["said"] * 4,
+        "targets": [""] * 4})
+    quotes.to_csv(planted_run / "tables" / "quotes.csv", index=False)
+    sheet = validate.sample_sheet(planted_run, "quotes", n=4, seed=0, show_decision=True)
+    decided = dict(zip(sheet["doc_id"], sheet["decision"]))
+    assert decided == {"a1": "US", "a2": "Russia;Syrian government", "b1": "none", "c1": "Iran"}
+    codes = {"a1": "US", "a2": " Syrian government ; Russia", "b1": "none", "c1": "Turkey"}
+    result = validate.score_sheets([sheet.assign(code=sheet["doc_id"].map(codes))], n_boot=0)
+    by_class = result.tables["validation_tool_by_class"].set_index("class")
+    assert by_class.loc["Russia;Syrian government", "precision"] == 1
+    assert set(by_class.index) == {"US", "Russia;Syrian government", "none", "Iran", "Turkey"}
+    assert by_class.loc["Turkey", "n_tool"] == 0 and by_class.loc["Iran", "n_coder"] == 0
+    bad = sheet.assign(code=["US;Narnia", "US", "US", "US"])
+    with pytest.raises(AnnotationError, match="row 2 'US;Narnia'"):
+        validate.score_sheets([bad], n_boot=0)

@@ -156,8 +156,9 @@ def tool_agreement(items: pd.DataFrame, coders: Sequence[str], classes: Sequence
     Returns
     -------
     by_class : DataFrame
-        :data:`TOOL_CLASS_COLUMNS`, one row per coder and class: ``n_coder`` items the coder
-        put in the class, ``n_tool`` items the tool put there (of those the coder coded).
+        :data:`TOOL_CLASS_COLUMNS`, one row per coder and class that either used: ``n_coder``
+        items the coder put in the class, ``n_tool`` items the tool put there (of those the
+        coder coded).
     overall : DataFrame
         :data:`TOOL_COLUMNS`, one row per coder.
     """
@@ -176,6 +177,8 @@ def tool_agreement(items: pd.DataFrame, coders: Sequence[str], classes: Sequence
         per = {name: (point[name], *_bounds(point, reps, name, level))
                for name in ("precision", "recall", "f1")}
         for i, cls in enumerate(classes):
+            if not ((truth == i).any() or (pred[coded] == i).any()):
+                continue  # neither the coder nor the tool used this class
             by_class.append([coder, cls, int((truth == i).sum()), int((pred[coded] == i).sum()),
                              *(float(per[m][j][i]) for m in ("precision", "recall", "f1")
                                for j in range(3))])

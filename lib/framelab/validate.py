@@ -608,6 +608,8 @@ def score_sheets(sheets: Sequence[str | Path | pd.DataFrame], *,
     if problems:
         raise AnnotationError("coded sheets cannot be scored:\n  " + "\n  ".join(problems))
     items = _item_table(merged, coders, population)
+    seen = set(items["decision"]).union(*(set(items[c]) for c in coders)) - {""}
+    classes = (*classes, *sorted(seen - set(classes)))  # quotes: several speakers at once
     context = [c for c in ("id", "doc_id", "group", "question", "left", "match", "right")
                if c in items.columns]
     by_class, overall = agreement.tool_agreement(items, coders, classes, n_boot=n_boot,
