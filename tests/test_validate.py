@@ -175,7 +175,7 @@ def test_planted_disagreements_give_the_hand_computed_kappa_and_alpha(
         planted_run: Path, tmp_path: Path) -> None:
     coded, paths = _coded(planted_run, tmp_path)
     with pytest.warns(validate.ValidationWarning, match=r"'code' is blank in 6 of 57 rows"):
-        result = validate.score_sheets(paths, n_boot=50)
+        result = agreement.score_sheets(paths, n_boot=50)
     assert result.coders == ["ann", "bob", "cy"]
     kappa = result.tables["validation_coder_kappa"].set_index(["coder_a", "coder_b"])
     assert kappa.loc[("ann", "bob"), "kappa"] == pytest.approx(_cohen(coded.ann.tolist(),
@@ -224,7 +224,7 @@ def test_tool_scores_are_weighted_by_the_design(planted_run: Path) -> None:
     drawn = Counter(zip(groups, truth))
     weights = [STRATA[(g, t)] / drawn[(g, t)] for g, t in zip(groups, truth)]
     codes = ["narrator"] * len(truth)  # a coder who hears only the narrator
-    result = validate.score_sheets([sheet.assign(code=codes)], n_boot=0)
+    result = agreement.score_sheets([sheet.assign(code=codes)], n_boot=0)
     tool = result.tables["validation_tool"].iloc[0]
     right = sum(w for w, t in zip(weights, truth) if t == "narrator")
     assert tool["accuracy"] == pytest.approx(right / sum(weights))
@@ -254,7 +254,7 @@ def test_ids_not_in_the_run_are_named_by_row(planted_run: Path) -> None:
     sheet.loc[2, "id"] = "voice-000000000000"
     with pytest.raises(AnnotationError, match=r"1 id\(s\) are not label_voice decisions of run "
                        r"\S*/planted: row 4 'voice-000000000000'"):
-        validate.score_sheets([sheet], n_boot=0)
+        agreement.score_sheets([sheet], n_boot=0)
 
 
 def test_codes_outside_the_classes_are_named_by_row(planted_run: Path) -> None:
@@ -262,9 +262,9 @@ def test_codes_outside_the_classes_are_named_by_row(planted_run: Path) -> None:
     sheet.loc[[1, 5], "code"] = ["narator", "Hezbollah"]
     with pytest.raises(AnnotationError, match=r"outside the classes of label_voice \(narrator, "
                        r"quoted, attributed\): row 3 'narator', row 7 'Hezbollah'"):
-        validate.score_sheets([sheet], n_boot=0)
+        agreement.score_sheets([sheet], n_boot=0)
     sheet.loc[[1, 5], "code"] = [" narrator ", "quoted"]  # stray spaces are forgiven
-    validate.score_sheets([sheet], n_boot=0)
+    agreement.score_sheets([sheet], n_boot=0)
 
 
 def test_a_partly_blank_coder_column_warns_with_its_rows(planted_run: Path) -> None:
@@ -272,20 +272,20 @@ def test_a_partly_blank_coder_column_warns_with_its_rows(planted_run: Path) -> N
     sheet.loc[[0, 6], "code_dana"] = ""
     with pytest.warns(validate.ValidationWarning, match=r"'code_dana' is blank in 2 of 8 rows "
                       r"\(row 2 'voice-[0-9a-f]{12}', row 8 'voice-[0-9a-f]{12}'\)"):
-        result = validate.score_sheets([sheet], n_boot=0)
+        result = agreement.score_sheets([sheet], n_boot=0)
     assert result.tables["validation_tool"].loc[0, "n_items"] == 6
     sheet["code_dana"] = ""
     with pytest.raises(AnnotationError, match="'code_dana' is blank in every row"):
-        validate.score_sheets([sheet], n_boot=0)
+        agreement.score_sheets([sheet], n_boot=0)
 
 
 def test_other_bad_sheets(planted_run: Path, tmp_path: Path) -> None:
     sheet = _sheet(planted_run)
     with pytest.raises(AnnotationError, match="same id on several rows: row 2"):
-        validate.score_sheets([pd.concat([sheet, sheet.iloc[:1]], ignore_index=True)],
+        agreement.score_sheets([pd.concat([sheet, sheet.iloc[:1]], ignore_index=True)],
                               n_boot=0)
     with pytest.raises(AnnotationError, match="different samples"):
-        validate.score_sheets([sheet, sheet.assign(what="actor")], n_boot=0)
+        agreement.score_sheets([sheet, sheet.assign(what="actor")], n_boot=0)
     sheet.drop(columns=["run"]).to_csv(tmp_path / "x.csv", index=False)
     with pytest.raises(ColumnError, match=r"x.csv: not a coding sheet: missing column\(s\) run"):
         validate.read_sheet(tmp_path / "x.csv")
@@ -411,7 +411,7 @@ def test_coder_page_collects_codes_into_a_csv_that_scores(planted_run: Path,
     coded = validate.read_sheet(tmp_path / "downloaded.csv")
     assert "code_zoe" in coded.columns and list(coded["id"]) == list(sheet["id"])
     assert [classes[int(k) - 1] for k in keys] == list(coded["code_zoe"])
-    result = validate.score_sheets([coded], n_boot=0)
+    result = agreement.score_sheets([coded], n_boot=0)
     assert result.coders == ["zoe"]
     assert result.tables["validation_tool"].loc[0, "n_items"] == 6
     assert len(result.tables["validation_disagreements"]) == 1
@@ -429,11 +429,11 @@ def test_quote_speakers_are_sets_of_codebook_targets(planted_run: Path) -> None:
     decided = dict(zip(sheet["doc_id"], sheet["decision"]))
     assert decided == {"a1": "US", "a2": "Russia;Syrian government", "b1": "none", "c1": "Iran"}
     codes = {"a1": "US", "a2": " Syrian government ; Russia", "b1": "none", "c1": "Turkey"}
-    result = validate.score_sheets([sheet.assign(code=sheet["doc_id"].map(codes))], n_boot=0)
+    result = agreement.score_sheets([sheet.assign(code=sheet["doc_id"].map(codes))], n_boot=0)
     by_class = result.tables["validation_tool_by_class"].set_index("class")
     assert by_class.loc["Russia;Syrian government", "precision"] == 1
     assert set(by_class.index) == {"US", "Russia;Syrian government", "none", "Iran", "Turkey"}
     assert by_class.loc["Turkey", "n_tool"] == 0 and by_class.loc["Iran", "n_coder"] == 0
     bad = sheet.assign(code=["US;Narnia", "US", "US", "US"])
     with pytest.raises(AnnotationError, match="row 2 'US;Narnia'"):
-        validate.score_sheets([bad], n_boot=0)
+        agreement.score_sheets([bad], n_boot=0)

@@ -109,7 +109,7 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from . import validate
+    from . import agreement, validate
 
     if args.step == "sample":
         sheet = validate.sample_sheet(args.run, args.what, n=args.n, seed=args.seed,
@@ -120,7 +120,7 @@ def _validate(args: argparse.Namespace) -> int:
         path = validate.write_coder_html(validate.read_sheet(args.sheet), args.out)
         print(f"framelab: coding page written to {path}; open it in a browser (offline)")
     else:
-        result = validate.score_sheets(args.sheet, run=args.run, n_boot=args.n_boot)
+        result = agreement.score_sheets(args.sheet, run=args.run, n_boot=args.n_boot)
         for name in ("validation_tool", "validation_coder_kappa", "validation_alpha"):
             print(f"== {name}\n{result.tables[name].to_string(index=False)}\n")
         print(result.design)

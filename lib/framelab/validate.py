@@ -1,11 +1,11 @@
-"""Validate a run against human judgement: sample its decisions, collect codes, score them.
+"""Validate a run against human judgement: sample its decisions into sheets, collect codes.
 
 Three steps, one command each (``framelab validate sample|html|score``)::
 
-    sheet = sample_sheet("seeds", "label_voice", n=40, seed=1)   # stratified, decisions hidden
+    sheet = sample_sheet("latest", "label_voice", n=40, seed=1)   # stratified, decisions hidden
     write_sheet(sheet, "voice.csv")                               # code it in a spreadsheet ...
     write_coder_html(sheet, "voice.html")                         # ... or in this offline page
-    result = score_sheets(["voice.alice.csv", "voice.bob.csv"])   # agreement with the tool
+    agreement.score_sheets(["voice.alice.csv", "voice.bob.csv"])  # agreement with the tool
 
 What is validated (``what``), read from the run's ``tables/``:
 
@@ -23,7 +23,7 @@ What is validated (``what``), read from the run's ``tables/``:
 
 An item's id hashes what is validated, the doc id and the character offsets (and the stance
 target), never anything a run computes, so a sheet can be scored again against a later run of
-the same corpus (``score_sheets(..., run=...)``). The metrics are in :mod:`framelab.agreement`.
+the same corpus (:func:`framelab.agreement.score_sheets` with ``run=...``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import agreement
 from .errors import AnnotationError, ColumnError, ParameterError
 
 if TYPE_CHECKING:
@@ -49,19 +48,22 @@ if TYPE_CHECKING:
 __all__ = [
     "ITEM_COLUMNS",
     "META_COLUMNS",
-    "NO_SHEETS_NOTE",
+    "NONE",
     "WHATS",
     "Run",
-    "ValidationResult",
     "ValidationWarning",
     "allocate",
     "classes_for",
+    "coder_columns",
+    "constant_column",
     "decisions",
+    "item_id",
+    "normalize_code",
     "open_run",
     "read_sheet",
     "sample_sheet",
-    "score_sheets",
     "sheet_paths",
+    "warn",
     "write_coder_html",
     "write_sheet",
 ]
@@ -86,11 +88,6 @@ _QUESTION = {
     "quotes": "Who speaks the highlighted quotation? none: nobody of the codebook, or unknown; "
               "several speakers joined by ;",
 }
-NO_SHEETS_NOTE = (
-    "*No coded sheets given (parameter `sheets`), so nothing is scored.* To validate a run: "
-    "`framelab validate sample --run RUN --what label_voice --n 100 --out sheet.csv`, code the "
-    "sheet in a spreadsheet or in the page of `framelab validate html --sheet sheet.csv --out "
-    "coder.html`, then rerun this notebook with `sheets` set to the coded files.")
 _NEWLINE = " \u00b6 "  # paragraph breaks stay visible in one spreadsheet cell
 _CODE = "code"
 
@@ -99,7 +96,8 @@ class ValidationWarning(UserWarning):
     """A sheet is usable but incomplete (rows left blank, ...)."""
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
+    """Log ``message`` and issue it as a :class:`ValidationWarning`."""
     log.warning(message)
     warnings.warn(message, ValidationWarning, stacklevel=3)
 
@@ -218,7 +216,8 @@ def item_id(what: str, doc_id: str, start: int, end: int, target: str = "") -> s
     return f"{_PREFIX[what]}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}"
 
 
-def _normalize_code(value: str, what: str) -> str:
+def normalize_code(value: str, what: str) -> str:
+    """A code or decision as compared: stripped; for quotes a sorted ``;``-joined set."""
     text = str(value).strip()
     if what == "quotes":  # a set of speakers: order and spacing do not matter
         parts = sorted({p.strip() for p in text.split(";") if p.strip()})
@@ -260,7 +259,7 @@ def decisions(run: str | Path | Run, what: str, *, scorer: str = "default") -> p
         "group": group_key(table) if len(table) else pd.Series(dtype=str),
         "start": table["start"].astype(int), "end": table["end"].astype(int),
         "target": table["target"].astype(str) if what == "stance" else "",
-        "decision": [_normalize_code(v, what) or NONE for v in table[column].astype(str)]})
+        "decision": [normalize_code(v, what) or NONE for v in table[column].astype(str)]})
     out.insert(0, "id", [item_id(what, *row) for row in
                          out[["doc_id", "start", "end", "target"]].itertuples(index=False)])
     out = out.drop_duplicates("id").sort_values("id", kind="stable")
@@ -414,13 +413,13 @@ def read_sheet(path: str | Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError:  # saved by a spreadsheet in the legacy Windows encoding
-        _warn(f"{path}: not UTF-8; read as cp1252 (save as 'CSV UTF-8' next time)")
+        warn(f"{path}: not UTF-8; read as cp1252 (save as 'CSV UTF-8' next time)")
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in ("id", "what", "run") if c not in frame.columns]
-    if missing or not _coder_columns(frame, path.stem):
+    if missing or not coder_columns(frame, path.stem):
         raise ColumnError(f"{path}: not a coding sheet: missing column(s) "
-                          f"{', '.join(missing + ([] if _coder_columns(frame, path.stem) else ['code']))}"
+                          f"{', '.join(missing + ([] if coder_columns(frame, path.stem) else ['code']))}"
                           f"; found {', '.join(frame.columns)}. Sample one with "
                           "'framelab validate sample'")
     frame.attrs["source"] = str(path)
@@ -435,7 +434,7 @@ def sheet_paths(sheets: str | Sequence[str | Path]) -> list[Path]:
     return [resolve(p.strip()) for p in parts if p.strip()]
 
 
-def _coder_columns(frame: pd.DataFrame, stem: str) -> dict[str, str]:
+def coder_columns(frame: pd.DataFrame, stem: str) -> dict[str, str]:
     """Coder name -> column: ``code_<name>`` columns, and ``code`` named after the file."""
     out = {c[len(_CODE) + 1:]: c for c in frame.columns if c.startswith(f"{_CODE}_")}
     if _CODE in frame.columns:
@@ -451,7 +450,7 @@ def write_coder_html(sheet: pd.DataFrame, path: str | Path, *,
 
     The page needs no network: the items, the classes and a small script are inline. The
     coder types their name, picks a class per item (buttons or keys 1-9; notes optional) and
-    downloads the coded CSV (``code_<name>`` column), ready for :func:`score_sheets`. Codes
+    downloads the coded CSV (``code_<name>`` column), ready for :func:`framelab.agreement.score_sheets`. Codes
     are kept in the browser's local storage between sessions.
 
     ``classes`` defaults to the codebook classes of the sheet's ``what`` (from its run's
@@ -461,10 +460,10 @@ def write_coder_html(sheet: pd.DataFrame, path: str | Path, *,
 
     from .outputs import atomic_path
 
-    what = _constant(sheet, "what", "sheet")
+    what = constant_column(sheet, "what", "sheet")
     if classes is None:
         try:
-            codebook = open_run(_constant(sheet, "run", "sheet")).codebook()
+            codebook = open_run(constant_column(sheet, "run", "sheet")).codebook()
         except ParameterError:
             from .codebook import load_codebook
 
@@ -483,222 +482,11 @@ def write_coder_html(sheet: pd.DataFrame, path: str | Path, *,
     return path
 
 
-# --- scoring -------------------------------------------------------------------------------
-
-def _constant(frame: pd.DataFrame, column: str, source: str) -> str:
+def constant_column(frame: pd.DataFrame, column: str, source: str) -> str:
+    """The one value of a sheet's metadata column (``what``, ``run``); ``source`` names the
+    sheet in the error raised when the column is missing, empty or mixed."""
     values = sorted({str(v).strip() for v in frame.get(column, pd.Series(dtype=str))} - {""})
     if len(values) != 1:
         raise AnnotationError(f"{source}: column {column!r} should hold one value down the "
                               f"sheet, found {values or 'none'}; use the sheet as sampled")
     return values[0]
-
-
-def _rows(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str = "id") -> str:
-    """Spreadsheet rows (header is row 1) and their values, at most 10."""
-    hit = frame[np.asarray(mask)]
-    listed = [f"row {i + 2} {v!r}" for i, v in zip(hit.index, hit[column])]
-    return ", ".join(listed[:10]) + (f" and {len(listed) - 10} more" if len(listed) > 10 else "")
-
-
-@dataclass
-class ValidationResult:
-    """What :func:`score_sheets` found.
-
-    Attributes
-    ----------
-    tables : dict of str to DataFrame
-        ``validation_items`` (the merged sheets), ``validation_tool_by_class``,
-        ``validation_tool`` (see :func:`framelab.agreement.tool_agreement`),
-        ``validation_confusion``, ``validation_coder_kappa``, ``validation_alpha`` and
-        ``validation_disagreements``.
-    design : str
-        The sample design and methods in plain language, for a methods section.
-    coders : list of str
-    classes : tuple of str
-    """
-
-    tables: dict[str, pd.DataFrame]
-    design: str
-    coders: list[str]
-    classes: tuple[str, ...]
-
-    def save(self, out_dir: str | Path) -> list[Path]:
-        """Write every table (``tables/<name>.csv`` + ``.tex``) and ``validation_design.txt``."""
-        from .outputs import atomic_path, save_table, table_path
-
-        paths = [save_table(frame, name, out_dir) for name, frame in self.tables.items()]
-        text = table_path("validation_design", out_dir).with_suffix(".txt")
-        with atomic_path(text) as tmp:
-            tmp.write_text(self.design + "\n", encoding="utf-8")
-        return [*paths, text]
-
-
-def score_sheets(sheets: Sequence[str | Path | pd.DataFrame], *,
-                 run: str | Path | Run | None = None, n_boot: int = 1000, seed: int = 0,
-                 level: float = 0.95) -> ValidationResult:
-    """Score coded sheets: the tool against each coder, and the coders against each other.
-
-    Parameters
-    ----------
-    sheets : sequence of path or DataFrame
-        Coded sheets of one sample (``code`` or ``code_<coder>`` columns; a ``code`` column is
-        named after its file). Items are matched by id across sheets.
-    run : str, Path or Run, optional
-        Run whose decisions are scored; default the run named in the sheets. A later run of the
-        same corpus (e.g. after changing the codebook) scores the new decisions on the same
-        human codes.
-    n_boot, seed, level
-        Bootstrap replicates, seed and interval coverage.
-
-    Raises
-    ------
-    AnnotationError
-        The sheets mix samples, name ids that are not decisions of the run, or hold codes
-        outside the classes (the message lists the rows). Rows a coder left blank only warn.
-    """
-    if not sheets:
-        raise ParameterError("score needs at least one coded sheet")
-    frames = [read_sheet(s) if not isinstance(s, pd.DataFrame) else s for s in sheets]
-    names = [str(f.attrs.get("source", f"sheet {i + 1}")) for i, f in enumerate(frames)]
-    meta = {c: {_constant(f, c, n) for f, n in zip(frames, names)} for c in ("what", "run")}
-    for column, values in meta.items():
-        if len(values) > 1:
-            raise AnnotationError(f"the sheets come from different samples ({column}: "
-                                  f"{', '.join(sorted(values))}); score each sample alone")
-    what, sampled = _check_what(meta["what"].pop()), meta["run"].pop()
-    scorer = next((v for f in frames for v in f.get("scorer", []) if v), "default")
-    the_run = open_run(run if run is not None else sampled)
-    population = decisions(the_run, what, scorer=scorer).set_index("id")
-    classes = classes_for(what, the_run.codebook())
-    problems: list[str] = []
-    merged: dict[str, dict[str, Any]] = {}
-    coders: list[str] = []
-    for frame, name in zip(frames, names):
-        dup = frame["id"].duplicated(keep=False)
-        if dup.any():
-            problems.append(f"{name}: the same id on several rows: {_rows(frame, dup)}")
-        unknown = ~frame["id"].isin(population.index)
-        if unknown.any():
-            problems.append(f"{name}: {int(unknown.sum())} id(s) are not {what} decisions of "
-                            f"run {the_run.name}: {_rows(frame, unknown)} (a sheet of another "
-                            "run or corpus? score against its run with --run)")
-        for coder, column in _coder_columns(frame, Path(name).stem).items():
-            if coder in coders:
-                problems.append(f"{name}: coder {coder!r} appears in two sheets or columns; "
-                                "rename one column to code_<name>")
-                continue
-            codes = frame[column].map(lambda v: _normalize_code(v, what))
-            bad = codes.map(lambda v: v != "" and not _allowed(v, what, classes))
-            if bad.any():
-                problems.append(f"{name}: column {column!r} has codes outside the classes of "
-                                f"{what} ({', '.join(classes)}): {_rows(frame, bad, column)}")
-            blank = codes == ""
-            if blank.all():
-                problems.append(f"{name}: column {column!r} is blank in every row; code the "
-                                "sheet or drop the column")
-            elif blank.any():
-                _warn(f"{name}: column {column!r} is blank in {int(blank.sum())} of "
-                      f"{len(frame)} rows ({_rows(frame, blank)}); those items are left out "
-                      f"of {coder}'s scores")
-            coders.append(coder)
-            for item, code in zip(frame["id"], codes):
-                merged.setdefault(item, {})[coder] = code
-        for row in frame.to_dict("records"):
-            merged.setdefault(row["id"], {}).setdefault("_row", row)
-    if problems:
-        raise AnnotationError("coded sheets cannot be scored:\n  " + "\n  ".join(problems))
-    items = _item_table(merged, coders, population)
-    seen = set(items["decision"]).union(*(set(items[c]) for c in coders)) - {""}
-    classes = (*classes, *sorted(seen - set(classes)))  # quotes: several speakers at once
-    context = [c for c in ("id", "doc_id", "group", "question", "left", "match", "right")
-               if c in items.columns]
-    by_class, overall = agreement.tool_agreement(items, coders, classes, n_boot=n_boot,
-                                                 seed=seed, level=level)
-    tables = {
-        "validation_items": items.drop(columns=["stratum"]),
-        "validation_tool_by_class": by_class, "validation_tool": overall,
-        "validation_confusion": agreement.confusion_table(items, coders),
-        "validation_coder_kappa": agreement.coder_kappa(items, coders, classes, n_boot=n_boot,
-                                                        seed=seed, level=level),
-        "validation_alpha": agreement.krippendorff_alpha(items, coders, classes,
-                                                         n_boot=n_boot, seed=seed, level=level),
-        "validation_disagreements": agreement.disagreements(items, coders, context=context)}
-    design = _design(the_run, sampled, what, scorer, frames, items, population, coders,
-                     classes, n_boot=n_boot, level=level)
-    return ValidationResult(tables, design, coders, classes)
-
-
-def _allowed(code: str, what: str, classes: Sequence[str]) -> bool:
-    """Whether ``code`` is a class of ``what`` (for quotes: ``none`` or a set of targets)."""
-    if what != "quotes" or code == NONE:
-        return code in classes
-    return set(code.split(";")) <= set(classes) - {NONE}
-
-
-def _item_table(merged: dict[str, dict[str, Any]], coders: list[str],
-                population: pd.DataFrame) -> pd.DataFrame:
-    """One row per coded item: sheet context, decision, stratum, design weight, codes."""
-    rows = []
-    for item, found in sorted(merged.items()):
-        sheet_row = found["_row"]
-        rows.append({**{c: sheet_row.get(c, "") for c in ("id", "doc_id", "question", "left",
-                                                          "match", "right")},
-                     "group": population.at[item, "group"],
-                     "decision": population.at[item, "decision"],
-                     **{c: found.get(c, "") for c in coders}})
-    items = pd.DataFrame(rows)
-    items["stratum"] = items["group"] + "\x1f" + items["decision"]
-    sizes = population.groupby(["group", "decision"]).size()
-    drawn = items.groupby(["group", "decision"]).size()
-    items["weight"] = [sizes[(g, d)] / drawn[(g, d)] for g, d in
-                       items[["group", "decision"]].itertuples(index=False)]
-    order = ["id", "doc_id", "group", "question", "left", "match", "right", "decision",
-             "stratum", "weight", *coders]
-    return items[order]
-
-
-def _design(run: Run, sampled: str, what: str, scorer: str, frames: list[pd.DataFrame],
-            items: pd.DataFrame, population: pd.DataFrame, coders: list[str],
-            classes: Sequence[str], *, n_boot: int, level: float) -> str:
-    """The sample design and the measures, in sentences a methods section can cite."""
-    from importlib.metadata import version
-
-    seeds = sorted({str(v) for f in frames for v in f.get("seed", [])} - {""})
-    allocations = sorted({str(v) for f in frames for v in f.get("allocation", [])} - {""})
-    shown = any("decision" in f.columns for f in frames)
-    kind = {"label_voice": "voice decisions on label mentions (narrator, quoted, attributed)",
-            "actor": "actor resolutions of label mentions",
-            "stance": f"stance labels of target mentions ({scorer} scorer)",
-            "quotes": "speakers of direct quotations"}[what]
-    n_groups = population["group"].nunique()
-    n_strata = population.groupby(["group", "decision"]).ngroups
-    codebook = run.codebook()
-    coded = {c: int((items[c] != "").sum()) for c in coders}
-    lines = [
-        (f"Sample. From framelab run {sampled}, which holds {len(population)} {kind}, we drew a "
-        f"stratified random sample of {len(items)} items: strata are the {n_groups} groups "
-        f"(outlet, or document where the outlet is unknown) crossed with the tool's decision "
-        f"({n_strata} non-empty strata), with "
-        f"{' / '.join(allocations) or 'equal'} allocation across strata (a stratum smaller than "
-        f"its share contributed all its items), drawn with numpy's PCG64 generator, seed "
-        f"{', '.join(seeds) or 'unknown'} (framelab {version('framelab')}, codebook "
-        f"{codebook.name} {codebook.version})."),
-        ("Each item was shown in its surrounding text (a few sentences either side) with its "
-        "document id; the tool's decision was " + ("shown to" if shown else "hidden from")
-        + " the coders."),
-        (f"Coding. {len(coders)} coder(s) ("
-         + ", ".join(f"{c}: {n} items" for c, n in coded.items())
-         + f") assigned each item one of: {', '.join(classes)}."),
-        (f"Measures. The tool's precision, recall and F1 per class, accuracy, Cohen's kappa and "
-        f"macro-F1 against each coder weight every item by the inverse of its inclusion "
-        f"probability (stratum size over items drawn from it), so they estimate agreement over "
-        f"all {len(population)} decisions of the run; {level:.0%} intervals are percentile "
-        f"bootstrap intervals from {n_boot} resamples of items within strata. Agreement "
-        f"between coders is unweighted: Cohen's kappa for each pair (scikit-learn) and "
-        f"Krippendorff's alpha for nominal data across all coders (krippendorff package "
-        f"{version('krippendorff')}), with item bootstrap intervals."),
-    ]
-    if run.name != sampled:
-        lines.append(f"The decisions scored are those of run {run.name}, on the items sampled "
-                     f"from run {sampled}.")
-    return "\n\n".join(lines)
