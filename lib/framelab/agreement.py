@@ -439,9 +439,9 @@ def score_sheets(sheets: Sequence[str | Path | pd.DataFrame], *,
                 problems.append(f"{name}: column {column!r} is blank in every row; code the "
                                 "sheet or drop the column")
             elif blank.any():
-                validate.warn(f"{name}: column {column!r} is blank in {int(blank.sum())} of "
-                      f"{len(frame)} rows ({_rows(frame, blank)}); those items are left out "
-                      f"of {coder}'s scores")
+                validate.warn(f"{name}: column {column!r} is blank in {int(blank.sum())} "
+                              f"of {len(frame)} rows ({_rows(frame, blank)}); those items are "
+                              f"left out of {coder}'s scores")
             coders.append(coder)
             for item, code in zip(frame["id"], codes):
                 merged.setdefault(item, {})[coder] = code
@@ -451,22 +451,22 @@ def score_sheets(sheets: Sequence[str | Path | pd.DataFrame], *,
         raise AnnotationError("coded sheets cannot be scored:\n  " + "\n  ".join(problems))
     items = _item_table(merged, coders, population)
     seen = set(items["decision"]).union(*(set(items[c]) for c in coders)) - {""}
-    classes = (*classes, *sorted(seen - set(classes)))  # quotes: several speakers at once
+    codebook_classes, classes = classes, (*classes, *sorted(seen - set(classes)))  # quotes
     context = [c for c in ("id", "doc_id", "group", "question", "left", "match", "right")
                if c in items.columns]
-    by_class, overall = tool_agreement(items, coders, classes, n_boot=n_boot,
-                                                 seed=seed, level=level)
+    by_class, overall = tool_agreement(items, coders, classes, n_boot=n_boot, seed=seed,
+                                       level=level)
     tables = {
         "validation_items": items.drop(columns=["stratum"]),
         "validation_tool_by_class": by_class, "validation_tool": overall,
         "validation_confusion": confusion_table(items, coders),
         "validation_coder_kappa": coder_kappa(items, coders, classes, n_boot=n_boot,
-                                                        seed=seed, level=level),
-        "validation_alpha": krippendorff_alpha(items, coders, classes,
-                                                         n_boot=n_boot, seed=seed, level=level),
+                                              seed=seed, level=level),
+        "validation_alpha": krippendorff_alpha(items, coders, classes, n_boot=n_boot,
+                                               seed=seed, level=level),
         "validation_disagreements": disagreements(items, coders, context=context)}
     design = _design(the_run, sampled, what, scorer, frames, items, population, coders,
-                     classes, n_boot=n_boot, level=level)
+                     codebook_classes, n_boot=n_boot, level=level)
     return ValidationResult(tables, design, coders, classes)
 
 
@@ -530,7 +530,8 @@ def _design(run: validate.Run, sampled: str, what: str, scorer: str, frames: lis
         + " the coders."),
         (f"Coding. {len(coders)} coder(s) ("
          + ", ".join(f"{c}: {n} items" for c, n in coded.items())
-         + f") assigned each item one of: {', '.join(classes)}."),
+         + f") assigned each item {'one or more' if what == 'quotes' else 'one'} of: "
+         + f"{', '.join(classes)}."),
         (f"Measures. The tool's precision, recall and F1 per class, accuracy, Cohen's kappa and "
         f"macro-F1 against each coder weight every item by the inverse of its inclusion "
         f"probability (stratum size over items drawn from it), so they estimate agreement over "

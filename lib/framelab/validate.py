@@ -136,6 +136,9 @@ class Run:
 
         entry = (self.manifest.get("inputs") or {}).get("codebook") or {}
         path = entry.get("path")
+        if path and not Path(path).is_file():
+            warn(f"run {self.name}: its codebook {path} is gone; using the shipped codebook's "
+                 "classes")
         return load_codebook(path if path and Path(path).is_file() else None)
 
     def documents(self) -> pd.DataFrame:
@@ -150,8 +153,13 @@ class Run:
         if not params.get("corpus"):
             raise AnnotationError(f"run {self.name}: its manifest names no corpus and no cache; "
                                   "cannot show the documents")
+        from .paths import sha256_of
         from .runcorpus import open_run_corpus
 
+        recorded = ((self.manifest.get("inputs") or {}).get("corpus") or {}).get("sha256")
+        if recorded and sha256_of(Path(params["corpus"])) != recorded:
+            warn(f"run {self.name}: its corpus {params['corpus']} changed since the run; the "
+                 "offsets of its decisions may not match the text shown")
         keys = ("metadata", "text_column", "id_column", "outlet_column", "date_column",
                 "title_column", "url_column", "on_bad_rows", "cache_dir")
         return open_run_corpus(params["corpus"], progress=False,
@@ -377,15 +385,17 @@ def sample_sheet(run: str | Path | Run, what: str, *, n: int, seed: int = 0,
     sheet = pd.DataFrame({
         "item": np.arange(1, len(picked) + 1), "id": picked["id"],
         "doc_id": picked["doc_id"], "start": picked["start"], "end": picked["end"],
-        "group": picked["group"], "question": [_QUESTION[what].format(target=t) for t in picked["target"]],
+        "group": picked["group"],
+        "question": [_QUESTION[what].format(target=t) for t in picked["target"]],
         "left": [c[0] for c in context], "match": [c[1] for c in context],
         "right": [c[2] for c in context]})
     if show_decision:
         sheet["decision"] = picked["decision"]
     sheet[_CODE] = ""
     sheet["note"] = ""
-    meta: dict[str, Any] = {"what": what, "run": run.name, "seed": seed, "allocation": allocation,
-            "scorer": scorer if what == "stance" else ""}
+    meta: dict[str, Any] = {"what": what, "run": run.name, "seed": seed,
+                            "allocation": allocation,
+                            "scorer": scorer if what == "stance" else ""}
     for name in META_COLUMNS:
         sheet[name] = meta[name]
     return sheet
@@ -417,11 +427,12 @@ def read_sheet(path: str | Path) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in ("id", "what", "run") if c not in frame.columns]
-    if missing or not coder_columns(frame, path.stem):
+    if not coder_columns(frame, path.stem):
+        missing.append(_CODE)
+    if missing:
         raise ColumnError(f"{path}: not a coding sheet: missing column(s) "
-                          f"{', '.join(missing + ([] if coder_columns(frame, path.stem) else ['code']))}"
-                          f"; found {', '.join(frame.columns)}. Sample one with "
-                          "'framelab validate sample'")
+                          f"{', '.join(missing)}; found {', '.join(frame.columns)}. Sample one "
+                          "with 'framelab validate sample'")
     frame.attrs["source"] = str(path)
     return frame
 
@@ -450,8 +461,9 @@ def write_coder_html(sheet: pd.DataFrame, path: str | Path, *,
 
     The page needs no network: the items, the classes and a small script are inline. The
     coder types their name, picks a class per item (buttons or keys 1-9; notes optional) and
-    downloads the coded CSV (``code_<name>`` column), ready for :func:`framelab.agreement.score_sheets`. Codes
-    are kept in the browser's local storage between sessions.
+    downloads the coded CSV (``code_<name>`` column), ready for
+    :func:`framelab.agreement.score_sheets`. Codes are kept in the browser's local storage
+    between sessions.
 
     ``classes`` defaults to the codebook classes of the sheet's ``what`` (from its run's
     codebook, or the shipped one if the run is not found).
@@ -470,6 +482,7 @@ def write_coder_html(sheet: pd.DataFrame, path: str | Path, *,
             codebook = load_codebook()
         classes = classes_for(_check_what(what), codebook)
     path = Path(path)
+    sheet = sheet.assign(**{c: sheet[c] if c in sheet else "" for c in (_CODE, "note")})
     data = {"columns": list(sheet.columns), "rows": sheet.astype(str).to_numpy().tolist(),
             "classes": list(classes), "what": what, "name": path.stem}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
