@@ -209,6 +209,8 @@ def test_planted_disagreements_give_the_hand_computed_kappa_and_alpha(
     assert set(disagree.loc[disagree.between == "coders", "id"]) == set(coded.loc[list(expected),
                                                                                   "id"])
     assert "stratified random sample of 57 items" in result.design
+    strata = result.tables["validation_strata"].set_index(["group", "decision"])
+    assert strata["population"].to_dict() == STRATA == strata["sampled"].to_dict()
     saved = result.save(tmp_path / "out")
     assert {p.name for p in saved} >= {"validation_tool.csv", "validation_design.txt"}
 
@@ -221,6 +223,7 @@ def test_tool_scores_are_weighted_by_the_design(planted_run: Path) -> None:
     groups = [voices[(d, int(s), int(e))][0] for d, s, e in
               sheet[["doc_id", "start", "end"]].itertuples(index=False)]
     drawn = Counter(zip(groups, truth))
+    assert sum(drawn.values()) == 10 and drawn[("A", "quoted")] == 2  # 2 per stratum
     weights = [STRATA[(g, t)] / drawn[(g, t)] for g, t in zip(groups, truth)]
     codes = ["narrator"] * len(truth)  # a coder who hears only the narrator
     result = agreement.score_sheets([sheet.assign(code=codes)], n_boot=0)

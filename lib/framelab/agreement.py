@@ -348,7 +348,8 @@ class ValidationResult:
     Attributes
     ----------
     tables : dict of str to DataFrame
-        ``validation_items`` (the merged sheets), ``validation_tool_by_class``,
+        ``validation_items`` (the merged sheets), ``validation_strata`` (group, decision,
+        population and sampled items of each stratum), ``validation_tool_by_class``,
         ``validation_tool`` (see :func:`framelab.agreement.tool_agreement`),
         ``validation_confusion``, ``validation_coder_kappa``, ``validation_alpha`` and
         ``validation_disagreements``.
@@ -456,8 +457,12 @@ def score_sheets(sheets: Sequence[str | Path | pd.DataFrame], *,
                if c in items.columns]
     by_class, overall = tool_agreement(items, coders, classes, n_boot=n_boot, seed=seed,
                                        level=level)
+    strata = pd.DataFrame({
+        "population": population.groupby(["group", "decision"]).size(),
+        "sampled": items.groupby(["group", "decision"]).size()}).fillna(0).astype(int)
     tables = {
         "validation_items": items.drop(columns=["stratum"]),
+        "validation_strata": strata.reset_index(),
         "validation_tool_by_class": by_class, "validation_tool": overall,
         "validation_confusion": confusion_table(items, coders),
         "validation_coder_kappa": coder_kappa(items, coders, classes, n_boot=n_boot,
@@ -535,8 +540,10 @@ def _design(run: validate.Run, sampled: str, what: str, scorer: str, frames: lis
         (f"Measures. The tool's precision, recall and F1 per class, accuracy, Cohen's kappa and "
         f"macro-F1 against each coder weight every item by the inverse of its inclusion "
         f"probability (stratum size over items drawn from it), so they estimate agreement over "
-        f"all {len(population)} decisions of the run; {level:.0%} intervals are percentile "
-        f"bootstrap intervals from {n_boot} resamples of items within strata. Agreement "
+        f"all {len(population)} decisions of the run; "
+        + (f"{level:.0%} intervals are percentile bootstrap intervals from {n_boot} resamples "
+           "of items within strata. " if n_boot > 0 else "no intervals were computed. ")
+        + f"Agreement "
         f"between coders is unweighted: Cohen's kappa for each pair (scikit-learn) and "
         f"Krippendorff's alpha for nominal data across all coders (krippendorff package "
         f"{version('krippendorff')}), with item bootstrap intervals."),
