@@ -1,24 +1,12 @@
 """Agreement of the tool with human coders, and of coders with each other.
 
-:func:`score_sheets` reads coded sheets (:mod:`framelab.validate`), checks them against the
-run, and computes every table below with a plain-language statement of the sample design.
-The metric functions take an *item table*: one row per coded item with the tool's ``decision``,
-its sampling ``stratum`` and design ``weight`` (the inverse of the item's inclusion
-probability, N_h / n_h), and one column of codes per coder (``""`` where a coder left the item
-blank).
-
-- :func:`tool_agreement`: per class precision, recall and F1 of the tool against each coder
-  (the coder is the reference), and per coder accuracy, Cohen's kappa and macro-F1; weighted by
-  the design weights, so they estimate the run's population of decisions, with percentile
-  bootstrap intervals that resample items within strata.
-- :func:`confusion_table`: tool decision x coder's code, counts of items.
-- :func:`coder_kappa`: Cohen's kappa for every pair of coders (scikit-learn), unweighted.
-- :func:`krippendorff_alpha`: nominal Krippendorff's alpha across all coders (the
-  ``krippendorff`` package), which allows items some coders left blank.
-- :func:`disagreements`: the items to adjudicate.
-
-Bootstrap intervals here are computed by :func:`_boot_indices` (items within strata) and
-:func:`_interval`; the tool-vs-coder figures by :func:`_scores`.
+:func:`score_sheets` checks coded sheets (:mod:`framelab.validate`) against their run and
+computes every table with a plain-language statement of the sample design. The metric
+functions take an *item table*: one row per item with the tool's ``decision``, its sampling
+``stratum`` and design ``weight`` (N_h / n_h), and one column of codes per coder (``""``:
+blank). Tool-vs-coder figures are weighted (population estimates), coder-vs-coder ones are
+not. Method, references and limits: ``docs/validation.md``. Bootstrap intervals are computed
+by :func:`_boot_indices` (items within strata) and :func:`_interval`.
 """
 
 from __future__ import annotations
