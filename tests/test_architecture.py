@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from framelab.paths import PACKAGE_DIR, PROJECT_ROOT
 
 MODULES = sorted(

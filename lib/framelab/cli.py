@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import report
+from . import report, validate
 from .errors import FramelabError, NotebookError
 from .paths import NOTEBOOKS_DIR, OUTPUTS_DIR, SEEDS_DIR
 from .run import RUN_PARAMETERS, describe_parameters
+from .validate import WHATS
 
 __all__ = ["main", "build_parser"]
 
@@ -81,7 +82,56 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--no-progress", action="store_true", help="hide progress bars")
     rep.add_argument("--list-parameters", action="store_true",
                      help="print every notebook's parameters and exit")
+    _validate_parser(sub)
     return parser
+
+
+def _validate_parser(sub: argparse._SubParsersAction) -> None:
+    val = sub.add_parser("validate", help="check a run's decisions against human coders",
+                         description="Sample a run's decisions into a coding sheet, code it "
+                         "(spreadsheet or offline HTML page), score the codes.")
+    steps = val.add_subparsers(dest="step", required=True)
+    smp = steps.add_parser("sample", help="write a stratified sample of decisions as a CSV")
+    smp.add_argument("--run", required=True, help="run id under outputs/ or a run folder")
+    smp.add_argument("--what", required=True, choices=WHATS, help="which decisions")
+    smp.add_argument("--n", type=int, required=True, help="items to sample")
+    smp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    smp.add_argument("--allocation", choices=("equal", "proportional"), default="equal",
+                     help="items per stratum (group x decision): equal (default) or "
+                     "proportional to its size")
+    smp.add_argument("--scorer", default="default", help="stance: the scorer sampled")
+    smp.add_argument("--show-decision", action="store_true",
+                     help="show the tool's decision to the coders (hidden by default)")
+    smp.add_argument("--out", required=True, help="the sheet to write (.csv)")
+    htm = steps.add_parser("html", help="write an offline page to code a sheet")
+    htm.add_argument("--sheet", required=True, help="a sheet from 'validate sample'")
+    htm.add_argument("--out", required=True, help="the page to write (.html)")
+    sco = steps.add_parser("score", help="agreement of the tool and the coders")
+    sco.add_argument("--sheet", action="append", required=True,
+                     help="a coded sheet (repeat for each coder)")
+    sco.add_argument("--run", help="score this run's decisions (default: the sheets' run)")
+    sco.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates")
+    sco.add_argument("--out", help="folder to write tables/validation_*.csv into")
+
+
+def _validate(args: argparse.Namespace) -> int:
+    if args.step == "sample":
+        sheet = validate.sample_sheet(args.run, args.what, n=args.n, seed=args.seed,
+                                      allocation=args.allocation, scorer=args.scorer,
+                                      show_decision=args.show_decision)
+        print(f"framelab: {len(sheet)} items written to {validate.write_sheet(sheet, args.out)}")
+    elif args.step == "html":
+        path = validate.write_coder_html(validate.read_sheet(args.sheet), args.out)
+        print(f"framelab: coding page written to {path}; open it in a browser (offline)")
+    else:
+        result = validate.score_sheets(args.sheet, run=args.run, n_boot=args.n_boot)
+        for name in ("validation_tool", "validation_coder_kappa", "validation_alpha"):
+            print(f"== {name}\n{result.tables[name].to_string(index=False)}\n")
+        print(result.design)
+        if args.out:
+            saved = result.save(Path(args.out).resolve())
+            print(f"framelab: tables written to {saved[0].parent}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
     try:
+        if args.command == "validate":
+            return _validate(args)
         if args.list_parameters:
             specs = report.discover_notebooks(Path(args.notebooks), only=args.only)
             print(describe_parameters([s.name for s in specs],

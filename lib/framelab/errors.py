@@ -23,6 +23,7 @@ __all__ = [
     "CorpusWarning",
     "MinHashWarning",
     "ReuseWarning",
+    "ValidationWarning",
     "check_columns",
 ]
 
@@ -104,6 +105,10 @@ class MinHashWarning(FramelabWarning):
 
 class ReuseWarning(FramelabWarning):
     """Something about the corpus limits the reuse analysis; the message says what."""
+
+
+class ValidationWarning(FramelabWarning):
+    """A coding sheet is usable but incomplete (rows left blank, ...); the message names them."""
 
 
 def check_columns(frame: Any, columns: Iterable[str], what: str) -> None:

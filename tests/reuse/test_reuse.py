@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from framelab import corpus, reuse
-from framelab.errors import ReuseWarning, ColumnError, ParameterError
+from framelab.errors import ColumnError, ParameterError, ReuseWarning
 from framelab.figures import new_figure
 from framelab.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from framelab.reuse import _minhash as minhash

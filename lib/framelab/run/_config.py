@@ -262,6 +262,14 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         _p("max_views", "int", 10, "side-by-side HTML pages written (strongest pairs first)",
            minimum=0),
     ),
+    "06_validation": (
+        _p("sheets", "str", "", "coded sheets from framelab validate sample, comma-separated, "
+           "one per coder; empty: nothing to score (the notebook says so)"),
+        _p("validation_run", "str", "", "run whose decisions are scored (id under outputs/ or a "
+           "folder); empty: the run named in the sheets"),
+        _N_BOOT,
+        _BOOTSTRAP_SEED,
+    ),
     "99_summary": (
         _p("n_topic_terms", "int", 8, "top terms shown per topic", minimum=1),
     ),
@@ -269,6 +277,7 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
 
 #: Run parameters a notebook does not declare (it reads no corpus, or draws no figures).
 _RUN_SUBSETS: dict[str, tuple[str, ...]] = {
+    "06_validation": ("out_dir", "run_id", "figure_width", "output_log"),
     "99_summary": ("out_dir", "run_id"),
 }
 
