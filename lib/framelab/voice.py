@@ -58,6 +58,9 @@ _CLOSE_AFTER = set(" \t\n.,;:!?)]}\"-/")
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
 _CLAUSE_END = re.compile(r"[.;:!?]")
 _DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "these", "those"])
+#: A double quotation mark: ``"``, or two apostrophes (``''``, the typewriter convention of
+#: news archives such as LexisNexis copies of the New York Times).
+_DOUBLE = re.compile(r"\"|''")
 _INTRO = re.compile(r"[:,]\s*$")
 _SNIPPET = 80
 _BEFORE_QUOTE = re.compile(r"\s*(?:(?:a|an|the|as|of)\s+)*")
@@ -68,7 +71,8 @@ def quote_spans(text_norm: str) -> list[tuple[int, int]]:
 
     Double quotes pair left to right within a paragraph; a quotation left open at the end of a
     paragraph continues when the next paragraph opens with ``"`` (the newspaper convention for
-    multi-paragraph quotes) and otherwise ends with its paragraph. A single quote opens after
+    multi-paragraph quotes) and otherwise ends with its paragraph. Two apostrophes ``''``
+    count as one double mark (the typewriter convention of news archives). A single quote opens after
     a space, bracket, dash or ``"`` and before a non-space, and closes after a non-space and
     before a space or punctuation, so apostrophes ("don't", "Syria's") are never quotes; an
     opener without a closer in its paragraph is dropped ("'90s"). Single-quoted spans (inner
@@ -97,19 +101,18 @@ def quote_spans(text_norm: str) -> list[tuple[int, int]]:
     for p_start, p_end in paragraphs:
         first = p_start
         if open_at is not None:
-            if text_norm[p_start] == '"':
-                first = p_start + 1  # continuation mark of a multi-paragraph quotation
+            lead = _DOUBLE.match(text_norm, p_start, p_end)
+            if lead:
+                first = lead.end()  # continuation mark of a multi-paragraph quotation
             else:
                 spans.append((open_at, prev_end))
                 open_at = None
-        i = text_norm.find('"', first, p_end)
-        while i != -1:
+        for m in _DOUBLE.finditer(text_norm, first, p_end):
             if open_at is None:
-                open_at = i
+                open_at = m.start()
             else:
-                spans.append((open_at, i + 1))
+                spans.append((open_at, m.end()))
                 open_at = None
-            i = text_norm.find('"', i + 1, p_end)
         spans.extend(_single_quotes(text_norm, p_start, p_end))
         prev_end = p_end
     if open_at is not None:
@@ -123,7 +126,9 @@ def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     while i != -1:
         before = text[i - 1] if i > start else " "
         after = text[i + 1] if i + 1 < end else " "
-        if before in _OPEN_BEFORE and not after.isspace() and after != "'":
+        if "'" in (before, after):
+            pass   # half of a doubled mark ('' for ")
+        elif before in _OPEN_BEFORE and not after.isspace() and after != "'":
             pending = i
         elif pending is not None and not before.isspace() and after in _CLOSE_AFTER:
             spans.append((pending, i + 1))
