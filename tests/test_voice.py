@@ -84,8 +84,9 @@ def voice_of(text: str, label: str, nth: int = 0) -> tuple[str, str, str]:
      "attributed", "sentence cue", "According to"),
     ("The US has around 900 troops with the stated mission of fighting the militants.",
      "militants", "narrator", "", ""),
+    # post-posed attribution (issue 16): the clause before ", a spokesman has said" is his
     ("The ceasefire held amid the terrorist offensive, a Pentagon spokesman has said.",
-     "terrorist", "narrator", "", ""),
+     "terrorist", "attributed", "post-posed verb", "said"),
 ])
 def test_planted_voices(text: str, label: str, voice: str, cue: str,
                         evidence: str | None) -> None:

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .attribution import ATTRIBUTION_VERBS, Stretch, sentence_stretches
+
 if TYPE_CHECKING:
     from .codebook import Codebook
 
@@ -61,6 +63,7 @@ _DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "our",
 #: A double quotation mark: ``"``, or two apostrophes (``''``, the typewriter convention of
 #: news archives such as LexisNexis copies of the New York Times).
 _DOUBLE = re.compile(r"\"|''")
+_EXTRA_VERBS = re.compile(r"(?<!\w)(?:" + "|".join(ATTRIBUTION_VERBS) + r")(?!\w)", re.I)
 _INTRO = re.compile(r"[:,]\s*$")
 _SNIPPET = 80
 _BEFORE_QUOTE = re.compile(r"\s*(?:(?:a|an|the|as|of)\s+)*")
@@ -223,6 +226,7 @@ class VoiceTagger:
         self._starts = [s for s, _ in self.sentences]
         self.quotes = list(quote_spans(text_norm) if quotes is None else quotes)
         self.rules = _rules(_codebook(codebook))
+        self._stretches: dict[tuple[int, int], list[Stretch]] = {}
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         """The sentence containing offset ``start`` (the nearest one before it)."""
@@ -232,10 +236,13 @@ class VoiceTagger:
     def _in_quote(self, pos: int) -> bool:
         return any(qs <= pos < qe for qs, qe in self.quotes)
 
-    def _verb_uses(self, lo: int, hi: int) -> list[re.Match[str]]:
-        if self.rules.verbs is None:
-            return []
-        return [m for m in self.rules.verbs.finditer(self.text, lo, hi)
+    def _verb_uses(self, lo: int, hi: int, *, extra: bool = False) -> list[re.Match[str]]:
+        """Reporting-verb uses in ``text[lo:hi]`` outside quotations; with ``extra`` also
+        :data:`framelab.attribution.ATTRIBUTION_VERBS`."""
+        patterns = [p for p in (self.rules.verbs, _EXTRA_VERBS if extra else None) if p]
+        found = sorted((m for p in patterns for m in p.finditer(self.text, lo, hi)),
+                       key=lambda m: (m.start(), -m.end()))
+        return [m for m in found
                 if is_reporting_use(self.text, m.start()) and not self._in_quote(m.start())]
 
     def tag(self, start: int, end: int) -> VoiceTag:
@@ -272,10 +279,23 @@ class VoiceTagger:
             m = cue.search(text, s_start, s_end)
             if m:
                 return VoiceTag("attributed", "sentence cue", m.group(0))
-        verbs = [m for m in self._verb_uses(s_start, start) if ";" not in text[m.end():start]]
-        if verbs:
-            return VoiceTag("attributed", "reporting verb", verbs[-1].group(0))
+        stretch = self._stretch_at(start)
+        if stretch is not None and stretch.voice == "attributed":
+            return VoiceTag("attributed", stretch.cue, stretch.evidence)
         return VoiceTag("narrator")
+
+    def _stretch_at(self, pos: int) -> Stretch | None:
+        """The last stretch painted over ``pos`` by its sentence's reporting verbs."""
+        sentence = self.sentence_of(pos)
+        if sentence not in self._stretches:
+            verbs = sorted({(m.start(), m.end()) for m in
+                            self._verb_uses(*sentence, extra=True)})
+            self._stretches[sentence] = sentence_stretches(self.text, sentence, verbs)
+        found = None
+        for stretch in self._stretches[sentence]:
+            if stretch.start <= pos < stretch.end:
+                found = stretch
+        return found
 
 
 def _nearest_cue(cues: Sequence[re.Pattern[str]], text: str, lo: int, hi: int,

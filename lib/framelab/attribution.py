@@ -1,0 +1,232 @@
+"""The reach of a reporting verb in its sentence: which words it attributes to someone.
+
+Used by :class:`framelab.voice.VoiceTagger` for words outside quotation marks. A sentence's
+reporting verbs (codebook forms, outside quotations, not after a determiner) are read left
+to right; each one paints a stretch of the sentence as ``attributed`` (the reported words)
+or ``narrator`` (its speaker and cue); a later verb paints over an earlier one. Every rule,
+with its known limits:
+
+1. **Pre-posed verb** ("Moscow claimed (that) the militants fled"): the words after the verb
+   are attributed, up to the end of its scope (rule 3). Words between the verb and a
+   ``that`` a few words later are not ("said on Monday that ...": the time, the audience).
+   *Limit*: a verb inside a relative clause ("Trump, who said X, won") reaches past the
+   clause; a verb of perception or cognition not in the codebook is no cue at all.
+2. **Post-posed attribution** ("The talks failed, he said." / "..., said Howard Rubel, an
+   analyst." / "..., according to officials."): the verb follows a comma or closing
+   quotation mark and a short speaker phrase (at most ``_SPEAKER_WORDS`` words, starting
+   with a capital, a pronoun, a determiner or a quantifier) or nothing at all (inversion,
+   with a speaker after the verb). The words of the sentence before that comma are
+   attributed; the speaker and the verb are narrator, and so is what follows the verb,
+   unless it is a comma and a new finite stretch ("X, he said, Y": Y is attributed too).
+   A participle after the comma (", adding that ...", ", referring to ...") is not
+   attributed by this verb (a reporting participle starts its own rule 1).
+   *Limit*: the reported stretch always starts at the sentence start, so a narrator clause
+   before it is attributed too ("After the vote, the party split, he said" is right, but
+   "The market fell and Smith, he said, lost" is not); a paraphrase spanning several
+   sentences before a single post-posed cue only gets its last sentence.
+3. **Scope ends at a coordinated clause** ("He said X, and the market fell"): a pre-posed
+   verb's reach ends at ``;``, at the end of the sentence, at a dash, and at a comma
+   followed by a coordinator or subordinator that opens a new clause (``and``, ``but``,
+   ``while``, ``as``, ``although``, ...) unless a ``that`` follows it ("said X, and that
+   Y" goes on reporting).
+   *Limit*: without a parser, a coordinated clause without a comma ("He said X and the
+   market fell") stays attributed, and a comma + ``and`` inside the reported words ("said
+   prices, and wages, rose") ends the scope too early.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["ATTRIBUTION_VERBS", "Stretch", "SPEAKER_STARTS", "sentence_stretches"]
+
+#: Words a speaker phrase may start with besides a capitalised word ("he said", "officials
+#: said", "some analysts say").
+SPEAKER_STARTS = frozenset(
+    """he she they i we it you the a an his her their its our my this that these those
+    some many several most other others both each few one two three four five six seven
+    eight nine ten dozens officials aides analysts experts sources critics observers
+    supporters advisers advisors voters people residents strategists economists lawyers
+    democrats republicans""".split())
+#: Verbs of speech, writing and thought that attribute what follows them like the
+#: codebook's reporting verbs, but are not reporting-verb classes of the codebook (framing's
+#: verb tables do not count them): they only widen voice.
+ATTRIBUTION_VERBS = tuple(
+    """ask asks asked suggest suggests suggested believe believes believed think thinks
+    thought hope hopes hoped fear fears feared expect expects expected predict predicts
+    predicted promise promises promised urge urges urged recall recalls recalled agree
+    agrees agreed conclude concludes concluded declare declares declared tweet tweets
+    tweeted accuse accuses accused contend contends contended maintain maintains maintained
+    acknowledge acknowledges acknowledged deny denies denied complain complains complained
+    worry worries worried estimate estimates estimated testify testifies testified vow vows
+    vowed pledge pledges pledged predicted argue argues argued respond responds responded
+    reply replies replied recount recounts recounted observe observes observed""".split())
+_SPEAKER_WORDS = 12
+_INVERTED_WORDS = 8
+#: Words that end a reporting clause after its verb: prepositions and time adverbs.
+_ADVERBIAL_STARTS = frozenset(
+    """on in at during after before while when last this earlier later recently yesterday
+    today tonight monday tuesday wednesday thursday friday saturday sunday via through
+    afterward afterwards again also then previously""".split())
+#: Verb forms that invert with their speaker ('..., said Sullivan'; "told X" never does).
+_INVERTING = frozenset(
+    """said says added adds wrote writes asked asks explained explains noted notes recalled
+    replied continued argued insisted declared warned stated claimed according""".split())
+#: Words that show a clause, not a name, after an inverted verb.
+_CLAUSE_WORDS = frozenset(
+    """is are was were be been has have had will would should could can may might must
+    did does do not""".split())
+_WORD = re.compile(r"\w+(?:['\-]\w+)*")
+_BOUNDARY = re.compile(r",|\"|''|\s-\s|\s--\s")
+_SCOPE_END = re.compile(
+    r";|\s-\s|\s--\s|,\s+(?:and|but|yet|while|whereas|although|though|as|because|so|even\s+as)"
+    r"\b(?!\s+that\b)", re.IGNORECASE)
+_QUOTE_MARK = re.compile(r"\"|''")
+_INTRODUCES_QUOTE = re.compile(r"[^.;!?\"]{0,60}?[,:]\s*(?:\"|'')")
+_APPOSITIVE = re.compile(r"\s*(?:a|an|the|his|her|its|their)\s", re.IGNORECASE)
+_OPENER = re.compile(r"\(|\s-\s|\s--\s")
+#: Words between a subject and its verb ("has said", "also told").
+_BEFORE_VERB = frozenset(
+    """has have had was is will would also later then again previously publicly repeatedly
+    reportedly once recently often never""".split())
+_THAT = re.compile(r"\bthat\b", re.IGNORECASE)
+_STOP = re.compile(r"[.;:!?]")
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A part of a sentence and the voice a reporting verb gives it.
+
+    Attributes
+    ----------
+    start, end : int
+        Offsets into the document text.
+    voice : {"attributed", "narrator"}
+    cue : str
+        "reporting verb" (rule 1) or "post-posed verb" (rule 2).
+    evidence : str
+        The verb as written.
+    """
+
+    start: int
+    end: int
+    voice: str
+    cue: str
+    evidence: str
+
+
+def _speaker_like(phrase: str) -> bool:
+    words = _WORD.findall(phrase)
+    if not words:
+        return True  # inversion: the verb follows the comma directly
+    if len(words) > _SPEAKER_WORDS or _STOP.search(phrase):
+        return False
+    return words[0][0].isupper() or words[0].lower() in SPEAKER_STARTS
+
+
+def _inverted_speaker(tail: str) -> bool:
+    """Whether the words after a verb are a speaker and no more ("said Sullivan.", "said
+    the analyst, who ..."), not a reported clause ("said Mrs. Clinton had avoided ...")."""
+    words = _WORD.findall(re.split(r"[,;:!?(]", tail, maxsplit=1)[0])
+    return (0 < len(words) <= _INVERTED_WORDS
+            and (words[0][0].isupper() or words[0].lower() in ("the", "a", "an"))
+            and not any(w.lower() in _CLAUSE_WORDS for w in words))
+
+
+def _adverbial_tail(tail: str) -> bool:
+    """Whether what follows a subject + verb ends the reporting clause: nothing, a comma, a
+    few words ("he said Monday") or an adverbial ("he said in an interview ...")."""
+    words = _WORD.findall(re.split(r"[,;:!?(]", tail, maxsplit=1)[0])
+    return not words or words[0].lower() in _ADVERBIAL_STARTS
+
+
+def sentence_stretches(text: str, sentence: tuple[int, int],
+                       verbs: Sequence[tuple[int, int]]) -> list[Stretch]:
+    """The stretches of ``sentence`` its reporting verbs attribute (rules in the module
+    docstring), in painting order: where two overlap, the later one wins.
+
+    Parameters
+    ----------
+    text : str
+        The document's normalised text.
+    sentence : (int, int)
+        Offsets of the sentence.
+    verbs : sequence of (int, int)
+        Reporting-verb uses in the sentence (outside quotations), sorted by start.
+
+    Returns
+    -------
+    list of Stretch
+    """
+    s_start, s_end = sentence
+    out: list[Stretch] = []
+    for v_start, v_end in verbs:
+        form = text[v_start:v_end]
+        post = _post_posed_boundary(text, s_start, v_start, v_end, s_end)
+        if post is not None:
+            opener = max([s_start] + [m.end() for m in _OPENER.finditer(text, s_start, post)])
+            lo = max(s_start, opener)
+            if not _QUOTE_MARK.match(text, post) and _WORD.search(text, lo, post):
+                out.append(Stretch(lo, post, "attributed", "post-posed verb", form))
+            out.append(Stretch(post, s_end, "narrator", "", ""))
+            tail = re.match(r"\s*(?:\w+\s*){0,2}?,\s+(?=(\w+))", text[v_end:s_end])
+            if tail and not _inverted_speaker(text[v_end:s_end]) \
+                    and not tail.group(1).lower().endswith("ing") \
+                    and tail.group(1).lower() not in _ADVERBIAL_STARTS:
+                lo = v_end + tail.end()   # "X, he said, Y"
+                out.append(Stretch(lo, _scope_end(text, lo, s_end), "attributed",
+                                   "post-posed verb", form))
+            continue
+        lo = v_end
+        that = _THAT.search(text, v_end, min(s_end, v_end + 60))
+        if that and not re.search(r"[,;:\"]", text[v_end:that.start()]) \
+                and len(_WORD.findall(text[v_end:that.start()])) <= 6:
+            lo = that.end()
+        out.append(Stretch(lo, _scope_end(text, lo, s_end), "attributed", "reporting verb",
+                           form))
+    return out
+
+
+def _scope_end(text: str, lo: int, s_end: int) -> int:
+    m = _SCOPE_END.search(text, lo, s_end)
+    return m.start() if m else s_end
+
+
+def _subject_phrase(phrase: str) -> bool:
+    """A speaker as subject: speaker-like once auxiliaries and adverbs before the verb are
+    dropped ("a spokesman has", "he also"), with no other finite verb in it."""
+    words = _WORD.findall(phrase)
+    while words and words[-1].lower() in _BEFORE_VERB:
+        words.pop()
+    return bool(words) and _speaker_like(" ".join(words)) \
+        and not any(w.lower() in _CLAUSE_WORDS for w in words)
+
+
+def _post_posed_boundary(text: str, s_start: int, v_start: int, v_end: int,
+                         s_end: int) -> int | None:
+    """Offset of the comma or closing mark that a post-posed reporting clause follows, or
+    None when the verb is pre-posed."""
+    tail = text[v_end:s_end]
+    if text[v_start:v_end].lower().endswith("ing") or _INTRODUCES_QUOTE.match(tail):
+        return None   # ", saying X" and 'Beck said, "..."' introduce what follows
+    candidates = list(_BOUNDARY.finditer(text, s_start, v_start))
+    for k in range(len(candidates) - 1, -1, -1):
+        m = candidates[k]
+        phrase = text[m.end():v_start]
+        if not _WORD.search(phrase):   # ", said X": inverted only when a speaker follows
+            if (text[m.start()] != "-" and text[v_start:v_end].lower().split()[0] in _INVERTING
+                    and _inverted_speaker(tail)):
+                return m.start()
+            continue                    # "Josh Earnest, said": look one comma further back
+        if _STOP.search(phrase) or not _subject_phrase(phrase) or not _adverbial_tail(tail):
+            return None                 # "Smith, an aide, said the plan ...": pre-posed
+        if k and text[m.start()] == ",":   # "Name, an aide, said", "his aide, Name, said"
+            before = text[candidates[k - 1].end():m.start()]
+            if 0 < len(_WORD.findall(before)) <= 5 and (
+                    (_APPOSITIVE.match(phrase) and before.strip()[:1].isupper())
+                    or (_APPOSITIVE.match(before) and phrase.strip()[:1].isupper())):
+                return candidates[k - 1].start()
+        return m.start()
+    return None
