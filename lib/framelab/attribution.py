@@ -40,7 +40,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["ATTRIBUTION_VERBS", "Stretch", "SPEAKER_STARTS", "sentence_stretches"]
+__all__ = ["ATTRIBUTION_VERBS", "ATTRIBUTION_VERB_PATTERN", "Stretch", "SPEAKER_STARTS",
+           "sentence_stretches"]
 
 #: Words a speaker phrase may start with besides a capitalised word ("he said", "officials
 #: said", "some analysts say").
@@ -63,6 +64,9 @@ ATTRIBUTION_VERBS = tuple(
     worry worries worried estimate estimates estimated testify testifies testified vow vows
     vowed pledge pledges pledged predicted argue argues argued respond responds responded
     reply replies replied recount recounts recounted observe observes observed""".split())
+#: :data:`ATTRIBUTION_VERBS` as one case-insensitive whole-word pattern.
+ATTRIBUTION_VERB_PATTERN = re.compile(
+    r"(?<!\w)(?:" + "|".join(ATTRIBUTION_VERBS) + r")(?!\w)", re.IGNORECASE)
 _SPEAKER_WORDS = 12
 _INVERTED_WORDS = 8
 #: Words that end a reporting clause after its verb: prepositions and time adverbs.

@@ -423,6 +423,7 @@ def _speaker_rows(article: PolnearArticle, codebook: Any) -> list[dict[str, Any]
     docs = pd.DataFrame({"doc_id": [article.doc_id], "outlet": [article.doc_id.split("_")[0]],
                          "text": [article.text], "text_norm": [normalize_text(article.text)]})
     quotes = find_quotes(docs, codebook)
+    named = _last_named_sources(article)
     rows = []
     for qs, qe, speaker in zip(quotes["start"], quotes["end"], quotes["speaker"]):
         overlap = [(sum(max(0, min(qe, b) - max(qs, a)) for a, b in att.content), i)
@@ -430,12 +431,32 @@ def _speaker_rows(article: PolnearArticle, codebook: Any) -> list[dict[str, Any]
         best, i = max(overlap, default=(0, -1))
         if best < 0.5 * (qe - qs) or not article.attributions[i].source:
             continue   # not an annotated attribution, or one without a source
-        gold = " ".join(article.text[a:b] for a, b in sorted(article.attributions[i].source))
+        gold = _source_text(article, article.attributions[i])
+        pronoun = gold.strip().lower() in _PRONOUN_SOURCES
+        match = speaker_matches(speaker, gold)
+        if pronoun and not match:   # "he": the annotator's last named source before it
+            at = min(a for a, _ in article.attributions[i].source)
+            match = speaker_matches(speaker, named.get(at, ""))
         rows.append({"doc_id": article.doc_id, "start": int(qs), "end": int(qe),
-                     "speaker": speaker, "gold_source": gold,
-                     "gold_pronoun": gold.strip().lower() in _PRONOUN_SOURCES,
-                     "match": speaker_matches(speaker, gold)})
+                     "speaker": speaker, "gold_source": gold, "gold_pronoun": pronoun,
+                     "match": match})
     return rows
+
+
+def _source_text(article: PolnearArticle, att: Attribution) -> str:
+    return " ".join(article.text[a:b] for a, b in sorted(att.source))
+
+
+def _last_named_sources(article: PolnearArticle) -> dict[int, str]:
+    """For each source start, the last source before it that is not a pronoun."""
+    out, last = {}, ""
+    for att in sorted((a for a in article.attributions if a.source),
+                      key=lambda a: min(s for s, _ in a.source)):
+        out[min(s for s, _ in att.source)] = last
+        text = _source_text(article, att)
+        if text.strip().lower() not in _PRONOUN_SOURCES:
+            last = text
+    return out
 
 
 def _speaker_scores(rows: pd.DataFrame) -> dict[str, Any]:

@@ -31,7 +31,9 @@ from typing import Any
 
 import pandas as pd
 
+from .attribution import ATTRIBUTION_VERB_PATTERN
 from .errors import ColumnError
+from .segment import ABBREVIATIONS
 
 __all__ = ["QUOTE_COLUMNS", "SOURCE_COLUMNS", "find_quotes", "quoted_sources"]
 
@@ -56,6 +58,19 @@ _INTRODUCED = re.compile(
     r"president)\b")
 _WORDS = re.compile(r"\w+(?:['\-]\w+)*")
 _AFTER_WORDS = 6
+_CLAUSE_STOP = re.compile(r"[.!?\n\"]|''")
+
+
+def _clause_stop(text: str, lo: int, hi: int) -> int:
+    """Where the clause after a quotation ends: ``! ?``, a newline, a quotation mark, or a
+    period that is not an abbreviation's or an initial's ("Mr. Ryan said." runs on)."""
+    for m in _CLAUSE_STOP.finditer(text, lo, hi):
+        if m.group(0) == ".":
+            word = re.search(r"([\w.]+)$", text[max(lo, m.start() - 12):m.start()])
+            if word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1):
+                continue
+        return m.start()
+    return hi
 
 
 def _is_anaphor(speaker: str) -> bool:
@@ -80,22 +95,26 @@ class _Doc:
         self.quotes = [q for q in quotes if not any(o != q and o[0] <= q[0] and q[1] <= o[1]
                                                     for o in quotes)]
         self.verbs: list[tuple[int, int, str, str]] = []   # (start, end, form, speaker)
-        for m in codebook.matcher.find(text, layers=("verb",)):
-            if not is_reporting_use(text, m.start) or self.in_quote(m.start):
+        found = {(m.start, m.end): m.term for m in codebook.matcher.find(text, layers=("verb",))}
+        for m in ATTRIBUTION_VERB_PATTERN.finditer(text):   # "tweeted", "asked", "believes"
+            if not any(s <= m.start() < e for s, e in found):
+                found[(m.start(), m.end())] = m.group(0)
+        for (start, end), term in sorted(found.items()):
+            if not is_reporting_use(text, start) or self.in_quote(start):
                 continue
-            sentence = self.tagger.sentence_of(m.start)
-            speaker = find_speaker(text, sentence, (m.start, m.end))
-            if m.term.lower().endswith("ing"):   # "..., adding that": the previous verb's subject
-                before = [v for v in self.verbs if sentence[0] <= v[0] < m.start]
+            sentence = self.tagger.sentence_of(start)
+            speaker = find_speaker(text, sentence, (start, end))
+            if term.lower().endswith("ing"):   # "..., adding that": the previous verb's subject
+                before = [v for v in self.verbs if sentence[0] <= v[0] < start]
                 if before and before[-1][3]:
                     speaker = before[-1][3]
             if speaker.lower() == "who":
                 speaker = ""
             if not speaker:
-                comma = text.rfind(", who", sentence[0], m.start)
+                comma = text.rfind(", who", sentence[0], start)
                 if comma != -1:
                     speaker = find_speaker(text, sentence, (comma, comma + 1))
-            self.verbs.append((m.start, m.end, m.term.lower(), speaker))
+            self.verbs.append((start, end, term.lower(), speaker))
 
         # "Maj. Gen. Pat Ryder, the Pentagon press secretary, ...": a person introduced
         self.introduced = [(m.start(1), m.group(1)) for m in _INTRODUCED.finditer(text)]
@@ -107,8 +126,7 @@ class _Doc:
         return self.text.count("\n", 0, pos)
 
     def cue_after(self, q_end: int) -> tuple[str, str] | None:
-        stop = re.search(r"[.!?\n\"]", self.text[q_end:q_end + 200])
-        limit = q_end + (stop.start() if stop else 200)
+        limit = _clause_stop(self.text, q_end, q_end + 200)
         for start, end, form, speaker in self.verbs:
             if not q_end <= start < limit or form.endswith("ing"):
                 continue   # "..., noting that": a new clause, not the quotation's cue

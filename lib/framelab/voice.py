@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .attribution import ATTRIBUTION_VERBS, Stretch, sentence_stretches
+from .attribution import ATTRIBUTION_VERB_PATTERN, Stretch, sentence_stretches
 
 if TYPE_CHECKING:
     from .codebook import Codebook
@@ -63,7 +63,6 @@ _DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "our",
 #: A double quotation mark: ``"``, or two apostrophes (``''``, the typewriter convention of
 #: news archives such as LexisNexis copies of the New York Times).
 _DOUBLE = re.compile(r"\"|''")
-_EXTRA_VERBS = re.compile(r"(?<!\w)(?:" + "|".join(ATTRIBUTION_VERBS) + r")(?!\w)", re.I)
 _INTRO = re.compile(r"[:,]\s*$")
 _SNIPPET = 80
 _BEFORE_QUOTE = re.compile(r"\s*(?:(?:a|an|the|as|of)\s+)*")
@@ -239,7 +238,7 @@ class VoiceTagger:
     def _verb_uses(self, lo: int, hi: int, *, extra: bool = False) -> list[re.Match[str]]:
         """Reporting-verb uses in ``text[lo:hi]`` outside quotations; with ``extra`` also
         :data:`framelab.attribution.ATTRIBUTION_VERBS`."""
-        patterns = [p for p in (self.rules.verbs, _EXTRA_VERBS if extra else None) if p]
+        patterns = [p for p in (self.rules.verbs, ATTRIBUTION_VERB_PATTERN if extra else None) if p]
         found = sorted((m for p in patterns for m in p.finditer(self.text, lo, hi)),
                        key=lambda m: (m.start(), -m.end()))
         return [m for m in found
@@ -327,6 +326,10 @@ _TITLE_WORDS = frozenset(
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who", "which"])
 _CONNECT = frozenset({"of", "the", "for", "and", "'s"})
 _SKIP = frozenset(["also", "later", "earlier", "further", "then", "again", "previously", "reportedly", "publicly", "repeatedly", "has", "have", "had", "was", "were", "is", "are", "would", "will", "had", "been", "now", "still", "however", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday"])
+_AFTER_QUOTE_OR_COMMA = re.compile(r"(?:[,\"]|'')\s*$")
+_INVERTED_ROLE = re.compile(r"\s+((?:a|an|the)\s+[^,.;:!?\"]{1,60}?)\s*(?:[,.;:!?\"]|$)")
+_APPOSED_SUBJECT = re.compile(r"(?:^|[,;:\"]\s*|'')\s*((?:[A-Z][\w.'\-]*\s+){0,4}[A-Z][\w'\-]*),"
+                              r"\s+[^,\"]{1,80},\s*$")
 _TOKEN = re.compile(r"[A-Za-z][\w.'\-]*|[,\"]")
 
 
@@ -343,13 +346,19 @@ def find_speaker(text_norm: str, sentence: tuple[int, int], verb: tuple[int, int
     v_start, v_end = verb
     verb_text = text_norm[v_start:v_end].lower()
     left = text_norm[s_start:v_start]
-    if verb_text.startswith("according") or re.search(r"[,\"]\s*$", left):
+    if verb_text.startswith("according") or _AFTER_QUOTE_OR_COMMA.search(left):
         m = re.match(r"\s+((?:the\s+)?(?:[A-Z][\w.'\-]*\s*){1,6})", text_norm[v_end:s_end])
         if m:
             return m.group(1).strip().rstrip(".,;:")
+        m = _INVERTED_ROLE.match(text_norm, v_end, s_end)   # '"...," said a longtime adviser'
+        if m:
+            return m.group(1).strip()
         if verb_text.startswith("according"):
             m = re.match(r"\s+((?:\w[\w.'\-]*\s*){1,4})", text_norm[v_end:s_end])
             return m.group(1).strip() if m else ""
+    m = _APPOSED_SUBJECT.search(left)   # "Jeff Weaver, Sanders' campaign manager, said"
+    if m:
+        return m.group(1)
     tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(left)]
     while tokens and (tokens[-1][0].lower() in _SKIP or tokens[-1][0] == ","):
         tokens.pop()
