@@ -69,11 +69,14 @@ ATTRIBUTION_VERB_PATTERN = re.compile(
     r"(?<!\w)(?:" + "|".join(ATTRIBUTION_VERBS) + r")(?!\w)", re.IGNORECASE)
 _SPEAKER_WORDS = 12
 _INVERTED_WORDS = 8
+_PRONOUNS = frozenset("he she they i we it you".split())
+_INVERTED_STARTS = SPEAKER_STARTS - _PRONOUNS - {"this", "that", "these", "those", "it"}
 #: Words that end a reporting clause after its verb: prepositions and time adverbs.
 _ADVERBIAL_STARTS = frozenset(
     """on in at during after before while when last this earlier later recently yesterday
     today tonight monday tuesday wednesday thursday friday saturday sunday via through
     afterward afterwards again also then previously""".split())
+_PREPOSITIONS = frozenset("on in at during after before via through from".split())
 #: Verb forms that invert with their speaker ('..., said Sullivan'; "told X" never does).
 _INVERTING = frozenset(
     """said says added adds wrote writes asked asks explained explains noted notes recalled
@@ -96,7 +99,7 @@ _BEFORE_VERB = frozenset(
     """has have had was is will would also later then again previously publicly repeatedly
     reportedly once recently often never""".split())
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)
-_STOP = re.compile(r"[.;:!?]")
+_STOP = re.compile(r"[;:!?]")   # a period inside a sentence is an abbreviation's
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def _inverted_speaker(tail: str) -> bool:
     the analyst, who ..."), not a reported clause ("said Mrs. Clinton had avoided ...")."""
     words = _WORD.findall(re.split(r"[,;:!?(]", tail, maxsplit=1)[0])
     return (0 < len(words) <= _INVERTED_WORDS
-            and (words[0][0].isupper() or words[0].lower() in ("the", "a", "an"))
+            and (words[0][0].isupper() or words[0].lower() in _INVERTED_STARTS)
             and not any(w.lower() in _CLAUSE_WORDS for w in words))
 
 
@@ -172,25 +175,43 @@ def sentence_stretches(text: str, sentence: tuple[int, int],
         if post is not None:
             opener = max([s_start] + [m.end() for m in _OPENER.finditer(text, s_start, post)])
             lo = max(s_start, opener)
-            if not _QUOTE_MARK.match(text, post) and _WORD.search(text, lo, post):
-                out.append(Stretch(lo, post, "attributed", "post-posed verb", form))
+            hi = post
+            if _QUOTE_MARK.match(text, post):   # 'Closing it would "send a message," he said'
+                opening = [m.start() for m in _QUOTE_MARK.finditer(text, lo, post)]
+                hi = opening[-1] if opening else lo
+            if _WORD.search(text, lo, hi):
+                out.append(Stretch(lo, hi, "attributed", "post-posed verb", form))
             out.append(Stretch(post, s_end, "narrator", "", ""))
             tail = re.match(r"\s*(?:\w+\s*){0,2}?,\s+(?=(\w+))", text[v_end:s_end])
             if tail and not _inverted_speaker(text[v_end:s_end]) \
                     and not tail.group(1).lower().endswith("ing") \
-                    and tail.group(1).lower() not in _ADVERBIAL_STARTS:
+                    and tail.group(1).lower() not in _PREPOSITIONS:
                 lo = v_end + tail.end()   # "X, he said, Y"
                 out.append(Stretch(lo, _scope_end(text, lo, s_end), "attributed",
                                    "post-posed verb", form))
             continue
         lo = v_end
+        if form.lower().startswith("according"):   # "According to X, Y": Y is X's
+            comma = text.find(",", v_end, s_end)
+            if comma != -1 and len(_WORD.findall(text[v_end:comma])) <= _SPEAKER_WORDS:
+                lo = comma + 1
         that = _THAT.search(text, v_end, min(s_end, v_end + 60))
-        if that and not re.search(r"[,;:\"]", text[v_end:that.start()]) \
-                and len(_WORD.findall(text[v_end:that.start()])) <= 6:
+        if that and _before_that(text[v_start:v_end], text[v_end:that.start()]):
             lo = that.end()
         out.append(Stretch(lo, _scope_end(text, lo, s_end), "attributed", "reporting verb",
                            form))
     return out
+
+
+def _before_that(verb: str, gap: str) -> bool:
+    """Whether the words between a verb and a "that" are its adverbials or addressee ("said
+    Sunday that", "told reporters that"), not reported words ("said he has seen schools
+    that")."""
+    words = _WORD.findall(gap)
+    if re.search(r"[,;:\"]", gap) or len(words) > 6:
+        return False
+    return (len(words) <= 1 or words[0].lower() in _ADVERBIAL_STARTS
+            or verb.lower().startswith(("tell", "told", "remind", "assur", "warn", "inform")))
 
 
 def _scope_end(text: str, lo: int, s_end: int) -> int:

@@ -274,13 +274,17 @@ class VoiceTagger:
                              and len(_WORD.findall(gap)) <= rules.max_gap)
         if found:
             return VoiceTag("attributed", "label cue", found)
+        stretch = self._stretch_at(start)
+        if stretch is not None:
+            if stretch.voice == "attributed":   # "according to" keeps its name
+                cue = ("sentence cue" if any(c.fullmatch(stretch.evidence)
+                                             for c in rules.sentence_cues) else stretch.cue)
+                return VoiceTag("attributed", cue, stretch.evidence)
+            return VoiceTag("narrator")
         for cue in rules.sentence_cues:
             m = cue.search(text, s_start, s_end)
             if m:
                 return VoiceTag("attributed", "sentence cue", m.group(0))
-        stretch = self._stretch_at(start)
-        if stretch is not None and stretch.voice == "attributed":
-            return VoiceTag("attributed", stretch.cue, stretch.evidence)
         return VoiceTag("narrator")
 
     def _stretch_at(self, pos: int) -> Stretch | None:
