@@ -70,13 +70,18 @@ ATTRIBUTION_VERB_PATTERN = re.compile(
 _SPEAKER_WORDS = 12
 _INVERTED_WORDS = 8
 _PRONOUNS = frozenset("he she they i we it you".split())
-_INVERTED_STARTS = SPEAKER_STARTS - _PRONOUNS - {"this", "that", "these", "those", "it"}
+_NOT_INVERTED = _PRONOUNS | {"this", "that", "these", "those", "there", "not", "so", "to"}
 #: Words that end a reporting clause after its verb: prepositions and time adverbs.
 _ADVERBIAL_STARTS = frozenset(
     """on in at during after before while when last this earlier later recently yesterday
     today tonight monday tuesday wednesday thursday friday saturday sunday via through
     afterward afterwards again also then previously""".split())
-_PREPOSITIONS = frozenset("on in at during after before via through from".split())
+_PREPOSITIONS = frozenset(
+    "on in at during after before via through from with without as according".split())
+#: Who is told, in "X, he told reporters."
+_ADDRESSEES = frozenset(
+    """reporters journalists audiences audience supporters voters donors him her them us me
+    listeners viewers colleagues members crowd""".split())
 #: Verb forms that invert with their speaker ('..., said Sullivan'; "told X" never does).
 _INVERTING = frozenset(
     """said says added adds wrote writes asked asks explained explains noted notes recalled
@@ -93,7 +98,6 @@ _SCOPE_END = re.compile(
 _QUOTE_MARK = re.compile(r"\"|''")
 _INTRODUCES_QUOTE = re.compile(r"[^.;!?\"]{0,60}?[,:]\s*(?:\"|'')")
 _APPOSITIVE = re.compile(r"\s*(?:a|an|the|his|her|its|their)\s", re.IGNORECASE)
-_OPENER = re.compile(r"\(|\s-\s|\s--\s")
 #: Words between a subject and its verb ("has said", "also told").
 _BEFORE_VERB = frozenset(
     """has have had was is will would also later then again previously publicly repeatedly
@@ -137,16 +141,24 @@ def _inverted_speaker(tail: str) -> bool:
     """Whether the words after a verb are a speaker and no more ("said Sullivan.", "said
     the analyst, who ..."), not a reported clause ("said Mrs. Clinton had avoided ...")."""
     words = _WORD.findall(re.split(r"[,;:!?(]", tail, maxsplit=1)[0])
-    return (0 < len(words) <= _INVERTED_WORDS
-            and (words[0][0].isupper() or words[0].lower() in _INVERTED_STARTS)
-            and not any(w.lower() in _CLAUSE_WORDS for w in words))
+    return (0 < len(words) <= _INVERTED_WORDS and words[0].lower() not in _NOT_INVERTED
+            and (words[0][0].isupper() or words[0].lower() in SPEAKER_STARTS)
+            and not any(w.lower() in _CLAUSE_WORDS or (w.islower() and w.endswith("ed"))
+                        for w in words))   # "said the Khan family deserved better" is not
 
 
-def _adverbial_tail(tail: str) -> bool:
-    """Whether what follows a subject + verb ends the reporting clause: nothing, a comma, a
-    few words ("he said Monday") or an adverbial ("he said in an interview ...")."""
+def _adverbial_tail(verb: str, tail: str) -> bool:
+    """Whether what follows a subject + verb ends the reporting clause: nothing, a comma, an
+    adverbial ("he said Monday", "he said in an interview ..."), or the addressee of "told"
+    ("Smith told The Huffington Post.")."""
     words = _WORD.findall(re.split(r"[,;:!?(]", tail, maxsplit=1)[0])
-    return not words or words[0].lower() in _ADVERBIAL_STARTS
+    if any(w.lower() == "that" for w in words):
+        return False   # "Smith, an aide, said Tuesday that ..."
+    if not words or words[0].lower() in _ADVERBIAL_STARTS:
+        return True
+    named = words[1] if words[0].lower() in ("the", "a", "an") and len(words) > 1 else words[0]
+    return (verb.lower().startswith(("told", "tell")) and len(words) <= 5
+            and (named[0].isupper() or named.lower() in _ADDRESSEES))
 
 
 def sentence_stretches(text: str, sentence: tuple[int, int],
@@ -173,8 +185,10 @@ def sentence_stretches(text: str, sentence: tuple[int, int],
         form = text[v_start:v_end]
         post = _post_posed_boundary(text, s_start, v_start, v_end, s_end)
         if post is not None:
-            opener = max([s_start] + [m.end() for m in _OPENER.finditer(text, s_start, post)])
-            lo = max(s_start, opener)
+            lo = s_start   # ... or an unclosed bracket: '("I want my dues back," wrote X'
+            bracket = text.rfind("(", s_start, post)
+            if bracket != -1 and ")" not in text[bracket:post]:
+                lo = bracket + 1
             hi = post
             if _QUOTE_MARK.match(text, post):   # 'Closing it would "send a message," he said'
                 opening = [m.start() for m in _QUOTE_MARK.finditer(text, lo, post)]
@@ -196,8 +210,8 @@ def sentence_stretches(text: str, sentence: tuple[int, int],
             if comma != -1 and len(_WORD.findall(text[v_end:comma])) <= _SPEAKER_WORDS:
                 lo = comma + 1
         that = _THAT.search(text, v_end, min(s_end, v_end + 60))
-        if that and _before_that(text[v_start:v_end], text[v_end:that.start()]):
-            lo = that.end()
+        if that and _before_that(form, text[v_end:that.start()]):
+            lo = that.start()   # the complementiser belongs to the reported clause
         out.append(Stretch(lo, _scope_end(text, lo, s_end), "attributed", "reporting verb",
                            form))
     return out
@@ -225,8 +239,8 @@ def _subject_phrase(phrase: str) -> bool:
     words = _WORD.findall(phrase)
     while words and words[-1].lower() in _BEFORE_VERB:
         words.pop()
-    return bool(words) and _speaker_like(" ".join(words)) \
-        and not any(w.lower() in _CLAUSE_WORDS for w in words)
+    return (bool(words) and _speaker_like(" ".join(words))
+            and not any(w.lower() in _CLAUSE_WORDS for w in words))   # "donors said"
 
 
 def _post_posed_boundary(text: str, s_start: int, v_start: int, v_end: int,
@@ -245,7 +259,8 @@ def _post_posed_boundary(text: str, s_start: int, v_start: int, v_end: int,
                     and _inverted_speaker(tail)):
                 return m.start()
             continue                    # "Josh Earnest, said": look one comma further back
-        if _STOP.search(phrase) or not _subject_phrase(phrase) or not _adverbial_tail(tail):
+        if (_STOP.search(phrase) or not _subject_phrase(phrase)
+                or not _adverbial_tail(text[v_start:v_end], tail)):
             return None                 # "Smith, an aide, said the plan ...": pre-posed
         if k and text[m.start()] == ",":   # "Name, an aide, said", "his aide, Name, said"
             before = text[candidates[k - 1].end():m.start()]
