@@ -81,7 +81,8 @@ _PREPOSITIONS = frozenset(
 #: Who is told, in "X, he told reporters."
 _ADDRESSEES = frozenset(
     """reporters journalists audiences audience supporters voters donors him her them us me
-    listeners viewers colleagues members crowd""".split())
+    listeners viewers colleagues members crowd newspaper paper magazine network station
+    website agency outlet committee panel""".split())
 #: Verb forms that invert with their speaker ('..., said Sullivan'; "told X" never does).
 _INVERTING = frozenset(
     """said says added adds wrote writes asked asks explained explains noted notes recalled
@@ -134,7 +135,8 @@ def _speaker_like(phrase: str) -> bool:
         return True  # inversion: the verb follows the comma directly
     if len(words) > _SPEAKER_WORDS or _STOP.search(phrase):
         return False
-    return words[0][0].isupper() or words[0].lower() in SPEAKER_STARTS
+    return (words[0].lower() in SPEAKER_STARTS
+            or any(w[0].isupper() for w in words[:3]))   # "spokesman Alex Conant said"
 
 
 def _inverted_speaker(tail: str) -> bool:
@@ -156,6 +158,8 @@ def _adverbial_tail(verb: str, tail: str) -> bool:
         return False   # "Smith, an aide, said Tuesday that ..."
     if not words or words[0].lower() in _ADVERBIAL_STARTS:
         return True
+    if words[0].lower() == "of" and verb.lower().startswith("sa"):
+        return True    # '"...," he said of Mr. Clinton.'
     named = words[1] if words[0].lower() in ("the", "a", "an") and len(words) > 1 else words[0]
     return (verb.lower().startswith(("told", "tell")) and len(words) <= 5
             and (named[0].isupper() or named.lower() in _ADDRESSEES))
