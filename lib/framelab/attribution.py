@@ -139,12 +139,12 @@ def _speaker_like(phrase: str) -> bool:
             or any(w[0].isupper() for w in words[:3]))   # "spokesman Alex Conant said"
 
 
-def _inverted_speaker(tail: str) -> bool:
+def _inverted_speaker(tail: str, *, any_start: bool = False) -> bool:
     """Whether the words after a verb are a speaker and no more ("said Sullivan.", "said
     the analyst, who ..."), not a reported clause ("said Mrs. Clinton had avoided ...")."""
     words = _WORD.findall(re.split(r"[,;:!?(]", tail, maxsplit=1)[0])
     return (0 < len(words) <= _INVERTED_WORDS and words[0].lower() not in _NOT_INVERTED
-            and (words[0][0].isupper() or words[0].lower() in SPEAKER_STARTS)
+            and (any_start or words[0][0].isupper() or words[0].lower() in SPEAKER_STARTS)
             and not any(w.lower() in _CLAUSE_WORDS or (w.islower() and w.endswith("ed"))
                         for w in words))   # "said the Khan family deserved better" is not
 
@@ -259,8 +259,9 @@ def _post_posed_boundary(text: str, s_start: int, v_start: int, v_end: int,
         m = candidates[k]
         phrase = text[m.end():v_start]
         if not _WORD.search(phrase):   # ", said X": inverted only when a speaker follows
-            if (text[m.start()] != "-" and text[v_start:v_end].lower().split()[0] in _INVERTING
-                    and _inverted_speaker(tail)):
+            verb = text[v_start:v_end].lower().split()[0]
+            if text[m.start()] != "-" and verb in _INVERTING and _inverted_speaker(
+                    tail, any_start=verb == "according"):   # ", according to local officials"
                 return m.start()
             continue                    # "Josh Earnest, said": look one comma further back
         if (_STOP.search(phrase) or not _subject_phrase(phrase)
