@@ -334,6 +334,7 @@ _AFTER_QUOTE_OR_COMMA = re.compile(r"(?:[,\"]|'')\s*$")
 _INVERTED_ROLE = re.compile(r"\s+((?:a|an|the)\s+[^,.;:!?\"]{1,60}?)\s*(?:[,.;:!?\"]|$)")
 _APPOSED_SUBJECT = re.compile(r"(?:^|[,;:\"]\s*|'')\s*((?:[A-Z][\w.'\-]*\s+){0,4}[A-Z][\w'\-]*),"
                               r"\s+[^,\"]{1,80},\s*$")
+_AFTER_QUOTATION = re.compile(r"[,?!](?:\"|'')\s*([^\"]{1,80}?)\s*$")
 _TOKEN = re.compile(r"[A-Za-z][\w.'\-]*|[,\"]")
 
 
@@ -363,6 +364,13 @@ def find_speaker(text_norm: str, sentence: tuple[int, int], verb: tuple[int, int
     m = _APPOSED_SUBJECT.search(left)   # "Jeff Weaver, Sanders' campaign manager, said"
     if m:
         return m.group(1)
+    m = _AFTER_QUOTATION.search(left)   # '"It is safe," the mayor said'
+    if m:
+        words = m.group(1).split()
+        while words and words[-1].lower().strip(",") in _SKIP:
+            words.pop()
+        if 0 < len(words) <= 8 and not _CLAUSE_END.search(" ".join(words)):
+            return " ".join(words).rstrip(",")
     tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(left)]
     while tokens and (tokens[-1][0].lower() in _SKIP or tokens[-1][0] == ","):
         tokens.pop()
