@@ -28,8 +28,8 @@ def _line(name: str, s: dict) -> str:
 
 def report(figures: dict) -> str:
     """The figures as a short text table."""
-    lines = [f"PolNeAR {figures['split']}: {figures['n_articles']} articles, "
-             f"{figures['n_tokens']} word tokens",
+    lines = [(f"PolNeAR {figures['split']}: {figures['n_articles']} articles, "
+             f"{figures['n_tokens']} word tokens"),
              "non-narrator voice vs annotated content, per word token:",
              _line("framelab voice", figures["overall"]),
              _line("quotation marks only", figures["baseline"]),

@@ -40,57 +40,43 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["ATTRIBUTION_VERBS", "ATTRIBUTION_VERB_PATTERN", "Stretch", "SPEAKER_STARTS",
-           "sentence_stretches"]
+__all__ = [
+    "ATTRIBUTION_VERBS",
+    "ATTRIBUTION_VERB_PATTERN",
+    "SPEAKER_STARTS",
+    "Stretch",
+    "sentence_stretches",
+]
 
 #: Words a speaker phrase may start with besides a capitalised word ("he said", "officials
 #: said", "some analysts say").
 SPEAKER_STARTS = frozenset(
-    """he she they i we it you the a an his her their its our my this that these those
-    some many several most other others both each few one two three four five six seven
-    eight nine ten dozens officials aides analysts experts sources critics observers
-    supporters advisers advisors voters people residents strategists economists lawyers
-    democrats republicans""".split())
+    ["he", "she", "they", "i", "we", "it", "you", "the", "a", "an", "his", "her", "their", "its", "our", "my", "this", "that", "these", "those", "some", "many", "several", "most", "other", "others", "both", "each", "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "officials", "aides", "analysts", "experts", "sources", "critics", "observers", "supporters", "advisers", "advisors", "voters", "people", "residents", "strategists", "economists", "lawyers", "democrats", "republicans"])
 #: Verbs of speech, writing and thought that attribute what follows them like the
 #: codebook's reporting verbs, but are not reporting-verb classes of the codebook (framing's
 #: verb tables do not count them): they only widen voice.
-ATTRIBUTION_VERBS = tuple(
-    """ask asks asked suggest suggests suggested believe believes believed think thinks
-    thought hope hopes hoped fear fears feared expect expects expected predict predicts
-    predicted promise promises promised urge urges urged recall recalls recalled agree
-    agrees agreed conclude concludes concluded declare declares declared tweet tweets
-    tweeted accuse accuses accused contend contends contended maintain maintains maintained
-    acknowledge acknowledges acknowledged deny denies denied complain complains complained
-    worry worries worried estimate estimates estimated testify testifies testified vow vows
-    vowed pledge pledges pledged predicted argue argues argued respond responds responded
-    reply replies replied recount recounts recounted observe observes observed""".split())
+ATTRIBUTION_VERBS = ("ask", "asks", "asked", "suggest", "suggests", "suggested", "believe", "believes", "believed", "think", "thinks", "thought", "hope", "hopes", "hoped", "fear", "fears", "feared", "expect", "expects", "expected", "predict", "predicts", "predicted", "promise", "promises", "promised", "urge", "urges", "urged", "recall", "recalls", "recalled", "agree", "agrees", "agreed", "conclude", "concludes", "concluded", "declare", "declares", "declared", "tweet", "tweets", "tweeted", "accuse", "accuses", "accused", "contend", "contends", "contended", "maintain", "maintains", "maintained", "acknowledge", "acknowledges", "acknowledged", "deny", "denies", "denied", "complain", "complains", "complained", "worry", "worries", "worried", "estimate", "estimates", "estimated", "testify", "testifies", "testified", "vow", "vows", "vowed", "pledge", "pledges", "pledged", "argue", "argues", "argued", "respond", "responds", "responded", "reply", "replies", "replied", "recount", "recounts", "recounted", "observe", "observes", "observed")
 #: :data:`ATTRIBUTION_VERBS` as one case-insensitive whole-word pattern.
 ATTRIBUTION_VERB_PATTERN = re.compile(
     r"(?<!\w)(?:" + "|".join(ATTRIBUTION_VERBS) + r")(?!\w)", re.IGNORECASE)
 _SPEAKER_WORDS = 12
 _INVERTED_WORDS = 8
-_PRONOUNS = frozenset("he she they i we it you".split())
+_PRONOUNS = frozenset(["he", "she", "they", "i", "we", "it", "you"])
 _NOT_INVERTED = _PRONOUNS | {"this", "that", "these", "those", "there", "not", "so", "to"}
 #: Words that end a reporting clause after its verb: prepositions and time adverbs.
 _ADVERBIAL_STARTS = frozenset(
-    """on in at during after before while when last this earlier later recently yesterday
-    today tonight monday tuesday wednesday thursday friday saturday sunday via through
-    afterward afterwards again also then previously""".split())
+    ["on", "in", "at", "during", "after", "before", "while", "when", "last", "this", "earlier", "later", "recently", "yesterday", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "via", "through", "afterward", "afterwards", "again", "also", "then", "previously"])
 _PREPOSITIONS = frozenset(
-    "on in at during after before via through from with without as according".split())
+    ["on", "in", "at", "during", "after", "before", "via", "through", "from", "with", "without", "as", "according"])
 #: Who is told, in "X, he told reporters."
 _ADDRESSEES = frozenset(
-    """reporters journalists audiences audience supporters voters donors him her them us me
-    listeners viewers colleagues members crowd newspaper paper magazine network station
-    website agency outlet committee panel""".split())
+    ["reporters", "journalists", "audiences", "audience", "supporters", "voters", "donors", "him", "her", "them", "us", "me", "listeners", "viewers", "colleagues", "members", "crowd", "newspaper", "paper", "magazine", "network", "station", "website", "agency", "outlet", "committee", "panel"])
 #: Verb forms that invert with their speaker ('..., said Sullivan'; "told X" never does).
 _INVERTING = frozenset(
-    """said says added adds wrote writes asked asks explained explains noted notes recalled
-    replied continued argued insisted declared warned stated claimed according""".split())
+    ["said", "says", "added", "adds", "wrote", "writes", "asked", "asks", "explained", "explains", "noted", "notes", "recalled", "replied", "continued", "argued", "insisted", "declared", "warned", "stated", "claimed", "according"])
 #: Words that show a clause, not a name, after an inverted verb.
 _CLAUSE_WORDS = frozenset(
-    """is are was were be been has have had will would should could can may might must
-    did does do not""".split())
+    ["is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "should", "could", "can", "may", "might", "must", "did", "does", "do", "not"])
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
 _BOUNDARY = re.compile(r",|\"|''|\s-\s|\s--\s")
 _SCOPE_END = re.compile(
@@ -101,8 +87,7 @@ _INTRODUCES_QUOTE = re.compile(r"[^.;!?\"]{0,60}?[,:]\s*(?:\"|'')")
 _APPOSITIVE = re.compile(r"\s*(?:a|an|the|his|her|its|their)\s", re.IGNORECASE)
 #: Words between a subject and its verb ("has said", "also told").
 _BEFORE_VERB = frozenset(
-    """has have had was is will would also later then again previously publicly repeatedly
-    reportedly once recently often never""".split())
+    ["has", "have", "had", "was", "is", "will", "would", "also", "later", "then", "again", "previously", "publicly", "repeatedly", "reportedly", "once", "recently", "often", "never"])
 _THAT = re.compile(r"\bthat\b", re.IGNORECASE)
 _STOP = re.compile(r"[;:!?]")   # a period inside a sentence is an abbreviation's
 

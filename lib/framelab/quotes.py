@@ -50,8 +50,7 @@ _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 _ROLE = re.compile(r"^(?:the|a|an)\s+(?:\w+\s+){0,2}(?:spokes(?:man|woman|person)|official|"
                    r"minister|secretary|adviser|advisor|ministry|statement|spokespeople)$",
                    re.IGNORECASE)
-_TITLES = frozenset("""spokesman spokeswoman spokesperson secretary adviser advisor minister
-    president commander official press gen general maj deputy envoy ambassador""".split())
+_TITLES = frozenset(["spokesman", "spokeswoman", "spokesperson", "secretary", "adviser", "advisor", "minister", "president", "commander", "official", "press", "gen", "general", "maj", "deputy", "envoy", "ambassador"])
 _INTRODUCED = re.compile(
     r"((?:[A-Z][\w.'\-]*[ \t]+){1,4}[A-Z][\w'\-]+),[ \t]+(?:the|a|an)[ \t]+[^,.\n]{0,40}?"
     r"\b(?:spokes\w+|secretary|minister|adviser|advisor|official|commander|ambassador|envoy|"

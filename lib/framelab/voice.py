@@ -103,9 +103,9 @@ def quote_spans(text_norm: str) -> list[tuple[int, int]]:
     for p_start, p_end in paragraphs:
         first = p_start
         if open_at is not None:
-            lead = _DOUBLE.match(text_norm, p_start, p_end)
-            if lead:
-                first = lead.end()  # continuation mark of a multi-paragraph quotation
+            mark = _DOUBLE.match(text_norm, p_start, p_end)
+            if mark:
+                first = mark.end()  # continuation mark of a multi-paragraph quotation
             else:
                 spans.append((open_at, prev_end))
                 open_at = None
@@ -277,9 +277,9 @@ class VoiceTagger:
         stretch = self._stretch_at(start)
         if stretch is not None:
             if stretch.voice == "attributed":   # "according to" keeps its name
-                cue = ("sentence cue" if any(c.fullmatch(stretch.evidence)
-                                             for c in rules.sentence_cues) else stretch.cue)
-                return VoiceTag("attributed", cue, stretch.evidence)
+                named = ("sentence cue" if any(c.fullmatch(stretch.evidence)
+                                               for c in rules.sentence_cues) else stretch.cue)
+                return VoiceTag("attributed", named, stretch.evidence)
             return VoiceTag("narrator")
         for cue in rules.sentence_cues:
             m = cue.search(text, s_start, s_end)
