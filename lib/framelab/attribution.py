@@ -1,37 +1,55 @@
 """The reach of a reporting verb in its sentence: which words it attributes to someone.
 
 Used by :class:`framelab.voice.VoiceTagger` for words outside quotation marks. A sentence's
-reporting verbs (codebook forms, outside quotations, not after a determiner) are read left
-to right; each one paints a stretch of the sentence as ``attributed`` (the reported words)
-or ``narrator`` (its speaker and cue); a later verb paints over an earlier one. Every rule,
-with its known limits:
+reporting verbs (the codebook's forms plus :data:`ATTRIBUTION_VERBS`, outside quotations,
+not after a determiner) are read left to right; each one paints a stretch of the sentence
+as ``attributed`` (the reported words) or ``narrator`` (its speaker and cue); a later verb
+paints over an earlier one. Every rule, with its known limits:
 
 1. **Pre-posed verb** ("Moscow claimed (that) the militants fled"): the words after the verb
-   are attributed, up to the end of its scope (rule 3). Words between the verb and a
-   ``that`` a few words later are not ("said on Monday that ...": the time, the audience).
-   *Limit*: a verb inside a relative clause ("Trump, who said X, won") reaches past the
-   clause; a verb of perception or cognition not in the codebook is no cue at all.
+   are attributed, up to the end of its scope (rule 3). When a ``that`` follows within six
+   words and the words before it are an adverbial or an addressee ("said Sunday that",
+   "said in a statement that", "told reporters that"), the reported clause starts at that
+   ``that``. "According to X, Y" attributes Y (the words after the first comma).
+   *Limits*: a verb inside a relative clause ("Trump, who said X, won") reaches past the
+   clause; a verb of perception, intention or evidence not listed ("polls show", "he
+   wants") is no cue at all; "He said, however, that ..." attributes "however".
 2. **Post-posed attribution** ("The talks failed, he said." / "..., said Howard Rubel, an
-   analyst." / "..., according to officials."): the verb follows a comma or closing
-   quotation mark and a short speaker phrase (at most ``_SPEAKER_WORDS`` words, starting
-   with a capital, a pronoun, a determiner or a quantifier) or nothing at all (inversion,
-   with a speaker after the verb). The words of the sentence before that comma are
-   attributed; the speaker and the verb are narrator, and so is what follows the verb,
-   unless it is a comma and a new finite stretch ("X, he said, Y": Y is attributed too).
-   A participle after the comma (", adding that ...", ", referring to ...") is not
-   attributed by this verb (a reporting participle starts its own rule 1).
-   *Limit*: the reported stretch always starts at the sentence start, so a narrator clause
-   before it is attributed too ("After the vote, the party split, he said" is right, but
-   "The market fell and Smith, he said, lost" is not); a paraphrase spanning several
-   sentences before a single post-posed cue only gets its last sentence.
+   analyst." / "..., according to officials."): the verb follows a comma or a closing
+   quotation mark and either
+   a. a *subject*: at most ``_SPEAKER_WORDS`` words with a capitalised word among the first
+      three or a first word from :data:`SPEAKER_STARTS` (pronoun, determiner, quantifier,
+      "officials", ...), no finite auxiliary in it but those just before the verb ("a
+      spokesman has said"); an apposition extends it ("Melanne Verveer, a State Department
+      official, wrote"); and after the verb nothing that could be the reported clause: the
+      sentence ends, or a comma, a preposition or time word follows ("he said on Monday"),
+      or, after *told*, a named or listed addressee ("told The Huffington Post"); no
+      ``that`` before the next comma; or
+   b. *inversion*: a verb form that inverts (:data:`_INVERTING`: said, added, wrote,
+      according, ...) right after the comma, then a speaker of at most eight words with no
+      auxiliary and no lower-case ``-ed`` word, ending the clause ("said a longtime
+      adviser to Trump, who ...").
+   The sentence before the comma (or after an unclosed bracket) is attributed; before a
+   closing quotation mark, the words before its opening mark ('Closing it would "send the
+   wrong message," he added'). The speaker and the verb are narrator, and so is what
+   follows the verb, unless a comma comes right after it (at most two words between)
+   and the next word is neither a participle nor a preposition: "X, he said, Y"
+   attributes Y as well. A participle (", adding that ...", ", saying ...") and a verb
+   that introduces a quotation after a comma or colon ('Beck said, "..."') are pre-posed.
+   *Limits*: the reported stretch runs from the sentence start, so a narrator clause
+   before it is attributed too ("The market fell and prices, he said, will rise"); a
+   paraphrase spanning several sentences before one post-posed cue only gets its last
+   sentence; a lower-case subject of more than one word that is not listed ("party
+   elders said") is not recognised.
 3. **Scope ends at a coordinated clause** ("He said X, and the market fell"): a pre-posed
-   verb's reach ends at ``;``, at the end of the sentence, at a dash, and at a comma
+   verb's reach ends at ``;``, at a dash, at the end of the sentence, and at a comma
    followed by a coordinator or subordinator that opens a new clause (``and``, ``but``,
-   ``while``, ``as``, ``although``, ...) unless a ``that`` follows it ("said X, and that
-   Y" goes on reporting).
-   *Limit*: without a parser, a coordinated clause without a comma ("He said X and the
-   market fell") stays attributed, and a comma + ``and`` inside the reported words ("said
-   prices, and wages, rose") ends the scope too early.
+   ``yet``, ``while``, ``whereas``, ``although``, ``as``, ``because``, ``so``) unless a
+   ``that`` follows it ("said X, and that Y" goes on reporting).
+   *Limits*: without a parser, a coordinated clause without a comma ("He said X and the
+   market fell") stays attributed, and a reported sentence that itself contains ", and
+   ..." is cut short (on PolNeAR train the rule is about neutral: it trades recall for
+   precision).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Shared by framing (``label_mentions``) and stance (``stance_mentions``). All offsets index the
 document's normalised text (``documents.text_norm``), where every quotation mark is ``"`` or
-``'`` (see docs/contracts.md). The rules are deliberately few; docs/codebook.md lists them
-with their known limits.
+``'`` (see docs/contracts.md). The rules are deliberately few; docs/codebook.md and
+docs/voice.md list them with their known limits.
 
 Voice of a span (a label, a target mention), first rule that applies:
 
@@ -16,13 +16,22 @@ Voice of a span (a label, a target mention), first rule that applies:
 2. **outside quotations**, in the span's sentence:
    a. a label cue ("designated", "so-called", "described as", "termed", "calls") at most
       ``max_gap_words`` words before the span, no ``. ; : ! ?`` between -> ``attributed``;
-   b. a sentence cue anywhere in the sentence ("according to") -> ``attributed``;
-   c. a reporting verb of a class with ``attributes: true`` before the span, outside
-      quotations and not after a determiner (indirect speech: "Moscow claimed (that) ...
-      militants") -> ``attributed``. A verb *after* the span does not count: in "... amid the
-      terrorist offensive, a spokesman has said" the label is the outlet's framing of the
-      circumstances, not the speaker's word;
+   b. the reach of the sentence's reporting verbs (codebook verbs of a class with
+      ``attributes: true``, plus :data:`framelab.attribution.ATTRIBUTION_VERBS`; outside
+      quotations, not after a determiner) decides, when the span lies in it
+      (:func:`framelab.attribution.sentence_stretches`): the words after a pre-posed verb up
+      to the end of its scope ("Moscow claimed (that) ... militants"; the scope ends at
+      ``;``, a dash, or a comma + coordinator opening a new clause: "He said X, and the
+      market fell"), and the clause before a post-posed one ("..., a spokesman has said";
+      "..., said Sullivan"; "..., according to officials") are ``attributed`` (cue
+      "reporting verb" or "post-posed verb"; "sentence cue" for *according to*); the speaker
+      and verb of a post-posed clause are ``narrator``;
+   c. otherwise a sentence cue anywhere in the sentence ("according to", "as reported by")
+      -> ``attributed``;
    d. otherwise -> ``narrator``.
+
+Each rule of 2b, with its known limits, is documented in :mod:`framelab.attribution`;
+docs/voice.md gives the rules' scores on PolNeAR, a corpus of human attribution annotation.
 """
 
 from __future__ import annotations
