@@ -176,6 +176,19 @@ def test_post_posed_attribution(text: str, attributed: list[str], narrator: list
 
 
 @pytest.mark.parametrize("text, attributed, narrator", [
+    ("The US has maintained sanctions against the regime.", [], ["sanctions", "regime"]),
+    ("The US maintained that the regime had fallen.", ["regime", "fallen"], ["US"]),
+    ("Britain recalled its ambassador from Damascus.", [], ["ambassador", "Damascus"]),
+    ("The rebels had left the town, she recalled.", ["rebels", "town"], ["she"]),
+])
+def test_verbs_that_report_only_with_that(text: str, attributed: list[str],
+                                          narrator: list[str]) -> None:
+    got = voices(text)
+    assert [w for w in attributed if got[w] != "attributed"] == []
+    assert [w for w in narrator if got[w] != "narrator"] == []
+
+
+@pytest.mark.parametrize("text, attributed, narrator", [
     # a long subject with an apposition is still a subject, not a post-posed speaker
     ("Matt Bennett, a founder of the think tank, said the rebels had avoided the town.",
      ["rebels", "avoided", "town"], ["Matt", "Bennett", "founder", "tank"]),
@@ -211,6 +224,9 @@ def test_pre_posed_verbs_stay_pre_posed(text: str, attributed: list[str],
      ["rebels", "army", "stayed", "north"], []),
     ("Moscow claimed the convoy was hit; the road stayed closed.", ["convoy", "hit"],
      ["road", "stayed", "closed"]),
+    # a list of gerunds after a serial comma is not a new clause
+    ("He said the policy means protecting civilians, and supporting the rebels.",
+     ["civilians", "supporting", "rebels"], []),
 ])
 def test_reporting_scope_ends_at_a_coordinated_clause(text: str, attributed: list[str],
                                                       narrator: list[str]) -> None:

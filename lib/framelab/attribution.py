@@ -10,14 +10,17 @@ paints over an earlier one. Every rule, with its known limits:
    are attributed, up to the end of its scope (rule 3). When a ``that`` follows within six
    words and the words before it are an adverbial or an addressee ("said Sunday that",
    "said in a statement that", "told reporters that"), the reported clause starts at that
-   ``that``. "According to X, Y" attributes Y (the words after the first comma).
+   ``that``. "According to X, Y" attributes Y (the words after the first comma). A verb of
+   :data:`THAT_ONLY_VERBS` ("maintained", "recalled", "declared", "agreed") reports only
+   when a ``that`` follows it so ("maintained that ...", not "maintained sanctions") or
+   when it is post-posed (rule 2).
    *Limits*: a verb inside a relative clause ("Trump, who said X, won") reaches past the
    clause; a verb of perception, intention or evidence not listed ("polls show", "he
    wants") is no cue at all; "He said, however, that ..." attributes "however".
 2. **Post-posed attribution** ("The talks failed, he said." / "..., said Howard Rubel, an
    analyst." / "..., according to officials."): the verb follows a comma or a closing
    quotation mark and either
-   a. a *subject*: at most ``_SPEAKER_WORDS`` words with a capitalised word among the first
+   a. a *subject*: at most ``_SPEAKER_WORDS`` (8) words with a capitalised word among the first
       three or a first word from :data:`SPEAKER_STARTS` (pronoun, determiner, quantifier,
       "officials", ...), no finite auxiliary in it but those just before the verb ("a
       spokesman has said"); an apposition extends it ("Melanne Verveer, a State Department
@@ -45,7 +48,8 @@ paints over an earlier one. Every rule, with its known limits:
    verb's reach ends at ``;``, at a dash, at the end of the sentence, and at a comma
    followed by a coordinator or subordinator that opens a new clause (``and``, ``but``,
    ``yet``, ``while``, ``whereas``, ``although``, ``as``, ``because``, ``so``) unless a
-   ``that`` follows it ("said X, and that Y" goes on reporting).
+   ``that`` follows it ("said X, and that Y" goes on reporting) or, after ``and``, a word in
+   *-ing* (a serial list: "protecting civilians, and supporting the rebels").
    *Limits*: without a parser, a coordinated clause without a comma ("He said X and the
    market fell") stays attributed, and a reported sentence that itself contains ", and
    ..." is cut short (on PolNeAR train the rule is about neutral: it trades recall for
@@ -62,6 +66,7 @@ __all__ = [
     "ATTRIBUTION_VERBS",
     "ATTRIBUTION_VERB_PATTERN",
     "SPEAKER_STARTS",
+    "THAT_ONLY_VERBS",
     "Stretch",
     "sentence_stretches",
 ]
@@ -70,14 +75,20 @@ __all__ = [
 #: said", "some analysts say").
 SPEAKER_STARTS = frozenset(
     ["he", "she", "they", "i", "we", "it", "you", "the", "a", "an", "his", "her", "their", "its", "our", "my", "this", "that", "these", "those", "some", "many", "several", "most", "other", "others", "both", "each", "few", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "officials", "aides", "analysts", "experts", "sources", "critics", "observers", "supporters", "advisers", "advisors", "voters", "people", "residents", "strategists", "economists", "lawyers", "democrats", "republicans"])
+#: Verbs that report only with a "that" clause or when post-posed: "maintained that the
+#: talks failed", "..., he recalled", but not "maintained sanctions", "recalled the envoy".
+THAT_ONLY_VERBS = frozenset(
+    ["maintain", "maintains", "maintained", "observe", "observes", "observed", "respond", "responds", "responded", "deny", "denies", "denied", "recall", "recalls", "recalled", "declare", "declares", "declared", "agree", "agrees", "agreed", "estimate", "estimates", "estimated", "pledge", "pledges", "pledged", "testify", "testifies", "testified", "complain", "complains", "complained", "conclude", "concludes", "concluded", "worry", "worries", "worried", "recount", "recounts", "recounted"])
 #: Verbs of speech, writing and thought that attribute what follows them like the
 #: codebook's reporting verbs, but are not reporting-verb classes of the codebook (framing's
 #: verb tables do not count them): they only widen voice.
-ATTRIBUTION_VERBS = ("ask", "asks", "asked", "suggest", "suggests", "suggested", "believe", "believes", "believed", "think", "thinks", "thought", "hope", "hopes", "hoped", "fear", "fears", "feared", "expect", "expects", "expected", "predict", "predicts", "predicted", "promise", "promises", "promised", "urge", "urges", "urged", "recall", "recalls", "recalled", "agree", "agrees", "agreed", "conclude", "concludes", "concluded", "declare", "declares", "declared", "tweet", "tweets", "tweeted", "accuse", "accuses", "accused", "contend", "contends", "contended", "maintain", "maintains", "maintained", "acknowledge", "acknowledges", "acknowledged", "deny", "denies", "denied", "complain", "complains", "complained", "worry", "worries", "worried", "estimate", "estimates", "estimated", "testify", "testifies", "testified", "vow", "vows", "vowed", "pledge", "pledges", "pledged", "argue", "argues", "argued", "respond", "responds", "responded", "reply", "replies", "replied", "recount", "recounts", "recounted", "observe", "observes", "observed")
+ATTRIBUTION_VERBS = tuple(
+    ["ask", "asks", "asked", "suggest", "suggests", "suggested", "believe", "believes", "believed", "think", "thinks", "thought", "hope", "hopes", "hoped", "fear", "fears", "feared", "expect", "expects", "expected", "predict", "predicts", "predicted", "promise", "promises", "promised", "urge", "urges", "urged", "tweet", "tweets", "tweeted", "accuse", "accuses", "accused", "contend", "contends", "contended", "vow", "vows", "vowed", "reply", "replies", "replied"]
+    + sorted(THAT_ONLY_VERBS))
 #: :data:`ATTRIBUTION_VERBS` as one case-insensitive whole-word pattern.
 ATTRIBUTION_VERB_PATTERN = re.compile(
     r"(?<!\w)(?:" + "|".join(ATTRIBUTION_VERBS) + r")(?!\w)", re.IGNORECASE)
-_SPEAKER_WORDS = 12
+_SPEAKER_WORDS = 8
 _INVERTED_WORDS = 8
 _PRONOUNS = frozenset(["he", "she", "they", "i", "we", "it", "you"])
 _NOT_INVERTED = _PRONOUNS | {"this", "that", "these", "those", "there", "not", "so", "to"}
@@ -98,8 +109,8 @@ _CLAUSE_WORDS = frozenset(
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
 _BOUNDARY = re.compile(r",|\"|''|\s-\s|\s--\s")
 _SCOPE_END = re.compile(
-    r";|\s-\s|\s--\s|,\s+(?:and|but|yet|while|whereas|although|though|as|because|so|even\s+as)"
-    r"\b(?!\s+that\b)", re.IGNORECASE)
+    r";|\s-\s|\s--\s|,\s+(?:and(?!\s+\w+ing\b)|but|yet|while|whereas|although|though|as|"
+    r"because|so|even\s+as)\b(?!\s+that\b)", re.IGNORECASE)
 _QUOTE_MARK = re.compile(r"\"|''")
 _INTRODUCES_QUOTE = re.compile(r"[^.;!?\"]{0,60}?[,:]\s*(?:\"|'')")
 _APPOSITIVE = re.compile(r"\s*(?:a|an|the|his|her|its|their)\s", re.IGNORECASE)
@@ -212,11 +223,15 @@ def sentence_stretches(text: str, sentence: tuple[int, int],
                                    "post-posed verb", form))
             continue
         lo = v_end
+        that = _THAT.search(text, v_end, min(s_end, v_end + 60))
+        if form.lower() in THAT_ONLY_VERBS and not (
+                that and (not text[v_end:that.start()].strip()
+                          or _before_that(form, text[v_end:that.start()]))):
+            continue   # "maintained sanctions": not a report
         if form.lower().startswith("according"):   # "According to X, Y": Y is X's
             comma = text.find(",", v_end, s_end)
             if comma != -1 and len(_WORD.findall(text[v_end:comma])) <= _SPEAKER_WORDS:
                 lo = comma + 1
-        that = _THAT.search(text, v_end, min(s_end, v_end + 60))
         if that and _before_that(form, text[v_end:that.start()]):
             lo = that.start()   # the complementiser belongs to the reported clause
         out.append(Stretch(lo, _scope_end(text, lo, s_end), "attributed", "reporting verb",

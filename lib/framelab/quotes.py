@@ -95,9 +95,13 @@ class _Doc:
                                                     for o in quotes)]
         self.verbs: list[tuple[int, int, str, str]] = []   # (start, end, form, speaker)
         found = {(m.start, m.end): m.term for m in codebook.matcher.find(text, layers=("verb",))}
-        for m in ATTRIBUTION_VERB_PATTERN.finditer(text):   # "tweeted", "asked", "believes"
+        #: starts of verbs that are not the codebook's ("tweeted", "asked", "believes"): cues
+        #: of last resort, never the named speakers pronouns are resolved to
+        self.extra: set[int] = set()
+        for m in ATTRIBUTION_VERB_PATTERN.finditer(text):
             if not any(s <= m.start() < e for s, e in found):
                 found[(m.start(), m.end())] = m.group(0)
+                self.extra.add(m.start())
         for (start, end), term in sorted(found.items()):
             if not is_reporting_use(text, start) or self.in_quote(start):
                 continue
@@ -141,6 +145,7 @@ class _Doc:
     def cue_before(self, q_start: int) -> tuple[str, str] | None:
         s_start, _ = self.tagger.sentence_of(q_start)
         before = [v for v in self.verbs if s_start <= v[0] < q_start]
+        before = [v for v in before if v[0] not in self.extra] or before
         if not before:
             return None
         start, end, _form, speaker = before[-1]
@@ -163,7 +168,8 @@ def _resolve(speaker: str, position: int, doc: _Doc) -> str:
     """A pronoun or role -> the last named speaker before ``position``, if unambiguous."""
     if not _is_anaphor(speaker):
         return speaker
-    named = sorted([(s, v) for s, _, _, v in doc.verbs if s < position and _is_named(v)]
+    named = sorted([(s, v) for s, _, _, v in doc.verbs
+                    if s < position and _is_named(v) and s not in doc.extra]
                    + [(s, v) for s, v in doc.introduced if s < position])
     if not named:
         return speaker
