@@ -1,5 +1,13 @@
 """Framing: voice (narrator / quoted / attributed), label mentions and rates, keyness, quotations."""
 
+from ._attribution import (
+    ATTRIBUTION_VERB_PATTERN,
+    ATTRIBUTION_VERBS,
+    SPEAKER_STARTS,
+    THAT_ONLY_VERBS,
+    Stretch,
+    sentence_stretches,
+)
 from ._framing import (
     ACTOR_MENTION_COLUMNS,
     FRAME_COLUMNS,
@@ -27,6 +35,20 @@ from ._keyness import (
     term_doc_counts,
 )
 from ._plots import plot_frames, plot_label_events, plot_label_heatmap
+from ._polnear import (
+    TOKEN_COLUMNS,
+    Attribution,
+    PolnearArticle,
+    content_tokens,
+    evaluate_polnear,
+    find_split,
+    head_noun,
+    read_ann,
+    read_polnear,
+    score_tokens,
+    speaker_matches,
+    voice_tokens,
+)
 from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
 from ._voice import (
     VOICES,
@@ -39,11 +61,15 @@ from ._voice import (
 )
 
 __all__ = [
-    'ACTOR_MENTION_COLUMNS', 'FRAME_COLUMNS', 'KEYNESS_COLUMNS', 'LABEL_MENTION_COLUMNS',
-    'LABEL_RATE_COLUMNS', 'MATCH_COLUMNS', 'QUOTE_COLUMNS', 'REPORTING_VERB_COLUMNS',
-    'SOURCE_COLUMNS', 'VOICES', 'VoiceTag', 'VoiceTagger', 'actor_mentions', 'actor_summary',
-    'add_kwic', 'find_quotes', 'find_speaker', 'frame_kwic', 'frames', 'g2', 'is_reporting_use',
-    'keyness', 'label_mentions', 'label_rates', 'log_odds_dirichlet', 'match_sentences',
-    'plot_fightin_words', 'plot_frames', 'plot_label_events', 'plot_label_heatmap', 'quote_spans',
-    'quoted_sources', 'reporting_verbs', 'tag_voice', 'term_counts', 'term_doc_counts',
+    'ACTOR_MENTION_COLUMNS', 'ATTRIBUTION_VERBS', 'ATTRIBUTION_VERB_PATTERN', 'Attribution',
+    'FRAME_COLUMNS', 'KEYNESS_COLUMNS', 'LABEL_MENTION_COLUMNS', 'LABEL_RATE_COLUMNS',
+    'MATCH_COLUMNS', 'PolnearArticle', 'QUOTE_COLUMNS', 'REPORTING_VERB_COLUMNS', 'SOURCE_COLUMNS',
+    'SPEAKER_STARTS', 'Stretch', 'THAT_ONLY_VERBS', 'TOKEN_COLUMNS', 'VOICES', 'VoiceTag',
+    'VoiceTagger', 'actor_mentions', 'actor_summary', 'add_kwic', 'content_tokens',
+    'evaluate_polnear', 'find_quotes', 'find_speaker', 'find_split', 'frame_kwic', 'frames', 'g2',
+    'head_noun', 'is_reporting_use', 'keyness', 'label_mentions', 'label_rates',
+    'log_odds_dirichlet', 'match_sentences', 'plot_fightin_words', 'plot_frames',
+    'plot_label_events', 'plot_label_heatmap', 'quote_spans', 'quoted_sources', 'read_ann',
+    'read_polnear', 'reporting_verbs', 'score_tokens', 'sentence_stretches', 'speaker_matches',
+    'tag_voice', 'term_counts', 'term_doc_counts', 'voice_tokens',
 ]

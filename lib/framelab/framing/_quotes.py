@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..codebook import resolve_codebook
-from ..corpus import group_key
+from ..corpus import ABBREVIATIONS, group_key
 from ..errors import ColumnError
+from ._attribution import ATTRIBUTION_VERB_PATTERN
 from ._voice import VoiceTagger, find_speaker, is_reporting_use
 
 if TYPE_CHECKING:
@@ -54,14 +55,26 @@ _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 _ROLE = re.compile(r"^(?:the|a|an)\s+(?:\w+\s+){0,2}(?:spokes(?:man|woman|person)|official|"
                    r"minister|secretary|adviser|advisor|ministry|statement|spokespeople)$",
                    re.IGNORECASE)
-_TITLES = frozenset("""spokesman spokeswoman spokesperson secretary adviser advisor minister
-    president commander official press gen general maj deputy envoy ambassador""".split())
+_TITLES = frozenset(["spokesman", "spokeswoman", "spokesperson", "secretary", "adviser", "advisor", "minister", "president", "commander", "official", "press", "gen", "general", "maj", "deputy", "envoy", "ambassador"])
 _INTRODUCED = re.compile(
     r"((?:[A-Z][\w.'\-]*[ \t]+){1,4}[A-Z][\w'\-]+),[ \t]+(?:the|a|an)[ \t]+[^,.\n]{0,40}?"
     r"\b(?:spokes\w+|secretary|minister|adviser|advisor|official|commander|ambassador|envoy|"
     r"president)\b")
 _WORDS = re.compile(r"\w+(?:['\-]\w+)*")
 _AFTER_WORDS = 6
+_CLAUSE_STOP = re.compile(r"[.!?\n\"]|''")
+
+
+def _clause_stop(text: str, lo: int, hi: int) -> int:
+    """Where the clause after a quotation ends: ``! ?``, a newline, a quotation mark, or a
+    period that is not an abbreviation's or an initial's ("Mr. Ryan said." runs on)."""
+    for m in _CLAUSE_STOP.finditer(text, lo, hi):
+        if m.group(0) == ".":
+            word = re.search(r"([\w.]+)$", text[max(lo, m.start() - 12):m.start()])
+            if word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1):
+                continue
+        return m.start()
+    return hi
 
 
 def _is_anaphor(speaker: str) -> bool:
@@ -84,22 +97,30 @@ class _Doc:
         self.quotes = [q for q in quotes if not any(o != q and o[0] <= q[0] and q[1] <= o[1]
                                                     for o in quotes)]
         self.verbs: list[tuple[int, int, str, str]] = []   # (start, end, form, speaker)
-        for m in codebook.matcher.find(text, layers=("verb",)):
-            if not is_reporting_use(text, m.start) or self.in_quote(m.start):
+        found = {(m.start, m.end): m.term for m in codebook.matcher.find(text, layers=("verb",))}
+        #: starts of verbs that are not the codebook's ("tweeted", "asked", "believes"): cues
+        #: of last resort, never the named speakers pronouns are resolved to
+        self.extra: set[int] = set()
+        for m in ATTRIBUTION_VERB_PATTERN.finditer(text):
+            if not any(s <= m.start() < e for s, e in found):
+                found[(m.start(), m.end())] = m.group(0)
+                self.extra.add(m.start())
+        for (start, end), term in sorted(found.items()):
+            if not is_reporting_use(text, start) or self.in_quote(start):
                 continue
-            sentence = self.tagger.sentence_of(m.start)
-            speaker = find_speaker(text, sentence, (m.start, m.end))
-            if m.term.lower().endswith("ing"):   # "..., adding that": the previous verb's subject
-                before = [v for v in self.verbs if sentence[0] <= v[0] < m.start]
+            sentence = self.tagger.sentence_of(start)
+            speaker = find_speaker(text, sentence, (start, end))
+            if term.lower().endswith("ing"):   # "..., adding that": the previous verb's subject
+                before = [v for v in self.verbs if sentence[0] <= v[0] < start]
                 if before and before[-1][3]:
                     speaker = before[-1][3]
             if speaker.lower() == "who":
                 speaker = ""
             if not speaker:
-                comma = text.rfind(", who", sentence[0], m.start)
+                comma = text.rfind(", who", sentence[0], start)
                 if comma != -1:
                     speaker = find_speaker(text, sentence, (comma, comma + 1))
-            self.verbs.append((m.start, m.end, m.term.lower(), speaker))
+            self.verbs.append((start, end, term.lower(), speaker))
 
         # "Maj. Gen. Pat Ryder, the Pentagon press secretary, ...": a person introduced
         self.introduced = [(m.start(1), m.group(1)) for m in _INTRODUCED.finditer(text)]
@@ -111,8 +132,7 @@ class _Doc:
         return self.text.count("\n", 0, pos)
 
     def cue_after(self, q_end: int) -> tuple[str, str] | None:
-        stop = re.search(r"[.!?\n\"]", self.text[q_end:q_end + 200])
-        limit = q_end + (stop.start() if stop else 200)
+        limit = _clause_stop(self.text, q_end, q_end + 200)
         for start, end, form, speaker in self.verbs:
             if not q_end <= start < limit or form.endswith("ing"):
                 continue   # "..., noting that": a new clause, not the quotation's cue
@@ -128,6 +148,7 @@ class _Doc:
     def cue_before(self, q_start: int) -> tuple[str, str] | None:
         s_start, _ = self.tagger.sentence_of(q_start)
         before = [v for v in self.verbs if s_start <= v[0] < q_start]
+        before = [v for v in before if v[0] not in self.extra] or before
         if not before:
             return None
         start, end, _form, speaker = before[-1]
@@ -150,7 +171,8 @@ def _resolve(speaker: str, position: int, doc: _Doc) -> str:
     """A pronoun or role -> the last named speaker before ``position``, if unambiguous."""
     if not _is_anaphor(speaker):
         return speaker
-    named = sorted([(s, v) for s, _, _, v in doc.verbs if s < position and _is_named(v)]
+    named = sorted([(s, v) for s, _, _, v in doc.verbs
+                    if s < position and _is_named(v) and s not in doc.extra]
                    + [(s, v) for s, v in doc.introduced if s < position])
     if not named:
         return speaker

@@ -2,8 +2,8 @@
 
 Shared by framing (``label_mentions``) and stance (``stance_mentions``). All offsets index the
 document's normalised text (``documents.text_norm``), where every quotation mark is ``"`` or
-``'`` (see docs/contracts.md). The rules are deliberately few; docs/codebook.md lists them
-with their known limits.
+``'`` (see docs/contracts.md). The rules are deliberately few; docs/codebook.md and
+docs/voice.md list them with their known limits.
 
 Voice of a span (a label, a target mention), first rule that applies:
 
@@ -16,13 +16,22 @@ Voice of a span (a label, a target mention), first rule that applies:
 2. **outside quotations**, in the span's sentence:
    a. a label cue ("designated", "so-called", "described as", "termed", "calls") at most
       ``max_gap_words`` words before the span, no ``. ; : ! ?`` between -> ``attributed``;
-   b. a sentence cue anywhere in the sentence ("according to") -> ``attributed``;
-   c. a reporting verb of a class with ``attributes: true`` before the span, outside
-      quotations and not after a determiner (indirect speech: "Moscow claimed (that) ...
-      militants") -> ``attributed``. A verb *after* the span does not count: in "... amid the
-      terrorist offensive, a spokesman has said" the label is the outlet's framing of the
-      circumstances, not the speaker's word;
+   b. the reach of the sentence's reporting verbs (codebook verbs of a class with
+      ``attributes: true``, plus :data:`framelab.attribution.ATTRIBUTION_VERBS`; outside
+      quotations, not after a determiner) decides, when the span lies in it
+      (:func:`framelab.attribution.sentence_stretches`): the words after a pre-posed verb up
+      to the end of its scope ("Moscow claimed (that) ... militants"; the scope ends at
+      ``;``, a dash, or a comma + coordinator opening a new clause: "He said X, and the
+      market fell"), and the clause before a post-posed one ("..., a spokesman has said";
+      "..., said Sullivan"; "..., according to officials") are ``attributed`` (cue
+      "reporting verb" or "post-posed verb"; "sentence cue" for *according to*); the speaker
+      and verb of a post-posed clause are ``narrator``;
+   c. otherwise a sentence cue anywhere in the sentence ("according to", "as reported by")
+      -> ``attributed``;
    d. otherwise -> ``narrator``.
+
+Each rule of 2b, with its known limits, is documented in :mod:`framelab.attribution`;
+docs/voice.md gives the rules' scores on PolNeAR, a corpus of human attribution annotation.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from typing import Any
 
 from ..codebook import Codebook, resolve_codebook
 from ..corpus import sentence_spans
+from ._attribution import ATTRIBUTION_VERB_PATTERN, Stretch, sentence_stretches
 
 __all__ = [
     "VOICES",
@@ -58,6 +68,9 @@ _CLOSE_AFTER = set(" \t\n.,;:!?)]}\"-/")
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
 _CLAUSE_END = re.compile(r"[.;:!?]")
 _DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "these", "those"])
+#: A double quotation mark: ``"``, or two apostrophes (``''``, the typewriter convention of
+#: news archives such as LexisNexis copies of the New York Times).
+_DOUBLE = re.compile(r"\"|''")
 _INTRO = re.compile(r"[:,]\s*$")
 _SNIPPET = 80
 _BEFORE_QUOTE = re.compile(r"\s*(?:(?:a|an|the|as|of)\s+)*")
@@ -68,7 +81,8 @@ def quote_spans(text_norm: str) -> list[tuple[int, int]]:
 
     Double quotes pair left to right within a paragraph; a quotation left open at the end of a
     paragraph continues when the next paragraph opens with ``"`` (the newspaper convention for
-    multi-paragraph quotes) and otherwise ends with its paragraph. A single quote opens after
+    multi-paragraph quotes) and otherwise ends with its paragraph. Two apostrophes ``''``
+    count as one double mark (the typewriter convention of news archives). A single quote opens after
     a space, bracket, dash or ``"`` and before a non-space, and closes after a non-space and
     before a space or punctuation, so apostrophes ("don't", "Syria's") are never quotes; an
     opener without a closer in its paragraph is dropped ("'90s"). Single-quoted spans (inner
@@ -97,19 +111,18 @@ def quote_spans(text_norm: str) -> list[tuple[int, int]]:
     for p_start, p_end in paragraphs:
         first = p_start
         if open_at is not None:
-            if text_norm[p_start] == '"':
-                first = p_start + 1  # continuation mark of a multi-paragraph quotation
+            mark = _DOUBLE.match(text_norm, p_start, p_end)
+            if mark:
+                first = mark.end()  # continuation mark of a multi-paragraph quotation
             else:
                 spans.append((open_at, prev_end))
                 open_at = None
-        i = text_norm.find('"', first, p_end)
-        while i != -1:
+        for m in _DOUBLE.finditer(text_norm, first, p_end):
             if open_at is None:
-                open_at = i
+                open_at = m.start()
             else:
-                spans.append((open_at, i + 1))
+                spans.append((open_at, m.end()))
                 open_at = None
-            i = text_norm.find('"', i + 1, p_end)
         spans.extend(_single_quotes(text_norm, p_start, p_end))
         prev_end = p_end
     if open_at is not None:
@@ -123,7 +136,9 @@ def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     while i != -1:
         before = text[i - 1] if i > start else " "
         after = text[i + 1] if i + 1 < end else " "
-        if before in _OPEN_BEFORE and not after.isspace() and after != "'":
+        if "'" in (before, after):
+            pass   # half of a doubled mark ('' for ")
+        elif before in _OPEN_BEFORE and not after.isspace() and after != "'":
             pending = i
         elif pending is not None and not before.isspace() and after in _CLOSE_AFTER:
             spans.append((pending, i + 1))
@@ -212,6 +227,7 @@ class VoiceTagger:
         self._starts = [s for s, _ in self.sentences]
         self.quotes = list(quote_spans(text_norm) if quotes is None else quotes)
         self.rules = _rules(resolve_codebook(codebook))
+        self._stretches: dict[tuple[int, int], list[Stretch]] = {}
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         """The sentence containing offset ``start`` (the nearest one before it)."""
@@ -221,10 +237,13 @@ class VoiceTagger:
     def _in_quote(self, pos: int) -> bool:
         return any(qs <= pos < qe for qs, qe in self.quotes)
 
-    def _verb_uses(self, lo: int, hi: int) -> list[re.Match[str]]:
-        if self.rules.verbs is None:
-            return []
-        return [m for m in self.rules.verbs.finditer(self.text, lo, hi)
+    def _verb_uses(self, lo: int, hi: int, *, extra: bool = False) -> list[re.Match[str]]:
+        """Reporting-verb uses in ``text[lo:hi]`` outside quotations; with ``extra`` also
+        :data:`framelab.attribution.ATTRIBUTION_VERBS`."""
+        patterns = [p for p in (self.rules.verbs, ATTRIBUTION_VERB_PATTERN if extra else None) if p]
+        found = sorted((m for p in patterns for m in p.finditer(self.text, lo, hi)),
+                       key=lambda m: (m.start(), -m.end()))
+        return [m for m in found
                 if is_reporting_use(self.text, m.start()) and not self._in_quote(m.start())]
 
     def tag(self, start: int, end: int) -> VoiceTag:
@@ -257,14 +276,31 @@ class VoiceTagger:
                              and len(_WORD.findall(gap)) <= rules.max_gap)
         if found:
             return VoiceTag("attributed", "label cue", found)
+        stretch = self._stretch_at(start)
+        if stretch is not None:
+            if stretch.voice == "attributed":   # "according to" keeps its name
+                named = ("sentence cue" if any(c.fullmatch(stretch.evidence)
+                                               for c in rules.sentence_cues) else stretch.cue)
+                return VoiceTag("attributed", named, stretch.evidence)
+            return VoiceTag("narrator")
         for cue in rules.sentence_cues:
             m = cue.search(text, s_start, s_end)
             if m:
                 return VoiceTag("attributed", "sentence cue", m.group(0))
-        verbs = [m for m in self._verb_uses(s_start, start) if ";" not in text[m.end():start]]
-        if verbs:
-            return VoiceTag("attributed", "reporting verb", verbs[-1].group(0))
         return VoiceTag("narrator")
+
+    def _stretch_at(self, pos: int) -> Stretch | None:
+        """The last stretch painted over ``pos`` by its sentence's reporting verbs."""
+        sentence = self.sentence_of(pos)
+        if sentence not in self._stretches:
+            verbs = sorted({(m.start(), m.end()) for m in
+                            self._verb_uses(*sentence, extra=True)})
+            self._stretches[sentence] = sentence_stretches(self.text, sentence, verbs)
+        found = None
+        for stretch in self._stretches[sentence]:
+            if stretch.start <= pos < stretch.end:
+                found = stretch
+        return found
 
 
 def _nearest_cue(cues: Sequence[re.Pattern[str]], text: str, lo: int, hi: int,
@@ -296,6 +332,11 @@ _TITLE_WORDS = frozenset(
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who", "which"])
 _CONNECT = frozenset({"of", "the", "for", "and", "'s"})
 _SKIP = frozenset(["also", "later", "earlier", "further", "then", "again", "previously", "reportedly", "publicly", "repeatedly", "has", "have", "had", "was", "were", "is", "are", "would", "will", "had", "been", "now", "still", "however", "on", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday"])
+_AFTER_QUOTE_OR_COMMA = re.compile(r"(?:[,\"]|'')\s*$")
+_INVERTED_ROLE = re.compile(r"\s+((?:a|an|the)\s+[^,.;:!?\"]{1,60}?)\s*(?:[,.;:!?\"]|$)")
+_APPOSED_SUBJECT = re.compile(r"(?:^|[,;:\"]\s*|'')\s*((?:[A-Z][\w.'\-]*\s+){0,4}[A-Z][\w'\-]*),"
+                              r"\s+[^,\"]{1,80},\s*$")
+_AFTER_QUOTATION = re.compile(r"[,?!](?:\"|'')\s*([^\"]{1,80}?)\s*$")
 _TOKEN = re.compile(r"[A-Za-z][\w.'\-]*|[,\"]")
 
 
@@ -312,13 +353,26 @@ def find_speaker(text_norm: str, sentence: tuple[int, int], verb: tuple[int, int
     v_start, v_end = verb
     verb_text = text_norm[v_start:v_end].lower()
     left = text_norm[s_start:v_start]
-    if verb_text.startswith("according") or re.search(r"[,\"]\s*$", left):
+    if verb_text.startswith("according") or _AFTER_QUOTE_OR_COMMA.search(left):
         m = re.match(r"\s+((?:the\s+)?(?:[A-Z][\w.'\-]*\s*){1,6})", text_norm[v_end:s_end])
         if m:
             return m.group(1).strip().rstrip(".,;:")
+        m = _INVERTED_ROLE.match(text_norm, v_end, s_end)   # '"...," said a longtime adviser'
+        if m:
+            return m.group(1).strip()
         if verb_text.startswith("according"):
             m = re.match(r"\s+((?:\w[\w.'\-]*\s*){1,4})", text_norm[v_end:s_end])
             return m.group(1).strip() if m else ""
+    m = _APPOSED_SUBJECT.search(left)   # "Jeff Weaver, Sanders' campaign manager, said"
+    if m:
+        return m.group(1)
+    m = _AFTER_QUOTATION.search(left)   # '"It is safe," the mayor said'
+    if m:
+        words = m.group(1).split()
+        while words and words[-1].lower().strip(",") in _SKIP:
+            words.pop()
+        if 0 < len(words) <= 8 and not _CLAUSE_END.search(" ".join(words)):
+            return " ".join(words).rstrip(",")
     tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(left)]
     while tokens and (tokens[-1][0].lower() in _SKIP or tokens[-1][0] == ","):
         tokens.pop()
