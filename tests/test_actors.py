@@ -148,3 +148,17 @@ def test_plot_marks_groups_without_labels(planted) -> None:
     actors.plot_actor_labels(table, ax2, actor="government", voice="quoted")
     assert sum(t.get_text() == "none" for t in ax2.texts) == 2
     plt.close("all")
+
+
+def test_figure_has_a_panel_per_actor_and_voice(planted) -> None:
+    documents, mentions = planted
+    cb = load_codebook()
+    table = actors.actor_labels(mentions, documents, level="side", n_boot=20)
+    shown = actors.shown_groups(documents, max_groups=1)
+    assert actors.group_order(shown) == ["G", actors.OTHER]
+    fig = actors.actor_labels_figure(table, ["government", "armed_opposition"], cb)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[:2] == ["the government: narrator", "the armed opposition: narrator"]
+    assert len(titles) == 6
+    assert actors.actor_labels_figure(table, [], cb) is None
+    plt.close("all")

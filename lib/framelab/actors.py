@@ -25,11 +25,13 @@ from .errors import ColumnError, ParameterError
 from .voice import VOICES
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from .codebook import Codebook
 
-__all__ = ["ACTOR_LABEL_COLUMNS", "OTHER", "UNRESOLVED", "actor_labels", "bootstrap_ratio",
-           "document_groups", "label_targets", "main_actors", "plot_actor_labels",
-           "shown_groups"]
+__all__ = ["ACTOR_LABEL_COLUMNS", "OTHER", "UNRESOLVED", "actor_labels",
+           "actor_labels_figure", "bootstrap_ratio", "display_name", "document_groups",
+           "group_order", "label_targets", "main_actors", "plot_actor_labels", "shown_groups"]
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +127,12 @@ def shown_groups(documents: pd.DataFrame, *, group_by: str = "outlet", groups: s
     if OTHER in sizes.index and len(keep) < len(ranked):
         log.warning("a group is called %r; it is pooled with the groups not shown", OTHER)
     return {g: g if g in keep else OTHER for g in ranked}
+
+
+def group_order(shown: dict[str, str]) -> list[str]:
+    """The shown groups of a :func:`shown_groups` mapping, largest first, :data:`OTHER` last."""
+    kept = list(dict.fromkeys(v for v in shown.values() if v != OTHER))
+    return kept + ([OTHER] if OTHER in shown.values() else [])
 
 
 def document_groups(documents: pd.DataFrame, *, group_by: str = "outlet",
@@ -288,3 +296,37 @@ def plot_actor_labels(table: pd.DataFrame, ax: Any, *, actor: str, voice: str = 
     ax.set_title(title or actor)
     ax.grid(axis="x", lw=0.3, color="#dddddd")
     return ax
+
+
+def display_name(who: str, codebook: Codebook) -> str:
+    """Readable name of an actor id or side id ("the armed opposition", "HTS")."""
+    if who in codebook.sides:
+        return codebook.sides[who].name
+    if who in codebook.actors:
+        return codebook.actors[who].name
+    return who
+
+
+def actor_labels_figure(table: pd.DataFrame, who: Sequence[str], codebook: Codebook, *,
+                        groups: Sequence[str] | None = None,
+                        voices: Sequence[str] = VOICES) -> Figure | None:
+    """Panels of :func:`plot_actor_labels`: one column per actor or side in ``who``, one row
+    per voice (the narrator's first); None when there is nothing to draw."""
+    from .figures import new_figure
+
+    if not len(who) or table.empty:
+        return None
+    order = list(groups) if groups is not None else sorted(table["group"].unique())
+    fig, axes = new_figure("double", len(voices) * (0.22 * len(order) + 0.9) + 0.4,
+                           nrows=len(voices), ncols=len(who), squeeze=False, sharex=True,
+                           layout="constrained")
+    for i, voice in enumerate(voices):
+        for j, actor in enumerate(who):
+            plot_actor_labels(table, axes[i, j], actor=actor, voice=voice, groups=order,
+                              group_labels=j == 0,
+                              title=f"{display_name(actor, codebook)}: {voice}")
+            if i < len(voices) - 1:
+                axes[i, j].set_xlabel("")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+    return fig
