@@ -44,8 +44,8 @@ from .timeline import PERIOD_DAYS, dated_values
 if TYPE_CHECKING:
     from .timeline import TimeFrame
 
-__all__ = ["CHANGEPOINT_COLUMNS", "EVENT_COLUMNS", "METHOD", "change_points",
-           "event_windows", "parse_events"]
+__all__ = ["CHANGEPOINT_COLUMNS", "EVENT_COLUMNS", "METHOD", "SPANS", "change_points",
+           "change_points_table", "event_table", "event_windows", "parse_events"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ CHANGEPOINT_COLUMNS = ["measure", "group", "subject", "family", "period", "level
                        "level_after", "method", "z", "df", "p_adjusted"]
 EVENT_COLUMNS = ["event", "date", "window", "group", "measure", "subject", "family", "before",
                  "after", "difference", "ci_low", "ci_high", "n_before", "n_after"]
+#: Range of each measure (the variance floor scales with it).
+SPANS = {"attention": 1.0, "labels": 1.0, "stance": 2.0, "topics": 1.0}
 METHOD = "binary segmentation, cluster-robust Welch test, Bonferroni"
 
 
@@ -254,3 +256,26 @@ def event_windows(values: pd.DataFrame, frame: TimeFrame, measure: str,
                          family, lb, la, la - lb, low, high, before["doc_id"].nunique(),
                          after["doc_id"].nunique()))
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
+
+
+def change_points_table(measures: dict[str, pd.DataFrame], frame: TimeFrame, *,
+                        alpha: float = 0.05) -> pd.DataFrame:
+    """:func:`change_points` of every measure (name -> per-document values), stacked; each
+    measure keeps its own family-wise ``alpha``."""
+    parts = [change_points(values, frame, name, alpha=alpha, span=SPANS.get(name, 1.0))
+             for name, values in measures.items()]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else \
+        pd.DataFrame(columns=CHANGEPOINT_COLUMNS)
+
+
+def event_table(measures: dict[str, pd.DataFrame], frame: TimeFrame,
+                events: Sequence[tuple[str, pd.Timestamp]], *, window: int = 0,
+                n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
+    """:func:`event_windows` of every measure, stacked (narrator voice where there are
+    voices)."""
+    parts = [event_windows(values, frame, name, events, window=window, n_boot=n_boot,
+                           seed=seed) for name, values in measures.items()]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else \
+        pd.DataFrame(columns=EVENT_COLUMNS)

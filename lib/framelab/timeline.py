@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,8 +38,9 @@ if TYPE_CHECKING:
     from .codebook import Codebook
 
 __all__ = ["PERIODS", "PERIOD_RULE", "TIME_COLUMNS", "TimeFrame", "VALUE_COLUMNS",
-           "attention_values", "label_values", "plot_over_time", "stance_values",
-           "time_figure", "time_frame", "time_table", "topic_values"]
+           "attention_values", "dated_values", "label_values", "missing_note",
+           "plot_over_time", "run_table", "stance_values", "time_figure", "time_frame",
+           "time_table", "top_subjects", "topic_values"]
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +286,46 @@ def topic_values(doc_topics: pd.DataFrame) -> pd.DataFrame:
     return _values(out.astype({"y": float}))
 
 
+def top_subjects(values: pd.DataFrame, *, n: int, by: str = "x",
+                 voice: str | None = "narrator") -> list[Any]:
+    """The ``n`` subjects with the largest total ``by`` (``x``: labels or mentions; ``y``:
+    documents mentioning, for attention), in ``voice`` when the values have voices."""
+    _check(values, VALUE_COLUMNS, "values")
+    part = values
+    if voice is not None and (part["voice"] == voice).any():
+        part = part[part["voice"] == voice]
+    if by == "x":  # labels have one row per family: count each document once
+        part = part.drop_duplicates(["doc_id", "subject", "voice"])
+    totals = part.groupby("subject")[by].sum()
+    totals = totals[totals > 0]
+    return sorted(totals.index, key=lambda s: (-float(totals[s]), str(s)))[:n]
+
+
+def run_table(out_dir: str | Path, name: str) -> pd.DataFrame | None:
+    """``tables/<name>.csv`` of a run written by an earlier notebook, or None if absent."""
+    from .outputs import resolve_out_dir
+
+    path = resolve_out_dir(out_dir) / "tables" / f"{name}.csv"
+    if not path.is_file():
+        log.info("%s is absent: the notebook that writes it did not run", path)
+        return None
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def missing_note(found: dict[str, pd.DataFrame | None]) -> str:
+    """Which of the tables read from earlier notebooks are present, in one sentence each."""
+    writers = {"stance_mentions": "03_stance", "doc_topics": "02_topics"}
+    lines = []
+    for name, table in found.items():
+        if table is None:
+            lines.append(f"- `{name}` is missing: {writers.get(name, 'its notebook')} did not "
+                         "run in this run (or ran after this notebook), so its section is "
+                         "left out.")
+        else:
+            lines.append(f"- `{name}`: {len(table)} rows, read from this run's tables.")
+    return "\n".join(lines)
+
+
 # --- tables ------------------------------------------------------------------------------
 
 def dated_values(values: pd.DataFrame, frame: TimeFrame) -> pd.DataFrame:
@@ -354,6 +396,10 @@ def time_table(values: pd.DataFrame, frame: TimeFrame, measure: str, *, n_boot: 
 
 # --- figures -----------------------------------------------------------------------------
 
+#: y range of bounded measures, so panels compare at a glance.
+_LIMITS = {"share": (-0.03, 1.03), "prevalence": (-0.03, 1.03), "score": (-1.05, 1.05)}
+
+
 def plot_over_time(table: pd.DataFrame, ax: Any, *, value: str, subject_col: str,
                    subject: Any, colors: dict[str, str] | None = None,
                    events: Sequence[tuple[str, pd.Timestamp]] = (),
@@ -400,26 +446,35 @@ def time_figure(table: pd.DataFrame, *, value: str, subject_col: str,
                 subjects: Sequence[Any], colors: dict[str, str] | None = None,
                 events: Sequence[tuple[str, pd.Timestamp]] = (),
                 changes: pd.DataFrame | None = None, ylabel: str = "",
-                titles: dict[Any, str] | None = None, ncols: int = 2) -> Figure | None:
-    """A grid of :func:`plot_over_time` panels, one per subject; None when nothing to show."""
+                titles: dict[Any, str] | None = None, ncols: int = 2,
+                families: Sequence[str] | None = None) -> Figure | None:
+    """A grid of :func:`plot_over_time` panels, one per subject (with ``families``: one row
+    per subject and one column per label family); None when there is nothing to show."""
     from .figures import new_figure
 
     if table.empty or not len(subjects) or table[value].notna().sum() == 0:
         return None
-    ncols = min(ncols, len(subjects))
-    nrows = -(-len(subjects) // ncols)
-    fig, axes = new_figure("double", 2.1 * nrows + 0.6, nrows=nrows, ncols=ncols,
+    panels = [(s, f) for s in subjects for f in (families or [None])]
+    ncols = len(families) if families else min(ncols, len(panels))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = new_figure("double", 1.9 * nrows + 0.7, nrows=nrows, ncols=ncols,
                            squeeze=False, sharex=True, layout="constrained")
-    for ax in axes.flat[len(subjects):]:
+    for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
-    for ax, subject in zip(axes.flat, subjects):
-        mine = None
-        if changes is not None and len(changes):
-            mine = changes[changes["subject"].astype(str) == str(subject)]
-        plot_over_time(table, ax, value=value, subject_col=subject_col, subject=subject,
+    for ax, (subject, family) in zip(axes.flat, panels):
+        part, mine = table, changes
+        if family is not None:
+            part = table[table["family"] == family]
+            mine = None if changes is None else changes[changes["family"] == family]
+        if mine is not None and len(mine):
+            mine = mine[mine["subject"].astype(str) == str(subject)]
+        title = (titles or {}).get(subject, str(subject))
+        plot_over_time(part, ax, value=value, subject_col=subject_col, subject=subject,
                        colors=colors, events=events, changes=mine,
-                       title=(titles or {}).get(subject))
+                       title=title if family is None else f"{title}: {family}")
         ax.set_ylabel(ylabel)
+        if value in _LIMITS:
+            ax.set_ylim(*_LIMITS[value])
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(6, len(labels)),
                frameon=False)
