@@ -196,9 +196,10 @@ def time_frame(documents: pd.DataFrame, *, group_by: str = "outlet", groups: str
         chosen, rule = period, f"period = {period} (set by the period parameter)"
     docs["period"] = _period_labels(docs["date"], chosen).to_numpy()
     periods = _all_periods(docs["date"], chosen)
-    counts = (pd.crosstab(docs["group"], docs["period"]).reindex(columns=periods, fill_value=0)
-              .stack().rename("n_docs").reset_index())
-    counts.columns = ["group", "period", "n_docs"]
+    wide = pd.crosstab(docs["group"], docs["period"]).reindex(columns=periods, fill_value=0)
+    counts = pd.DataFrame({"group": np.repeat(wide.index.to_numpy(dtype=str), len(periods)),
+                           "period": np.tile(np.asarray(periods, dtype=str), len(wide)),
+                           "n_docs": wide.to_numpy().ravel()})
     log.info("time: %s", rule)
     return TimeFrame(chosen, rule, docs, periods, counts, min_docs, n_undated)
 
@@ -246,7 +247,7 @@ def label_values(label_mentions: pd.DataFrame, codebook: Codebook, *, level: str
     counts = frame.groupby(keys + ["family"]).size().unstack("family", fill_value=0)
     counts = counts.reindex(columns=list(codebook.families), fill_value=0)
     total = counts.sum(axis=1)
-    out = counts.stack().rename("y").reset_index()
+    out = counts.reset_index().melt(id_vars=keys, var_name="family", value_name="y")
     out["x"] = total.reindex(pd.MultiIndex.from_frame(out[keys])).to_numpy()
     return _values(out.astype({"y": float, "x": float}))
 
@@ -362,10 +363,9 @@ def time_table(values: pd.DataFrame, frame: TimeFrame, measure: str, *, n_boot: 
         return pd.DataFrame(columns=columns)
     rng = np.random.default_rng(seed)
     keys = ["subject", "family", "voice"]
-    combos = data[keys].drop_duplicates().sort_values(keys).itertuples(index=False)
+    combos = list(data[keys].drop_duplicates().sort_values(keys).itertuples(index=False))
     cells = {k: part for k, part in data[data["x"] > 0].groupby(["group", "period"] + keys)}
     counts = frame.counts.set_index(["group", "period"])["n_docs"]
-    combos = list(combos)
     rows = []
     for group in frame.groups:
         for period in frame.periods:
@@ -454,7 +454,8 @@ def time_figure(table: pd.DataFrame, *, value: str, subject_col: str,
 
     if table.empty or not len(subjects) or table[value].notna().sum() == 0:
         return None
-    panels = [(s, f) for s in subjects for f in (families or [None])]
+    columns: list[str | None] = list(families) if families else [None]
+    panels = [(s, f) for s in subjects for f in columns]
     ncols = len(families) if families else min(ncols, len(panels))
     nrows = -(-len(panels) // ncols)
     fig, axes = new_figure("double", 1.9 * nrows + 0.7, nrows=nrows, ncols=ncols,
