@@ -59,7 +59,7 @@ def test_auto_period_follows_the_stated_rule() -> None:
     # 8 articles per outlet and week: a day holds ~1, a week ~8, a month ~35
     assert timeline.time_frame(documents, min_docs=5).period == "week"
     assert timeline.time_frame(documents, min_docs=20).period == "month"
-    assert timeline.time_frame(documents, min_docs=1).period == "day"
+    assert timeline.time_frame(documents, min_docs=1, max_periods=200).period == "day"
     assert timeline.time_frame(documents, min_docs=10_000).period == "year"
     frame = timeline.time_frame(documents, period="week")
     assert frame.periods[0] == "2024-09-02" and len(frame.periods) == 24
@@ -207,3 +207,9 @@ def test_figure_marks_events_and_change_points(switched) -> None:
     assert any(t.get_text().strip() == "switch" for t in ax.texts)
     assert any(line.get_marker() == "^" and len(line.get_xdata()) for line in ax.lines)
     plt.close("all")
+
+
+def test_auto_period_never_gives_more_than_max_periods() -> None:
+    documents = corpus(per_week=40)  # ~6 articles a day per outlet over 24 weeks
+    assert timeline.time_frame(documents, min_docs=5, max_periods=200).period == "day"
+    assert timeline.time_frame(documents, min_docs=5).period == "week"  # 168 days > 60

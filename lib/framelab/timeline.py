@@ -48,10 +48,10 @@ log = logging.getLogger(__name__)
 PERIODS = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 #: Approximate length of each period in days (event windows are counted in periods).
 PERIOD_DAYS = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}
-PERIOD_RULE = ("the finest of day, week, month, quarter and year for which the median "
-               "number of documents per shown group and period, over every period from the "
-               "first to the last dated document (empty ones included), is at least min_docs; "
-               "year when none is")
+PERIOD_RULE = ("the finest of day, week, month, quarter and year that spans at most "
+               "max_periods periods and for which the median number of documents per shown "
+               "group and period, over every period from the first to the last dated document "
+               "(empty ones included), is at least min_docs; year when none is")
 #: Per-document values of a measure: the cell ratio is sum(y) / sum(x).
 VALUE_COLUMNS = ["doc_id", "subject", "family", "voice", "y", "x"]
 #: Columns of each time table (extras after the contract columns: n_docs, few_docs).
@@ -147,7 +147,8 @@ def _median_cell(docs: pd.DataFrame, period: str) -> float:
 
 
 def time_frame(documents: pd.DataFrame, *, group_by: str = "outlet", groups: str = "",
-               max_groups: int = 8, period: str = "auto", min_docs: int = 10) -> TimeFrame:
+               max_groups: int = 8, period: str = "auto", min_docs: int = 10,
+               max_periods: int = 60) -> TimeFrame:
     """Date the documents and choose the period and the groups shown.
 
     Parameters
@@ -161,6 +162,9 @@ def time_frame(documents: pd.DataFrame, *, group_by: str = "outlet", groups: str
         ``auto`` applies :data:`PERIOD_RULE`.
     min_docs : int
         Documents a group needs in a period for the period to count as solid.
+    max_periods : int
+        ``auto`` never picks a period giving more periods than this (a line of hundreds of
+        daily points is not readable, and every period costs bootstrap time).
 
     Returns
     -------
@@ -190,8 +194,11 @@ def time_frame(documents: pd.DataFrame, *, group_by: str = "outlet", groups: str
         return TimeFrame("", "no dated documents", docs.assign(period=pd.Series(dtype=str)),
                          [], empty, min_docs, n_undated)
     if period == "auto":
-        chosen = next((p for p in PERIODS if _median_cell(docs, p) >= min_docs), "year")
-        rule = f"period auto = {chosen}: {PERIOD_RULE} (min_docs = {min_docs})"
+        chosen = next((p for p in PERIODS
+                       if len(_all_periods(docs["date"], p)) <= max_periods
+                       and _median_cell(docs, p) >= min_docs), "year")
+        rule = (f"period auto = {chosen}: {PERIOD_RULE} (min_docs = {min_docs}, "
+                f"max_periods = {max_periods})")
     else:
         chosen, rule = period, f"period = {period} (set by the period parameter)"
     docs["period"] = _period_labels(docs["date"], chosen).to_numpy()
@@ -221,10 +228,12 @@ def attention_values(actor_mentions: pd.DataFrame, documents: pd.DataFrame, *,
     """
     _check(actor_mentions, ("doc_id", "actor"), "actor mentions")
     doc_ids = documents["doc_id"].astype(str).to_numpy()
-    said = set(zip(actor_mentions["doc_id"].astype(str), actor_mentions["actor"].astype(str)))
+    said = pd.MultiIndex.from_arrays([actor_mentions["doc_id"].astype(str),
+                                      actor_mentions["actor"].astype(str)]).unique()
     rows = pd.DataFrame({"doc_id": np.repeat(doc_ids, len(actors)),
                          "subject": np.tile(np.asarray(actors, dtype=object), len(doc_ids))})
-    rows["y"] = [float((d, a) in said) for d, a in zip(rows["doc_id"], rows["subject"])]
+    pairs = pd.MultiIndex.from_arrays([rows["doc_id"], rows["subject"].astype(str)])
+    rows["y"] = pairs.isin(said).astype(float)
     return _values(rows.assign(family="", voice="", x=1.0))
 
 
