@@ -93,7 +93,7 @@ def bootstrap_ratio(y: np.ndarray, x: np.ndarray, *, n_boot: int,
 
 
 def shown_groups(documents: pd.DataFrame, *, group_by: str = "outlet", groups: str = "",
-                 max_groups: int = 12) -> dict[str, str]:
+                 max_groups: int = 10) -> dict[str, str]:
     """Which group each group is shown as: itself, or :data:`OTHER`.
 
     Parameters

@@ -147,7 +147,7 @@ def _median_cell(docs: pd.DataFrame, period: str) -> float:
 
 
 def time_frame(documents: pd.DataFrame, *, group_by: str = "outlet", groups: str = "",
-               max_groups: int = 8, period: str = "auto", min_docs: int = 10,
+               max_groups: int = 10, period: str = "auto", min_docs: int = 10,
                max_periods: int = 60) -> TimeFrame:
     """Date the documents and choose the period and the groups shown.
 
