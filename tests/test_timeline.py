@@ -150,10 +150,24 @@ def test_time_tables_have_the_contract_columns_and_mark_sparse_periods(switched)
     assert (att[att.actor == "hts"].groupby("group").docs_mentioning.sum() > 0).all()
     lab = timeline.time_table(timeline.label_values(labels, cb), frame, "labels", n_boot=50)
     assert list(lab.columns) == timeline.TIME_COLUMNS["labels"]
+    # n_docs of labels counts the documents with labels for the subject, not the group's
+    gov = lab[(lab.actor == "government") & (lab.family == "neutral") & (lab.voice == "narrator")]
+    assert (gov.n_docs == gov["count"]).all()  # one "Government troops" label per document
+    russia_lab = lab[lab.actor == "russia"]
+    assert russia_lab.empty or (russia_lab.n_docs == 0).all()  # never labelled
     sparse = timeline.time_frame(documents, period="day", min_docs=5)
     day = timeline.time_table(timeline.label_values(labels, cb), sparse, "labels", n_boot=0)
     assert (day["few_docs"] == (day.n_docs < 5)).all() and day["few_docs"].mean() > 0.95
     assert len(day.period.unique()) == len(sparse.periods)  # empty days kept, marked
+
+
+def test_top_subjects_rank_by_total_and_leave_out_what_is_excluded() -> None:
+    values = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "c"],
+                           "subject": ["(unresolved)", "gov", "gov", "(unresolved)", "opp"],
+                           "family": [""] * 5, "voice": ["narrator"] * 4 + ["quoted"],
+                           "y": [0.0] * 5, "x": [9.0, 1.0, 2.0, 9.0, 50.0]})
+    assert timeline.top_subjects(values, n=3) == ["(unresolved)", "gov"]  # narrator only
+    assert timeline.top_subjects(values, n=3, exclude=["(unresolved)"]) == ["gov"]
 
 
 def test_stance_and_topic_values_are_ratios_per_document() -> None:

@@ -242,8 +242,12 @@ def event_windows(values: pd.DataFrame, frame: TimeFrame, measure: str,
     if data.empty or not events:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     rng = np.random.default_rng(seed)
+    first, last = data["date"].min(), data["date"].max()
     rows = []
     for name, date in events:
+        if not first <= date <= last:
+            log.warning("event %r on %s is outside the dated documents (%s to %s): one side "
+                        "of its window is empty", name, date.date(), first.date(), last.date())
         start, stop = date - pd.Timedelta(days=days), date + pd.Timedelta(days=days)
         for (group, subject, family), part in data.groupby(["group", "subject", "family"],
                                                            sort=True):

@@ -13,7 +13,7 @@ The pieces, in the order notebook ``05_time`` uses them:
   change-point test serve them all;
 * :func:`time_table` aggregates them per group x period with a percentile bootstrap over
   documents (:func:`framelab.actors.bootstrap_ratio`), marking periods with fewer than
-  ``min_docs`` documents as ``few_docs``;
+  ``min_docs`` documents behind their value as ``few_docs``;
 * :mod:`framelab.changepoints` finds change points and compares event windows;
 * :func:`plot_over_time` / :func:`time_figure` draw the series with events and change points.
 """
@@ -297,11 +297,12 @@ def topic_values(doc_topics: pd.DataFrame) -> pd.DataFrame:
 
 
 def top_subjects(values: pd.DataFrame, *, n: int, by: str = "x",
-                 voice: str | None = "narrator") -> list[Any]:
+                 voice: str | None = "narrator", exclude: Sequence[Any] = ()) -> list[Any]:
     """The ``n`` subjects with the largest total ``by`` (``x``: labels or mentions; ``y``:
-    documents mentioning, for attention), in ``voice`` when the values have voices."""
+    documents mentioning, for attention), in ``voice`` when the values have voices, leaving
+    out ``exclude``."""
     _check(values, VALUE_COLUMNS, "values")
-    part = values
+    part = values[~values["subject"].isin(list(exclude))]
     if voice is not None and (part["voice"] == voice).any():
         part = part[part["voice"] == voice]
     if by == "x":  # labels have one row per family: count each document once
@@ -360,8 +361,10 @@ def time_table(values: pd.DataFrame, frame: TimeFrame, measure: str, *, n_boot: 
     Returns
     -------
     DataFrame
-        Every shown group x period x subject with data somewhere; ``n_docs`` is the group's
-        documents in the period, ``few_docs`` is True when that is below ``frame.min_docs``
+        Every shown group x period x subject with data somewhere; ``n_docs`` is the number of
+        documents behind the value (for attention every document of the group in the period;
+        for labels, stance and topics those with labels for the subject, mentions of the
+        target, topic weights), ``few_docs`` is True when that is below ``frame.min_docs``
         (plotted hollow, never joined to the series). Cells without data have NaN levels.
     """
     if measure not in TIME_COLUMNS:
@@ -389,6 +392,8 @@ def time_table(values: pd.DataFrame, frame: TimeFrame, measure: str, *, n_boot: 
                              low[0], high[0], n_docs, len(y)))
     out = pd.DataFrame(rows, columns=["group", "period", "subject", "family", "voice", "y",
                                       "x", "level", "ci_low", "ci_high", "n_docs", "n_units"])
+    if measure != "attention":  # the documents behind the value: those with labels, ...
+        out["n_docs"] = out["n_units"]
     out["few_docs"] = out["n_docs"] < frame.min_docs
     if measure == "attention":
         out = out.assign(actor=out["subject"], docs_mentioning=out["y"].astype(int),
