@@ -12,8 +12,12 @@ clusters (``n / (n - 1) * sum((y_i - R x_i)^2) / (sum x_i)^2``), floored at
 ``(span / 2)^2 / (n + 1)^2`` so that a segment without variation (a share of exactly 0 or 1
 in a few documents) is not taken as infinitely precise (``span`` is the range of the
 measure: 1 for shares and topic weights, 2 for stance scores). ``z`` is referred to a Student
-t distribution with Welch-Satterthwaite degrees of freedom (documents, not mentions, are the
-sample size), so short segments need a larger difference. Only splits leaving at least
+t distribution with ``min(n_before, n_after) - 1`` degrees of freedom (documents, not
+mentions, are the sample size; this is the conservative lower bound of the Welch degrees of
+freedom, Hsu's choice), so short segments need a larger difference. With Welch-Satterthwaite
+degrees of freedom the rate of false change points on clustered null data was 8% at
+alpha = 0.05 (200 seeds), driven by splits two to four periods from an edge; with the lower
+bound it was 2%. Only splits leaving at least
 ``min_docs`` documents on each side are candidates. The split with the smallest p-value of a
 series is a change point when ``p <= alpha / K``, ``K`` being the number of candidate splits
 summed over every series of the measure (Bonferroni); the two segments are then searched
@@ -55,7 +59,7 @@ EVENT_COLUMNS = ["event", "date", "window", "group", "measure", "subject", "fami
                  "after", "difference", "ci_low", "ci_high", "n_before", "n_after"]
 #: Range of each measure (the variance floor scales with it).
 SPANS = {"attention": 1.0, "labels": 1.0, "stance": 2.0, "topics": 1.0}
-METHOD = "binary segmentation, cluster-robust Welch test, Bonferroni"
+METHOD = "binary segmentation, cluster-robust t test (df = min n - 1), Bonferroni"
 
 
 def parse_events(text: str) -> list[tuple[str, pd.Timestamp]]:
@@ -105,7 +109,7 @@ class _Series:
 
     def scan(self, a: int, b: int, min_docs: int
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Candidate splits t in (a, b): their z, Welch degrees of freedom and p-value."""
+        """Candidate splits t in (a, b): their z, degrees of freedom and p-value."""
         cand = np.arange(a + 1, b)
         if not len(cand):
             return cand, np.zeros(0), np.zeros(0), np.zeros(0)
@@ -114,7 +118,7 @@ class _Series:
         ok = (n0 >= min_docs) & (n1 >= min_docs) & np.isfinite(r0) & np.isfinite(r1)
         cand, r0, v0, n0, r1, v1, n1 = (v[ok] for v in (cand, r0, v0, n0, r1, v1, n1))
         z = (r1 - r0) / np.sqrt(v0 + v1)
-        df = (v0 + v1) ** 2 / (v0 ** 2 / np.maximum(n0 - 1, 1) + v1 ** 2 / np.maximum(n1 - 1, 1))
+        df = np.maximum(np.minimum(n0, n1) - 1, 1)
         return cand, z, df, 2 * student_t.sf(np.abs(z), df)
 
 
@@ -155,8 +159,8 @@ def change_points(values: pd.DataFrame, frame: TimeFrame, measure: str, *,
     DataFrame
         Columns :data:`CHANGEPOINT_COLUMNS`: ``period`` is where the new level starts,
         ``level_before``/``level_after`` the levels of the segments on either side (up to
-        the neighbouring change points), ``z`` the test statistic, ``df`` its Welch degrees
-        of freedom and ``p_adjusted`` its Bonferroni-adjusted p-value (at most ``alpha``).
+        the neighbouring change points), ``z`` the test statistic, ``df`` its degrees of
+        freedom and ``p_adjusted`` its Bonferroni-adjusted p-value (at most ``alpha``).
     """
     if not 0 < alpha < 1:
         raise ParameterError(f"changepoint alpha={alpha}; use a false-positive rate in (0, 1)")
