@@ -1,40 +1,18 @@
 """Text reuse: MinHash shingles, candidate pairs, sentence alignment, and the reuse views."""
 
-from ._alignment import CHANGE_COLUMNS, CHANGES, PASSAGE_COLUMNS, align_passages, passage_changes
-from ._candidates import (
-    CANDIDATE_COLUMNS,
-    KINDS,
-    METHODS,
-    PAIR_COLUMNS,
-    ReuseResult,
-    candidate_pairs,
-    doc_texts,
-    find_reuse,
-    reuse_pairs,
-    short_documents,
-)
 from ._minhash import (
-    EMPTY_SIGNATURE,
-    candidates_from_buckets,
-    choose_bands,
-    estimate_jaccard,
-    lsh_buckets,
-    lsh_candidates,
-    lsh_threshold,
-    minhash_from_shingles,
-    minhash_signatures,
-    shingle_hashes,
-    shingle_overlap,
-    shingle_sets,
+    EMPTY_SIGNATURE, candidates_from_buckets, choose_bands, estimate_jaccard, lsh_buckets,
+    lsh_candidates, lsh_threshold, minhash_from_shingles, minhash_signatures,
+    shingle_hashes, shingle_overlap, shingle_sets,
 )
+from ._candidates import (
+    CANDIDATE_COLUMNS, KINDS, METHODS, PAIR_COLUMNS, ReuseResult, candidate_pairs,
+    doc_texts, find_reuse, reuse_pairs, short_documents,
+)
+from ._alignment import CHANGES, CHANGE_COLUMNS, PASSAGE_COLUMNS, align_passages, passage_changes
 from ._view import (
-    MEASURES,
-    pair_html,
-    pair_html_path,
-    plot_similarity_matrix,
-    save_pair_html,
-    save_pair_views,
-    similarity_matrix,
+    MEASURES, pair_html, pair_html_path, plot_similarity_matrix, save_pair_html,
+    save_pair_views, similarity_matrix,
 )
 
 __all__ = [
