@@ -86,13 +86,19 @@ class ReuseWarning(UserWarning):
 
 
 class ReuseResult(NamedTuple):
-    """Everything :func:`find_reuse` computes (each a DataFrame)."""
+    """Everything :func:`find_reuse` computes (each a DataFrame).
+
+    ``passages`` and ``changes`` hold both layers (column ``layer``); ``chains`` is
+    :data:`framelab.rewrite.CHAIN_COLUMNS`; ``quotes`` is :func:`framelab.quotes.find_quotes`.
+    """
 
     pairs: pd.DataFrame
     passages: pd.DataFrame
     changes: pd.DataFrame
     candidates: pd.DataFrame
     short: pd.DataFrame
+    chains: pd.DataFrame
+    quotes: pd.DataFrame
 
 
 def _warn(message: str) -> None:
@@ -377,7 +383,8 @@ def reuse_pairs(
     """One row per pair of documents with reused text, and a direction hypothesis.
 
     ``similarity`` is the shingle Jaccard of the pair; ``kind`` is ``verbatim`` when every
-    aligned passage is verbatim, ``paraphrase`` when none is, else ``mixed``. ``coverage_a``
+    aligned passage is verbatim, ``paraphrase`` when none is, else ``mixed`` (and "" for a
+    pair without aligned passages, kept only with ``min_aligned=0``). ``coverage_a``
     is the share of ``doc_a``'s sentences (in ``sentences``) that are aligned. ``direction``
     is a hypothesis, never a finding: from the dates when both are known and differ, else
     from one-sided containment (one side has at least ``min_coverage`` of its sentences
@@ -393,19 +400,22 @@ def reuse_pairs(
     _require(candidates, CANDIDATE_COLUMNS, "candidates")
     _require(passages, ("doc_a", "doc_b", "kind"), "passages")
     _require(documents, ("doc_id", "outlet"), "documents")
-    if candidates.empty or passages.empty:
+    if candidates.empty or (passages.empty and min_aligned > 0):
         return _empty(PAIR_COLUMNS)
     n_sent = sentences.groupby("doc_id").size()
-    stats = passages.groupby(["doc_a", "doc_b"]).agg(
-        n_aligned=("kind", "size"), n_verbatim=("kind", lambda k: int((k == "verbatim").sum())))
-    frame = candidates.merge(stats.reset_index(), on=["doc_a", "doc_b"], how="inner")
+    stats = passages.assign(_v=(passages["kind"] == "verbatim").astype(np.int64)).groupby(
+        ["doc_a", "doc_b"]).agg(n_aligned=("kind", "size"), n_verbatim=("_v", "sum"))
+    frame = candidates.merge(stats.reset_index(), on=["doc_a", "doc_b"], how="left")
+    frame = frame.fillna({"n_aligned": 0, "n_verbatim": 0})
     frame = frame[frame["n_aligned"] >= min_aligned]
     if frame.empty:
         return _empty(PAIR_COLUMNS)
     docs = documents.set_index("doc_id")
     dates = docs["date"] if "date" in docs.columns else pd.Series("", index=docs.index)
-    frame["kind"] = np.where(frame["n_verbatim"] == frame["n_aligned"], "verbatim",
-                             np.where(frame["n_verbatim"] == 0, "paraphrase", "mixed"))
+    frame["kind"] = np.where(frame["n_aligned"] == 0, "",
+                             np.where(frame["n_verbatim"] == frame["n_aligned"], "verbatim",
+                                      np.where(frame["n_verbatim"] == 0, "paraphrase",
+                                               "mixed")))
     frame["outlet_a"] = frame["doc_a"].map(docs["outlet"])
     frame["outlet_b"] = frame["doc_b"].map(docs["outlet"])
     frame["similarity"] = frame["jaccard"]
@@ -433,14 +443,41 @@ def find_reuse(
     num_perm: int = 128,
     bands: int = 0,
     seed: int = 0,
+    rewrite_threshold: float = 0.0,
+    min_similar: int = 2,
+    gap: float = 0.02,
 ) -> ReuseResult:
-    """Run the four steps with their defaults; ``sentences`` should be the body sentences."""
-    candidates = candidate_pairs(documents, sentences, shingle_size=shingle_size,
-                                 method=method, threshold=threshold, num_perm=num_perm,
-                                 bands=bands, seed=seed)
+    """Run both layers and the relation rules with their defaults.
+
+    ``sentences`` should be the body sentences. The shingle layer (steps 1-4) is as before;
+    the rewrite layer (:mod:`framelab.rewrite`) adds candidate pairs from content-word
+    sentence similarity (``rewrite_threshold``; 0 means :func:`framelab.rewrite.null_threshold`)
+    and an ordered chain per pair; :func:`framelab.relation.classify_pairs` labels each pair.
+    """
+    from . import relation, rewrite
+    from .codebook import Codebook, load_codebook
+    from .quotes import find_quotes
+
+    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook or None)
+    shingle = candidate_pairs(documents, sentences, shingle_size=shingle_size,
+                              method=method, threshold=threshold, num_perm=num_perm,
+                              bands=bands, seed=seed)
+    layer = rewrite.find_rewrite_candidates(documents, sentences, threshold=rewrite_threshold,
+                                            min_similar=min_similar, mwes=cb.mwes, seed=seed)
+    candidates = relation.merge_candidates(shingle, layer.candidates, documents, sentences,
+                                           shingle_size=shingle_size)
     passages = align_passages(candidates, sentences, documents=documents,
                               threshold=align_threshold)
-    changes = passage_changes(passages, documents, codebook=codebook)
-    pairs = reuse_pairs(candidates, passages, documents, sentences)
+    chained, chains = (rewrite.align_rewrites(candidates, sentences, layer.space,
+                                              threshold=layer.threshold, gap=gap)
+                       if layer.space is not None else (passages.iloc[:0], _empty(
+                           rewrite.CHAIN_COLUMNS)))
+    both = pd.concat([passages, chained], ignore_index=True) if len(chained) else passages
+    changes = passage_changes(both, documents, codebook=cb)
+    pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
+    quotes = find_quotes(documents, cb, sentences=sentences) if len(pairs) else _empty(
+        ["doc_id", "start", "end", "text", "speaker"])
+    pairs = relation.classify_pairs(pairs, both, chains, changes, quotes, documents,
+                                    sentences, codebook=cb)
     short = short_documents(documents, sentences, shingle_size=shingle_size)
-    return ReuseResult(pairs, passages, changes, candidates, short)
+    return ReuseResult(pairs, both, changes, candidates, short, chains, quotes)
