@@ -42,6 +42,7 @@ from .alignment import (
     passage_changes,
 )
 from .errors import ParameterError
+from .relation import RELATION_COLUMNS
 
 if TYPE_CHECKING:
     from .codebook import Codebook
@@ -55,6 +56,7 @@ __all__ = [
     "METHODS",
     "PAIR_COLUMNS",
     "PASSAGE_COLUMNS",
+    "RESULT_PAIR_COLUMNS",
     "ReuseResult",
     "ReuseWarning",
     "align_passages",
@@ -74,6 +76,9 @@ CANDIDATE_COLUMNS = ["doc_a", "doc_b", "shared_shingles", "jaccard", "containmen
 PAIR_COLUMNS = ["doc_a", "doc_b", "outlet_a", "outlet_b", "similarity", "containment_a_in_b",
                 "containment_b_in_a", "n_aligned", "kind",
                 "shared_shingles", "coverage_a", "coverage_b", "channel", "direction"]
+#: ``reuse_pairs`` as :func:`find_reuse` writes it: :data:`PAIR_COLUMNS`, then the relation
+#: columns of :func:`framelab.relation.classify_pairs`.
+RESULT_PAIR_COLUMNS = PAIR_COLUMNS + RELATION_COLUMNS
 #: Values of ``reuse_pairs.kind`` and ``reuse_passages.kind``.
 KINDS = ("verbatim", "paraphrase", "mixed")
 METHODS = ("auto", "exact", "minhash")
