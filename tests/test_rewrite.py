@@ -15,13 +15,13 @@ from scipy import sparse
 # other words (no run of five identical words outside names).
 SOURCE = [
     "Floodwater breached the river embankment near the town of Marlow late on Tuesday night.",
-    "About 400 households in the low-lying eastern quarter were evacuated by fire crews "
-    "using boats.",
+    ("About 400 households in the low-lying eastern quarter were evacuated by fire crews "
+    "using boats."),
     "The regional water authority said its pumping station had failed after a power cut.",
     "Engineers expect the embankment to be repaired by the end of the week if the rain stops.",
     "Farmers upstream reported losing hundreds of sheep and most of the winter barley crop.",
-    "The mayor of Marlow asked the national government for emergency funds to rebuild "
-    "the bridge.",
+    ("The mayor of Marlow asked the national government for emergency funds to rebuild "
+    "the bridge."),
     "Schools across the district will remain closed until Monday as a precaution.",
     "Forecasters warned that another band of heavy rain could arrive on Saturday.",
 ]
@@ -29,11 +29,11 @@ REWRITE = [
     "Late on Tuesday, rising water broke through the riverbank close to Marlow.",
     "Fire brigades in boats moved roughly 400 families out of the flooded eastern district.",
     "According to the water agency of the region, a power outage knocked out its pumps.",
-    "Repairs to the bank should be finished within days, engineers think, provided the "
-    "weather turns dry.",
+    ("Repairs to the bank should be finished within days, engineers think, provided the "
+    "weather turns dry."),
     "Upriver, farms lost several hundred sheep and nearly all their barley planted for winter.",
-    "Marlow's mayor has requested emergency money from the national government to rebuild "
-    "its bridge.",
+    ("Marlow's mayor has requested emergency money from the national government to rebuild "
+    "its bridge."),
     "As a precaution, district schools stay shut until Monday.",
     "More heavy rain may reach the area on Saturday, forecasters warned.",
 ]
@@ -165,8 +165,8 @@ def test_direction_from_dates_and_from_a_paraphrased_quote(flood) -> None:
     pair = _pair(reuse.find_reuse(dated, sentences).pairs, "source", "rewrite")
     assert pair["direction_reason"] == "dates" and pair["source"] == "source"
     changes = pd.DataFrame({"change": ["quote_dropped"], "before": ["\u201cwe failed\u201d"],
-                            "after": [""], "detail": ["80% of its words appear unquoted on "
-                                                      "the other side"]})
+                            "after": [""], "detail": [("80% of its words appear unquoted on "
+                                                      "the other side")]})
     source, text = relation._quote_direction(changes, "x", "y")
     assert source == "x" and "quote paraphrased" in text
 

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from .codebook import Codebook
 
 __all__ = ["RELATIONS", "RELATION_COLUMNS", "classify_pairs", "merge_candidates",
-           "shared_quotes"]
+           "shared_quotes", "stack_layers"]
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,15 @@ def merge_candidates(shingle: pd.DataFrame, content: pd.DataFrame, documents: pd
     rank = out["doc_a"].map(order) * len(order) + out["doc_b"].map(order)
     return out.iloc[np.argsort(rank.to_numpy(), kind="stable")][CANDIDATE_COLUMNS] \
         .reset_index(drop=True)
+
+
+def stack_layers(shingle: pd.DataFrame, rewrite: pd.DataFrame) -> pd.DataFrame:
+    """``reuse_passages`` of both layers: the shingle layer's rows, then the rewrite chains."""
+    if rewrite.empty:
+        return shingle.reset_index(drop=True)
+    if shingle.empty:
+        return rewrite.reset_index(drop=True)
+    return pd.concat([shingle, rewrite], ignore_index=True)
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -240,17 +249,18 @@ def classify_pairs(
     ch_pair = {k: g for k, g in changes.groupby(["doc_a", "doc_b"], sort=False)}
     empty_p, empty_c = passages.iloc[:0], changes.iloc[:0]
     rows = []
-    for pair in pairs.itertuples(index=False):
-        a, b = str(pair.doc_a), str(pair.doc_b)
+    for pair in pairs.to_dict("records"):
+        a, b = str(pair["doc_a"]), str(pair["doc_b"])
         mine, ch = by_pair.get((a, b), empty_p), ch_pair.get((a, b), empty_c)
         if mine.empty:
             continue
         shared = shared_quotes(quotes, a, b, min_overlap=min_quote_overlap)
         spans_a = [(int(x["start"]), int(x["end"])) for x, _ in shared]
         spans_b = [(int(y["start"]), int(y["end"])) for _, y in shared]
-        quoted = np.array([_overlaps(p.start_a, p.end_a, spans_a)
-                           or _overlaps(p.start_b, p.end_b, spans_b)
-                           for p in mine.itertuples(index=False)], dtype=bool)
+        quoted = np.array([_overlaps(sa, ea, spans_a) or _overlaps(sb, eb, spans_b)
+                           for sa, ea, sb, eb in zip(*(mine[c].astype(int).tolist() for c in
+                                                       ("start_a", "end_a", "start_b",
+                                                        "end_b")))], dtype=np.bool_)
         own = mine[~quoted]
         n_verbatim = own.loc[own["kind"] == "verbatim", "sentence_a"].nunique()
         chain = mine[mine["layer"] == "rewrite"]
@@ -308,7 +318,7 @@ def classify_pairs(
                         source, reason = y, "coverage"  # x is covered: x drew on y
                         break
         rewrite_changes = ch[ch["layer"] == "rewrite"] if "layer" in ch.columns else ch
-        rows.append({**pair._asdict(), "direction": text, "relation": relation,
+        rows.append({**pair, "direction": text, "relation": relation,
                      "evidence": evidence, "n_rewrite": n_rewrite,
                      "rewrite_coverage_a": cov_a, "rewrite_coverage_b": cov_b,
                      "rewrite_density": density, "n_verbatim_own": int(n_verbatim),

@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CANDIDATE_COLUMNS",
-    "doc_texts",
     "CHANGES",
     "CHANGE_COLUMNS",
     "KINDS",
@@ -61,6 +60,7 @@ __all__ = [
     "ReuseWarning",
     "align_passages",
     "candidate_pairs",
+    "doc_texts",
     "find_reuse",
     "passage_changes",
     "reuse_pairs",
@@ -473,11 +473,9 @@ def find_reuse(
                                            shingle_size=shingle_size)
     passages = align_passages(candidates, sentences, documents=documents,
                               threshold=align_threshold)
-    chained, chains = (rewrite.align_rewrites(candidates, sentences, layer.space,
-                                              threshold=layer.threshold, gap=gap)
-                       if layer.space is not None else (passages.iloc[:0], _empty(
-                           rewrite.CHAIN_COLUMNS)))
-    both = pd.concat([passages, chained], ignore_index=True) if len(chained) else passages
+    chained, chains = rewrite.align_rewrites(candidates, sentences, layer.space,
+                                             threshold=layer.threshold, gap=gap)
+    both = relation.stack_layers(passages, chained)
     changes = passage_changes(both, documents, codebook=cb)
     pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
     quotes = find_quotes(documents, cb, sentences=sentences) if len(pairs) else _empty(

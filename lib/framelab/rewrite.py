@@ -41,10 +41,19 @@ from .alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run, _requ
 from .errors import ParameterError
 from .tokens import DEFAULT_MWES, STOP_WORDS, Analyzer, tokenize
 
-__all__ = ["CHAIN_COLUMNS", "CONTENT_CANDIDATE_COLUMNS", "ContentAnalyzer", "align_rewrites",
-           "RewriteLayer", "content_candidates", "find_rewrite_candidates", "fit_space",
-           "local_alignment", "null_threshold",
-           "similar_sentences"]
+__all__ = [
+    "CHAIN_COLUMNS",
+    "CONTENT_CANDIDATE_COLUMNS",
+    "ContentAnalyzer",
+    "RewriteLayer",
+    "align_rewrites",
+    "content_candidates",
+    "find_rewrite_candidates",
+    "fit_space",
+    "local_alignment",
+    "null_threshold",
+    "similar_sentences",
+]
 
 log = logging.getLogger(__name__)
 
@@ -302,12 +311,12 @@ def local_alignment(sim: np.ndarray, *, threshold: float, gap: float) -> list[tu
             move[i, j] = 0 if best == 0.0 else (1 if best == diag else (2 if best == up else 3))
     if H.max() <= 0:
         return []
-    i, j = np.unravel_index(int(np.argmax(H)), H.shape)
+    i, j = (int(x) for x in np.unravel_index(int(np.argmax(H)), H.shape))
     chain = []
     while i > 0 and j > 0 and move[i, j]:
         step = move[i, j]
         if step == 1:
-            chain.append((int(i) - 1, int(j) - 1))
+            chain.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif step == 2:
             i -= 1
@@ -331,7 +340,7 @@ def _unordered(sim: np.ndarray, threshold: float) -> int:
 def align_rewrites(
     candidates: pd.DataFrame,
     sentences: pd.DataFrame,
-    space: TfidfVectorizer,
+    space: TfidfVectorizer | None,
     *,
     threshold: float,
     gap: float = 0.02,
@@ -345,8 +354,8 @@ def align_rewrites(
         Pairs (``doc_a``, ``doc_b``), from either layer.
     sentences : DataFrame
         The (body) sentence table.
-    space : TfidfVectorizer
-        From :func:`fit_space`.
+    space : TfidfVectorizer or None
+        From :func:`fit_space` (None: nothing to align, empty tables).
     threshold : float
         Sentence cosine for an aligned pair (:func:`null_threshold` gives the stated rule).
     gap : float
@@ -369,12 +378,15 @@ def align_rewrites(
     _check_unit("threshold", threshold)
     if gap < 0:
         raise ParameterError(f"gap={gap}: the cost of a skipped sentence must be >= 0")
-    if candidates.empty:
+    if candidates.empty or space is None:
         return _empty(PASSAGE_COLUMNS), _empty(CHAIN_COLUMNS)
     wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
     sent = sentences[sentences["doc_id"].isin(wanted)].reset_index(drop=True)
     X = space.transform(sent["text_norm"].tolist()).tocsr()
     rows = sent.groupby("doc_id", sort=False).indices
+    starts, ends = sent["start"].to_numpy(np.int64), sent["end"].to_numpy(np.int64)
+    norm, text = sent["text_norm"].astype(str).tolist(), sent["text"].astype(str).tolist()
+    sid = sent["sentence_id"].astype(str).tolist()
     passages, chains = [], []
     for doc_a, doc_b in zip(candidates["doc_a"], candidates["doc_b"]):
         ra, rb = rows.get(doc_a), rows.get(doc_b)
@@ -388,15 +400,13 @@ def align_rewrites(
         chains.append((doc_a, doc_b, len(chain), _unordered(sim, threshold),
                        len(chain) / len(ra), len(chain) / len(rb), round(float(score), 6)))
         for index, (i, j) in enumerate(chain):
-            a, b = sent.loc[ra[i]], sent.loc[rb[j]]
-            ta = tokenize(str(a["text_norm"]), stop_words=None)
-            tb = tokenize(str(b["text_norm"]), stop_words=None)
-            run = _longest_run(ta, tb)[2]
-            passages.append((doc_a, doc_b, int(a["start"]), int(a["end"]), int(b["start"]),
-                             int(b["end"]), round(float(sim[i, j]), 6),
-                             "verbatim" if run >= verbatim_run else "paraphrase", a["text"],
-                             b["text"], index, a["sentence_id"], b["sentence_id"], int(run),
-                             "rewrite"))
+            a, b = int(ra[i]), int(rb[j])
+            run = _longest_run(tokenize(norm[a], stop_words=None),
+                               tokenize(norm[b], stop_words=None))[2]
+            passages.append((doc_a, doc_b, int(starts[a]), int(ends[a]), int(starts[b]),
+                             int(ends[b]), round(float(sim[i, j]), 6),
+                             "verbatim" if run >= verbatim_run else "paraphrase", text[a],
+                             text[b], index, sid[a], sid[b], int(run), "rewrite"))
     frame = pd.DataFrame(passages, columns=PASSAGE_COLUMNS)
     frame = frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
                                                 "passage_index", "longest_run")})
