@@ -72,7 +72,7 @@ def _words(text: str) -> set[str]:
 
 
 def shared_quotes(quotes: pd.DataFrame, doc_a: str, doc_b: str, *,
-                  min_overlap: float = 0.5) -> list[tuple[pd.Series, pd.Series]]:
+                  min_overlap: float = 0.5) -> list[tuple[dict, dict]]:
     """Quotations of ``doc_a`` and ``doc_b`` that are the same quote (or a part of it).
 
     Two quotations match when the shorter has at least ``min_overlap`` of its words in the
@@ -81,16 +81,28 @@ def shared_quotes(quotes: pd.DataFrame, doc_a: str, doc_b: str, *,
     Returns
     -------
     list of (row of a, row of b)
-        Rows of ``quotes`` (:data:`framelab.quotes.QUOTE_COLUMNS`).
+        Rows of ``quotes`` (:data:`framelab.quotes.QUOTE_COLUMNS`) as dicts.
     """
-    qa, qb = quotes[quotes["doc_id"] == doc_a], quotes[quotes["doc_id"] == doc_b]
-    wb = [(_words(str(r["text"])), r) for _, r in qb.iterrows()]
+    by_doc = _quotes_by_doc(quotes)
+    return _shared(by_doc.get(doc_a, []), by_doc.get(doc_b, []), min_overlap)
+
+
+_Quote = tuple[set[str], dict]
+
+
+def _quotes_by_doc(quotes: pd.DataFrame) -> dict[str, list[_Quote]]:
+    out: dict[str, list[_Quote]] = {}
+    for row in quotes.to_dict("records"):
+        out.setdefault(str(row["doc_id"]), []).append((_words(str(row["text"])), row))
+    return out
+
+
+def _shared(qa: list[_Quote], qb: list[_Quote], min_overlap: float) -> list[tuple[dict, dict]]:
     found = []
-    for _, ra in qa.iterrows():
-        wa = _words(str(ra["text"]))
-        for w, rb in wb:
-            small = min(len(wa), len(w))
-            if small and len(wa & w) / small >= min_overlap:
+    for wa, ra in qa:
+        for wb, rb in qb:
+            small = min(len(wa), len(wb))
+            if small and len(wa & wb) / small >= min_overlap:
                 found.append((ra, rb))
     return found
 
@@ -147,13 +159,13 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def _density(passages: pd.DataFrame) -> float:
+def _density(sentence_ids: Sequence[str], other_ids: Sequence[str]) -> float:
     """Share of the sentences the chain spans that it aligns, on the denser side."""
     best = 0.0
-    for col in ("sentence_a", "sentence_b"):
-        idx = passages[col].astype(str).str.rsplit(":", n=1).str[-1].astype(int)
-        if len(idx):
-            best = max(best, len(idx) / (int(idx.max()) - int(idx.min()) + 1))
+    for ids in (sentence_ids, other_ids):
+        idx = [int(str(x).rsplit(":", 1)[-1]) for x in ids]
+        if idx:
+            best = max(best, len(idx) / (max(idx) - min(idx) + 1))
     return best
 
 
@@ -175,20 +187,20 @@ def _quote_direction(changes: pd.DataFrame, a: str, b: str) -> tuple[str, str]:
     return "", ""
 
 
-def _summarise_changes(changes: pd.DataFrame, limit: int = 6) -> str:
+def _summarise_changes(changes: list[dict], limit: int = 6) -> str:
     parts = []
-    for c in changes.itertuples(index=False):
-        before, after = str(c.before)[:50], str(c.after)[:50]
-        parts.append(f"{c.change}: {before or '-'} -> {after or '-'}")
+    for c in changes:
+        before, after = str(c["before"])[:50], str(c["after"])[:50]
+        parts.append(f"{c['change']}: {before or '-'} -> {after or '-'}")
     return "; ".join(parts[:limit]) + (f"; (+{len(parts) - limit} more)" if len(parts) > limit
                                        else "")
 
 
-def _labels_kept(codebook: Codebook, passages: pd.DataFrame) -> str:
+def _labels_kept(codebook: Codebook, passages: list[dict]) -> str:
     kept: dict[str, None] = {}
-    for p in passages.itertuples(index=False):
-        la = {m.term.lower() for m in codebook.matcher.find(str(p.text_a), layers=("label",))}
-        lb = {m.term.lower() for m in codebook.matcher.find(str(p.text_b), layers=("label",))}
+    for p in passages:
+        la = {m.term.lower() for m in codebook.matcher.find(str(p["text_a"]), layers=("label",))}
+        lb = {m.term.lower() for m in codebook.matcher.find(str(p["text_b"]), layers=("label",))}
         kept.update(dict.fromkeys(sorted(la & lb)))
     return "; ".join(kept)
 
@@ -235,96 +247,81 @@ def classify_pairs(
         on both sides of rewrite passages; ``rewrite_changes`` the changes in rewrite passages.
     """
     from .codebook import Codebook, load_codebook
-    from .reuse import _direction, _parse_date
 
     _require(passages, ("doc_a", "doc_b", "kind", "layer", "start_a", "end_a", "start_b",
                         "end_b"), "passages")
     if pairs.empty:
         return _empty(list(pairs.columns) + RELATION_COLUMNS)
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook or None)
-    n_sent = sentences.groupby("doc_id").size()
+    n_sent = sentences.groupby("doc_id").size().to_dict()
     docs = documents.set_index("doc_id")
-    dates = docs["date"] if "date" in docs.columns else pd.Series("", index=docs.index)
-    by_pair = {k: g for k, g in passages.groupby(["doc_a", "doc_b"], sort=False)}
-    ch_pair = {k: g for k, g in changes.groupby(["doc_a", "doc_b"], sort=False)}
-    empty_p, empty_c = passages.iloc[:0], changes.iloc[:0]
+    dates = (docs["date"] if "date" in docs.columns else pd.Series("", index=docs.index)).to_dict()
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for row in passages.to_dict("records"):
+        by_pair.setdefault((str(row["doc_a"]), str(row["doc_b"])), []).append(row)
+    ch_pair: dict[tuple[str, str], list[dict]] = {}
+    for row in changes.to_dict("records"):
+        ch_pair.setdefault((str(row["doc_a"]), str(row["doc_b"])), []).append(row)
+    quotes_of = _quotes_by_doc(quotes)
     rows = []
     for pair in pairs.to_dict("records"):
         a, b = str(pair["doc_a"]), str(pair["doc_b"])
-        mine, ch = by_pair.get((a, b), empty_p), ch_pair.get((a, b), empty_c)
-        if mine.empty:
+        mine, ch = by_pair.get((a, b), []), ch_pair.get((a, b), [])
+        if not mine:
             continue
-        shared = shared_quotes(quotes, a, b, min_overlap=min_quote_overlap)
+        na, nb = max(1, int(n_sent.get(a, 1))), max(1, int(n_sent.get(b, 1)))
+        shared = _shared(quotes_of.get(a, []), quotes_of.get(b, []), min_quote_overlap)
         spans_a = [(int(x["start"]), int(x["end"])) for x, _ in shared]
         spans_b = [(int(y["start"]), int(y["end"])) for _, y in shared]
-        quoted = np.array([_overlaps(sa, ea, spans_a) or _overlaps(sb, eb, spans_b)
-                           for sa, ea, sb, eb in zip(*(mine[c].astype(int).tolist() for c in
-                                                       ("start_a", "end_a", "start_b",
-                                                        "end_b")))], dtype=np.bool_)
-        own = mine[~quoted]
-        n_verbatim = own.loc[own["kind"] == "verbatim", "sentence_a"].nunique()
-        chain = mine[mine["layer"] == "rewrite"]
-        chain_own = chain[~quoted[(mine["layer"] == "rewrite").to_numpy()]]
-        density = _density(chain)
+        for p in mine:
+            p["_quoted"] = (_overlaps(int(p["start_a"]), int(p["end_a"]), spans_a)
+                            or _overlaps(int(p["start_b"]), int(p["end_b"]), spans_b))
+        own = [p for p in mine if not p["_quoted"]]
+        n_verbatim = len({p["sentence_a"] for p in own if p["kind"] == "verbatim"})
+        chain = [p for p in mine if p["layer"] == "rewrite"]
+        chain_own = [p for p in chain if not p["_quoted"]]
+        density = _density([p["sentence_a"] for p in chain], [p["sentence_b"] for p in chain])
         n_rewrite = len(chain)
-        cov_a = n_rewrite / max(1, int(n_sent.get(a, 1)))
-        cov_b = n_rewrite / max(1, int(n_sent.get(b, 1)))
+        cov_a, cov_b = n_rewrite / na, n_rewrite / nb
         speakers = sorted({str(x["speaker"]) or str(y["speaker"]) or "unknown speaker"
                            for x, y in shared})
         quote_text = "; ".join(f'{x["speaker"] or y["speaker"] or "unknown"}: '
                                f'{str(x["text"])[:80]}' for x, y in shared)
+        own_cov = len(chain_own) / min(na, nb) if chain_own else 0.0
         if n_verbatim >= min_passages:
             relation = "copy"
             evidence = (f"{n_verbatim} sentence(s) share a run of >= verbatim_run identical "
-                        f"tokens outside shared quotations")
-        elif len(chain_own) >= min_chain and density >= min_coverage:
+                        "tokens outside shared quotations")
+        elif len(chain_own) >= min_chain and max(len(chain_own) / na,
+                                                 len(chain_own) / nb) >= min_coverage:
             relation = "rewrite"
             evidence = (f"{n_rewrite} sentence pair(s) in the same order ({len(chain_own)} "
-                        f"outside shared quotations), covering {density:.0%} of the sentences "
-                        f"they span; {cov_a:.0%} of {a}, {cov_b:.0%} of {b}")
+                        f"outside shared quotations): {cov_a:.0%} of {a}, {cov_b:.0%} of {b}")
         elif shared:
             relation = "shared_source"
             evidence = (f"{len(shared)} shared quotation(s) of {', '.join(speakers)}; "
                         f"{len(own)} aligned sentence(s) outside them")
         else:
             relation = "same_story"
-            evidence = (f"{len(mine)} similar sentence(s) without an ordered chain of "
-                        f"{min_chain}, copied runs or a shared quotation")
-        # direction
-        source, reason = "", "none"
-        da, db = dates.get(a, ""), dates.get(b, "")
-        text = _direction(a, b, da, db, 0.0, 0.0, min_coverage=2.0, min_ratio=min_ratio)
-        if relation == "same_story":
-            text = "none: same story, no reuse to give a direction to"
-        elif relation == "shared_source":
-            reason = "common_source"
-            text = (f"common source: both quote {', '.join(speakers)}; neither need have "
-                    "seen the other")
-        elif text.startswith("hypothesis (dates)"):
-            reason = "dates"
-            source = a if _parse_date(da) < _parse_date(db) else b  # type: ignore[operator]
-        else:
-            qsource, qtext = _quote_direction(ch, a, b)
-            if qsource:
-                source, reason, text = qsource, "quote_paraphrased", qtext
-            else:
-                layer = mine[mine["kind"] == "verbatim"] if relation == "copy" else chain
-                ca = layer["sentence_a"].nunique() / max(1, int(n_sent.get(a, 1)))
-                cb_ = layer["sentence_b"].nunique() / max(1, int(n_sent.get(b, 1)))
-                text = _direction(a, b, "", "", ca, cb_, min_coverage=min_coverage,
-                                  min_ratio=min_ratio)
-                for x, y, cx, cy in ((a, b, ca, cb_), (b, a, cb_, ca)):
-                    if cx >= min_coverage and cx >= min_ratio * cy:
-                        source, reason = y, "coverage"  # x is covered: x drew on y
-                        break
-        rewrite_changes = ch[ch["layer"] == "rewrite"] if "layer" in ch.columns else ch
+            evidence = (f"{len(mine)} aligned sentence pair(s); ordered chain of {n_rewrite} "
+                        f"covering {max(cov_a, cov_b):.0%} of the better-covered document "
+                        f"({density:.0%} of the sentences it spans): no copied runs, no "
+                        "shared quotation"
+                        + (", a rewritten passage below the rewrite rule"
+                           if len(chain_own) >= min_chain and own_cov < min_coverage
+                           and density >= min_coverage else ""))
+        source, reason, text = _hypothesis(
+            relation, a, b, dates.get(a, ""), dates.get(b, ""), speakers, ch, mine, chain,
+            na, nb, min_coverage=min_coverage, min_ratio=min_ratio)
+        detailed = relation != "same_story"
+        rewrite_changes = [c for c in ch if c.get("layer", "rewrite") == "rewrite"]
         rows.append({**pair, "direction": text, "relation": relation,
                      "evidence": evidence, "n_rewrite": n_rewrite,
                      "rewrite_coverage_a": cov_a, "rewrite_coverage_b": cov_b,
                      "rewrite_density": density, "n_verbatim_own": int(n_verbatim),
                      "n_shared_quotes": len(shared), "shared_quotes": quote_text,
                      "source": source, "direction_reason": reason,
-                     "labels_kept": _labels_kept(cb, chain) if len(chain) else "",
+                     "labels_kept": _labels_kept(cb, chain) if detailed else "",
                      "rewrite_changes": _summarise_changes(rewrite_changes)})
     frame = pd.DataFrame(rows, columns=list(pairs.columns) + RELATION_COLUMNS)
     rank = {r: k for k, r in enumerate(RELATIONS)}
@@ -335,3 +332,33 @@ def classify_pairs(
         log.info("relations: %s", frame["relation"].value_counts().to_dict())
     return frame.reset_index(drop=True).astype({"n_rewrite": "int64", "n_verbatim_own": "int64",
                                                 "n_shared_quotes": "int64"})
+
+
+def _hypothesis(relation: str, a: str, b: str, date_a: object, date_b: object,
+                speakers: list[str], changes: list[dict], passages: list[dict],
+                chain: list[dict], na: int, nb: int, *, min_coverage: float,
+                min_ratio: float) -> tuple[str, str, str]:
+    """(source, reason, text) of the direction hypothesis; rules in the module docstring."""
+    from .reuse import _direction, _parse_date
+
+    if relation == "same_story":
+        return "", "none", "none: same story, no reuse to give a direction to"
+    if relation == "shared_source":
+        return "", "common_source", (f"common source: both quote {', '.join(speakers)}; "
+                                     "neither need have seen the other")
+    text = _direction(a, b, date_a, date_b, 0.0, 0.0, min_coverage=2.0, min_ratio=min_ratio)
+    if text.startswith("hypothesis (dates)"):
+        early = _parse_date(date_a) < _parse_date(date_b)  # type: ignore[operator]
+        return (a if early else b), "dates", text
+    source, text = _quote_direction(pd.DataFrame(changes, columns=["change", "before", "after",
+                                                                   "detail"]), a, b)
+    if source:
+        return source, "quote_paraphrased", text
+    used = [p for p in passages if p["kind"] == "verbatim"] if relation == "copy" else chain
+    ca = len({p["sentence_a"] for p in used}) / na
+    cb = len({p["sentence_b"] for p in used}) / nb
+    text = _direction(a, b, "", "", ca, cb, min_coverage=min_coverage, min_ratio=min_ratio)
+    for x, y, cx, cy in ((a, b, ca, cb), (b, a, cb, ca)):
+        if cx >= min_coverage and cx >= min_ratio * cy:
+            return y, "coverage", text  # x is covered: x may have drawn on y
+    return "", "none", text
