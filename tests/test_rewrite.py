@@ -209,3 +209,23 @@ def test_bad_parameters_name_the_value(flood) -> None:
     with pytest.raises(ParameterError, match="gap=-1"):
         rewrite.align_rewrites(pd.DataFrame({"doc_a": ["source"], "doc_b": ["rewrite"]}),
                                sentences, rewrite.fit_space(sentences), threshold=0.3, gap=-1)
+
+
+def test_network_edges_aggregate_outlets_and_keep_direction() -> None:
+    from framelab import reuse_view
+    from framelab.figures import new_figure
+
+    pairs = pd.DataFrame({
+        "doc_a": ["a1", "a2", "a3", "b1"], "doc_b": ["b1", "b2", "a4", "c1"],
+        "outlet_a": ["A", "A", "A", "B"], "outlet_b": ["B", "B", "A", ""],
+        "relation": ["rewrite", "rewrite", "copy", "shared_source"],
+        "source": ["b1", "", "a3", ""]})
+    edges = reuse_view.network_edges(pairs)
+    assert edges.values.tolist() == [["A", "B", "rewrite", 2, 0, 1],
+                                     ["B", "c1", "shared_source", 1, 0, 0]]
+    docs = reuse_view.network_edges(pairs, level="document")
+    assert len(docs) == 4 and docs[docs["relation"] == "copy"]["n_from_a"].tolist() == [1]
+    _fig, ax = new_figure()
+    assert reuse_view.plot_reuse_network(pairs, ax) is ax
+    with pytest.raises(ParameterError, match="level='site'"):
+        reuse_view.network_edges(pairs, level="site")

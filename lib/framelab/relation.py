@@ -10,22 +10,24 @@ order (a pair takes the first that holds):
     sentences copied word for word are more than a shared quote or a coincidence.
 ``rewrite``
     the ordered chain of :func:`framelab.rewrite.align_rewrites` has at least
-    ``min_chain=3`` sentence pairs outside shared quotations, and on at least one side it
-    covers ``min_coverage=0.5`` of the sentences it spans (first to last aligned sentence):
-    most of the rewritten passage is accounted for, in order. The pair's whole-document
-    coverage is in ``rewrite_coverage_a`` / ``_b``.
+    ``min_chain=3`` sentence pairs outside shared quotations, and they are at least
+    ``min_coverage=0.5`` of one document's (body) sentences: most of one document is
+    accounted for, in order. A shorter rewritten *passage* inside a longer article stays
+    ``same_story``; its evidence says so, and ``rewrite_density`` (share of the sentences
+    the chain spans that it aligns) and ``rewrite_coverage_a`` / ``_b`` show it.
 ``shared_source``
     the two documents share at least one direct quotation (two quotations whose shorter
-    has at least half its words in the other; speakers from :func:`framelab.quotes.find_quotes`):
+    has at least half its content words in the other; speakers from
+    :func:`framelab.quotes.find_quotes`):
     the overlap is what a third party said, which both may have taken from the statement or
     briefing itself.
 ``same_story``
     anything else that was aligned: similar sentences on the same events, without an ordered
     chain, copied runs or a shared quotation.
 
-The numbers are the issue's own words ("most" of a passage: 0.5), the smallest chain that
-has an order (3) and the existing verbatim rule (``verbatim_run`` tokens); none was fitted
-to the seed articles.
+The numbers are the definition's own words ("most" of one document: 0.5), the smallest
+chain that has an order (3) and the existing verbatim rule (``verbatim_run`` tokens); none
+was fitted to the seed articles (``docs/reuse.md`` says what they find there).
 
 *Direction* is a hypothesis with its reason (``direction_reason``), never a finding:
 ``common_source`` for ``shared_source`` pairs (no direction); ``dates`` when both dates are
@@ -66,17 +68,18 @@ RELATION_COLUMNS = ["relation", "evidence", "n_rewrite", "rewrite_coverage_a",
 
 
 def _words(text: str) -> set[str]:
+    """Content words of a quotation (stop words would match any two quotes)."""
     from .tokens import tokenize
 
-    return {t.text for t in tokenize(text, stop_words=None)}
+    return {t.text for t in tokenize(text)}
 
 
 def shared_quotes(quotes: pd.DataFrame, doc_a: str, doc_b: str, *,
                   min_overlap: float = 0.5) -> list[tuple[dict, dict]]:
     """Quotations of ``doc_a`` and ``doc_b`` that are the same quote (or a part of it).
 
-    Two quotations match when the shorter has at least ``min_overlap`` of its words in the
-    longer (quotes are trimmed differently by different outlets).
+    Two quotations match when the shorter has at least ``min_overlap`` of its content words
+    (stop words dropped) in the longer (quotes are trimmed differently by different outlets).
 
     Returns
     -------
@@ -285,6 +288,7 @@ def classify_pairs(
         cov_a, cov_b = n_rewrite / na, n_rewrite / nb
         speakers = sorted({str(x["speaker"]) or str(y["speaker"]) or "unknown speaker"
                            for x, y in shared})
+        n_shared = len({int(x["start"]) for x, _ in shared})  # distinct quotes of a
         quote_text = "; ".join(f'{x["speaker"] or y["speaker"] or "unknown"}: '
                                f'{str(x["text"])[:80]}' for x, y in shared)
         own_cov = len(chain_own) / min(na, nb) if chain_own else 0.0
@@ -299,12 +303,12 @@ def classify_pairs(
                         f"outside shared quotations): {cov_a:.0%} of {a}, {cov_b:.0%} of {b}")
         elif shared:
             relation = "shared_source"
-            evidence = (f"{len(shared)} shared quotation(s) of {', '.join(speakers)}; "
+            evidence = (f"{n_shared} shared quotation(s) of {', '.join(speakers)}; "
                         f"{len(own)} aligned sentence(s) outside them")
         else:
             relation = "same_story"
-            evidence = (f"{len(mine)} aligned sentence pair(s); ordered chain of {n_rewrite} "
-                        f"covering {max(cov_a, cov_b):.0%} of the better-covered document "
+            evidence = (f"{len(mine)} aligned passage(s) in both layers; ordered chain of "
+                        f"{n_rewrite} covering {max(cov_a, cov_b):.0%} of the better-covered document "
                         f"({density:.0%} of the sentences it spans): no copied runs, no "
                         "shared quotation"
                         + (", a rewritten passage below the rewrite rule"
@@ -319,7 +323,7 @@ def classify_pairs(
                      "evidence": evidence, "n_rewrite": n_rewrite,
                      "rewrite_coverage_a": cov_a, "rewrite_coverage_b": cov_b,
                      "rewrite_density": density, "n_verbatim_own": int(n_verbatim),
-                     "n_shared_quotes": len(shared), "shared_quotes": quote_text,
+                     "n_shared_quotes": n_shared, "shared_quotes": quote_text,
                      "source": source, "direction_reason": reason,
                      "labels_kept": _labels_kept(cb, chain) if detailed else "",
                      "rewrite_changes": _summarise_changes(rewrite_changes)})

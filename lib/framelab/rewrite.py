@@ -189,15 +189,16 @@ def null_threshold(X: sparse.csr_matrix, doc_of: np.ndarray, *, quantile: float 
 
 
 def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: float,
-                      max_postings: int = 2000) -> pd.DataFrame:
+                      max_postings: int = 500, chunk_pairs: int = 2_000_000) -> pd.DataFrame:
     """Sentence pairs of different documents with cosine >= ``threshold`` (prefix filtering).
 
     Words are ranked rarest first (fewest sentences). Each sentence is indexed under its
     rarest words until the words left out have a norm below ``threshold``: if two unit
     vectors have cosine >= threshold they share an indexed word (the shared words outside
     the shorter prefix have a dot product below the left-out norm). Postings longer than
-    ``max_postings`` sentences (a word in very many sentences) are skipped, with a log
-    message; only then can a pair be missed.
+    ``max_postings`` sentences (a word in very many sentences, hence of low IDF weight) are
+    skipped, with a log message; only then can a pair be missed. Postings are joined in
+    chunks of about ``chunk_pairs`` sentence pairs, so memory stays bounded.
 
     Returns
     -------
@@ -223,23 +224,33 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
     if not rows:
         return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
     post = pd.DataFrame({"f": np.concatenate(feats), "s": np.concatenate(rows)})
-    size = post.groupby("f")["s"].transform("size")
+    size = post.groupby("f")["s"].transform("size").to_numpy()
     skipped = int(post.loc[size > max_postings, "f"].nunique())
     if skipped:
         log.info("prefix filter: %d word(s) in more than max_postings=%d sentences skipped",
                  skipped, max_postings)
-    post = post[(size > 1) & (size <= max_postings)]
-    pairs = post.merge(post, on="f")
-    pairs = pairs[pairs["s_x"] < pairs["s_y"]]
-    sa, sb = pairs["s_x"].to_numpy(np.int64), pairs["s_y"].to_numpy(np.int64)
-    if len(sa):
-        key = np.unique(sa * X.shape[0] + sb)
-        sa, sb = key // X.shape[0], key % X.shape[0]
-        other = doc_of[sa] != doc_of[sb]
-        sa, sb = sa[other], sb[other]
-    cos = np.asarray(X[sa].multiply(X[sb]).sum(axis=1)).ravel() if len(sa) else np.zeros(0)
-    keep = cos >= threshold
-    return pd.DataFrame({"sa": sa[keep], "sb": sb[keep], "cosine": cos[keep]})
+    post = post[(size > 1) & (size <= max_postings)].sort_values(["f", "s"], kind="stable")
+    # features in chunks of at most chunk_pairs sentence pairs, so memory stays bounded
+    counts = post.groupby("f", sort=True).size()
+    cum = np.cumsum(counts.to_numpy(np.int64) ** 2)
+    chunk_of = pd.Series(cum // max(1, chunk_pairs), index=counts.index)
+    n = X.shape[0]
+    keys, sims = [], []
+    for _, part in post.groupby(post["f"].map(chunk_of), sort=True):
+        pairs = part.merge(part, on="f")
+        sa, sb = pairs["s_x"].to_numpy(np.int64), pairs["s_y"].to_numpy(np.int64)
+        keep = (sa < sb) & (doc_of[sa] != doc_of[np.minimum(sb, n - 1)])
+        key = np.unique(sa[keep] * n + sb[keep])
+        sa, sb = key // n, key % n
+        cos = np.asarray(X[sa].multiply(X[sb]).sum(axis=1)).ravel() if len(key) else \
+            np.zeros(0)
+        keys.append(key[cos >= threshold])
+        sims.append(cos[cos >= threshold])
+    if not keys:
+        return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
+    key, first = np.unique(np.concatenate(keys), return_index=True)
+    cos = np.concatenate(sims)[first]
+    return pd.DataFrame({"sa": key // n, "sb": key % n, "cosine": cos})
 
 
 def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Sequence[str], *,
@@ -429,7 +440,7 @@ def find_rewrite_candidates(
     threshold: float = 0.0,
     quantile: float = 0.99,
     min_similar: int = 2,
-    max_postings: int = 2000,
+    max_postings: int = 500,
     mwes: Sequence[str] = (),
     seed: int = 0,
 ) -> RewriteLayer:
