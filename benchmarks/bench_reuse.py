@@ -223,8 +223,8 @@ def layers_benchmark(args: argparse.Namespace) -> None:
         *[f"| {name} | {st.seconds:.1f} s ({st.cpu:.1f} s) | {st.peak / 2**20:.0f} MB |"
           for name, st in steps.items()],
         "",
-        (f"Time the rewrite layer adds to the shingle layer (content space and candidates, "
-         f"aligning the extra candidates, chains): "
+        (f"Time the rewrite layer adds (its candidates and chains, plus aligning the merged "
+         f"candidates, minus the whole shingle layer): "
          f"{sum(st.seconds for k, st in steps.items() if 'rewrite' in k or 'merged' in k) - steps['shingle layer: candidate_pairs + align_passages'].seconds + 0:.1f} s "
          f"wall (shingle layer alone {steps['shingle layer: candidate_pairs + align_passages'].seconds:.1f} s)."),
         "",
