@@ -229,3 +229,10 @@ def test_network_edges_aggregate_outlets_and_keep_direction() -> None:
     assert reuse_view.plot_reuse_network(pairs, ax) is ax
     with pytest.raises(ParameterError, match="level='site'"):
         reuse_view.network_edges(pairs, level="site")
+
+
+def test_chain_links_are_mutual_best_matches() -> None:
+    sim = np.array([[0.6, 0.1],
+                    [0.9, 0.5]])  # row 0's best is column 0, whose best is row 1
+    kept = rewrite._mutual_best(sim)
+    assert kept.tolist() == [[0.0, 0.0], [0.9, 0.0]]

@@ -336,6 +336,17 @@ def local_alignment(sim: np.ndarray, *, threshold: float, gap: float) -> list[tu
     return chain[::-1]
 
 
+def _mutual_best(sim: np.ndarray) -> np.ndarray:
+    """``sim`` with every cell that is not the best of both its row and its column set to 0."""
+    out = np.zeros_like(sim)
+    if sim.size:
+        rows = np.arange(sim.shape[0])
+        best_j = sim.argmax(axis=1)
+        mutual = sim.argmax(axis=0)[best_j] == rows
+        out[rows[mutual], best_j[mutual]] = sim[rows[mutual], best_j[mutual]]
+    return out
+
+
 def _unordered(sim: np.ndarray, threshold: float) -> int:
     """Greedy one-to-one matches with cosine >= threshold, in any order."""
     ii, jj = np.nonzero(sim >= threshold)
@@ -356,6 +367,7 @@ def align_rewrites(
     threshold: float,
     gap: float = 0.02,
     verbatim_run: int = 10,
+    mutual: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ordered sentence chain of each candidate pair (:func:`local_alignment`).
 
@@ -375,6 +387,9 @@ def align_rewrites(
     verbatim_run : int
         A chain passage whose sentences share this many identical tokens in a row is
         ``verbatim``, else ``paraphrase`` (as in :func:`framelab.alignment.align_passages`).
+    mutual : bool
+        Link only sentences that are each other's best match in the other document (a
+        rewritten sentence and its source are each other's closest sentence).
 
     Returns
     -------
@@ -404,7 +419,8 @@ def align_rewrites(
         if ra is None or rb is None:
             continue
         sim = (X[ra] @ X[rb].T).toarray()
-        chain = local_alignment(sim, threshold=threshold, gap=gap)
+        chain = local_alignment(_mutual_best(sim) if mutual else sim, threshold=threshold,
+                                gap=gap)
         if not chain:
             continue
         score = sum(sim[i, j] - threshold for i, j in chain)
