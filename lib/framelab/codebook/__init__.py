@@ -1,8 +1,18 @@
 """The codebook: label families, actors, events and terms (YAML schema, parsing, matcher)."""
 
 from ._codebook import (
-    Actor, Attribution, Codebook, CodebookArg, Frame, Label, Side, VerbClass,
-    codebook_from_text, default_codebook_path, load_codebook, resolve_codebook,
+    Actor,
+    Attribution,
+    Codebook,
+    CodebookArg,
+    Frame,
+    Label,
+    Side,
+    VerbClass,
+    codebook_from_text,
+    default_codebook_path,
+    load_codebook,
+    resolve_codebook,
 )
 from ._matcher import Match, Matcher, Term, reference_matches, term_key
 

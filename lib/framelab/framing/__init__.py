@@ -1,32 +1,77 @@
 """Framing: voice (narrator / quoted / attributed), label mentions and rates, keyness, quotations."""
 
-from ._voice import (
-    VOICES, VoiceTag, VoiceTagger, find_speaker, is_reporting_use, quote_spans, tag_voice,
-)
-from ._framing import (
-    ACTOR_MENTION_COLUMNS, FRAME_COLUMNS, LABEL_MENTION_COLUMNS, LABEL_RATE_COLUMNS,
-    MATCH_COLUMNS, REPORTING_VERB_COLUMNS, actor_mentions, actor_summary, add_kwic,
-    frame_kwic, frames, label_mentions, label_rates, match_sentences, reporting_verbs,
-)
-from ._keyness import (
-    KEYNESS_COLUMNS, g2, keyness, log_odds_dirichlet, plot_fightin_words, term_counts,
-    term_doc_counts,
-)
-from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
 from ._actors import (
-    ACTOR_LABEL_COLUMNS, OTHER, UNRESOLVED, actor_labels, actor_labels_figure, display_name,
-    document_groups, group_order, label_targets, main_actors, plot_actor_labels,
+    ACTOR_LABEL_COLUMNS,
+    OTHER,
+    UNRESOLVED,
+    actor_labels,
+    actor_labels_figure,
+    display_name,
+    document_groups,
+    group_order,
+    label_targets,
+    main_actors,
+    plot_actor_labels,
     shown_groups,
 )
 from ._attribution import (
-    ATTRIBUTION_VERBS, ATTRIBUTION_VERB_PATTERN, SPEAKER_STARTS, Stretch, THAT_ONLY_VERBS,
+    ATTRIBUTION_VERB_PATTERN,
+    ATTRIBUTION_VERBS,
+    SPEAKER_STARTS,
+    THAT_ONLY_VERBS,
+    Stretch,
     sentence_stretches,
+)
+from ._framing import (
+    ACTOR_MENTION_COLUMNS,
+    FRAME_COLUMNS,
+    LABEL_MENTION_COLUMNS,
+    LABEL_RATE_COLUMNS,
+    MATCH_COLUMNS,
+    REPORTING_VERB_COLUMNS,
+    actor_mentions,
+    actor_summary,
+    add_kwic,
+    frame_kwic,
+    frames,
+    label_mentions,
+    label_rates,
+    match_sentences,
+    reporting_verbs,
+)
+from ._keyness import (
+    KEYNESS_COLUMNS,
+    g2,
+    keyness,
+    log_odds_dirichlet,
+    plot_fightin_words,
+    term_counts,
+    term_doc_counts,
 )
 from ._plots import plot_frames, plot_label_events, plot_label_heatmap
 from ._polnear import (
-    Attribution, PolnearArticle, TOKEN_COLUMNS, content_tokens, evaluate_polnear,
-    find_split, head_noun, read_ann, read_polnear, score_tokens, speaker_matches,
+    TOKEN_COLUMNS,
+    Attribution,
+    PolnearArticle,
+    content_tokens,
+    evaluate_polnear,
+    find_split,
+    head_noun,
+    read_ann,
+    read_polnear,
+    score_tokens,
+    speaker_matches,
     voice_tokens,
+)
+from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
+from ._voice import (
+    VOICES,
+    VoiceTag,
+    VoiceTagger,
+    find_speaker,
+    is_reporting_use,
+    quote_spans,
+    tag_voice,
 )
 
 __all__ = [

@@ -1,14 +1,28 @@
 """The report: the notebook runner and its manifest, publishing HTML pages, the summary page."""
 
-from ._runner import RunResult, run_report
-from ._publish import CHROMIUM_ARGS, chromium_path, export_html, screenshot_index, write_index
-from ._summary import (
-    KEY_FIGURES, actor_view, figure_paths, load_tables, missing_note, narrator_labels,
-    reuse_overview, run_facts, stance_overview, time_overview, topic_overview,
-)
 from ._params import (
-    NotebookSpec, RUN_PARAMETERS, discover_notebooks, load_params_file, notebook_parameters,
-    parse_cli_value, resolve_parameters,
+    RUN_PARAMETERS,
+    NotebookSpec,
+    discover_notebooks,
+    load_params_file,
+    notebook_parameters,
+    parse_cli_value,
+    resolve_parameters,
+)
+from ._publish import CHROMIUM_ARGS, chromium_path, export_html, screenshot_index, write_index
+from ._runner import RunResult, run_report
+from ._summary import (
+    KEY_FIGURES,
+    actor_view,
+    figure_paths,
+    load_tables,
+    missing_note,
+    narrator_labels,
+    reuse_overview,
+    run_facts,
+    stance_overview,
+    time_overview,
+    topic_overview,
 )
 
 __all__ = [

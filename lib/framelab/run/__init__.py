@@ -1,17 +1,37 @@
 """A run's corpus: configuration, the Parquet cache, engines (local / Dask), partition-wise analyses, counts."""
 
 from ._cache import CACHE_FORMAT, CorpusCache, build_cache, cache_settings, default_cache_dir
-from ._engine import (
-    ENGINES, Engine, combine, describe_chunk, local_cluster, map_documents, open_engine,
-)
-from ._partitions import (
-    RunCorpus, SHINGLE_COLUMNS, UnitCounts, framing_tables, load_run_corpus_cached,
-    open_run_corpus, reuse_shingles, stance_tables, topic_dtm, topic_theta,
+from ._config import (
+    NOTEBOOK_PARAMETERS,
+    RUN_PARAMETERS,
+    Parameter,
+    check_value,
+    describe_parameters,
+    notebook_parameters_of,
+    parameters_cell,
+    run_parameter_names,
 )
 from ._counts import COUNT_BATCH, ChunkCounter, CorpusCounts, count_corpus
-from ._config import (
-    NOTEBOOK_PARAMETERS, Parameter, RUN_PARAMETERS, check_value, describe_parameters,
-    notebook_parameters_of, parameters_cell, run_parameter_names,
+from ._engine import (
+    ENGINES,
+    Engine,
+    combine,
+    describe_chunk,
+    local_cluster,
+    map_documents,
+    open_engine,
+)
+from ._partitions import (
+    SHINGLE_COLUMNS,
+    RunCorpus,
+    UnitCounts,
+    framing_tables,
+    load_run_corpus_cached,
+    open_run_corpus,
+    reuse_shingles,
+    stance_tables,
+    topic_dtm,
+    topic_theta,
 )
 
 __all__ = [

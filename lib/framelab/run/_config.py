@@ -269,6 +269,13 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
            "passage verbatim", minimum=1),
         _p("max_views", "int", 10, "side-by-side HTML pages written (strongest pairs first)",
            minimum=0),
+        _p("rewrite_threshold", "float", 0.0, "content-word sentence cosine of the rewrite "
+           "layer, or 0 for the 99th percentile of non-reused cross-document pairs (at least "
+           "0.2)", minimum=0, maximum=1),
+        _p("min_similar", "int", 2, "similar sentences (on the side with fewer) that make a "
+           "rewrite-layer candidate pair", minimum=1),
+        _p("rewrite_gap", "float", 0.02, "cost of a sentence skipped inside an ordered rewrite "
+           "chain", minimum=0),
     ),
     "05_time": (
         _INCLUDE_NONBODY,

@@ -1,21 +1,47 @@
 """Stance toward actors: mentions, lexical cues, the trained model and its evaluation."""
 
-from ._stance import (
-    BASELINE, BY_DOC_COLUMNS, BY_GROUP_COLUMNS, MENTION_COLUMNS, SCORERS, VOICE_GROUPS,
-    evidence, find_mentions, plot_stance_heatmap, resolve_scorers, resolve_targets,
-    score_mentions, stance_by_doc, stance_by_group,
-)
 from ._cues import (
-    CUE_WEIGHTS, Cue, DEFAULT_THRESHOLD, LABELS, SpanScore, label_for, score_span,
+    CUE_WEIGHTS,
+    DEFAULT_THRESHOLD,
+    LABELS,
+    Cue,
+    SpanScore,
+    label_for,
+    score_span,
     vader_lexicon,
 )
+from ._evaluate import (
+    EVAL_COLUMNS,
+    confusion_matrices,
+    confusion_table,
+    evaluate,
+    predict_annotations,
+    read_annotations,
+    stance_metrics,
+)
 from ._model import (
-    DEFAULT_MODEL_PATH, FEATURE_CONFIG, MODEL_FORMAT, StanceClassifier, load_model,
+    DEFAULT_MODEL_PATH,
+    FEATURE_CONFIG,
+    MODEL_FORMAT,
+    StanceClassifier,
+    load_model,
     span_features,
 )
-from ._evaluate import (
-    EVAL_COLUMNS, confusion_matrices, confusion_table, evaluate, predict_annotations,
-    read_annotations, stance_metrics,
+from ._stance import (
+    BASELINE,
+    BY_DOC_COLUMNS,
+    BY_GROUP_COLUMNS,
+    MENTION_COLUMNS,
+    SCORERS,
+    VOICE_GROUPS,
+    evidence,
+    find_mentions,
+    plot_stance_heatmap,
+    resolve_scorers,
+    resolve_targets,
+    score_mentions,
+    stance_by_doc,
+    stance_by_group,
 )
 
 __all__ = [

@@ -1,17 +1,39 @@
 """Topics: the LDA topic model, coherence and stability, prevalence views."""
 
-from ._model import (
-    AUTO_MIN_DOCUMENTS, AUTO_ONLINE_MIN_UNITS, STABILITY_COLUMNS, TopicModel, resolve_unit,
-    topic_dtm, unit_tokens,
-)
 from ._coherence import (
-    EPSILON, K_SELECTION_COLUMNS, choose_k, match_topics, npmi, npmi_from_dtm, relevance,
-    summarize_k_selection, top_term_ids, topic_similarity,
+    EPSILON,
+    K_SELECTION_COLUMNS,
+    choose_k,
+    match_topics,
+    npmi,
+    npmi_from_dtm,
+    relevance,
+    summarize_k_selection,
+    top_term_ids,
+    topic_similarity,
+)
+from ._model import (
+    AUTO_MIN_DOCUMENTS,
+    AUTO_ONLINE_MIN_UNITS,
+    STABILITY_COLUMNS,
+    TopicModel,
+    resolve_unit,
+    topic_dtm,
+    unit_tokens,
 )
 from ._views import (
-    DOC_TOPIC_COLUMNS, PASSAGE_COLUMNS, PREVALENCE_COLUMNS, TERM_COLUMNS, doc_topics,
-    plot_k_selection, plot_prevalence_heatmap, plot_prevalence_intervals, plot_top_terms,
-    representative_passages, topic_prevalence, topic_terms,
+    DOC_TOPIC_COLUMNS,
+    PASSAGE_COLUMNS,
+    PREVALENCE_COLUMNS,
+    TERM_COLUMNS,
+    doc_topics,
+    plot_k_selection,
+    plot_prevalence_heatmap,
+    plot_prevalence_intervals,
+    plot_top_terms,
+    representative_passages,
+    topic_prevalence,
+    topic_terms,
 )
 
 __all__ = [
