@@ -12,16 +12,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, ParamSpec, TypeVar
 
+import textwrap
+
 import matplotlib
+import numpy as np
 import matplotlib.pyplot as plt
 from cycler import cycler
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from .errors import ParameterError
 from .outputs import atomic_path, resolve_out_dir
 
 __all__ = ["WIDTHS", "PALETTE", "RC", "FORMATS", "style", "styled", "new_figure",
-           "group_colors", "save_figure"]
+           "width_inches", "is_single", "short_names", "add_key", "text_overlaps",
+           "visible_texts", "group_colors", "save_figure"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -71,21 +76,155 @@ def styled(plot: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def width_inches(width: str | float) -> float:
+    """Inches of a figure width: "single" 3.5, "double" 7, or a number of inches."""
+    if isinstance(width, str):
+        if width not in WIDTHS:
+            raise ParameterError(f"width={width!r}; use 'single', 'double' or inches")
+        return WIDTHS[width]
+    return float(width)
+
+
+def is_single(width: str | float) -> bool:
+    """Whether ``width`` is a single-column figure (5 in or narrower): layouts stack panels."""
+    return width_inches(width) <= 5.0
+
+
 def new_figure(width: str | float = "double", height: float | None = None,
                nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, Any]:
     """Create a figure ``width`` wide ("single" 3.5 in, "double" 7 in, or inches).
 
-    The figure and its axes are made inside :func:`style`; framelab's plot functions draw
-    inside it too (:func:`styled`), and matplotlib's global settings are left alone.
+    Notebooks pass their ``figure_width`` parameter, so every figure is drawn at the width it
+    is saved at (fonts keep their size in the paper). The figure and its axes are made inside
+    :func:`style`; framelab's plot functions draw inside it too (:func:`styled`), and
+    matplotlib's global settings are left alone.
     """
-    if isinstance(width, str):
-        if width not in WIDTHS:
-            raise ParameterError(f"width={width!r}; use 'single', 'double' or inches")
-        width = WIDTHS[width]
+    width = width_inches(width)
     height = height or width * 0.62
     with style():
         fig, ax = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
     return fig, ax
+
+
+def short_names(names: Iterable[str], *, max_chars: int = 12) -> dict[str, str]:
+    """A short, unique name for each name longer than ``max_chars`` (others keep theirs).
+
+    Initials of a multi-word name ("Al Jazeera English" -> "AJE"), else its first word
+    ("000_e72d09fb" -> "000"), else its first characters; a clash gets a number. Pair with :func:`add_key` so every short name is
+    spelled out on the figure.
+    """
+    names = list(dict.fromkeys(str(n) for n in names))
+    out: dict[str, str] = {}
+    taken = {n for n in names if len(n) <= max_chars}
+    for name in names:
+        if len(name) <= max_chars:
+            out[name] = name
+            continue
+        words = [w for w in name.replace("_", " ").replace("-", " ").split() if w]
+        initials = "".join(w[0] for w in words).upper()
+        options = ([initials] if len(words) > 1 and all(w[0].isalpha() for w in words) else [])
+        options += [words[0]] if words and len(words[0]) <= max_chars else []
+        options += [name[:max_chars - 1] + "…"]
+        short = next((o for o in options if o not in taken), options[-1])
+        base, i = short, 1
+        while short in taken:
+            i += 1
+            short = f"{base}{i}"
+        taken.add(short)
+        out[name] = short
+    return out
+
+
+def add_key(fig: Figure, names: dict[str, str], *, fontsize: float = 6) -> Text | None:
+    """Spell out the abbreviated names of ``names`` (full -> short) below the figure.
+
+    Returns the key's text, or None when no name was abbreviated.
+    """
+    pairs = [f"{short} = {full}" for full, short in names.items() if short != full]
+    if not pairs:
+        return None
+    chars = max(20, int(fig.get_size_inches()[0] * 72 / (fontsize * 0.6)))
+    text = "\n".join(textwrap.wrap("; ".join(pairs), chars))
+    return fig.text(0.0, 0.0, text, ha="left", va="top", fontsize=fontsize,
+                    gid="framelab-key")
+
+
+def _drawn_texts(fig: Figure) -> list[Text]:
+    """Visible non-empty texts of ``fig`` as drawn: tick labels only of ticks in view."""
+    fig.draw_without_rendering()
+    tick_texts: set[int] = set()
+    shown: list[Text] = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                inside = low - 1e-9 <= tick.get_loc() <= high + 1e-9
+                for label in (tick.label1, tick.label2):
+                    tick_texts.add(id(label))
+                    if inside and label.get_visible():
+                        shown.append(label)
+    for text in fig.findobj(Text):
+        if id(text) not in tick_texts and text.get_visible():
+            shown.append(text)
+    return [t for t in dict.fromkeys(shown) if t.get_text().strip()
+            and (t.axes is None or t.axes.get_visible())]
+
+
+def visible_texts(fig: Figure) -> list[str]:
+    """The strings drawn on ``fig`` (titles, labels, tick labels in view, annotations, keys)."""
+    return [t.get_text() for t in _drawn_texts(fig)]
+
+
+def _outline(text: Text, renderer: Any, tolerance: float) -> Any:
+    """Corners (4 x 2, pixels) of ``text``'s drawn rectangle, turned with the text.
+
+    The centre of a rotated rectangle's axis-aligned box is the rectangle's own centre, so
+    the unrotated size and that centre give the rectangle exactly.
+    """
+    box = text.get_window_extent(renderer)
+    angle = np.deg2rad(text.get_rotation() % 180)
+    if abs(np.sin(angle)) < 1e-6 or "\n" in text.get_text():
+        w, h, angle = box.width, box.height, 0.0
+    else:
+        w, h, _ = renderer.get_text_width_height_descent(
+            text.get_text(), text.get_fontproperties(), ismath=False)
+    w, h = max(w - 2 * tolerance, 0.0), max(h - 2 * tolerance, 0.0)
+    cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    cos, sin = np.cos(angle), np.sin(angle)
+    half = np.array([[-w, -h], [w, -h], [w, h], [-w, h]]) / 2
+    return np.column_stack([cx + half[:, 0] * cos - half[:, 1] * sin,
+                            cy + half[:, 0] * sin + half[:, 1] * cos])
+
+
+def _separated(a: Any, b: Any) -> bool:
+    """Whether two convex quadrilaterals are apart (separating axis test)."""
+    for poly in (a, b):
+        for i in range(4):
+            edge = poly[(i + 1) % 4] - poly[i]
+            normal = np.array([-edge[1], edge[0]])
+            if not normal.any():
+                continue
+            pa, pb = a @ normal, b @ normal
+            if pa.max() <= pb.min() or pb.max() <= pa.min():
+                return True
+    return False
+
+
+def text_overlaps(fig: Figure, *, tolerance: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of drawn texts of ``fig`` that overlap by more than ``tolerance`` pixels.
+
+    Rotated labels are compared as the turned rectangles they are drawn in, not their
+    upright bounding boxes. A legibility check: an empty list means no text runs into another.
+    """
+    texts = _drawn_texts(fig)
+    renderer = fig.canvas.get_renderer()
+    shapes = [_outline(t, renderer, tolerance) for t in texts]
+    pairs = []
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            if not (_separated(shapes[i], shapes[j])):
+                pairs.append((texts[i].get_text(), texts[j].get_text()))
+    return pairs
 
 
 def group_colors(groups: Iterable[str]) -> dict[str, str]:

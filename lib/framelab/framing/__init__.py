@@ -48,7 +48,7 @@ from ._keyness import (
     term_counts,
     term_doc_counts,
 )
-from ._plots import plot_frames, plot_label_events, plot_label_heatmap
+from ._plots import label_heatmap_figure, plot_frames, plot_label_events, plot_label_heatmap
 from ._polnear import (
     TOKEN_COLUMNS,
     Attribution,
@@ -85,7 +85,7 @@ __all__ = [
     'find_split', 'frame_kwic', 'frames', 'g2', 'group_order', 'head_noun', 'is_reporting_use',
     'keyness', 'label_mentions', 'label_rates', 'label_targets', 'log_odds_dirichlet',
     'main_actors', 'match_sentences', 'plot_actor_labels', 'plot_fightin_words', 'plot_frames',
-    'plot_label_events', 'plot_label_heatmap', 'quote_spans', 'quoted_sources', 'read_ann',
+    'label_heatmap_figure', 'plot_label_events', 'plot_label_heatmap', 'quote_spans', 'quoted_sources', 'read_ann',
     'read_polnear', 'reporting_verbs', 'score_tokens', 'sentence_stretches', 'shown_groups',
     'speaker_matches', 'tag_voice', 'term_counts', 'term_doc_counts', 'voice_tokens',
 ]
