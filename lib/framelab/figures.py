@@ -25,7 +25,7 @@ from .errors import ParameterError
 from .outputs import atomic_path, resolve_out_dir
 
 __all__ = ["WIDTHS", "PALETTE", "RC", "FORMATS", "style", "styled", "new_figure",
-           "width_inches", "is_single", "short_names", "add_key", "text_overlaps",
+           "width_inches", "is_single", "short_names", "add_key", "text_overlaps", "thin_labels",
            "visible_texts", "group_colors", "save_figure"]
 
 P = ParamSpec("P")
@@ -225,6 +225,31 @@ def text_overlaps(fig: Figure, *, tolerance: float = 1.0) -> list[tuple[str, str
             if not (_separated(shapes[i], shapes[j])):
                 pairs.append((texts[i].get_text(), texts[j].get_text()))
     return pairs
+
+
+def thin_labels(fig: Figure, labels: Sequence[Text]) -> int:
+    """Remove those of ``labels`` (most important first) that would overlap a label kept
+    before them or any other text of ``fig``; returns how many were removed.
+
+    Call it on a figure at its final size, after everything else is drawn: annotations then
+    thin out where space is short (a single-column figure) instead of running together.
+    """
+    candidates = [t for t in labels if t.get_text().strip()]
+    ids = {id(t) for t in candidates}
+    for text in candidates:
+        text.set_visible(False)
+    renderer = fig.canvas.get_renderer()
+    fixed = [_outline(t, renderer, 1.0) for t in _drawn_texts(fig) if id(t) not in ids]
+    removed = 0
+    for text in candidates:
+        text.set_visible(True)
+        shape = _outline(text, renderer, 1.0)
+        if all(_separated(shape, other) for other in fixed):
+            fixed.append(shape)
+        else:
+            text.remove()
+            removed += 1
+    return removed
 
 
 def group_colors(groups: Iterable[str]) -> dict[str, str]:

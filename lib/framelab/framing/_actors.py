@@ -23,7 +23,7 @@ import pandas as pd
 from ..codebook import load_codebook
 from ..corpus import group_key
 from ..errors import ColumnError, ParameterError
-from ..figures import new_figure, styled
+from ..figures import add_key, is_single, new_figure, short_names, styled
 from ..stats import cell_rng, ratio_interval, resolve_unit
 from ._voice import VOICES
 
@@ -271,22 +271,33 @@ def display_name(who: str, codebook: Codebook) -> str:
 @styled
 def actor_labels_figure(table: pd.DataFrame, who: Sequence[str], codebook: Codebook, *,
                         groups: Sequence[str] | None = None,
-                        voices: Sequence[str] = VOICES) -> Figure | None:
+                        voices: Sequence[str] = VOICES,
+                        width: str | float = "double") -> Figure | None:
     """Panels of :func:`plot_actor_labels`: one column per actor or side in ``who``, one row
-    per voice (the narrator's first); None when there is nothing to draw."""
+    per voice (the narrator's first); None when there is nothing to draw.
+
+    At single width (``width``, see :func:`framelab.figures.new_figure`) the panels are
+    stacked in one column and long group names abbreviated, with a key below the figure.
+    """
     if not len(who) or table.empty:
         return None
     order = list(groups) if groups is not None else sorted(table["group"].unique())
-    fig, axes = new_figure("double", len(voices) * (0.22 * len(order) + 0.9) + 0.4,
-                           nrows=len(voices), ncols=len(who), squeeze=False, sharex=True,
+    single = is_single(width)
+    names = short_names(order, max_chars=10 if single else 24)
+    shown_table = table.assign(group=table["group"].astype(str).map(lambda g: names.get(g, g)))
+    cells = [(voice, actor) for voice in voices for actor in who]
+    nrows, ncols = (len(cells), 1) if single else (len(voices), len(who))
+    fig, axes = new_figure(width, nrows * (0.22 * len(order) + 0.9) + 0.4,
+                           nrows=nrows, ncols=ncols, squeeze=False, sharex=True,
                            layout="constrained")
-    for i, voice in enumerate(voices):
-        for j, actor in enumerate(who):
-            plot_actor_labels(table, axes[i, j], actor=actor, voice=voice, groups=order,
-                              group_labels=j == 0,
-                              title=f"{display_name(actor, codebook)}: {voice}")
-            if i < len(voices) - 1:
-                axes[i, j].set_xlabel("")
+    for k, (voice, actor) in enumerate(cells):
+        i, j = (k, 0) if single else divmod(k, len(who))
+        plot_actor_labels(shown_table, axes[i, j], actor=actor, voice=voice,
+                          groups=[names[g] for g in order], group_labels=j == 0,
+                          title=f"{display_name(actor, codebook)}: {voice}")
+        if i < nrows - 1:
+            axes[i, j].set_xlabel("")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+    add_key(fig, names)
     return fig

@@ -33,7 +33,7 @@ from scipy import sparse
 
 from ..codebook import resolve_codebook
 from ..errors import ParameterError
-from ..figures import styled
+from ..figures import is_single, new_figure, styled, thin_labels
 from ..stats import cell_rng, check_bootstrap, percentile_interval, resampled_sums, resolve_unit
 from ..tokens import DEFAULT_MWES, STOP_WORDS, count_terms
 from ._framing import _body, _unit_groups
@@ -46,6 +46,7 @@ __all__ = [
     "g2",
     "keyness",
     "log_odds_dirichlet",
+    "fightin_words_figure",
     "plot_fightin_words",
     "term_counts",
     "term_doc_counts",
@@ -435,12 +436,41 @@ def plot_fightin_words(table: pd.DataFrame, ax: Any, *, group: str, top: int = 1
     picked = picked[picked["z"].abs() >= threshold].assign(
         x=lambda f: np.log10(f["count_group"] + f["count_reference"]).round(2),
         y=lambda f: f["z"].round(1))
-    for (x, y), terms in picked.groupby(["x", "y"])["term"]:  # one label per point
+    points = sorted(picked.groupby(["x", "y"])["term"], key=lambda p: (-abs(p[0][1]), p[0]))
+    for (x, y), terms in points:  # one label per point, strongest first
         ax.annotate(", ".join(terms), (x, y), fontsize=6, xytext=(2, 0),
-                    textcoords="offset points", va="center")
+                    textcoords="offset points", va="center", gid="framelab-term")
     ax.axhline(threshold, color="#888888", lw=0.5, ls=":")
     ax.axhline(-threshold, color="#888888", lw=0.5, ls=":")
     ax.set_xlabel("log10 frequency (group + reference)")
     ax.set_ylabel("z (log-odds ratio)")
     ax.set_title(f"{group} (up) vs {part['reference'].iat[0]} (down)")
     return ax
+
+
+@styled
+def fightin_words_figure(table: pd.DataFrame, *, width: str | float = "double",
+                         groups: Sequence[str] | None = None, top: int = 10,
+                         colors: dict[str, str] | None = None, max_panels: int = 8) -> Any:
+    """Panels of :func:`plot_fightin_words` for (at most ``max_panels``) groups at ``width``.
+
+    Two columns at double width, one at single; term labels that would run into each other
+    are left out, the strongest kept (the full list is the keyness table). None when the
+    table has no group.
+    """
+    shown = list(groups) if groups is not None else list(dict.fromkeys(table["group"]))
+    shown = shown[:max_panels]
+    if not shown:
+        return None
+    ncols = 1 if is_single(width) else 2
+    nrows = (len(shown) + ncols - 1) // ncols
+    fig, axes = new_figure(width, 2.4 * nrows, nrows=nrows, ncols=ncols, squeeze=False,
+                           layout="constrained")
+    for ax in axes.flat[len(shown):]:
+        ax.set_visible(False)
+    for ax, group in zip(axes.flat, shown):
+        plot_fightin_words(table, ax, group=group, top=top,
+                           color=(colors or {}).get(str(group), "#0072B2"))
+    fig.draw_without_rendering()  # lay out at the final size, then drop colliding labels
+    thin_labels(fig, [t for ax in axes.flat for t in ax.texts if t.get_gid() == "framelab-term"])
+    return fig
