@@ -7,6 +7,7 @@ the same inputs give byte-identical tables.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
@@ -20,10 +21,22 @@ import pandas as pd
 from .errors import ParameterError
 from .paths import OUTPUTS_DIR, resolve
 
-__all__ = ["FLOAT_FORMAT", "atomic_path", "save_table", "resolve_out_dir", "table_path"]
+__all__ = ["FLOAT_FORMAT", "LATEX_PRECISION", "LONGTABLE_ROWS", "LATEX_MAX_ROWS", "PARQUET_ROWS",
+           "atomic_path", "save_table", "latex_table", "resolve_out_dir", "table_path"]
+
+logger = logging.getLogger(__name__)
 
 #: Ten significant digits: stable across platforms, far beyond what the analyses resolve.
 FLOAT_FORMAT = "%.10g"
+#: Decimal places of the numbers in a LaTeX table (the CSV keeps :data:`FLOAT_FORMAT`).
+LATEX_PRECISION = 3
+#: A LaTeX table longer than this many rows is a ``longtable`` (it breaks across pages).
+LONGTABLE_ROWS = 40
+#: No LaTeX is written for a table longer than this: no paper prints it; the CSV has every row.
+LATEX_MAX_ROWS = 2000
+#: A table with at least this many rows also gets a Parquet copy beside its CSV (typed,
+#: compressed, fast to read back with ``pandas.read_parquet``).
+PARQUET_ROWS = 100_000
 _INTERACTIVE: dict[str, Path] = {}
 #: Output logs by run directory (:func:`resolve_out_dir` with ``log``): a report run learns from
 #: them which notebook wrote which file.
@@ -110,39 +123,78 @@ def table_path(name: str, out_dir: str | Path) -> Path:
 
 
 def save_table(frame: pd.DataFrame, name: str, out_dir: str | Path, *,
-               latex: bool = True) -> Path:
-    """Write ``frame`` to ``<out_dir>/tables/<name>.csv`` (and ``.tex``, booktabs) atomically.
+               latex: bool = True, caption: str = "",
+               precision: int = LATEX_PRECISION) -> Path:
+    """Write ``frame`` to ``<out_dir>/tables/<name>.csv``, atomically, in full.
 
-    Returns the CSV path. Floats use :data:`FLOAT_FORMAT`; the index is not written.
+    Floats in the CSV use :data:`FLOAT_FORMAT`; the index is not written. A table of
+    :data:`PARQUET_ROWS` rows or more also gets ``<name>.parquet`` beside the CSV.
+
+    ``latex`` is for tables meant for a paper (aggregates such as rates per group): it also
+    writes ``<name>.tex`` with :func:`latex_table` (``caption``, ``precision``). Pass
+    ``latex=False`` for row-level tables (mentions, KWIC lines); a table longer than
+    :data:`LATEX_MAX_ROWS` gets no LaTeX, with a log message.
+
+    Returns
+    -------
+    Path
+        The CSV's path.
     """
     path = table_path(name, out_dir)
     _write(path, lambda h: frame.to_csv(h, index=False, float_format=FLOAT_FORMAT,
                                          lineterminator="\n"))
-    if latex:
-        _write(path.with_suffix(".tex"), lambda h: h.write(_latex(frame)))
+    if len(frame) >= PARQUET_ROWS:
+        with atomic_path(path.with_suffix(".parquet")) as tmp:
+            frame.to_parquet(tmp, index=False)
+    if latex and len(frame) > LATEX_MAX_ROWS:
+        logger.info("table %s: %d rows is more than a paper prints (LATEX_MAX_ROWS=%d); "
+                    "no LaTeX written, the CSV has every row", name, len(frame), LATEX_MAX_ROWS)
+    elif latex:
+        text = latex_table(frame, caption=caption or name.replace("_", " "),
+                           label=f"tab:{name}", precision=precision)
+        _write(path.with_suffix(".tex"), lambda h: h.write(text))
     return path
 
 
-def _latex(frame: pd.DataFrame, max_rows: int = 200) -> str:
-    """A booktabs table of (at most ``max_rows`` rows of) ``frame``, no jinja2 needed."""
-    def cell(value: object) -> str:
-        if isinstance(value, float):
-            text = FLOAT_FORMAT % value if value == value else ""
-        else:
-            text = "" if value is None else str(value)
-        for char, escaped in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"),
-                              ("$", r"\$"), ("#", r"\#"), ("_", r"\_"), ("{", r"\{"),
-                              ("}", r"\}"), ("~", r"\textasciitilde{}"),
-                              ("^", r"\textasciicircum{}")):
-            text = text.replace(char, escaped)
-        return text
+_LATEX_SPECIAL = (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"),
+                  ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}"),
+                  ("~", r"\textasciitilde{}"), ("^", r"\textasciicircum{}"))
 
-    shown = frame.head(max_rows)
-    lines = [r"\begin{tabular}{" + "l" * len(frame.columns) + "}", r"\toprule",
-             " & ".join(cell(c) for c in frame.columns) + r" \\", r"\midrule"]
-    lines += [" & ".join(cell(v) for v in row) + r" \\"
-              for row in shown.itertuples(index=False)]
-    lines += [r"\bottomrule", r"\end{tabular}"]
-    if len(frame) > max_rows:
-        lines.append(f"% {len(frame) - max_rows} more rows in the CSV")
-    return "\n".join(lines) + "\n"
+
+def _escape(text: str) -> str:
+    """``text`` with LaTeX's special characters escaped (backslash first)."""
+    out = []
+    for char in text:
+        out.append(next((esc for raw, esc in _LATEX_SPECIAL if char == raw), char))
+    return "".join(out)
+
+
+def _header(column: object) -> str:
+    """A readable column header: ``rate_per_1000`` -> ``rate per 1000``, ``ci_low`` -> ``CI low``."""
+    words = str(column).replace("_", " ").split()
+    return " ".join(w.upper() if w in ("ci", "id", "kwic", "npmi") else w for w in words)
+
+
+def latex_table(frame: pd.DataFrame, *, caption: str, label: str,
+                precision: int = LATEX_PRECISION) -> str:
+    """``frame`` as a LaTeX table for a paper, written by pandas' ``Styler.to_latex``.
+
+    booktabs rules; numbers rounded to ``precision`` decimals and right-aligned, text
+    left-aligned; headers with spaces for underscores; caption and label; a ``longtable``
+    when the table has more than :data:`LONGTABLE_ROWS` rows. The document needs
+    ``\\usepackage{booktabs}`` (and ``longtable`` for long tables).
+    """
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+               for c in frame.columns]
+    shown = frame.rename(columns={c: _header(c) for c in frame.columns})
+    shown.columns = [str(c) for c in shown.columns]
+    styler = (shown.style.hide(axis="index")
+              .format(precision=precision, na_rep="", escape="latex", thousands=None)
+              .format_index(escape="latex", axis="columns"))
+    long = len(frame) > LONGTABLE_ROWS
+    return styler.to_latex(
+        column_format="".join("r" if n else "l" for n in numeric),
+        hrules=True, caption=_escape(caption), label=label,
+        environment="longtable" if long else None,
+        position_float=None if long else "centering",
+        position=None if long else "htbp")
