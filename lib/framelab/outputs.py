@@ -7,6 +7,7 @@ the same inputs give byte-identical tables.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -14,7 +15,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 import pandas as pd
 
@@ -22,7 +23,8 @@ from .errors import ParameterError
 from .paths import OUTPUTS_DIR, resolve
 
 __all__ = ["FLOAT_FORMAT", "LATEX_PRECISION", "LONGTABLE_ROWS", "LATEX_MAX_ROWS", "PARQUET_ROWS",
-           "atomic_path", "save_table", "latex_table", "resolve_out_dir", "table_path"]
+           "PREVIEW_ROWS", "CONTEXT_COLUMNS", "Preview", "atomic_path", "save_table", "latex_table",
+           "preview", "resolve_out_dir", "table_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,11 @@ LATEX_MAX_ROWS = 2000
 #: A table with at least this many rows also gets a Parquet copy beside its CSV (typed,
 #: compressed, fast to read back with ``pandas.read_parquet``).
 PARQUET_ROWS = 100_000
+#: Rows a notebook shows of a table (:func:`preview`); the file on disk has every row.
+PREVIEW_ROWS = 20
+#: Columns of context shown whole, never cut: the left context is right-aligned so that the
+#: keyword (``match``) lines up.
+CONTEXT_COLUMNS = ("left", "match", "right", "text", "evidence", "voice_evidence", "context")
 _INTERACTIVE: dict[str, Path] = {}
 #: Output logs by run directory (:func:`resolve_out_dir` with ``log``): a report run learns from
 #: them which notebook wrote which file.
@@ -198,3 +205,65 @@ def latex_table(frame: pd.DataFrame, *, caption: str, label: str,
         environment="longtable" if long else None,
         position_float=None if long else "centering",
         position=None if long else "htbp")
+
+
+def preview(frame: pd.DataFrame, path: str | Path | None = None, *,
+            n: int = PREVIEW_ROWS) -> Any:
+    """The first ``n`` rows of ``frame`` for display, with the row count and the file's path.
+
+    What a notebook shows (and its HTML page holds) stays the same size however large the
+    table. Context columns (:data:`CONTEXT_COLUMNS`) are shown whole, not cut at pandas'
+    50 characters, with ``left`` right-aligned against the keyword.
+
+    Returns
+    -------
+    Preview
+        Display it (the last expression of a cell): HTML in JupyterLab and the report's
+        pages, plain text elsewhere; ``.frame`` is the shown rows, ``.caption`` the counts.
+    """
+    if n < 1:
+        raise ParameterError(f"n={n}: a preview shows at least one row")
+    shown = frame.head(n)
+    where = f" · full table: {path}" if path is not None else ""
+    caption = (f"{len(frame):,} rows{f', the first {len(shown)} shown' if len(frame) > n else ''}"
+               f"{where}")
+    digest = hashlib.sha1(f"{path}|{caption}|{list(shown.columns)}".encode()).hexdigest()[:10]
+    styler = shown.style.set_uuid(digest)  # not random: the same run gives the same pages
+    styler = styler.hide(axis="index").set_caption(caption).set_table_styles(
+        [{"selector": "caption", "props": "caption-side: top; text-align: left;"}])
+    text_props = "white-space: pre-wrap; text-align: left; vertical-align: top;"
+    for column in shown.columns:
+        if column not in CONTEXT_COLUMNS:
+            continue
+        if column == "left":
+            props = "white-space: pre; text-align: right;"
+        elif column == "match":
+            props = "white-space: pre; text-align: center; font-weight: bold;"
+        elif column == "right":
+            props = "white-space: pre; text-align: left;"
+        else:
+            props = text_props
+        styler = styler.set_properties(subset=[column], **_css(props))
+    return Preview(shown, caption, styler)
+
+
+class Preview:
+    """A bounded view of a table (:func:`preview`): HTML with aligned context, or text."""
+
+    def __init__(self, frame: pd.DataFrame, caption: str, styler: Any) -> None:
+        self.frame = frame
+        self.caption = caption
+        self.styler = styler
+
+    def _repr_html_(self) -> str:
+        return str(self.styler.to_html())
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.width", 200):
+            return f"{self.caption}\n{self.frame.to_string(index=False)}"
+
+
+def _css(props: str) -> dict[str, str]:
+    """``"a: b; c: d;"`` as keyword arguments of ``Styler.set_properties``."""
+    pairs = (item.split(":", 1) for item in props.split(";") if item.strip())
+    return {key.strip(): value.strip() for key, value in pairs}
