@@ -11,7 +11,7 @@ from ._corpus import (
     load_run_corpus,
     with_document_columns,
 )
-from ._explore import KwicExplorer, kwic_explorer
+from ._explore import LIVE_SEARCH_SENTENCES, KwicExplorer, kwic_explorer
 from ._ingest import (
     DEFAULT_CHUNK_SIZE,
     DocumentStream,
@@ -36,7 +36,8 @@ from ._segment import (
 
 __all__ = [
     'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'ColumnMap', 'DEFAULT_CHUNK_SIZE', 'DOC_COLUMNS',
-    'DocumentStream', 'FormatReaders', 'KwicExplorer', 'LineStats', 'SEGMENT_TYPES',
+    'DocumentStream', 'FormatReaders', 'KwicExplorer', 'LIVE_SEARCH_SENTENCES', 'LineStats',
+    'SEGMENT_TYPES',
     'SENTENCE_COLUMNS', 'apply_metadata', 'body', 'describe_documents', 'group_key', 'hash_strings',
     'iter_documents', 'kwic_explorer', 'load_corpus', 'load_metadata', 'load_run_corpus',
     'normalise_chunk', 'normalize_text', 'paragraph_spans', 'plot_lengths', 'plot_segments',

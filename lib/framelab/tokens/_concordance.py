@@ -10,14 +10,23 @@ import pandas as pd
 from ..errors import ParameterError
 from ._analyzer import _SEP, Analyzer
 
-__all__ = ['kwic', 'collocations']
+__all__ = ['kwic', 'sort_kwic', 'collocations']
 
 def _phrase_pattern(query: str) -> re.Pattern[str]:
-    words = [w for w in re.split(_SEP, query.strip()) if w]
+    """The query as a pattern; a trailing ``*`` (the codebook's wildcard: ``terror*``) lets
+    the last word go on (terrorist, terrorism)."""
+    text = query.strip()
+    prefix = text.endswith("*")
+    if "*" in text.removesuffix("*"):
+        raise ParameterError(f"kwic query {query!r}: '*' is allowed only once, at the end "
+                             "(terror* finds terrorist and terrorism), as in the codebook")
+    words = [w for w in re.split(_SEP, text.rstrip("*").strip()) if w]
     if not words:
-        raise ParameterError("kwic query is empty; give a word or phrase")
+        raise ParameterError(f"kwic query {query!r} is empty; give a word or phrase "
+                             "(a trailing * matches any ending: terror*)")
     body = _SEP.join(re.escape(w) for w in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+    tail = r"\w*" if prefix else r"(?!\w)"
+    return re.compile(rf"(?<!\w){body}{tail}", re.IGNORECASE)
 
 
 def kwic(sentences: pd.DataFrame, query: str, *, window: int = 60) -> pd.DataFrame:
@@ -28,7 +37,8 @@ def kwic(sentences: pd.DataFrame, query: str, *, window: int = 60) -> pd.DataFra
     sentences : DataFrame
         A sentence table (``doc_id``, ``outlet``, ``sentence_id``, ``start``, ``text_norm``).
     query : str
-        A word or phrase.
+        A word or phrase; a trailing ``*`` matches any ending of its last word, as in the
+        codebook (``terror*`` finds terrorist and terrorism).
     window : int
         Characters of context on each side, cut at the sentence edges.
 
@@ -49,6 +59,25 @@ def kwic(sentences: pd.DataFrame, query: str, *, window: int = 60) -> pd.DataFra
                          text[m.end():m.end() + window]))
     return pd.DataFrame(rows, columns=["doc_id", "outlet", "sentence_id", "start", "end",
                                        "left", "match", "right"])
+
+
+def sort_kwic(lines: pd.DataFrame, *, by: str = "left") -> pd.DataFrame:
+    """KWIC lines sorted by the words next to the keyword, as concordancers do.
+
+    ``by="left"`` sorts by the left context read from the keyword outwards (the word just
+    before the keyword first), ``"right"`` by the right context, ``"document"`` restores
+    document order.
+    """
+    if by not in ("left", "right", "document"):
+        raise ParameterError(f"by={by!r}; sort KWIC lines by 'left', 'right' or 'document'")
+    if by == "document" or lines.empty:
+        return lines.sort_values(["doc_id", "start"], kind="stable")
+    if by == "left":
+        key = lines["left"].map(lambda t: " ".join(reversed(t.lower().split())))
+    else:
+        key = lines["right"].str.lower().str.strip()
+    return lines.assign(_key=key).sort_values(["_key", "doc_id", "start"],
+                                              kind="stable").drop(columns="_key")
 
 
 def collocations(
