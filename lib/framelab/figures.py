@@ -217,7 +217,7 @@ def text_overlaps(fig: Figure, *, tolerance: float = 1.0) -> list[tuple[str, str
     upright bounding boxes. A legibility check: an empty list means no text runs into another.
     """
     texts = _drawn_texts(fig)
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     shapes = [_outline(t, renderer, tolerance) for t in texts]
     pairs = []
     for i in range(len(texts)):
@@ -238,7 +238,7 @@ def thin_labels(fig: Figure, labels: Sequence[Text]) -> int:
     ids = {id(t) for t in candidates}
     for text in candidates:
         text.set_visible(False)
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     fixed = [_outline(t, renderer, 1.0) for t in _drawn_texts(fig) if id(t) not in ids]
     removed = 0
     for text in candidates:

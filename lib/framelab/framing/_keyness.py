@@ -436,7 +436,8 @@ def plot_fightin_words(table: pd.DataFrame, ax: Any, *, group: str, top: int = 1
     picked = picked[picked["z"].abs() >= threshold].assign(
         x=lambda f: np.log10(f["count_group"] + f["count_reference"]).round(2),
         y=lambda f: f["z"].round(1))
-    points = sorted(picked.groupby(["x", "y"])["term"], key=lambda p: (-abs(p[0][1]), p[0]))
+    points = sorted(picked.groupby(["x", "y"])["term"],
+                    key=lambda p: (-abs(p[0][1]), p[0]))  # type: ignore[arg-type]
     for (x, y), terms in points:  # one label per point, strongest first
         ax.annotate(", ".join(terms), (x, y), fontsize=6, xytext=(2, 0),
                     textcoords="offset points", va="center", gid="framelab-term")
