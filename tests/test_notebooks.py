@@ -12,7 +12,8 @@ import pytest
 from framelab import cli, report
 from framelab.paths import NOTEBOOKS_DIR, SEEDS_DIR
 
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+# the report's notebooks; a user's own notebooks (notebooks/scratch/, Untitled.ipynb) are theirs
+NOTEBOOKS = sorted(p for p in NOTEBOOKS_DIR.glob("*.ipynb") if report.NUMBERED_NOTEBOOK.match(p.name))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

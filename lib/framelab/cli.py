@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import report, validate
 from .errors import FramelabError, NotebookError
 from .paths import NOTEBOOKS_DIR, OUTPUTS_DIR, SEEDS_DIR
@@ -19,11 +21,31 @@ from .validate import WHATS
 __all__ = ["main", "build_parser"]
 
 
-def _key_value(text: str) -> tuple[str, str]:
-    if "=" not in text:
-        raise argparse.ArgumentTypeError(f"-p expects NAME=VALUE, got {text!r}")
-    name, value = text.split("=", 1)
-    return name.strip(), value
+class _ParamAction(argparse.Action):
+    """``-p NAME=VALUE`` (framelab) or ``-p NAME VALUE`` (papermill), repeatable."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if len(values) == 1 and "=" in values[0]:
+            name, value = values[0].split("=", 1)
+        elif len(values) == 2 and "=" not in values[0]:
+            name, value = values
+        else:
+            parser.error(f"{option_string} expects NAME=VALUE or NAME VALUE, got "
+                         f"{' '.join(values)!r}")
+        getattr(namespace, self.dest).append((name.strip(), value))
+
+
+def _yaml_mapping(text: str) -> dict[str, Any]:
+    """``-y``: parameters as a YAML (or JSON) mapping, as papermill takes them."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise argparse.ArgumentTypeError(f"-y: not valid YAML ({err})") from None
+    if not isinstance(data, dict):
+        raise argparse.ArgumentTypeError(f"-y expects a mapping such as '{{n_topics: 6}}', "
+                                         f"got {text!r}")
+    return data
 
 
 _RUN = {p.name: p for p in RUN_PARAMETERS}
@@ -56,11 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"input column holding the {role} (guessed if omitted); these "
                          "options fill the notebooks' columns parameter")
     _run_option(rep, "on_bad_rows")
-    rep.add_argument("--params", metavar="FILE.yaml",
+    rep.add_argument("--params", "-f", "--parameters_file", dest="params", metavar="FILE.yaml",
                      help="parameters: top-level names for every notebook declaring them, "
                      "sections named after a notebook for that notebook only")
-    rep.add_argument("-p", dest="param", action="append", type=_key_value, default=[],
-                     metavar="NAME=VALUE", help="set a notebook parameter (repeatable)")
+    rep.add_argument("-y", "--parameters_yaml", dest="yaml", type=_yaml_mapping,
+                     action="append", default=[], metavar="YAML",
+                     help="parameters as a YAML mapping, e.g. -y '{n_topics: 6}' (repeatable; "
+                     "overrides -f)")
+    rep.add_argument("-p", "--parameters", dest="param", action=_ParamAction, nargs="+",
+                     default=[], metavar="NAME[=]VALUE",
+                     help="set a notebook parameter: -p NAME=VALUE or, as in papermill, "
+                     "-p NAME VALUE (repeatable; overrides -f and -y)")
     rep.add_argument("--only", nargs="+", metavar="NOTEBOOK",
                      help="run only these notebooks (stem or number, e.g. 01_framing or 01)")
     rep.add_argument("--reuse", metavar="RUN_ID",
@@ -149,7 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         columns = {n: getattr(args, f"{n}_column") for n in
                    ("text", "id", "outlet", "date", "title", "url")
                    if getattr(args, f"{n}_column")}
-        params = {name: report.parse_cli_value(value) for name, value in args.param}
+        params = {k: v for mapping in args.yaml for k, v in mapping.items()}
+        params.update({name: report.parse_cli_value(value) for name, value in args.param})
         result = report.run_report(
             corpus=args.corpus, metadata=args.metadata, codebook=args.codebook,
             columns=columns, params=params, params_file=args.params, only=args.only,

@@ -134,8 +134,10 @@ def test_only_reruns_one_notebook_and_says_what_it_reused(tmp_path: Path, capsys
     manifest = json.loads((out / "partial" / "manifest.json").read_text())
     reran = [n["name"] for n in manifest["notebooks"]]
     reused = [n["name"] for n in manifest["reused"]["notebooks"]]
-    assert reran == [first]
-    assert set(reused) == {s.name for s in report.discover_notebooks()} - {first}
+    assert reran == [first, "99_summary"]  # the summary always describes its own run
+    assert set(reused) == {s.name for s in report.discover_notebooks()} - {first, "99_summary"}
+    summary = (out / "partial" / "notebooks" / "99_summary.ipynb").read_text()
+    assert "partial" in summary and '"full"' not in summary
     for name in reused:
         assert f"reused {name}" in printed
     full_tables = {p.name for p in (out / "full" / "tables").iterdir()}

@@ -66,6 +66,24 @@ def test_only_selects_by_stem_or_number(notebooks: Path) -> None:
         report.discover_notebooks(notebooks, ["07"])
 
 
+def test_only_numbered_notebooks_run_and_only_always_adds_the_summary(
+        notebooks: Path, caplog: pytest.LogCaptureFixture) -> None:
+    _notebook(notebooks / "99_sum.ipynb", 'out_dir: str = ""  # run dir', "x = 1")
+    nbformat.write(nbformat.v4.new_notebook(), notebooks / "Untitled.ipynb")  # no parameters
+    _notebook(notebooks / "1_short.ipynb", 'out_dir: str = ""  # run dir', "x = 1")
+    with caplog.at_level("WARNING"):
+        names = [s.name for s in report.discover_notebooks(notebooks)]
+    assert names == ["00_first", "01_second", "99_sum"]
+    assert "ignored: 1_short.ipynb, Untitled.ipynb" in caplog.text
+    assert [s.name for s in report.discover_notebooks(notebooks, ["01"])] == ["01_second", "99_sum"]
+    assert [s.name for s in report.discover_notebooks(notebooks, ["99"])] == ["99_sum"]
+    for path in notebooks.glob("[0-9][0-9]_*.ipynb"):
+        path.unlink()
+    with pytest.raises(ParameterError, match=r"no report notebooks \(NN_name.ipynb\) in .*"
+                       "ignored: 1_short.ipynb, Untitled.ipynb"):
+        report.discover_notebooks(notebooks)
+
+
 def test_run_writes_manifest_html_and_latest_and_never_overwrites(
         notebooks: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -187,3 +205,32 @@ def test_bad_row_stops_the_run_before_any_notebook(notebooks: Path, tmp_path: Pa
     assert not (tmp_path / "out" / "latest").exists()
     with pytest.raises(ParameterError, match="--scheduler needs --engine dask"):
         report.run_report(notebooks_dir=notebooks, out=tmp_path / "out", scheduler="tcp://x:1")
+
+
+def test_papermill_parameter_forms_and_a_quiet_log(notebooks: Path, tmp_path: Path,
+                                                   capsys) -> None:
+    """-f FILE, -y YAML and -p NAME VALUE as in papermill, beside -p NAME=VALUE; the kernels'
+    own notices (TCP without encryption, the interrupt sent at shutdown) stay out of the log."""
+    import subprocess
+    import sys
+
+    pfile = tmp_path / "p.yaml"
+    pfile.write_text("scale: 3\nn_top: 1\n01_second:\n  flag: true\n")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "framelab.cli", "report", "--out", str(out), "--run-id", "r",
+         "--notebooks", str(notebooks), "--no-progress", "--corpus", "seeds", "-f", str(pfile),
+         "-y", "{scale: 2.5, n_top: 2}", "-p", "n_top", "4"],
+        capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    log = done.stdout + done.stderr
+    assert "encryption" not in log and "KeyboardInterrupt" not in log, log
+    assert (out / "r" / "tables" / "first.csv").read_text().splitlines() == ["n", "10"]
+    assert (out / "r" / "tables" / "second.csv").read_text() == "True"
+    manifest = json.loads((out / "r" / "manifest.json").read_text())
+    assert manifest["user_parameters"] == {"scale": 2.5, "n_top": 4}
+    for bad, message in ((["-p", "a", "1", "2"], "expects NAME=VALUE or NAME VALUE"),
+                         (["-y", "[1, 2]"], "-y expects a mapping")):
+        with pytest.raises(SystemExit):
+            cli.main(["report", *bad, "--list-parameters"])
+        assert message in capsys.readouterr().err

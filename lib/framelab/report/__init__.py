@@ -1,6 +1,8 @@
 """The report: the notebook runner and its manifest, publishing HTML pages, the summary page."""
 
 from ._params import (
+    NUMBERED_NOTEBOOK,
+    SUMMARY_NUMBER,
     RUN_PARAMETERS,
     NotebookSpec,
     discover_notebooks,
@@ -26,7 +28,7 @@ from ._summary import (
 )
 
 __all__ = [
-    'CHROMIUM_ARGS', 'KEY_FIGURES', 'NotebookSpec', 'RUN_PARAMETERS', 'RunResult', 'actor_view',
+    'CHROMIUM_ARGS', 'KEY_FIGURES', 'NUMBERED_NOTEBOOK', 'SUMMARY_NUMBER', 'NotebookSpec', 'RUN_PARAMETERS', 'RunResult', 'actor_view',
     'chromium_path', 'discover_notebooks', 'export_html', 'figure_paths', 'load_params_file',
     'load_tables', 'missing_note', 'narrator_labels', 'notebook_parameters', 'parse_cli_value',
     'resolve_parameters', 'reuse_overview', 'run_facts', 'run_report', 'screenshot_index',

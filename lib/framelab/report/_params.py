@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from ..paths import NOTEBOOKS_DIR
 from ..run import NOTEBOOK_PARAMETERS, check_value, notebook_parameters_of, run_parameter_names
 
 __all__ = [
-    "RUN_PARAMETERS", "NotebookSpec", "notebook_parameters", "discover_notebooks",
+    "NUMBERED_NOTEBOOK", "RUN_PARAMETERS", "SUMMARY_NUMBER", "NotebookSpec", "notebook_parameters", "discover_notebooks",
     "resolve_parameters", "load_params_file", "parse_cli_value",
 ]
 
@@ -84,15 +85,32 @@ def notebook_parameters(path: str | Path) -> dict[str, dict[str, Any]]:
     return params
 
 
+#: The report's notebooks are named ``NN_name.ipynb``; any other notebook (a user's
+#: ``Untitled.ipynb``) is left alone.
+NUMBERED_NOTEBOOK = re.compile(r"^\d\d_\w+\.ipynb$")
+#: The number of the summary notebook, which every run (also ``--only``) reruns.
+SUMMARY_NUMBER = "99"
+
+
 def discover_notebooks(folder: Path = NOTEBOOKS_DIR,
                        only: Sequence[str] | None = None) -> list[NotebookSpec]:
     """The report's notebooks in run order (file name order), optionally a selection.
 
-    ``only`` entries match a notebook stem exactly or by its numeric prefix ("01").
+    Only numbered notebooks (:data:`NUMBERED_NOTEBOOK`, such as ``01_framing.ipynb``) belong
+    to the report; others in ``folder`` are ignored, with a log message naming them.
+    ``only`` entries match a notebook stem exactly or by its numeric prefix ("01"); the
+    summary notebook (number :data:`SUMMARY_NUMBER`) is always added, so its page describes
+    the run it is in.
     """
-    paths = sorted(p for p in Path(folder).glob("*.ipynb") if not p.name.startswith("."))
+    found = sorted(p for p in Path(folder).glob("*.ipynb") if not p.name.startswith("."))
+    paths = [p for p in found if NUMBERED_NOTEBOOK.match(p.name)]
+    others = [p.name for p in found if p not in paths]
+    if others:
+        log.warning("not part of the report (its notebooks are named NN_name.ipynb), "
+                    "ignored: %s in %s", ", ".join(others), folder)
     if not paths:
-        raise ParameterError(f"no notebooks in {folder}")
+        raise ParameterError(f"no report notebooks (NN_name.ipynb) in {folder}"
+                             + (f"; ignored: {', '.join(others)}" if others else ""))
     if only:
         stems = {p.stem: p for p in paths}
         chosen: list[Path] = []
@@ -102,6 +120,8 @@ def discover_notebooks(folder: Path = NOTEBOOKS_DIR,
                 raise ParameterError(f"--only {want!r} matches no notebook; available: "
                                      + ", ".join(stems))
             chosen.extend(h for h in hits if h not in chosen)
+        chosen.extend(p for s, p in stems.items()
+                      if s.startswith(SUMMARY_NUMBER + "_") and p not in chosen)
         paths = sorted(chosen)
     return [NotebookSpec(p.stem, p, notebook_parameters(p)) for p in paths]
 

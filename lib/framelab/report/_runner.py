@@ -43,6 +43,7 @@ from ._params import (
     load_params_file,
     resolve_parameters,
 )
+from ._kernel import kernel_manager_logging_to
 from ._publish import export_html, screenshot_index, write_index
 
 __all__ = ['RunResult', 'run_report']
@@ -227,11 +228,14 @@ def _run_notebook(path: str, executed: str, parameters: dict[str, Any], log: str
 
     if "output_log" in parameters:
         parameters = {**parameters, "output_log": log}
+    # the kernel's own messages (TCP notice, interrupt at shutdown) go beside the output log
+    kernel_log = Path(log).with_suffix(".kernel.txt")
     began = time.perf_counter()
     try:
         papermill.execute_notebook(path, executed, parameters=parameters,
                                    cwd=str(Path(path).parent), progress_bar=cell_progress,
-                                   kernel_name="python3", log_output=False)
+                                   kernel_name="python3", log_output=False,
+                                   kernel_manager_class=kernel_manager_logging_to(kernel_log))
     except papermill.PapermillExecutionError as err:
         return {"status": "failed", "seconds": round(time.perf_counter() - began, 2),
                 "error": f"{err.ename}: {err.evalue}", "cell_index": err.cell_index,
