@@ -85,3 +85,26 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(path: Path, tmp_path: Pat
     # the summary only reads a run's outputs; validation writes only when given coded sheets
     if path.stem not in ("99_summary", "06_validation"):
         assert written, f"{path.stem} wrote nothing under its interactive folder"
+
+
+def test_progress_bars_are_text_that_a_saved_notebook_keeps(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A widget bar saved in a notebook shows "Error displaying widget" when reopened."""
+    import papermill
+
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "from framelab import corpus\n"
+        f"chunks = list(corpus.iter_documents({str(SEEDS_DIR)!r}, progress=True))")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, tmp_path / "bar.ipynb")
+    papermill.execute_notebook(str(tmp_path / "bar.ipynb"), str(tmp_path / "ran.ipynb"),
+                               kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    outputs = nbformat.read(tmp_path / "ran.ipynb", as_version=4).cells[0].outputs
+    assert not [o for o in outputs if "application/vnd.jupyter.widget-view+json"
+                in o.get("data", {})], "a widget progress bar was saved"
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    n_files = len(list(SEEDS_DIR.glob("*.txt")))
+    assert f"reading corpus: {n_files}files" in text

@@ -169,7 +169,7 @@ class DocumentStream(FormatReaders):
 
     # --- public ---------------------------------------------------------------------------
     def __iter__(self) -> Iterator[pd.DataFrame]:
-        from tqdm.auto import tqdm
+        from tqdm.std import tqdm  # a text bar: saved notebooks show it when reopened
 
         self.n_documents, self.outlet_counts, self.notes = 0, Counter(), []
         meta = _record_warnings(load_metadata, self.metadata, notes=self.notes) \

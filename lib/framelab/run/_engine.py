@@ -64,7 +64,7 @@ class Engine:
     scheduler : str or distributed.Client, optional
         dask only: address of a running scheduler ("tcp://host:8786") or a Client.
     progress : bool
-        Show a tqdm progress bar per map (terminal or JupyterLab widget).
+        Show a tqdm progress bar per map (text, in a terminal or a notebook).
     max_in_flight : int, optional
         Partitions submitted but not yet consumed (default: twice the workers).
     shared_storage : bool, optional
@@ -175,7 +175,7 @@ class Engine:
         PartitionError
             A worker died (or the cluster connection was lost) while computing a partition.
         """
-        from tqdm.auto import tqdm
+        from tqdm.std import tqdm  # a text bar: saved notebooks show it when reopened
 
         self.start()
         # progress=False hides the bar; otherwise tqdm's defaults (and TQDM_DISABLE) apply

@@ -415,7 +415,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             Token lists of the units (:func:`unit_tokens`); needed for a sliding NPMI window.
         """
         from joblib import Parallel, delayed
-        from tqdm.auto import tqdm
+        from tqdm.std import tqdm  # a text bar: saved notebooks show it when reopened
 
         X = sparse.csr_matrix(X)
         vocab = None if vocabulary is None else np.asarray(vocabulary, dtype=str)
