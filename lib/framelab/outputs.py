@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 import pandas as pd
+import psutil
 
 from .errors import ParameterError
 from .paths import OUTPUTS_DIR, resolve
 
 __all__ = ["FLOAT_FORMAT", "LATEX_PRECISION", "LONGTABLE_ROWS", "LATEX_MAX_ROWS", "PARQUET_ROWS",
            "PREVIEW_ROWS", "CONTEXT_COLUMNS", "Preview", "atomic_path", "save_table", "latex_table",
-           "preview", "resolve_out_dir", "table_path"]
+           "interactive_dir", "preview", "resolve_out_dir", "table_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +105,8 @@ def _log_for(path: Path) -> Path | None:
 def resolve_out_dir(out_dir: str | Path = "", *, log: str | Path = "") -> Path:
     """Return the run directory a notebook writes into.
 
-    An empty ``out_dir`` (interactive use in JupyterLab) gives one new folder
-    ``outputs/interactive-<timestamp>-<pid>`` per Python process (under
-    ``$FRAMELAB_INTERACTIVE_DIR`` if set), so exploring never overwrites a report run.
+    An empty ``out_dir`` (interactive use in JupyterLab) gives the session's own folder,
+    :func:`interactive_dir`, so exploring never overwrites a report run.
     ``log`` (the notebooks' ``output_log`` parameter, set by the report) names a file to
     which every output later written under this directory is appended.
     """
@@ -115,11 +115,36 @@ def resolve_out_dir(out_dir: str | Path = "", *, log: str | Path = "") -> Path:
         if str(log):
             _LOGS[folder.resolve()] = resolve(log)
         return folder
+    return interactive_dir()
+
+
+def interactive_dir() -> Path:
+    """The folder interactive use writes into: one per JupyterLab session.
+
+    Every kernel a Jupyter server starts carries the server's process id
+    (``JPY_PARENT_PID``), so all notebooks run in one JupyterLab session write into one
+    ``outputs/interactive-<server start>-lab<pid>`` and ``99_summary`` finds their tables
+    together. Outside Jupyter it is one folder per Python process. The parent is
+    ``$FRAMELAB_INTERACTIVE_DIR`` if set, else ``outputs/``. Nothing is created here.
+    """
     if "path" not in _INTERACTIVE:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
         parent = Path(os.environ.get("FRAMELAB_INTERACTIVE_DIR") or OUTPUTS_DIR)
-        _INTERACTIVE["path"] = parent / f"interactive-{stamp}-{os.getpid()}"
+        _INTERACTIVE["path"] = parent / f"interactive-{_session_key()}"
     return _INTERACTIVE["path"]
+
+
+def _session_key() -> str:
+    """``<start>-lab<pid>`` of the Jupyter server that started this kernel, else
+    ``<now>-<pid>`` of this process."""
+    server = os.environ.get("JPY_PARENT_PID", "")
+    if server.isdigit() and int(server) != os.getpid():
+        try:
+            started = psutil.Process(int(server)).create_time()
+        except psutil.Error:  # the server is gone: fall back to this process
+            pass
+        else:
+            return f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(started))}-lab{server}"
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
 
 
 def table_path(name: str, out_dir: str | Path) -> Path:

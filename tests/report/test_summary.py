@@ -97,3 +97,47 @@ def test_time_overview_sorts_change_points_by_evidence(tmp_path: Path) -> None:
         run / "tables" / "time_changepoints.csv", index=False)
     overview = summary.time_overview(summary.load_tables(run))
     assert overview.measure.tolist() == ["labels", "attention"]
+
+
+def _folder_of_a_kernel(env: dict[str, str]) -> str:
+    import subprocess
+    import sys
+
+    code = "from framelab import outputs; print(outputs.resolve_out_dir(''))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120, check=True)
+    return done.stdout.strip()
+
+
+def test_kernels_of_one_jupyterlab_session_share_one_interactive_folder(tmp_path) -> None:
+    import os
+
+    env = {**os.environ, "FRAMELAB_INTERACTIVE_DIR": str(tmp_path)}
+    env.pop("JPY_PARENT_PID", None)
+    lab = {**env, "JPY_PARENT_PID": str(os.getpid())}  # this process stands for the server
+    first, second = _folder_of_a_kernel(lab), _folder_of_a_kernel(lab)
+    assert first == second and first.endswith(f"-lab{os.getpid()}")
+    assert first.startswith(str(tmp_path / "interactive-"))
+    alone = {_folder_of_a_kernel(env), _folder_of_a_kernel(env)}
+    assert len(alone) == 2 and first not in alone  # outside Jupyter: one per process
+
+
+def test_summary_says_which_folder_it_summarises(tmp_path, monkeypatch) -> None:
+    from framelab import outputs
+
+    session = tmp_path / "outputs" / "interactive-now-lab1"
+    monkeypatch.setattr(outputs, "_INTERACTIVE", {"path": session})
+    folder, note = summary.summary_source("", outputs=tmp_path / "outputs")
+    assert folder == session and "Nothing to summarise yet" in note
+    run = tmp_path / "outputs" / "run-7"
+    (run / "tables").mkdir(parents=True)
+    (run / "manifest.json").write_text("{}")
+    (tmp_path / "outputs" / "latest").symlink_to("run-7")
+    folder, note = summary.summary_source("", outputs=tmp_path / "outputs")
+    assert folder == run.resolve() and "last report run" in note and "run-7" in note
+    (session / "tables").mkdir(parents=True)
+    (session / "tables" / "corpus_documents.csv").write_text("doc_id\na\n")
+    folder, note = summary.summary_source("", outputs=tmp_path / "outputs")
+    assert folder == session and "this JupyterLab session" in note
+    folder, note = summary.summary_source(run)
+    assert folder == run and "run-7" in note

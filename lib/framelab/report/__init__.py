@@ -23,6 +23,7 @@ from ._summary import (
     reuse_overview,
     run_facts,
     stance_overview,
+    summary_source,
     time_overview,
     topic_overview,
 )
@@ -32,5 +33,5 @@ __all__ = [
     'chromium_path', 'discover_notebooks', 'export_html', 'figure_paths', 'load_params_file',
     'load_tables', 'missing_note', 'narrator_labels', 'notebook_parameters', 'parse_cli_value',
     'resolve_parameters', 'reuse_overview', 'run_facts', 'run_report', 'screenshot_index',
-    'stance_overview', 'time_overview', 'topic_overview', 'write_index',
+    'stance_overview', 'summary_source', 'time_overview', 'topic_overview', 'write_index',
 ]

@@ -12,9 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..outputs import resolve_out_dir
+from ..outputs import interactive_dir, resolve_out_dir
+from ..paths import OUTPUTS_DIR
 
-__all__ = ["KEY_FIGURES", "load_tables", "run_facts", "actor_view", "narrator_labels",
+__all__ = ["KEY_FIGURES", "summary_source", "load_tables", "run_facts", "actor_view", "narrator_labels",
            "stance_overview", "topic_overview", "reuse_overview", "time_overview",
            "figure_paths", "missing_note"]
 
@@ -24,6 +25,32 @@ KEY_FIGURES = ("corpus_lengths", "framing_actor_labels", "framing_label_heatmap"
                "stance_heatmap", "topic_k_selection", "topic_prevalence_heatmap",
                "topic_prevalence_intervals", "reuse_similarity", "time_attention",
                "time_labels", "time_stance", "time_topics")
+
+
+def summary_source(out_dir: str | Path = "", *, outputs: str | Path = OUTPUTS_DIR
+                   ) -> tuple[Path, str]:
+    """The run folder to summarise and a sentence saying which it is.
+
+    ``out_dir`` given (a report run): that folder. Empty (run in JupyterLab): this session's
+    folder (:func:`framelab.outputs.interactive_dir`) if its notebooks wrote tables, else the
+    last report run, ``<outputs>/latest``.
+    """
+    if str(out_dir):
+        folder = resolve_out_dir(out_dir)
+        return folder, f"Summary of run **{folder.name}**."
+    session = interactive_dir()
+    if any((session / "tables").glob("*.csv")):
+        return session, (f"Summary of this JupyterLab session's folder `{session}`: the "
+                         "notebooks you ran in this session.")
+    latest = Path(outputs) / "latest"
+    if (latest / "manifest.json").is_file():
+        return latest.resolve(), (
+            f"No tables in this session's folder `{session}` yet, so this is the last report "
+            f"run, `{latest}` (run **{latest.resolve().name}**). Run the numbered notebooks "
+            "in this session to summarise your own results.")
+    return session, (f"Nothing to summarise yet: no tables in this session's folder "
+                     f"`{session}` and no report run in `{outputs}`. Run `make report`, or "
+                     "the numbered notebooks in this session, first.")
 
 
 def load_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
