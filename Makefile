@@ -1,7 +1,7 @@
 # framelab: two commands on a fresh machine with only python3.
 #   make report   set up .venv, run every notebook on seeds/ into outputs/<run-id>/
 #   make test     set up .venv with dev extras, run the whole test suite
-#   make lab      open JupyterLab with the project's kernel
+#   make lab      open JupyterLab (your notebooks go in notebooks/scratch/)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -36,8 +36,10 @@ test: $(DEV_STAMP)
 kernel: $(STAMP)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (framelab)"
 
+# JupyterLab in notebooks/, opening notebooks/scratch/ (your notebooks; gitignored), as root
+# too; first sets up the git filter that strips outputs from notebooks as they are staged
 lab: kernel
-	cd notebooks && ../$(VENV)/bin/jupyter lab
+	$(PY) -m framelab.cli lab
 
 bench: $(DEV_STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -14,7 +14,7 @@ import yaml
 
 from . import report, validate
 from .errors import FramelabError, NotebookError
-from .paths import NOTEBOOKS_DIR, OUTPUTS_DIR, SEEDS_DIR
+from .paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT, SEEDS_DIR
 from .run import RUN_PARAMETERS, describe_parameters
 from .validate import WHATS
 
@@ -111,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--list-parameters", action="store_true",
                      help="print every notebook's parameters and exit")
     _validate_parser(sub)
+    sub.add_parser("lab", help="open JupyterLab on notebooks/ at the scratch folder",
+                   description="Set up the git filter that keeps outputs out of committed "
+                   "notebooks, then start JupyterLab (as root too) in notebooks/, opening "
+                   "notebooks/scratch/ where your own notebooks live.")
+    sub.add_parser("strip-outputs", help="git filter: a notebook on stdin, without outputs, "
+                   "on stdout")
     return parser
 
 
@@ -169,6 +175,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "strip-outputs":
+            sys.stdout.write(report.strip_outputs(sys.stdin.read()))
+            return 0
+        if args.command == "lab":
+            if report.protect_notebooks(PROJECT_ROOT, sys.executable):
+                print("framelab: notebooks/*.ipynb are staged without outputs (git filter "
+                      f"{report.NOTEBOOK_FILTER})")
+            command = report.lab_command(NOTEBOOKS_DIR, sys.executable)
+            print(f"framelab: your own notebooks go in notebooks/{report.SCRATCH_DIR}/ "
+                  "(git ignores it; framelab report runs only notebooks/NN_name.ipynb)",
+                  flush=True)
+            os.execv(command[0], command)
         if args.list_parameters:
             specs = report.discover_notebooks(Path(args.notebooks), only=args.only)
             print(describe_parameters([s.name for s in specs],

@@ -1,5 +1,6 @@
 """The report: the notebook runner and its manifest, publishing HTML pages, the summary page."""
 
+from ._lab import NOTEBOOK_FILTER, SCRATCH_DIR, lab_command, protect_notebooks, strip_outputs
 from ._params import (
     NUMBERED_NOTEBOOK,
     SUMMARY_NUMBER,
@@ -29,7 +30,8 @@ from ._summary import (
 )
 
 __all__ = [
-    'CHROMIUM_ARGS', 'KEY_FIGURES', 'NUMBERED_NOTEBOOK', 'SUMMARY_NUMBER', 'NotebookSpec', 'RUN_PARAMETERS', 'RunResult', 'actor_view',
+    'CHROMIUM_ARGS', 'KEY_FIGURES', 'NOTEBOOK_FILTER', 'NUMBERED_NOTEBOOK', 'SCRATCH_DIR',
+    'SUMMARY_NUMBER', 'lab_command', 'protect_notebooks', 'strip_outputs', 'NotebookSpec', 'RUN_PARAMETERS', 'RunResult', 'actor_view',
     'chromium_path', 'discover_notebooks', 'export_html', 'figure_paths', 'load_params_file',
     'load_tables', 'missing_note', 'narrator_labels', 'notebook_parameters', 'parse_cli_value',
     'resolve_parameters', 'reuse_overview', 'run_facts', 'run_report', 'screenshot_index',
