@@ -47,3 +47,34 @@ def test_figures_leave_matplotlib_global_style_alone(tmp_path: Path) -> None:
     assert dict(matplotlib.rcParams) == before
     with pytest.raises(Exception, match="figure width 'wide'"):
         figures.save_figure(fig, "line", tmp_path, width="wide")
+
+
+def test_saving_a_figure_with_overlapping_text_warns_naming_it(tmp_path: Path) -> None:
+    from framelab.errors import FigureWarning
+
+    fig, ax = figures.new_figure("single")
+    ax.set_xticks(range(10), [f"a long label {i}" for i in range(10)])
+    with pytest.warns(FigureWarning, match=r"figure crowded at 3.5 in: \d+ pair\(s\) of texts"):
+        figures.save_figure(fig, "crowded", tmp_path, formats=("png",))
+    ax.set_xticks(range(10), [f"a long label {i}" for i in range(10)], rotation=90)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FigureWarning)
+        figures.save_figure(fig, "turned", tmp_path, formats=("png",))
+
+
+@pytest.mark.slow
+def test_every_figure_of_the_seeds_report_is_legible_at_both_widths(seed_run, tmp_path) -> None:
+    """Every saved figure is checked for overlapping text (a FigureWarning in the notebook)."""
+    from framelab import report
+    from framelab.paths import SEEDS_DIR
+
+    single = report.run_report(corpus=SEEDS_DIR, out=tmp_path, run_id="single",
+                               figure_width="single", progress=False, html=False,
+                               screenshot=False)
+    for run in (seed_run.run_dir, single.run_dir):
+        assert len(list((run / "figures").glob("*.pdf"))) >= 10
+        crowded = [p.name for p in (run / "notebooks").glob("*.ipynb")
+                   if "FigureWarning" in p.read_text(encoding="utf-8")]
+        assert not crowded, f"{run.name}: overlapping text in figures of {crowded}"

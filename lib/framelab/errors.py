@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
+    "FigureWarning",
     "FramelabError",
     "CorpusError",
     "ColumnError",
@@ -105,6 +106,11 @@ class MinHashWarning(FramelabWarning):
 
 class ReuseWarning(FramelabWarning):
     """Something about the corpus limits the reuse analysis; the message says what."""
+
+
+class FigureWarning(FramelabWarning):
+    """A saved figure has text running into other text; the message names the figure and the
+    texts, so the layout (or the figure width) can be changed."""
 
 
 class ValidationWarning(FramelabWarning):

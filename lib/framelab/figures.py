@@ -7,6 +7,7 @@ style (:func:`style`), the colours (:func:`group_colors`) and the I/O (:func:`sa
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ from cycler import cycler
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from .errors import ParameterError
+from .errors import FigureWarning, ParameterError
 from .outputs import atomic_path, resolve_out_dir
 
 __all__ = ["WIDTHS", "PALETTE", "RC", "FORMATS", "style", "styled", "new_figure",
@@ -261,6 +262,16 @@ def group_colors(groups: Iterable[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
+def _warn_overlaps(fig: Figure, name: str) -> None:
+    """Warn (:class:`FigureWarning`) when texts of the figure, at its saved size, overlap."""
+    pairs = text_overlaps(fig)
+    if pairs:
+        shown = "; ".join(f"{a!r} / {b!r}" for a, b in pairs[:5])
+        warnings.warn(f"figure {name} at {fig.get_size_inches()[0]:.1f} in: {len(pairs)} "
+                      f"pair(s) of texts overlap ({shown}{'; ...' if len(pairs) > 5 else ''})",
+                      FigureWarning, stacklevel=3)
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -304,6 +315,7 @@ def save_figure(
     with style():
         # the tight bounding box, found once: "tight" would draw the figure twice per format
         fig.draw_without_rendering()  # runs the layout engine, as a draw would
+        _warn_overlaps(fig, name)
         bbox = fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
         for fmt in formats:
             path = folder / f"{name}.{fmt}"

@@ -347,3 +347,31 @@ def test_stance_notebook_runs_on_the_seeds_and_writes_the_contract_tables(tmp_pa
     evaluation = pd.read_csv(tables / "stance_eval.csv")
     assert set(evaluation.scorer) == {"default", "learned", stance.BASELINE}
     assert (out / "figures" / "stance_heatmap.pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("width", ["single", "double"])
+def test_stance_heatmap_figure_is_legible_at_width_and_names_every_group(width: str) -> None:
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from framelab import figures
+
+    groups = ["Al Jazeera English", "The Washington Post", "CNN", "000_e72d09fb4242ab40",
+              "RT"]
+    targets = ["HTS/armed opposition", "Syrian government", "US", "Russia", "Iran", "Turkey",
+               "Islamic State", "al-Qaeda", "Kurdish forces", "Hezbollah", "Israel"]
+    rng = np.random.default_rng(0)
+    rows = [{"group": g, "target": t, "voice": v, "scorer": "default",
+             "score": -0.55 if (i + j) % 7 == 0 else float(rng.uniform(-1, 1)),
+             "ci_low": -1.0, "ci_high": 1.0, "n_mentions": 10 + i + j, "note": ""}
+            for i, g in enumerate(groups) for j, t in enumerate(targets)
+            for v in ("narrator", "source")]
+    fig = stance.stance_heatmap_figure(pd.DataFrame(rows), targets=targets, width=width)
+    assert fig.get_size_inches()[0] == figures.WIDTHS[width]
+    assert figures.text_overlaps(fig) == []
+    texts = figures.visible_texts(fig)
+    key = " ".join(t.replace("\n", " ") for t in texts if " = " in t)
+    unnamed = [g for g in groups if g not in texts and not any(f"{t} = {g}" in key
+                                                             for t in texts)]
+    assert not unnamed, unnamed
+    assert sum(t.startswith(("+", "-")) for t in texts) == 2 * len(groups) * len(targets)
+    plt.close(fig)

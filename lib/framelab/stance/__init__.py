@@ -19,6 +19,7 @@ from ._evaluate import (
     read_annotations,
     stance_metrics,
 )
+from ._figure import stance_heatmap_figure
 from ._model import (
     DEFAULT_MODEL_PATH,
     FEATURE_CONFIG,
@@ -51,5 +52,5 @@ __all__ = [
     'confusion_matrices', 'confusion_table', 'evaluate', 'evidence', 'find_mentions', 'label_for',
     'load_model', 'plot_stance_heatmap', 'predict_annotations', 'read_annotations',
     'resolve_scorers', 'resolve_targets', 'score_mentions', 'score_span', 'span_features',
-    'stance_by_doc', 'stance_by_group', 'stance_metrics', 'vader_lexicon',
+    'stance_by_doc', 'stance_by_group', 'stance_heatmap_figure', 'stance_metrics', 'vader_lexicon',
 ]

@@ -426,12 +426,15 @@ def evidence(scored: pd.DataFrame, sentences: pd.DataFrame, *,
 @styled
 def plot_stance_heatmap(by_group: pd.DataFrame, ax: Axes, *, scorer: str = "default",
                         voice: str = "all", targets: Sequence[str] | None = None,
-                        colorbar: bool = True, group_labels: bool = True) -> Axes:
+                        colorbar: bool = True, group_labels: bool = True,
+                        group_names: dict[str, str] | None = None,
+                        fontsize: float = 6) -> Axes:
     """Group x target heatmap of mean stance (blue favourable, red hostile) on ``ax``.
 
     Each cell shows the mean score and, below it, the number of mentions; cells without
     mentions are grey and marked "n/a" (not zero). Colour scale fixed at [-1, 1]. Turn off
-    ``colorbar`` and ``group_labels`` for all but one panel of a multi-panel figure.
+    ``colorbar`` and ``group_labels`` for all but one panel of a multi-panel figure;
+    ``group_names`` maps groups to the (short) names shown, ``fontsize`` is the cells' text size.
     """
     check_columns(by_group, BY_GROUP_COLUMNS[:-1], "stance_by_group")
     cells = by_group[(by_group["scorer"] == scorer) & (by_group["voice"] == voice)]
@@ -455,10 +458,11 @@ def plot_stance_heatmap(by_group: pd.DataFrame, ax: Axes, *, scorer: str = "defa
         for j in range(len(names)):
             v, n = float(numbers[i, j]), int(counts[i, j])
             text = "n/a" if np.isnan(v) else f"{v:+.2f}\nn={n}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=6,
+            ax.text(j, i, text, ha="center", va="center", fontsize=fontsize,
                     color="black" if np.isnan(v) or abs(v) < 0.6 else "white")
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.set_yticks(range(len(groups)), groups if group_labels else [])
+    shown = [(group_names or {}).get(g, g) for g in groups]
+    ax.set_yticks(range(len(groups)), shown if group_labels else [])
     ax.set_title(f"{voice} voice ({scorer} scorer)")
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="mean stance (-1 hostile, +1 favourable)",

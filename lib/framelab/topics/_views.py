@@ -252,9 +252,12 @@ def plot_top_terms(topic_terms: pd.DataFrame, ax: Any, *, n_terms: int = 8,
                    unstable: Collection[int] = ()) -> Any:
     """A grid of topics (rows) by rank (columns), each cell a term shaded by its weight.
 
-    Unstable topics are labelled "(unstable)" and their terms greyed and italic.
+    Unstable topics are labelled "(unstable)" and their terms greyed and italic. At most
+    ``n_terms`` ranks, fewer when the axes are too narrow for the longest terms at 6 pt (a
+    single-column figure shows fewer ranks rather than terms running into each other).
     """
     check_columns(topic_terms, TERM_COLUMNS, "topic_terms")
+    n_terms = _ranks_that_fit(topic_terms, ax, n_terms)
     shown = topic_terms[topic_terms["rank"] <= n_terms]
     cells = list(zip(shown["topic"].astype(int), shown["rank"].astype(int),
                      shown["weight"].astype(float), shown["term"].astype(str)))
@@ -274,12 +277,25 @@ def plot_top_terms(topic_terms: pd.DataFrame, ax: Any, *, n_terms: int = 8,
     ax.set_xticks(range(n_terms))
     ax.set_xticklabels([str(r) for r in range(1, n_terms + 1)])
     lam = float(shown["lambda"].iloc[0]) if len(shown) else float("nan")
-    ax.set_xlabel(f"rank by relevance (λ = {lam:g}); shade = p(term | topic) relative to the "
+    ax.set_xlabel(f"rank by relevance (λ = {lam:g})\nshade = p(term | topic) relative to the "
                   "topic's top term")
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
     return ax
+
+
+def _ranks_that_fit(topic_terms: pd.DataFrame, ax: Any, n_terms: int) -> int:
+    """How many rank columns of terms fit across ``ax`` at 6 pt (at least one)."""
+    fig = ax.figure
+    fig.draw_without_rendering()  # axes at their laid-out size
+    width_pt = ax.get_window_extent().width * 72 / fig.dpi
+    for n in range(n_terms, 1, -1):
+        terms = topic_terms.loc[topic_terms["rank"] <= n, "term"].astype(str)
+        longest = max((len(t) for t in terms), default=1)
+        if width_pt / n >= longest * 6 * 0.62 + 4:  # DejaVu Sans: ~0.62 em per letter
+            return n
+    return 1
 
 
 @styled
