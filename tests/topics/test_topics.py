@@ -335,7 +335,12 @@ def test_plots_draw_on_the_given_axes(planted) -> None:
     ]
     assert calls == [axes[0, 0], axes[0, 1], axes[0, 2], axes[1, 0], axes[1, 1]]
     assert "T2 (unstable)" in [t.get_text() for t in axes[0, 2].get_yticklabels()]
-    assert len(axes[0, 2].texts) == model.n_topics_ * 8
+    shown = len(axes[0, 2].texts)  # a sixth of a figure: only the ranks whose terms fit
+    assert shown % model.n_topics_ == 0 and model.n_topics_ <= shown < model.n_topics_ * 8
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(30, 3))  # room for every rank
+    topics.plot_top_terms(terms, ax, n_terms=8)
+    assert len(ax.texts) == model.n_topics_ * 8
     plt.close(fig)
 
 
