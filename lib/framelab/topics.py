@@ -34,12 +34,12 @@ from sklearn.utils.validation import check_is_fitted
 from .coherence import (
     K_SELECTION_COLUMNS,
     choose_k,
-    match_topics,
     npmi,
     npmi_from_dtm,
     summarize_k_selection,
     top_term_ids,
 )
+from .consensus import STABILITY_COLUMNS, consensus_topics, replace_topics, stability_table
 from .errors import ParameterError
 from .tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms
 from .topicviews import (
@@ -89,7 +89,6 @@ log = logging.getLogger(__name__)
 AUTO_MIN_DOCUMENTS = 200
 #: ``learning_method="auto"`` uses online minibatches from this many fitted units.
 AUTO_ONLINE_MIN_UNITS = 5000
-STABILITY_COLUMNS = ["topic", "stability", "matched_runs", "unstable"]
 _UNIT_COLUMNS = ["unit_id", "doc_id", "outlet", "text_norm"]
 
 
@@ -207,10 +206,11 @@ def _lda(X: sparse.csr_matrix, k: int, seed: int, params: dict[str, Any],
 
 
 def _grid_run(X_train: sparse.csr_matrix, X_test: sparse.csr_matrix, k: int, seed: int,
-              params: dict[str, Any]) -> tuple[int, int, float, np.ndarray]:
+              params: dict[str, Any]
+              ) -> tuple[int, int, float, np.ndarray, LatentDirichletAllocation]:
     model = _lda(X_train, k, seed, params, 1)
     components = model.components_ / model.components_.sum(axis=1, keepdims=True)
-    return k, seed, float(model.perplexity(X_test)), components
+    return k, seed, float(model.perplexity(X_test)), components, model
 
 
 def _as_ints(values: int | str | Sequence[int], name: str) -> list[int]:
@@ -257,6 +257,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
     stability_threshold : float
         A topic whose mean matched similarity is below this is flagged unstable; a run counts
         in ``matched_runs`` when its matched topic reaches it.
+    consensus : bool
+        Report the consensus of the seed runs at the chosen k (:mod:`framelab.consensus`:
+        runs aligned to their medoid run, each topic averaged over the runs that contain it)
+        instead of one more fit with ``random_state`` on all fitted units.
+    consensus_threshold : float
+        Cosine of topic-word distributions from which a seed run counts as containing a topic
+        (``seed_runs``); a topic found in fewer than half the runs is flagged unstable.
     min_units_per_topic : int
         The grid's largest k needs at least this many units per topic.
     learning_method : {"auto", "batch", "online"}
@@ -302,10 +309,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
     npmi_ : ndarray of shape (n_topics_,)
         NPMI coherence of each topic's top terms.
     stability_ : DataFrame
-        Columns :data:`STABILITY_COLUMNS` and ``unstable`` (stability below
-        ``stability_threshold``), so tables mark unstable topics as figures do.
+        Columns :data:`STABILITY_COLUMNS` (:func:`framelab.consensus.stability_table`):
+        matched top-N similarity, cosine and Jensen–Shannon similarity to the seed runs, the
+        runs containing each topic, and ``unstable``, so tables mark unstable topics as
+        figures do.
     unstable_topics_ : list of int
-        Topics whose stability is below ``stability_threshold``.
+        Topics whose stability is below ``stability_threshold`` or that fewer than half the
+        seed runs contain.
     term_frequency_ : ndarray of shape (n_terms,)
         Corpus count of each term (for relevance).
     vocabulary_ : ndarray of str of shape (n_terms,) or None
@@ -320,6 +330,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                  coherence_window: int | None = None, npmi_tolerance: float = 0.01,
                  test_size: float = 0.2,
                  stability_metric: str = "jaccard", stability_threshold: float = 0.5,
+                 consensus: bool = True, consensus_threshold: float = 0.5,
                  min_units_per_topic: int = 5, learning_method: str = "auto",
                  batch_size: int = 2048, max_iter: int | None = None,
                  learning_offset: float = 1.0, learning_decay: float = 0.5,
@@ -336,6 +347,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.test_size = test_size
         self.stability_metric = stability_metric
         self.stability_threshold = stability_threshold
+        self.consensus = consensus
+        self.consensus_threshold = consensus_threshold
         self.min_units_per_topic = min_units_per_topic
         self.learning_method = learning_method
         self.batch_size = batch_size
@@ -399,6 +412,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
             raise ParameterError(f"test_size={self.test_size}: use a share in (0, 1), e.g. 0.2")
         if not 0.0 <= float(self.stability_threshold) <= 1.0:
             raise ParameterError(f"stability_threshold={self.stability_threshold}: use [0, 1]")
+        if not 0.0 < float(self.consensus_threshold) <= 1.0:
+            raise ParameterError(f"consensus_threshold={self.consensus_threshold}: use a cosine "
+                                 "in (0, 1], e.g. 0.5")
         if int(self.top_n) < 2:
             raise ParameterError(f"top_n={self.top_n}: NPMI needs at least 2 top terms")
         if X.shape[1] < self.top_n:
@@ -485,22 +501,41 @@ class TopicModel(TransformerMixin, BaseEstimator):
         tops = [top_term_ids(r[3], self.top_n) for r in results]
         scores = self._npmi(tops, X, texts, vocab)
         self.k_selection_ = pd.DataFrame(
-            [(k, s, p, float(np.mean(v))) for (k, s, p, _), v in zip(results, scores)],
+            [(k, s, p, float(np.mean(v))) for (k, s, p, _, _), v in zip(results, scores)],
             columns=K_SELECTION_COLUMNS)
         fixed = self._fixed_k()
         self.n_topics_ = choose_k(self.k_selection_, tolerance=self.npmi_tolerance) \
             if fixed is None else fixed
 
-        self.model_ = _lda(X[fit_idx], self.n_topics_, self.random_state, params, self.n_jobs)
+        at_k = [r for r in results if r[0] == self.n_topics_]
+        seed_runs, reported = None, "refit"
+        if self.consensus:
+            agreed = consensus_topics([r[4].components_ for r in at_k],
+                                      threshold=self.consensus_threshold)
+            self.model_ = replace_topics(at_k[agreed.reference][4], agreed.components)
+            self.model_.set_params(n_jobs=self.n_jobs)
+            seed_runs = agreed.seed_runs
+            reported = f"consensus of {len(at_k)} seed runs (reference seed " \
+                f"{at_k[agreed.reference][1]})"
+        else:
+            self.model_ = _lda(X[fit_idx], self.n_topics_, self.random_state, params,
+                               self.n_jobs)
         # number topics by the (expected) tokens assigned to them: the rows of lambda
         self.order_ = np.argsort(-self.model_.components_.sum(axis=1), kind="stable")
         raw = self.model_.components_[self.order_]
         self.components_ = raw / raw.sum(axis=1, keepdims=True)
         self.npmi_ = self._npmi([top_term_ids(self.components_, self.top_n)], X, texts, vocab)[0]
-        self._stability([r[3] for r in results if r[0] == self.n_topics_])
+        self.stability_ = stability_table(
+            self.components_, [r[3] for r in at_k], metric=self.stability_metric,
+            top_n=self.top_n, threshold=self.stability_threshold,
+            found_threshold=self.consensus_threshold,
+            seed_runs=None if seed_runs is None else seed_runs[self.order_])
+        self.unstable_topics_ = [int(t) for t in
+                                 self.stability_.loc[self.stability_["unstable"], "topic"]]
         self.term_frequency_ = np.asarray(X.sum(axis=0)).ravel()
         self.vocabulary_ = vocab
-        self.fit_info_ = {"learning_method": method, "max_iter": int(passes),
+        self.fit_info_ = {"reported": reported,
+                          "learning_method": method, "max_iter": int(passes),
                           "batch_size": self.batch_size if method == "online" else None,
                           "n_units": n_units, "n_fit_units": len(fit_idx),
                           "n_train_units": len(train), "n_test_units": len(test),
@@ -521,18 +556,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
                         window=self.coherence_window)
         bounds = np.cumsum([len(t) for t in tops])[:-1]
         return np.split(flat, bounds)
-
-    def _stability(self, runs: list[np.ndarray]) -> None:
-        sims = np.array([match_topics(self.components_, run, metric=self.stability_metric,
-                                      top_n=self.top_n)[1] for run in runs])
-        stability = sims.mean(axis=0)
-        matched = (sims >= self.stability_threshold).sum(axis=0)
-        topics = np.arange(1, self.n_topics_ + 1)
-        unstable = stability < self.stability_threshold
-        self.stability_ = pd.DataFrame({"topic": topics, "stability": stability,
-                                        "matched_runs": matched.astype(int),
-                                        "unstable": unstable})
-        self.unstable_topics_ = [int(t) for t in topics[unstable]]
 
     def _transform_raw(self, X: sparse.csr_matrix) -> np.ndarray:
         size = max(1, int(self.chunk_size))
