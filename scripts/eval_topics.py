@@ -53,9 +53,18 @@ log = logging.getLogger("eval_topics")
 
 #: TopicModel parameters of each configuration, on top of :data:`COMMON`.
 COMMON: dict[str, Any] = {"top_n": 10, "progress": False}
+_GRID = {"k_grid": "3,4,5,6,8", "seeds": "0,1,2"}  # the 02_topics notebook's grid
 CONFIGS: dict[str, dict[str, Any]] = {
-    # the 02_topics notebook's defaults with n_topics = k
-    "today": {"k_grid": "3,4,5,6,8", "seeds": "0,1,2"},
+    # framelab before issue 18: one more fit with random_state on all units
+    "today": {**_GRID, "reported": "refit"},
+    # restarts: the seed run at k with the best held-out perplexity
+    "best_restart": {**_GRID, "reported": "best"},
+    # a better-converged refit: 3x the batch iterations
+    "refit_60_iter": {**_GRID, "reported": "refit", "max_iter": 60},
+    # consensus of the grid's 3 seed runs at k (no extra fit)
+    "consensus_3": {**_GRID, "reported": "consensus"},
+    # consensus of 10 seed runs at k (7 more fits at k only)
+    "consensus_10": {**_GRID, "reported": "consensus", "n_seed_runs": 10},
 }
 SECOND_SEEDS_OFFSET = 100  # seeds of the replication fit: each seed + this offset
 

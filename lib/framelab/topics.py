@@ -257,10 +257,15 @@ class TopicModel(TransformerMixin, BaseEstimator):
     stability_threshold : float
         A topic whose mean matched similarity is below this is flagged unstable; a run counts
         in ``matched_runs`` when its matched topic reaches it.
-    consensus : bool
-        Report the consensus of the seed runs at the chosen k (:mod:`framelab.consensus`:
-        runs aligned to their medoid run, each topic averaged over the runs that contain it)
-        instead of one more fit with ``random_state`` on all fitted units.
+    reported : {"consensus", "best", "refit"}
+        The model reported: the consensus of the seed runs at the chosen k
+        (:mod:`framelab.consensus`: runs aligned to their medoid run, each topic averaged over
+        the runs that contain it); the seed run with the lowest held-out perplexity; or one
+        more fit with ``random_state`` on all fitted units (framelab before the consensus).
+    n_seed_runs : int or None
+        Seed runs at the chosen k, for the consensus and the stability measures: the grid's
+        ``seeds``, then further seeds (one above the largest, and on) fitted at that k only,
+        up to this many. ``None`` compares the grid's seeds only.
     consensus_threshold : float
         Cosine of topic-word distributions from which a seed run counts as containing a topic
         (``seed_runs``); a topic found in fewer than half the runs is flagged unstable.
@@ -330,7 +335,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
                  coherence_window: int | None = None, npmi_tolerance: float = 0.01,
                  test_size: float = 0.2,
                  stability_metric: str = "jaccard", stability_threshold: float = 0.5,
-                 consensus: bool = True, consensus_threshold: float = 0.5,
+                 reported: str = "consensus", n_seed_runs: int | None = None,
+                 consensus_threshold: float = 0.5,
                  min_units_per_topic: int = 5, learning_method: str = "auto",
                  batch_size: int = 2048, max_iter: int | None = None,
                  learning_offset: float = 1.0, learning_decay: float = 0.5,
@@ -347,7 +353,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.test_size = test_size
         self.stability_metric = stability_metric
         self.stability_threshold = stability_threshold
-        self.consensus = consensus
+        self.reported = reported
+        self.n_seed_runs = n_seed_runs
         self.consensus_threshold = consensus_threshold
         self.min_units_per_topic = min_units_per_topic
         self.learning_method = learning_method
@@ -412,6 +419,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
             raise ParameterError(f"test_size={self.test_size}: use a share in (0, 1), e.g. 0.2")
         if not 0.0 <= float(self.stability_threshold) <= 1.0:
             raise ParameterError(f"stability_threshold={self.stability_threshold}: use [0, 1]")
+        if self.reported not in ("consensus", "best", "refit"):
+            raise ParameterError(f"reported={self.reported!r}; use 'consensus' (topics the seed "
+                                 "runs agree on), 'best' (held-out perplexity) or 'refit'")
         if not 0.0 < float(self.consensus_threshold) <= 1.0:
             raise ParameterError(f"consensus_threshold={self.consensus_threshold}: use a cosine "
                                  "in (0, 1], e.g. 0.5")
@@ -480,6 +490,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         train, test = np.sort(perm[n_test:]), np.sort(perm[:n_test])
         grid = self._grid(len(fit_idx), len(train))
         seeds = _as_ints(self.seeds, "seeds")
+        extra = self._extra_seeds(seeds)
         method = self.learning_method
         if method == "auto":
             method = "online" if len(fit_idx) >= AUTO_ONLINE_MIN_UNITS else "batch"
@@ -508,8 +519,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
             if fixed is None else fixed
 
         at_k = [r for r in results if r[0] == self.n_topics_]
+        if extra:
+            log.info("%d more seed runs at k=%d: seeds %s", len(extra), self.n_topics_, extra)
+            more = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(_grid_run)(X_train, X_test, self.n_topics_, s, params) for s in extra)
+            at_k += list(tqdm(more, total=len(extra), desc=f"LDA seed runs at k={self.n_topics_}",
+                              disable=not self.progress))
         seed_runs, reported = None, "refit"
-        if self.consensus:
+        if self.reported == "consensus":
             agreed = consensus_topics([r[4].components_ for r in at_k],
                                       threshold=self.consensus_threshold)
             self.model_ = replace_topics(at_k[agreed.reference][4], agreed.components)
@@ -517,6 +534,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
             seed_runs = agreed.seed_runs
             reported = f"consensus of {len(at_k)} seed runs (reference seed " \
                 f"{at_k[agreed.reference][1]})"
+        elif self.reported == "best":
+            best = min(at_k, key=lambda r: (r[2], r[1]))
+            self.model_ = best[4].set_params(n_jobs=self.n_jobs)
+            reported = f"seed run with the lowest held-out perplexity (seed {best[1]})"
         else:
             self.model_ = _lda(X[fit_idx], self.n_topics_, self.random_state, params,
                                self.n_jobs)
@@ -543,6 +564,17 @@ class TopicModel(TransformerMixin, BaseEstimator):
         log.info("chose k=%d; fitted on %d of %d units; unstable topics: %s", self.n_topics_,
                  len(fit_idx), n_units, self.unstable_topics_ or "none")
         return self
+
+    def _extra_seeds(self, seeds: list[int]) -> list[int]:
+        """Seeds fitted at the chosen k only, so that ``n_seed_runs`` runs are compared."""
+        wanted = self.n_seed_runs
+        if wanted is None:
+            return []
+        if isinstance(wanted, bool) or not isinstance(wanted, (int, np.integer)) or wanted < 1:
+            raise ParameterError(f"n_seed_runs={wanted!r}: use a number of seed runs (e.g. 10) "
+                                 "or None for the grid's seeds only")
+        start = max(seeds) + 1
+        return list(range(start, start + max(0, int(wanted) - len(seeds))))
 
     def _npmi(self, tops: list[np.ndarray], X: sparse.csr_matrix,
               texts: Sequence[Sequence[str]] | None, vocab: np.ndarray | None) -> list[np.ndarray]:
