@@ -483,6 +483,19 @@ def test_bad_consensus_parameters(params, message) -> None:
         topics.TopicModel(**{"k_grid": "2,3", "progress": False, **params}).fit(dtm.X)
 
 
+def test_the_recurrence_sentence_names_recurring_shifting_and_lost_topics() -> None:
+    table = pd.DataFrame({"topic": [1, 2, 3, 4], "stability": [0.9, 0.4, 0.8, 0.2],
+                          "seed_runs": [5, 5, 4, 1], "n_runs": 5,
+                          "recurs": [True, True, True, False]})
+    sentence = topics.describe_recurrence(table)
+    assert sentence.startswith("3 of 4 topics recur in at least half of the 5 seed runs "
+                               "(topics 1, 2 and 3)")
+    assert "topic 2 recurs but with top terms that shift" in sentence
+    assert "topic 4 is found in fewer runs" in sentence
+    with pytest.raises(ParameterError, match=r"lacks column\(s\) seed_runs, n_runs, recurs"):
+        topics.describe_recurrence(table[["topic", "stability"]])
+
+
 def test_runs_of_different_shapes_are_refused() -> None:
     with pytest.raises(ParameterError, match=r"seed runs differ in shape"):
         consensus.consensus_topics([np.ones((3, 5)), np.ones((4, 5))])

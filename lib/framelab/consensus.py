@@ -43,6 +43,7 @@ __all__ = [
     "Consensus",
     "replace_topics",
     "consensus_topics",
+    "describe_recurrence",
     "js_similarity",
     "stability_table",
 ]
@@ -253,3 +254,50 @@ def stability_table(reported: np.ndarray, runs: Sequence[np.ndarray], *,
         "n_runs": n_runs,
         "recurs": recurs,
     }, columns=STABILITY_COLUMNS)
+
+
+def _topic_list(topics: Sequence[int]) -> str:
+    names = [str(t) for t in topics]
+    if len(names) <= 1:
+        return f"topic {names[0]}" if names else ""
+    return "topics " + ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_recurrence(stability: pd.DataFrame, *, threshold: float = 0.5) -> str:
+    """One sentence a reader understands: which topics recur across the seed runs.
+
+    Parameters
+    ----------
+    stability : DataFrame
+        Columns :data:`STABILITY_COLUMNS` (``TopicModel.stability_``).
+    threshold : float
+        The ``stability_threshold`` the table was made with (named in the sentence).
+
+    Returns
+    -------
+    str
+    """
+    missing = [c for c in ("topic", "stability", "seed_runs", "n_runs", "recurs")
+               if c not in stability.columns]
+    if missing:
+        raise ParameterError(f"stability table lacks column(s) {', '.join(missing)}; pass "
+                             "TopicModel.stability_")
+    n_runs = int(stability["n_runs"].iat[0]) if len(stability) else 0
+    recur = stability[stability["recurs"]]
+    shaky = recur[recur["stability"] < threshold]
+    lost = stability[~stability["recurs"]]
+    parts = []
+    if len(recur):
+        parts.append(f"{len(recur)} of {len(stability)} topics recur in at least half of the "
+                     f"{n_runs} seed runs ({_topic_list(recur['topic'].tolist())})")
+    else:
+        parts.append(f"no topic recurs in half of the {n_runs} seed runs")
+    if len(shaky):
+        verb = "recurs" if len(shaky) == 1 else "recur"
+        parts.append(f"{_topic_list(shaky['topic'].tolist())} {verb} but with top terms that "
+                     f"shift between runs (top-term stability below {threshold:g})")
+    if len(lost):
+        parts.append(f"{_topic_list(lost['topic'].tolist())} "
+                     f"{'is' if len(lost) == 1 else 'are'} found in fewer runs and should be "
+                     "read as an artefact of the random start, not as a finding")
+    return "; ".join(parts) + "."

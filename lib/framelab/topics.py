@@ -39,7 +39,13 @@ from .coherence import (
     summarize_k_selection,
     top_term_ids,
 )
-from .consensus import STABILITY_COLUMNS, consensus_topics, replace_topics, stability_table
+from .consensus import (
+    STABILITY_COLUMNS,
+    consensus_topics,
+    describe_recurrence,
+    replace_topics,
+    stability_table,
+)
 from .errors import ParameterError
 from .tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms
 from .topicviews import (
@@ -69,6 +75,7 @@ __all__ = [
     "TERM_COLUMNS",
     "TopicModel",
     "choose_k",
+    "describe_recurrence",
     "doc_topics",
     "plot_k_selection",
     "plot_prevalence_heatmap",
