@@ -7,7 +7,8 @@ The steps, each a function or an estimator (see ``docs/topics.md`` for the metho
    builds it; :func:`topic_dtm` counts terms and drops units left without any.
 2. :class:`TopicModel` fits scikit-learn's ``LatentDirichletAllocation`` over a grid of k and
    seeds, scores each run by held-out perplexity and NPMI coherence, chooses k
-   (:func:`choose_k`), refits, numbers topics by prevalence and measures their stability.
+   (:func:`choose_k`), reports the consensus of the seed runs at that k
+   (:mod:`framelab.consensus`), numbers topics by prevalence and measures their stability.
 3. :func:`topic_terms`, :func:`doc_topics`, :func:`representative_passages` and
    :func:`topic_prevalence` turn the fitted model into the tables of the output contract, and
    the ``plot_*`` functions draw them on a given ``ax``. They live in
@@ -217,7 +218,11 @@ def _grid_run(X_train: sparse.csr_matrix, X_test: sparse.csr_matrix, k: int, see
               ) -> tuple[int, int, float, np.ndarray, LatentDirichletAllocation]:
     model = _lda(X_train, k, seed, params, 1)
     components = model.components_ / model.components_.sum(axis=1, keepdims=True)
-    return k, seed, float(model.perplexity(X_test)), components, model
+    perplexity = float(model.perplexity(X_test))
+    # exp(E[log beta]) is as large as the topics; replace_topics recomputes it for the one
+    # model reported, so the grid keeps only lambda in memory
+    del model.exp_dirichlet_component_
+    return k, seed, perplexity, components, model
 
 
 def _as_ints(values: int | str | Sequence[int], name: str) -> list[int]:
@@ -302,7 +307,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Parallel grid runs (joblib); the final fit and transform use it within the model.
         ``None`` = 1, safe on a shared 2-core machine; -1 uses every core.
     random_state : int
-        Seed of the held-out split, the fit sample and the reported model.
+        Seed of the held-out split, the fit sample and the model of ``reported="refit"``.
     progress : bool
         Show a tqdm progress bar over the grid.
 
@@ -543,7 +548,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 f"{at_k[agreed.reference][1]})"
         elif self.reported == "best":
             best = min(at_k, key=lambda r: (r[2], r[1]))
-            self.model_ = best[4].set_params(n_jobs=self.n_jobs)
+            self.model_ = replace_topics(best[4], best[4].components_)
+            self.model_.set_params(n_jobs=self.n_jobs)
             reported = f"seed run with the lowest held-out perplexity (seed {best[1]})"
         else:
             self.model_ = _lda(X[fit_idx], self.n_topics_, self.random_state, params,
