@@ -508,7 +508,7 @@ def test_real_corpus_sections_come_back_as_recurring_topics() -> None:
     from sklearn.metrics import normalized_mutual_info_score
 
     docs = fc.load_corpus(os.environ["FRAMELAB_TOPIC_CORPUS"])
-    docs = docs.iloc[:400]
+    docs = docs.iloc[:300]
     n_sections = docs["section"].nunique()
     units, dtm = topics.topic_dtm(fc.units(fc.body(fc.segment(docs)), "document"), min_df=2,
                                   max_df=0.5)
