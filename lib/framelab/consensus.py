@@ -282,7 +282,7 @@ def describe_recurrence(stability: pd.DataFrame, *, threshold: float = 0.5) -> s
     if missing:
         raise ParameterError(f"stability table lacks column(s) {', '.join(missing)}; pass "
                              "TopicModel.stability_")
-    n_runs = int(stability["n_runs"].iat[0]) if len(stability) else 0
+    n_runs = int(stability["n_runs"].max()) if len(stability) else 0
     recur = stability[stability["recurs"]]
     shaky = recur[recur["stability"] < threshold]
     lost = stability[~stability["recurs"]]
