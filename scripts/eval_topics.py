@@ -22,7 +22,9 @@ the ``02_topics`` notebook does (``min_df=2``, ``max_df=0.9``), and reports
 - ``stability``: median over topics of the model's ``stability_`` (top-10 Jaccard against the
   seed runs), and ``recurring`` = topics found in at least half of the seed runs;
 - ``replication``: median top-10 Jaccard between the reported topics of two fits with disjoint
-  seeds and another ``random_state`` (the whole procedure run twice), matched one to one;
+  seeds and another ``random_state`` (the whole procedure run twice; the second fits only the
+  runs at k, which are all the reported topics depend on), matched one to one, and
+  ``replication_cosine`` likewise with the cosine of the distributions;
 - ``nmi``: normalised mutual information between each article's main topic and its section;
 - ``seconds``: wall time of ``fit`` plus ``transform`` of every unit (what the notebook spends
   on topics after counting terms).
@@ -138,29 +140,40 @@ def fit(params: dict[str, Any], X: Any, vocab: np.ndarray) -> tuple[Any, np.ndar
     return model, theta, time.perf_counter() - start
 
 
+def _fits(params: dict[str, Any], model: Any) -> int:
+    """LDA fits of one TopicModel.fit: the grid, extra seed runs at k, a refit."""
+    n_grid = len(model.k_selection_)
+    n_extra = max(0, (params.get("n_seed_runs") or 0) - model.k_selection_["seed"].nunique())
+    return n_grid + n_extra + (params.get("reported", "consensus") == "refit")
+
+
 def measure(name: str, params: dict[str, Any], X: Any, vocab: np.ndarray,
             labels: np.ndarray, replicate: bool) -> dict[str, Any]:
     model, theta, seconds = fit(params, X, vocab)
     npmi = npmi_from_dtm(top_term_ids(model.components_, 10), X)
     stab = model.stability_
-    n_runs = len(topics._as_ints(params["seeds"], "seeds"))
-    found = stab["seed_runs"] if "seed_runs" in stab else stab["matched_runs"]
-    row = {"config": name, "k": model.n_topics_, "npmi": float(np.mean(npmi)),
+    n_runs = int(stab["n_runs"].max())
+    found = stab["seed_runs"]
+    row = {"config": name, "k": model.n_topics_, "fits": _fits(params, model),
+           "npmi": float(np.mean(npmi)),
            "stability": float(np.median(stab["stability"])),
            "min_stability": float(stab["stability"].min()),
            "recurring": f"{int((found >= n_runs / 2).sum())}/{model.n_topics_}",
            "nmi": float(normalized_mutual_info_score(labels, theta.argmax(axis=1))),
            "seconds": seconds}
-    if "cosine" in stab:
-        row["cosine"] = float(np.median(stab["cosine"]))
+    row["cosine"] = float(np.median(stab["cosine"]))
+    row["js_similarity"] = float(np.median(stab["js_similarity"]))
     if replicate:
         seeds = [s + SECOND_SEEDS_OFFSET for s in topics._as_ints(params["seeds"], "seeds")]
-        other = dict(params, seeds=",".join(map(str, seeds)),
+        # runs at other k do not touch the topics at k, so the twin fits the runs at k only
+        other = dict(params, seeds=",".join(map(str, seeds)), k_grid=str(model.n_topics_),
                      random_state=params.get("random_state", 0) + SECOND_SEEDS_OFFSET)
         twin, _, _ = fit(other, X, vocab)
         if twin.n_topics_ == model.n_topics_:
             sims = match_topics(model.components_, twin.components_, top_n=10)[1]
             row["replication"] = float(np.median(sims))
+            cos = match_topics(model.components_, twin.components_, metric="cosine")[1]
+            row["replication_cosine"] = float(np.median(cos))
     return row
 
 
