@@ -202,7 +202,8 @@ def main() -> int:
             seed, lambda s=seed: framelab_fit(s))
     # reported="refit": one grid run and one final fit, so the stability below compares two
     # fits (the default consensus of a single seed run would be compared with itself)
-    model = TopicModel(n_topics=K, k_grid=str(K), seeds="0", reported="refit", progress=False)
+    model = TopicModel(n_topics=K, k_grid=str(K), seeds="0", reported="refit",
+                       n_seed_runs=None, progress=False)
     run("framelab TopicModel end to end", "defaults (auto -> online as above, n_jobs=1) but "
         "reported='refit': grid run on 80 % + perplexity + final fit + NPMI + stability", 0,
         lambda: model.fit(X, vocabulary=dtm.vocabulary).components_)

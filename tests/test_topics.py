@@ -63,7 +63,8 @@ def test_planted_topics_are_recovered_with_their_words_and_are_stable(planted) -
     found = {frozenset(g["term"]) for _, g in terms.groupby("topic")}
     assert found == {frozenset(words) for words in BLOCKS.values()}
     assert (model.stability_["stability"] > 0.9).all()
-    assert (model.stability_["matched_runs"] == len(SEEDS)).all()
+    assert (model.stability_["n_runs"] == 10).all()  # the grid's 3 seeds, 7 more at k = 3
+    assert (model.stability_["matched_runs"] == 10).all()
     assert model.unstable_topics_ == []
     assert list(model.stability_.columns) == topics.STABILITY_COLUMNS
     assert not model.stability_["unstable"].any()
@@ -414,8 +415,8 @@ def planted_units_with_filler(n_units: int = 90, length: int = 20, n_filler: int
 
 def test_a_seed_dependent_topic_of_noise_is_marked_and_the_planted_ones_are_not() -> None:
     _, dtm = topics.topic_dtm(planted_units_with_filler(), min_df=1, max_df=1.0)
-    model = topics.TopicModel(n_topics=4, k_grid="4", seeds="0,1,2,3,4", top_n=8,
-                              progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
+    model = topics.TopicModel(n_topics=4, k_grid="4", seeds="0,1,2,3,4", n_seed_runs=None,
+                              top_n=8, progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
     table = model.stability_.set_index("topic")
     assert len(model.unstable_topics_) == 1
     spurious = model.unstable_topics_[0]
@@ -446,8 +447,8 @@ def test_js_similarity_is_one_for_equal_and_zero_for_disjoint_distributions() ->
 def test_planted_block_topics_recur_in_every_seed_run(planted) -> None:
     _, _, model, _ = planted
     table = model.stability_
-    assert model.fit_info_["reported"].startswith("consensus of 3 seed runs")
-    assert (table["seed_runs"] == len(SEEDS)).all() and table["recurs"].all()
+    assert model.fit_info_["reported"].startswith("consensus of 10 seed runs")
+    assert (table["seed_runs"] == 10).all() and table["recurs"].all()
     assert (table["cosine"] > 0.95).all() and (table["js_similarity"] > 0.8).all()
 
 
@@ -462,12 +463,13 @@ def test_more_seed_runs_at_the_chosen_k_only(planted) -> None:
 def test_refit_instead_of_consensus_still_measures_the_runs(planted) -> None:
     _, dtm, _, _ = planted
     model = topics.TopicModel(n_topics=3, k_grid="3", seeds=SEEDS, top_n=8, reported="refit",
+                              n_seed_runs=None,
                               progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
     assert model.fit_info_["reported"] == "refit"
     assert (model.stability_["seed_runs"] == len(SEEDS)).all()
     assert (model.stability_["stability"] > 0.9).all()
     best = topics.TopicModel(n_topics=3, k_grid="3", seeds=SEEDS, top_n=8, reported="best",
-                             progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
+                             n_seed_runs=None, progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
     lowest = best.k_selection_.sort_values(["perplexity", "seed"]).iloc[0]
     assert best.fit_info_["reported"].endswith(f"(seed {int(lowest['seed'])})")
 
@@ -513,7 +515,8 @@ def test_real_corpus_sections_come_back_as_recurring_topics() -> None:
     units, dtm = topics.topic_dtm(fc.units(fc.body(fc.segment(docs)), "document"), min_df=2,
                                   max_df=0.5)
     model = topics.TopicModel(n_topics=n_sections, k_grid=str(n_sections), seeds="0,1,2",
-                              progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
+                              n_seed_runs=None, progress=False)
+    model.fit(dtm.X, vocabulary=dtm.vocabulary)
     labels = docs.set_index("doc_id").loc[units["doc_id"], "section"]
     nmi = normalized_mutual_info_score(labels, model.transform(dtm.X).argmax(axis=1))
     assert nmi > 0.5

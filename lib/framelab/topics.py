@@ -277,7 +277,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     n_seed_runs : int or None
         Seed runs at the chosen k, for the consensus and the stability measures: the grid's
         ``seeds``, then further seeds (one above the largest, and on) fitted at that k only,
-        up to this many. ``None`` compares the grid's seeds only.
+        up to this many (fewer than the grid's seeds: the grid's seeds). ``None`` compares the
+        grid's seeds only.
     consensus_threshold : float
         Cosine of topic-word distributions from which a seed run counts as containing a topic
         (``seed_runs``); a topic found in fewer than half the runs is flagged unstable.
@@ -347,7 +348,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                  coherence_window: int | None = None, npmi_tolerance: float = 0.01,
                  test_size: float = 0.2,
                  stability_metric: str = "jaccard", stability_threshold: float = 0.5,
-                 reported: str = "consensus", n_seed_runs: int | None = None,
+                 reported: str = "consensus", n_seed_runs: int | None = 10,
                  consensus_threshold: float = 0.5,
                  min_units_per_topic: int = 5, learning_method: str = "auto",
                  batch_size: int = 2048, max_iter: int | None = None,
