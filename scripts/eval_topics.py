@@ -55,7 +55,8 @@ log = logging.getLogger("eval_topics")
 
 #: TopicModel parameters of each configuration, on top of :data:`COMMON`.
 COMMON: dict[str, Any] = {"top_n": 10, "progress": False}
-_GRID = {"k_grid": "3,4,5,6,8", "seeds": "0,1,2"}  # the 02_topics notebook's grid
+# the 02_topics notebook's grid; the runs at k are the grid's unless n_seed_runs says more
+_GRID = {"k_grid": "3,4,5,6,8", "seeds": "0,1,2", "n_seed_runs": None}
 CONFIGS: dict[str, dict[str, Any]] = {
     # framelab before issue 18: one more fit with random_state on all units
     "today": {**_GRID, "reported": "refit"},
@@ -143,7 +144,7 @@ def fit(params: dict[str, Any], X: Any, vocab: np.ndarray) -> tuple[Any, np.ndar
 def _fits(params: dict[str, Any], model: Any) -> int:
     """LDA fits of one TopicModel.fit: the grid, extra seed runs at k, a refit."""
     n_grid = len(model.k_selection_)
-    n_extra = max(0, (params.get("n_seed_runs") or 0) - model.k_selection_["seed"].nunique())
+    n_extra = int(model.stability_["n_runs"].max()) - model.k_selection_["seed"].nunique()
     return n_grid + n_extra + (params.get("reported", "consensus") == "refit")
 
 

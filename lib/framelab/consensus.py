@@ -39,11 +39,14 @@ from .coherence import match_topics, topic_similarity
 from .errors import ParameterError
 
 __all__ = [
+    "REPORTED",
     "STABILITY_COLUMNS",
     "Consensus",
     "replace_topics",
+    "reported_model",
     "consensus_topics",
     "describe_recurrence",
+    "extra_seeds",
     "js_similarity",
     "stability_table",
 ]
@@ -51,6 +54,10 @@ __all__ = [
 #: Columns of the stability table of a consensus model (``TopicModel.stability_``).
 STABILITY_COLUMNS = ["topic", "stability", "matched_runs", "unstable", "cosine",
                                "js_similarity", "seed_runs", "n_runs", "recurs"]
+
+
+#: What ``TopicModel(reported=...)`` accepts.
+REPORTED = ("consensus", "best", "refit")
 
 
 class Consensus(NamedTuple):
@@ -160,6 +167,58 @@ def replace_topics(template: Any, components: np.ndarray) -> Any:
     model.exp_dirichlet_component_ = np.exp(
         psi(components) - psi(components.sum(axis=1))[:, None])
     return model
+
+
+def extra_seeds(seeds: Sequence[int], n_seed_runs: int | None) -> list[int]:
+    """Seeds to fit at the chosen k only, so that ``n_seed_runs`` runs are compared.
+
+    The grid's ``seeds`` come first; the others continue from one above the largest. ``None``
+    (or no more than the grid's seeds) adds none.
+    """
+    if n_seed_runs is None:
+        return []
+    if isinstance(n_seed_runs, bool) or not isinstance(n_seed_runs, (int, np.integer)) \
+            or n_seed_runs < 1:
+        raise ParameterError(f"n_seed_runs={n_seed_runs!r}: use a number of seed runs (e.g. 10) "
+                             "or None for the grid's seeds only")
+    start = max(seeds) + 1
+    return list(range(start, start + max(0, int(n_seed_runs) - len(seeds))))
+
+
+def reported_model(runs: Sequence[tuple[int, float, Any]], how: str, *,
+                   threshold: float = 0.5) -> tuple[Any | None, np.ndarray | None, str]:
+    """The model ``TopicModel(reported=how)`` reports from the seed runs at the chosen k.
+
+    Parameters
+    ----------
+    runs : sequence of (seed, held-out perplexity, fitted LatentDirichletAllocation)
+        The seed runs at the chosen k.
+    how : {"consensus", "best", "refit"}
+        See :data:`REPORTED`; ``"refit"`` returns no model (the caller fits one).
+    threshold : float
+        Cosine from which a run contains a topic (:func:`consensus_topics`).
+
+    Returns
+    -------
+    model : LatentDirichletAllocation or None
+        Topics in the model's own order.
+    seed_runs : ndarray of int of shape (n_topics,) or None
+        Runs containing each topic, for the consensus.
+    description : str
+        What was reported, for ``fit_info_["reported"]``.
+    """
+    if how == "consensus":
+        agreed = consensus_topics([m.components_ for _, _, m in runs], threshold=threshold)
+        model = replace_topics(runs[agreed.reference][2], agreed.components)
+        return model, agreed.seed_runs, (f"consensus of {len(runs)} seed runs (reference seed "
+                                         f"{runs[agreed.reference][0]})")
+    if how == "best":
+        seed, _, best = min(runs, key=lambda r: (r[1], r[0]))
+        return (replace_topics(best, best.components_), None,
+                f"seed run with the lowest held-out perplexity (seed {seed})")
+    if how == "refit":
+        return None, None, "refit"
+    raise ParameterError(f"reported={how!r}; use one of {', '.join(REPORTED)}")
 
 
 def js_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -41,10 +41,11 @@ from .coherence import (
     top_term_ids,
 )
 from .consensus import (
+    REPORTED,
     STABILITY_COLUMNS,
-    consensus_topics,
     describe_recurrence,
-    replace_topics,
+    extra_seeds,
+    reported_model,
     stability_table,
 )
 from .errors import ParameterError
@@ -432,7 +433,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             raise ParameterError(f"test_size={self.test_size}: use a share in (0, 1), e.g. 0.2")
         if not 0.0 <= float(self.stability_threshold) <= 1.0:
             raise ParameterError(f"stability_threshold={self.stability_threshold}: use [0, 1]")
-        if self.reported not in ("consensus", "best", "refit"):
+        if self.reported not in REPORTED:
             raise ParameterError(f"reported={self.reported!r}; use 'consensus' (topics the seed "
                                  "runs agree on), 'best' (held-out perplexity) or 'refit'")
         if not 0.0 < float(self.consensus_threshold) <= 1.0:
@@ -503,7 +504,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         train, test = np.sort(perm[n_test:]), np.sort(perm[:n_test])
         grid = self._grid(len(fit_idx), len(train))
         seeds = _as_ints(self.seeds, "seeds")
-        extra = self._extra_seeds(seeds)
+        extra = extra_seeds(seeds, self.n_seed_runs)
         method = self.learning_method
         if method == "auto":
             method = "online" if len(fit_idx) >= AUTO_ONLINE_MIN_UNITS else "batch"
@@ -538,23 +539,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 delayed(_grid_run)(X_train, X_test, self.n_topics_, s, params) for s in extra)
             at_k += list(tqdm(more, total=len(extra), desc=f"LDA seed runs at k={self.n_topics_}",
                               disable=not self.progress))
-        seed_runs, reported = None, "refit"
-        if self.reported == "consensus":
-            agreed = consensus_topics([r[4].components_ for r in at_k],
-                                      threshold=self.consensus_threshold)
-            self.model_ = replace_topics(at_k[agreed.reference][4], agreed.components)
-            self.model_.set_params(n_jobs=self.n_jobs)
-            seed_runs = agreed.seed_runs
-            reported = f"consensus of {len(at_k)} seed runs (reference seed " \
-                f"{at_k[agreed.reference][1]})"
-        elif self.reported == "best":
-            best = min(at_k, key=lambda r: (r[2], r[1]))
-            self.model_ = replace_topics(best[4], best[4].components_)
-            self.model_.set_params(n_jobs=self.n_jobs)
-            reported = f"seed run with the lowest held-out perplexity (seed {best[1]})"
-        else:
-            self.model_ = _lda(X[fit_idx], self.n_topics_, self.random_state, params,
-                               self.n_jobs)
+        picked, seed_runs, reported = reported_model(
+            [(s, p, m) for _, s, p, _, m in at_k], self.reported,
+            threshold=self.consensus_threshold)
+        self.model_ = picked.set_params(n_jobs=self.n_jobs) if picked is not None else \
+            _lda(X[fit_idx], self.n_topics_, self.random_state, params, self.n_jobs)
         # number topics by the (expected) tokens assigned to them: the rows of lambda
         self.order_ = np.argsort(-self.model_.components_.sum(axis=1), kind="stable")
         raw = self.model_.components_[self.order_]
@@ -578,17 +567,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
         log.info("chose k=%d; fitted on %d of %d units; unstable topics: %s", self.n_topics_,
                  len(fit_idx), n_units, self.unstable_topics_ or "none")
         return self
-
-    def _extra_seeds(self, seeds: list[int]) -> list[int]:
-        """Seeds fitted at the chosen k only, so that ``n_seed_runs`` runs are compared."""
-        wanted = self.n_seed_runs
-        if wanted is None:
-            return []
-        if isinstance(wanted, bool) or not isinstance(wanted, (int, np.integer)) or wanted < 1:
-            raise ParameterError(f"n_seed_runs={wanted!r}: use a number of seed runs (e.g. 10) "
-                                 "or None for the grid's seeds only")
-        start = max(seeds) + 1
-        return list(range(start, start + max(0, int(wanted) - len(seeds))))
 
     def _npmi(self, tops: list[np.ndarray], X: sparse.csr_matrix,
               texts: Sequence[Sequence[str]] | None, vocab: np.ndarray | None) -> list[np.ndarray]:
