@@ -340,7 +340,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     vocabulary_ : ndarray of str of shape (n_terms,) or None
         The terms, when given to :meth:`fit`.
     fit_info_ : dict
-        How the model was fitted: learning method, units fitted / held out / total, sample.
+        How the model was fitted: the model reported (``"reported"``), learning method, units
+        fitted / held out / total, sample.
     """
 
     def __init__(self, n_topics: int | str = "auto", *,
