@@ -35,12 +35,10 @@ import framelab
 import numpy as np
 import pandas as pd
 import psutil
-from framelab import corpus
-from framelab.reuse import _minhash as minhash
-from framelab import reuse
-from framelab.paths import SEEDS_DIR
-
 from _common import cpu_model
+from framelab import corpus, reuse
+from framelab.paths import SEEDS_DIR
+from framelab.reuse import _minhash as minhash
 
 log = logging.getLogger("bench_reuse")
 RESULTS = Path(__file__).resolve().parent / "results" / "reuse.md"
@@ -136,7 +134,6 @@ def layers_benchmark(args: argparse.Namespace) -> None:
     from framelab import relation, rewrite
     from framelab.codebook import load_codebook
     from framelab.quotes import find_quotes
-
     from make_reuse_corpus import generate as generate_planted
 
     n_each = args.planted // 3
