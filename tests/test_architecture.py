@@ -4,6 +4,8 @@ no private name imported across stages, modules of a readable size."""
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +127,37 @@ def test_importing_framelab_changes_no_process_state() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr
+
+
+def _framelab_imports(path: Path) -> list[tuple[int, str, list[str]]]:
+    """(line, module, names) of each framelab import in a script, at top level or in a function."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module \
+                and node.module.split(".")[0] == "framelab":
+            found.append((node.lineno, node.module, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name, []) for a in node.names
+                      if a.name.split(".")[0] == "framelab"]
+    return found
+
+
+def test_scripts_and_benchmarks_import_what_exists() -> None:
+    """A moved or renamed name breaks a script only when someone runs it: catch it here."""
+    scripts = sorted((PROJECT_ROOT / "scripts").glob("*.py")) + \
+        sorted((PROJECT_ROOT / "benchmarks").glob("*.py"))
+    broken = []
+    for path in scripts:
+        for line, module, names in _framelab_imports(path):
+            where = f"{path.relative_to(PROJECT_ROOT)}:{line}"
+            try:
+                imported = importlib.import_module(module)
+            except ImportError as exc:
+                broken.append(f"{where}: {module}: {exc}")
+                continue
+            broken += [f"{where}: {module} has no {name!r}" for name in names
+                       if not hasattr(imported, name)
+                       and not (hasattr(imported, "__path__")
+                                and importlib.util.find_spec(f"{module}.{name}"))]
+    assert len(scripts) > 5
+    assert not broken, "\n".join(broken)
