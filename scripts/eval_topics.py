@@ -55,6 +55,13 @@ log = logging.getLogger("eval_topics")
 #: TopicModel parameters of each configuration, on top of :data:`COMMON`.
 COMMON: dict[str, Any] = {"top_n": 10, "progress": False}
 # the 02_topics notebook's grid; the runs at k are the grid's unless n_seed_runs says more
+def _ints(values: str | int | list[int]) -> list[int]:
+    """Seeds as a list: "0,1,2", 3 or [0, 1, 2] (the forms TopicModel accepts)."""
+    if isinstance(values, str):
+        return [int(v) for v in values.split(",") if v.strip()]
+    return [int(values)] if isinstance(values, int) else [int(v) for v in values]
+
+
 _GRID = {"k_grid": "3,4,5,6,8", "seeds": "0,1,2", "n_seed_runs": None}
 CONFIGS: dict[str, dict[str, Any]] = {
     # framelab before issue 18: one more fit with random_state on all units
@@ -164,7 +171,7 @@ def measure(name: str, params: dict[str, Any], X: Any, vocab: np.ndarray,
     row["cosine"] = float(np.median(stab["cosine"]))
     row["js_similarity"] = float(np.median(stab["js_similarity"]))
     if replicate:
-        seeds = [s + SECOND_SEEDS_OFFSET for s in topics._as_ints(params["seeds"], "seeds")]
+        seeds = [s + SECOND_SEEDS_OFFSET for s in _ints(params["seeds"])]
         # runs at other k do not touch the topics at k, so the twin fits the runs at k only
         other = dict(params, seeds=",".join(map(str, seeds)), k_grid=str(model.n_topics_),
                      random_state=params.get("random_state", 0) + SECOND_SEEDS_OFFSET)

@@ -159,5 +159,38 @@ def test_scripts_and_benchmarks_import_what_exists() -> None:
                        if not hasattr(imported, name)
                        and not (hasattr(imported, "__path__")
                                 and importlib.util.find_spec(f"{module}.{name}"))]
+        broken += [f"{path.relative_to(PROJECT_ROOT)}:{line}: {problem}"
+                   for line, problem in _attribute_problems(path)]
     assert len(scripts) > 5
     assert not broken, "\n".join(broken)
+
+
+def _attribute_problems(path: Path) -> list[tuple[int, str]]:
+    """``stage.name`` uses in a script naming a missing or private attribute of a framelab module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bound: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module \
+                and node.module.split(".")[0] == "framelab":
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if _is_module(full):
+                    bound[alias.asname or alias.name] = full
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id in bound:
+            module = importlib.import_module(bound[node.value.id])
+            name = node.attr
+            if name.startswith("_") and not name.startswith("__"):
+                problems.append((node.lineno, f"{bound[node.value.id]}.{name} is private"))
+            elif not hasattr(module, name):
+                problems.append((node.lineno, f"{bound[node.value.id]} has no {name!r}"))
+    return problems
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, AttributeError):
+        return False
