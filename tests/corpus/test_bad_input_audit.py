@@ -147,6 +147,13 @@ CORPUS_CASES = [
     Case("ragged CSV row skipped", lambda t: {**_csv("id,text\na,one\nb,two,extra\nc,three\n")(t),
                                               "on_bad_rows": "skip"},
          warn=r"skipped", check=lambda d: _ids(d) == ["a", "c"]),
+    Case("stray quote swallows rows", lambda t: {**_csv('id,text\na,one\nb,"two\nc,three\n'
+                                                       'd,four"x,y\ne,five\n')(t),
+                                                 "on_bad_rows": "skip"},
+         warn=r"lines 3-5 \(3 lines joined by a quote that is not closed where it should be\)",
+         check=lambda d: _ids(d) == ["a", "e"]),
+    Case("stray quote is an error", _csv('id,text\na,one\nb,"two\nc,three\nd,four"x,y\n'),
+         error=r"(lines 3-5|line 3)"),
     Case("binary file as CSV", _raw(b"\x00\x01\x02PK\x03\x04" * 50, "c.csv"),
          error=r"looks like a binary file"),
     Case("truncated Parquet", _parquet(pd.DataFrame({"id": ["a"] * 50, "text": ["t"] * 50}),

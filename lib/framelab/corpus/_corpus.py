@@ -23,6 +23,8 @@ from ._inputs import (
     _dates_note,
     _decode,
     _json_text,
+    bad_csv_records,
+    bad_lines_text,
     check_text_types,
     decompression_errors,
     jsonl_lines,
@@ -142,11 +144,9 @@ def _read_jsonl(path: Path, on_bad_rows: str, compression: str | None) -> pd.Dat
 
 def _read_csv(path: Path, on_bad_rows: str, compression: str | None) -> pd.DataFrame:
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
-    bad: list[str] = []
 
     def on_bad(line: list[str]) -> None:
-        bad.append(sep.join(line)[:80])
-        return None
+        return None  # reported below, with the lines of each record
 
     try:
         with open_input(path, compression) as handle:
@@ -165,8 +165,11 @@ def _read_csv(path: Path, on_bad_rows: str, compression: str | None) -> pd.DataF
     except pd.errors.ParserError as err:
         raise CorpusError(f"{path}: {err}; fix the row or pass on_bad_rows='skip' "
                           "(--on-bad-rows skip) to skip malformed rows") from None
-    for line in bad:
-        _warn(f"{path}: skipped a malformed row ({line!r}) because on_bad_rows='skip'")
+    if on_bad_rows == "skip":  # pandas' callback misses records a stray quote spread out
+        n_columns = len(frame.columns)
+        for first, last in bad_csv_records(io.StringIO(text, newline=""), sep, n_columns):
+            _warn(f"{path}: {bad_lines_text(first, last)} does not have the header's "
+                  f"{n_columns} fields; skipped because on_bad_rows='skip'")
     frame[_ORIGIN] = [f"{path}:row {i + 1}" for i in range(len(frame))]
     return frame
 

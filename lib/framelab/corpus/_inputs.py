@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bz2
 import codecs
+import csv
 import datetime as _dt
 import email.utils
 import gzip
@@ -160,6 +161,27 @@ def _walk_some(folder: Path, limit: int = 10_000) -> list[Path]:
         if len(found) >= limit:
             break
     return found
+
+
+def bad_csv_records(handle: Any, sep: str, n_columns: int) -> list[tuple[int, int]]:
+    """First and last physical line of each record of a CSV text stream whose field count
+    differs from the header's (a quote left open makes one record of several lines)."""
+    lines = []
+    reader = csv.reader(handle, delimiter=sep)
+    last = 0
+    for i, record in enumerate(reader):
+        if i and record and len(record) != n_columns:
+            lines.append((last + 1, reader.line_num))
+        last = reader.line_num
+    return lines
+
+
+def bad_lines_text(first: int, last: int) -> str:
+    """``line 3``, or ``lines 3-5 (...)`` for a record a quote spread over several lines."""
+    if first == last:
+        return f"line {first}"
+    return (f"lines {first}-{last} ({last - first + 1} lines joined by a quote that is not "
+            "closed where it should be)")
 
 
 # --- dates -------------------------------------------------------------------------------

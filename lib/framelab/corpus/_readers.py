@@ -10,7 +10,6 @@ rows with an ``origin`` column naming file and line, row or file, and how much w
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import itertools
 import json
@@ -27,6 +26,8 @@ from ._corpus import _META_FIELDS, _ORIGIN
 from ._inputs import (
     _decode,
     _json_text,
+    bad_csv_records,
+    bad_lines_text,
     bom_encoding,
     decompression_errors,
     jsonl_lines,
@@ -93,18 +94,12 @@ def _scan_encoding(path: Path, compression: str | None = None) -> str:
 
 
 def _bad_csv_rows(path: Path, sep: str, encoding: str, n_columns: int,
-                  compression: str | None = None) -> list[int]:
-    """Physical line numbers of the records whose field count differs from the header's."""
-    lines = []
+                  compression: str | None = None) -> list[tuple[int, int]]:
+    """First and last physical line of each record whose field count differs from the
+    header's (a quote left open makes one record of several lines)."""
     with io.TextIOWrapper(open_input(path, compression), encoding=encoding,
                           newline="") as handle:
-        reader = csv.reader(handle, delimiter=sep)
-        last = 0
-        for i, record in enumerate(reader):
-            if i and record and len(record) != n_columns:
-                lines.append(last + 1)
-            last = reader.line_num
-    return lines
+        return bad_csv_records(handle, sep, n_columns)
 
 
 def _rechunk(batches: Iterator[Any], size: int) -> Iterator[Any]:
@@ -286,7 +281,9 @@ class FormatReaders:
         lines = _bad_csv_rows(self.path, sep, encoding, len(names), self.compression)
         out = []
         for i, (text, n_fields) in enumerate(bad):
-            where = f"line {lines[i]}" if i < len(lines) else "a row"
+            where = "a row"
+            if i < len(lines):
+                where = bad_lines_text(*lines[i])
             out.append(f"{self.path}: {where} has {n_fields} fields where the header has "
                        f"{len(names)} ({text[:80]!r})")
         return out
