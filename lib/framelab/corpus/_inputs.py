@@ -312,10 +312,11 @@ def _decode(raw: bytes, where: str) -> str:
 
 def jsonl_lines(handle: Any, path: Path) -> Iterator[tuple[int, bytes | str]]:
     """Numbered lines of a JSONL stream: bytes, or text when a UTF-16/32 mark starts it."""
-    head = handle.peek(4)[:4] if hasattr(handle, "peek") else b""
-    encoding = bom_encoding(head)
-    lines: Any = io.TextIOWrapper(handle, encoding=encoding) if encoding else handle
+    encoding = None
     try:
+        head = handle.peek(4)[:4] if hasattr(handle, "peek") else b""
+        encoding = bom_encoding(head)
+        lines: Any = io.TextIOWrapper(handle, encoding=encoding) if encoding else handle
         yield from enumerate(lines, start=1)
     except UnicodeDecodeError as err:
         raise CorpusError(f"{path}: not valid {encoding} ({err.reason}); re-save it as "

@@ -379,12 +379,15 @@ def _damage(entry: Path, sentence_dir: Path) -> str | None:
         parts = [entry / "documents" / name for name in manifest["parts"]]
         if sentence_dir.is_dir():
             parts += [sentence_dir / name for name in manifest["parts"]]
-        for part in [*parts, entry / "lines.parquet", entry / "outlets.parquet"]:
-            pq.read_metadata(part)
-    except FileNotFoundError as err:
-        return f"{err.filename} is missing"
     except (OSError, ValueError, KeyError, TypeError) as err:
-        return f"{getattr(err, 'filename', None) or entry} is unreadable ({err})"
+        return f"its manifest.json is unreadable ({type(err).__name__}: {err})"
+    for part in [*parts, entry / "lines.parquet", entry / "outlets.parquet"]:
+        if not part.is_file():
+            return f"{part} is missing"
+        try:
+            pq.read_metadata(part)
+        except (OSError, ValueError) as err:
+            return f"{part} is unreadable ({err})"
     return None
 
 
