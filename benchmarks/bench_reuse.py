@@ -121,9 +121,156 @@ def machine() -> dict[str, str]:
             "platform": platform.platform()}
 
 
+def _markdown(table: pd.DataFrame) -> str:
+    head = [str(table.index.name or "")] + [str(c) for c in table.columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join([str(i)] + [str(v) for v in row]) + " |"
+              for i, row in zip(table.index, table.to_numpy())]
+    return "\n".join(lines)
+
+
+def layers_benchmark(args: argparse.Namespace) -> None:
+    """Both layers and the relation rules on a corpus with planted copies, rewrites, quotes."""
+    import tempfile
+
+    from framelab import relation, rewrite
+    from framelab.codebook import load_codebook
+    from framelab.quotes import find_quotes
+
+    from make_reuse_corpus import generate as generate_planted
+
+    n_each = args.planted // 3
+    t0 = time.perf_counter()
+    n_topics = max(2, args.docs // args.story_size)
+    table, planted = generate_planted(args.docs, n_copies=n_each, n_rewrites=n_each,
+                                      n_quotes=n_each, n_topics=n_topics, seed=args.seed)
+    gen_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "planted.csv"
+        table.to_csv(path, index=False)
+        t0 = time.perf_counter()
+        documents, sentences = corpus.load_run_corpus(path, text_column="text",
+                                                      outlet_column="outlet",
+                                                      id_column="doc_id")
+        load_s = time.perf_counter() - t0
+    sentences = corpus.body(sentences)
+    log.info("generated %d documents (%.0f s), loaded %d sentences (%.0f s)", len(documents),
+             gen_s, len(sentences), load_s)
+    cb = load_codebook(None)
+    steps: dict[str, PeakRSS] = {}
+    with PeakRSS() as steps["shingle layer: candidate_pairs + align_passages"]:
+        shingle = reuse.candidate_pairs(documents, sentences, seed=args.seed)
+        shingle_only = reuse.align_passages(shingle, sentences, documents=documents)
+    with PeakRSS() as steps["rewrite layer: content space, prefix-filter candidates"]:
+        layer = rewrite.find_rewrite_candidates(documents, sentences, mwes=cb.mwes,
+                                                seed=args.seed)
+        candidates = relation.merge_candidates(shingle, layer.candidates, documents,
+                                               sentences)
+    with PeakRSS() as steps["both layers: align_passages on the merged candidates"]:
+        passages = reuse.align_passages(candidates, sentences, documents=documents)
+    with PeakRSS() as steps["rewrite layer: ordered chains (align_rewrites)"]:
+        chained, chains = rewrite.align_rewrites(candidates, sentences, layer.space,
+                                                 threshold=layer.threshold)
+        both = relation.stack_layers(passages, chained)
+    with PeakRSS() as steps["passage_changes (both layers)"]:
+        changes = reuse.passage_changes(both, documents, codebook=cb)
+    with PeakRSS() as steps["quotes.find_quotes (every document)"]:
+        quoted = find_quotes(documents, cb, sentences=sentences)
+    with PeakRSS() as steps["reuse_pairs + relation.classify_pairs"]:
+        pairs = reuse.reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
+        pairs = relation.classify_pairs(pairs, both, chains, changes, quoted, documents,
+                                        sentences, codebook=cb)
+    for name, step in steps.items():
+        log.info("%s: %.1f s", name, step.seconds)
+    found = {(a, b): r for a, b, r in zip(pairs["doc_a"], pairs["doc_b"], pairs["relation"])}
+    truth = {(a, b): r for a, b, r in planted.itertuples(index=False)}
+    outcome = [found.get(k, "missed") for k in truth]
+    confusion = pd.crosstab(pd.Series(list(truth.values()), name="planted"),
+                            pd.Series(outcome, name="assigned"))
+    # two planted variants of one source (or a quote-sharing document and a variant of it)
+    # are related through it: counted apart from the unrelated pairs
+    family: dict[str, str] = {}
+    for a, b, r in planted.itertuples(index=False):
+        if r != "shared_source":
+            family[b] = family.get(a, a)
+    related = {k for k in found if k not in truth
+               and family.get(k[0], k[0]) == family.get(k[1], k[1])}
+    siblings = pd.Series([found[k] for k in related], dtype=object)
+    other = pd.Series([r for k, r in found.items() if k not in truth and k not in related],
+                      dtype=object)
+    info = machine()
+    recall = {rel: float(np.mean([o == rel for t, o in zip(truth.values(), outcome) if t == rel]))
+              for rel in ("copy", "rewrite", "shared_source")}
+    paired = {rel: float(np.mean([o != "missed" for t, o in zip(truth.values(), outcome)
+                                  if t == rel])) for rel in ("copy", "rewrite", "shared_source")}
+    lines = [
+        "# Reuse relations: both layers on a corpus with planted copies, rewrites and quotes",
+        "",
+        (f"Run `{Path(__file__).name} --layers` on {info['date']}: {info['cpu']}, "
+         f"{info['cores']} cores, {info['ram']} RAM; Python {info['python']}, numpy "
+         f"{info['numpy']}, pandas {info['pandas']}, framelab {info['framelab']}."),
+        "",
+        (f"Corpus: {len(documents):,} documents from `benchmarks/make_reuse_corpus.py` "
+         f"(seed {args.seed}; {len(sentences):,} body sentences; generation {gen_s:.0f} s, "
+         f"loading and segmentation {load_s:.0f} s) on {n_topics} stories (about "
+         f"{args.story_size} documents each share a story's vocabulary), with {n_each} "
+         "planted pairs of each relation. Shingle candidates: method "
+         f"{'exact' if len(documents) <= 2000 else 'minhash'}; rewrite-layer sentence "
+         f"threshold {layer.threshold:.3f} (null rule); {len(layer.similar):,} similar "
+         f"sentence pairs; {len(layer.candidates):,} rewrite-layer candidate pairs; "
+         f"{len(candidates):,} merged candidates; {len(pairs):,} pairs in `reuse_pairs`."),
+        "",
+        "| step | wall time (CPU time) | peak RSS above start |",
+        "|---|---|---|",
+        *[f"| {name} | {st.seconds:.1f} s ({st.cpu:.1f} s) | {st.peak / 2**20:.0f} MB |"
+          for name, st in steps.items()],
+        "",
+        (f"Time the rewrite layer adds (its candidates and chains, plus aligning the merged "
+         f"candidates, minus the whole shingle layer): "
+         f"{sum(st.seconds for k, st in steps.items() if 'rewrite' in k or 'merged' in k) - steps['shingle layer: candidate_pairs + align_passages'].seconds + 0:.1f} s "
+         f"wall (shingle layer alone {steps['shingle layer: candidate_pairs + align_passages'].seconds:.1f} s)."),
+        "",
+        "Recall (planted pair in `reuse_pairs` with the planted relation; in brackets: "
+        "paired at all):",
+        "",
+        "| relation | recall | paired |",
+        "|---|---|---|",
+        *[f"| {rel} | {recall[rel]:.3f} | {paired[rel]:.3f} |" for rel in recall],
+        "",
+        "Planted relation (rows) against the relation assigned (columns):",
+        "",
+        _markdown(confusion),
+        "",
+        ("Pairs of two variants of one planted source, by relation: "
+         + (", ".join(f"{k} {v}" for k, v in siblings.value_counts().items()) or "none")
+         + "."),
+        "",
+        ("Other pairs that were not planted, by relation (generated documents of one topic share "
+         "vocabulary; anything but `same_story` here is a false positive): "
+         + (", ".join(f"{k} {v}" for k, v in other.value_counts().items()) or "none") + "."),
+        "",
+        (f"Load while measuring: 1-minute load average {os.getloadavg()[0]:.1f} on "
+         f"{info['cores']} cores (shared machine)."),
+        "",
+    ]
+    out = args.out if args.out != RESULTS else RESULTS.with_name("reuse_layers.md")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines), encoding="utf-8")
+    log.info("wrote %s", out)
+    print("\n".join(lines))
+    del shingle_only
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--layers", action="store_true",
+                        help="benchmark both layers and the relation rules on a corpus from "
+                             "make_reuse_corpus.py (--docs, --planted pairs split evenly "
+                             "between copy, rewrite and shared_source); writes "
+                             "results/reuse_layers.md")
     parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--story-size", type=int, default=12,
+                        help="--layers: documents per generated story (topic)")
     parser.add_argument("--planted", type=int, default=1000)
     parser.add_argument("--partition", type=int, default=10_000)
     parser.add_argument("--num-perm", type=int, default=128)
@@ -136,6 +283,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if args.layers:
+        layers_benchmark(args)
+        return
 
     t0 = time.perf_counter()
     texts, planted = generate(args.docs, args.planted, rewrite=args.rewrite, edit=args.edit,

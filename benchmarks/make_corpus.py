@@ -5,8 +5,13 @@
 Each document gets 3-9 paragraphs of 1-3 sentences drawn from the seeds' analysed sentences
 (original typography kept, so normalisation has work to do), a random outlet from 24 and a
 random date in 2023-2024. One outlet in three adds a sign-off line to 60% of its articles,
-which segmentation must find as boilerplate across the whole corpus. Deterministic for a
-given --seed. Files go to benchmarks/data/ (git-ignored): corpus-<N>.<format>.
+which segmentation must find as boilerplate across the whole corpus. A planted switch gives
+the time notebook (05_time) something to find: from SWITCH_DATE on, the largest outlet
+(:func:`switch_outlet`, so it is among the groups the notebook follows) writes "terrorist(s)"
+wherever its resampled sentences say "rebel(s)"; pass ``-p events="<EVENTS>"`` to
+``framelab report`` to mark the date. Deterministic for a
+given --seed (the switch changes words only, never the random draws). Files go to
+benchmarks/data/ (git-ignored): corpus-<N>.<format>.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -26,6 +32,26 @@ from _common import DATA_DIR, ROOT
 
 N_OUTLETS = 24
 BATCH = 20_000
+#: The planted switch: the largest outlet says "terrorists" for "rebels" from this date on.
+SWITCH_DATE = _dt.date(2024, 11, 27)
+#: The ``events`` parameter of notebook 05_time for this corpus.
+EVENTS = "2024-11-27=planted switch"
+_REBEL = re.compile(r"\b([Rr])ebel(s?)\b")
+
+
+def switch_labels(text: str) -> str:
+    """"rebel(s)" -> "terrorist(s)", keeping an initial capital."""
+    return _REBEL.sub(lambda m: ("T" if m.group(1) == "R" else "t") + "errorist" + m.group(2),
+                      text)
+
+
+def _outlet_weights(rng: np.random.Generator) -> np.ndarray:
+    return rng.dirichlet(np.ones(N_OUTLETS) * 2)
+
+
+def switch_outlet(seed: int = 0) -> str:
+    """The outlet with the planted switch: the one with the most documents in expectation."""
+    return f"Outlet {int(np.argmax(_outlet_weights(np.random.default_rng(seed)))):02d}"
 
 
 def seed_sentences() -> list[str]:
@@ -40,7 +66,8 @@ def documents(n: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     pool = np.array(seed_sentences(), dtype=object)
     outlets = [f"Outlet {i:02d}" for i in range(N_OUTLETS)]
-    weights = rng.dirichlet(np.ones(N_OUTLETS) * 2)
+    weights = _outlet_weights(rng)
+    switcher = outlets[int(np.argmax(weights))]
     signoff = {o: f"{o} is an independent news service. Subscribe for daily briefings."
                for i, o in enumerate(outlets) if i % 3 == 0}
     start = _dt.date(2023, 1, 1)
@@ -61,9 +88,12 @@ def documents(n: int, seed: int = 0):
             outlet = outlets[outlet_idx[j]]
             if outlet in signoff and rng.random() < 0.6:
                 paras.append(signoff[outlet])
-            rows.append((f"doc{first + j:07d}", outlet,
-                         (start + _dt.timedelta(days=int(days[j]))).isoformat(),
-                         str(pool[picks[0]])[:80], "\n\n".join(paras)))
+            date = start + _dt.timedelta(days=int(days[j]))
+            text = "\n\n".join(paras)
+            if outlet == switcher and date >= SWITCH_DATE:
+                text = switch_labels(text)
+            rows.append((f"doc{first + j:07d}", outlet, date.isoformat(),
+                         str(pool[picks[0]])[:80], text))
         yield pd.DataFrame(rows, columns=["doc_id", "outlet", "date", "title", "text"])
 
 

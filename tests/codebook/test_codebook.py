@@ -353,3 +353,37 @@ def test_find_many_planted(cb: Codebook) -> None:
     assert cb.matcher.find_many([]) == [] and cb.matcher.count_many([]) == Counter()
     assert cb.matcher.count("IS and is, IS") == Counter({("actor", "islamic_state"): 2})
     assert GREEK.find_many(["ΑΣ", "İS"]) == [GREEK.find("ΑΣ"), GREEK.find("İS")] != [[], []]
+
+
+# --- sides -------------------------------------------------------------------------------
+
+def test_default_codebook_puts_the_parties_of_the_war_on_sides(cb: Codebook) -> None:
+    assert set(cb.sides) == {"armed_opposition", "government"}
+    members = cb.side_members()
+    assert members["armed_opposition"] == ["hts", "armed_opposition"]
+    assert members["government"] == ["syrian_government"]
+    assert cb.side_of("russia") == "" and cb.side_of("no_such_actor") == ""
+    assert all(side.description for side in cb.sides.values())
+
+
+def test_custom_codebook_defines_its_own_sides() -> None:
+    text = MINIMAL.replace("actors:\n", "sides:\n  jihadis:\n    name: jihadi camp\nactors:\n")
+    text = text.replace("    aliases: [HTS", "    side: jihadis\n    aliases: [HTS")
+    cb = codebook_from_text(text)
+    assert cb.sides["jihadis"].name == "jihadi camp" and cb.side_of("hts") == "jihadis"
+    assert codebook_from_text(MINIMAL).sides == {} and codebook_from_text(MINIMAL).side_of(
+        "hts") == ""
+
+
+@pytest.mark.parametrize("text, pattern", [
+    (MINIMAL.replace("    aliases: [HTS", "    side: rebels\n    aliases: [HTS"),
+     r"line 4: actors.hts.side: side 'rebels' is not defined under 'sides' \(defined: none; "
+     r"add a sides section\)"),
+    (MINIMAL.replace("actors:\n", "sides:\n  a b:\n    name: x\nactors:\n"),
+     r"line 4: sides.a b: side id 'a b': use letters, digits"),
+    (MINIMAL.replace("actors:\n", "sides:\n  rebels:\n    colour: red\nactors:\n"),
+     r"line 4: sides.rebels.colour: unknown key 'colour'; allowed here: description, name"),
+])
+def test_side_errors_name_line_key_and_expectation(text: str, pattern: str) -> None:
+    with pytest.raises(CodebookError, match=pattern):
+        codebook_from_text(text, source="cb.yaml")

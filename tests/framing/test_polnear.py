@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from framelab.errors import CorpusError
-from framelab.paths import PROJECT_ROOT
 from framelab.framing import _polnear as polnear
+from framelab.paths import PROJECT_ROOT
 
 TEXT = ('Officials said the bridge will reopen in May.\n'
         '"It is safe," the mayor said.\n'

@@ -53,3 +53,47 @@ def test_figures_come_with_their_captions_in_order(tmp_path: Path) -> None:
     found = summary.figure_paths(run)
     assert [n for n, _, _ in found] == ["corpus_lengths", "stance_heatmap"]
     assert found[0][2] == "Tokens per document." and found[1][2] == ""
+
+
+def _side_labels(run: Path) -> None:
+    rows = []
+    for group, gov, opp in (("G", (1.0, 0.0), (0.0, 1.0)), ("T", (0.0, 1.0), (1.0, 0.0))):
+        for side, (deleg, legit) in (("government", gov), ("armed_opposition", opp)):
+            for family, share in (("delegitimising", deleg), ("legitimising", legit)):
+                rows.append((group, side, side, family, "narrator", int(4 * share), share,
+                             share, share, 4, "documents"))
+                rows.append((group, side, side, family, "quoted", 9, 0.5, 0.1, 0.9, 2,
+                             "documents"))
+    rows.append(("G", "(unresolved)", "", "delegitimising", "narrator", 50, 1.0, 1.0, 1.0, 4,
+                 "documents"))
+    pd.DataFrame(rows, columns=["group", "actor", "side", "family", "voice", "count", "share",
+                                "ci_low", "ci_high", "n_docs", "ci_unit"]).to_csv(
+        run / "tables" / "side_labels.csv", index=False)
+
+
+def test_summary_leads_with_each_outlets_naming_of_each_side(tmp_path: Path) -> None:
+    run = _run(tmp_path)
+    assert summary.actor_view(summary.load_tables(run)) is None
+    _side_labels(run)
+    view = summary.actor_view(summary.load_tables(run))
+    assert list(view.columns) == ["side", "group", "delegitimising", "legitimising", "n_docs"]
+    assert "(unresolved)" not in set(view.side)  # never a side, however many labels
+    g_gov = view[(view.side == "government") & (view.group == "G")].iloc[0]
+    assert g_gov.delegitimising == "1.00 [1.00, 1.00]" and g_gov.legitimising.startswith("0.00")
+    t_opp = view[(view.side == "armed_opposition") & (view.group == "T")].iloc[0]
+    assert t_opp.delegitimising.startswith("1.00")  # quoted rows (0.50) are not used
+    assert summary.KEY_FIGURES.index("framing_actor_labels") < summary.KEY_FIGURES.index(
+        "framing_label_heatmap")
+
+
+def test_time_overview_sorts_change_points_by_evidence(tmp_path: Path) -> None:
+    run = _run(tmp_path)
+    assert summary.time_overview(summary.load_tables(run)) is None
+    pd.DataFrame({"measure": ["labels", "attention"], "group": ["A", "B"],
+                  "subject": ["armed_opposition", "hts"], "family": ["delegitimising", ""],
+                  "period": ["2024-12-01", "2024-11-01"], "level_before": [0.1, 0.2],
+                  "level_after": [0.9, 0.5], "method": ["m", "m"], "z": [9.0, 4.0],
+                  "df": [50.0, 40.0], "p_adjusted": [1e-9, 0.01]}).to_csv(
+        run / "tables" / "time_changepoints.csv", index=False)
+    overview = summary.time_overview(summary.load_tables(run))
+    assert overview.measure.tolist() == ["labels", "attention"]

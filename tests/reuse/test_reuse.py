@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from framelab import corpus, reuse
+from framelab import reuse as relation
 from framelab.errors import ColumnError, ParameterError, ReuseWarning
 from framelab.figures import new_figure
 from framelab.paths import NOTEBOOKS_DIR, PROJECT_ROOT
@@ -98,9 +99,12 @@ def test_edited_copy_is_paired_aligned_and_its_edits_reported(planted) -> None:
     assert (pair["outlet_a"], pair["outlet_b"]) == ("Aggregator", "Wire")
     assert pair["n_aligned"] == len(ORIGINAL)  # every sentence found despite the reordering
     assert pair["kind"] == "mixed"
-    assert "undetermined" in pair["direction"]  # no dates, both fully contained
+    # no dates, both fully contained; the copy turned orig's quote into indirect speech
+    assert pair["direction"].startswith("hypothesis (quote paraphrased): copy has unquoted")
+    assert (pair["direction_reason"], pair["source"]) == ("quote_paraphrased", "orig")
+    assert pair["relation"] == "copy"
 
-    passages = result.passages
+    passages = result.passages[result.passages["layer"] == "shingle"]
     # each aligned sentence of the copy is paired with the sentence it came from
     for p in passages.itertuples():
         assert documents.set_index("doc_id").at["copy", "text"][p.start_a:p.end_a] == p.text_a
@@ -112,7 +116,7 @@ def test_edited_copy_is_paired_aligned_and_its_edits_reported(planted) -> None:
     unquoted = passages[passages["text_a"].str.startswith("A ministry spokesman")]
     assert unquoted["text_b"].tolist() == [ORIGINAL[4]]
 
-    changes = result.changes
+    changes = result.changes[result.changes["layer"] == "shingle"]
     swap = changes[changes["change"] == "label_swap"]
     assert swap[["before", "after"]].values.tolist() == [["terrorist group", "Rebel groups"]]
     verb = changes[changes["change"] == "verb_changed"]
@@ -162,7 +166,7 @@ def test_single_document_has_nothing_to_pair(tmp_path: Path) -> None:
     documents, sentences = _load(tmp_path, {"only": "\n".join(ORIGINAL)})
     with pytest.warns(ReuseWarning, match="1 document.*nothing to pair"):
         result = reuse.find_reuse(documents, sentences)
-    for frame, columns in ((result.pairs, reuse.PAIR_COLUMNS),
+    for frame, columns in ((result.pairs, reuse.RESULT_PAIR_COLUMNS),
                            (result.passages, reuse.PASSAGE_COLUMNS),
                            (result.changes, reuse.CHANGE_COLUMNS)):
         assert frame.empty and list(frame.columns) == columns
@@ -307,8 +311,10 @@ def test_reuse_notebook_runs_on_the_seeds(tmp_path: Path) -> None:
                                parameters={"out_dir": str(out)}, cwd=str(NOTEBOOKS_DIR),
                                progress_bar=False)
     pairs = pd.read_csv(out / "tables" / "reuse_pairs.csv", keep_default_na=False)
-    assert list(pairs.columns) == reuse.PAIR_COLUMNS and len(pairs) >= 1
-    assert set(pairs["kind"]) <= {"verbatim", "paraphrase", "mixed"}
+    assert list(pairs.columns) == reuse.RESULT_PAIR_COLUMNS and len(pairs) >= 1
+    assert set(pairs["kind"]) <= {"verbatim", "paraphrase", "mixed", ""}
+    assert set(pairs["relation"]) <= set(relation.RELATIONS)
+    assert (out / "figures" / "reuse_network.png").stat().st_size > 1000
     for name, columns in (("reuse_passages", reuse.PASSAGE_COLUMNS),
                           ("reuse_changes", reuse.CHANGE_COLUMNS)):
         assert list(pd.read_csv(out / "tables" / f"{name}.csv").columns) == columns

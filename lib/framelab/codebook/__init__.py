@@ -7,6 +7,7 @@ from ._codebook import (
     CodebookArg,
     Frame,
     Label,
+    Side,
     VerbClass,
     codebook_from_text,
     default_codebook_path,
@@ -16,7 +17,7 @@ from ._codebook import (
 from ._matcher import Match, Matcher, Term, reference_matches, term_key
 
 __all__ = [
-    'Actor', 'Attribution', 'Codebook', 'CodebookArg', 'Frame', 'Label', 'Match', 'Matcher', 'Term',
-    'VerbClass', 'codebook_from_text', 'default_codebook_path', 'load_codebook',
+    'Actor', 'Attribution', 'Codebook', 'CodebookArg', 'Frame', 'Label', 'Match', 'Matcher', 'Side',
+    'Term', 'VerbClass', 'codebook_from_text', 'default_codebook_path', 'load_codebook',
     'reference_matches', 'resolve_codebook', 'term_key',
 ]

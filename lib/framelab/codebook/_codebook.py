@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Union
@@ -36,14 +36,15 @@ from ..paths import DEFAULT_CODEBOOK
 from ._matcher import Matcher, Term, _isword
 
 __all__ = [
-    "Actor", "Attribution", "Codebook", "Frame", "Label", "VerbClass", "codebook_from_text",
+    "Actor", "Attribution", "Codebook", "Frame", "Label", "Side", "VerbClass", "codebook_from_text",
     "default_codebook_path", "load_codebook", "resolve_codebook", "CodebookArg",
 ]
 
 log = logging.getLogger(__name__)
 
 _ID = re.compile(r"^[A-Za-z0-9_\-]+$")
-_TOP_KEYS = {"version": True, "name": False, "description": False, "actors": True,
+_TOP_KEYS = {"version": True, "name": False, "description": False, "sides": False,
+             "actors": True,
              "families": True, "labels": True, "label_ignore": False, "events": False,
              "reporting_verbs": False, "attribution": False, "frames": False}
 
@@ -54,13 +55,24 @@ def default_codebook_path() -> Path:
 
 
 @dataclass(frozen=True)
+class Side:
+    """A side of the conflict (``id``, display ``name``, ``description``) grouping actors."""
+
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Actor:
-    """An actor: ``id`` (codebook key), display ``name``, stance ``target`` and aliases."""
+    """An actor: ``id`` (codebook key), display ``name``, stance ``target``, aliases and
+    ``side`` (a :class:`Side` id, "" when the actor belongs to none)."""
 
     id: str
     name: str
     target: str
     aliases: tuple[Term, ...]
+    side: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,8 @@ class Codebook:
     path : Path or None
         The YAML file it was read from.
     actors : dict of str to Actor
+    sides : dict of str to Side
+        Side id -> side; actors name theirs in ``Actor.side``.
     families : dict of str to str
         Family name -> reasoning.
     labels : dict of str to Label
@@ -137,6 +151,7 @@ class Codebook:
     name: str = ""
     description: str = ""
     path: Path | None = None
+    sides: dict[str, Side] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (f"Codebook(version={self.version!r}, actors={len(self.actors)}, "
@@ -185,6 +200,18 @@ class Codebook:
         """Lower-case reporting-verb form -> verb class."""
         return {" ".join(t.text.lower().split()): vc.name for vc in self.verb_classes.values()
                 for terms in vc.verbs.values() for t in terms}
+
+    def side_of(self, actor: str) -> str:
+        """Side id of an actor id, "" for an actor without a side or an unknown id."""
+        return self.actors[actor].side if actor in self.actors else ""
+
+    def side_members(self) -> dict[str, list[str]]:
+        """Side id -> ids of its actors, in codebook order (sides without actors included)."""
+        out: dict[str, list[str]] = {side: [] for side in self.sides}
+        for actor in self.actors.values():
+            if actor.side:
+                out[actor.side].append(actor.id)
+        return out
 
     def targets(self) -> dict[str, list[str]]:
         """Stance target -> ids of the actors it groups, in codebook order."""
@@ -309,15 +336,30 @@ class _Doc:
 def _parse(doc: _Doc, path: Path | None) -> Codebook:
     data = doc.section(doc.data, (), _TOP_KEYS, "codebook sections")
     actors, families, labels, verb_classes, frames = {}, {}, {}, {}, {}
+    sides: dict[str, Side] = {}
+    for sid, spec in (doc.section(data["sides"], ("sides",), {}, "side id -> side")
+                      if "sides" in data else {}).items():
+        p = ("sides", sid)
+        if not isinstance(sid, str) or not _ID.match(sid):
+            doc.fail(p, f"side id {sid!r}: use letters, digits, '_' or '-'")
+        spec = doc.section(spec, p, {"name": False, "description": False}, "name, description")
+        sides[sid] = Side(sid, doc.string(spec.get("name", sid), p + ("name",)),
+                          doc.string(spec.get("description", ""), p + ("description",),
+                                     empty=True))
     for aid, spec in doc.section(data["actors"], ("actors",), {}, "actor id -> actor").items():
         p = ("actors", aid)
         if not isinstance(aid, str) or not _ID.match(aid):
             doc.fail(p, f"actor id {aid!r}: use letters, digits, '_' or '-'")
         spec = doc.section(spec, p, {"name": False, "target": False, "aliases": True,
-                                     "description": False}, "name, target, aliases")
+                                     "side": False, "description": False},
+                           "name, target, side, aliases")
         name = doc.string(spec.get("name", aid), p + ("name",))
+        side = doc.string(spec.get("side", ""), p + ("side",), empty=True)
+        if side and side not in sides:
+            doc.fail(p + ("side",), f"side {side!r} is not defined under 'sides' (defined: "
+                     f"{', '.join(sides) or 'none; add a sides section'})")
         actors[aid] = Actor(aid, name, doc.string(spec.get("target", name), p + ("target",)),
-                            doc.terms(spec["aliases"], p + ("aliases",)))
+                            doc.terms(spec["aliases"], p + ("aliases",)), side)
     for fam, spec in doc.section(data["families"], ("families",), {}, "families").items():
         spec = doc.section(spec, ("families", fam), {"reasoning": True}, "reasoning")
         families[str(fam)] = doc.string(spec["reasoning"], ("families", fam, "reasoning"))
@@ -359,7 +401,7 @@ def _parse(doc: _Doc, path: Path | None) -> Codebook:
         version=doc.string(data["version"], ("version",)), path=path,
         name=doc.string(data.get("name", ""), ("name",), empty=True),
         description=doc.string(data.get("description", ""), ("description",), empty=True),
-        actors=actors, families=families, labels=labels,
+        actors=actors, sides=sides, families=families, labels=labels,
         label_ignore=doc.terms(data.get("label_ignore", []), ("label_ignore",),
                                allow_empty=True),
         events=events, verb_classes=verb_classes, frames=frames,

@@ -1,5 +1,19 @@
 """Framing: voice (narrator / quoted / attributed), label mentions and rates, keyness, quotations."""
 
+from ._actors import (
+    ACTOR_LABEL_COLUMNS,
+    OTHER,
+    UNRESOLVED,
+    actor_labels,
+    actor_labels_figure,
+    display_name,
+    document_groups,
+    group_order,
+    label_targets,
+    main_actors,
+    plot_actor_labels,
+    shown_groups,
+)
 from ._attribution import (
     ATTRIBUTION_VERB_PATTERN,
     ATTRIBUTION_VERBS,
@@ -61,15 +75,17 @@ from ._voice import (
 )
 
 __all__ = [
-    'ACTOR_MENTION_COLUMNS', 'ATTRIBUTION_VERBS', 'ATTRIBUTION_VERB_PATTERN', 'Attribution',
-    'FRAME_COLUMNS', 'KEYNESS_COLUMNS', 'LABEL_MENTION_COLUMNS', 'LABEL_RATE_COLUMNS',
-    'MATCH_COLUMNS', 'PolnearArticle', 'QUOTE_COLUMNS', 'REPORTING_VERB_COLUMNS', 'SOURCE_COLUMNS',
-    'SPEAKER_STARTS', 'Stretch', 'THAT_ONLY_VERBS', 'TOKEN_COLUMNS', 'VOICES', 'VoiceTag',
-    'VoiceTagger', 'actor_mentions', 'actor_summary', 'add_kwic', 'content_tokens',
-    'evaluate_polnear', 'find_quotes', 'find_speaker', 'find_split', 'frame_kwic', 'frames', 'g2',
-    'head_noun', 'is_reporting_use', 'keyness', 'label_mentions', 'label_rates',
-    'log_odds_dirichlet', 'match_sentences', 'plot_fightin_words', 'plot_frames',
+    'ACTOR_LABEL_COLUMNS', 'ACTOR_MENTION_COLUMNS', 'ATTRIBUTION_VERBS', 'ATTRIBUTION_VERB_PATTERN',
+    'Attribution', 'FRAME_COLUMNS', 'KEYNESS_COLUMNS', 'LABEL_MENTION_COLUMNS',
+    'LABEL_RATE_COLUMNS', 'MATCH_COLUMNS', 'OTHER', 'PolnearArticle', 'QUOTE_COLUMNS',
+    'REPORTING_VERB_COLUMNS', 'SOURCE_COLUMNS', 'SPEAKER_STARTS', 'Stretch', 'THAT_ONLY_VERBS',
+    'TOKEN_COLUMNS', 'UNRESOLVED', 'VOICES', 'VoiceTag', 'VoiceTagger', 'actor_labels',
+    'actor_labels_figure', 'actor_mentions', 'actor_summary', 'add_kwic', 'content_tokens',
+    'display_name', 'document_groups', 'evaluate_polnear', 'find_quotes', 'find_speaker',
+    'find_split', 'frame_kwic', 'frames', 'g2', 'group_order', 'head_noun', 'is_reporting_use',
+    'keyness', 'label_mentions', 'label_rates', 'label_targets', 'log_odds_dirichlet',
+    'main_actors', 'match_sentences', 'plot_actor_labels', 'plot_fightin_words', 'plot_frames',
     'plot_label_events', 'plot_label_heatmap', 'quote_spans', 'quoted_sources', 'read_ann',
-    'read_polnear', 'reporting_verbs', 'score_tokens', 'sentence_stretches', 'speaker_matches',
-    'tag_voice', 'term_counts', 'term_doc_counts', 'voice_tokens',
+    'read_polnear', 'reporting_verbs', 'score_tokens', 'sentence_stretches', 'shown_groups',
+    'speaker_matches', 'tag_voice', 'term_counts', 'term_doc_counts', 'voice_tokens',
 ]

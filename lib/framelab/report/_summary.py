@@ -14,14 +14,16 @@ import pandas as pd
 
 from ..outputs import resolve_out_dir
 
-__all__ = ["KEY_FIGURES", "load_tables", "run_facts", "narrator_labels", "stance_overview",
-           "topic_overview", "reuse_overview", "figure_paths", "missing_note"]
+__all__ = ["KEY_FIGURES", "load_tables", "run_facts", "actor_view", "narrator_labels",
+           "stance_overview", "topic_overview", "reuse_overview", "time_overview",
+           "figure_paths", "missing_note"]
 
 #: Figures shown in the summary, in order, when the run made them.
-KEY_FIGURES = ("corpus_lengths", "framing_label_heatmap", "framing_label_events",
-               "framing_fightin_words", "framing_frames", "stance_heatmap",
-               "topic_k_selection", "topic_prevalence_heatmap", "topic_prevalence_intervals",
-               "reuse_similarity")
+KEY_FIGURES = ("corpus_lengths", "framing_actor_labels", "framing_label_heatmap",
+               "framing_label_events", "framing_fightin_words", "framing_frames",
+               "stance_heatmap", "topic_k_selection", "topic_prevalence_heatmap",
+               "topic_prevalence_intervals", "reuse_similarity", "time_attention",
+               "time_labels", "time_stance", "time_topics")
 
 
 def load_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
@@ -61,6 +63,55 @@ def missing_note(tables: dict[str, pd.DataFrame], *names: str) -> str | None:
         return None
     return ("Not available in this run (" + ", ".join(absent) + "): the notebook that "
             "writes it did not run or found nothing to report.")
+
+
+def _interval(share: Any, low: Any, high: Any) -> str:
+    if pd.isna(share):
+        return ""
+    if pd.isna(low) or pd.isna(high):
+        return f"{share:.2f}"
+    return f"{share:.2f} [{low:.2f}, {high:.2f}]"
+
+
+def actor_view(tables: dict[str, pd.DataFrame], *, n_sides: int = 2) -> pd.DataFrame | None:
+    """How each group names the main sides (or actors) in its own voice.
+
+    From ``side_labels`` (``actor_labels`` when the run has no side table): for the
+    ``n_sides`` sides with the most narrator-voice labels, one row per group and side with
+    the share of each label family as "share [ci_low, ci_high]" and the documents behind it.
+    """
+    table = tables.get("side_labels")
+    if table is None or table.empty:
+        table = tables.get("actor_labels")
+    if table is None or table.empty:
+        return None
+    own = table[(table["voice"] == "narrator") & (table["actor"] != "(unresolved)")]
+    totals = own.groupby("actor")["count"].sum()
+    main = [a for a in totals.sort_values(ascending=False, kind="stable").index
+            if totals[a] > 0][:n_sides]
+    if not main:
+        return None
+    own = own[own["actor"].isin(main)]
+    own = own.assign(cell=[_interval(s, lo, hi) for s, lo, hi in
+                           zip(own["share"], own["ci_low"], own["ci_high"])])
+    wide = own.pivot_table(index=["actor", "group"], columns="family", values="cell",
+                           aggfunc="first", sort=False)
+    docs = own.groupby(["actor", "group"], sort=False)["n_docs"].max().rename("n_docs")
+    out = wide.join(docs).reset_index().rename(columns={"actor": "side"})
+    out["side"] = pd.Categorical(out["side"], categories=main, ordered=True)
+    families = [f for f in dict.fromkeys(table["family"]) if f in out.columns]
+    return out.sort_values(["side", "group"])[["side", "group", *families, "n_docs"]] \
+        .astype({"side": str}).reset_index(drop=True)
+
+
+def time_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """Change points of the time notebook, strongest first (None when it found none)."""
+    changes = tables.get("time_changepoints")
+    if changes is None or changes.empty:
+        return None
+    cols = [c for c in ("measure", "group", "subject", "family", "period", "level_before",
+                        "level_after", "p_adjusted") if c in changes.columns]
+    return changes[cols].sort_values("p_adjusted", kind="stable").reset_index(drop=True)
 
 
 def narrator_labels(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:

@@ -9,10 +9,10 @@ from ._candidates import (
     ReuseResult,
     candidate_pairs,
     doc_texts,
-    find_reuse,
     reuse_pairs,
     short_documents,
 )
+from ._find import find_reuse
 from ._minhash import (
     EMPTY_SIGNATURE,
     candidates_from_buckets,
@@ -27,10 +27,35 @@ from ._minhash import (
     shingle_overlap,
     shingle_sets,
 )
+from ._relation import (
+    RELATION_COLUMNS,
+    RELATIONS,
+    RESULT_PAIR_COLUMNS,
+    classify_pairs,
+    merge_candidates,
+    shared_quotes,
+    stack_layers,
+)
+from ._rewrite import (
+    CHAIN_COLUMNS,
+    CONTENT_CANDIDATE_COLUMNS,
+    ContentAnalyzer,
+    RewriteLayer,
+    align_rewrites,
+    content_candidates,
+    find_rewrite_candidates,
+    fit_space,
+    local_alignment,
+    null_threshold,
+    similar_sentences,
+)
 from ._view import (
     MEASURES,
+    RELATION_STYLES,
+    network_edges,
     pair_html,
     pair_html_path,
+    plot_reuse_network,
     plot_similarity_matrix,
     save_pair_html,
     save_pair_views,
@@ -38,11 +63,15 @@ from ._view import (
 )
 
 __all__ = [
-    'CANDIDATE_COLUMNS', 'CHANGES', 'CHANGE_COLUMNS', 'EMPTY_SIGNATURE', 'KINDS', 'MEASURES',
-    'METHODS', 'PAIR_COLUMNS', 'PASSAGE_COLUMNS', 'ReuseResult', 'align_passages',
-    'candidate_pairs', 'candidates_from_buckets', 'choose_bands', 'doc_texts', 'estimate_jaccard',
-    'find_reuse', 'lsh_buckets', 'lsh_candidates', 'lsh_threshold', 'minhash_from_shingles',
-    'minhash_signatures', 'pair_html', 'pair_html_path', 'passage_changes',
-    'plot_similarity_matrix', 'reuse_pairs', 'save_pair_html', 'save_pair_views', 'shingle_hashes',
-    'shingle_overlap', 'shingle_sets', 'short_documents', 'similarity_matrix',
+    'CANDIDATE_COLUMNS', 'CHAIN_COLUMNS', 'CHANGES', 'CHANGE_COLUMNS', 'CONTENT_CANDIDATE_COLUMNS',
+    'ContentAnalyzer', 'EMPTY_SIGNATURE', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
+    'PASSAGE_COLUMNS', 'RELATIONS', 'RELATION_COLUMNS', 'RELATION_STYLES', 'RESULT_PAIR_COLUMNS',
+    'ReuseResult', 'RewriteLayer', 'align_passages', 'align_rewrites', 'candidate_pairs',
+    'candidates_from_buckets', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts',
+    'estimate_jaccard', 'find_reuse', 'find_rewrite_candidates', 'fit_space', 'local_alignment',
+    'lsh_buckets', 'lsh_candidates', 'lsh_threshold', 'merge_candidates', 'minhash_from_shingles',
+    'minhash_signatures', 'network_edges', 'null_threshold', 'pair_html', 'pair_html_path',
+    'passage_changes', 'plot_reuse_network', 'plot_similarity_matrix', 'reuse_pairs',
+    'save_pair_html', 'save_pair_views', 'shared_quotes', 'shingle_hashes', 'shingle_overlap',
+    'shingle_sets', 'short_documents', 'similar_sentences', 'similarity_matrix', 'stack_layers',
 ]

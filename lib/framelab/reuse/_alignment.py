@@ -36,9 +36,10 @@ log = logging.getLogger(__name__)
 #: ``reuse_passages`` (the output contract), then extra columns.
 PASSAGE_COLUMNS = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "similarity",
                    "kind", "text_a", "text_b",
-                   "passage_index", "sentence_a", "sentence_b", "longest_run"]
+                   "passage_index", "sentence_a", "sentence_b", "longest_run", "layer"]
 #: ``reuse_changes`` (the output contract), then ``detail``.
-CHANGE_COLUMNS = ["doc_a", "doc_b", "passage_index", "change", "before", "after", "detail"]
+CHANGE_COLUMNS = ["doc_a", "doc_b", "passage_index", "change", "before", "after", "detail",
+                  "layer"]
 #: Every value of ``reuse_changes.change``.
 CHANGES = ("label_swap", "label_dropped", "label_added", "verb_changed", "verb_dropped",
            "verb_added", "actor_changed", "actor_dropped", "actor_added", "quote_dropped",
@@ -162,7 +163,9 @@ def align_passages(
     DataFrame
         Columns :data:`PASSAGE_COLUMNS`: offsets into each document's text, similarity
         (cosine), kind, the sentences as written; ``passage_index`` numbers the passages
-        of a pair by their position in ``doc_a``; ``longest_run`` is in tokens.
+        of a pair by their position in ``doc_a``; ``longest_run`` is in tokens; ``layer``
+        is ``shingle`` (this order-free alignment; :func:`framelab.rewrite.align_rewrites`
+        gives ``rewrite`` passages in the same columns).
     """
     check_columns(candidates, ("doc_a", "doc_b"), "candidates")
     check_columns(sentences, _SENT_REQUIRED, "sentences")
@@ -225,7 +228,7 @@ def _align_pair(space: _Space, quotes: dict[str, list[tuple[int, int]]], doc_a: 
         out.append((doc_a, doc_b, int(starts[a]), int(ends[a]), int(starts[b]), int(ends[b]),
                     round(cosine, 6), "verbatim" if verbatim else "paraphrase",
                     sent.at[a, "text"], sent.at[b, "text"], index, sent.at[a, "sentence_id"],
-                    sent.at[b, "sentence_id"], int(run)))
+                    sent.at[b, "sentence_id"], int(run), "shingle"))
     return out
 
 
@@ -336,7 +339,8 @@ def passage_changes(
     Returns
     -------
     DataFrame
-        Columns :data:`CHANGE_COLUMNS`. ``before``/``after`` are the words as written (""
+        Columns :data:`CHANGE_COLUMNS` (``layer`` copied from the passage, else
+        ``shingle``). ``before``/``after`` are the words as written (""
         on the side that lacks them); ``detail`` gives label families ("legitimising ->
         delegitimising"), verb classes, actor names, or for a dropped quote whether its
         words survive unquoted on the other side.
@@ -351,8 +355,11 @@ def passage_changes(
     docs = documents.set_index("doc_id")
     norm, text = docs["text_norm"].to_dict(), docs["text"].to_dict()
     quotes = _document_quotes(documents)
-    rows = []
+    rows: list[tuple] = []
+    layers: list[str] = []
+    has_layer = "layer" in passages.columns
     for p in passages.itertuples(index=False):
+        n_before = len(rows)
         sides = []
         for doc, start, end in ((str(p.doc_a), int(str(p.start_a)), int(str(p.end_a))),
                                 (str(p.doc_b), int(str(p.start_b)), int(str(p.end_b)))):
@@ -415,7 +422,8 @@ def passage_changes(
                 rows.append((p.doc_a, p.doc_b, p.passage_index, change,
                              quote if change == "quote_dropped" else "",
                              quote if change == "quote_added" else "", detail))
-    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+        layers += [str(p.layer) if has_layer else "shingle"] * (len(rows) - n_before)
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS[:-1]).assign(layer=layers)
     return frame.astype({"passage_index": "int64"})
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -35,17 +34,12 @@ from ._alignment import (
     _check_unit,
     _empty,
     _Space,
-    align_passages,
-    passage_changes,
 )
 
 if TYPE_CHECKING:
-    from ..codebook import Codebook
+    pass
 
-__all__ = [
-    "CANDIDATE_COLUMNS", "doc_texts", "KINDS", "METHODS", "PAIR_COLUMNS", "ReuseResult",
-    "candidate_pairs", "find_reuse", "reuse_pairs", "short_documents",
-]
+__all__ = ['CANDIDATE_COLUMNS', 'KINDS', 'METHODS', 'PAIR_COLUMNS', 'ReuseResult', 'candidate_pairs', 'doc_texts', 'reuse_pairs', 'short_documents']
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +50,8 @@ CANDIDATE_COLUMNS = ["doc_a", "doc_b", "shared_shingles", "jaccard", "containmen
 PAIR_COLUMNS = ["doc_a", "doc_b", "outlet_a", "outlet_b", "similarity", "containment_a_in_b",
                 "containment_b_in_a", "n_aligned", "kind",
                 "shared_shingles", "coverage_a", "coverage_b", "channel", "direction"]
+#: ``reuse_pairs`` as :func:`find_reuse` writes it: :data:`PAIR_COLUMNS`, then the relation
+#: columns of :func:`framelab.relation.classify_pairs`.
 #: Values of ``reuse_pairs.kind`` and ``reuse_passages.kind``.
 KINDS = ("verbatim", "paraphrase", "mixed")
 METHODS = ("auto", "exact", "minhash")
@@ -65,13 +61,19 @@ _DOC_REQUIRED = ("doc_id", "outlet", "text_norm")
 
 
 class ReuseResult(NamedTuple):
-    """Everything :func:`find_reuse` computes (each a DataFrame)."""
+    """Everything :func:`find_reuse` computes (each a DataFrame).
+
+    ``passages`` and ``changes`` hold both layers (column ``layer``); ``chains`` is
+    :data:`framelab.rewrite.CHAIN_COLUMNS`; ``quotes`` is :func:`framelab.quotes.find_quotes`.
+    """
 
     pairs: pd.DataFrame
     passages: pd.DataFrame
     changes: pd.DataFrame
     candidates: pd.DataFrame
     short: pd.DataFrame
+    chains: pd.DataFrame
+    quotes: pd.DataFrame
 
 
 def _warn(message: str) -> None:
@@ -356,7 +358,8 @@ def reuse_pairs(
     """One row per pair of documents with reused text, and a direction hypothesis.
 
     ``similarity`` is the shingle Jaccard of the pair; ``kind`` is ``verbatim`` when every
-    aligned passage is verbatim, ``paraphrase`` when none is, else ``mixed``. ``coverage_a``
+    aligned passage is verbatim, ``paraphrase`` when none is, else ``mixed`` (and "" for a
+    pair without aligned passages, kept only with ``min_aligned=0``). ``coverage_a``
     is the share of ``doc_a``'s sentences (in ``sentences``) that are aligned. ``direction``
     is a hypothesis, never a finding: from the dates when both are known and differ, else
     from one-sided containment (one side has at least ``min_coverage`` of its sentences
@@ -372,19 +375,22 @@ def reuse_pairs(
     check_columns(candidates, CANDIDATE_COLUMNS, "candidates")
     check_columns(passages, ("doc_a", "doc_b", "kind"), "passages")
     check_columns(documents, ("doc_id", "outlet"), "documents")
-    if candidates.empty or passages.empty:
+    if candidates.empty or (passages.empty and min_aligned > 0):
         return _empty(PAIR_COLUMNS)
     n_sent = sentences.groupby("doc_id").size()
-    stats = passages.groupby(["doc_a", "doc_b"]).agg(
-        n_aligned=("kind", "size"), n_verbatim=("kind", lambda k: int((k == "verbatim").sum())))
-    frame = candidates.merge(stats.reset_index(), on=["doc_a", "doc_b"], how="inner")
+    stats = passages.assign(_v=(passages["kind"] == "verbatim").astype(np.int64)).groupby(
+        ["doc_a", "doc_b"]).agg(n_aligned=("kind", "size"), n_verbatim=("_v", "sum"))
+    frame = candidates.merge(stats.reset_index(), on=["doc_a", "doc_b"], how="left")
+    frame = frame.fillna({"n_aligned": 0, "n_verbatim": 0})
     frame = frame[frame["n_aligned"] >= min_aligned]
     if frame.empty:
         return _empty(PAIR_COLUMNS)
     docs = documents.set_index("doc_id")
     dates = docs["date"] if "date" in docs.columns else pd.Series("", index=docs.index)
-    frame["kind"] = np.where(frame["n_verbatim"] == frame["n_aligned"], "verbatim",
-                             np.where(frame["n_verbatim"] == 0, "paraphrase", "mixed"))
+    frame["kind"] = np.where(frame["n_aligned"] == 0, "",
+                             np.where(frame["n_verbatim"] == frame["n_aligned"], "verbatim",
+                                      np.where(frame["n_verbatim"] == 0, "paraphrase",
+                                               "mixed")))
     frame["outlet_a"] = frame["doc_a"].map(docs["outlet"])
     frame["outlet_b"] = frame["doc_b"].map(docs["outlet"])
     frame["similarity"] = frame["jaccard"]
@@ -398,28 +404,3 @@ def reuse_pairs(
     frame = frame.sort_values(["n_aligned", "similarity", "doc_a", "doc_b"],
                               ascending=[False, False, True, True])
     return frame[PAIR_COLUMNS].reset_index(drop=True).astype({"n_aligned": "int64"})
-
-
-def find_reuse(
-    documents: pd.DataFrame,
-    sentences: pd.DataFrame,
-    *,
-    codebook: Codebook | str | Path | None = None,
-    shingle_size: int = 5,
-    method: str = "auto",
-    threshold: float = 0.5,
-    align_threshold: float = 0.3,
-    num_perm: int = 128,
-    bands: int = 0,
-    seed: int = 0,
-) -> ReuseResult:
-    """Run the four steps with their defaults; ``sentences`` should be the body sentences."""
-    candidates = candidate_pairs(documents, sentences, shingle_size=shingle_size,
-                                 method=method, threshold=threshold, num_perm=num_perm,
-                                 bands=bands, seed=seed)
-    passages = align_passages(candidates, sentences, documents=documents,
-                              threshold=align_threshold)
-    changes = passage_changes(passages, documents, codebook=codebook)
-    pairs = reuse_pairs(candidates, passages, documents, sentences)
-    short = short_documents(documents, sentences, shingle_size=shingle_size)
-    return ReuseResult(pairs, passages, changes, candidates, short)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Literal
 
 import matplotlib
 import numpy as np
@@ -26,8 +27,9 @@ from ..tokens import tokenize
 from . import _minhash as minhash
 from ._candidates import doc_texts
 
-__all__ = ["MEASURES", "pair_html", "pair_html_path", "plot_similarity_matrix",
-           "save_pair_html", "save_pair_views", "similarity_matrix"]
+__all__ = ["MEASURES", "RELATION_STYLES", "network_edges", "pair_html", "pair_html_path",
+           "plot_reuse_network", "plot_similarity_matrix", "save_pair_html", "save_pair_views",
+           "similarity_matrix"]
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +153,136 @@ def plot_similarity_matrix(
     return ax
 
 
+# --- reuse network -----------------------------------------------------------------------
+
+#: Line style, width and colour of each relation in :func:`plot_reuse_network`.
+RELATION_STYLES: dict[str, tuple[Literal["-", "--", ":"], float, str]] = {"copy": ("-", 2.6, "#d55e00"), "rewrite": ("--", 2.0, "#0072b2"),
+                   "shared_source": (":", 1.6, "#009e73"), "same_story": ("-", 0.6, "#999999")}
+
+
+def network_edges(pairs: pd.DataFrame, *, level: str = "outlet") -> pd.DataFrame:
+    """Edges of the reuse network: one per (node, node, relation), with a direction.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``reuse_pairs`` with the relation columns (:func:`framelab.reuse.find_reuse`).
+    level : {"outlet", "document"}
+        Nodes are outlets (a document of unknown outlet stands for itself) or documents.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``node_a``, ``node_b``, ``relation``, ``n_pairs``, ``n_from_a`` (pairs whose
+        direction hypothesis names a document of node_a as the source), ``n_from_b``. Pairs
+        within one outlet are dropped at the outlet level.
+    """
+    if level not in ("outlet", "document"):
+        raise ParameterError(f"level={level!r}; use 'outlet' or 'document'")
+    cols = ["node_a", "node_b", "relation", "n_pairs", "n_from_a", "n_from_b"]
+    if pairs.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+
+    def node(doc: object, outlet: object) -> str:
+        return str(outlet) if level == "outlet" and str(outlet) else str(doc)
+
+    rows = []
+    for da, db, oa, ob, rel, src in zip(*(pairs[c].astype(str).tolist() for c in (
+            "doc_a", "doc_b", "outlet_a", "outlet_b", "relation", "source"))):
+        na, nb = node(da, oa), node(db, ob)
+        if na == nb:
+            continue
+        from_a, from_b = src == da, src == db
+        if na > nb:
+            na, nb, from_a, from_b = nb, na, from_b, from_a
+        rows.append((na, nb, rel, 1, int(from_a), int(from_b)))
+    frame = pd.DataFrame(rows, columns=cols)
+    return frame.groupby(["node_a", "node_b", "relation"], as_index=False).sum()
+
+
+def _circle(nodes: Sequence[str]) -> dict[str, tuple[float, float]]:
+    angle = np.pi / 2 - 2 * np.pi * np.arange(len(nodes)) / max(1, len(nodes))
+    return {n: (float(np.cos(t)), float(np.sin(t))) for n, t in zip(nodes, angle)}
+
+
+@styled
+def plot_reuse_network(
+    pairs: pd.DataFrame,
+    ax: Axes,
+    *,
+    level: str = "outlet",
+    relations: Sequence[str] = ("copy", "rewrite", "shared_source", "same_story"),
+    max_label: int = 18,
+) -> Axes:
+    """Outlets (or documents) on a circle, pairs as edges styled by relation.
+
+    An arrow points from the node the direction hypothesis names as the source to the
+    other; edges without a hypothesis have no arrow head. Width grows with the number of
+    pairs. Nodes are placed on a circle in alphabetical order (readable for tens of nodes;
+    nodes without an edge are left out).
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``reuse_pairs`` with the relation columns.
+    ax : matplotlib Axes
+    level : {"outlet", "document"}
+        See :func:`network_edges`.
+    relations : sequence of str
+        Relations drawn (e.g. leave out ``same_story`` for a large corpus).
+    max_label : int
+        Node labels longer than this are cut with an ellipsis.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch
+
+    edges = network_edges(pairs, level=level)
+    edges = edges[edges["relation"].isin(relations)]
+    nodes = sorted(set(edges["node_a"]) | set(edges["node_b"]))
+    pos = _circle(nodes)
+    colors = group_colors(nodes) if level == "outlet" else {}
+    offsets = {r: k for k, r in enumerate(RELATION_STYLES)}
+    for node_a, node_b, rel, n_pairs, from_a, from_b in zip(
+            edges["node_a"].astype(str), edges["node_b"].astype(str),
+            edges["relation"].astype(str), edges["n_pairs"].astype(int),
+            edges["n_from_a"].astype(int), edges["n_from_b"].astype(int)):
+        style, width, color = RELATION_STYLES.get(rel, ("-", 1.0, "#555555"))
+        ends = [(node_a, node_b, from_a), (node_b, node_a, from_b)]
+        directed = [(s, t) for s, t, n in ends if n]
+        for s, t in directed or [(node_a, node_b)]:
+            rad = 0.08 * (offsets.get(rel, 0) + 1) * (1 if s < t else -1)
+            ax.add_patch(FancyArrowPatch(
+                pos[s], pos[t], connectionstyle=f"arc3,rad={rad}", linestyle=style,
+                linewidth=width * (1 + np.log1p(n_pairs - 1) / 2), color=color,
+                arrowstyle="-|>" if directed else "-", mutation_scale=12,
+                shrinkA=9, shrinkB=9, zorder=1))
+    for n, (x, y) in pos.items():
+        ax.scatter([x], [y], s=120, color=colors.get(n, "#444444"), zorder=2,
+                   edgecolors="white")
+        name = n if len(n) <= max_label else n[:max_label - 1] + "\u2026"
+        ax.annotate(name, (x, y), xytext=(x * 1.16, y * 1.16), ha="center", va="center",
+                    fontsize=7 if len(nodes) > 12 else 8)
+    handles = [Line2D([], [], linestyle=RELATION_STYLES[r][0], linewidth=RELATION_STYLES[r][1],
+                      color=RELATION_STYLES[r][2], label=r.replace("_", " "))
+               for r in relations if r in RELATION_STYLES]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+              title="relation (arrow: hypothesised source \u2192 reuser)", fontsize=7,
+              title_fontsize=7)
+    ax.set_xlim(-1.45, 1.45)
+    ax.set_ylim(-1.3, 1.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if not nodes:
+        ax.text(0, 0, "no reuse between different " + ("outlets" if level == "outlet"
+                                                     else "documents"), ha="center")
+    ax.set_title("Reuse network" + (" (outlets)" if level == "outlet" else " (documents)"))
+    return ax
+
+
 # --- side-by-side HTML -------------------------------------------------------------------
 
 _CSS = """
@@ -221,7 +353,8 @@ def pair_html(
 
     Tokens one side lacks are shaded (red struck through on side a, green on side b); the
     words of a reported change (a swapped label, a changed verb, a dropped quote) are boxed;
-    each row lists its changes. Every piece of text is HTML-escaped.
+    each row lists its changes. With a ``layer`` column, the shingle layer's passages come
+    first, then the rewrite chain's. Every piece of text is HTML-escaped.
 
     Parameters
     ----------
@@ -252,6 +385,9 @@ def pair_html(
                 f'{esc(str(r["outlet_b"]) or "unknown")} &middot; kind: {esc(str(r["kind"]))}'
                 f' &middot; shingle Jaccard {float(r["similarity"]):.3f} &middot; '
                 f'{int(r["n_aligned"])} aligned passage(s)</p>')
+            if "relation" in row.columns:
+                head.append(f'<p class="meta">relation: <b>{esc(str(r["relation"]))}</b> '
+                            f'&middot; {esc(str(r["evidence"]))}</p>')
             if "direction" in row.columns:
                 head.append(f'<p class="hyp">Direction (a hypothesis, not a finding): '
                             f'{esc(str(r["direction"]))}</p>')
@@ -260,8 +396,13 @@ def pair_html(
                 '"change">words of a reported change</span>.</p>')
     rows = ['<table><tr><th>#</th><th>kind</th><th>' + esc(doc_a) + '</th><th>' + esc(doc_b)
             + '</th><th>changes</th></tr>']
-    for p in mine.sort_values("passage_index").itertuples(index=False):
+    has_layer = "layer" in mine.columns and "layer" in ch.columns
+    order = ["layer", "passage_index"] if has_layer else ["passage_index"]
+    for p in mine.sort_values(order, ascending=[False, True][-len(order):]).itertuples(
+            index=False):
         pc = ch[ch["passage_index"] == p.passage_index]
+        if has_layer:
+            pc = pc[pc["layer"] == p.layer]
         text_a, text_b, kind = str(p.text_a), str(p.text_b), str(p.kind)
         da, db = _token_diff(text_a, text_b)
         cell_a = _highlight(text_a, da, _find_all(text_a, pc["before"].tolist()), "diff-a")
@@ -270,8 +411,10 @@ def pair_html(
             f"<li><b>{esc(str(c.change))}</b>: {esc(str(c.before)) or '&empty;'} &rarr; "
             f"{esc(str(c.after)) or '&empty;'} <span class='meta'>({esc(str(c.detail))})</span></li>"
             for c in pc.itertuples(index=False))
+        where = f"<br>{esc(str(p.layer))}" if has_layer else ""
         rows.append(f'<tr><td>{p.passage_index}</td><td><span class="kind '
-                    f'{esc(kind)}">{esc(kind)}</span><br>{float(str(p.similarity)):.2f}</td>'
+                    f'{esc(kind)}">{esc(kind)}</span><br>{float(str(p.similarity)):.2f}'
+                    f'{where}</td>'
                     f'<td class="t">{cell_a}</td><td class="t">{cell_b}</td>'
                     f'<td><ul class="ch">{items}</ul></td></tr>')
     rows.append("</table>")

@@ -141,6 +141,9 @@ _BOOTSTRAP_SEED = _p("bootstrap_seed", "int", 0, "seed of the bootstrap interval
 _KWIC_WINDOW = _p("kwic_window", "int", 60, "characters of context each side of a KWIC "
                   "match", minimum=1)
 
+_MAX_GROUPS = _p("max_groups", "int", 10, "groups shown before the rest are pooled as other",
+                 minimum=1)
+
 #: Each notebook's own parameters, in the order of its parameters cell.
 NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
     "00_corpus": (
@@ -172,6 +175,11 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         _KWIC_WINDOW,
         _p("max_evidence", "int", 3, "KWIC lines per document and frame in the frames table",
            minimum=0),
+        _p("groups", "str", "", "groups shown in the actor figure, comma-separated; empty: the "
+           "max_groups largest by documents, the rest pooled as other"),
+        _MAX_GROUPS,
+        _p("actor_panels", "int", 3, "actors or sides in the actor figure: the most labelled in "
+           "the narrator voice", minimum=1),
     ),
     "02_topics": (
         _INCLUDE_NONBODY,
@@ -261,6 +269,40 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
            "passage verbatim", minimum=1),
         _p("max_views", "int", 10, "side-by-side HTML pages written (strongest pairs first)",
            minimum=0),
+        _p("rewrite_threshold", "float", 0.0, "content-word sentence cosine of the rewrite "
+           "layer, or 0 for the 99th percentile of non-reused cross-document pairs (at least "
+           "0.2)", minimum=0, maximum=1),
+        _p("min_similar", "int", 2, "similar sentences (on the side with fewer) that make a "
+           "rewrite-layer candidate pair", minimum=1),
+        _p("rewrite_gap", "float", 0.02, "cost of a sentence skipped inside an ordered rewrite "
+           "chain", minimum=0),
+    ),
+    "05_time": (
+        _INCLUDE_NONBODY,
+        _replace(_GROUP_BY, help="document column whose values are compared over time; empty "
+                 "values fall back to the document id"),
+        _p("time_groups", "str", "", "groups followed over time, comma-separated; empty: the "
+           "max_groups largest by documents, the rest pooled as other"),
+        _MAX_GROUPS,
+        _p("period", "str", "auto", "day, week, month, quarter or year; auto picks the finest "
+           "whose median group x period cell holds min_period_docs documents",
+           choices=("auto", "day", "week", "month", "quarter", "year")),
+        _p("min_period_docs", "int", 10, "documents a group needs in a period for it to be "
+           "solid; thinner periods are marked and drawn hollow", minimum=1),
+        _p("events", "str", "", "dated events marked on every figure and compared before and "
+           "after, each written DATE and NAME joined by an equals sign, separated by "
+           "semicolons (see the markdown below)"),
+        _p("event_window", "int", 0, "days compared before and after each event; 0 means three "
+           "periods", minimum=0),
+        _p("time_actors", "int", 4, "actors, sides and stance targets followed: the most "
+           "mentioned", minimum=1),
+        _p("stance_scorer", "str", "", "scorer whose stance scores are followed; empty takes "
+           "default when present"),
+        _p("changepoint_alpha", "float", 0.05, "family-wise false-positive rate of the change "
+           "points of each measure", minimum=0, maximum=1),
+        _p("time_n_boot", "int", 200, "bootstrap replicates for the interval of each period and "
+           "event difference (0: none)", minimum=0),
+        _BOOTSTRAP_SEED,
     ),
     "06_validation": (
         _p("sheets", "str", "", "coded sheets from framelab validate sample, comma-separated, "

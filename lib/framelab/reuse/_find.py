@@ -1,0 +1,68 @@
+"""The whole reuse analysis in one call: shingle and content-word candidates, alignment,
+what changed, and the relation of each pair (:func:`find_reuse`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..codebook import resolve_codebook
+from ..framing import find_quotes
+from . import _relation as relation
+from . import _rewrite as rewrite
+from ._alignment import _empty, align_passages, passage_changes
+from ._candidates import ReuseResult, candidate_pairs, reuse_pairs, short_documents
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
+
+__all__ = ["find_reuse"]
+
+
+def find_reuse(
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    codebook: Codebook | str | Path | None = None,
+    shingle_size: int = 5,
+    method: str = "auto",
+    threshold: float = 0.5,
+    align_threshold: float = 0.3,
+    num_perm: int = 128,
+    bands: int = 0,
+    seed: int = 0,
+    rewrite_threshold: float = 0.0,
+    min_similar: int = 2,
+    gap: float = 0.02,
+) -> ReuseResult:
+    """Run both layers and the relation rules with their defaults.
+
+    ``sentences`` should be the body sentences. The shingle layer (steps 1-4) is as before;
+    the rewrite layer (:mod:`framelab.rewrite`) adds candidate pairs from content-word
+    sentence similarity (``rewrite_threshold``; 0 means :func:`framelab.rewrite.null_threshold`)
+    and an ordered chain per pair; :func:`framelab.relation.classify_pairs` labels each pair.
+    """
+
+    cb = resolve_codebook(codebook)
+    shingle = candidate_pairs(documents, sentences, shingle_size=shingle_size,
+                              method=method, threshold=threshold, num_perm=num_perm,
+                              bands=bands, seed=seed)
+    layer = rewrite.find_rewrite_candidates(documents, sentences, threshold=rewrite_threshold,
+                                            min_similar=min_similar, mwes=cb.mwes, seed=seed)
+    candidates = relation.merge_candidates(shingle, layer.candidates, documents, sentences,
+                                           shingle_size=shingle_size)
+    passages = align_passages(candidates, sentences, documents=documents,
+                              threshold=align_threshold)
+    chained, chains = rewrite.align_rewrites(candidates, sentences, layer.space,
+                                             threshold=layer.threshold, gap=gap)
+    both = relation.stack_layers(passages, chained)
+    changes = passage_changes(both, documents, codebook=cb)
+    pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
+    quotes = find_quotes(documents, cb, sentences=sentences) if len(pairs) else _empty(
+        ["doc_id", "start", "end", "text", "speaker"])
+    pairs = relation.classify_pairs(pairs, both, chains, changes, quotes, documents,
+                                    sentences, codebook=cb)
+    short = short_documents(documents, sentences, shingle_size=shingle_size)
+    return ReuseResult(pairs, both, changes, candidates, short, chains, quotes)

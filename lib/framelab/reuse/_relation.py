@@ -1,0 +1,375 @@
+"""What kind of reuse each pair is, with its evidence, and a direction hypothesis.
+
+Step 5 of the reuse analysis (``docs/reuse.md``). :func:`classify_pairs` adds to each
+``reuse_pairs`` row a ``relation`` and the evidence behind it. The rules, applied in this
+order (a pair takes the first that holds):
+
+``copy``
+    at least ``min_passages=2`` aligned sentence pairs (either layer) share a run of
+    ``verbatim_run`` identical tokens *outside* the quotations the two documents share: two
+    sentences copied word for word are more than a shared quote or a coincidence.
+``rewrite``
+    the ordered chain of :func:`framelab.rewrite.align_rewrites` has at least
+    ``min_chain=3`` sentence pairs outside shared quotations, and they are at least
+    ``min_coverage=0.5`` of one document's (body) sentences: most of one document is
+    accounted for, in order. A shorter rewritten *passage* inside a longer article stays
+    ``same_story``; its evidence says so, and ``rewrite_density`` (share of the sentences
+    the chain spans that it aligns) and ``rewrite_coverage_a`` / ``_b`` show it.
+``shared_source``
+    the two documents share at least one direct quotation (two quotations whose shorter
+    has at least half its content words in the other; speakers from
+    :func:`framelab.quotes.find_quotes`):
+    the overlap is what a third party said, which both may have taken from the statement or
+    briefing itself.
+``same_story``
+    anything else that was aligned: similar sentences on the same events, without an ordered
+    chain, copied runs or a shared quotation.
+
+The numbers are the definition's own words ("most" of one document: 0.5), the smallest
+chain that has an order (3) and the existing verbatim rule (``verbatim_run`` tokens); none
+was fitted to the seed articles (``docs/reuse.md`` says what they find there).
+
+*Direction* is a hypothesis with its reason (``direction_reason``), never a finding:
+``common_source`` for ``shared_source`` pairs (no direction); ``dates`` when both dates are
+known and differ (the earlier is the possible source); ``quote_paraphrased`` when one side
+quotes words that the other has unquoted in the aligned sentence (quoting is how the words
+first appear; turning a quote into indirect speech is what a rewrite does), in one
+direction only; ``coverage`` when one side is covered at least ``min_coverage`` and
+``min_ratio`` times the other (the covered side may be a condensed rewrite); else ``none``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..codebook import Codebook, load_codebook
+from ..errors import check_columns
+from ..tokens import tokenize
+from . import _minhash as minhash
+from ._alignment import _empty
+from ._candidates import (
+    CANDIDATE_COLUMNS,
+    PAIR_COLUMNS,
+    _direction,
+    _pair_overlap,
+    _parse_date,
+    doc_texts,
+)
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
+
+__all__ = ["RELATIONS", "RELATION_COLUMNS", "RESULT_PAIR_COLUMNS", "classify_pairs", "merge_candidates",
+           "shared_quotes", "stack_layers"]
+
+log = logging.getLogger(__name__)
+
+#: Values of ``reuse_pairs.relation``.
+RELATIONS = ("copy", "rewrite", "shared_source", "same_story")
+#: Columns :func:`classify_pairs` adds to ``reuse_pairs`` (after the existing ones).
+RELATION_COLUMNS = ["relation", "evidence", "n_rewrite", "rewrite_coverage_a",
+                    "rewrite_coverage_b", "rewrite_density", "n_verbatim_own",
+                    "n_shared_quotes", "shared_quotes", "source", "direction_reason",
+                    "labels_kept", "rewrite_changes"]
+#: The columns of ``reuse_pairs`` as the notebook writes it: the pair, then its relation.
+RESULT_PAIR_COLUMNS = PAIR_COLUMNS + RELATION_COLUMNS
+
+
+def _words(text: str) -> set[str]:
+    """Content words of a quotation (stop words would match any two quotes)."""
+    return {t.text for t in tokenize(text)}
+
+
+def shared_quotes(quotes: pd.DataFrame, doc_a: str, doc_b: str, *,
+                  min_overlap: float = 0.5) -> list[tuple[dict, dict]]:
+    """Quotations of ``doc_a`` and ``doc_b`` that are the same quote (or a part of it).
+
+    Two quotations match when the shorter has at least ``min_overlap`` of its content words
+    (stop words dropped) in the longer (quotes are trimmed differently by different outlets).
+
+    Returns
+    -------
+    list of (row of a, row of b)
+        Rows of ``quotes`` (:data:`framelab.quotes.QUOTE_COLUMNS`) as dicts.
+    """
+    by_doc = _quotes_by_doc(quotes)
+    return _shared(by_doc.get(doc_a, []), by_doc.get(doc_b, []), min_overlap)
+
+
+_Quote = tuple[set[str], dict]
+
+
+def _quotes_by_doc(quotes: pd.DataFrame) -> dict[str, list[_Quote]]:
+    out: dict[str, list[_Quote]] = {}
+    for row in quotes.to_dict("records"):
+        out.setdefault(str(row["doc_id"]), []).append((_words(str(row["text"])), row))
+    return out
+
+
+def _shared(qa: list[_Quote], qb: list[_Quote], min_overlap: float) -> list[tuple[dict, dict]]:
+    found = []
+    for wa, ra in qa:
+        for wb, rb in qb:
+            small = min(len(wa), len(wb))
+            if small and len(wa & wb) / small >= min_overlap:
+                found.append((ra, rb))
+    return found
+
+
+def merge_candidates(shingle: pd.DataFrame, content: pd.DataFrame, documents: pd.DataFrame,
+                     sentences: pd.DataFrame | None, *, shingle_size: int = 5) -> pd.DataFrame:
+    """Candidate pairs of both layers, in the columns of :func:`framelab.reuse.candidate_pairs`.
+
+    A pair found by the rewrite layer only gets its shingle overlap computed here and
+    ``channel = "content"``; a pair found by both gets ``+content`` appended to its channel.
+    """
+
+    if content.empty:
+        return shingle
+    order = {d: k for k, d in enumerate(documents["doc_id"])}
+    key = list(zip(shingle["doc_a"], shingle["doc_b"]))
+    both = pd.Series(list(zip(content["doc_a"], content["doc_b"]))).isin(set(key)).to_numpy()
+    out = shingle.copy()
+    hit = pd.Series(key, dtype=object).isin(
+        set(zip(content["doc_a"][both], content["doc_b"][both]))).to_numpy()
+    out.loc[hit, "channel"] = out.loc[hit, "channel"] + "+content"
+    new = content[~both]
+    if len(new):
+        docs = sorted(set(new["doc_a"]) | set(new["doc_b"]), key=order.__getitem__)
+        local = {d: k for k, d in enumerate(docs)}
+        sub = documents.set_index("doc_id").loc[docs].reset_index()
+        sets, _ = minhash.shingle_sets(doc_texts(sub, sentences), size=shingle_size)
+        sizes = np.array([len(s) for s in sets], dtype=np.int64)
+        over = _pair_overlap(sets, sizes, new["doc_a"].map(local).to_numpy(np.int64),
+                             new["doc_b"].map(local).to_numpy(np.int64))
+        extra = pd.DataFrame({"doc_a": new["doc_a"].to_numpy(), "doc_b": new["doc_b"].to_numpy(),
+                              "shared_shingles": over["shared"].to_numpy(np.int64),
+                              "jaccard": over["jaccard"].to_numpy(float),
+                              "containment_a_in_b": over["containment_i_in_j"].to_numpy(float),
+                              "containment_b_in_a": over["containment_j_in_i"].to_numpy(float),
+                              "channel": "content"})
+        out = pd.concat([out, extra], ignore_index=True)
+    rank = out["doc_a"].map(order) * len(order) + out["doc_b"].map(order)
+    return out.iloc[np.argsort(rank.to_numpy(), kind="stable")][CANDIDATE_COLUMNS] \
+        .reset_index(drop=True)
+
+
+def stack_layers(shingle: pd.DataFrame, rewrite: pd.DataFrame) -> pd.DataFrame:
+    """``reuse_passages`` of both layers: the shingle layer's rows, then the rewrite chains."""
+    if rewrite.empty:
+        return shingle.reset_index(drop=True)
+    if shingle.empty:
+        return rewrite.reset_index(drop=True)
+    return pd.concat([shingle, rewrite], ignore_index=True)
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _density(sentence_ids: Sequence[str], other_ids: Sequence[str]) -> float:
+    """Share of the sentences the chain spans that it aligns, on the denser side."""
+    best = 0.0
+    for ids in (sentence_ids, other_ids):
+        idx = [int(str(x).rsplit(":", 1)[-1]) for x in ids]
+        if idx:
+            best = max(best, len(idx) / (max(idx) - min(idx) + 1))
+    return best
+
+
+def _quote_direction(changes: pd.DataFrame, a: str, b: str) -> tuple[str, str]:
+    """(source, text) from quotations one side has and the other paraphrases."""
+    unq = changes["detail"].astype(str).str.contains("unquoted", regex=False)
+    a_quotes = changes[(changes["change"] == "quote_dropped") & unq]   # a quotes, b paraphrases
+    b_quotes = changes[(changes["change"] == "quote_added") & unq]     # b quotes, a paraphrases
+    if len(a_quotes) and not len(b_quotes):
+        q = str(a_quotes["before"].iloc[0])
+        return a, (f"hypothesis (quote paraphrased): {b} has unquoted the words that {a} "
+                   f"quotes ({q[:60]}{'...' if len(q) > 60 else ''}); {b} may be a rewrite "
+                   f"of {a}, or of the quote's source")
+    if len(b_quotes) and not len(a_quotes):
+        q = str(b_quotes["after"].iloc[0])
+        return b, (f"hypothesis (quote paraphrased): {a} has unquoted the words that {b} "
+                   f"quotes ({q[:60]}{'...' if len(q) > 60 else ''}); {a} may be a rewrite "
+                   f"of {b}, or of the quote's source")
+    return "", ""
+
+
+def _summarise_changes(changes: list[dict], limit: int = 6) -> str:
+    parts = []
+    for c in changes:
+        before, after = str(c["before"])[:50], str(c["after"])[:50]
+        parts.append(f"{c['change']}: {before or '-'} -> {after or '-'}")
+    return "; ".join(parts[:limit]) + (f"; (+{len(parts) - limit} more)" if len(parts) > limit
+                                       else "")
+
+
+def _labels_kept(codebook: Codebook, passages: list[dict]) -> str:
+    kept: dict[str, None] = {}
+    for p in passages:
+        la = {m.term.lower() for m in codebook.matcher.find(str(p["text_a"]), layers=("label",))}
+        lb = {m.term.lower() for m in codebook.matcher.find(str(p["text_b"]), layers=("label",))}
+        kept.update(dict.fromkeys(sorted(la & lb)))
+    return "; ".join(kept)
+
+
+def classify_pairs(
+    pairs: pd.DataFrame,
+    passages: pd.DataFrame,
+    chains: pd.DataFrame,
+    changes: pd.DataFrame,
+    quotes: pd.DataFrame,
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    codebook: Codebook | None = None,
+    min_passages: int = 2,
+    min_chain: int = 3,
+    min_coverage: float = 0.5,
+    min_ratio: float = 1.5,
+    min_quote_overlap: float = 0.5,
+) -> pd.DataFrame:
+    """``reuse_pairs`` with :data:`RELATION_COLUMNS` added (rules in the module docstring).
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        From :func:`framelab.reuse.reuse_pairs` (``min_aligned=0``: rewrite-only pairs kept).
+    passages : DataFrame
+        Both layers (``layer`` = ``shingle`` / ``rewrite``).
+    chains : DataFrame
+        From :func:`framelab.rewrite.align_rewrites`.
+    changes : DataFrame
+        :func:`framelab.alignment.passage_changes` of ``passages``.
+    quotes : DataFrame
+        :func:`framelab.quotes.find_quotes` of the documents.
+
+    Returns
+    -------
+    DataFrame
+        ``pairs`` columns, then :data:`RELATION_COLUMNS`; ``direction`` rewritten with the
+        hypothesis; pairs with no aligned passage in either layer are dropped. ``evidence``
+        says in words why the relation was chosen; ``shared_quotes`` lists
+        ``speaker: "quote"``; ``source`` is the document the direction hypothesis names as
+        the possible source ("" when none); ``labels_kept`` the codebook labels worded alike
+        on both sides of rewrite passages; ``rewrite_changes`` the changes in rewrite passages.
+    """
+    check_columns(passages, ("doc_a", "doc_b", "kind", "layer", "start_a", "end_a", "start_b",
+                        "end_b"), "passages")
+    if pairs.empty:
+        return _empty(list(pairs.columns) + RELATION_COLUMNS)
+    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook or None)
+    n_sent = sentences.groupby("doc_id").size().to_dict()
+    docs = documents.set_index("doc_id")
+    dates = (docs["date"] if "date" in docs.columns else pd.Series("", index=docs.index)).to_dict()
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for row in passages.to_dict("records"):
+        by_pair.setdefault((str(row["doc_a"]), str(row["doc_b"])), []).append(row)
+    ch_pair: dict[tuple[str, str], list[dict]] = {}
+    for row in changes.to_dict("records"):
+        ch_pair.setdefault((str(row["doc_a"]), str(row["doc_b"])), []).append(row)
+    quotes_of = _quotes_by_doc(quotes)
+    rows = []
+    for pair in pairs.to_dict("records"):
+        a, b = str(pair["doc_a"]), str(pair["doc_b"])
+        mine, ch = by_pair.get((a, b), []), ch_pair.get((a, b), [])
+        if not mine:
+            continue
+        na, nb = max(1, int(n_sent.get(a, 1))), max(1, int(n_sent.get(b, 1)))
+        shared = _shared(quotes_of.get(a, []), quotes_of.get(b, []), min_quote_overlap)
+        spans_a = [(int(x["start"]), int(x["end"])) for x, _ in shared]
+        spans_b = [(int(y["start"]), int(y["end"])) for _, y in shared]
+        for p in mine:
+            p["_quoted"] = (_overlaps(int(p["start_a"]), int(p["end_a"]), spans_a)
+                            or _overlaps(int(p["start_b"]), int(p["end_b"]), spans_b))
+        own = [p for p in mine if not p["_quoted"]]
+        n_verbatim = len({p["sentence_a"] for p in own if p["kind"] == "verbatim"})
+        chain = [p for p in mine if p["layer"] == "rewrite"]
+        chain_own = [p for p in chain if not p["_quoted"]]
+        density = _density([p["sentence_a"] for p in chain], [p["sentence_b"] for p in chain])
+        n_rewrite = len(chain)
+        cov_a, cov_b = n_rewrite / na, n_rewrite / nb
+        speakers = sorted({str(x["speaker"]) or str(y["speaker"]) or "unknown speaker"
+                           for x, y in shared})
+        n_shared = len({int(x["start"]) for x, _ in shared})  # distinct quotes of a
+        quote_text = "; ".join(f'{x["speaker"] or y["speaker"] or "unknown"}: '
+                               f'{str(x["text"])[:80]}' for x, y in shared)
+        own_cov = len(chain_own) / min(na, nb) if chain_own else 0.0
+        if n_verbatim >= min_passages:
+            relation = "copy"
+            evidence = (f"{n_verbatim} sentence(s) share a run of >= verbatim_run identical "
+                        "tokens outside shared quotations")
+        elif len(chain_own) >= min_chain and max(len(chain_own) / na,
+                                                 len(chain_own) / nb) >= min_coverage:
+            relation = "rewrite"
+            evidence = (f"{n_rewrite} sentence pair(s) in the same order ({len(chain_own)} "
+                        f"outside shared quotations): {cov_a:.0%} of {a}, {cov_b:.0%} of {b}")
+        elif shared:
+            relation = "shared_source"
+            evidence = (f"{n_shared} shared quotation(s) of {', '.join(speakers)}; "
+                        f"{len(own)} aligned sentence(s) outside them")
+        else:
+            relation = "same_story"
+            evidence = (f"{len(mine)} aligned passage(s) in both layers; ordered chain of "
+                        f"{n_rewrite} covering {max(cov_a, cov_b):.0%} of the better-covered document "
+                        f"({density:.0%} of the sentences it spans): no copied runs, no "
+                        "shared quotation"
+                        + (", a rewritten passage below the rewrite rule"
+                           if len(chain_own) >= min_chain and own_cov < min_coverage
+                           and density >= min_coverage else ""))
+        source, reason, text = _hypothesis(
+            relation, a, b, dates.get(a, ""), dates.get(b, ""), speakers, ch, mine, chain,
+            na, nb, min_coverage=min_coverage, min_ratio=min_ratio)
+        detailed = relation != "same_story"
+        rewrite_changes = [c for c in ch if c.get("layer", "rewrite") == "rewrite"]
+        rows.append({**pair, "direction": text, "relation": relation,
+                     "evidence": evidence, "n_rewrite": n_rewrite,
+                     "rewrite_coverage_a": cov_a, "rewrite_coverage_b": cov_b,
+                     "rewrite_density": density, "n_verbatim_own": int(n_verbatim),
+                     "n_shared_quotes": n_shared, "shared_quotes": quote_text,
+                     "source": source, "direction_reason": reason,
+                     "labels_kept": _labels_kept(cb, chain) if detailed else "",
+                     "rewrite_changes": _summarise_changes(rewrite_changes)})
+    frame = pd.DataFrame(rows, columns=list(pairs.columns) + RELATION_COLUMNS)
+    rank = {r: k for k, r in enumerate(RELATIONS)}
+    frame = frame.assign(_r=frame["relation"].map(rank)).sort_values(
+        ["_r", "n_aligned", "n_rewrite", "doc_a", "doc_b"],
+        ascending=[True, False, False, True, True], kind="stable").drop(columns="_r")
+    if len(frame):
+        log.info("relations: %s", frame["relation"].value_counts().to_dict())
+    return frame.reset_index(drop=True).astype({"n_rewrite": "int64", "n_verbatim_own": "int64",
+                                                "n_shared_quotes": "int64"})
+
+
+def _hypothesis(relation: str, a: str, b: str, date_a: object, date_b: object,
+                speakers: list[str], changes: list[dict], passages: list[dict],
+                chain: list[dict], na: int, nb: int, *, min_coverage: float,
+                min_ratio: float) -> tuple[str, str, str]:
+    """(source, reason, text) of the direction hypothesis; rules in the module docstring."""
+
+    if relation == "same_story":
+        return "", "none", "none: same story, no reuse to give a direction to"
+    if relation == "shared_source":
+        return "", "common_source", (f"common source: both quote {', '.join(speakers)}; "
+                                     "neither need have seen the other")
+    text = _direction(a, b, date_a, date_b, 0.0, 0.0, min_coverage=2.0, min_ratio=min_ratio)
+    if text.startswith("hypothesis (dates)"):
+        early = _parse_date(date_a) < _parse_date(date_b)  # type: ignore[operator]
+        return (a if early else b), "dates", text
+    source, text = _quote_direction(pd.DataFrame(changes, columns=["change", "before", "after",
+                                                                   "detail"]), a, b)
+    if source:
+        return source, "quote_paraphrased", text
+    used = [p for p in passages if p["kind"] == "verbatim"] if relation == "copy" else chain
+    ca = len({p["sentence_a"] for p in used}) / na
+    cb = len({p["sentence_b"] for p in used}) / nb
+    text = _direction(a, b, "", "", ca, cb, min_coverage=min_coverage, min_ratio=min_ratio)
+    for x, y, cx, cy in ((a, b, ca, cb), (b, a, cb, ca)):
+        if cx >= min_coverage and cx >= min_ratio * cy:
+            return y, "coverage", text  # x is covered: x may have drawn on y
+    return "", "none", text

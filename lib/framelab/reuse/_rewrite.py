@@ -1,0 +1,509 @@
+"""The rewrite layer of the reuse analysis: content words, candidate pairs, ordered alignment.
+
+A rewrite keeps the facts and their order and changes the wording, so the shingle layer
+(:mod:`framelab.minhash`, five identical words in a row) misses it. This layer compares
+sentences by their *content words* and keeps the narrative order (``docs/reuse.md``):
+
+1. :class:`ContentAnalyzer` -- content words of a sentence: :class:`framelab.tokens.Analyzer`
+   tokens without stop words, single words stemmed with NLTK's Snowball stemmer (rule based,
+   no data files; WordNet's data is not bundled, so there is no lemmatiser), multiword names
+   ("hayat tahrir al-sham", the codebook's aliases) kept whole.
+2. :func:`fit_space` -- TF-IDF (sublinear tf, smoothed idf, l2 rows) fitted on the corpus's
+   sentences; :func:`null_threshold` -- the cosine that random sentence pairs of different
+   documents rarely reach (the stated rule for the sentence threshold).
+3. :func:`similar_sentences` -- every sentence pair of two documents with cosine >= the
+   threshold, found by *prefix filtering* (Bayardo, Ma & Srikant 2007, "Scaling up all pairs
+   similarity search"): a sentence is indexed under its rarest words only, as many as leave
+   less than the threshold of its norm unindexed, so two sentences with cosine >= threshold
+   always share an indexed word; pairs are never enumerated beyond the shared postings.
+   :func:`content_candidates` turns them into candidate document pairs.
+4. :func:`align_rewrites` -- inside each candidate pair, a Smith-Waterman local alignment of
+   the two sentence sequences (in the spirit of Passim and BLAST text-reuse detection): a
+   sentence pair scores ``cosine - threshold``, a skipped sentence costs ``gap``, and the best
+   scoring chain *in the same order in both documents* is the rewrite. Topic overlap gives
+   scattered similar sentences; a rewrite gives a long ordered chain.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..errors import ParameterError, check_columns
+from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer, tokenize
+from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run
+
+__all__ = [
+    "CHAIN_COLUMNS",
+    "CONTENT_CANDIDATE_COLUMNS",
+    "ContentAnalyzer",
+    "RewriteLayer",
+    "align_rewrites",
+    "content_candidates",
+    "find_rewrite_candidates",
+    "fit_space",
+    "local_alignment",
+    "null_threshold",
+    "similar_sentences",
+]
+
+log = logging.getLogger(__name__)
+
+#: Candidate pairs of the rewrite layer.
+CONTENT_CANDIDATE_COLUMNS = ["doc_a", "doc_b", "n_similar", "max_cosine"]
+#: One row per aligned pair: the ordered chain and the order-free matching it is compared with.
+CHAIN_COLUMNS = ["doc_a", "doc_b", "n_rewrite", "n_unordered", "rewrite_coverage_a",
+                 "rewrite_coverage_b", "rewrite_score"]
+
+if TYPE_CHECKING:
+    from nltk.stem.snowball import SnowballStemmer
+
+_SENT = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> SnowballStemmer:
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
+
+
+@dataclass(frozen=True)
+class ContentAnalyzer:
+    """Callable turning a text into its content words (stems; multiword names whole).
+
+    Parameters
+    ----------
+    mwes : tuple of str
+        Multiword expressions kept as one token (add a codebook's ``mwes`` to the defaults).
+    """
+
+    mwes: tuple[str, ...] = DEFAULT_MWES
+    _analyzer: Analyzer = field(init=False, repr=False, compare=False)
+    _memo: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_analyzer", Analyzer(mwes=self.mwes, stop_words=STOP_WORDS))
+        object.__setattr__(self, "_memo", {})
+
+    def __getstate__(self) -> dict:
+        return {"mwes": self.mwes}
+
+    def __setstate__(self, state: dict) -> None:
+        object.__setattr__(self, "mwes", state["mwes"])
+        self.__post_init__()
+
+    def stem(self, token: str) -> str:
+        """Snowball stem of a single word; multiword names and numbers stay as they are."""
+        if " " in token or not token.isalpha():
+            return token
+        stem = self._memo.get(token)
+        if stem is None:
+            stem = self._memo[token] = _stemmer().stem(token)
+        return stem
+
+    def __call__(self, text: str) -> list[str]:
+        return [self.stem(t) for t in self._analyzer(text)]
+
+
+def fit_space(sentences: pd.DataFrame, *, mwes: Sequence[str] = ()) -> TfidfVectorizer:
+    """TF-IDF of content words fitted on a sentence table (each sentence a unit).
+
+    The document frequencies are sums over sentences, so per-partition counts add up to the
+    corpus's; a fitted space transforms any partition on its own.
+
+    Returns
+    -------
+    TfidfVectorizer
+        Fitted (sublinear tf, smoothed idf, l2-normalised rows).
+    """
+    check_columns(sentences, ("text_norm",), "sentences")
+    analyzer = ContentAnalyzer(mwes=tuple(dict.fromkeys((*DEFAULT_MWES, *mwes))))
+    space = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
+    texts = sentences["text_norm"].tolist()
+    if not any(analyzer(t) for t in texts):
+        raise ParameterError(f"the {len(texts)} sentence(s) have no content word; the rewrite "
+                             "layer needs text beyond stop words")
+    return space.fit(texts)
+
+
+def null_threshold(X: sparse.csr_matrix, doc_of: np.ndarray, *, quantile: float = 0.99,
+                   floor: float = 0.2, n_pairs: int = 20000, exact_max: int = 3000,
+                   seed: int = 0) -> float:
+    """The ``quantile`` of cosine over sentence pairs of different documents that are not reuse.
+
+    A reused sentence has one counterpart in the other document: its best match there. The
+    null is every other cross-document pair, so a threshold at its 99th percentile lets
+    through about one unrelated pair in a hundred, whatever the corpus's vocabulary and
+    sentence length. Up to ``exact_max`` sentences every pair is used, without each
+    sentence's best match in each other document; above, ``n_pairs`` random pairs (where
+    reuse is a negligible share of all pairs). ``floor`` keeps the threshold meaningful when
+    unrelated sentences share almost nothing.
+
+    Parameters
+    ----------
+    X : sparse matrix of shape (n_sentences, n_terms)
+        L2-normalised sentence vectors.
+    doc_of : array of shape (n_sentences,)
+        Document of each sentence.
+
+    Returns
+    -------
+    float
+    """
+    _check_unit("quantile", quantile)
+    n = X.shape[0]
+    if n < 2:
+        return floor
+    if n <= exact_max:
+        sim = (X @ X.T).toarray()
+        null = sim.copy()
+        null[doc_of[:, None] == doc_of[None, :]] = np.nan
+        for d in np.unique(doc_of):  # drop each sentence's best match in document d
+            cols = np.flatnonzero(doc_of == d)
+            block = null[:, cols]
+            rows = np.flatnonzero(~np.isnan(block).all(axis=1))
+            if len(rows):
+                best = np.nanargmax(block[rows], axis=1)
+                null[rows, cols[best]] = np.nan
+                null[cols[best], rows] = np.nan
+        values = null[np.triu_indices(n, 1)]
+        values = values[~np.isnan(values)]
+    else:
+        rng = np.random.default_rng(seed)
+        a, b = rng.integers(0, n, size=(2, n_pairs))
+        keep = doc_of[a] != doc_of[b]
+        a, b = a[keep], b[keep]
+        values = np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
+    if not len(values):
+        return floor
+    return float(max(floor, np.quantile(values, quantile)))
+
+
+def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: float,
+                      max_postings: int = 500, chunk_pairs: int = 2_000_000) -> pd.DataFrame:
+    """Sentence pairs of different documents with cosine >= ``threshold`` (prefix filtering).
+
+    Words are ranked rarest first (fewest sentences). Each sentence is indexed under its
+    rarest words until the words left out have a norm below ``threshold``: if two unit
+    vectors have cosine >= threshold they share an indexed word (the shared words outside
+    the shorter prefix have a dot product below the left-out norm). Postings longer than
+    ``max_postings`` sentences (a word in very many sentences, hence of low IDF weight) are
+    skipped, with a log message; only then can a pair be missed. Postings are joined in
+    chunks of about ``chunk_pairs`` sentence pairs, so memory stays bounded.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``sa``, ``sb`` (row numbers of ``X``, ``sa < sb``), ``cosine``.
+    """
+    X = sparse.csr_matrix(X)
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    rank = np.argsort(np.argsort(df, kind="stable"), kind="stable")  # 0 = rarest
+    rows, feats = [], []
+    for r in range(X.shape[0]):
+        lo, hi = X.indptr[r], X.indptr[r + 1]
+        if lo == hi:
+            continue
+        f, w = X.indices[lo:hi], X.data[lo:hi]
+        order = np.argsort(rank[f], kind="stable")
+        f, w = f[order], w[order]
+        left = np.sqrt(np.maximum(np.cumsum((w ** 2)[::-1])[::-1], 0.0))  # norm from k on
+        # indexed: the first words, until the norm of the rest is below threshold
+        n_prefix = max(1, int(np.searchsorted(-left, -threshold, side="right")))
+        rows.append(np.full(n_prefix, r))
+        feats.append(f[:n_prefix])
+    if not rows:
+        return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
+    post = pd.DataFrame({"f": np.concatenate(feats), "s": np.concatenate(rows)})
+    size = post.groupby("f")["s"].transform("size").to_numpy()
+    skipped = int(post.loc[size > max_postings, "f"].nunique())
+    if skipped:
+        log.info("prefix filter: %d word(s) in more than max_postings=%d sentences skipped",
+                 skipped, max_postings)
+    post = post[(size > 1) & (size <= max_postings)].sort_values(["f", "s"], kind="stable")
+    # features in chunks of at most chunk_pairs sentence pairs, so memory stays bounded
+    counts = post.groupby("f", sort=True).size()
+    cum = np.cumsum(counts.to_numpy(np.int64) ** 2)
+    chunk_of = pd.Series(cum // max(1, chunk_pairs), index=counts.index)
+    n = X.shape[0]
+    keys, sims = [], []
+    for _, part in post.groupby(post["f"].map(chunk_of), sort=True):
+        pairs = part.merge(part, on="f")
+        sa, sb = pairs["s_x"].to_numpy(np.int64), pairs["s_y"].to_numpy(np.int64)
+        keep = (sa < sb) & (doc_of[sa] != doc_of[np.minimum(sb, n - 1)])
+        key = np.unique(sa[keep] * n + sb[keep])
+        sa, sb = key // n, key % n
+        cos = np.asarray(X[sa].multiply(X[sb]).sum(axis=1)).ravel() if len(key) else \
+            np.zeros(0)
+        keys.append(key[cos >= threshold])
+        sims.append(cos[cos >= threshold])
+    if not keys:
+        return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
+    key, first = np.unique(np.concatenate(keys), return_index=True)
+    cos = np.concatenate(sims)[first]
+    return pd.DataFrame({"sa": key // n, "sb": key % n, "cosine": cos})
+
+
+def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Sequence[str], *,
+                       min_similar: int = 2) -> pd.DataFrame:
+    """Document pairs with at least ``min_similar`` similar sentences on each side.
+
+    Parameters
+    ----------
+    similar : DataFrame
+        From :func:`similar_sentences`.
+    doc_of : array of shape (n_sentences,)
+        Position (in ``doc_ids``) of each sentence's document.
+    doc_ids : sequence of str
+        Documents in corpus order; ``doc_a`` comes first in it.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`CONTENT_CANDIDATE_COLUMNS`; ``n_similar`` counts the distinct
+        sentences of the side with fewer.
+    """
+    if similar.empty:
+        return _empty(CONTENT_CANDIDATE_COLUMNS)
+    da, db = doc_of[similar["sa"].to_numpy()], doc_of[similar["sb"].to_numpy()]
+    sa, sb = similar["sa"].to_numpy(), similar["sb"].to_numpy()
+    swap = da > db
+    frame = pd.DataFrame({"a": np.where(swap, db, da), "b": np.where(swap, da, db),
+                          "sa": np.where(swap, sb, sa), "sb": np.where(swap, sa, sb),
+                          "cosine": similar["cosine"].to_numpy()})
+    agg = frame.groupby(["a", "b"]).agg(na=("sa", "nunique"), nb=("sb", "nunique"),
+                                        max_cosine=("cosine", "max")).reset_index()
+    agg["n_similar"] = np.minimum(agg["na"], agg["nb"])
+    agg = agg[agg["n_similar"] >= min_similar].sort_values(["a", "b"])
+    ids = np.asarray(doc_ids, dtype=object)
+    return pd.DataFrame({"doc_a": ids[agg["a"].to_numpy(np.int64)],
+                         "doc_b": ids[agg["b"].to_numpy(np.int64)],
+                         "n_similar": agg["n_similar"].to_numpy(np.int64),
+                         "max_cosine": agg["max_cosine"].to_numpy(float)})
+
+
+def local_alignment(sim: np.ndarray, *, threshold: float, gap: float) -> list[tuple[int, int]]:
+    """Best-scoring ordered chain of sentence pairs (Smith-Waterman over sentences).
+
+    A step that pairs sentence i of a with sentence j of b scores ``sim[i, j] - threshold``
+    and is allowed only when ``sim[i, j] >= threshold``; skipping a sentence on either side
+    costs ``gap``; the score never falls below 0 (a new local alignment starts).
+
+    Parameters
+    ----------
+    sim : array of shape (n_a, n_b)
+        Sentence cosines.
+
+    Returns
+    -------
+    list of (i, j)
+        The aligned pairs, increasing in both i and j; empty when no pair reaches
+        ``threshold``.
+    """
+    n_a, n_b = sim.shape
+    H = np.zeros((n_a + 1, n_b + 1))
+    move = np.zeros((n_a + 1, n_b + 1), dtype=np.int8)  # 0 stop, 1 diag, 2 up, 3 left
+    for i in range(1, n_a + 1):
+        for j in range(1, n_b + 1):
+            s = sim[i - 1, j - 1]
+            diag = H[i - 1, j - 1] + (s - threshold) if s >= threshold else -np.inf
+            up, left = H[i - 1, j] - gap, H[i, j - 1] - gap
+            best = max(0.0, diag, up, left)
+            H[i, j] = best
+            move[i, j] = 0 if best == 0.0 else (1 if best == diag else (2 if best == up else 3))
+    if H.max() <= 0:
+        return []
+    i, j = (int(x) for x in np.unravel_index(int(np.argmax(H)), H.shape))
+    chain = []
+    while i > 0 and j > 0 and move[i, j]:
+        step = move[i, j]
+        if step == 1:
+            chain.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif step == 2:
+            i -= 1
+        else:
+            j -= 1
+    return chain[::-1]
+
+
+def _mutual_best(sim: np.ndarray) -> np.ndarray:
+    """``sim`` with every cell that is not the best of both its row and its column set to 0."""
+    out = np.zeros_like(sim)
+    if sim.size:
+        rows = np.arange(sim.shape[0])
+        best_j = sim.argmax(axis=1)
+        mutual = sim.argmax(axis=0)[best_j] == rows
+        out[rows[mutual], best_j[mutual]] = sim[rows[mutual], best_j[mutual]]
+    return out
+
+
+def _unordered(sim: np.ndarray, threshold: float) -> int:
+    """Greedy one-to-one matches with cosine >= threshold, in any order."""
+    ii, jj = np.nonzero(sim >= threshold)
+    order = np.argsort(-sim[ii, jj], kind="stable")
+    used_a, used_b = set(), set()
+    for k in order:
+        if ii[k] not in used_a and jj[k] not in used_b:
+            used_a.add(ii[k])
+            used_b.add(jj[k])
+    return len(used_a)
+
+
+def align_rewrites(
+    candidates: pd.DataFrame,
+    sentences: pd.DataFrame,
+    space: TfidfVectorizer | None,
+    *,
+    threshold: float,
+    gap: float = 0.02,
+    verbatim_run: int = 10,
+    mutual: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ordered sentence chain of each candidate pair (:func:`local_alignment`).
+
+    Parameters
+    ----------
+    candidates : DataFrame
+        Pairs (``doc_a``, ``doc_b``), from either layer.
+    sentences : DataFrame
+        The (body) sentence table.
+    space : TfidfVectorizer or None
+        From :func:`fit_space` (None: nothing to align, empty tables).
+    threshold : float
+        Sentence cosine for an aligned pair (:func:`null_threshold` gives the stated rule).
+    gap : float
+        Cost of a sentence skipped inside the chain: a pair of cosine ``threshold + 0.2``
+        pays for ten skipped sentences.
+    verbatim_run : int
+        A chain passage whose sentences share this many identical tokens in a row is
+        ``verbatim``, else ``paraphrase`` (as in :func:`framelab.alignment.align_passages`).
+    mutual : bool
+        Link only sentences that are each other's best match in the other document (a
+        rewritten sentence and its source are each other's closest sentence).
+
+    Returns
+    -------
+    passages : DataFrame
+        Columns :data:`framelab.alignment.PASSAGE_COLUMNS` with ``layer = "rewrite"``.
+    chains : DataFrame
+        Columns :data:`CHAIN_COLUMNS`: chain length, order-free matches at the same
+        threshold, the share of each side's sentences in the chain, and the chain's score.
+    """
+    check_columns(candidates, ("doc_a", "doc_b"), "candidates")
+    check_columns(sentences, _SENT, "sentences")
+    _check_unit("threshold", threshold)
+    if gap < 0:
+        raise ParameterError(f"gap={gap}: the cost of a skipped sentence must be >= 0")
+    if candidates.empty or space is None:
+        return _empty(PASSAGE_COLUMNS), _empty(CHAIN_COLUMNS)
+    wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
+    sent = sentences[sentences["doc_id"].isin(wanted)].reset_index(drop=True)
+    X = space.transform(sent["text_norm"].tolist()).tocsr()
+    rows = sent.groupby("doc_id", sort=False).indices
+    starts, ends = sent["start"].to_numpy(np.int64), sent["end"].to_numpy(np.int64)
+    norm, text = sent["text_norm"].astype(str).tolist(), sent["text"].astype(str).tolist()
+    sid = sent["sentence_id"].astype(str).tolist()
+    passages, chains = [], []
+    for doc_a, doc_b in zip(candidates["doc_a"], candidates["doc_b"]):
+        ra, rb = rows.get(doc_a), rows.get(doc_b)
+        if ra is None or rb is None:
+            continue
+        sim = (X[ra] @ X[rb].T).toarray()
+        chain = local_alignment(_mutual_best(sim) if mutual else sim, threshold=threshold,
+                                gap=gap)
+        if not chain:
+            continue
+        score = sum(sim[i, j] - threshold for i, j in chain)
+        chains.append((doc_a, doc_b, len(chain), _unordered(sim, threshold),
+                       len(chain) / len(ra), len(chain) / len(rb), round(float(score), 6)))
+        for index, (i, j) in enumerate(chain):
+            a, b = int(ra[i]), int(rb[j])
+            run = _longest_run(tokenize(norm[a], stop_words=None),
+                               tokenize(norm[b], stop_words=None))[2]
+            passages.append((doc_a, doc_b, int(starts[a]), int(ends[a]), int(starts[b]),
+                             int(ends[b]), round(float(sim[i, j]), 6),
+                             "verbatim" if run >= verbatim_run else "paraphrase", text[a],
+                             text[b], index, sid[a], sid[b], int(run), "rewrite"))
+    frame = pd.DataFrame(passages, columns=PASSAGE_COLUMNS)
+    frame = frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
+                                                "passage_index", "longest_run")})
+    return frame, pd.DataFrame(chains, columns=CHAIN_COLUMNS)
+
+
+class RewriteLayer(NamedTuple):
+    """What :func:`find_rewrite_candidates` found, and the space and threshold it used."""
+
+    candidates: pd.DataFrame
+    similar: pd.DataFrame
+    space: TfidfVectorizer | None
+    threshold: float
+
+
+def find_rewrite_candidates(
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    threshold: float = 0.0,
+    quantile: float = 0.99,
+    min_similar: int = 2,
+    max_postings: int = 500,
+    mwes: Sequence[str] = (),
+    seed: int = 0,
+) -> RewriteLayer:
+    """Fit the content space on ``sentences`` and find candidate document pairs.
+
+    Parameters
+    ----------
+    threshold : float
+        Sentence cosine; 0 means :func:`null_threshold` at ``quantile``.
+    min_similar : int
+        Similar sentences (on the side with fewer) that make a pair a candidate.
+    max_postings : int
+        Passed to :func:`similar_sentences`.
+    mwes : sequence of str
+        Extra multiword expressions (a codebook's ``mwes``).
+
+    Returns
+    -------
+    RewriteLayer
+        ``candidates`` (:data:`CONTENT_CANDIDATE_COLUMNS`), the sentence pairs, the fitted
+        space (None when there is nothing to compare) and the threshold used.
+    """
+    check_columns(documents, ("doc_id",), "documents")
+    check_columns(sentences, _SENT, "sentences")
+    _check_unit("threshold", threshold)
+    if min_similar < 1:
+        raise ParameterError(f"min_similar={min_similar}: a candidate needs at least 1 "
+                             "similar sentence")
+    ids = documents["doc_id"].astype(str).tolist()
+    index = {d: k for k, d in enumerate(ids)}
+    sent = sentences[sentences["doc_id"].isin(index)].reset_index(drop=True)
+    empty = pd.DataFrame({"sa": [], "sb": [], "cosine": []})
+    if len(ids) < 2 or sent.empty:
+        return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)
+    try:
+        space = fit_space(sent, mwes=mwes)
+    except ParameterError:
+        log.info("rewrite layer skipped: no content words")
+        return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)
+    X = space.transform(sent["text_norm"].tolist()).tocsr()
+    doc_of = sent["doc_id"].map(index).to_numpy(np.int64)
+    if threshold == 0:
+        threshold = null_threshold(X, doc_of, quantile=quantile, seed=seed)
+        log.info("rewrite layer: sentence threshold %.3f (the %g quantile of non-reuse "
+                 "cross-document pairs)", threshold, quantile)
+    similar = similar_sentences(X, doc_of, threshold=threshold, max_postings=max_postings)
+    cands = content_candidates(similar, doc_of, ids, min_similar=min_similar)
+    log.info("rewrite layer: %d similar sentence pair(s), %d candidate pair(s)",
+             len(similar), len(cands))
+    return RewriteLayer(cands, similar, space, threshold)

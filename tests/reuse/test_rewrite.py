@@ -1,0 +1,240 @@
+"""The rewrite layer and the relation rules: planted rewrites, shared quotes, copies, topics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from framelab import corpus, reuse
+from framelab.errors import ParameterError
+from framelab.reuse import _relation as relation
+from framelab.reuse import _rewrite as rewrite
+from scipy import sparse
+
+# An invented report and a hand-written rewrite of it: the same facts in the same order,
+# other words (no run of five identical words outside names).
+SOURCE = [
+    "Floodwater breached the river embankment near the town of Marlow late on Tuesday night.",
+    ("About 400 households in the low-lying eastern quarter were evacuated by fire crews "
+    "using boats."),
+    "The regional water authority said its pumping station had failed after a power cut.",
+    "Engineers expect the embankment to be repaired by the end of the week if the rain stops.",
+    "Farmers upstream reported losing hundreds of sheep and most of the winter barley crop.",
+    ("The mayor of Marlow asked the national government for emergency funds to rebuild "
+    "the bridge."),
+    "Schools across the district will remain closed until Monday as a precaution.",
+    "Forecasters warned that another band of heavy rain could arrive on Saturday.",
+]
+REWRITE = [
+    "Late on Tuesday, rising water broke through the riverbank close to Marlow.",
+    "Fire brigades in boats moved roughly 400 families out of the flooded eastern district.",
+    "According to the water agency of the region, a power outage knocked out its pumps.",
+    ("Repairs to the bank should be finished within days, engineers think, provided the "
+    "weather turns dry."),
+    "Upriver, farms lost several hundred sheep and nearly all their barley planted for winter.",
+    ("Marlow's mayor has requested emergency money from the national government to rebuild "
+    "its bridge."),
+    "As a precaution, district schools stay shut until Monday.",
+    "More heavy rain may reach the area on Saturday, forecasters warned.",
+]
+# the same topic (a flood, the same town), other facts
+SAME_TOPIC = [
+    "Residents of Marlow have complained for years about the state of the river defences.",
+    "A council report in 2019 found that the embankment needed urgent investment.",
+    "Insurance companies say flood claims in the region have doubled in a decade.",
+    "Volunteers set up a shelter in the sports hall and collected blankets and food.",
+    "Local shops reopened on Thursday, although many cellars were still full of mud.",
+    "Environmental groups blame the drainage of wetlands upstream for faster floods.",
+]
+# two unrelated reports that each quote the same sentence of the same speaker
+QUOTE = ("\u201cWe will not allow anyone to profit from the suffering of families who lost "
+         "everything,\u201d said Interior Minister Clara Voss.")
+QUOTING_A = [
+    "Police arrested three men accused of selling fake insurance policies in the port city.",
+    QUOTE,
+    "The suspects face fraud charges and will appear before a judge on Friday.",
+]
+QUOTING_B = [
+    "Parliament approved a new fund for victims of the spring storms on Wednesday.",
+    "Opposition members criticised the delay and the size of the payments.",
+    QUOTE,
+]
+FILLER = [
+    ["The orchestra opened its season with a programme of late romantic symphonies.",
+     "Critics praised the conductor for the slow movement and the brass section.",
+     "Tickets for the spring concerts go on sale next month at the box office."],
+    ["A new cycling path links the university campus with the central railway station.",
+     "The city council paid for most of the work from its transport budget.",
+     "Commuters say the route has cut their journey time by a quarter."],
+]
+
+
+def _load(tmp_path: Path, texts: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for doc_id, sents in texts.items():
+        (folder / f"{doc_id}.txt").write_text("\n".join(sents), encoding="utf-8")
+    documents, sentences = corpus.load_run_corpus(folder)
+    return documents, corpus.body(sentences)
+
+
+def _pair(pairs: pd.DataFrame, a: str, b: str) -> pd.Series:
+    row = pairs[((pairs["doc_a"] == a) & (pairs["doc_b"] == b))
+                | ((pairs["doc_a"] == b) & (pairs["doc_b"] == a))]
+    assert len(row) == 1, pairs[["doc_a", "doc_b", "relation"]]
+    return row.iloc[0]
+
+
+@pytest.fixture()
+def flood(tmp_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return _load(tmp_path, {"source": SOURCE, "rewrite": REWRITE, "topic": SAME_TOPIC,
+                            "f0": FILLER[0], "f1": FILLER[1]})
+
+
+def test_hand_written_rewrite_is_a_rewrite(flood) -> None:
+    documents, sentences = flood
+    result = reuse.find_reuse(documents, sentences)
+    pair = _pair(result.pairs, "source", "rewrite")
+    assert pair["relation"] == "rewrite"
+    assert pair["n_rewrite"] >= 6  # most of the eight sentences, in order
+    assert pair["rewrite_coverage_a"] >= 0.75 and pair["rewrite_coverage_b"] >= 0.75
+    chain = result.passages[(result.passages["layer"] == "rewrite")
+                            & (result.passages["doc_a"] == pair["doc_a"])
+                            & (result.passages["doc_b"] == pair["doc_b"])]
+    # each aligned sentence is paired with the sentence it rewrites
+    idx_a = [REWRITE.index(t) if t in REWRITE else SOURCE.index(t) for t in chain["text_a"]]
+    idx_b = [REWRITE.index(t) if t in REWRITE else SOURCE.index(t) for t in chain["text_b"]]
+    assert idx_a == idx_b and idx_a == sorted(idx_a)
+    # the shingle layer alone does not see it: no five identical words in a row
+    assert "content" in pair["channel"]
+
+
+def test_same_topic_with_other_facts_is_not_a_rewrite(flood) -> None:
+    documents, sentences = flood
+    pairs = reuse.find_reuse(documents, sentences).pairs
+    for other in ("source", "rewrite"):
+        row = pairs[((pairs["doc_a"] == "topic") & (pairs["doc_b"] == other))
+                    | ((pairs["doc_a"] == other) & (pairs["doc_b"] == "topic"))]
+        assert row.empty or row["relation"].iloc[0] not in ("rewrite", "copy")
+
+
+def test_shuffled_rewrite_loses_the_order(tmp_path: Path) -> None:
+    order = [6, 7, 4, 5, 2, 3, 0, 1]  # pairs of sentences in reverse: no three in order
+    documents, sentences = _load(tmp_path, {"source": SOURCE,
+                                            "shuffled": [REWRITE[k] for k in order],
+                                            "topic": SAME_TOPIC, "f0": FILLER[0],
+                                            "f1": FILLER[1]})
+    pairs = reuse.find_reuse(documents, sentences).pairs
+    pair = _pair(pairs, "source", "shuffled")
+    assert pair["relation"] == "same_story"
+    assert pair["n_rewrite"] <= 3
+
+
+def test_two_documents_quoting_one_speaker_are_shared_source(tmp_path: Path) -> None:
+    documents, sentences = _load(tmp_path, {"police": QUOTING_A, "parliament": QUOTING_B,
+                                            "f0": FILLER[0], "f1": FILLER[1]})
+    result = reuse.find_reuse(documents, sentences)
+    pair = _pair(result.pairs, "police", "parliament")
+    assert pair["relation"] == "shared_source"
+    assert pair["n_shared_quotes"] == 1
+    assert "Clara Voss" in pair["shared_quotes"]
+    assert pair["direction_reason"] == "common_source" and pair["source"] == ""
+
+
+def test_copy_with_one_label_swapped_reports_the_swap(tmp_path: Path) -> None:
+    from test_reuse import ORIGINAL
+
+    copied = [s.replace("Rebel groups", "A terrorist group") for s in ORIGINAL]
+    assert copied != ORIGINAL
+    documents, sentences = _load(tmp_path, {"orig": ORIGINAL, "copy": copied,
+                                            "f0": FILLER[0], "f1": FILLER[1]})
+    result = reuse.find_reuse(documents, sentences)
+    pair = _pair(result.pairs, "orig", "copy")
+    assert pair["relation"] == "copy"
+    swaps = result.changes[(result.changes["change"] == "label_swap")
+                           & (result.changes["layer"] == "shingle")]
+    assert sorted(swaps[["before", "after"]].values.tolist()[0]) == ["Rebel groups",
+                                                                     "terrorist group"]
+    assert "label_swap" in pair["rewrite_changes"]
+
+
+def test_direction_from_dates_and_from_a_paraphrased_quote(flood) -> None:
+    documents, sentences = flood
+    dated = documents.assign(date=np.where(documents["doc_id"] == "rewrite", "2024-03-02",
+                                           "2024-03-01"))
+    pair = _pair(reuse.find_reuse(dated, sentences).pairs, "source", "rewrite")
+    assert pair["direction_reason"] == "dates" and pair["source"] == "source"
+    changes = pd.DataFrame({"change": ["quote_dropped"], "before": ["\u201cwe failed\u201d"],
+                            "after": [""], "detail": [("80% of its words appear unquoted on "
+                                                      "the other side")]})
+    source, text = relation._quote_direction(changes, "x", "y")
+    assert source == "x" and "quote paraphrased" in text
+
+
+def test_prefix_filter_finds_every_pair_above_the_threshold() -> None:
+    rng = np.random.default_rng(4)
+    dense = rng.random((120, 60)) * (rng.random((120, 60)) < 0.12)
+    X = sparse.csr_matrix(dense / np.maximum(np.linalg.norm(dense, axis=1), 1e-12)[:, None])
+    doc_of = np.repeat(np.arange(30), 4)
+    for threshold in (0.2, 0.4, 0.6):
+        found = rewrite.similar_sentences(X, doc_of, threshold=threshold)
+        sim = (X @ X.T).toarray()
+        ii, jj = np.nonzero(np.triu(sim >= threshold, 1))
+        cross = doc_of[ii] != doc_of[jj]
+        assert set(zip(found["sa"], found["sb"])) == set(zip(ii[cross], jj[cross]))
+
+
+def test_local_alignment_keeps_order_and_skips_gaps() -> None:
+    sim = np.full((5, 6), 0.05)
+    for i, j in ((0, 0), (1, 2), (2, 3), (4, 5)):
+        sim[i, j] = 0.8
+    sim[3, 0] = 0.9  # a strong match out of order
+    chain = rewrite.local_alignment(sim, threshold=0.3, gap=0.02)
+    assert chain == [(0, 0), (1, 2), (2, 3), (4, 5)]
+    assert rewrite.local_alignment(np.zeros((3, 3)), threshold=0.3, gap=0.02) == []
+
+
+def test_content_words_are_stems_with_names_whole() -> None:
+    words = rewrite.ContentAnalyzer()("Hayat Tahrir al-Sham fighters were advancing on the "
+                                      "cities")
+    assert words == ["hayat tahrir al-sham", "fighter", "advanc", "citi"]
+
+
+def test_bad_parameters_name_the_value(flood) -> None:
+    documents, sentences = flood
+    with pytest.raises(ParameterError, match="min_similar=0"):
+        rewrite.find_rewrite_candidates(documents, sentences, min_similar=0)
+    with pytest.raises(ParameterError, match="threshold=1.5"):
+        rewrite.find_rewrite_candidates(documents, sentences, threshold=1.5)
+    with pytest.raises(ParameterError, match="gap=-1"):
+        rewrite.align_rewrites(pd.DataFrame({"doc_a": ["source"], "doc_b": ["rewrite"]}),
+                               sentences, rewrite.fit_space(sentences), threshold=0.3, gap=-1)
+
+
+def test_network_edges_aggregate_outlets_and_keep_direction() -> None:
+    from framelab.reuse import _view as reuse_view
+    from framelab.figures import new_figure
+
+    pairs = pd.DataFrame({
+        "doc_a": ["a1", "a2", "a3", "b1"], "doc_b": ["b1", "b2", "a4", "c1"],
+        "outlet_a": ["A", "A", "A", "B"], "outlet_b": ["B", "B", "A", ""],
+        "relation": ["rewrite", "rewrite", "copy", "shared_source"],
+        "source": ["b1", "", "a3", ""]})
+    edges = reuse_view.network_edges(pairs)
+    assert edges.values.tolist() == [["A", "B", "rewrite", 2, 0, 1],
+                                     ["B", "c1", "shared_source", 1, 0, 0]]
+    docs = reuse_view.network_edges(pairs, level="document")
+    assert len(docs) == 4 and docs[docs["relation"] == "copy"]["n_from_a"].tolist() == [1]
+    _fig, ax = new_figure()
+    assert reuse_view.plot_reuse_network(pairs, ax) is ax
+    with pytest.raises(ParameterError, match="level='site'"):
+        reuse_view.network_edges(pairs, level="site")
+
+
+def test_chain_links_are_mutual_best_matches() -> None:
+    sim = np.array([[0.6, 0.1],
+                    [0.9, 0.5]])  # row 0's best is column 0, whose best is row 1
+    kept = rewrite._mutual_best(sim)
+    assert kept.tolist() == [[0.0, 0.0], [0.9, 0.0]]
