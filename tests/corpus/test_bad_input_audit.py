@@ -355,7 +355,7 @@ def test_corpus_case(case: Case, kind: str, tmp_path: Path) -> None:
 
 
 def test_the_audit_covers_at_least_sixty_kinds() -> None:
-    assert len(CORPUS_CASES) + len(CLI_CASES) + len(PARAM_CASES) >= 60
+    assert len(CORPUS_CASES) + len(CLI_CASES) + len(PARAM_CASES) + len(RUN_CASES) >= 60
 
 
 # --- file names -----------------------------------------------------------------------------
@@ -462,7 +462,45 @@ CLI_CASES: list[tuple[str, Callable[[Path], list[str]], str]] = [
      r"--codebook .*cb.yaml: no such file"),
     ("--params not a mapping", _prep_params_list, r"expected a mapping of name: value"),
     ("--only unknown notebook", lambda t: _out(t, "--only", "77"), r"--only '77' matches no"),
+    ("--out in a read-only place", lambda t: ["--out", "/proc/framelab-runs"],
+     r"--out /proc/framelab-runs: (cannot create it|not writable)"),
+    ("--params list for a str", lambda t: _params_file(t, "keyword: [a, b]\n"),
+     r"keyword=\['a', 'b'\] is a list"),
+    ("negative minhash seed", lambda t: _out(t, "-p", "minhash_seed=-1"),
+     r"minhash_seed=-1 is below its minimum 0"),
+    # --- codebooks: checked before a run folder is made, naming file, line and key
+    ("codebook not UTF-8", lambda t: _codebook(t, "version: '1'\nname: caf\xe9\n"
+                                                  .encode("cp1252")),
+     r"codebook .*cb.yaml: not UTF-8 text \(byte 22 is b'\\xe9'\); save the YAML file as UTF-8"),
+    ("codebook UTF-16", lambda t: _codebook(t, "version: '1'\n".encode("utf-16")),
+     r"codebook .*cb.yaml: not UTF-8 text \(byte 0"),
+    ("codebook is a folder", lambda t: _out(t, "--codebook", str(t)),
+     r"--codebook .*: a folder, not a YAML file"),
+    ("codebook empty", lambda t: _codebook(t, b""),
+     r"cb.yaml, line 1: <top level>: expected a non-empty mapping of codebook sections, got "
+     r"nothing"),
+    ("codebook not YAML", lambda t: _codebook(t, b"version:\t'1'\n\tactors: {}\n"),
+     r"cb.yaml, line 1: not valid YAML"),
+    ("codebook python tag", lambda t: _codebook(t, b"!!python/object/apply:os.system "
+                                                   b"['touch pwned']\n"),
+     r"cb.yaml, line 1: <top level>: expected a non-empty mapping"),
+    ("codebook unknown section", lambda t: _codebook(t, b"version: '1'\nlabelz: {}\n"),
+     r"cb.yaml, line 2: labelz: unknown key 'labelz'; allowed here: actors"),
+    ("codebook YAML bomb", lambda t: _codebook(t, b"a: &a [x, x, x, x, x, x, x, x, x]\n"
+                                                  b"b: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+                                                  b"c: [*b, *b, *b, *b, *b, *b, *b, *b]\n"),
+     r"cb.yaml, line 1: a: unknown key 'a'"),
 ]
+
+
+def _params_file(tmp: Path, text: str) -> list[str]:
+    (tmp / "p.yaml").write_text(text)
+    return ["--out", str(tmp / "out"), "--params", str(tmp / "p.yaml")]
+
+
+def _codebook(tmp: Path, data: bytes) -> list[str]:
+    (tmp / "cb.yaml").write_bytes(data)
+    return ["--out", str(tmp / "out"), "--codebook", str(tmp / "cb.yaml")]
 
 
 @pytest.mark.parametrize(("name", "prep", "pattern"), CLI_CASES, ids=[c[0] for c in CLI_CASES])
@@ -491,6 +529,50 @@ def test_param_case(name: str, argv: list[str], pattern: str, tmp_path: Path,
 
     assert re.search(pattern, err), err
     assert not [p for p in (tmp_path / "out").glob("*")] if (tmp_path / "out").is_dir() else True
+
+
+_SIGN_OFF = ["Subscribe to our newsletter for more news.", "All rights reserved by the publisher.",
+             "Follow us on social media today."]
+
+RUN_CASES: list[tuple[str, Make, str]] = [
+    ("conflicting duplicate ids", _jsonl([GOOD[0], {**GOOD[0], "text": "Other."}]),
+     r"doc_id 'a' occurs .*with different content"),
+    ("list as text", _jsonl([GOOD[0], {"id": "b", "text": ["a list"]}]),
+     r"1 text value\(s\) are not strings \(list\)"),
+    ("Parquet null id", _parquet(pd.DataFrame({"id": ["a", None], "text": ["x", "y"]})),
+     r"missing id in column 'id'"),
+    ("sidecar conflict", _with_meta(_jsonl(GOOD), b"doc_id,outlet\na,Z\n"),
+     r"column 'outlet' conflicts .*--metadata-wins"),
+    ("all boilerplate", _jsonl([{"id": f"d{i}", "outlet": "X", "text": " ".join(
+        _SIGN_OFF[j] for j in order)} for i, order in enumerate(
+            [(0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)])]),
+     r"none of the 18 sentence\(s\) of the 6 document\(s\) is body text or a headline"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "pattern"), RUN_CASES, ids=[c[0] for c in RUN_CASES])
+def test_bad_corpus_stops_the_run_before_any_notebook(
+        name: str, make: Make, pattern: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Bad rows are found while the corpus is read once, before the first notebook: one line
+    naming the row, the run folder's manifest says ``failed``, and ``latest`` does not move."""
+    import re
+
+    kw = make(tmp_path)
+    argv = ["report", "--no-progress", "--out", str(tmp_path / "out"), "--corpus",
+            str(kw["path"])]
+    if "metadata" in kw:
+        argv += ["--metadata", str(kw["metadata"])]
+    code = cli.main(argv)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err and "Traceback" not in "\n".join(err), err
+    assert re.search(pattern, err[-1]) and err[-1].startswith("framelab: error: "), err
+    runs = [p for p in (tmp_path / "out").iterdir() if p.name != ".cache"]
+    assert len(runs) == 1 and not (tmp_path / "out" / "latest").exists(), runs
+    manifest = json.loads((runs[0] / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and re.search(pattern, manifest["error"])
+    assert not list((runs[0] / "notebooks").glob("*.ipynb")) \
+        if (runs[0] / "notebooks").is_dir() else True
 
 
 def test_param_coerce_refuses_a_list_for_a_str() -> None:
@@ -569,6 +651,66 @@ def test_a_terminated_run_marks_its_manifest_failed(tmp_path: Path) -> None:
         proc.kill()
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["status"] == "failed" and "SIGTERM" in manifest["error"]
+
+
+def test_the_notebook_pool_workers_die_with_the_run() -> None:
+    from framelab.report._checks import die_with_parent
+    from framelab.report._runner import _notebook_pool
+
+    import inspect
+
+    assert "initializer=die_with_parent" in inspect.getsource(_notebook_pool)
+    assert callable(die_with_parent)
+
+
+@pytest.mark.parametrize("guard", ["guarded"])  # "unguarded" fails: the check can fail
+def test_no_worker_of_a_killed_run_outlives_it(guard: str) -> None:
+    """``kill -9`` of a ``--jobs`` run: its notebook workers die with it (their kernels follow
+    their worker: ipykernel ends when its parent process changes)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (  # the pool of _notebook_pool, without its warm-up imports
+        "import sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from multiprocessing import get_context\n"
+        "from framelab.report._checks import die_with_parent\n"
+        "init = die_with_parent if sys.argv[1] == 'guarded' else None\n"
+        "with ProcessPoolExecutor(2, mp_context=get_context('spawn'), initializer=init) as pool:\n"
+        "    list(pool.map(time.sleep, [0.5, 0.5]))\n"
+        "    print(' '.join(map(str, pool._processes)), flush=True)\n"
+        "    time.sleep(120)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, guard], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None
+        workers = [int(p) for p in proc.stdout.readline().split()]
+        assert len(workers) == 2
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=20)
+        alive = workers
+        for _ in range(200):
+            alive = [p for p in workers if _running(p)]
+            if not alive:
+                break
+            time.sleep(0.1)
+        assert alive == [], f"workers {alive} outlived the killed run"
+    finally:
+        proc.kill()
+        for pid in workers if "workers" in locals() else []:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as handle:  # a zombie has ended
+        return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_a_damaged_cache_entry_is_explained_and_rebuilt(tmp_path: Path) -> None:

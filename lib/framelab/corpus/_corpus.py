@@ -421,7 +421,12 @@ def _clean(docs: pd.DataFrame, path: Path) -> pd.DataFrame:
 def row_keys(docs: pd.DataFrame) -> pd.Series:
     """One string per row holding every column but ``origin``: equal rows, equal keys."""
     cols = [c for c in docs.columns if c != "origin"]
-    return docs[cols].astype(str).agg("\x1f".join, axis=1) if cols else docs["doc_id"]
+    if not cols:
+        return docs["doc_id"]
+    cells = docs[cols].astype(object)
+    # a missing value gets its own mark, so it equals another missing value and never ""
+    cells = cells.where(cells.notna(), "\x00").map(str)
+    return cells.agg("\x1f".join, axis=1)
 
 
 def _collapse_exact_duplicates(docs: pd.DataFrame, ids: pd.Series, path: Path

@@ -25,7 +25,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pandas as pd
 
@@ -97,7 +97,7 @@ def open_input(path: Path, compression: str | None) -> IO[bytes]:
     if compression is None:
         return open(path, "rb")
     if compression == "gzip":
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     if compression == "bz2":
         return bz2.open(path, "rb")
     if compression == "xz":

@@ -58,6 +58,14 @@ def _record_warnings(fn: Callable[..., _R], *args: Any, notes: list[str]) -> _R:
 
 def _scan_encoding(path: Path, compression: str | None = None) -> str:
     """The encoding load_corpus's ``_decode`` would choose for the whole file, read in blocks."""
+    try:
+        return _scan_encoding_of(path, compression)
+    except decompression_errors() as err:
+        raise CorpusError(f"{path}: cannot decompress it ({type(err).__name__}: {err}); the "
+                          "file is damaged or truncated") from None
+
+
+def _scan_encoding_of(path: Path, compression: str | None) -> str:
     decoders = {name: codecs.getincrementaldecoder(name)() for name in ("utf-8", "cp1252")}
     failed: dict[str, int] = {}
     offset = 0
@@ -236,8 +244,6 @@ class FormatReaders:
                                   "the quoting of the first rows") from None
             raise CorpusError(f"{self.path}: cannot read it ({type(err).__name__}: {err}); "
                               "the file is damaged or truncated") from None
-            raise CorpusError(f"{self.path}: cannot read the CSV header ({err}); check the "
-                              "quoting of the first rows") from None
         bad: list[tuple[str, int]] = []
 
         def invalid(row: Any) -> str:

@@ -13,6 +13,7 @@ import atexit
 import contextlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import signal
@@ -23,10 +24,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import ParameterError
+from ..corpus import ANALYSED_SEGMENTS
+from ..errors import CorpusError, ParameterError
 
 __all__ = ["RUN_ID_PATTERN", "check_run_id", "check_out", "check_cache_dir",
-           "check_scheduler", "check_same_inputs", "mark_stale_runs", "failure_guard"]
+           "check_scheduler", "check_same_inputs", "check_something_to_analyse",
+           "mark_stale_runs", "failure_guard"]
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,26 @@ def check_same_inputs(earlier: Path, inputs: dict[str, Any]) -> None:
                 "notebook (drop --only) or --reuse a run of the same inputs")
 
 
+def check_something_to_analyse(cache: Any, corpus: str) -> None:
+    """Some sentence of the corpus must be body text or a headline: a corpus whose every line
+    recurs as boilerplate (sign-offs, menus) leaves the notebooks nothing to analyse, and would
+    fail inside them on a message about a parameter they do not have."""
+    import pyarrow.parquet as pq
+
+    folder = cache.build_sentences(progress=False)  # already built: returns its folder
+    n_sentences = 0
+    for name in cache.manifest["parts"]:
+        segments = pq.read_table(folder / name, columns=["segment"]).column("segment")
+        n_sentences += len(segments)
+        if any(s in ANALYSED_SEGMENTS for s in segments.unique().to_pylist()):
+            return
+    raise CorpusError(
+        f"{corpus}: none of the {n_sentences} sentence(s) of the {cache.n_documents} "
+        "document(s) is body text or a headline: every line recurs across documents of its "
+        "outlet and counts as boilerplate, so nothing is left to analyse. Check that the text "
+        "column holds the articles, or add documents")
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -155,7 +178,7 @@ def failure_guard(on_death: Callable[[str], None]) -> Iterator[None]:
         raise SystemExit(f"framelab: stopped by signal {signal.Signals(signum).name}")
 
     atexit.register(at_exit)
-    previous: dict[int, Any] = {}
+    previous: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGHUP):
             previous[sig] = signal.signal(sig, handler)
@@ -182,4 +205,7 @@ def die_with_parent() -> None:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
-        pass
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the run died before the prctl
+        os._exit(1)

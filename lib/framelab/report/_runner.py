@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..codebook import load_codebook
 from ..corpus import ColumnMap
 from ..errors import FramelabError, NotebookError, ParameterError
 from ..paths import DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, SEEDS_DIR, sha256_of
@@ -30,6 +31,7 @@ from ._checks import (
     check_run_id,
     check_same_inputs,
     check_scheduler,
+    check_something_to_analyse,
     die_with_parent,
     failure_guard,
     mark_stale_runs,
@@ -131,7 +133,10 @@ def run_report(
         raise ParameterError(f"--metadata {metadata}: no such file")
     codebook_path = Path(codebook).expanduser().resolve() if codebook else None
     if codebook_path is not None and not codebook_path.is_file():
-        raise ParameterError(f"--codebook {codebook}: no such file")
+        raise ParameterError(f"--codebook {codebook}: "
+                             + ("a folder, not a YAML file" if codebook_path.is_dir()
+                                else "no such file"))
+    load_codebook(codebook_path)  # a broken codebook fails here, naming its line and key
     if on_bad_rows not in ("error", "skip"):
         raise ParameterError(f"--on-bad-rows {on_bad_rows!r}: use 'error' or 'skip'")
     if figure_width not in ("single", "double"):
@@ -296,6 +301,7 @@ def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | N
                         cache_dir=run_params["cache_dir"], engine=run_params["engine"],
                         workers=run_params["workers"] or None,
                         scheduler=run_params["scheduler"] or None, progress=progress)
+    check_something_to_analyse(cache, run_params["corpus"])
     return {"path": str(cache.path), "documents": cache.n_documents}
 
 
@@ -311,11 +317,20 @@ def _notebook_pool(workers: int) -> Any:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                             initializer=die_with_parent) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=die_with_parent)
+    try:
         for _ in range(workers):
             pool.submit(_warm_up)
         yield pool
+    except BaseException:
+        # a run that fails (e.g. on a bad row while the cache is built) does not wait for
+        # workers still importing: they are ended, so bad input fails in seconds
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]],
