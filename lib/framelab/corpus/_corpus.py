@@ -8,7 +8,6 @@ sidecar (CSV) is joined on ``doc_id``. See ``docs/contracts.md`` for the tables'
 from __future__ import annotations
 
 import io
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -23,15 +22,18 @@ from ._inputs import (
     _dates_note,
     _decode,
     _json_text,
-    bad_csv_records,
     bad_lines_text,
+    check_scalar_values,
     check_text_types,
+    check_unique_columns,
+    csv_records,
     decompression_errors,
     jsonl_lines,
     list_folder,
     normalise_dates,
     normalise_doc_dates,
     open_input,
+    parse_json_line,
     read_parquet_safely,
     strip_zero_width,
     table_kind,
@@ -125,9 +127,7 @@ def _read_jsonl(path: Path, on_bad_rows: str, compression: str | None) -> pd.Dat
             if not raw.strip():
                 continue
             try:
-                record = json.loads(_json_text(raw, f"{path}:{number}"))
-                if not isinstance(record, dict):
-                    raise ValueError("not a JSON object")
+                record = parse_json_line(_json_text(raw, f"{path}:{number}"))
             except ValueError as err:
                 message = f"{path}: line {number} is not a JSON object ({err})"
                 if on_bad_rows == "skip":
@@ -143,33 +143,40 @@ def _read_jsonl(path: Path, on_bad_rows: str, compression: str | None) -> pd.Dat
 
 
 def _read_csv(path: Path, on_bad_rows: str, compression: str | None) -> pd.DataFrame:
+    """Read a CSV/TSV with the csv module: a record whose field count differs from the
+    header's (longer, shorter, or several lines joined by a stray quote) is an error naming
+    its lines, or skipped with a warning naming them; never cut, padded or dropped silently."""
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
-
-    def on_bad(line: list[str]) -> None:
-        return None  # reported below, with the lines of each record
-
     try:
         with open_input(path, compression) as handle:
             raw = handle.read()
     except decompression_errors() as err:
         raise CorpusError(f"{path}: cannot decompress it ({type(err).__name__}: {err}); the "
                           "file is damaged or truncated") from None
+    text = _decode(raw, str(path))
     try:
-        text = _decode(raw, str(path))
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            index_col=False,
-                            engine="python" if on_bad_rows == "skip" else "c",
-                            on_bad_lines=on_bad if on_bad_rows == "skip" else "error")
-    except pd.errors.EmptyDataError:
-        raise CorpusError(f"{path}: the file is empty (no header, no rows)") from None
-    except pd.errors.ParserError as err:
-        raise CorpusError(f"{path}: {err}; fix the row or pass on_bad_rows='skip' "
-                          "(--on-bad-rows skip) to skip malformed rows") from None
-    if on_bad_rows == "skip":  # pandas' callback misses records a stray quote spread out
-        n_columns = len(frame.columns)
-        for first, last in bad_csv_records(io.StringIO(text, newline=""), sep, n_columns):
-            _warn(f"{path}: {bad_lines_text(first, last)} does not have the header's "
-                  f"{n_columns} fields; skipped because on_bad_rows='skip'")
+        records = csv_records(io.StringIO(text, newline=""), sep)
+        first = next(records, None)
+        if first is None:
+            raise CorpusError(f"{path}: the file is empty (no header, no rows)")
+        header = [name or f"Unnamed: {i}" for i, name in enumerate(first[2])]
+        check_unique_columns(header, path)
+        rows = []
+        for start, end, record in records:
+            if len(record) == len(header):
+                rows.append(record)
+                continue
+            message = (f"{path}: {bad_lines_text(start, end)} has {len(record)} fields where "
+                       f"the header has {len(header)}")
+            if on_bad_rows != "skip":
+                raise CorpusError(message + "; fix the row or pass on_bad_rows='skip' "
+                                  "(--on-bad-rows skip) to skip malformed rows")
+            _warn(message + "; skipped because on_bad_rows='skip'")
+    except CorpusError as err:
+        if str(err).startswith("line "):  # from csv_records: name the file
+            raise CorpusError(f"{path}: {err}") from None
+        raise
+    frame = pd.DataFrame(rows, columns=header, dtype=str)
     frame[_ORIGIN] = [f"{path}:row {i + 1}" for i in range(len(frame))]
     return frame
 
@@ -205,6 +212,7 @@ def _pick(frame: pd.DataFrame, given: str | None, guesses: tuple[str, ...], what
 
 
 def _standardise(frame: pd.DataFrame, columns: ColumnMap, path: Path) -> pd.DataFrame:
+    check_unique_columns(frame.columns, path)
     text_col = _pick(frame, columns.text, _TEXT_GUESSES, "text", path, required=True)
     id_col = _pick(frame, columns.id, _ID_GUESSES, "id", path, required=False)
     out = pd.DataFrame(index=frame.index)
@@ -216,11 +224,14 @@ def _standardise(frame: pd.DataFrame, columns: ColumnMap, path: Path) -> pd.Data
             raise CorpusError(f"{path}: {int(null.sum())} row(s) have a missing id in column "
                               f"{id_col!r} (" + ", ".join(frame.loc[null, _ORIGIN].head(5))
                               + "); fill them or drop --id-column to number rows automatically")
+        check_scalar_values(frame[id_col], frame[_ORIGIN], id_col, "id", path)
         out["doc_id"] = frame[id_col].astype(str)
     out["text"] = frame[text_col]
     used = {text_col, id_col, _ORIGIN}
     for name in _META_FIELDS:
         col = _pick(frame, getattr(columns, name), _GUESSES[name], name, path, required=False)
+        if col is not None:
+            check_scalar_values(frame[col], frame[_ORIGIN], col, name, path)
         out[name] = frame[col] if col is not None else ""
         used.add(col)
     out["origin"] = frame[_ORIGIN]
@@ -237,7 +248,8 @@ def load_metadata(path: str | Path) -> pd.DataFrame:
     """Read a metadata sidecar: a CSV with a ``doc_id`` column and any other columns."""
     path = Path(path)
     if not path.is_file():
-        raise CorpusError(f"metadata file {path} does not exist")
+        raise CorpusError(f"metadata file {path} "
+                          + ("is a folder, not a CSV file" if path.is_dir() else "does not exist"))
     text = _decode(path.read_bytes(), str(path))
     try:
         meta = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)

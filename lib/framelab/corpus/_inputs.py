@@ -16,23 +16,27 @@ import datetime as _dt
 import email.utils
 import gzip
 import io
+import json
 import logging
 import lzma
 import os
 import re
 import stat
 import warnings
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterator
 from typing import IO, Any, cast
 
+import numpy as np
 import pandas as pd
 
 from ..errors import CorpusError, CorpusWarning
 
 __all__ = ["COMPRESSIONS", "table_kind", "open_input", "list_folder", "bom_encoding",
-           "normalise_date", "normalise_dates", "strip_zero_width", "check_text_types"]
+           "normalise_date", "normalise_dates", "strip_zero_width", "check_text_types",
+           "check_scalar_values", "parse_json_line", "check_unique_columns", "csv_records"]
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +135,12 @@ def list_folder(folder: Path) -> tuple[list[Path], list[str]]:
     for entry in sorted(folder.iterdir()):
         name = entry.name
         try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise CorpusError(f"{folder}: the file name {os.fsencode(name)!r} is not valid "
+                              "UTF-8 (it cannot become a document id); rename the file"
+                              ) from None
+        try:
             mode = entry.stat().st_mode
         except OSError:  # dangling symlink, symlink loop, no permission
             skipped.setdefault("broken or looping symlink(s)", []).append(name)
@@ -163,17 +173,30 @@ def _walk_some(folder: Path, limit: int = 10_000) -> list[Path]:
     return found
 
 
+def csv_records(handle: Any, sep: str) -> Iterator[tuple[int, int, list[str]]]:
+    """Each non-blank record of a CSV text stream with its first and last physical line (a
+    quoted field may span lines). Fields of any length are read."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # an article may be longer than the 128 KiB default
+    try:
+        reader = csv.reader(handle, delimiter=sep)
+        last = 0
+        for record in reader:
+            if record:
+                yield last + 1, reader.line_num, record
+            last = reader.line_num
+    except csv.Error as err:
+        raise CorpusError(f"line {last + 1}: not readable as CSV ({err})") from None
+    finally:
+        csv.field_size_limit(limit)
+
+
 def bad_csv_records(handle: Any, sep: str, n_columns: int) -> list[tuple[int, int]]:
     """First and last physical line of each record of a CSV text stream whose field count
     differs from the header's (a quote left open makes one record of several lines)."""
-    lines = []
-    reader = csv.reader(handle, delimiter=sep)
-    last = 0
-    for i, record in enumerate(reader):
-        if i and record and len(record) != n_columns:
-            lines.append((last + 1, reader.line_num))
-        last = reader.line_num
-    return lines
+    records = csv_records(handle, sep)
+    next(records, None)  # the header
+    return [(first, last) for first, last, record in records if len(record) != n_columns]
 
 
 def bad_lines_text(first: int, last: int) -> str:
@@ -281,6 +304,49 @@ def check_text_types(docs: pd.DataFrame, path: Path) -> None:
                           f"({', '.join(kinds)}): " + ", ".join(docs.loc[bad, "origin"].head(5))
                           + "; framelab analyses text only: fix those rows or choose another "
                           "--text-column")
+
+
+def check_scalar_values(values: pd.Series, origins: pd.Series, column: object, field: str,
+                        path: Path) -> None:
+    """Refuse lists, dicts and arrays in an id or metadata column: their text form
+    (``"['A', 'B']"``) would silently become an id or an outlet."""
+    if values.dtype != object:
+        return
+    bad = values.map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray)))
+    if bad.any():
+        kinds = sorted({type(v).__name__ for v in values[bad]})
+        raise CorpusError(f"{path}: {int(bad.sum())} value(s) of column {column!r} (the "
+                          f"{field}) are {', '.join(kinds)}, not single values: "
+                          + ", ".join(origins[bad].head(5)) + "; give one value per row or "
+                          f"choose another --{field.replace('doc_id', 'id')}-column")
+
+
+def check_unique_columns(names: Any, path: Path) -> None:
+    """Refuse a table whose header repeats a column name (which of the two holds the text?)."""
+    counts = Counter(str(n) for n in names)
+    repeated = [n for n, k in counts.items() if k > 1]
+    if repeated:
+        raise CorpusError(f"{path}: the header repeats the column name(s) "
+                          + ", ".join(map(repr, repeated))
+                          + "; rename them so that each column has its own name")
+
+
+def parse_json_line(text: str) -> dict[str, Any]:
+    """One JSONL record; ``ValueError`` (with the reason) when it is not a usable object:
+    not JSON, not an object, nested too deeply, or holding a lone surrogate escape
+    (``\\ud800``), which is no character and cannot be written out again."""
+    try:
+        record = json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    if "\\u" in text and re.search(r"\\u[dD][89a-fA-F]", text):
+        try:
+            json.dumps(record, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a \\u escape is a lone surrogate, not a character") from None
+    return record
 
 
 # --- reading helpers ---------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import io
 import itertools
-import json
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,6 +32,7 @@ from ._inputs import (
     jsonl_lines,
     list_folder,
     open_input,
+    parse_json_line,
 )
 from ._inputs import warn as _warn
 
@@ -179,10 +179,8 @@ class FormatReaders:
                 if not raw.strip():
                     continue
                 try:
-                    record = json.loads(_record_warnings(
+                    record = parse_json_line(_record_warnings(
                         _json_text, raw, f"{self.path}:{number}", notes=self.notes))
-                    if not isinstance(record, dict):
-                        raise ValueError("not a JSON object")
                 except ValueError as err:
                     self._skip_or_stop(f"{self.path}: line {number} is not a JSON object ({err})")
                     continue
