@@ -215,9 +215,10 @@ class DocumentStream(FormatReaders):
                               "--corpus at a folder of .txt files or a table with one article "
                               "per row")
         if exact:
+            names = list(dict.fromkeys(exact))  # an id repeated many times is named once
             self._note(f"{self.path}: {len(exact)} row(s) repeat an earlier row exactly (same "
-                       "id, text and metadata) and were dropped: " + ", ".join(exact[:10])
-                       + (" ..." if len(exact) > 10 else ""))
+                       "id, text and metadata) and were dropped: " + ", ".join(names[:10])
+                       + (" ..." if len(names) > 10 else ""))
         if n_unparsed:
             self._note(_dates_note(self.path, unparsed, n_unparsed))
         if n_repeats:
