@@ -7,7 +7,9 @@ the same inputs give byte-identical tables.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,11 +22,15 @@ import pandas as pd
 from .errors import ParameterError
 from .paths import OUTPUTS_DIR, resolve
 
-__all__ = ["FLOAT_FORMAT", "atomic_path", "save_table", "resolve_out_dir", "table_path"]
+__all__ = ["FLOAT_FORMAT", "atomic_path", "save_table", "resolve_out_dir", "table_path",
+           "safe_file_stem"]
 
 #: Ten significant digits: stable across platforms, far beyond what the analyses resolve.
 FLOAT_FORMAT = "%.10g"
 _INTERACTIVE: dict[str, Path] = {}
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+#: Longest stem :func:`safe_file_stem` returns (file systems allow 255 bytes per name).
+MAX_STEM = 120
 #: Output logs by run directory (:func:`resolve_out_dir` with ``log``): a report run learns from
 #: them which notebook wrote which file.
 _LOGS: dict[Path, Path] = {}
@@ -100,6 +106,31 @@ def resolve_out_dir(out_dir: str | Path = "", *, log: str | Path = "") -> Path:
         parent = Path(os.environ.get("FRAMELAB_INTERACTIVE_DIR") or OUTPUTS_DIR)
         _INTERACTIVE["path"] = parent / f"interactive-{stamp}-{os.getpid()}"
     return _INTERACTIVE["path"]
+
+
+def safe_file_stem(*parts: object, max_length: int = MAX_STEM) -> str:
+    """A file name stem for ``parts`` (e.g. document ids) that is safe and unique.
+
+    Each part keeps its letters, digits, ``.``, ``_`` and ``-``; other runs of characters
+    become ``_``. When that changed anything, or the stem would be longer than
+    ``max_length``, a hash of the original parts is appended (after shortening the readable
+    part), so that ids which differ only in unsafe characters (``a/b``, ``a b``, ``a_b``) or
+    beyond the length limit never share a file name.
+
+    Examples
+    --------
+    >>> safe_file_stem("doc1", "doc2")
+    'doc1_doc2'
+    >>> safe_file_stem("a/b") != safe_file_stem("a_b")
+    True
+    """
+    raw = [str(p) for p in parts]
+    clean = [_UNSAFE.sub("_", p).strip(".") or "_" for p in raw]
+    stem = "_".join(clean)
+    if clean == raw and len(stem) <= max_length and not stem.startswith("."):
+        return stem
+    digest = hashlib.sha1("\x00".join(raw).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{stem[:max_length - 11]}-{digest}"
 
 
 def table_path(name: str, out_dir: str | Path) -> Path:
