@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"input column holding the {role} (guessed if omitted); these "
                          "options fill the notebooks' columns parameter")
     _run_option(rep, "on_bad_rows")
+    rep.add_argument("--metadata-wins", action="store_true",
+                     help="a --metadata value that differs from the corpus' own replaces it "
+                     "(default: such a conflict is an error)")
     rep.add_argument("--params", "-f", "--parameters_file", dest="params", metavar="FILE.yaml",
                      help="parameters: top-level names for every notebook declaring them, "
                      "sections named after a notebook for that notebook only")
@@ -168,6 +171,12 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_line(message: str) -> str:
+    """The first line of an error message; a parameter listing after it is kept (it is the
+    help the message points to)."""
+    return message if message.startswith("unknown parameter") else " ".join(message.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
@@ -204,12 +213,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress=not args.no_progress, reuse_from=args.reuse,
             figure_width=args.figure_width, notebooks_dir=Path(args.notebooks),
             jobs=args.jobs, engine=args.engine, workers=args.workers,
-            scheduler=args.scheduler, cache_dir=args.cache_dir)
+            scheduler=args.scheduler, cache_dir=args.cache_dir,
+            metadata_wins=args.metadata_wins)
     except NotebookError as err:
         print(f"framelab: {err}", file=sys.stderr)
         return 1
     except FramelabError as err:
-        print(f"framelab: error: {err}", file=sys.stderr)
+        print(f"framelab: error: {_one_line(str(err))}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file system refusal: name the path, no traceback
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"framelab: error: {err.strerror or err}{where}; check the paths and "
+              "permissions given", file=sys.stderr)
         return 2
     for item in result.manifest.get("reused", {}).get("notebooks", []):
         print(f"framelab: reused {item['name']} ({len(item['files'])} files) from run "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from .paths import OUTPUTS_DIR, resolve
 
 __all__ = ["FLOAT_FORMAT", "LATEX_PRECISION", "LONGTABLE_ROWS", "LATEX_MAX_ROWS", "PARQUET_ROWS",
            "PREVIEW_ROWS", "CONTEXT_COLUMNS", "Preview", "atomic_path", "save_table", "latex_table",
-           "interactive_dir", "preview", "resolve_out_dir", "table_path"]
+           "interactive_dir", "preview", "resolve_out_dir", "safe_file_stem", "table_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,9 @@ PREVIEW_ROWS = 20
 #: keyword (``match``) lines up.
 CONTEXT_COLUMNS = ("left", "match", "right", "text", "evidence", "voice_evidence", "context")
 _INTERACTIVE: dict[str, Path] = {}
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+#: Longest stem :func:`safe_file_stem` returns (file systems allow 255 bytes per name).
+MAX_STEM = 120
 #: Output logs by run directory (:func:`resolve_out_dir` with ``log``): a report run learns from
 #: them which notebook wrote which file.
 _LOGS: dict[Path, Path] = {}
@@ -145,6 +149,31 @@ def _session_key() -> str:
         else:
             return f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(started))}-lab{server}"
     return f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+
+
+def safe_file_stem(*parts: object, max_length: int = MAX_STEM) -> str:
+    """A file name stem for ``parts`` (e.g. document ids) that is safe and unique.
+
+    Each part keeps its letters, digits, ``.``, ``_`` and ``-``; other runs of characters
+    become ``_``. When that changed anything, or the stem would be longer than
+    ``max_length``, a hash of the original parts is appended (after shortening the readable
+    part), so that ids which differ only in unsafe characters (``a/b``, ``a b``, ``a_b``) or
+    beyond the length limit never share a file name.
+
+    Examples
+    --------
+    >>> safe_file_stem("doc1", "doc2")
+    'doc1_doc2'
+    >>> safe_file_stem("a/b") != safe_file_stem("a_b")
+    True
+    """
+    raw = [str(p) for p in parts]
+    clean = [_UNSAFE.sub("_", p).strip(".") or "_" for p in raw]
+    stem = "_".join(clean)
+    if clean == raw and len(stem) <= max_length and not stem.startswith("."):
+        return stem
+    digest = hashlib.sha1("\x00".join(raw).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{stem[:max_length - 11]}-{digest}"
 
 
 def table_path(name: str, out_dir: str | Path) -> Path:

@@ -116,7 +116,7 @@ def test_duplicate_id_across_chunks_is_an_error_naming_both_rows(tmp_path: Path)
     rows = [{"id": f"d{i}", "text": f"Text number {i}."} for i in range(7)]
     rows[5]["id"] = "d1"
     path = _write(tmp_path / "dup.jsonl", rows)
-    with pytest.raises(CorpusError, match=r"doc_id 'd1' occurs more than once "
+    with pytest.raises(CorpusError, match=r"doc_id 'd1' occurs more than once with different content "
                        r"\(.*dup.jsonl:line 2, .*dup.jsonl:line 6\)"):
         _stream(path, chunk_size=2)
 

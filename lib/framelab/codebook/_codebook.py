@@ -468,10 +468,20 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 
 @lru_cache(maxsize=8)
 def _load_cached(path: Path) -> Codebook:
+    if path.is_dir():
+        raise CodebookError(f"codebook {path} is a folder; give a YAML file or leave "
+                            "codebook empty for the shipped default")
     if not path.is_file():
         raise CodebookError(f"codebook {path} does not exist; give a YAML file or leave "
                             "codebook empty for the shipped default")
-    codebook = _parse(_Doc(path.read_text(encoding="utf-8"), str(path)), path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise CodebookError(f"codebook {path}: not UTF-8 text (byte {err.start} is "
+                            f"{raw[err.start:err.start + 1]!r}); save the YAML file as UTF-8"
+                            ) from None
+    codebook = _parse(_Doc(text, str(path)), path)
     log.info("codebook %s version %s: %d actors, %d labels, %d phrases", path,
              codebook.version, len(codebook.actors), len(codebook.labels),
              len(codebook.entries()))

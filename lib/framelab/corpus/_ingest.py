@@ -28,7 +28,6 @@ from ..errors import CorpusError, ParameterError
 from ._corpus import (
     _ID_GUESSES,
     _META_FIELDS,
-    _TABLE_SUFFIXES,
     DOC_COLUMNS,
     ColumnMap,
     _clean,
@@ -38,6 +37,7 @@ from ._corpus import (
     load_metadata,
     normalize_text,
 )
+from ._inputs import _dates_note, normalise_doc_dates, table_kind
 from ._readers import FormatReaders, _record_warnings
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "DocumentStream", "iter_documents", "normalise_chunk",
@@ -123,6 +123,8 @@ class DocumentStream(FormatReaders):
     normalise : bool
         Add ``text_norm``. With False the chunks lack it, so that the caller can compute it
         in parallel with :func:`normalise_chunk` (as the cache does).
+    metadata_wins : bool
+        As for :func:`framelab.corpus.load_corpus`.
 
     Attributes
     ----------
@@ -137,7 +139,7 @@ class DocumentStream(FormatReaders):
     def __init__(self, path: str | Path, *, metadata: str | Path | None = None,
                  columns: ColumnMap | None = None, on_bad_rows: str = "error",
                  chunk_size: int = DEFAULT_CHUNK_SIZE, progress: bool = False,
-                 normalise: bool = True) -> None:
+                 normalise: bool = True, metadata_wins: bool = False) -> None:
         if on_bad_rows not in ("error", "skip"):
             raise ParameterError(f"on_bad_rows={on_bad_rows!r}; use 'error' or 'skip'")
         if not isinstance(chunk_size, int) or chunk_size < 1:
@@ -149,17 +151,14 @@ class DocumentStream(FormatReaders):
         self.chunk_size = chunk_size
         self.progress = progress
         self.normalise = normalise
+        self.metadata_wins = metadata_wins
+        self.compression: str | None = None
         if self.path.is_dir():
             self.kind = "folder"
             if metadata is None and (self.path / "metadata.csv").is_file():
                 metadata = self.path / "metadata.csv"
         elif self.path.is_file():
-            kind = _TABLE_SUFFIXES.get(self.path.suffix.lower())
-            if kind is None:
-                raise CorpusError(f"{self.path}: unknown corpus format {self.path.suffix!r}; "
-                                  "use a folder of .txt files or a .csv, .tsv, .jsonl or "
-                                  ".parquet file")
-            self.kind = kind
+            self.kind, self.compression = table_kind(self.path)
         else:
             raise CorpusError(f"corpus path {self.path} does not exist")
         self.metadata = Path(metadata) if metadata is not None else None
@@ -177,9 +176,12 @@ class DocumentStream(FormatReaders):
         meta_seen = np.zeros(len(meta) if meta is not None else 0, dtype=bool)
         no_meta: list[str] = []
         n_no_meta = 0
-        ids, texts = _SeenHashes(), _SeenHashes()
+        ids, rows, texts = _SeenHashes(), _SeenHashes(), _SeenHashes()
         repeats: list[tuple[str, str, str]] = []
         n_repeats = 0
+        exact: list[str] = []
+        unparsed: list[str] = []
+        n_unparsed = 0
         total, unit = self._extent()
         # progress=False hides the bar; otherwise tqdm's defaults (and TQDM_DISABLE) apply
         with tqdm(total=total, unit=unit, unit_scale=unit == "B", desc="reading corpus",
@@ -189,11 +191,15 @@ class DocumentStream(FormatReaders):
                 docs = self._prepare(raw)
                 if docs is None:
                     continue
-                dups = self._check_across(docs, ids, texts)
+                docs, dups = self._check_across(docs, ids, rows, texts, exact)
                 n_repeats += len(dups)
                 repeats.extend(dups[: max(0, 5 - len(repeats))])
+                docs, bad_dates = normalise_doc_dates(docs)
+                n_unparsed += len(bad_dates)
+                unparsed.extend(bad_dates[: max(0, 5 - len(unparsed))])
                 if meta is not None:
-                    docs, missing = _apply_metadata(docs, meta, meta_seen)
+                    docs, missing = _apply_metadata(docs, meta, meta_seen, self.metadata_wins,
+                                                    self.metadata)
                     n_no_meta += len(missing)
                     no_meta.extend(missing[: max(0, 10 - len(no_meta))])
                 for name in _META_FIELDS:
@@ -208,6 +214,13 @@ class DocumentStream(FormatReaders):
             raise CorpusError(f"{self.path}: the corpus is empty (no documents found); point "
                               "--corpus at a folder of .txt files or a table with one article "
                               "per row")
+        if exact:
+            names = list(dict.fromkeys(exact))  # an id repeated many times is named once
+            self._note(f"{self.path}: {len(exact)} row(s) repeat an earlier row exactly (same "
+                       "id, text and metadata) and were dropped: " + ", ".join(names[:10])
+                       + (" ..." if len(names) > 10 else ""))
+        if n_unparsed:
+            self._note(_dates_note(self.path, unparsed, n_unparsed))
         if n_repeats:
             shown = "; ".join(f"{a} ({oa}) = {ob}" for a, oa, ob in repeats)
             self._note(f"{self.path}: {n_repeats} text(s) repeat a text of an earlier chunk "
@@ -228,10 +241,8 @@ class DocumentStream(FormatReaders):
         if self.kind == "folder":
             return None, "files"
         if self.kind == "parquet":
-            import pyarrow.parquet as pq
-
-            return pq.ParquetFile(self.path).metadata.num_rows, "rows"
-        return self.path.stat().st_size, "B"
+            return self._parquet_file().metadata.num_rows, "rows"
+        return (None if self.compression else self.path.stat().st_size), "B"
 
     def _raw_chunks(self) -> Iterator[tuple[pd.DataFrame, int]]:
         """Chunks of standardised input rows (columns of ``_standardise``) and progress made."""
@@ -276,25 +287,38 @@ class DocumentStream(FormatReaders):
             return str(self._files[number])
         return f"{self.path}:{'line' if self.kind == 'jsonl' else 'row'} {number}"
 
-    def _check_across(self, docs: pd.DataFrame, ids: _SeenHashes, texts: _SeenHashes
-                      ) -> list[tuple[str, str, str]]:
-        """Raise on a doc_id of an earlier chunk; return texts repeating an earlier chunk's."""
+    def _check_across(self, docs: pd.DataFrame, ids: _SeenHashes, rows: _SeenHashes,
+                      texts: _SeenHashes, exact: list[str]
+                      ) -> tuple[pd.DataFrame, list[tuple[str, str, str]]]:
+        """Raise on a doc_id of an earlier chunk with other content, drop rows repeating an
+        earlier chunk's row exactly (their ids go to ``exact``); return the chunk and the
+        texts repeating an earlier chunk's."""
         numbers = self._origin_numbers(docs)
         id_hash = hash_strings(docs["doc_id"].to_numpy(dtype=object))
+        cols = [c for c in docs.columns if c != "origin"]
+        row_hash = pd.util.hash_pandas_object(docs[cols].astype(str), index=False).to_numpy()
         earlier = ids.lookup(id_hash)
         if (earlier >= 0).any():
-            i = int(np.flatnonzero(earlier >= 0)[0])
-            raise CorpusError(
-                f"{self.path}: doc_id {docs['doc_id'].iloc[i]!r} occurs more than once "
-                f"({self._origin_name(int(earlier[i]))}, {docs['origin'].iloc[i]}); make ids "
-                "unique or choose another --id-column")
+            same = rows.lookup(row_hash) >= 0
+            conflict = (earlier >= 0) & ~same
+            if conflict.any():
+                i = int(np.flatnonzero(conflict)[0])
+                raise CorpusError(
+                    f"{self.path}: doc_id {docs['doc_id'].iloc[i]!r} occurs more than once "
+                    f"with different content ({self._origin_name(int(earlier[i]))}, "
+                    f"{docs['origin'].iloc[i]}); make ids unique or choose another --id-column")
+            keep = ~((earlier >= 0) & same)
+            exact.extend(docs["doc_id"][~keep].tolist())
+            docs = docs[keep].reset_index(drop=True)
+            numbers, id_hash, row_hash = numbers[keep], id_hash[keep], row_hash[keep]
         ids.add(id_hash, numbers)
+        rows.add(row_hash, numbers)
         text_hash = hash_strings(docs["text"].str.strip().to_numpy(dtype=object))
         before = texts.lookup(text_hash)
         dups = [(str(docs["doc_id"].iloc[i]), str(docs["origin"].iloc[i]),
                  self._origin_name(int(before[i]))) for i in np.flatnonzero(before >= 0)]
         texts.add(text_hash, numbers)
-        return dups
+        return docs, dups
 
 
 def normalise_chunk(documents: pd.DataFrame) -> pd.DataFrame:
@@ -307,8 +331,8 @@ def normalise_chunk(documents: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _apply_metadata(docs: pd.DataFrame, meta: pd.DataFrame, seen: np.ndarray
-                    ) -> tuple[pd.DataFrame, list[str]]:
+def _apply_metadata(docs: pd.DataFrame, meta: pd.DataFrame, seen: np.ndarray,
+                    metadata_wins: bool, where: Any) -> tuple[pd.DataFrame, list[str]]:
     """Join the sidecar onto one chunk as ``corpus._join_metadata`` does, without its warnings.
 
     Returns the joined chunk and the ids of its documents without a metadata row; ``seen``
@@ -318,7 +342,7 @@ def _apply_metadata(docs: pd.DataFrame, meta: pd.DataFrame, seen: np.ndarray
     pos = index.get_indexer(docs["doc_id"])
     seen[pos[pos >= 0]] = True
     missing = docs["doc_id"][pos < 0].tolist()
-    return apply_metadata(docs, meta), sorted(missing)
+    return apply_metadata(docs, meta, metadata_wins=metadata_wins, where=where), sorted(missing)
 
 
 def iter_documents(
@@ -329,12 +353,13 @@ def iter_documents(
     on_bad_rows: str = "error",
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: bool = False,
+    metadata_wins: bool = False,
 ) -> Iterator[pd.DataFrame]:
     """Yield the documents table of a corpus in chunks of at most ``chunk_size`` documents.
 
     Parameters
     ----------
-    path, metadata, columns, on_bad_rows
+    path, metadata, columns, on_bad_rows, metadata_wins
         As for :func:`framelab.corpus.load_corpus`.
     chunk_size : int
         Input rows (files for a folder) per chunk; memory is bounded by it.
@@ -353,4 +378,5 @@ def iter_documents(
         As ``load_corpus``; a repeated doc_id is found across chunks too.
     """
     yield from DocumentStream(path, metadata=metadata, columns=columns, on_bad_rows=on_bad_rows,
-                              chunk_size=chunk_size, progress=progress)
+                              chunk_size=chunk_size, progress=progress,
+                              metadata_wins=metadata_wins)

@@ -10,8 +10,8 @@ rows with an ``origin`` column naming file and line, row or file, and how much w
 from __future__ import annotations
 
 import codecs
-import csv
-import json
+import io
+import itertools
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +20,21 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from ..errors import CorpusError
-from ._corpus import _META_FIELDS, _ORIGIN, CorpusWarning, _decode, _warn
+from ..errors import CorpusWarning
+from ._corpus import _META_FIELDS, _ORIGIN
+from ._inputs import (
+    _decode,
+    _json_text,
+    bad_csv_records,
+    bad_lines_text,
+    bom_encoding,
+    decompression_errors,
+    jsonl_lines,
+    list_folder,
+    open_input,
+    parse_json_line,
+)
+from ._inputs import warn as _warn
 
 __all__ = ["FormatReaders"]
 
@@ -42,17 +56,27 @@ def _record_warnings(fn: Callable[..., _R], *args: Any, notes: list[str]) -> _R:
     return result
 
 
-def _scan_encoding(path: Path) -> str:
+def _scan_encoding(path: Path, compression: str | None = None) -> str:
     """The encoding load_corpus's ``_decode`` would choose for the whole file, read in blocks."""
+    try:
+        return _scan_encoding_of(path, compression)
+    except decompression_errors() as err:
+        raise CorpusError(f"{path}: cannot decompress it ({type(err).__name__}: {err}); the "
+                          "file is damaged or truncated") from None
+
+
+def _scan_encoding_of(path: Path, compression: str | None) -> str:
     decoders = {name: codecs.getincrementaldecoder(name)() for name in ("utf-8", "cp1252")}
     failed: dict[str, int] = {}
     offset = 0
-    with open(path, "rb") as handle:
+    with open_input(path, compression) as handle:
         head = handle.read(8192)
+        bom = bom_encoding(head[:4])
+        if bom is not None:
+            return bom
         if b"\x00" in head:
             _decode(head, str(path))  # raises the "binary file" CorpusError
-        handle.seek(0)
-        for block in iter(lambda: handle.read(_SCAN_BLOCK), b""):
+        for block in itertools.chain([head], iter(lambda: handle.read(_SCAN_BLOCK), b"")):
             for name, dec in decoders.items():
                 if name in failed:
                     continue
@@ -77,17 +101,13 @@ def _scan_encoding(path: Path) -> str:
     return encoding
 
 
-def _bad_csv_rows(path: Path, sep: str, encoding: str, n_columns: int) -> list[int]:
-    """Physical line numbers of the records whose field count differs from the header's."""
-    lines = []
-    with open(path, encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=sep)
-        last = 0
-        for i, record in enumerate(reader):
-            if i and record and len(record) != n_columns:
-                lines.append(last + 1)
-            last = reader.line_num
-    return lines
+def _bad_csv_rows(path: Path, sep: str, encoding: str, n_columns: int,
+                  compression: str | None = None) -> list[tuple[int, int]]:
+    """First and last physical line of each record whose field count differs from the
+    header's (a quote left open makes one record of several lines)."""
+    with io.TextIOWrapper(open_input(path, compression), encoding=encoding,
+                          newline="") as handle:
+        return bad_csv_records(handle, sep, n_columns)
 
 
 def _rechunk(batches: Iterator[Any], size: int) -> Iterator[Any]:
@@ -116,6 +136,7 @@ class FormatReaders:
     chunk_size: int
     on_bad_rows: str
     notes: list[str]
+    compression: str | None
     _files: list[Path]
     _file_index: dict[str, int]
 
@@ -124,14 +145,11 @@ class FormatReaders:
         _warn(message)
 
     def _folder(self) -> Iterator[tuple[pd.DataFrame, int]]:
-        files = sorted(p for p in self.path.iterdir() if p.is_file() and not p.name.startswith("."))
-        texts = [p for p in files if p.suffix.lower() == ".txt"]
+        texts, notes = list_folder(self.path)
         self._files = texts
         self._file_index = {str(p): i for i, p in enumerate(texts)}
-        others = [p.name for p in files if p.suffix.lower() != ".txt" and p.name != "metadata.csv"]
-        if others:
-            self._note(f"{self.path}: ignoring {len(others)} file(s) that are not .txt: "
-                       + ", ".join(others[:10]) + (" ..." if len(others) > 10 else ""))
+        for note in notes:
+            self._note(note)
         for i in range(0, len(texts), self.chunk_size):
             batch = texts[i:i + self.chunk_size]
             rows = [{"doc_id": p.stem,
@@ -155,16 +173,14 @@ class FormatReaders:
         keys: list[str] | None = None
         dropped: dict[str, int] = {}
         done = 0
-        with open(self.path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
+        with open_input(self.path, self.compression) as handle:
+            for number, raw in jsonl_lines(handle, self.path):
                 done += len(raw)
                 if not raw.strip():
                     continue
                 try:
-                    record = json.loads(_record_warnings(
-                        _decode, raw, f"{self.path}:{number}", notes=self.notes))
-                    if not isinstance(record, dict):
-                        raise ValueError("not a JSON object")
+                    record = parse_json_line(_record_warnings(
+                        _json_text, raw, f"{self.path}:{number}", notes=self.notes))
                 except ValueError as err:
                     self._skip_or_stop(f"{self.path}: line {number} is not a JSON object ({err})")
                     continue
@@ -207,18 +223,25 @@ class FormatReaders:
         import pyarrow.csv as pacsv
 
         sep = "\t" if self.path.suffix.lower() == ".tsv" else ","
-        encoding = _record_warnings(_scan_encoding, self.path, notes=self.notes)
+        encoding = _record_warnings(_scan_encoding, self.path, self.compression,
+                                    notes=self.notes)
         arrow_encoding = "utf8" if encoding == "utf-8-sig" else encoding
         read = pacsv.ReadOptions(block_size=_BLOCK_SIZE, encoding=arrow_encoding)
         probe = pacsv.ParseOptions(delimiter=sep, newlines_in_values=True,
                                    invalid_row_handler=lambda row: "skip")
         try:
-            with open(self.path, "rb") as handle:
+            with open_input(self.path, self.compression) as handle:
                 names = pacsv.open_csv(handle, read_options=read, parse_options=probe
                                        ).schema.names
-        except pa.ArrowInvalid as err:
-            raise CorpusError(f"{self.path}: cannot read the CSV header ({err}); check the "
-                              "quoting of the first rows") from None
+        except decompression_errors() as err:
+            if isinstance(err, pa.ArrowInvalid) and "Empty CSV" in str(err):
+                raise CorpusError(f"{self.path}: the file is empty (no header, no rows)"
+                                  ) from None
+            if isinstance(err, pa.ArrowInvalid):
+                raise CorpusError(f"{self.path}: cannot read the CSV header ({err}); check "
+                                  "the quoting of the first rows") from None
+            raise CorpusError(f"{self.path}: cannot read it ({type(err).__name__}: {err}); "
+                              "the file is damaged or truncated") from None
         bad: list[tuple[str, int]] = []
 
         def invalid(row: Any) -> str:
@@ -231,7 +254,7 @@ class FormatReaders:
                                        strings_can_be_null=False,
                                        quoted_strings_can_be_null=False)
         row = 0
-        with open(self.path, "rb") as handle:
+        with open_input(self.path, self.compression) as handle:
             position = 0
             try:
                 reader = pacsv.open_csv(handle, read_options=read, parse_options=parse,
@@ -250,25 +273,49 @@ class FormatReaders:
                 if not bad:
                     raise CorpusError(f"{self.path}: cannot parse the CSV ({err})") from None
                 self._skip_or_stop(self._bad_row_message(bad[:1], sep, encoding, names)[0])
+            except decompression_errors() as err:
+                raise CorpusError(f"{self.path}: cannot read it ({type(err).__name__}: {err});"
+                                  " the file is damaged or truncated") from None
         if bad:
             for message in self._bad_row_message(bad, sep, encoding, names):
                 self._skip_or_stop(message)
 
     def _bad_row_message(self, bad: list[tuple[str, int]], sep: str, encoding: str,
                          names: list[str]) -> list[str]:
-        lines = _bad_csv_rows(self.path, sep, encoding, len(names))
+        lines = _bad_csv_rows(self.path, sep, encoding, len(names), self.compression)
         out = []
         for i, (text, n_fields) in enumerate(bad):
-            where = f"line {lines[i]}" if i < len(lines) else "a row"
+            where = "a row"
+            if i < len(lines):
+                where = bad_lines_text(*lines[i])
             out.append(f"{self.path}: {where} has {n_fields} fields where the header has "
                        f"{len(names)} ({text[:80]!r})")
         return out
 
-    def _parquet(self) -> Iterator[tuple[pd.DataFrame, int]]:
+    def _parquet_file(self) -> Any:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
+        try:
+            return pq.ParquetFile(self.path)
+        except (OSError, pa.ArrowException) as err:
+            raise CorpusError(f"{self.path}: not a readable Parquet file ({type(err).__name__}: "
+                              f"{err}); it may be truncated: write it again") from None
+
+    def _parquet(self) -> Iterator[tuple[pd.DataFrame, int]]:
+        import pyarrow as pa
+
         row = 0
-        for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size):
+        batches = self._parquet_file().iter_batches(batch_size=self.chunk_size)
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                break
+            except (OSError, pa.ArrowException) as err:
+                raise CorpusError(f"{self.path}: a damaged Parquet row group after row {row} "
+                                  f"({type(err).__name__}: {err}); write the file again"
+                                  ) from None
             frame = batch.to_pandas()
             frame[_ORIGIN] = [f"{self.path}:row {row + i + 1}" for i in range(len(frame))]
             row += len(frame)

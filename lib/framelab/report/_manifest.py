@@ -70,17 +70,22 @@ def _new_run_dir(out: Path, run_id: str | None) -> tuple[str, Path]:
         if run_id in ("latest",) or "/" in run_id or run_id.startswith("."):
             raise ParameterError(f"--run-id {run_id!r}: use a plain folder name")
         run_dir = out / run_id
-        if run_dir.exists():
+        try:
+            run_dir.mkdir(parents=True)
+        except FileExistsError:
             raise ParameterError(f"run directory {run_dir} already exists; runs are never "
-                                 "overwritten. Choose another --run-id or omit it")
-    else:
+                                 "overwritten. Choose another --run-id or omit it") from None
+    else:  # mkdir is atomic: two runs started in the same second get -2, -3, ...
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         run_id, n = stamp, 1
-        while (out / run_id).exists():
-            n += 1
-            run_id = f"{stamp}-{n}"
-        run_dir = out / run_id
-    run_dir.mkdir(parents=True)
+        while True:
+            run_dir = out / run_id
+            try:
+                run_dir.mkdir(parents=True)
+                break
+            except FileExistsError:
+                n += 1
+                run_id = f"{stamp}-{n}"
     for sub in ("notebooks", "html", "figures", "tables"):
         (run_dir / sub).mkdir()
     return run_id, run_dir
@@ -135,7 +140,12 @@ def _earlier_run(out: Path, reuse_from: str | None) -> Path | None:
         log.warning("no earlier run in %s: only the selected notebooks' outputs will exist",
                     out)
         return None
-    manifest = json.loads((path.resolve() / "manifest.json").read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads((path.resolve() / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ParameterError(f"--reuse {name}: {path} is not a run folder (no readable "
+                             f"manifest.json: {type(err).__name__}); pick a run id under "
+                             f"{out}") from None
     if manifest.get("status") != "ok":
         raise ParameterError(f"--reuse {name}: run {manifest.get('run_id')} did not finish "
                              "(status " + str(manifest.get("status")) + "); pick a good run")

@@ -149,10 +149,15 @@ def _coerce(name: str, value: Any, kind: str, where: str) -> Any:
     elif base == "str":
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return str(value)
-        if isinstance(value, list):
-            return ",".join(map(str, value))
+        if isinstance(value, (list, dict)):  # never joined: "a,b" would be matched as one word
+            raise ParameterError(f"parameter {name}={value!r} is a {type(value).__name__}, but "
+                                 f"{where} declares one {kind}; give a single value (for "
+                                 "several, run once per value)")
     elif {t.strip() for t in base.split("|")} >= {"int", "str"}:
-        return value if isinstance(value, (int, str)) else str(value)
+        if isinstance(value, (int, str)) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float):
+            return str(value)
     else:
         return value
     raise ParameterError(f"parameter {name}={value!r} ({type(value).__name__}) does not fit "

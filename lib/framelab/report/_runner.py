@@ -20,10 +20,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..codebook import load_codebook
 from ..corpus import ColumnMap
 from ..errors import FramelabError, NotebookError, ParameterError
 from ..paths import DEFAULT_CODEBOOK, NOTEBOOKS_DIR, OUTPUTS_DIR, SEEDS_DIR, sha256_of
 from ..run import build_cache, local_cluster
+from ._checks import (
+    check_cache_dir,
+    check_out,
+    check_run_id,
+    check_same_inputs,
+    check_scheduler,
+    check_something_to_analyse,
+    die_with_parent,
+    failure_guard,
+    mark_stale_runs,
+)
 from ._manifest import (
     _attribute_unlogged,
     _earlier_run,
@@ -82,6 +94,7 @@ def run_report(
     workers: int = 0,
     scheduler: str = "",
     cache_dir: str | Path = "",
+    metadata_wins: bool = False,
 ) -> RunResult:
     """Run the report's notebooks in order into a new run directory.
 
@@ -95,12 +108,22 @@ def run_report(
     was reused from where. ``figure_width`` ("single" or "double") sets the width every
     figure is saved at. ``jobs`` notebooks of one stage run at once: notebooks whose names
     start with the same digit (00-09, ..., 90-99) must not read each other's outputs.
+    ``metadata_wins`` lets metadata values replace the corpus' own where they differ
+    (otherwise a conflict is an error).
+
+    Everything that can be checked without reading the corpus (paths, run id, scheduler,
+    parameters) is checked before the run folder is made; the corpus is then read and checked
+    once, into the cache, before any notebook starts. A run that is interrupted or terminated
+    is marked ``failed``, and a later run marks ``failed`` any run whose process died.
     """
     if jobs < 1:
         raise ParameterError(f"--jobs {jobs}: use 1 or more")
     if engine not in ("local", "dask"):
         raise ParameterError(f"--engine {engine!r}: use 'local' or 'dask'")
-    if workers < 0 or (scheduler and (engine != "dask" or workers)):
+    if workers < 0:
+        raise ParameterError(f"--workers {workers}: use 0 (as many as there are cores) or a "
+                             "positive number of worker processes")
+    if scheduler and (engine != "dask" or workers):
         raise ParameterError("--scheduler needs --engine dask and excludes --workers; "
                              f"got engine={engine!r}, workers={workers}, scheduler={scheduler!r}")
     corpus_path = Path(corpus).expanduser().resolve()
@@ -111,7 +134,10 @@ def run_report(
         raise ParameterError(f"--metadata {metadata}: no such file")
     codebook_path = Path(codebook).expanduser().resolve() if codebook else None
     if codebook_path is not None and not codebook_path.is_file():
-        raise ParameterError(f"--codebook {codebook}: no such file")
+        raise ParameterError(f"--codebook {codebook}: "
+                             + ("a folder, not a YAML file" if codebook_path.is_dir()
+                                else "no such file"))
+    load_codebook(codebook_path)  # a broken codebook fails here, naming its line and key
     if on_bad_rows not in ("error", "skip"):
         raise ParameterError(f"--on-bad-rows {on_bad_rows!r}: use 'error' or 'skip'")
     if figure_width not in ("single", "double"):
@@ -126,9 +152,16 @@ def run_report(
         raise ParameterError(f"set {', '.join(clash)} with the report's own options "
                              "(--corpus, --out, --run-id, --text-column, ...), not -p")
     out = Path(out).expanduser().resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    if run_id is not None:
+        check_run_id(run_id)
+    if reuse_from is not None:
+        check_run_id(reuse_from, "--reuse")
+    check_out(out)
     # check parameters before creating anything
     cache_root = Path(cache_dir).expanduser().resolve() if cache_dir else out / ".cache"
+    check_cache_dir(cache_root)
+    if scheduler:
+        check_scheduler(scheduler)
     probe = {"corpus": str(corpus_path), "metadata": str(meta_path or ""),
              "codebook": str(codebook_path or ""), "out_dir": "", "run_id": "",
              "on_bad_rows": on_bad_rows, "engine": engine,
@@ -137,7 +170,15 @@ def run_report(
              "columns": {k: v for k, v in (columns or {}).items() if v},
              "figure_width": figure_width, "output_log": ""}
     resolve_parameters(specs, probe, user, sections)
+    inputs = {"corpus": {"path": str(corpus_path), "sha256": sha256_of(corpus_path)},
+              "metadata": {"path": str(meta_path), "sha256": sha256_of(meta_path)}
+              if meta_path else None,
+              "codebook": {"path": str(codebook_path or DEFAULT_CODEBOOK),
+                           "sha256": sha256_of(codebook_path or DEFAULT_CODEBOOK)}}
     earlier = _earlier_run(out, reuse_from) if only else None
+    if earlier is not None:
+        check_same_inputs(earlier, inputs)
+    mark_stale_runs(out)
     run_id, run_dir = _new_run_dir(out, run_id)
     run_params = {**probe, "out_dir": str(run_dir), "run_id": run_id}
 
@@ -146,11 +187,8 @@ def run_report(
         "status": "running",
         "started": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "command": sys.argv,
-        "inputs": {"corpus": {"path": str(corpus_path), "sha256": sha256_of(corpus_path)},
-                   "metadata": {"path": str(meta_path), "sha256": sha256_of(meta_path)}
-                   if meta_path else None,
-                   "codebook": {"path": str(codebook_path or DEFAULT_CODEBOOK),
-                                "sha256": sha256_of(codebook_path or DEFAULT_CODEBOOK)}},
+        "pid": os.getpid(),
+        "inputs": inputs,
         "parameters": {},
         "user_parameters": user,
         "versions": _versions(),
@@ -170,8 +208,14 @@ def run_report(
     run_env = {"TQDM_DISABLE": "1"}
     saved_env = {k: os.environ.get(k) for k in run_env}
     os.environ.update(run_env)
+
+    def on_death(reason: str) -> None:
+        if manifest["status"] == "running":
+            manifest.update(status="failed", error=reason)
+            _finish(manifest, run_dir)
+
     try:
-        with contextlib.ExitStack() as stack:
+        with failure_guard(on_death), contextlib.ExitStack() as stack:
             # with --jobs, every notebook runs in one pool whose workers import papermill
             # and nbconvert while the cache is built
             pool = stack.enter_context(_notebook_pool(min(jobs, len(specs)))) \
@@ -181,7 +225,8 @@ def run_report(
                 run_params["scheduler"] = stack.enter_context(
                     local_cluster(workers or os.cpu_count() or 1))
             manifest["parameters"] = resolve_parameters(specs, run_params, user, sections)
-            manifest["cache"] = _prepare_cache(run_params, columns, progress=progress)
+            manifest["cache"] = _prepare_cache(run_params, columns, progress=progress,
+                                               metadata_wins=metadata_wins)
             # the notebooks open the entry built here instead of hashing the corpus again
             run_params["corpus_cache"] = manifest["cache"]["path"]
             per_nb = resolve_parameters(specs, run_params, user, sections)
@@ -189,7 +234,7 @@ def run_report(
             _write_json(run_dir / "manifest.json", manifest)
             _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html,
                      pool=pool)
-    except FramelabError as err:
+    except (FramelabError, OSError) as err:
         if manifest["status"] == "running":  # e.g. a bad row found while building the cache
             manifest.update(status="failed", error=str(err))
             _finish(manifest, run_dir)
@@ -248,7 +293,7 @@ def _run_notebook(path: str, executed: str, parameters: dict[str, Any], log: str
 
 
 def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | None, *,
-                   progress: bool) -> dict[str, Any]:
+                   progress: bool, metadata_wins: bool = False) -> dict[str, Any]:
     """Read, check and segment the corpus once, into the Parquet cache every notebook reads.
 
     Bad input stops the run here, before any notebook starts.
@@ -256,10 +301,11 @@ def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | N
 
     cache = build_cache(run_params["corpus"], metadata=run_params["metadata"] or None,
                         columns=ColumnMap(**(columns or {})),
-                        on_bad_rows=run_params["on_bad_rows"],
+                        on_bad_rows=run_params["on_bad_rows"], metadata_wins=metadata_wins,
                         cache_dir=run_params["cache_dir"], engine=run_params["engine"],
                         workers=run_params["workers"] or None,
                         scheduler=run_params["scheduler"] or None, progress=progress)
+    check_something_to_analyse(cache, run_params["corpus"])
     return {"path": str(cache.path), "documents": cache.n_documents}
 
 
@@ -275,10 +321,20 @@ def _notebook_pool(workers: int) -> Any:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                               initializer=die_with_parent)
+    try:
         for _ in range(workers):
             pool.submit(_warm_up)
         yield pool
+    except BaseException:
+        # a run that fails (e.g. on a bad row while the cache is built) does not wait for
+        # workers still importing: they are ended, so bad input fails in seconds
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]],

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 
 from ..errors import ParameterError
 from ..figures import group_colors, styled
-from ..outputs import atomic_path, resolve_out_dir
+from ..outputs import atomic_path, resolve_out_dir, safe_file_stem
 from ..tokens import tokenize
 from . import _minhash as minhash
 from ._candidates import doc_texts
@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 #: Values a similarity matrix can hold.
 MEASURES = ("jaccard", "containment")
-_SAFE = re.compile(r"[^\w.\-]+")
 
 
 def similarity_matrix(
@@ -425,8 +424,9 @@ def pair_html(
 
 
 def pair_html_path(doc_a: str, doc_b: str, out_dir: str | Path) -> Path:
-    """``<out_dir>/figures/reuse_pair_<a>_<b>.html``, ids made file-name safe."""
-    name = f"reuse_pair_{_SAFE.sub('_', str(doc_a))}_{_SAFE.sub('_', str(doc_b))}.html"
+    """``<out_dir>/figures/reuse_pair_<a>_<b>.html``, ids made file-name safe and unique
+    (:func:`framelab.outputs.safe_file_stem`)."""
+    name = f"reuse_pair_{safe_file_stem(doc_a, doc_b)}.html"
     return resolve_out_dir(out_dir) / "figures" / name
 
 

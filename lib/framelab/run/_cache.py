@@ -87,7 +87,8 @@ def _digest(data: Any) -> str:
 
 
 def cache_settings(path: str | Path, *, metadata: str | Path | None = None,
-                   columns: ColumnMap | None = None, on_bad_rows: str = "error") -> dict[str, Any]:
+                   columns: ColumnMap | None = None, on_bad_rows: str = "error",
+                   metadata_wins: bool = False) -> dict[str, Any]:
     """Everything that shapes the documents table of ``path``; its digest is the cache key.
 
     Reads every input byte once to hash it (sha256).
@@ -99,7 +100,8 @@ def cache_settings(path: str | Path, *, metadata: str | Path | None = None,
     return {"format": CACHE_FORMAT, "framelab": __version__, "code": _code_digest(),
             "input": {"path": str(path), "sha256": _digest(sha256_of(path))},
             "metadata": {"path": str(meta), "sha256": _digest(sha256_of(meta))} if meta else None,
-            "columns": asdict(columns or ColumnMap()), "on_bad_rows": on_bad_rows}
+            "columns": asdict(columns or ColumnMap()), "on_bad_rows": on_bad_rows,
+            **({"metadata_wins": True} if metadata_wins else {})}
 
 
 def _segmentation(min_docs: int, min_share: float) -> dict[str, Any]:
@@ -368,6 +370,41 @@ def _build_documents(stream: DocumentStream, settings: dict[str, Any], root: Pat
         raise
 
 
+def _damage(entry: Path, sentence_dir: Path) -> str | None:
+    """What is wrong with a cache entry (a file missing or unreadable), or None."""
+    import pyarrow.parquet as pq
+
+    try:
+        manifest = json.loads((entry / "manifest.json").read_text("utf-8"))
+        parts = [entry / "documents" / name for name in manifest["parts"]]
+        if sentence_dir.is_dir():
+            parts += [sentence_dir / name for name in manifest["parts"]]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        return f"its manifest.json is unreadable ({type(err).__name__}: {err})"
+    for part in [*parts, entry / "lines.parquet", entry / "outlets.parquet"]:
+        if not part.is_file():
+            return f"{part} is missing"
+        try:
+            pq.read_metadata(part)
+        except (OSError, ValueError) as err:
+            return f"{part} is unreadable ({err})"
+    return None
+
+
+def _discard_if_damaged(entry: Path, min_docs: int, min_share: float) -> None:
+    """A damaged cache entry (a part truncated or deleted, the manifest garbled) is explained
+    in a warning and removed, so that it is built again."""
+    if not entry.is_dir():
+        return
+    seg = _segmentation(min_docs, min_share)
+    problem = _damage(entry, entry / f"sentences-{_digest(seg)[:12]}")
+    if problem is None:
+        return
+    _warn(f"corpus cache entry {entry} is damaged: {problem}. It is removed and built again "
+          "(nothing else in the cache is touched)")
+    shutil.rmtree(entry, ignore_errors=True)
+
+
 def build_cache(
     path: str | Path,
     *,
@@ -383,12 +420,13 @@ def build_cache(
     workers: int | None = None,
     scheduler: Any = None,
     progress: bool = True,
+    metadata_wins: bool = False,
 ) -> CorpusCache:
     """Return the cache entry of a corpus, building what is missing.
 
     Parameters
     ----------
-    path, metadata, columns, on_bad_rows
+    path, metadata, columns, on_bad_rows, metadata_wins
         As for :func:`framelab.corpus.load_corpus`.
     cache_dir : str or Path, optional
         Parent folder of cache entries (default ``outputs/.cache``).
@@ -411,10 +449,12 @@ def build_cache(
     _segmentation(boilerplate_min_docs, boilerplate_min_share)
     root = Path(cache_dir) if cache_dir else default_cache_dir()
     stream = DocumentStream(path, metadata=metadata, columns=columns, on_bad_rows=on_bad_rows,
-                            chunk_size=chunk_size, progress=progress)
+                            chunk_size=chunk_size, progress=progress,
+                            metadata_wins=metadata_wins)
     settings = cache_settings(path, metadata=stream.metadata, columns=columns,
-                              on_bad_rows=on_bad_rows)
+                              on_bad_rows=on_bad_rows, metadata_wins=metadata_wins)
     key = _digest(settings)[:24]
+    _discard_if_damaged(root / key, boilerplate_min_docs, boilerplate_min_share)
     if (root / key / "manifest.json").is_file():
         cache = CorpusCache(root / key)
         log.info("corpus cache hit: %s", cache.path)
