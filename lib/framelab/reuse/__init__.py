@@ -27,6 +27,7 @@ from ._minhash import (
     shingle_overlap,
     shingle_sets,
 )
+from ._partners import bound_candidates, keep_strongest
 from ._relation import (
     RELATION_COLUMNS,
     RELATIONS,
@@ -63,6 +64,7 @@ from ._view import (
 )
 
 __all__ = [
+    'bound_candidates', 'keep_strongest',
     'CANDIDATE_COLUMNS', 'CHAIN_COLUMNS', 'CHANGES', 'CHANGE_COLUMNS', 'CONTENT_CANDIDATE_COLUMNS',
     'ContentAnalyzer', 'EMPTY_SIGNATURE', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
     'PASSAGE_COLUMNS', 'RELATIONS', 'RELATION_COLUMNS', 'RELATION_STYLES', 'RESULT_PAIR_COLUMNS',

@@ -14,6 +14,7 @@ from . import _relation as relation
 from . import _rewrite as rewrite
 from ._alignment import _empty, align_passages, passage_changes
 from ._candidates import ReuseResult, candidate_pairs, reuse_pairs, short_documents
+from ._partners import bound_candidates
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
@@ -36,6 +37,7 @@ def find_reuse(
     rewrite_threshold: float = 0.0,
     min_similar: int = 2,
     gap: float = 0.02,
+    max_partners: int = 20,
 ) -> ReuseResult:
     """Run both layers and the relation rules with their defaults.
 
@@ -43,6 +45,8 @@ def find_reuse(
     the rewrite layer (:mod:`framelab.rewrite`) adds candidate pairs from content-word
     sentence similarity (``rewrite_threshold``; 0 means :func:`framelab.rewrite.null_threshold`)
     and an ordered chain per pair; :func:`framelab.relation.classify_pairs` labels each pair.
+    Each layer's candidates are bounded by ``bound_candidates`` (``max_partners`` per
+    document; 0 keeps all).
     """
 
     cb = resolve_codebook(codebook)
@@ -51,7 +55,8 @@ def find_reuse(
                               bands=bands, seed=seed)
     layer = rewrite.find_rewrite_candidates(documents, sentences, threshold=rewrite_threshold,
                                             min_similar=min_similar, mwes=cb.mwes, seed=seed)
-    candidates = relation.merge_candidates(shingle, layer.candidates, documents, sentences,
+    shingle, content = bound_candidates(shingle, layer.candidates, max_partners)
+    candidates = relation.merge_candidates(shingle, content, documents, sentences,
                                            shingle_size=shingle_size)
     passages = align_passages(candidates, sentences, documents=documents,
                               threshold=align_threshold)

@@ -282,6 +282,9 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
            "0.2)", minimum=0, maximum=1),
         _p("min_similar", "int", 2, "similar sentences (on the side with fewer) that make a "
            "rewrite-layer candidate pair", minimum=1),
+        _p("max_partners", "int", 20, "candidate pairs aligned per document and layer: its "
+           "strongest partners (a pair is kept when either document ranks it this high); 0 "
+           "aligns every candidate pair", minimum=0),
         _p("rewrite_gap", "float", 0.02, "cost of a sentence skipped inside an ordered rewrite "
            "chain", minimum=0),
     ),
