@@ -19,7 +19,20 @@ from ._ingest import (
     iter_documents,
     normalise_chunk,
 )
-from ._overview import describe_documents, plot_lengths, plot_segments, segment_counts, top_terms
+from ._overview import (
+    NO_GROUP,
+    describe_documents,
+    describe_groups,
+    documents_view,
+    per_document,
+    plot_lengths,
+    plot_segments,
+    segment_counts,
+    segments_view,
+    top_terms,
+    view_groups,
+    view_rows,
+)
 from ._readers import FormatReaders
 from ._segment import (
     ABBREVIATIONS,
@@ -35,11 +48,11 @@ from ._segment import (
 )
 
 __all__ = [
-    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'ColumnMap', 'DEFAULT_CHUNK_SIZE', 'DOC_COLUMNS',
+    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'ColumnMap', 'NO_GROUP', 'DEFAULT_CHUNK_SIZE', 'DOC_COLUMNS',
     'DocumentStream', 'FormatReaders', 'KwicExplorer', 'LineStats', 'SEGMENT_TYPES',
-    'SENTENCE_COLUMNS', 'apply_metadata', 'body', 'describe_documents', 'group_key', 'hash_strings',
+    'SENTENCE_COLUMNS', 'apply_metadata', 'body', 'describe_documents', 'describe_groups', 'documents_view', 'group_key', 'hash_strings',
     'iter_documents', 'kwic_explorer', 'load_corpus', 'load_metadata', 'load_run_corpus',
-    'normalise_chunk', 'normalize_text', 'paragraph_spans', 'plot_lengths', 'plot_segments',
-    'prepare_chunk', 'segment', 'segment_chunk', 'segment_counts', 'sentence_spans', 'top_terms',
-    'units', 'with_document_columns',
+    'normalise_chunk', 'normalize_text', 'paragraph_spans', 'per_document', 'plot_lengths', 'plot_segments',
+    'prepare_chunk', 'segment', 'segment_chunk', 'segment_counts', 'segments_view', 'sentence_spans',
+    'top_terms', 'units', 'view_groups', 'view_rows', 'with_document_columns',
 ]

@@ -141,6 +141,10 @@ _BOOTSTRAP_SEED = _p("bootstrap_seed", "int", 0, "seed of the bootstrap interval
 _KWIC_WINDOW = _p("kwic_window", "int", 60, "characters of context each side of a KWIC "
                   "match", minimum=1)
 
+_PER_DOCUMENT_MAX = _p("per_document_max", "int", 50, "above this many documents, per-document "
+                       "figures and tables become distributions and summaries per outlet "
+                       "(full tables are still saved)", minimum=1)
+
 _MAX_GROUPS = _p("max_groups", "int", 10, "groups shown before the rest are pooled as other",
                  minimum=1)
 
@@ -148,6 +152,7 @@ _MAX_GROUPS = _p("max_groups", "int", 10, "groups shown before the rest are pool
 NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
     "00_corpus": (
         _INCLUDE_NONBODY,
+        _PER_DOCUMENT_MAX,
         _p("keyword", "str", "regime", "word or phrase for the KWIC concordance"),
         _KWIC_WINDOW,
         _p("top_n", "int", 30, "how many top terms and collocations to list", minimum=1),
