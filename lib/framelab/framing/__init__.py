@@ -64,6 +64,7 @@ from ._polnear import (
     voice_tokens,
 )
 from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
+from ._summary import FRAME_SUMMARY_COLUMNS, frame_summary, frames_view, plot_frame_summary
 from ._voice import (
     VOICES,
     VoiceTag,
@@ -76,15 +77,15 @@ from ._voice import (
 
 __all__ = [
     'ACTOR_LABEL_COLUMNS', 'ACTOR_MENTION_COLUMNS', 'ATTRIBUTION_VERBS', 'ATTRIBUTION_VERB_PATTERN',
-    'Attribution', 'FRAME_COLUMNS', 'KEYNESS_COLUMNS', 'LABEL_MENTION_COLUMNS',
+    'Attribution', 'FRAME_COLUMNS', 'FRAME_SUMMARY_COLUMNS', 'KEYNESS_COLUMNS', 'LABEL_MENTION_COLUMNS',
     'LABEL_RATE_COLUMNS', 'MATCH_COLUMNS', 'OTHER', 'PolnearArticle', 'QUOTE_COLUMNS',
     'REPORTING_VERB_COLUMNS', 'SOURCE_COLUMNS', 'SPEAKER_STARTS', 'Stretch', 'THAT_ONLY_VERBS',
     'TOKEN_COLUMNS', 'UNRESOLVED', 'VOICES', 'VoiceTag', 'VoiceTagger', 'actor_labels',
     'actor_labels_figure', 'actor_mentions', 'actor_summary', 'add_kwic', 'content_tokens',
     'display_name', 'document_groups', 'evaluate_polnear', 'find_quotes', 'find_speaker',
-    'find_split', 'frame_kwic', 'frames', 'g2', 'group_order', 'head_noun', 'is_reporting_use',
+    'find_split', 'frame_kwic', 'frame_summary', 'frames', 'frames_view', 'g2', 'group_order', 'head_noun', 'is_reporting_use',
     'keyness', 'label_mentions', 'label_rates', 'label_targets', 'log_odds_dirichlet',
-    'main_actors', 'match_sentences', 'plot_actor_labels', 'plot_fightin_words', 'plot_frames',
+    'main_actors', 'match_sentences', 'plot_actor_labels', 'plot_frame_summary', 'plot_fightin_words', 'plot_frames',
     'plot_label_events', 'plot_label_heatmap', 'quote_spans', 'quoted_sources', 'read_ann',
     'read_polnear', 'reporting_verbs', 'score_tokens', 'sentence_stretches', 'shown_groups',
     'speaker_matches', 'tag_voice', 'term_counts', 'term_doc_counts', 'voice_tokens',

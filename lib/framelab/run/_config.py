@@ -162,6 +162,7 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
     "01_framing": (
         _INCLUDE_NONBODY,
         _GROUP_BY,
+        _PER_DOCUMENT_MAX,
         _p("keyness_groups", "str", "", 'two groups "A,B" compared with each other; empty: '
            "each group against the rest"),
         _p("keyness_prior", "float", 0.1, "Dirichlet prior pseudo-counts as a share of pooled "
