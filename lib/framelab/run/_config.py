@@ -235,6 +235,7 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
     "03_stance": (
         _INCLUDE_NONBODY,
         _GROUP_BY,
+        _PER_DOCUMENT_MAX,
         _p("targets", "str", "", "comma-separated stance targets of the codebook; empty means "
            "all of them"),
         _p("scorer", "str", "all", '"default" (transparent cues), "learned" (NewsMTSC model) '
