@@ -181,7 +181,7 @@ def _plot_length_boxes(described: pd.DataFrame, ax: Axes, *, colors: dict[str, s
     groups = view_groups(described, group_by)
     names = sorted(groups.unique(), reverse=True)
     data = [described.loc[(groups == g).to_numpy(), "n_tokens"].to_numpy() for g in names]
-    boxes = ax.boxplot(data, vert=False, showfliers=False, patch_artist=True,
+    boxes = ax.boxplot(data, orientation="horizontal", showfliers=False, patch_artist=True,
                        widths=0.6, medianprops={"color": "black"})
     for patch, name in zip(boxes["boxes"], names):
         patch.set_facecolor(colors.get(name, "#999999"))

@@ -89,5 +89,6 @@ def plot_frame_summary(summary: pd.DataFrame, ax: Any, *,
     ax.set_xticks(range(len(frames)), [str(f).replace("_", " ") for f in frames], rotation=20,
                   ha="right")
     ax.set_ylabel("matches per 1,000 tokens (mean, 95% CI)")
-    ax.legend(title="", frameon=False, fontsize=6, ncols=max(1, len(groups) // 12 + 1))
+    ax.legend(title="", frameon=False, fontsize=6, ncols=max(1, len(groups) // 16 + 1),
+              loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
