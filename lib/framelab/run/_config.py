@@ -227,6 +227,9 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
            choices=("auto", "batch", "online")),
         _p("fit_sample", "float", 0.0, "fit on a random sample of units: 0 means all, else a "
            "share up to 1 or a number of units; every unit is transformed", minimum=0),
+        _p("select_sample", "int", 5000, "the k grid runs on a seeded random sample of this "
+           "many units (all units when fewer; 0: all); the final model is fitted on the "
+           "fit_sample units", minimum=0),
         _p("n_jobs", "int", 1, "parallel grid runs; 1 is safe on a shared 2-core machine, -1 "
            "uses every core", minimum=-1),
         _p("random_state", "int", 0, "seed of the held-out split, the fit sample, the reported "

@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.decomposition import LatentDirichletAllocation
 from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ParameterError, check_columns
@@ -41,6 +40,7 @@ from ._coherence import (
     npmi_from_dtm,
     top_term_ids,
 )
+from ._lda import grid_run, lda
 
 __all__ = [
     "AUTO_MIN_DOCUMENTS", "AUTO_ONLINE_MIN_UNITS", "STABILITY_COLUMNS", "TopicModel",
@@ -151,32 +151,6 @@ def unit_tokens(units: pd.DataFrame, *, stop_words: frozenset[str] | None = STOP
 
 # --- the estimator -------------------------------------------------------------------------
 
-def _lda(X: sparse.csr_matrix, k: int, seed: int, params: dict[str, Any],
-         n_jobs: int | None) -> LatentDirichletAllocation:
-    """Fit scikit-learn's LDA; online runs are ``max_iter`` passes of ``partial_fit``.
-
-    ``partial_fit`` over the whole matrix is one pass of minibatch updates, exactly as in
-    ``fit``, without the extra full E-step ``fit`` spends on the training bound.
-    """
-    params = dict(params)
-    passes = params.pop("max_iter")
-    if params["learning_method"] == "batch":
-        return LatentDirichletAllocation(n_components=k, random_state=seed, n_jobs=n_jobs,
-                                         max_iter=passes, **params).fit(X)
-    model = LatentDirichletAllocation(n_components=k, random_state=seed, n_jobs=n_jobs,
-                                      total_samples=X.shape[0], **params)
-    for _ in range(passes):
-        model.partial_fit(X)
-    return model
-
-
-def _grid_run(X_train: sparse.csr_matrix, X_test: sparse.csr_matrix, k: int, seed: int,
-              params: dict[str, Any]) -> tuple[int, int, float, np.ndarray]:
-    model = _lda(X_train, k, seed, params, 1)
-    components = model.components_ / model.components_.sum(axis=1, keepdims=True)
-    return k, seed, float(model.perplexity(X_test)), components
-
-
 def _as_ints(values: int | str | Sequence[int], name: str) -> list[int]:
     items: Sequence[Any]
     if isinstance(values, str):
@@ -239,6 +213,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
     fit_sample : int, float or None
         Fit on a random sample of units (an int count or a share in (0, 1]); every unit is
         still transformed. ``None`` fits on all units.
+    select_sample : int or None
+        The k grid runs on a seeded random sample of this many of the fitted units (all of
+        them when there are fewer); the reported model is still fitted on every fitted unit.
+        ``None``: the grid runs on every fitted unit.
     doc_topic_prior, topic_word_prior : float or None
         Dirichlet priors (``None`` = 1 / k as in scikit-learn and gensim).
     chunk_size : int
@@ -287,7 +265,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                  min_units_per_topic: int = 5, learning_method: str = "auto",
                  batch_size: int = 2048, max_iter: int | None = None,
                  learning_offset: float = 1.0, learning_decay: float = 0.5,
-                 fit_sample: float | None = None,
+                 fit_sample: float | None = None, select_sample: int | None = 5000,
                  doc_topic_prior: float | None = None, topic_word_prior: float | None = None,
                  chunk_size: int = 10_000, n_jobs: int | None = None, random_state: int = 0,
                  progress: bool = True) -> None:
@@ -307,6 +285,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.learning_offset = learning_offset
         self.learning_decay = learning_decay
         self.fit_sample = fit_sample
+        self.select_sample = select_sample
         self.doc_topic_prior = doc_topic_prior
         self.topic_word_prior = topic_word_prior
         self.chunk_size = chunk_size
@@ -423,10 +402,15 @@ class TopicModel(TransformerMixin, BaseEstimator):
         rng = np.random.default_rng(self.random_state)
         n_units = X.shape[0]
         fit_idx = self._fit_units(n_units, rng)
-        perm = rng.permutation(fit_idx)
+        select = self.select_sample
+        if select is not None and (isinstance(select, bool) or int(select) < 1):
+            raise ParameterError(f"select_sample={select!r}: use a number of units, or None")
+        grid_idx = fit_idx if select is None or len(fit_idx) <= int(select) else \
+            np.sort(rng.choice(fit_idx, size=int(select), replace=False))
+        perm = rng.permutation(grid_idx)
         n_test = max(1, round(float(self.test_size) * len(perm)))
         train, test = np.sort(perm[n_test:]), np.sort(perm[:n_test])
-        grid = self._grid(len(fit_idx), len(train))
+        grid = self._grid(len(grid_idx), len(train))
         seeds = _as_ints(self.seeds, "seeds")
         method = self.learning_method
         if method == "auto":
@@ -443,7 +427,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         log.info("k grid %s x seeds %s on %d training / %d held-out units (%s)", grid, seeds,
                  len(train), len(test), method)
         runs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-            delayed(_grid_run)(X_train, X_test, k, s, params) for k, s in tasks)
+            delayed(grid_run)(X_train, X_test, k, s, params) for k, s in tasks)
         results = list(tqdm(runs, total=len(tasks), desc="LDA k x seed grid",
                             disable=not self.progress))
         tops = [top_term_ids(r[3], self.top_n) for r in results]
@@ -455,7 +439,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.n_topics_ = choose_k(self.k_selection_, tolerance=self.npmi_tolerance) \
             if fixed is None else fixed
 
-        self.model_ = _lda(X[fit_idx], self.n_topics_, self.random_state, params, self.n_jobs)
+        self.model_ = lda(X[fit_idx], self.n_topics_, self.random_state, params, self.n_jobs)
         # number topics by the (expected) tokens assigned to them: the rows of lambda
         self.order_ = np.argsort(-self.model_.components_.sum(axis=1), kind="stable")
         raw = self.model_.components_[self.order_]
@@ -467,6 +451,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.fit_info_ = {"learning_method": method, "max_iter": int(passes),
                           "batch_size": self.batch_size if method == "online" else None,
                           "n_units": n_units, "n_fit_units": len(fit_idx),
+                          "n_select_units": len(grid_idx),
                           "n_train_units": len(train), "n_test_units": len(test),
                           "sampled": len(fit_idx) < n_units, "random_state": self.random_state}
         log.info("chose k=%d; fitted on %d of %d units; unstable topics: %s", self.n_topics_,
