@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                           "--out", str(runs), "--run-id", "bench", "--no-progress",
                           "--jobs", str(args.jobs), "--engine", engine]
                 report += ["--workers", str(workers)] if workers else []
+                load_before = os.getloadavg()[0]
                 a_s, a_rc, a_peaks, a_out = timed(report, timeout=args.timeout, cwd=ROOT)
                 count = [sys.executable, "-c", COUNT, str(corpus), engine, str(workers),
                          str(tmp_path / f"count-cache-{engine}-{r}")]
@@ -159,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{engine} #{r}: report {a_s:.0f}s (exit {a_rc}), count_corpus "
                       f"{b_s:.0f}s (exit {b_rc})", flush=True)
                 res["pairs"].append((a_s, b_s, a_rc, b_rc))
+                res.setdefault("loads", []).append((load_before, os.getloadavg()[0]))
                 for kind, (peak, n) in a_peaks.by_kind().items():
                     old = res["peaks"].get(kind, (0.0, 0))
                     res["peaks"][kind] = (max(old[0], peak), max(old[1], n))
@@ -187,9 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for engine, res in results.items():
         for i, (a_s, b_s, a_rc, b_rc) in enumerate(res["pairs"]):
+            before, after = res["loads"][i]
             rows.append([engine, i + 1, f"{a_s:.0f}" + ("" if a_rc == 0 else f" (exit {a_rc})"),
-                         f"{b_s:.0f}", f"{a_s / b_s:.1f}x"])
-    body += [table(["engine", "pair", "report s", "count_corpus s", "ratio"], rows), ""]
+                         f"{b_s:.0f}", f"{a_s / b_s:.1f}x", f"{before:.1f} / {after:.1f}"])
+    body += [table(["engine", "pair", "report s", "count_corpus s", "ratio",
+                    "load avg (1 min) before / after"], rows), ""]
     for engine, res in results.items():
         ok = [a / b for a, b, rc, _ in res["pairs"] if rc == 0]
         med = statistics.median(ok) if ok else float("nan")
