@@ -24,6 +24,9 @@ from framelab.paths import SEEDS_DIR
 #: Documents in the generated corpus: well above per_document_max (50) and exact_max_docs
 #: (2000, so 04_reuse takes the MinHash path), small enough for a slow test.
 N_DOCS = 2400
+#: A smaller topic grid than the default (3,4,5,6,8 x 3 seeds: 15 batch fits, minutes on
+#: 2,400 documents); everything else at its default.
+FAST = {"k_grid": "3,4", "seeds": "0,1"}
 #: Largest executed notebook or HTML page (bytes). The seeds' largest is about a third of it;
 #: a per-document view of 2,400 documents (bars, rows) would be several times over it.
 MAX_PAGE_BYTES = 3_000_000
@@ -52,7 +55,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     done = {}
     for engine, workers in (("local", 0), ("dask", 2)):
         result = report.run_report(corpus=corpus, out=folder / "runs", run_id=engine,
-                                   progress=False, screenshot=False, engine=engine,
+                                   params=FAST, progress=False, screenshot=False, engine=engine,
                                    workers=workers, cache_dir=folder / "cache")
         assert result.manifest["status"] == "ok"
         done[engine] = result.run_dir
