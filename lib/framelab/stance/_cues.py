@@ -112,6 +112,7 @@ def _negations() -> tuple[frozenset[str], float]:
     return frozenset(NEGATE), float(N_SCALAR)
 
 
+@lru_cache(maxsize=4096)  # mentions of one sentence are scored one after the other
 def _sentence_compound(text: str) -> float:
     return float(_analyzer().polarity_scores(text)["compound"])
 
