@@ -38,6 +38,7 @@ from ._framing import (
     label_rates,
     match_sentences,
     reporting_verbs,
+    voice_taggers,
 )
 from ._keyness import (
     KEYNESS_COLUMNS,
@@ -88,5 +89,6 @@ __all__ = [
     'main_actors', 'match_sentences', 'plot_actor_labels', 'plot_frame_summary', 'plot_fightin_words', 'plot_frames',
     'plot_label_events', 'plot_label_heatmap', 'quote_spans', 'quoted_sources', 'read_ann',
     'read_polnear', 'reporting_verbs', 'score_tokens', 'sentence_stretches', 'shown_groups',
-    'speaker_matches', 'tag_voice', 'term_counts', 'term_doc_counts', 'voice_tokens',
+    'speaker_matches', 'tag_voice', 'term_counts', 'term_doc_counts', 'voice_taggers',
+    'voice_tokens',
 ]
