@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import json
 from pathlib import Path
 
@@ -97,3 +99,32 @@ def test_time_overview_sorts_change_points_by_evidence(tmp_path: Path) -> None:
         run / "tables" / "time_changepoints.csv", index=False)
     overview = summary.time_overview(summary.load_tables(run))
     assert overview.measure.tolist() == ["labels", "attention"]
+
+
+def test_preview_png_is_smaller_never_wider_and_deterministic(tmp_path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from framelab import report
+
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=300)
+    rng = np.random.default_rng(0)
+    for i in range(8):
+        ax.plot(rng.normal(size=200).cumsum(), label=f"line {i}")
+    ax.legend()
+    big = tmp_path / "big.png"
+    fig.savefig(big)
+    plt.close(fig)
+    data = report.preview_png(big)
+    assert data == report.preview_png(big)
+    assert len(data) < big.stat().st_size / 2
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.width == report.PREVIEW_WIDTH
+    small = tmp_path / "small.png"
+    Image.new("RGB", (300, 100), "white").save(small)
+    with Image.open(io.BytesIO(report.preview_png(small))) as image:
+        assert image.size == (300, 100)  # never scaled up

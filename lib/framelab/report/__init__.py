@@ -13,11 +13,13 @@ from ._publish import CHROMIUM_ARGS, chromium_path, export_html, screenshot_inde
 from ._runner import RunResult, run_report
 from ._summary import (
     KEY_FIGURES,
+    PREVIEW_WIDTH,
     actor_view,
     figure_paths,
     load_tables,
     missing_note,
     narrator_labels,
+    preview_png,
     reuse_overview,
     run_facts,
     stance_overview,
@@ -26,9 +28,9 @@ from ._summary import (
 )
 
 __all__ = [
-    'CHROMIUM_ARGS', 'KEY_FIGURES', 'NotebookSpec', 'RUN_PARAMETERS', 'RunResult', 'actor_view',
+    'CHROMIUM_ARGS', 'KEY_FIGURES', 'PREVIEW_WIDTH', 'NotebookSpec', 'RUN_PARAMETERS', 'RunResult', 'actor_view',
     'chromium_path', 'discover_notebooks', 'export_html', 'figure_paths', 'load_params_file',
     'load_tables', 'missing_note', 'narrator_labels', 'notebook_parameters', 'parse_cli_value',
-    'resolve_parameters', 'reuse_overview', 'run_facts', 'run_report', 'screenshot_index',
+    'preview_png',    'resolve_parameters', 'reuse_overview', 'run_facts', 'run_report', 'screenshot_index',
     'stance_overview', 'time_overview', 'topic_overview', 'write_index',
 ]
