@@ -35,12 +35,10 @@ import framelab
 import numpy as np
 import pandas as pd
 import psutil
-from framelab import corpus
-from framelab.reuse import _minhash as minhash
-from framelab import reuse
-from framelab.paths import SEEDS_DIR
-
 from _common import cpu_model
+from framelab import corpus, reuse
+from framelab.paths import SEEDS_DIR
+from framelab.reuse import _minhash as minhash
 
 log = logging.getLogger("bench_reuse")
 RESULTS = Path(__file__).resolve().parent / "results" / "reuse.md"
@@ -133,10 +131,8 @@ def layers_benchmark(args: argparse.Namespace) -> None:
     """Both layers and the relation rules on a corpus with planted copies, rewrites, quotes."""
     import tempfile
 
-    from framelab import relation, rewrite
+    from framelab import framing
     from framelab.codebook import load_codebook
-    from framelab.quotes import find_quotes
-
     from make_reuse_corpus import generate as generate_planted
 
     n_each = args.planted // 3
@@ -149,9 +145,8 @@ def layers_benchmark(args: argparse.Namespace) -> None:
         path = Path(tmp) / "planted.csv"
         table.to_csv(path, index=False)
         t0 = time.perf_counter()
-        documents, sentences = corpus.load_run_corpus(path, text_column="text",
-                                                      outlet_column="outlet",
-                                                      id_column="doc_id")
+        documents, sentences = corpus.load_run_corpus(
+            path, columns={"text": "text", "outlet": "outlet", "id": "doc_id"})
         load_s = time.perf_counter() - t0
     sentences = corpus.body(sentences)
     log.info("generated %d documents (%.0f s), loaded %d sentences (%.0f s)", len(documents),
@@ -162,23 +157,23 @@ def layers_benchmark(args: argparse.Namespace) -> None:
         shingle = reuse.candidate_pairs(documents, sentences, seed=args.seed)
         shingle_only = reuse.align_passages(shingle, sentences, documents=documents)
     with PeakRSS() as steps["rewrite layer: content space, prefix-filter candidates"]:
-        layer = rewrite.find_rewrite_candidates(documents, sentences, mwes=cb.mwes,
+        layer = reuse.find_rewrite_candidates(documents, sentences, mwes=cb.mwes,
                                                 seed=args.seed)
-        candidates = relation.merge_candidates(shingle, layer.candidates, documents,
+        candidates = reuse.merge_candidates(shingle, layer.candidates, documents,
                                                sentences)
     with PeakRSS() as steps["both layers: align_passages on the merged candidates"]:
         passages = reuse.align_passages(candidates, sentences, documents=documents)
     with PeakRSS() as steps["rewrite layer: ordered chains (align_rewrites)"]:
-        chained, chains = rewrite.align_rewrites(candidates, sentences, layer.space,
+        chained, chains = reuse.align_rewrites(candidates, sentences, layer.space,
                                                  threshold=layer.threshold)
-        both = relation.stack_layers(passages, chained)
+        both = reuse.stack_layers(passages, chained)
     with PeakRSS() as steps["passage_changes (both layers)"]:
         changes = reuse.passage_changes(both, documents, codebook=cb)
     with PeakRSS() as steps["quotes.find_quotes (every document)"]:
-        quoted = find_quotes(documents, cb, sentences=sentences)
+        quoted = framing.find_quotes(documents, cb, sentences=sentences)
     with PeakRSS() as steps["reuse_pairs + relation.classify_pairs"]:
         pairs = reuse.reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
-        pairs = relation.classify_pairs(pairs, both, chains, changes, quoted, documents,
+        pairs = reuse.classify_pairs(pairs, both, chains, changes, quoted, documents,
                                         sentences, codebook=cb)
     for name, step in steps.items():
         log.info("%s: %.1f s", name, step.seconds)
@@ -230,8 +225,8 @@ def layers_benchmark(args: argparse.Namespace) -> None:
          f"{sum(st.seconds for k, st in steps.items() if 'rewrite' in k or 'merged' in k) - steps['shingle layer: candidate_pairs + align_passages'].seconds + 0:.1f} s "
          f"wall (shingle layer alone {steps['shingle layer: candidate_pairs + align_passages'].seconds:.1f} s)."),
         "",
-        "Recall (planted pair in `reuse_pairs` with the planted relation; in brackets: "
-        "paired at all):",
+        ("Recall (planted pair in `reuse_pairs` with the planted relation; in brackets: "
+         "paired at all):"),
         "",
         "| relation | recall | paired |",
         "|---|---|---|",

@@ -33,9 +33,7 @@ def run_one(corpus: Path, engine: str, workers: int, chunk_size: int, out: Path)
     import logging
     import os
 
-    from framelab.run import build_cache
-    from framelab.run import count_corpus
-    from framelab.run import Engine
+    from framelab.run import Engine, build_cache, count_corpus
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     cache_dir = out / "cache"

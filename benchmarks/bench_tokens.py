@@ -32,8 +32,13 @@ def main(argv: list[str] | None = None) -> int:
 
     import pandas as pd
     from framelab.corpus import normalize_text
-    from framelab.tokens import (Analyzer, document_term_matrix, dtm_from_tokens,
-                                 token_table, tokenize)
+    from framelab.tokens import (
+        Analyzer,
+        document_term_matrix,
+        dtm_from_tokens,
+        token_table,
+        tokenize,
+    )
     from make_corpus import documents
     from nltk.tokenize import NLTKWordTokenizer
     from sklearn.feature_extraction.text import CountVectorizer

@@ -22,8 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from framelab.paths import DEFAULT_CODEBOOK, PROJECT_ROOT, sha256_of
-from framelab.stance import DEFAULT_MODEL_PATH, LABELS, StanceClassifier
-from framelab.stance._stance import read_annotations
+from framelab.stance import DEFAULT_MODEL_PATH, LABELS, StanceClassifier, read_annotations
 from sklearn.metrics import cohen_kappa_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 

@@ -4,6 +4,8 @@ no private name imported across stages, modules of a readable size."""
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +127,70 @@ def test_importing_framelab_changes_no_process_state() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr
+
+
+def _framelab_imports(path: Path) -> list[tuple[int, str, list[str]]]:
+    """(line, module, names) of each framelab import in a script, at top level or in a function."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module \
+                and node.module.split(".")[0] == "framelab":
+            found.append((node.lineno, node.module, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name, []) for a in node.names
+                      if a.name.split(".")[0] == "framelab"]
+    return found
+
+
+def test_scripts_and_benchmarks_import_what_exists() -> None:
+    """A moved or renamed name breaks a script only when someone runs it: catch it here."""
+    scripts = sorted((PROJECT_ROOT / "scripts").glob("*.py")) + \
+        sorted((PROJECT_ROOT / "benchmarks").glob("*.py"))
+    broken = []
+    for path in scripts:
+        for line, module, names in _framelab_imports(path):
+            where = f"{path.relative_to(PROJECT_ROOT)}:{line}"
+            try:
+                imported = importlib.import_module(module)
+            except ImportError as exc:
+                broken.append(f"{where}: {module}: {exc}")
+                continue
+            broken += [f"{where}: {module} has no {name!r}" for name in names
+                       if not hasattr(imported, name)
+                       and not (hasattr(imported, "__path__")
+                                and importlib.util.find_spec(f"{module}.{name}"))]
+        broken += [f"{path.relative_to(PROJECT_ROOT)}:{line}: {problem}"
+                   for line, problem in _attribute_problems(path)]
+    assert len(scripts) > 5
+    assert not broken, "\n".join(broken)
+
+
+def _attribute_problems(path: Path) -> list[tuple[int, str]]:
+    """``stage.name`` uses in a script naming a missing or private attribute of a framelab module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bound: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module \
+                and node.module.split(".")[0] == "framelab":
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if _is_module(full):
+                    bound[alias.asname or alias.name] = full
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id in bound:
+            module = importlib.import_module(bound[node.value.id])
+            name = node.attr
+            if name.startswith("_") and not name.startswith("__"):
+                problems.append((node.lineno, f"{bound[node.value.id]}.{name} is private"))
+            elif not hasattr(module, name):
+                problems.append((node.lineno, f"{bound[node.value.id]} has no {name!r}"))
+    return problems
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, AttributeError):
+        return False

@@ -214,8 +214,8 @@ def test_bad_parameters_name_the_value(flood) -> None:
 
 
 def test_network_edges_aggregate_outlets_and_keep_direction() -> None:
-    from framelab.reuse import _view as reuse_view
     from framelab.figures import new_figure
+    from framelab.reuse import _view as reuse_view
 
     pairs = pd.DataFrame({
         "doc_a": ["a1", "a2", "a3", "b1"], "doc_b": ["b1", "b2", "a4", "c1"],

@@ -1,6 +1,8 @@
-"""framelab.topics / coherence / topicviews: planted topics, NPMI against gensim, bad input."""
+"""framelab.topics: planted topics, consensus, NPMI against gensim, bad input."""
 
 from __future__ import annotations
+
+import os
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -61,7 +63,8 @@ def test_planted_topics_are_recovered_with_their_words_and_are_stable(planted) -
     found = {frozenset(g["term"]) for _, g in terms.groupby("topic")}
     assert found == {frozenset(words) for words in BLOCKS.values()}
     assert (model.stability_["stability"] > 0.9).all()
-    assert (model.stability_["matched_runs"] == len(SEEDS)).all()
+    assert (model.stability_["n_runs"] == 10).all()  # the grid's 3 seeds, 7 more at k = 3
+    assert (model.stability_["matched_runs"] == 10).all()
     assert model.unstable_topics_ == []
     assert list(model.stability_.columns) == topics.STABILITY_COLUMNS
     assert not model.stability_["unstable"].any()
@@ -376,3 +379,163 @@ def test_topics_notebook_runs_on_the_seeds(tmp_path) -> None:
                  "topic_prevalence_intervals"):
         for ext in ("pdf", "svg", "png", "txt"):
             assert (out / "figures" / f"{name}.{ext}").is_file()
+
+
+# --- consensus and stability across seeds ----------------------------------------------------
+
+def planted_runs(n_runs: int = 5, n_shared: int = 4, n_terms: int = 200, seed: int = 0):
+    """Seed runs that share ``n_shared`` topics (each run a noisy copy) and each add one
+    topic of their own, drawn independently: the spurious, seed-dependent topic."""
+    rng = np.random.default_rng(seed)
+    shared = rng.dirichlet(np.full(n_terms, 0.05), size=n_shared)
+    runs = []
+    for _ in range(n_runs):
+        own = rng.dirichlet(np.full(n_terms, 0.05), size=1)
+        topics_ = np.vstack([shared * rng.gamma(50.0, 1 / 50.0, size=shared.shape), own])
+        runs.append(500.0 * topics_[rng.permutation(n_shared + 1)])  # λ: pseudo-counts
+    return shared, runs
+
+
+def test_consensus_keeps_the_shared_topics_and_marks_the_seed_dependent_one() -> None:
+    shared, runs = planted_runs()
+    agreed = topics.consensus_topics(runs, threshold=0.5)
+    phi = agreed.components / agreed.components.sum(axis=1, keepdims=True)
+    recurring = agreed.seed_runs >= len(runs) / 2
+    assert recurring.sum() == len(shared)
+    # each planted topic is one recurring consensus topic, found in every run
+    cos = match_topics(shared, phi[recurring], metric="cosine")[1]
+    assert (cos > 0.99).all()
+    assert (agreed.seed_runs[recurring] == len(runs)).all()
+    assert agreed.seed_runs[~recurring].tolist() == [1]
+    table = topics.stability_table(phi, runs, seed_runs=agreed.seed_runs)
+    assert list(table.columns) == topics.STABILITY_COLUMNS
+    assert table.loc[~recurring, "unstable"].all() and not table.loc[~recurring, "recurs"].any()
+    assert not table.loc[recurring, "unstable"].any()
+    assert (table.loc[recurring, "cosine"] > 0.95).all()
+    spurious_js = table.loc[~recurring, "js_similarity"].max()
+    assert (table.loc[recurring, "js_similarity"] > spurious_js).all()
+
+
+def planted_units_with_filler(n_units: int = 90, length: int = 20, n_filler: int = 6,
+                              seed: int = 0) -> pd.DataFrame:
+    """As :func:`planted_units`, but 6 of each unit's 20 tokens are drawn from 60 filler words
+    shared by all units: a k above 3 can only fit a topic of noise, which seeds make differently."""
+    rng = np.random.default_rng(seed)
+    filler = [f"filler{i:02d}" for i in range(60)]
+    names = list(BLOCKS)
+    rows = []
+    for i in range(n_units):
+        words = [*rng.choice(BLOCKS[names[i % 3]], size=length - n_filler),
+                 *rng.choice(filler, size=n_filler)]
+        rows.append((f"u{i:03d}", f"d{i:03d}", "North", " ".join(words)))
+    return pd.DataFrame(rows, columns=["unit_id", "doc_id", "outlet", "text_norm"])
+
+
+def test_a_seed_dependent_topic_of_noise_is_marked_and_the_planted_ones_are_not() -> None:
+    _, dtm = topics.topic_dtm(planted_units_with_filler(), min_df=1, max_df=1.0)
+    model = topics.TopicModel(n_topics=4, k_grid="4", seeds="0,1,2,3,4", n_seed_runs=None,
+                              top_n=8, progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
+    table = model.stability_.set_index("topic")
+    assert len(model.unstable_topics_) == 1
+    spurious = model.unstable_topics_[0]
+    assert not table.loc[spurious, "recurs"] and table.loc[spurious, "seed_runs"] < 5 / 2
+    planted = table.drop(index=spurious)
+    assert (planted["stability"] > 0.9).all() and (planted["seed_runs"] == 5).all()
+    terms = topics.topic_terms(model, relevance_lambda=1.0, n_terms=8)
+    found = {frozenset(g["term"]) for t, g in terms.groupby("topic") if t != spurious}
+    assert found == {frozenset(words) for words in BLOCKS.values()}
+
+
+def test_consensus_of_one_topic_set_is_that_set_and_the_model_transforms_with_it(planted) -> None:
+    _, dtm, model, _ = planted
+    runs = [model.model_.components_] * 3
+    agreed = topics.consensus_topics(runs)
+    np.testing.assert_allclose(agreed.components, model.model_.components_)
+    assert agreed.reference == 0 and (agreed.seed_runs == 3).all()
+    swapped = topics.replace_topics(model.model_, model.model_.components_[::-1])
+    theta = swapped.transform(dtm.X[:10])
+    np.testing.assert_allclose(theta, model.model_.transform(dtm.X[:10])[:, ::-1], atol=1e-6)
+
+
+def test_js_similarity_is_one_for_equal_and_zero_for_disjoint_distributions() -> None:
+    a = np.array([[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.5, 0.5]])
+    np.testing.assert_allclose(topics.js_similarity(a, a), np.eye(2), atol=1e-12)
+
+
+def test_planted_block_topics_recur_in_every_seed_run(planted) -> None:
+    _, _, model, _ = planted
+    table = model.stability_
+    assert model.fit_info_["reported"].startswith("consensus of 10 seed runs")
+    assert (table["seed_runs"] == 10).all() and table["recurs"].all()
+    assert (table["cosine"] > 0.95).all() and (table["js_similarity"] > 0.8).all()
+
+
+def test_more_seed_runs_at_the_chosen_k_only(planted) -> None:
+    _, dtm, _, _ = planted
+    model = topics.TopicModel(n_topics=3, k_grid="2,3", seeds="0,1", n_seed_runs=5, top_n=8,
+                              progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
+    assert sorted(model.k_selection_["seed"].unique()) == [0, 1]  # the grid is not refitted
+    assert (model.stability_["n_runs"] == 5).all() and (model.stability_["seed_runs"] == 5).all()
+
+
+def test_refit_instead_of_consensus_still_measures_the_runs(planted) -> None:
+    _, dtm, _, _ = planted
+    model = topics.TopicModel(n_topics=3, k_grid="3", seeds=SEEDS, top_n=8, reported="refit",
+                              n_seed_runs=None,
+                              progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
+    assert model.fit_info_["reported"] == "refit"
+    assert (model.stability_["seed_runs"] == len(SEEDS)).all()
+    assert (model.stability_["stability"] > 0.9).all()
+    best = topics.TopicModel(n_topics=3, k_grid="3", seeds=SEEDS, top_n=8, reported="best",
+                             n_seed_runs=None, progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
+    lowest = best.k_selection_.sort_values(["perplexity", "seed"]).iloc[0]
+    assert best.fit_info_["reported"].endswith(f"(seed {int(lowest['seed'])})")
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"n_seed_runs": 0}, r"n_seed_runs=0: use a number of seed runs"),
+    ({"consensus_threshold": 0.0}, r"consensus_threshold=0.0: use a cosine in \(0, 1\]"),
+    ({"reported": "median"}, r"reported='median'; use 'consensus'"),
+])
+def test_bad_consensus_parameters(params, message) -> None:
+    _, dtm = topics.topic_dtm(planted_units(n_units=30), min_df=1, max_df=1.0)
+    with pytest.raises(ParameterError, match=message):
+        topics.TopicModel(**{"k_grid": "2,3", "progress": False, **params}).fit(dtm.X)
+
+
+def test_the_recurrence_sentence_names_recurring_shifting_and_lost_topics() -> None:
+    table = pd.DataFrame({"topic": [1, 2, 3, 4], "stability": [0.9, 0.4, 0.8, 0.2],
+                          "seed_runs": [5, 5, 4, 1], "n_runs": 5,
+                          "recurs": [True, True, True, False]})
+    sentence = topics.describe_recurrence(table)
+    assert sentence.startswith("3 of 4 topics recur in at least half of the 5 seed runs "
+                               "(topics 1, 2 and 3)")
+    assert "topic 2 recurs but with top terms that shift" in sentence
+    assert "topic 4 is found in fewer runs" in sentence
+    with pytest.raises(ParameterError, match=r"lacks column\(s\) seed_runs, n_runs, recurs"):
+        topics.describe_recurrence(table[["topic", "stability"]])
+
+
+def test_runs_of_different_shapes_are_refused() -> None:
+    with pytest.raises(ParameterError, match=r"seed runs differ in shape"):
+        topics.consensus_topics([np.ones((3, 5)), np.ones((4, 5))])
+
+
+@pytest.mark.skipif(not os.environ.get("FRAMELAB_TOPIC_CORPUS"),
+                    reason="set FRAMELAB_TOPIC_CORPUS to a labelled JSONL (scripts/eval_topics.py)")
+def test_real_corpus_sections_come_back_as_recurring_topics() -> None:
+    # planted answer: the corpus's sections (5 in the BBC News dataset) are its main topics
+    from sklearn.metrics import normalized_mutual_info_score
+
+    docs = fc.load_corpus(os.environ["FRAMELAB_TOPIC_CORPUS"])
+    docs = docs.iloc[:300]
+    n_sections = docs["section"].nunique()
+    units, dtm = topics.topic_dtm(fc.units(fc.body(fc.segment(docs)), "document"), min_df=2,
+                                  max_df=0.5)
+    model = topics.TopicModel(n_topics=n_sections, k_grid=str(n_sections), seeds="0,1,2",
+                              n_seed_runs=None, progress=False)
+    model.fit(dtm.X, vocabulary=dtm.vocabulary)
+    labels = docs.set_index("doc_id").loc[units["doc_id"], "section"]
+    nmi = normalized_mutual_info_score(labels, model.transform(dtm.X).argmax(axis=1))
+    assert nmi > 0.5
+    assert model.stability_["recurs"].all()

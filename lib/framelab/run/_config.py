@@ -209,6 +209,14 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
            choices=("jaccard", "cosine")),
         _p("stability_threshold", "float", 0.5, "topics whose mean matched similarity is below "
            "this are flagged unstable", minimum=0, maximum=1),
+        _p("reported", "str", "consensus", 'topics reported: "consensus" (what the seed runs at '
+           'the chosen k agree on), "best" (the seed run with the lowest held-out perplexity) or '
+           '"refit" (one more fit with random_state)', choices=("consensus", "best", "refit")),
+        _p("n_seed_runs", "int", 10, "seed runs at the chosen k for the consensus and stability: "
+           "the seeds of the grid, then more fitted at that k only; 0 means the seeds of the grid "
+           "only", minimum=0),
+        _p("consensus_threshold", "float", 0.5, "cosine of topic-word distributions from which a "
+           "seed run counts as containing a topic", minimum=0, maximum=1),
         _p("relevance_lambda", "float", 0.6, "lambda of term relevance: 1 ranks by p(term | "
            "topic), 0 by lift (Sievert & Shirley 2014)", minimum=0, maximum=1),
         _p("n_terms", "int", 10, "terms per topic listed in topic_terms", minimum=1),
@@ -227,9 +235,9 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
            choices=("auto", "batch", "online")),
         _p("fit_sample", "float", 0.0, "fit on a random sample of units: 0 means all, else a "
            "share up to 1 or a number of units; every unit is transformed", minimum=0),
-        _p("select_sample", "int", 5000, "the k grid runs on a seeded random sample of this "
-           "many units (all units when fewer; 0: all); the final model is fitted on the "
-           "fit_sample units", minimum=0),
+        _p("select_sample", "int", 5000, "the k grid and the seed runs at the chosen k run on "
+           "a seeded random sample of this many units (all units when fewer; 0: all)",
+           minimum=0),
         _p("n_jobs", "int", 1, "parallel grid runs; 1 is safe on a shared 2-core machine, -1 "
            "uses every core", minimum=-1),
         _p("random_state", "int", 0, "seed of the held-out split, the fit sample, the reported "

@@ -12,15 +12,20 @@ from ._coherence import (
     top_term_ids,
     topic_similarity,
 )
-from ._model import (
-    AUTO_MIN_DOCUMENTS,
-    AUTO_ONLINE_MIN_UNITS,
+from ._consensus import (
+    REPORTED,
     STABILITY_COLUMNS,
-    TopicModel,
-    resolve_unit,
-    topic_dtm,
-    unit_tokens,
+    Consensus,
+    consensus_topics,
+    describe_recurrence,
+    extra_seeds,
+    js_similarity,
+    replace_topics,
+    reported_model,
+    stability_table,
 )
+from ._model import AUTO_ONLINE_MIN_UNITS, TopicModel
+from ._units import AUTO_MIN_DOCUMENTS, resolve_unit, topic_dtm, unit_tokens
 from ._views import (
     DOC_TOPIC_COLUMNS,
     PASSAGE_COLUMNS,
@@ -37,6 +42,8 @@ from ._views import (
 )
 
 __all__ = [
+    'Consensus', 'REPORTED', 'consensus_topics', 'describe_recurrence', 'extra_seeds',
+    'js_similarity', 'replace_topics', 'reported_model', 'stability_table',
     'AUTO_MIN_DOCUMENTS', 'AUTO_ONLINE_MIN_UNITS', 'DOC_TOPIC_COLUMNS', 'EPSILON',
     'K_SELECTION_COLUMNS', 'PASSAGE_COLUMNS', 'PREVALENCE_COLUMNS', 'STABILITY_COLUMNS',
     'TERM_COLUMNS', 'TopicModel', 'choose_k', 'doc_topics', 'match_topics', 'npmi', 'npmi_from_dtm',

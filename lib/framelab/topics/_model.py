@@ -2,18 +2,18 @@
 
 The steps, each a function or an estimator (see ``docs/topics.md`` for the method):
 
-1. :func:`resolve_unit` picks the unit of analysis (documents when there are at least
-   :data:`AUTO_MIN_DOCUMENTS` of them, else paragraphs), and :func:`framelab.corpus.units`
-   builds it; :func:`topic_dtm` counts terms and drops units left without any.
+1. ``resolve_unit`` (``topics._units``) picks the unit of analysis (documents when there are
+   enough of them, else paragraphs), :func:`framelab.corpus.units` builds it, and
+   ``topic_dtm`` counts terms and drops units left without any.
 2. :class:`TopicModel` fits scikit-learn's ``LatentDirichletAllocation`` over a grid of k and
    seeds, scores each run by held-out perplexity and NPMI coherence, chooses k
-   (:func:`choose_k`), refits, numbers topics by prevalence and measures their stability.
+   (:func:`choose_k`), reports the consensus of the seed runs at that k
+   (``topics._consensus``), numbers topics by prevalence and measures their stability.
 3. :func:`topic_terms`, :func:`doc_topics`, :func:`representative_passages` and
    :func:`topic_prevalence` turn the fitted model into the tables of the output contract, and
-   the ``plot_*`` functions draw them on a given ``ax``. They live in
-   :mod:`framelab.topics`; the measures (NPMI, matching, relevance, :func:`choose_k`) in
-   :mod:`framelab.topics`. Both are re-exported here, so ``framelab.topics`` is the one
-   namespace a notebook needs.
+   the ``plot_*`` functions draw them on a given ``ax`` (``topics._views``); the measures
+   (NPMI, matching, relevance, :func:`choose_k`) live in ``topics._coherence``.
+   ``framelab.topics`` is the one namespace a notebook needs.
 
 Topics are numbered from 1, in decreasing order of the tokens the model assigns to them.
 """
@@ -21,135 +21,71 @@ Topics are numbered from 1, in decreasing order of the tokens the model assigns 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import LatentDirichletAllocation
 from sklearn.utils.validation import check_is_fitted
 
-from ..errors import ParameterError, check_columns
-from ..tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms
+from ..errors import ParameterError
 from ._coherence import (
     K_SELECTION_COLUMNS,
     choose_k,
-    match_topics,
     npmi,
     npmi_from_dtm,
     top_term_ids,
 )
-from ._lda import grid_run, lda
+from ._consensus import (
+    REPORTED,
+    extra_seeds,
+    reported_model,
+    stability_table,
+)
 
-__all__ = [
-    "AUTO_MIN_DOCUMENTS", "AUTO_ONLINE_MIN_UNITS", "STABILITY_COLUMNS", "TopicModel",
-    "resolve_unit", "topic_dtm", "unit_tokens",
-]
+__all__ = ["AUTO_ONLINE_MIN_UNITS", "TopicModel"]
 
 log = logging.getLogger(__name__)
 
-#: ``unit="auto"`` uses documents when the corpus has at least this many, else paragraphs.
-AUTO_MIN_DOCUMENTS = 200
 #: ``learning_method="auto"`` uses online minibatches from this many fitted units.
 AUTO_ONLINE_MIN_UNITS = 5000
-STABILITY_COLUMNS = ["topic", "stability", "matched_runs", "unstable"]
-_UNIT_COLUMNS = ["unit_id", "doc_id", "outlet", "text_norm"]
-
-
-# --- units and terms -----------------------------------------------------------------------
-
-def resolve_unit(sentences: pd.DataFrame, unit: str | int = "auto", *,
-                 min_documents: int = AUTO_MIN_DOCUMENTS) -> str | int:
-    """Return the unit of analysis for ``unit``, resolving ``"auto"``.
-
-    ``"auto"`` gives ``"document"`` when ``sentences`` cover at least ``min_documents``
-    documents and ``"paragraph"`` otherwise: LDA estimates topic proportions per unit and
-    needs many units, so a handful of articles is modelled paragraph by paragraph.
-    Other values (``"document"``, ``"paragraph"``, ``"sentence"``, an int window of sentences
-    or its string form) are returned as given, ints parsed.
-    """
-    if isinstance(unit, str) and unit.isdigit():
-        return int(unit)
-    if unit != "auto":
-        return unit
-    check_columns(sentences, ["doc_id"], "sentences")
-    n_docs = sentences["doc_id"].nunique()
-    chosen = "document" if n_docs >= min_documents else "paragraph"
-    log.info("unit='auto': %d documents (threshold %d) -> %s", n_docs, min_documents, chosen)
-    return chosen
-
-
-def topic_dtm(
-    units: pd.DataFrame,
-    *,
-    min_df: float = 2,
-    max_df: float = 0.9,
-    max_features: int | None = None,
-    stop_words: frozenset[str] | None = STOP_WORDS,
-    mwes: Iterable[str] = DEFAULT_MWES,
-    counts: DTM | None = None,
-) -> tuple[pd.DataFrame, DTM]:
-    """Count the terms of each unit; drop units that keep no term after pruning.
-
-    Parameters
-    ----------
-    units : DataFrame
-        From :func:`framelab.corpus.units` (``unit_id``, ``doc_id``, ``outlet``, ``text_norm``).
-    min_df, max_df, max_features, stop_words, mwes
-        As in :func:`framelab.tokens.document_term_matrix`.
-    counts : DTM, optional
-        The units' unpruned term counts (:func:`framelab.tokens.count_terms` with the same
-        ``stop_words`` and ``mwes``), already computed, e.g. partition by partition by
-        :func:`framelab.run.unit_term_counts`.
-
-    Returns
-    -------
-    units : DataFrame
-        The units that keep at least one term, in input order (index reset).
-    dtm : DTM
-        ``dtm.X`` of shape (n_kept_units, n_terms).
-
-    Raises
-    ------
-    ParameterError
-        Pruning keeps no term; the message gives the terms and units before and after.
-    """
-    check_columns(units, _UNIT_COLUMNS, "units")
-    n_docs = units["doc_id"].nunique()
-    if counts is None:
-        counts = count_terms(units["text_norm"].tolist(), stop_words=stop_words, mwes=mwes)
-    elif counts.X.shape[0] != len(units):
-        raise ParameterError(f"counts has {counts.X.shape[0]} rows for {len(units)} units; "
-                             "count the terms of these units")
-    try:
-        dtm = prune_terms(counts, min_df=min_df, max_df=max_df, max_features=max_features)
-    except ParameterError:
-        before = int((np.asarray(counts.X.sum(axis=0)).ravel() > 0).sum())
-        raise ParameterError(
-            f"min_df={min_df}, max_df={max_df} leave 0 of {before} terms, so 0 of "
-            f"{len(units)} units (from {n_docs} documents) keep a term. Lower min_df, raise "
-            "max_df, cut the corpus into more units (unit='paragraph' or a sentence window) "
-            "or add documents") from None
-    keep = np.asarray(dtm.X.sum(axis=1)).ravel() > 0
-    if not keep.all():
-        log.info("%d of %d units keep no term after pruning and are left out",
-                 int((~keep).sum()), len(units))
-    log.info("%d terms survive min_df=%s, max_df=%s in %d of %d units", dtm.X.shape[1],
-             min_df, max_df, int(keep.sum()), len(units))
-    return (units.loc[keep].reset_index(drop=True),
-            DTM(dtm.X[keep], dtm.vocabulary))
-
-
-def unit_tokens(units: pd.DataFrame, *, stop_words: frozenset[str] | None = STOP_WORDS,
-                mwes: Iterable[str] = DEFAULT_MWES) -> list[list[str]]:
-    """Token lists of each unit (the tokens the DTM counts), for sliding-window NPMI."""
-    check_columns(units, ["text_norm"], "units")
-    analyzer = Analyzer(mwes=tuple(mwes), stop_words=stop_words)
-    return [analyzer(t) for t in units["text_norm"]]
 
 
 # --- the estimator -------------------------------------------------------------------------
+
+def _lda(X: sparse.csr_matrix, k: int, seed: int, params: dict[str, Any],
+         n_jobs: int | None) -> LatentDirichletAllocation:
+    """Fit scikit-learn's LDA; online runs are ``max_iter`` passes of ``partial_fit``.
+
+    ``partial_fit`` over the whole matrix is one pass of minibatch updates, exactly as in
+    ``fit``, without the extra full E-step ``fit`` spends on the training bound.
+    """
+    params = dict(params)
+    passes = params.pop("max_iter")
+    if params["learning_method"] == "batch":
+        return LatentDirichletAllocation(n_components=k, random_state=seed, n_jobs=n_jobs,
+                                         max_iter=passes, **params).fit(X)
+    model = LatentDirichletAllocation(n_components=k, random_state=seed, n_jobs=n_jobs,
+                                      total_samples=X.shape[0], **params)
+    for _ in range(passes):
+        model.partial_fit(X)
+    return model
+
+
+def _grid_run(X_train: sparse.csr_matrix, X_test: sparse.csr_matrix, k: int, seed: int,
+              params: dict[str, Any]
+              ) -> tuple[int, int, float, np.ndarray, LatentDirichletAllocation]:
+    model = _lda(X_train, k, seed, params, 1)
+    components = model.components_ / model.components_.sum(axis=1, keepdims=True)
+    perplexity = float(model.perplexity(X_test))
+    # exp(E[log beta]) is as large as the topics; replace_topics recomputes it for the one
+    # model reported, so the grid keeps only lambda in memory
+    del model.exp_dirichlet_component_
+    return k, seed, perplexity, components, model
+
 
 def _as_ints(values: int | str | Sequence[int], name: str) -> list[int]:
     items: Sequence[Any]
@@ -195,6 +131,19 @@ class TopicModel(TransformerMixin, BaseEstimator):
     stability_threshold : float
         A topic whose mean matched similarity is below this is flagged unstable; a run counts
         in ``matched_runs`` when its matched topic reaches it.
+    reported : {"consensus", "best", "refit"}
+        The model reported: the consensus of the seed runs at the chosen k
+        (``topics._consensus``: runs aligned to their medoid run, each topic averaged over
+        the runs that contain it); the seed run with the lowest held-out perplexity; or one
+        more fit with ``random_state`` on all fitted units (framelab before the consensus).
+    n_seed_runs : int or None
+        Seed runs at the chosen k, for the consensus and the stability measures: the grid's
+        ``seeds``, then further seeds (one above the largest, and on) fitted at that k only,
+        up to this many (fewer than the grid's seeds: the grid's seeds). ``None`` compares the
+        grid's seeds only.
+    consensus_threshold : float
+        Cosine of topic-word distributions from which a seed run counts as containing a topic
+        (``seed_runs``); a topic found in fewer than half the runs is flagged unstable.
     min_units_per_topic : int
         The grid's largest k needs at least this many units per topic.
     learning_method : {"auto", "batch", "online"}
@@ -214,9 +163,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Fit on a random sample of units (an int count or a share in (0, 1]); every unit is
         still transformed. ``None`` fits on all units.
     select_sample : int or None
-        The k grid runs on a seeded random sample of this many of the fitted units (all of
-        them when there are fewer); the reported model is still fitted on every fitted unit.
-        ``None``: the grid runs on every fitted unit.
+        The k grid (and the seed runs at the chosen k) run on a seeded random sample of this
+        many of the fitted units (all of them when there are fewer). ``None``: every fitted
+        unit. A model fitted anew (not a picked seed run) is still fitted on every fitted unit.
     doc_topic_prior, topic_word_prior : float or None
         Dirichlet priors (``None`` = 1 / k as in scikit-learn and gensim).
     chunk_size : int
@@ -225,7 +174,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Parallel grid runs (joblib); the final fit and transform use it within the model.
         ``None`` = 1, safe on a shared 2-core machine; -1 uses every core.
     random_state : int
-        Seed of the held-out split, the fit sample and the reported model.
+        Seed of the held-out split, the fit sample and the model of ``reported="refit"``.
     progress : bool
         Show a tqdm progress bar over the grid.
 
@@ -244,16 +193,20 @@ class TopicModel(TransformerMixin, BaseEstimator):
     npmi_ : ndarray of shape (n_topics_,)
         NPMI coherence of each topic's top terms.
     stability_ : DataFrame
-        Columns :data:`STABILITY_COLUMNS` and ``unstable`` (stability below
-        ``stability_threshold``), so tables mark unstable topics as figures do.
+        Columns :data:`STABILITY_COLUMNS` (:func:`stability_table`):
+        matched top-N similarity, cosine and Jensen–Shannon similarity to the seed runs, the
+        runs containing each topic, and ``unstable``, so tables mark unstable topics as
+        figures do.
     unstable_topics_ : list of int
-        Topics whose stability is below ``stability_threshold``.
+        Topics whose stability is below ``stability_threshold`` or that fewer than half the
+        seed runs contain.
     term_frequency_ : ndarray of shape (n_terms,)
         Corpus count of each term (for relevance).
     vocabulary_ : ndarray of str of shape (n_terms,) or None
         The terms, when given to :meth:`fit`.
     fit_info_ : dict
-        How the model was fitted: learning method, units fitted / held out / total, sample.
+        How the model was fitted: the model reported (``"reported"``), learning method, units
+        fitted / held out / total, sample.
     """
 
     def __init__(self, n_topics: int | str = "auto", *,
@@ -262,6 +215,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
                  coherence_window: int | None = None, npmi_tolerance: float = 0.01,
                  test_size: float = 0.2,
                  stability_metric: str = "jaccard", stability_threshold: float = 0.5,
+                 reported: str = "consensus", n_seed_runs: int | None = 10,
+                 consensus_threshold: float = 0.5,
                  min_units_per_topic: int = 5, learning_method: str = "auto",
                  batch_size: int = 2048, max_iter: int | None = None,
                  learning_offset: float = 1.0, learning_decay: float = 0.5,
@@ -278,6 +233,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.test_size = test_size
         self.stability_metric = stability_metric
         self.stability_threshold = stability_threshold
+        self.reported = reported
+        self.n_seed_runs = n_seed_runs
+        self.consensus_threshold = consensus_threshold
         self.min_units_per_topic = min_units_per_topic
         self.learning_method = learning_method
         self.batch_size = batch_size
@@ -342,6 +300,12 @@ class TopicModel(TransformerMixin, BaseEstimator):
             raise ParameterError(f"test_size={self.test_size}: use a share in (0, 1), e.g. 0.2")
         if not 0.0 <= float(self.stability_threshold) <= 1.0:
             raise ParameterError(f"stability_threshold={self.stability_threshold}: use [0, 1]")
+        if self.reported not in REPORTED:
+            raise ParameterError(f"reported={self.reported!r}; use 'consensus' (topics the seed "
+                                 "runs agree on), 'best' (held-out perplexity) or 'refit'")
+        if not 0.0 < float(self.consensus_threshold) <= 1.0:
+            raise ParameterError(f"consensus_threshold={self.consensus_threshold}: use a cosine "
+                                 "in (0, 1], e.g. 0.5")
         if int(self.top_n) < 2:
             raise ParameterError(f"top_n={self.top_n}: NPMI needs at least 2 top terms")
         if X.shape[1] < self.top_n:
@@ -412,6 +376,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         train, test = np.sort(perm[n_test:]), np.sort(perm[:n_test])
         grid = self._grid(len(grid_idx), len(train))
         seeds = _as_ints(self.seeds, "seeds")
+        extra = extra_seeds(seeds, self.n_seed_runs)
         method = self.learning_method
         if method == "auto":
             method = "online" if len(fit_idx) >= AUTO_ONLINE_MIN_UNITS else "batch"
@@ -427,28 +392,46 @@ class TopicModel(TransformerMixin, BaseEstimator):
         log.info("k grid %s x seeds %s on %d training / %d held-out units (%s)", grid, seeds,
                  len(train), len(test), method)
         runs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-            delayed(grid_run)(X_train, X_test, k, s, params) for k, s in tasks)
+            delayed(_grid_run)(X_train, X_test, k, s, params) for k, s in tasks)
         results = list(tqdm(runs, total=len(tasks), desc="LDA k x seed grid",
                             disable=not self.progress))
         tops = [top_term_ids(r[3], self.top_n) for r in results]
         scores = self._npmi(tops, X, texts, vocab)
         self.k_selection_ = pd.DataFrame(
-            [(k, s, p, float(np.mean(v))) for (k, s, p, _), v in zip(results, scores)],
+            [(k, s, p, float(np.mean(v))) for (k, s, p, _, _), v in zip(results, scores)],
             columns=K_SELECTION_COLUMNS)
         fixed = self._fixed_k()
         self.n_topics_ = choose_k(self.k_selection_, tolerance=self.npmi_tolerance) \
             if fixed is None else fixed
 
-        self.model_ = lda(X[fit_idx], self.n_topics_, self.random_state, params, self.n_jobs)
+        at_k = [r for r in results if r[0] == self.n_topics_]
+        if extra:
+            log.info("%d more seed runs at k=%d: seeds %s", len(extra), self.n_topics_, extra)
+            more = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(_grid_run)(X_train, X_test, self.n_topics_, s, params) for s in extra)
+            at_k += list(tqdm(more, total=len(extra), desc=f"LDA seed runs at k={self.n_topics_}",
+                              disable=not self.progress))
+        picked, seed_runs, reported = reported_model(
+            [(s, p, m) for _, s, p, _, m in at_k], self.reported,
+            threshold=self.consensus_threshold)
+        self.model_ = picked.set_params(n_jobs=self.n_jobs) if picked is not None else \
+            _lda(X[fit_idx], self.n_topics_, self.random_state, params, self.n_jobs)
         # number topics by the (expected) tokens assigned to them: the rows of lambda
         self.order_ = np.argsort(-self.model_.components_.sum(axis=1), kind="stable")
         raw = self.model_.components_[self.order_]
         self.components_ = raw / raw.sum(axis=1, keepdims=True)
         self.npmi_ = self._npmi([top_term_ids(self.components_, self.top_n)], X, texts, vocab)[0]
-        self._stability([r[3] for r in results if r[0] == self.n_topics_])
+        self.stability_ = stability_table(
+            self.components_, [r[3] for r in at_k], metric=self.stability_metric,
+            top_n=self.top_n, threshold=self.stability_threshold,
+            found_threshold=self.consensus_threshold,
+            seed_runs=None if seed_runs is None else seed_runs[self.order_])
+        self.unstable_topics_ = [int(t) for t in
+                                 self.stability_.loc[self.stability_["unstable"], "topic"]]
         self.term_frequency_ = np.asarray(X.sum(axis=0)).ravel()
         self.vocabulary_ = vocab
-        self.fit_info_ = {"learning_method": method, "max_iter": int(passes),
+        self.fit_info_ = {"reported": reported,
+                          "learning_method": method, "max_iter": int(passes),
                           "batch_size": self.batch_size if method == "online" else None,
                           "n_units": n_units, "n_fit_units": len(fit_idx),
                           "n_select_units": len(grid_idx),
@@ -470,18 +453,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
                         window=self.coherence_window)
         bounds = np.cumsum([len(t) for t in tops])[:-1]
         return np.split(flat, bounds)
-
-    def _stability(self, runs: list[np.ndarray]) -> None:
-        sims = np.array([match_topics(self.components_, run, metric=self.stability_metric,
-                                      top_n=self.top_n)[1] for run in runs])
-        stability = sims.mean(axis=0)
-        matched = (sims >= self.stability_threshold).sum(axis=0)
-        topics = np.arange(1, self.n_topics_ + 1)
-        unstable = stability < self.stability_threshold
-        self.stability_ = pd.DataFrame({"topic": topics, "stability": stability,
-                                        "matched_runs": matched.astype(int),
-                                        "unstable": unstable})
-        self.unstable_topics_ = [int(t) for t in topics[unstable]]
 
     def _transform_raw(self, X: sparse.csr_matrix) -> np.ndarray:
         size = max(1, int(self.chunk_size))
