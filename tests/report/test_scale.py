@@ -20,6 +20,7 @@ from framelab import codebook as fcb
 from framelab import corpus as fc
 from framelab import framing, outputs, report
 from framelab.paths import SEEDS_DIR
+from framelab.run import NOTEBOOK_PARAMETERS
 
 #: Documents in the generated corpus: well above per_document_max (50) and exact_max_docs
 #: (2000, so 04_reuse takes the MinHash path), small enough for a slow test.
@@ -80,7 +81,7 @@ def test_tables_equal_the_whole_corpus_functions(runs: dict[str, Path], tmp_path
     cb = fcb.load_codebook(None)
     mentions = framing.label_mentions(sentences, documents, cb)
     frames = framing.frames(sentences, documents, cb)
-    params = json.loads((runs["local"] / "manifest.json").read_text())["parameters"]["01_framing"]
+    params = {p.name: p.default for p in NOTEBOOK_PARAMETERS["01_framing"]}  # the run's
     summary = framing.frame_summary(frames, n_boot=params["n_boot"], seed=params["bootstrap_seed"])
     for name, frame in (("label_mentions", mentions), ("frames", frames),
                         ("frame_summary", summary)):
