@@ -107,3 +107,25 @@ def test_percentile_interval_ignores_undefined_replicates() -> None:
     lo, hi = percentile_interval(reps, 0.5)
     assert lo[0] == pytest.approx(1.5) and hi[0] == pytest.approx(2.5)
     assert np.isnan(lo[1]) and np.isnan(hi[1])
+
+
+def test_sample_view_shows_every_row_up_to_the_switch_then_a_seeded_sample_per_group() -> None:
+    import pandas as pd
+    from framelab.stats import sample_view
+
+    frame = pd.DataFrame({"outlet": ["A"] * 30 + ["B"] * 4, "line": range(34)})
+    assert sample_view(frame, by="outlet", n_documents=50, per_document_max=50) is frame
+    shown = sample_view(frame, by="outlet", n_documents=51, per_document_max=50, n=10, seed=3)
+    assert shown.groupby("outlet").size().to_dict() == {"A": 10, "B": 4}
+    assert shown["line"].is_monotonic_increasing  # table order kept
+    assert "14 of 34 rows" in shown.attrs["note"] and "seed 3" in shown.attrs["note"]
+    again = sample_view(frame, by="outlet", n_documents=51, per_document_max=50, n=10, seed=3)
+    pd.testing.assert_frame_equal(shown, again)
+    other = sample_view(frame, by="outlet", n_documents=51, per_document_max=50, n=10, seed=4)
+    assert set(other["line"]) != set(shown["line"])
+    # a group's sample does not depend on the other groups
+    alone = sample_view(frame[frame.outlet == "A"], by="outlet", n_documents=51,
+                        per_document_max=50, n=10, seed=3)
+    assert list(alone["line"]) == list(shown.loc[shown.outlet == "A", "line"])
+    with pytest.raises(ParameterError, match="by='source' is not a column"):
+        sample_view(frame, by="source", n_documents=51, per_document_max=50)

@@ -7,17 +7,16 @@ style (:func:`style`), the colours (:func:`group_colors`) and the I/O (:func:`sa
 from __future__ import annotations
 
 import functools
+import textwrap
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, ParamSpec, TypeVar
 
-import textwrap
-
 import matplotlib
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 from cycler import cycler
 from matplotlib.figure import Figure
 from matplotlib.text import Text

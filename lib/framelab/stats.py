@@ -36,8 +36,11 @@ from scipy import sparse
 from .errors import ParameterError
 
 __all__ = ["DEFAULT_MIN_DOCS", "resolve_unit", "cell_rng", "resampled_sums",
-           "percentile_interval", "ratio_interval", "check_bootstrap"]
+           "percentile_interval", "ratio_interval", "check_bootstrap", "sample_view",
+           "VIEW_SAMPLE"]
 
+#: Rows per group that :func:`sample_view` shows above the size switch.
+VIEW_SAMPLE = 10
 #: ``unit="auto"`` draws documents when every group has at least this many.
 DEFAULT_MIN_DOCS = 5
 #: Replicate values held at once: chunks of replicates stay near this many numbers.
@@ -187,3 +190,34 @@ def ratio_interval(numerator: np.ndarray, denominator: np.ndarray, *, n_boot: in
         with np.errstate(divide="ignore", invalid="ignore"):
             chunks.append(scale * num / np.where(den > 0, den, np.nan))
     return percentile_interval(np.vstack(chunks), ci)
+
+
+def sample_view(frame: Any, *, by: str, n_documents: int, per_document_max: int,
+                n: int = VIEW_SAMPLE, seed: int = 0) -> Any:
+    """What a reader inspects by eye (KWIC lines, evidence): all rows up to the size switch,
+    above it a seeded random sample of at most ``n`` rows per value of ``by``.
+
+    Up to ``per_document_max`` documents ``frame`` is returned as it is. Above, each group's
+    rows are drawn without replacement by :func:`cell_rng` from ``seed`` and the group, so a
+    group's sample does not depend on the other groups; rows keep their table order. The
+    sample's ``attrs["note"]`` says how many rows of how many are shown (the notebook saves
+    the full table beside it).
+    """
+    if n_documents <= per_document_max or len(frame) == 0:
+        return frame
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ParameterError(f"n={n!r}: use a positive number of rows per group")
+    if by not in frame.columns:
+        raise ParameterError(f"by={by!r} is not a column of the table; its columns are "
+                             f"{list(frame.columns)}")
+    keep = np.zeros(len(frame), dtype=bool)
+    for group, rows in frame.groupby(by, sort=False).indices.items():
+        picked = rows if len(rows) <= n else \
+            cell_rng(seed, "sample_view", group).choice(rows, size=n, replace=False)
+        keep[picked] = True
+    out = frame[keep].copy()
+    out.attrs = {**frame.attrs, "note": (f"{len(out)} of {len(frame)} rows: a random sample (seed {seed}) of "
+                         f"at most {n} per {by}, shown because the corpus has more than "
+                         f"per_document_max={per_document_max} documents; the saved table "
+                         "has every row")}
+    return out

@@ -21,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-
 from framelab import cli
 from framelab.corpus import iter_documents, load_corpus
 from framelab.errors import CorpusWarning, FramelabError, ParameterError
@@ -621,10 +620,10 @@ def test_two_runs_in_the_same_second_get_distinct_folders(tmp_path: Path) -> Non
 
 
 def test_a_run_whose_process_died_is_marked_failed_by_the_next(tmp_path: Path) -> None:
-    from framelab.report._checks import mark_stale_runs
-
     import subprocess
     import sys
+
+    from framelab.report._checks import mark_stale_runs
 
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
@@ -681,10 +680,10 @@ def test_a_terminated_run_marks_its_manifest_failed(tmp_path: Path) -> None:
 
 
 def test_the_notebook_pool_workers_die_with_the_run() -> None:
+    import inspect
+
     from framelab.report._checks import die_with_parent
     from framelab.report._runner import _notebook_pool
-
-    import inspect
 
     assert "initializer=die_with_parent" in inspect.getsource(_notebook_pool)
     assert callable(die_with_parent)

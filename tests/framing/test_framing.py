@@ -77,6 +77,17 @@ def test_label_mentions_columns_and_planted_rows(tables) -> None:
     assert row(m, "r2", "government").actor == "syrian_government"
 
 
+def test_shared_voice_taggers_give_the_same_mentions(tables) -> None:
+    documents, sentences, matches, mentions = tables
+    taggers = framing.voice_taggers(sentences, documents)
+    shared = framing.label_mentions(sentences, documents, matches=matches, taggers=taggers)
+    pd.testing.assert_frame_equal(shared, mentions)
+    actors = framing.actor_mentions(sentences, documents, matches=matches, taggers=taggers)
+    pd.testing.assert_frame_equal(actors, framing.actor_mentions(sentences, documents,
+                                                                 matches=matches))
+    assert len(mentions) and len(actors)
+
+
 def test_term_is_the_original_text_and_offsets_index_it(tables) -> None:
     documents, _, _, m = tables
     texts = dict(zip(documents.doc_id, documents.text))

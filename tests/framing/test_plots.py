@@ -15,7 +15,10 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from framelab import codebook as fcb, corpus as fc, figures, framing, run as fr
+from framelab import codebook as fcb
+from framelab import corpus as fc
+from framelab import figures, framing
+from framelab import run as fr
 from framelab.paths import SEEDS_DIR
 
 matplotlib.use("Agg")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -141,3 +142,31 @@ def test_summary_says_which_folder_it_summarises(tmp_path, monkeypatch) -> None:
     assert folder == session and "this JupyterLab session" in note
     folder, note = summary.summary_source(run)
     assert folder == run and "run-7" in note
+
+
+def test_preview_png_is_smaller_never_wider_and_deterministic(tmp_path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from framelab import report
+    from PIL import Image
+
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=300)
+    rng = np.random.default_rng(0)
+    for i in range(8):
+        ax.plot(rng.normal(size=200).cumsum(), label=f"line {i}")
+    ax.legend()
+    big = tmp_path / "big.png"
+    fig.savefig(big)
+    plt.close(fig)
+    data = report.preview_png(big)
+    assert data == report.preview_png(big)
+    assert len(data) < big.stat().st_size / 2
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.width == report.PREVIEW_WIDTH
+    small = tmp_path / "small.png"
+    Image.new("RGB", (300, 100), "white").save(small)
+    with Image.open(io.BytesIO(report.preview_png(small))) as image:
+        assert image.size == (300, 100)  # never scaled up

@@ -205,6 +205,23 @@ def test_online_minibatches_on_a_sample_still_transform_every_unit(planted) -> N
     np.testing.assert_allclose(theta.sum(axis=1), 1.0)
 
 
+def test_k_grid_on_a_seeded_sample_then_the_final_model_on_every_unit(planted) -> None:
+    _, dtm, full, _ = planted
+    runs = [topics.TopicModel(k_grid=(2, 3, 4), seeds="0,1", top_n=8, select_sample=45,
+                              progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
+            for _ in range(2)]
+    info = runs[0].fit_info_
+    assert info["n_select_units"] == 45 and info["n_fit_units"] == 90
+    assert info["n_train_units"] + info["n_test_units"] == 45
+    assert set(runs[0].k_selection_["k"]) == {2, 3, 4}
+    pd.testing.assert_frame_equal(runs[0].k_selection_, runs[1].k_selection_)
+    assert runs[0].transform(dtm.X).shape == (90, runs[0].n_topics_)
+    # a sample at least as large as the corpus is the whole corpus: the grid is unchanged
+    assert full.fit_info_["n_select_units"] == 90
+    with pytest.raises(ParameterError, match=r"select_sample=0"):
+        topics.TopicModel(select_sample=0, progress=False).fit(dtm.X)
+
+
 def test_resolve_unit_auto_rule() -> None:
     few = pd.DataFrame({"doc_id": [f"d{i}" for i in range(5)]})
     many = pd.DataFrame({"doc_id": [f"d{i}" for i in range(topics.AUTO_MIN_DOCUMENTS)]})

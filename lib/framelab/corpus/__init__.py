@@ -19,7 +19,20 @@ from ._ingest import (
     iter_documents,
     normalise_chunk,
 )
-from ._overview import describe_documents, plot_lengths, plot_segments, segment_counts, top_terms
+from ._overview import (
+    NO_GROUP,
+    describe_documents,
+    describe_groups,
+    documents_view,
+    per_document,
+    plot_lengths,
+    plot_segments,
+    segment_counts,
+    segments_view,
+    top_terms,
+    view_groups,
+    view_rows,
+)
 from ._readers import FormatReaders
 from ._segment import (
     ABBREVIATIONS,
@@ -35,12 +48,12 @@ from ._segment import (
 )
 
 __all__ = [
-    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'ColumnMap', 'DEFAULT_CHUNK_SIZE', 'DOC_COLUMNS',
-    'DocumentStream', 'FormatReaders', 'KwicExplorer', 'LIVE_SEARCH_SENTENCES', 'LineStats',
-    'SEGMENT_TYPES',
-    'SENTENCE_COLUMNS', 'apply_metadata', 'body', 'describe_documents', 'group_key', 'hash_strings',
-    'iter_documents', 'kwic_explorer', 'load_corpus', 'load_metadata', 'load_run_corpus',
-    'normalise_chunk', 'normalize_text', 'paragraph_spans', 'plot_lengths', 'plot_segments',
-    'prepare_chunk', 'segment', 'segment_chunk', 'segment_counts', 'sentence_spans', 'top_terms',
-    'units', 'with_document_columns',
+    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'apply_metadata', 'body', 'ColumnMap',
+    'DEFAULT_CHUNK_SIZE', 'describe_documents', 'describe_groups', 'DOC_COLUMNS', 'documents_view',
+    'DocumentStream', 'FormatReaders', 'group_key', 'hash_strings', 'iter_documents',
+    'kwic_explorer', 'KwicExplorer', 'LineStats', 'LIVE_SEARCH_SENTENCES', 'load_corpus',
+    'load_metadata', 'load_run_corpus', 'NO_GROUP', 'normalise_chunk', 'normalize_text',
+    'paragraph_spans', 'per_document', 'plot_lengths', 'plot_segments', 'prepare_chunk', 'segment',
+    'segment_chunk', 'segment_counts', 'SEGMENT_TYPES', 'segments_view', 'SENTENCE_COLUMNS',
+    'sentence_spans', 'top_terms', 'units', 'view_groups', 'view_rows', 'with_document_columns',
 ]

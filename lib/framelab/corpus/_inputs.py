@@ -24,9 +24,9 @@ import re
 import stat
 import warnings
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Iterator
 from typing import IO, Any, cast
 
 import numpy as np

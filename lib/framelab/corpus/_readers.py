@@ -19,8 +19,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from ..errors import CorpusError
-from ..errors import CorpusWarning
+from ..errors import CorpusError, CorpusWarning
 from ._corpus import _META_FIELDS, _ORIGIN
 from ._inputs import (
     _decode,

@@ -38,13 +38,14 @@ from ._framing import (
     label_rates,
     match_sentences,
     reporting_verbs,
+    voice_taggers,
 )
 from ._keyness import (
     KEYNESS_COLUMNS,
+    fightin_words_figure,
     g2,
     keyness,
     log_odds_dirichlet,
-    fightin_words_figure,
     plot_fightin_words,
     term_counts,
     term_doc_counts,
@@ -65,6 +66,7 @@ from ._polnear import (
     voice_tokens,
 )
 from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
+from ._summary import FRAME_SUMMARY_COLUMNS, frame_summary, frames_view, plot_frame_summary
 from ._voice import (
     VOICES,
     VoiceTag,
@@ -76,17 +78,19 @@ from ._voice import (
 )
 
 __all__ = [
-    'ACTOR_LABEL_COLUMNS', 'ACTOR_MENTION_COLUMNS', 'ATTRIBUTION_VERBS', 'ATTRIBUTION_VERB_PATTERN',
-    'Attribution', 'FRAME_COLUMNS', 'KEYNESS_COLUMNS', 'LABEL_MENTION_COLUMNS',
-    'LABEL_RATE_COLUMNS', 'MATCH_COLUMNS', 'OTHER', 'PolnearArticle', 'QUOTE_COLUMNS',
-    'REPORTING_VERB_COLUMNS', 'SOURCE_COLUMNS', 'SPEAKER_STARTS', 'Stretch', 'THAT_ONLY_VERBS',
-    'TOKEN_COLUMNS', 'UNRESOLVED', 'VOICES', 'VoiceTag', 'VoiceTagger', 'actor_labels',
-    'actor_labels_figure', 'actor_mentions', 'actor_summary', 'add_kwic', 'content_tokens',
-    'display_name', 'document_groups', 'evaluate_polnear', 'find_quotes', 'find_speaker',
-    'find_split', 'frame_kwic', 'frames', 'g2', 'group_order', 'head_noun', 'is_reporting_use',
-    'keyness', 'label_mentions', 'label_rates', 'label_targets', 'log_odds_dirichlet',
-    'main_actors', 'match_sentences', 'plot_actor_labels', 'fightin_words_figure', 'plot_fightin_words', 'plot_frames',
-    'label_heatmap_figure', 'plot_label_events', 'plot_label_heatmap', 'quote_spans', 'quoted_sources', 'read_ann',
-    'read_polnear', 'reporting_verbs', 'score_tokens', 'sentence_stretches', 'shown_groups',
-    'speaker_matches', 'tag_voice', 'term_counts', 'term_doc_counts', 'voice_tokens',
+    'ACTOR_LABEL_COLUMNS', 'actor_labels', 'actor_labels_figure', 'ACTOR_MENTION_COLUMNS',
+    'actor_mentions', 'actor_summary', 'add_kwic', 'Attribution', 'ATTRIBUTION_VERB_PATTERN',
+    'ATTRIBUTION_VERBS', 'content_tokens', 'display_name', 'document_groups', 'evaluate_polnear',
+    'fightin_words_figure', 'find_quotes', 'find_speaker', 'find_split', 'FRAME_COLUMNS',
+    'frame_kwic', 'frame_summary', 'FRAME_SUMMARY_COLUMNS', 'frames', 'frames_view', 'g2',
+    'group_order', 'head_noun', 'is_reporting_use', 'keyness', 'KEYNESS_COLUMNS',
+    'label_heatmap_figure', 'LABEL_MENTION_COLUMNS', 'label_mentions', 'LABEL_RATE_COLUMNS',
+    'label_rates', 'label_targets', 'log_odds_dirichlet', 'main_actors', 'MATCH_COLUMNS',
+    'match_sentences', 'OTHER', 'plot_actor_labels', 'plot_fightin_words', 'plot_frame_summary',
+    'plot_frames', 'plot_label_events', 'plot_label_heatmap', 'PolnearArticle', 'QUOTE_COLUMNS',
+    'quote_spans', 'quoted_sources', 'read_ann', 'read_polnear', 'REPORTING_VERB_COLUMNS',
+    'reporting_verbs', 'score_tokens', 'sentence_stretches', 'shown_groups', 'SOURCE_COLUMNS',
+    'speaker_matches', 'SPEAKER_STARTS', 'Stretch', 'tag_voice', 'term_counts', 'term_doc_counts',
+    'THAT_ONLY_VERBS', 'TOKEN_COLUMNS', 'UNRESOLVED', 'voice_taggers', 'voice_tokens', 'VOICES',
+    'VoiceTag', 'VoiceTagger',
 ]

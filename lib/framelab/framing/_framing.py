@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import namedtuple
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -41,6 +43,7 @@ __all__ = [
     "label_rates",
     "match_sentences",
     "reporting_verbs",
+    "voice_taggers",
 ]
 
 log = logging.getLogger(__name__)
@@ -77,8 +80,14 @@ _EVENT_BEFORE = re.compile(r"^\s+(?:by|of|from)\s+(?:[\w\-]+\s+){0,2}$", re.IGNO
 
 
 def _records(frame: pd.DataFrame) -> list[Any]:
-    """Rows as named tuples (typed ``Any``: pandas-stubs cannot type column values)."""
-    return list(frame.itertuples(index=False))
+    """Rows as named tuples (typed ``Any``: pandas-stubs cannot type column values).
+
+    Columns are converted to Python lists once and zipped: ``itertuples`` indexes every
+    cell of Arrow-backed columns one by one, which dominated label mentions on large corpora.
+    """
+    row = namedtuple("Row", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
+    return [row._make(values) for values in
+            zip(*(frame.iloc[:, i].tolist() for i in range(frame.shape[1])), strict=True)]
 
 
 
@@ -150,6 +159,17 @@ def _taggers(sents: pd.DataFrame, texts: dict[str, str], cb: Codebook) -> dict[s
     return out
 
 
+def voice_taggers(sentences: pd.DataFrame, documents: pd.DataFrame,
+                  codebook: Codebook | None = None, *, include_nonbody: bool = False
+                  ) -> dict[str, VoiceTagger]:
+    """doc_id -> :class:`VoiceTagger` over the analysed sentences: the voice state that
+    :func:`label_mentions` and :func:`actor_mentions` can share (``taggers=``)."""
+    cb = resolve_codebook(codebook)
+    check_columns(documents, ("doc_id", "text_norm"), "documents")
+    return _taggers(_body(sentences, include_nonbody),
+                    dict(zip(documents["doc_id"], documents["text_norm"])), cb)
+
+
 def _resolve_actor(text: str, label: Any, actors: list[Any], cb: Codebook) -> str:
     """Nearest actor alias in the label's noun phrase or apposition, else its default."""
     best: tuple[int, str] | None = None
@@ -181,7 +201,8 @@ def _event(text: str, label: Any, events: list[Any]) -> str:
 
 def label_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
                    codebook: Codebook | None = None, *, matches: pd.DataFrame | None = None,
-                   include_nonbody: bool = False) -> pd.DataFrame:
+                   include_nonbody: bool = False,
+                   taggers: Mapping[str, VoiceTagger] | None = None) -> pd.DataFrame:
     """Every label occurrence with its family, resolved actor, event noun and voice.
 
     Parameters
@@ -194,6 +215,9 @@ def label_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
         :func:`match_sentences` output, computed when omitted.
     include_nonbody : bool
         Also analyse captions, bylines, related-article links and boilerplate.
+    taggers : mapping of doc_id to VoiceTagger, optional
+        :func:`voice_taggers` of the same tables, to share between this function and
+        :func:`actor_mentions` (built when omitted).
 
     Returns
     -------
@@ -207,13 +231,14 @@ def label_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
     cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
                                                   include_nonbody)
     originals = _originals(documents, texts)
-    taggers = _taggers(sents, texts, cb)
+    taggers = _taggers(sents, texts, cb) if taggers is None else taggers
     rows = []
-    for sid, part in matches[matches["layer"].isin(["label", "actor", "event"])].groupby(
-            "sentence_id", sort=False):
-        doc_id = str(part["doc_id"].iat[0])
+    by_sentence: dict[Any, list[Any]] = {}  # groups in order of first appearance, as groupby
+    for m in _records(matches[matches["layer"].isin(["label", "actor", "event"])]):
+        by_sentence.setdefault(m.sentence_id, []).append(m)
+    for sid, items in by_sentence.items():
+        doc_id = str(items[0].doc_id)
         text = texts[doc_id]
-        items = _records(part)
         actors = [m for m in items if m.layer == "actor"]
         events = [m for m in items if m.layer == "event"]
         for m in items:
@@ -231,7 +256,8 @@ def label_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
 
 def actor_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
                    codebook: Codebook | None = None, *, matches: pd.DataFrame | None = None,
-                   include_nonbody: bool = False) -> pd.DataFrame:
+                   include_nonbody: bool = False,
+                   taggers: Mapping[str, VoiceTagger] | None = None) -> pd.DataFrame:
     """Every actor alias occurrence with its actor, stance target and voice.
 
     Returns
@@ -242,7 +268,7 @@ def actor_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
     cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
                                                   include_nonbody)
     originals = _originals(documents, texts)
-    taggers = _taggers(sents, texts, cb)
+    taggers = _taggers(sents, texts, cb) if taggers is None else taggers
     rows = []
     for m in _records(matches[matches["layer"] == "actor"]):
         tag = taggers[m.doc_id].tag(m.start, m.end)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from ..errors import ParameterError, check_columns
-from collections.abc import Sequence
-
 from matplotlib.figure import Figure
 
+from ..corpus import per_document
+from ..errors import ParameterError, check_columns
 from ..figures import add_key, group_colors, is_single, new_figure, short_names, styled
+from ._summary import plot_frame_summary
 from ._voice import VOICES
 
 __all__ = ['plot_label_heatmap', 'label_heatmap_figure', 'plot_label_events', 'plot_frames']
@@ -121,10 +121,17 @@ def plot_label_events(mentions: pd.DataFrame, ax: Any, *, top: int = 15,
 
 @styled
 def plot_frames(frame_table: pd.DataFrame, ax: Any, *, group_by: str = "outlet",
-                colors: dict[str, str] | None = None) -> Any:
-    """Grouped bars: mean frame rate per 1,000 tokens per group (documents averaged)."""
+                colors: dict[str, str] | None = None, summary: pd.DataFrame | None = None,
+                per_document_max: int | None = None) -> Any:
+    """Grouped bars: mean frame rate per 1,000 tokens per group (documents averaged).
 
-
+    Above ``per_document_max`` documents, ``summary`` (:func:`frame_summary`) is drawn
+    instead: each group's mean with its bootstrap interval, documents without a group pooled
+    rather than shown one by one.
+    """
+    if per_document_max is not None and summary is not None \
+            and not per_document(frame_table["doc_id"].nunique(), per_document_max):
+        return plot_frame_summary(summary, ax, colors=colors)
     check_columns(frame_table, ("frame", "rate_per_1000", "doc_id", group_by), "frames")
     group = frame_table[group_by].where(frame_table[group_by] != "", frame_table["doc_id"])
     table = frame_table.assign(group=group).pivot_table(

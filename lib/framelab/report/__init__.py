@@ -3,8 +3,8 @@
 from ._lab import NOTEBOOK_FILTER, SCRATCH_DIR, lab_command, protect_notebooks, strip_outputs
 from ._params import (
     NUMBERED_NOTEBOOK,
-    SUMMARY_NUMBER,
     RUN_PARAMETERS,
+    SUMMARY_NUMBER,
     NotebookSpec,
     discover_notebooks,
     load_params_file,
@@ -16,11 +16,13 @@ from ._publish import CHROMIUM_ARGS, chromium_path, export_html, screenshot_inde
 from ._runner import RunResult, run_report
 from ._summary import (
     KEY_FIGURES,
+    PREVIEW_WIDTH,
     actor_view,
     figure_paths,
     load_tables,
     missing_note,
     narrator_labels,
+    preview_png,
     reuse_overview,
     run_facts,
     stance_overview,
@@ -30,10 +32,11 @@ from ._summary import (
 )
 
 __all__ = [
-    'CHROMIUM_ARGS', 'KEY_FIGURES', 'NOTEBOOK_FILTER', 'NUMBERED_NOTEBOOK', 'SCRATCH_DIR',
-    'SUMMARY_NUMBER', 'lab_command', 'protect_notebooks', 'strip_outputs', 'NotebookSpec', 'RUN_PARAMETERS', 'RunResult', 'actor_view',
-    'chromium_path', 'discover_notebooks', 'export_html', 'figure_paths', 'load_params_file',
-    'load_tables', 'missing_note', 'narrator_labels', 'notebook_parameters', 'parse_cli_value',
-    'resolve_parameters', 'reuse_overview', 'run_facts', 'run_report', 'screenshot_index',
-    'stance_overview', 'summary_source', 'time_overview', 'topic_overview', 'write_index',
+    'actor_view', 'CHROMIUM_ARGS', 'chromium_path', 'discover_notebooks', 'export_html',
+    'figure_paths', 'KEY_FIGURES', 'lab_command', 'load_params_file', 'load_tables', 'missing_note',
+    'narrator_labels', 'NOTEBOOK_FILTER', 'notebook_parameters', 'NotebookSpec',
+    'NUMBERED_NOTEBOOK', 'parse_cli_value', 'preview_png', 'PREVIEW_WIDTH', 'protect_notebooks',
+    'resolve_parameters', 'reuse_overview', 'run_facts', 'RUN_PARAMETERS', 'run_report',
+    'RunResult', 'SCRATCH_DIR', 'screenshot_index', 'stance_overview', 'strip_outputs',
+    'SUMMARY_NUMBER', 'summary_source', 'time_overview', 'topic_overview', 'write_index',
 ]

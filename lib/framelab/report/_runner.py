@@ -36,6 +36,7 @@ from ._checks import (
     failure_guard,
     mark_stale_runs,
 )
+from ._kernel import kernel_manager_logging_to
 from ._manifest import (
     _attribute_unlogged,
     _earlier_run,
@@ -55,7 +56,6 @@ from ._params import (
     load_params_file,
     resolve_parameters,
 )
-from ._kernel import kernel_manager_logging_to
 from ._publish import export_html, screenshot_index, write_index
 
 __all__ = ['RunResult', 'run_report']

@@ -6,6 +6,7 @@ any finished run, and says plainly when an analysis did not run rather than fail
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ import pandas as pd
 from ..outputs import interactive_dir, resolve_out_dir
 from ..paths import OUTPUTS_DIR
 
-__all__ = ["KEY_FIGURES", "summary_source", "load_tables", "run_facts", "actor_view", "narrator_labels",
+__all__ = ["KEY_FIGURES", "PREVIEW_WIDTH", "preview_png", "summary_source", "load_tables",
+           "run_facts", "actor_view", "narrator_labels",
            "stance_overview", "topic_overview", "reuse_overview", "time_overview",
            "figure_paths", "missing_note"]
 
@@ -199,3 +201,25 @@ def figure_paths(out_dir: str | Path, names: tuple[str, ...] = KEY_FIGURES
             found.append((name, png, caption.read_text(encoding="utf-8").strip()
                           if caption.is_file() else ""))
     return found
+
+
+#: Width in pixels of the figures the summary embeds (1.5x the 700 px they are shown at).
+PREVIEW_WIDTH = 1050
+
+
+def preview_png(path: str | Path, *, width: int = PREVIEW_WIDTH, colors: int = 128) -> bytes:
+    """The PNG at ``path`` scaled down to ``width`` pixels (never up) and to a palette of
+    ``colors`` colours, as PNG bytes: what the summary embeds, about a sixth of the saved
+    figure's bytes (the figures themselves keep their print resolution)."""
+    from PIL import Image
+
+    with Image.open(path) as opened:
+        image = opened.convert("RGB")
+    if image.width > width:
+        image = image.resize((width, max(1, round(image.height * width / image.width))),
+                             Image.Resampling.LANCZOS)
+    image = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
+                           dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -141,6 +141,10 @@ _BOOTSTRAP_SEED = _p("bootstrap_seed", "int", 0, "seed of the bootstrap interval
 _KWIC_WINDOW = _p("kwic_window", "int", 60, "characters of context each side of a KWIC "
                   "match", minimum=1)
 
+_PER_DOCUMENT_MAX = _p("per_document_max", "int", 50, "above this many documents, per-document "
+                       "figures and tables become distributions and summaries per outlet "
+                       "(full tables are still saved)", minimum=1)
+
 _MAX_GROUPS = _p("max_groups", "int", 10, "groups shown before the rest are pooled as other",
                  minimum=1)
 
@@ -148,6 +152,7 @@ _MAX_GROUPS = _p("max_groups", "int", 10, "groups shown before the rest are pool
 NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
     "00_corpus": (
         _INCLUDE_NONBODY,
+        _PER_DOCUMENT_MAX,
         _p("keyword", "str", "regime", "word or phrase for the KWIC concordance"),
         _KWIC_WINDOW,
         _p("top_n", "int", 30, "how many top terms and collocations to list", minimum=1),
@@ -157,6 +162,7 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
     "01_framing": (
         _INCLUDE_NONBODY,
         _GROUP_BY,
+        _PER_DOCUMENT_MAX,
         _p("keyness_groups", "str", "", 'two groups "A,B" compared with each other; empty: '
            "each group against the rest"),
         _p("keyness_prior", "float", 0.1, "Dirichlet prior pseudo-counts as a share of pooled "
@@ -229,6 +235,9 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
            choices=("auto", "batch", "online")),
         _p("fit_sample", "float", 0.0, "fit on a random sample of units: 0 means all, else a "
            "share up to 1 or a number of units; every unit is transformed", minimum=0),
+        _p("select_sample", "int", 5000, "the k grid and the seed runs at the chosen k run on "
+           "a seeded random sample of this many units (all units when fewer; 0: all)",
+           minimum=0),
         _p("n_jobs", "int", 1, "parallel grid runs; 1 is safe on a shared 2-core machine, -1 "
            "uses every core", minimum=-1),
         _p("random_state", "int", 0, "seed of the held-out split, the fit sample, the reported "
@@ -237,6 +246,7 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
     "03_stance": (
         _INCLUDE_NONBODY,
         _GROUP_BY,
+        _PER_DOCUMENT_MAX,
         _p("targets", "str", "", "comma-separated stance targets of the codebook; empty means "
            "all of them"),
         _p("scorer", "str", "all", '"default" (transparent cues), "learned" (NewsMTSC model) '

@@ -229,12 +229,13 @@ def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook:
     matches = framing.match_sentences(sentences, codebook, **opts)
     kw = framing.frame_kwic(sentences, documents, codebook, matches=matches, window=window,
                             **opts)
+    taggers = framing.voice_taggers(sentences, documents, codebook, **opts)  # shared
     return {
         "matches": matches,
         "label_mentions": framing.label_mentions(sentences, documents, codebook,
-                                                 matches=matches, **opts),
+                                                 matches=matches, taggers=taggers, **opts),
         "actor_mentions": framing.actor_mentions(sentences, documents, codebook,
-                                                 matches=matches, **opts),
+                                                 matches=matches, taggers=taggers, **opts),
         "frames": framing.frames(sentences, documents, codebook, matches=matches,
                                  max_evidence=max_evidence, window=window, kwic=kw, **opts),
         "frame_kwic": kw,

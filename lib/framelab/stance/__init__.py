@@ -44,13 +44,15 @@ from ._stance import (
     stance_by_doc,
     stance_by_group,
 )
+from ._views import DOC_SUMMARY_COLUMNS, doc_stance_summary, stance_by_doc_sized
 
 __all__ = [
-    'BASELINE', 'BY_DOC_COLUMNS', 'BY_GROUP_COLUMNS', 'CUE_WEIGHTS', 'Cue', 'DEFAULT_MODEL_PATH',
-    'DEFAULT_THRESHOLD', 'EVAL_COLUMNS', 'FEATURE_CONFIG', 'LABELS', 'MENTION_COLUMNS',
-    'MODEL_FORMAT', 'SCORERS', 'SpanScore', 'StanceClassifier', 'VOICE_GROUPS',
-    'confusion_matrices', 'confusion_table', 'evaluate', 'evidence', 'find_mentions', 'label_for',
-    'load_model', 'plot_stance_heatmap', 'predict_annotations', 'read_annotations',
-    'resolve_scorers', 'resolve_targets', 'score_mentions', 'score_span', 'span_features',
-    'stance_by_doc', 'stance_by_group', 'stance_heatmap_figure', 'stance_metrics', 'vader_lexicon',
+    'BASELINE', 'BY_DOC_COLUMNS', 'BY_GROUP_COLUMNS', 'confusion_matrices', 'confusion_table',
+    'Cue', 'CUE_WEIGHTS', 'DEFAULT_MODEL_PATH', 'DEFAULT_THRESHOLD', 'doc_stance_summary',
+    'DOC_SUMMARY_COLUMNS', 'EVAL_COLUMNS', 'evaluate', 'evidence', 'FEATURE_CONFIG',
+    'find_mentions', 'label_for', 'LABELS', 'load_model', 'MENTION_COLUMNS', 'MODEL_FORMAT',
+    'plot_stance_heatmap', 'predict_annotations', 'read_annotations', 'resolve_scorers',
+    'resolve_targets', 'score_mentions', 'score_span', 'SCORERS', 'span_features', 'SpanScore',
+    'stance_by_doc', 'stance_by_doc_sized', 'stance_by_group', 'stance_heatmap_figure',
+    'stance_metrics', 'StanceClassifier', 'vader_lexicon', 'VOICE_GROUPS',
 ]

@@ -112,6 +112,7 @@ def _negations() -> tuple[frozenset[str], float]:
     return frozenset(NEGATE), float(N_SCALAR)
 
 
+@lru_cache(maxsize=4096)  # mentions of one sentence are scored one after the other
 def _sentence_compound(text: str) -> float:
     return float(_analyzer().polarity_scores(text)["compound"])
 
@@ -154,18 +155,35 @@ def _token_ids(tokens: list[tuple[str, int, int]], start: int, end: int) -> list
     return [i for i, (_, s, e) in enumerate(tokens) if s < end and e > start]
 
 
+#: The last sentence analysed: (key, tokens, voice tagger, codebook matches). Mentions of one
+#: sentence are scored one after the other (and by both scorers), so one entry saves most of
+#: the tokenizing, quotation finding and matching; all three are read only.
+_LAST: list[Any] = [None]
+
+
+def _sentence_parts(text: str, codebook: Codebook, quotes: Sequence[tuple[int, int]] | None
+                    ) -> tuple[list[tuple[str, int, int]], VoiceTagger, list[Any]]:
+    key = (text, id(codebook), None if quotes is None else tuple(map(tuple, quotes)))
+    last = _LAST[0]
+    if last is not None and last[0] == key and last[4] is codebook:
+        return last[1], last[2], last[3]
+    parts = (_tokenize(text), VoiceTagger(text, [(0, len(text))], codebook=codebook,
+                                          quotes=quotes),
+             codebook.matcher.find(text, layers=("actor", "label", "verb")))
+    _LAST[0] = (key, *parts, codebook)
+    return parts
+
+
 def _analyse(text: str, start: int, end: int, codebook: Codebook,
              quotes: Sequence[tuple[int, int]] | None,
              others: Sequence[tuple[int, int]]) -> _Span | None:
-    tokens = _tokenize(text)
+    tokens, tagger, matches = _sentence_parts(text, codebook, quotes)
     inside = _token_ids(tokens, start, end)
     if not inside:
         return None
 
     span = _Span(tokens, inside[0], inside[-1])
-    tagger = VoiceTagger(text, [(0, len(text))], codebook=codebook, quotes=quotes)
     span.voice = tagger.tag(start, end).voice
-    matches = codebook.matcher.find(text, layers=("actor", "label", "verb"))
     verbs: dict[int, tuple[str, str]] = {}
     names: list[tuple[int, int, str]] = [(s, e, "") for s, e in others]
     for m in matches:

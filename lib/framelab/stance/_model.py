@@ -215,23 +215,30 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """Feature matrix of shape (n_mentions, n_features) in :attr:`vocabulary_` order."""
         return _matrix(_feature_dicts(X, self.feature_config_), self._index)
 
-    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """Class probabilities of shape (n_mentions, 3), columns in :attr:`classes_` order."""
-        return self.model_.predict_proba(self.transform(X))
+    def _features(self, X: pd.DataFrame | sparse.spmatrix) -> sparse.csr_matrix:
+        """``X`` as features: mentions are transformed, a :meth:`transform` matrix is kept."""
+        return sparse.csr_matrix(X) if sparse.issparse(X) else self.transform(X)
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
+    def predict_proba(self, X: pd.DataFrame | sparse.spmatrix) -> np.ndarray:
+        """Class probabilities of shape (n_mentions, 3), columns in :attr:`classes_` order.
+
+        ``X`` is mentions or their :meth:`transform` matrix (the methods below take either,
+        so features computed once serve scores, labels and explanations)."""
+        return self.model_.predict_proba(self._features(X))
+
+    def predict(self, X: pd.DataFrame | sparse.spmatrix) -> np.ndarray:
         """Predicted labels, shape (n_mentions,)."""
-        return self.model_.predict(self.transform(X))
+        return self.model_.predict(self._features(X))
 
-    def stance_scores(self, X: pd.DataFrame) -> np.ndarray:
+    def stance_scores(self, X: pd.DataFrame | sparse.spmatrix) -> np.ndarray:
         """P(favor) - P(against) per mention, in [-1, 1]."""
         proba = self.predict_proba(X)
         cls = list(self.classes_)
         return proba[:, cls.index("favor")] - proba[:, cls.index("against")]
 
-    def explain(self, X: pd.DataFrame, *, top: int = 3) -> list[str]:
+    def explain(self, X: pd.DataFrame | sparse.spmatrix, *, top: int = 3) -> list[str]:
         """Strongest features per mention as ``"feat:<name>:<favor - against weight>"``."""
-        matrix = self.transform(X).tocsr()
+        matrix = self._features(X)
         cls = list(self.classes_)
         delta = self.coef_[cls.index("favor")] - self.coef_[cls.index("against")]
         out = []

@@ -202,8 +202,9 @@ def _score_spans(items: pd.DataFrame, scorer: str, codebook: Codebook,
         return (np.array([r.score for r in results]), [r.label for r in results],
                 [r.cues_text for r in results])
     model = model or load_model()
-    return (model.stance_scores(items), [str(p) for p in model.predict(items)],
-            model.explain(items))
+    features = model.transform(items)  # once, for scores, labels and explanations
+    return (model.stance_scores(features), [str(p) for p in model.predict(features)],
+            model.explain(features))
 
 
 def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *,

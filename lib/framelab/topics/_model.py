@@ -162,6 +162,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
     fit_sample : int, float or None
         Fit on a random sample of units (an int count or a share in (0, 1]); every unit is
         still transformed. ``None`` fits on all units.
+    select_sample : int or None
+        The k grid (and the seed runs at the chosen k) run on a seeded random sample of this
+        many of the fitted units (all of them when there are fewer). ``None``: every fitted
+        unit. A model fitted anew (not a picked seed run) is still fitted on every fitted unit.
     doc_topic_prior, topic_word_prior : float or None
         Dirichlet priors (``None`` = 1 / k as in scikit-learn and gensim).
     chunk_size : int
@@ -216,7 +220,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                  min_units_per_topic: int = 5, learning_method: str = "auto",
                  batch_size: int = 2048, max_iter: int | None = None,
                  learning_offset: float = 1.0, learning_decay: float = 0.5,
-                 fit_sample: float | None = None,
+                 fit_sample: float | None = None, select_sample: int | None = 5000,
                  doc_topic_prior: float | None = None, topic_word_prior: float | None = None,
                  chunk_size: int = 10_000, n_jobs: int | None = None, random_state: int = 0,
                  progress: bool = True) -> None:
@@ -239,6 +243,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.learning_offset = learning_offset
         self.learning_decay = learning_decay
         self.fit_sample = fit_sample
+        self.select_sample = select_sample
         self.doc_topic_prior = doc_topic_prior
         self.topic_word_prior = topic_word_prior
         self.chunk_size = chunk_size
@@ -361,10 +366,15 @@ class TopicModel(TransformerMixin, BaseEstimator):
         rng = np.random.default_rng(self.random_state)
         n_units = X.shape[0]
         fit_idx = self._fit_units(n_units, rng)
-        perm = rng.permutation(fit_idx)
+        select = self.select_sample
+        if select is not None and (isinstance(select, bool) or int(select) < 1):
+            raise ParameterError(f"select_sample={select!r}: use a number of units, or None")
+        grid_idx = fit_idx if select is None or len(fit_idx) <= int(select) else \
+            np.sort(rng.choice(fit_idx, size=int(select), replace=False))
+        perm = rng.permutation(grid_idx)
         n_test = max(1, round(float(self.test_size) * len(perm)))
         train, test = np.sort(perm[n_test:]), np.sort(perm[:n_test])
-        grid = self._grid(len(fit_idx), len(train))
+        grid = self._grid(len(grid_idx), len(train))
         seeds = _as_ints(self.seeds, "seeds")
         extra = extra_seeds(seeds, self.n_seed_runs)
         method = self.learning_method
@@ -424,6 +434,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                           "learning_method": method, "max_iter": int(passes),
                           "batch_size": self.batch_size if method == "online" else None,
                           "n_units": n_units, "n_fit_units": len(fit_idx),
+                          "n_select_units": len(grid_idx),
                           "n_train_units": len(train), "n_test_units": len(test),
                           "sampled": len(fit_idx) < n_units, "random_state": self.random_state}
         log.info("chose k=%d; fitted on %d of %d units; unstable topics: %s", self.n_topics_,

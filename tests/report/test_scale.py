@@ -1,0 +1,99 @@
+"""The whole report on a generated corpus above the size switch (issue 14).
+
+800 short articles, resampled from the seeds' sentences, run through every notebook
+on the local engine and on a Dask cluster of two workers. Checked: every executed notebook and
+HTML page stays under a size bound that does not depend on the corpus (views switch to group
+summaries, displayed tables are bounded), tables computed partition by partition equal the
+whole-corpus functions, and the two engines write byte-identical tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from framelab import codebook as fcb
+from framelab import corpus as fc
+from framelab import framing, outputs, report
+from framelab.paths import SEEDS_DIR
+from framelab.run import NOTEBOOK_PARAMETERS
+
+#: Documents in the generated corpus: well above per_document_max (50) and the exact_max_docs
+#: of FAST (so 04_reuse takes the MinHash path), small enough for a slow test. Larger runs
+#: belong in benchmarks/bench_report_scale.py.
+N_DOCS = 800
+#: A smaller topic grid than the default (3,4,5,6,8 x 3 seeds: 15 batch fits) and MinHash
+#: from 200 documents instead of 2,000; everything else at its default.
+FAST = {"k_grid": "3,4", "seeds": "0,1", "exact_max_docs": 200}
+#: Largest executed notebook or HTML page (bytes); the seeds' largest is about 1 MB.
+MAX_PAGE_BYTES = 2_000_000
+
+
+def _write_corpus(path: Path, n: int, seed: int = 7) -> Path:
+    _, sentences = fc.load_run_corpus(SEEDS_DIR)
+    pool = fc.body(sentences)["text"].to_numpy(dtype=object)
+    rng = np.random.default_rng(seed)
+    start = dt.date(2024, 1, 1)
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(n):
+            paras = [" ".join(rng.choice(pool, size=int(rng.integers(1, 3))))
+                     for _ in range(int(rng.integers(2, 4)))]
+            handle.write(json.dumps({
+                "id": f"g{i:05d}", "outlet": f"Outlet {int(rng.integers(0, 8))}",
+                "date": (start + dt.timedelta(days=int(rng.integers(0, 200)))).isoformat(),
+                "text": "\n\n".join(paras)}) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("scale")
+    corpus = _write_corpus(folder / "corpus.jsonl", N_DOCS)
+    done = {}
+    for engine, workers in (("local", 0), ("dask", 2)):
+        result = report.run_report(corpus=corpus, out=folder / "runs", run_id=engine,
+                                   params=FAST, progress=False, screenshot=False, engine=engine,
+                                   workers=workers, cache_dir=folder / "cache")
+        assert result.manifest["status"] == "ok"
+        done[engine] = result.run_dir
+    done["corpus"] = corpus
+    return done
+
+
+@pytest.mark.slow
+def test_pages_stay_bounded_above_the_size_switch(runs: dict[str, Path]) -> None:
+    pages = [*(runs["local"] / "notebooks").glob("*.ipynb"), *(runs["local"] / "html").glob("*.html")]
+    assert len(pages) >= 16
+    sizes = {p.name: p.stat().st_size for p in pages}
+    assert {n: s for n, s in sizes.items() if s > MAX_PAGE_BYTES} == {}
+    # the views are bounded, the full tables are still written
+    assert len(pd.read_csv(runs["local"] / "tables" / "corpus_documents.csv")) == N_DOCS
+    assert len(pd.read_csv(runs["local"] / "tables" / "stance_by_doc.csv")) >= N_DOCS // 2
+
+
+@pytest.mark.slow
+def test_tables_equal_the_whole_corpus_functions(runs: dict[str, Path], tmp_path: Path) -> None:
+    documents, sentences = fc.load_run_corpus(runs["corpus"])
+    cb = fcb.load_codebook(None)
+    mentions = framing.label_mentions(sentences, documents, cb)
+    frames = framing.frames(sentences, documents, cb)
+    params = {p.name: p.default for p in NOTEBOOK_PARAMETERS["01_framing"]}  # the run's
+    summary = framing.frame_summary(frames, n_boot=params["n_boot"], seed=params["bootstrap_seed"])
+    for name, frame in (("label_mentions", mentions), ("frames", frames),
+                        ("frame_summary", summary)):
+        want = outputs.save_table(frame, name, tmp_path, latex=False).read_bytes()
+        got = (runs["local"] / "tables" / f"{name}.csv").read_bytes()
+        assert got == want, name
+    assert len(mentions) > N_DOCS // 10  # not vacuous
+
+
+@pytest.mark.slow
+def test_both_engines_write_byte_identical_tables(runs: dict[str, Path]) -> None:
+    local = {p.name: p.read_bytes() for p in sorted((runs["local"] / "tables").glob("*.csv"))}
+    dask = {p.name: p.read_bytes() for p in sorted((runs["dask"] / "tables").glob("*.csv"))}
+    assert local.keys() == dask.keys() and len(local) > 30
+    assert [n for n in local if local[n] != dask[n]] == []
