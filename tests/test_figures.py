@@ -25,6 +25,20 @@ def test_report_width_setting_resizes_every_saved_figure(width: str, low: int, h
     assert (tmp_path / "figures" / "bars.txt").read_text() == "Two bars.\n"
 
 
+@pytest.mark.parametrize("width", ["single", "double"])
+def test_labels_and_a_legend_beside_the_axes_are_saved_within_the_width(
+        width: str, tmp_path: Path) -> None:
+    fig, ax = figures.new_figure(width, 2.5)
+    ax.barh([f"group name {i}" for i in range(4)], [1, 2, 3, 4], label="count")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="legend beside")
+    figures.save_figure(fig, "long", tmp_path, formats=("png",), width=width)
+    inches = _png_width(tmp_path / "figures" / "long.png") / 300
+    target = figures.WIDTHS[width]
+    # matplotlib's own tight box would be far wider: labels left of 0 and the legend past
+    # the right edge; the subplots move in until both fit, the text keeps its size
+    assert target - 0.5 <= inches <= target + 0.01
+
+
 def test_colours_are_fixed_per_group_and_formats_checked(tmp_path: Path) -> None:
     first = figures.group_colors(["RT", "CNN", "doc-1"])
     again = figures.group_colors(["doc-1", "CNN", "RT", "CNN"])

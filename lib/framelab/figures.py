@@ -20,11 +20,12 @@ import numpy as np
 from cycler import cycler
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from .errors import FigureWarning, ParameterError
 from .outputs import atomic_path, resolve_out_dir
 
-__all__ = ["WIDTHS", "PALETTE", "RC", "FORMATS", "style", "styled", "new_figure",
+__all__ = ["WIDTHS", "PALETTE", "RC", "FORMATS", "style", "styled", "new_figure", "drawn_narrow",
            "width_inches", "is_single", "short_names", "add_key", "text_overlaps", "thin_labels",
            "visible_texts", "group_colors", "save_figure"]
 
@@ -88,6 +89,11 @@ def width_inches(width: str | float) -> float:
 def is_single(width: str | float) -> bool:
     """Whether ``width`` is a single-column figure (5 in or narrower): layouts stack panels."""
     return width_inches(width) <= 5.0
+
+
+def drawn_narrow(ax: Any) -> bool:
+    """Whether ``ax`` is drawn in a single-column figure (:func:`is_single` of its width)."""
+    return is_single(float(ax.get_figure(root=True).get_size_inches()[0]))
 
 
 def new_figure(width: str | float = "double", height: float | None = None,
@@ -271,6 +277,52 @@ def _warn_overlaps(fig: Figure, name: str) -> None:
                       FigureWarning, stacklevel=3)
 
 
+def _fit_width(fig: Figure, tries: int = 4) -> None:
+    """Move the subplots in until labels and legends fit the figure's width, not past it.
+
+    A tight bounding box reaches past the figure wherever tick labels, titles or a legend
+    placed beside the axes do, so a figure drawn at 3.5 in would be saved wider. Without a
+    layout engine, the subplot margins grow by what sticks out, a few times (moving the axes
+    moves what sticks out with them). A figure that cannot fit with axes at least a fifth of
+    its width is left as it is, and so is one where texts would then run into each other;
+    figures with a layout engine keep their layout.
+    """
+    if fig.get_layout_engine() is not None:
+        return
+    full = fig.get_size_inches()[0]
+    before = set(text_overlaps(fig))
+    start = fig.subplotpars.left, fig.subplotpars.right
+    for _ in range(tries):
+        box = fig.get_tightbbox()
+        pad = float(plt.rcParams["savefig.pad_inches"])
+        left, right = max(0.0, pad - box.x0), max(0.0, box.x1 + pad - full)
+        if left + right < 0.02:
+            break
+        params = fig.subplotpars
+        new_left, new_right = params.left + left / full, params.right - right / full
+        if new_right - new_left < 0.2:
+            break
+        fig.subplots_adjust(left=new_left, right=new_right)
+        fig.draw_without_rendering()
+    if set(text_overlaps(fig)) - before:  # narrower axes crowd their texts: keep the layout
+        fig.subplots_adjust(left=start[0], right=start[1])
+        fig.draw_without_rendering()
+
+
+def _within_width(fig: Figure) -> Bbox:
+    """The tight bounding box, padded, but never padded past the figure's sides.
+
+    Content that sticks out is kept; only the padding stops at the figure's width, so a
+    figure whose content fits is saved at exactly the width it was drawn at.
+    """
+    tight = fig.get_tightbbox()
+    padded = tight.padded(plt.rcParams["savefig.pad_inches"])
+    full = fig.get_size_inches()[0]
+    x0 = min(tight.x0, max(padded.x0, 0.0))
+    x1 = max(tight.x1, min(padded.x1, full))
+    return Bbox([[x0, padded.y0], [x1, padded.y1]])
+
+
 def save_figure(
     fig: Figure,
     name: str,
@@ -314,8 +366,10 @@ def save_figure(
     with style():
         # the tight bounding box, found once: "tight" would draw the figure twice per format
         fig.draw_without_rendering()  # runs the layout engine, as a draw would
+        if width:
+            _fit_width(fig)
         _warn_overlaps(fig, name)
-        bbox = fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
+        bbox = _within_width(fig)
         for fmt in formats:
             path = folder / f"{name}.{fmt}"
             with atomic_path(path) as tmp:

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..errors import ParameterError
-from ..figures import PALETTE, styled
+from ..figures import PALETTE, drawn_narrow, styled
 from ..tokens import Analyzer, document_term_matrix
 from ._segment import ANALYSED_SEGMENTS, SEGMENT_TYPES
 
@@ -218,6 +218,7 @@ def plot_segments(counts: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = 
         ax.barh(table.index, table[kind], left=left, label=kind, color=PALETTE[i])
         left += table[kind].to_numpy()
     ax.set_xlabel(xlabel)
-    ax.legend(ncols=len(SEGMENT_TYPES), frameon=False, loc="lower left",
-              bbox_to_anchor=(0, 1.0), fontsize=6)
+    narrow = drawn_narrow(ax)  # a single-column figure: three legend rows
+    ax.legend(ncols=(len(SEGMENT_TYPES) + 2) // 3 if narrow else len(SEGMENT_TYPES),
+              frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=6)
     return ax

@@ -439,8 +439,11 @@ def plot_fightin_words(table: pd.DataFrame, ax: Any, *, group: str, top: int = 1
     points = sorted(picked.groupby(["x", "y"])["term"],
                     key=lambda p: (-abs(p[0][1]), p[0]))  # type: ignore[arg-type]
     for (x, y), terms in points:  # one label per point, strongest first
-        ax.annotate(", ".join(terms), (x, y), fontsize=6, xytext=(2, 0),
-                    textcoords="offset points", va="center", gid="framelab-term")
+        names = list(terms)
+        label = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+        note = ax.annotate(label, (x, y), fontsize=6, xytext=(2, 0), clip_on=True,
+                           textcoords="offset points", va="center", gid="framelab-term")
+        note.set_in_layout(False)  # a long label must not squeeze the axes in the layout
     ax.axhline(threshold, color="#888888", lw=0.5, ls=":")
     ax.axhline(-threshold, color="#888888", lw=0.5, ls=":")
     ax.set_xlabel("log10 frequency (group + reference)")

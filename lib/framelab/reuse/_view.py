@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..errors import ParameterError
-from ..figures import group_colors, styled
+from ..figures import drawn_narrow, group_colors, styled
 from ..outputs import atomic_path, resolve_out_dir, safe_file_stem
 from ..tokens import tokenize
 from . import _minhash as minhash
@@ -260,18 +260,25 @@ def plot_reuse_network(
                 linewidth=width * (1 + np.log1p(n_pairs - 1) / 2), color=color,
                 arrowstyle="-|>" if directed else "-", mutation_scale=12,
                 shrinkA=9, shrinkB=9, zorder=1))
+    narrow = drawn_narrow(ax)
     for n, (x, y) in pos.items():
         ax.scatter([x], [y], s=120, color=colors.get(n, "#444444"), zorder=2,
                    edgecolors="white")
-        name = n if len(n) <= max_label else n[:max_label - 1] + "\u2026"
+        limit = min(max_label, 12) if narrow else max_label  # single column: shorter names
+        name = n if len(n) <= limit else n[:limit - 1] + "\u2026"
         ax.annotate(name, (x, y), xytext=(x * 1.16, y * 1.16), ha="center", va="center",
                     fontsize=7 if len(nodes) > 12 else 8)
     handles = [Line2D([], [], linestyle=RELATION_STYLES[r][0], linewidth=RELATION_STYLES[r][1],
                       color=RELATION_STYLES[r][2], label=r.replace("_", " "))
                for r in relations if r in RELATION_STYLES]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-              title="relation (arrow: hypothesised source \u2192 reuser)", fontsize=7,
-              title_fontsize=7)
+    if narrow:  # single column: the legend goes below
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                  frameon=False, ncols=2, fontsize=6, title_fontsize=6,
+                  title="relation (arrow: hypothesised source \u2192 reuser)")
+    else:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+                  title="relation (arrow: hypothesised source \u2192 reuser)", fontsize=7,
+                  title_fontsize=7)
     ax.set_xlim(-1.45, 1.45)
     ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")
