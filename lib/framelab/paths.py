@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 __all__ = ["PACKAGE_DIR", "DATA_DIR", "PROJECT_ROOT", "SEEDS_DIR", "NOTEBOOKS_DIR",
-           "OUTPUTS_DIR", "DEFAULT_CODEBOOK", "resolve",
+           "OUTPUTS_DIR", "DEFAULT_CODEBOOK", "pid_alive", "resolve",
            "sha256_of"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -58,3 +59,14 @@ def sha256_of(path: Path) -> dict[str, str]:
         return {str(p.relative_to(path)): digest(p)
                 for p in sorted(path.rglob("*")) if p.is_file()}
     return {path.name: digest(path)} if path.is_file() else {}
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's process counts: it exists)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from ..corpus import ANALYSED_SEGMENTS
 from ..errors import CorpusError, ParameterError
+from ..paths import pid_alive
 
 __all__ = ["RUN_ID_PATTERN", "check_run_id", "check_out", "check_cache_dir",
            "check_scheduler", "check_same_inputs", "check_something_to_analyse",
@@ -130,15 +131,6 @@ def check_something_to_analyse(cache: Any, corpus: str) -> None:
         "column holds the articles, or add documents")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
 
 def mark_stale_runs(out: Path) -> list[str]:
     """Mark ``failed`` every run under ``out`` still ``running`` whose process is gone;
@@ -150,7 +142,7 @@ def mark_stale_runs(out: Path) -> list[str]:
         except (OSError, ValueError):
             continue
         pid = manifest.get("pid")
-        if manifest.get("status") != "running" or not isinstance(pid, int) or _alive(pid):
+        if manifest.get("status") != "running" or not isinstance(pid, int) or pid_alive(pid):
             continue
         manifest.update(status="failed", error=f"the run's process (pid {pid}) ended without "
                         "finishing (killed or crashed); found by a later run")

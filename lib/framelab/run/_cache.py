@@ -50,7 +50,7 @@ from ..corpus import (
     segment_chunk,
 )
 from ..errors import CorpusError, CorpusWarning, ParameterError
-from ..paths import OUTPUTS_DIR, sha256_of
+from ..paths import OUTPUTS_DIR, pid_alive, sha256_of
 from ._engine import Engine, describe_chunk, open_engine
 
 __all__ = ['CACHE_FORMAT', 'default_cache_dir', 'cache_settings', 'CorpusCache', 'build_cache']
@@ -159,19 +159,10 @@ def _tmp_dir(root: Path, name: str) -> Path:
             pid = int(old.name.split("-")[-2])
         except (IndexError, ValueError):
             continue
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f".tmp-{name}-{os.getpid()}-", dir=root))
 
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _commit(tmp: Path, final: Path) -> None:
