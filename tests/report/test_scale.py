@@ -1,6 +1,6 @@
 """The whole report on a generated corpus above the size switch (issue 14).
 
-800 short articles, resampled from the seeds' sentences, run through every notebook
+300 short articles, resampled from the seeds' sentences, run through every notebook
 on the local engine and on a Dask cluster of two workers. Checked: every executed notebook and
 HTML page stays under a size bound that does not depend on the corpus (views switch to group
 summaries, displayed tables are bounded), tables computed partition by partition equal the
@@ -25,7 +25,7 @@ from framelab.run import NOTEBOOK_PARAMETERS
 #: Documents in the generated corpus: well above per_document_max (50) and the exact_max_docs
 #: of FAST (so 04_reuse takes the MinHash path), small enough for a slow test. Larger runs
 #: belong in benchmarks/bench_report_scale.py.
-N_DOCS = 800
+N_DOCS = 300
 #: A smaller topic grid than the default (3,4,5,6,8 x 3 seeds: 15 batch fits) and MinHash
 #: from 200 documents instead of 2,000; everything else at its default.
 FAST = {"k_grid": "3,4", "seeds": "0,1", "exact_max_docs": 200}
