@@ -200,6 +200,8 @@ CORPUS_CASES = [
     Case("JSON nested too deeply", _raw(b'{"id": "a", "text": ' + b"[" * 100_000
                                         + b"]" * 100_000 + b"}\n", "c.jsonl"),
          error=r"line 1 is not a JSON object \(nested too deeply\)"),
+    Case("JSON key given twice", _raw(b'{"id": "a", "text": "x", "text": "y"}\n', "c.jsonl"),
+         error=r"line 1 is not a JSON object \(it gives the key\(s\) 'text' twice"),
     Case("JSON lone surrogate", _raw(b'{"id": "a", "text": "x\\ud800y"}\n', "c.jsonl"),
          error=r"line 1 is not a JSON object \(a \\u escape is a lone surrogate"),
     Case("Parquet null id", _parquet(pd.DataFrame({"id": ["a", None], "text": ["x", "y"]})),

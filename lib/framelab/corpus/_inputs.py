@@ -331,12 +331,22 @@ def check_unique_columns(names: Any, path: Path) -> None:
                           + "; rename them so that each column has its own name")
 
 
+def _keys_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (json keeps the last silently)."""
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        repeated = sorted({k for k, _ in pairs if sum(1 for j, _ in pairs if j == k) > 1})
+        raise ValueError("it gives the key(s) " + ", ".join(map(repr, repeated))
+                         + " twice; which value is meant?")
+    return record
+
+
 def parse_json_line(text: str) -> dict[str, Any]:
     """One JSONL record; ``ValueError`` (with the reason) when it is not a usable object:
-    not JSON, not an object, nested too deeply, or holding a lone surrogate escape
-    (``\\ud800``), which is no character and cannot be written out again."""
+    not JSON, not an object, nested too deeply, giving a key twice, or holding a lone
+    surrogate escape (``\\ud800``), which is no character and cannot be written out again."""
     try:
-        record = json.loads(text)
+        record = json.loads(text, object_pairs_hook=_keys_once)
     except RecursionError:
         raise ValueError("nested too deeply") from None
     if not isinstance(record, dict):
