@@ -267,9 +267,8 @@ def group_colors(groups: Iterable[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
-def _warn_overlaps(fig: Figure, name: str) -> None:
+def _warn_overlaps(fig: Figure, name: str, pairs: list[tuple[str, str]]) -> None:
     """Warn (:class:`FigureWarning`) when texts of the figure, at its saved size, overlap."""
-    pairs = text_overlaps(fig)
     if pairs:
         shown = "; ".join(f"{a!r} / {b!r}" for a, b in pairs[:5])
         warnings.warn(f"figure {name} at {fig.get_size_inches()[0]:.1f} in: {len(pairs)} "
@@ -277,7 +276,7 @@ def _warn_overlaps(fig: Figure, name: str) -> None:
                       FigureWarning, stacklevel=3)
 
 
-def _fit_width(fig: Figure, tries: int = 4) -> None:
+def _fit_width(fig: Figure, tries: int = 4) -> list[tuple[str, str]]:
     """Move the subplots in until labels and legends fit the figure's width, not past it.
 
     A tight bounding box reaches past the figure wherever tick labels, titles or a legend
@@ -285,16 +284,17 @@ def _fit_width(fig: Figure, tries: int = 4) -> None:
     layout engine, the subplot margins grow by what sticks out, a few times (moving the axes
     moves what sticks out with them). A figure that cannot fit with axes at least a fifth of
     its width is left as it is, and so is one where texts would then run into each other;
-    figures with a layout engine keep their layout.
+    figures with a layout engine keep their layout. Returns the overlapping texts of the
+    layout kept (:func:`text_overlaps`).
     """
+    before = text_overlaps(fig)
     if fig.get_layout_engine() is not None:
-        return
+        return before
     full = fig.get_size_inches()[0]
-    before = set(text_overlaps(fig))
+    pad = float(plt.rcParams["savefig.pad_inches"])
     start = fig.subplotpars.left, fig.subplotpars.right
     for _ in range(tries):
         box = fig.get_tightbbox()
-        pad = float(plt.rcParams["savefig.pad_inches"])
         left, right = max(0.0, pad - box.x0), max(0.0, box.x1 + pad - full)
         if left + right < 0.02:
             break
@@ -304,9 +304,14 @@ def _fit_width(fig: Figure, tries: int = 4) -> None:
             break
         fig.subplots_adjust(left=new_left, right=new_right)
         fig.draw_without_rendering()
-    if set(text_overlaps(fig)) - before:  # narrower axes crowd their texts: keep the layout
+    if (fig.subplotpars.left, fig.subplotpars.right) == start:
+        return before
+    after = text_overlaps(fig)
+    if set(after) - set(before):  # narrower axes crowd their texts: keep the layout
         fig.subplots_adjust(left=start[0], right=start[1])
         fig.draw_without_rendering()
+        return before
+    return after
 
 
 def _within_width(fig: Figure) -> Bbox:
@@ -366,9 +371,7 @@ def save_figure(
     with style():
         # the tight bounding box, found once: "tight" would draw the figure twice per format
         fig.draw_without_rendering()  # runs the layout engine, as a draw would
-        if width:
-            _fit_width(fig)
-        _warn_overlaps(fig, name)
+        _warn_overlaps(fig, name, _fit_width(fig) if width else text_overlaps(fig))
         bbox = _within_width(fig)
         for fmt in formats:
             path = folder / f"{name}.{fmt}"

@@ -335,7 +335,7 @@ def _keys_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object as a dict, refusing a key given twice (json keeps the last silently)."""
     record = dict(pairs)
     if len(record) < len(pairs):
-        repeated = sorted({k for k, _ in pairs if sum(1 for j, _ in pairs if j == k) > 1})
+        repeated = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
         raise ValueError("it gives the key(s) " + ", ".join(map(repr, repeated))
                          + " twice; which value is meant?")
     return record

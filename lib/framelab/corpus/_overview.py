@@ -32,8 +32,13 @@ def per_document(n_documents: int, per_document_max: int) -> bool:
 def view_groups(frame: pd.DataFrame, group_by: str = "outlet") -> pd.Series:
     """The group of each row in group-level views: ``frame[group_by]``, or :data:`NO_GROUP`
     where it is empty (never the document id, which would give a group per document)."""
-    values = frame[group_by].fillna("").astype(str)
-    return values.where(values != "", NO_GROUP)
+    return _pooled(frame[group_by])
+
+
+def _pooled(values: pd.Series) -> pd.Series:
+    """``values`` as group names, missing or empty ones pooled as :data:`NO_GROUP`."""
+    names = values.fillna("").astype(str)
+    return names.where(names != "", NO_GROUP)
 
 
 def view_rows(described: pd.DataFrame, *, per_document_max: int,
@@ -206,8 +211,7 @@ def plot_segments(counts: pd.DataFrame, ax: Axes, *, groups: pd.Series | None = 
         if groups is None:
             raise ParameterError(f"plot_segments: {len(table)} documents > per_document_max="
                                  f"{per_document_max} needs groups= (doc_id -> group)")
-        names = groups.reindex(table.index).fillna("").astype(str)
-        table = table.groupby(names.where(names != "", NO_GROUP).to_numpy()).mean()
+        table = table.groupby(_pooled(groups.reindex(table.index)).to_numpy()).mean()
         ax.set_ylabel("group")
         xlabel = "mean sentences per document"
     else:

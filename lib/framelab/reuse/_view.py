@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib
 import numpy as np
@@ -271,14 +271,13 @@ def plot_reuse_network(
     handles = [Line2D([], [], linestyle=RELATION_STYLES[r][0], linewidth=RELATION_STYLES[r][1],
                       color=RELATION_STYLES[r][2], label=r.replace("_", " "))
                for r in relations if r in RELATION_STYLES]
-    if narrow:  # single column: the legend goes below
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                  frameon=False, ncols=2, fontsize=6, title_fontsize=6,
-                  title="relation (arrow: hypothesised source \u2192 reuser)")
-    else:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-                  title="relation (arrow: hypothesised source \u2192 reuser)", fontsize=7,
-                  title_fontsize=7)
+    # single column: the legend goes below the circle, in two columns; else beside it
+    place: dict[str, Any] = (
+        {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "ncols": 2, "fontsize": 6,
+         "title_fontsize": 6} if narrow else
+        {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0), "fontsize": 7, "title_fontsize": 7})
+    ax.legend(handles=handles, frameon=False,
+              title="relation (arrow: hypothesised source \u2192 reuser)", **place)
     ax.set_xlim(-1.45, 1.45)
     ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")
