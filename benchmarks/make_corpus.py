@@ -6,7 +6,7 @@ Each document gets 3-9 paragraphs of 1-3 sentences drawn from the seeds' analyse
 (original typography kept, so normalisation has work to do), a random outlet from 24 and a
 random date in 2023-2024. One outlet in three adds a sign-off line to 60% of its articles,
 which segmentation must find as boilerplate across the whole corpus. A planted switch gives
-the time notebook (05_time) something to find: from SWITCH_DATE on, the largest outlet
+the time notebook (10_time) something to find: from SWITCH_DATE on, the largest outlet
 (:func:`switch_outlet`, so it is among the groups the notebook follows) writes "terrorist(s)"
 wherever its resampled sentences say "rebel(s)"; pass ``-p events="<EVENTS>"`` to
 ``framelab report`` to mark the date. Deterministic for a
@@ -34,7 +34,7 @@ N_OUTLETS = 24
 BATCH = 20_000
 #: The planted switch: the largest outlet says "terrorists" for "rebels" from this date on.
 SWITCH_DATE = _dt.date(2024, 11, 27)
-#: The ``events`` parameter of notebook 05_time for this corpus.
+#: The ``events`` parameter of notebook 10_time for this corpus.
 EVENTS = "2024-11-27=planted switch"
 _REBEL = re.compile(r"\b([Rr])ebel(s?)\b")
 

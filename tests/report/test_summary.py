@@ -170,3 +170,14 @@ def test_preview_png_is_smaller_never_wider_and_deterministic(tmp_path) -> None:
     Image.new("RGB", (300, 100), "white").save(small)
     with Image.open(io.BytesIO(report.preview_png(small))) as image:
         assert image.size == (300, 100)  # never scaled up
+
+
+def test_tables_are_read_only_when_looked_up(tmp_path: Path) -> None:
+    run = _run(tmp_path)
+    (run / "tables" / "huge_mentions.csv").write_text("not,a,table\n\"unclosed\n")
+    tables = summary.load_tables(run)
+    assert "huge_mentions" in tables and tables.loaded == []
+    summary.run_facts(run, tables)
+    summary.narrator_labels(tables)
+    assert "huge_mentions" not in tables.loaded  # never read, so its damage never shows
+    assert set(tables.loaded) <= set(tables) - {"huge_mentions"}

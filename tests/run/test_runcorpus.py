@@ -55,6 +55,8 @@ def _whole(run: RunCorpus) -> dict[str, dict[str, pd.DataFrame]]:
             "matches": matches,
             "label_mentions": framing.label_mentions(sents, docs, CB, matches=matches),
             "actor_mentions": framing.actor_mentions(sents, docs, CB, matches=matches),
+            "actor_documents": framing.actor_documents(
+                framing.actor_mentions(sents, docs, CB, matches=matches)),
             "frames": framing.frames(sents, docs, CB, matches=matches),
             "frame_kwic": framing.frame_kwic(sents, docs, CB, matches=matches),
             "reporting_verbs": framing.reporting_verbs(sents, docs, CB, matches=matches)},
@@ -163,3 +165,13 @@ def test_topic_counts_and_proportions_by_partition_equal_the_whole(cache_dir: Pa
         np.testing.assert_allclose(theta, model.transform(want.X), rtol=1e-12, atol=1e-15)
         with pytest.raises(ParameterError, match="are not the .* units given"):
             topic_theta(run, model, got_units.iloc[1:], got.vocabulary, unit=unit)
+
+
+def test_metadata_is_the_documents_table_without_its_texts(cache_dir: Path) -> None:
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        meta = run.metadata
+        assert run._tables is None  # read from the cache alone
+        assert "text" not in meta.columns and "text_norm" not in meta.columns
+        whole = run.documents
+        pd.testing.assert_frame_equal(meta, whole.drop(columns=["text", "text_norm"]))
+        pd.testing.assert_frame_equal(run.metadata, meta)  # once loaded, sliced from it

@@ -229,3 +229,52 @@ def test_auto_period_never_gives_more_than_max_periods() -> None:
     documents = corpus(per_week=40)  # ~6 articles a day per outlet over 24 weeks
     assert timeline.time_frame(documents, min_docs=5, max_periods=200).period == "day"
     assert timeline.time_frame(documents, min_docs=5).period == "week"  # 168 days > 60
+
+
+def _saved_run(tmp_path, documents, labels, actors, **recorded):
+    """A run folder as 01_framing leaves it: the two tables as CSV and the manifest."""
+    import json
+
+    from framelab import outputs
+
+    run = tmp_path / "run"
+    (run / "tables").mkdir(parents=True)
+    outputs.save_table(labels, "label_mentions", run, latex=False)
+    outputs.save_table(framing.actor_documents(actors), "actor_documents", run, latex=False)
+    (run / "manifest.json").write_text(json.dumps({"parameters": {"01_framing": recorded}}))
+    return run
+
+
+def test_framing_run_tables_give_the_values_of_the_tables_in_memory(switched, tmp_path) -> None:
+    documents, labels, actors = switched
+    run = _saved_run(tmp_path, documents, labels, actors, include_nonbody=False)
+    read = timeline.framing_run_tables(run, include_nonbody=False)
+    assert read is not None and set(read) == set(timeline.FRAMING_TABLES)
+    cb = load_codebook()
+    pd.testing.assert_frame_equal(timeline.label_values(read["label_mentions"], cb),
+                                  timeline.label_values(labels, cb))
+    every = list(cb.actors)
+    pd.testing.assert_frame_equal(
+        timeline.attention_values(read["actor_documents"], documents, actors=every),
+        timeline.attention_values(actors, documents, actors=every))
+
+
+def test_framing_run_tables_are_not_used_when_absent_or_made_otherwise(switched,
+                                                                      tmp_path) -> None:
+    documents, labels, actors = switched
+    assert timeline.framing_run_tables(tmp_path / "empty", include_nonbody=False) is None
+    run = _saved_run(tmp_path, documents, labels, actors, include_nonbody=True)
+    assert timeline.framing_run_tables(run, include_nonbody=False) is None
+    assert timeline.framing_run_tables(run, include_nonbody=True) is not None
+
+
+def test_actor_documents_count_each_documents_mentions_of_each_actor(switched) -> None:
+    _, _, actors = switched
+    table = framing.actor_documents(actors)
+    assert list(table.columns) == ["doc_id", "actor", "mentions"]
+    assert table["mentions"].sum() == len(actors)
+    assert not table.duplicated(["doc_id", "actor"]).any()
+    some = table.iloc[len(table) // 2]
+    assert some.mentions == ((actors.doc_id == some.doc_id) & (actors.actor == some.actor)).sum()
+    # first-occurrence order: documents in the order the mentions come
+    assert list(dict.fromkeys(table.doc_id)) == list(dict.fromkeys(actors.doc_id))

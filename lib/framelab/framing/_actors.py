@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..codebook import load_codebook
 from ..corpus import group_key
-from ..errors import ColumnError, ParameterError
+from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import add_key, is_single, new_figure, short_names, styled
 from ..stats import cell_rng, ratio_interval, resolve_unit
 from ._voice import VOICES
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from ..codebook import Codebook
 
-__all__ = ["ACTOR_LABEL_COLUMNS", "OTHER", "UNRESOLVED", "actor_labels",
+__all__ = ["ACTOR_LABEL_COLUMNS", "OTHER", "UNRESOLVED", "actor_documents", "actor_labels",
            "actor_labels_figure", "display_name", "document_groups",
            "group_order", "label_targets", "main_actors", "plot_actor_labels", "shown_groups"]
 
@@ -301,3 +301,17 @@ def actor_labels_figure(table: pd.DataFrame, who: Sequence[str], codebook: Codeb
     fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
     add_key(fig, names)
     return fig
+
+
+def actor_documents(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Per document and actor, its mentions in any voice: one row per pair that occurs.
+
+    ``mentions`` is :func:`actor_mentions` output. Returns columns ``doc_id``, ``actor``,
+    ``mentions``, in the order the pairs first occur (documents in corpus order, so the table
+    of a corpus is its partitions' tables one after another). This is what attention over time needs
+    (does a document mention the actor at all), in a table that grows with documents x actors
+    instead of with mentions.
+    """
+    check_columns(mentions, ("actor", "doc_id"), "mentions")
+    return (mentions.groupby(["doc_id", "actor"], sort=False).size().rename("mentions")
+            .reset_index())

@@ -17,6 +17,7 @@ from ._runner import RunResult, run_report
 from ._summary import (
     KEY_FIGURES,
     PREVIEW_WIDTH,
+    RunTables,
     actor_view,
     figure_paths,
     load_tables,
@@ -37,6 +38,6 @@ __all__ = [
     'narrator_labels', 'NOTEBOOK_FILTER', 'notebook_parameters', 'NotebookSpec',
     'NUMBERED_NOTEBOOK', 'parse_cli_value', 'preview_png', 'PREVIEW_WIDTH', 'protect_notebooks',
     'resolve_parameters', 'reuse_overview', 'run_facts', 'RUN_PARAMETERS', 'run_report',
-    'RunResult', 'SCRATCH_DIR', 'screenshot_index', 'stance_overview', 'strip_outputs',
+    'RunResult', 'RunTables', 'SCRATCH_DIR', 'screenshot_index', 'stance_overview', 'strip_outputs',
     'SUMMARY_NUMBER', 'summary_source', 'time_overview', 'topic_overview', 'write_index',
 ]

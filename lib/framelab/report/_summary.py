@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pandas as pd
 from ..outputs import interactive_dir, resolve_out_dir
 from ..paths import OUTPUTS_DIR
 
-__all__ = ["KEY_FIGURES", "PREVIEW_WIDTH", "preview_png", "summary_source", "load_tables",
+__all__ = ["KEY_FIGURES", "PREVIEW_WIDTH", "preview_png", "summary_source", "load_tables", "RunTables",
            "run_facts", "actor_view", "narrator_labels",
            "stance_overview", "topic_overview", "reuse_overview", "time_overview",
            "figure_paths", "missing_note"]
@@ -55,14 +56,46 @@ def summary_source(out_dir: str | Path = "", *, outputs: str | Path = OUTPUTS_DI
                      "the numbered notebooks in this session, first.")
 
 
-def load_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
-    """Every ``tables/*.csv`` of the run, keyed by name (empty strings kept as "")."""
-    folder = resolve_out_dir(out_dir) / "tables"
-    return {p.stem: pd.read_csv(p, keep_default_na=False, na_values=[""])
-            for p in sorted(folder.glob("*.csv"))}
+class RunTables(Mapping[str, pd.DataFrame]):
+    """The ``tables/*.csv`` of a run, keyed by name, each read when first looked up.
+
+    The summary needs a handful of small tables; the mention tables of a large corpus run to
+    millions of rows, and reading every table up front would make the summary's memory grow
+    with the corpus. Empty cells are read as missing values.
+    """
+
+    def __init__(self, out_dir: str | Path) -> None:
+        folder = resolve_out_dir(out_dir) / "tables"
+        self._paths = {p.stem: p for p in sorted(folder.glob("*.csv"))}
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._read:
+            self._read[name] = pd.read_csv(self._paths[name], keep_default_na=False,
+                                           na_values=[""])
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    @property
+    def loaded(self) -> list[str]:
+        """Names of the tables read so far."""
+        return list(self._read)
 
 
-def run_facts(out_dir: str | Path, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def load_tables(out_dir: str | Path) -> RunTables:
+    """Every ``tables/*.csv`` of the run, keyed by name, read on first use (:class:`RunTables`)."""
+    return RunTables(out_dir)
+
+
+def run_facts(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Facts a reader needs first: corpus, documents, outlets, notebooks, code version."""
     run = resolve_out_dir(out_dir)
     manifest: dict[str, Any] = {}
@@ -85,7 +118,7 @@ def run_facts(out_dir: str | Path, tables: dict[str, pd.DataFrame]) -> pd.DataFr
     return pd.DataFrame(rows, columns=["fact", "value"]).astype({"value": str})
 
 
-def missing_note(tables: dict[str, pd.DataFrame], *names: str) -> str | None:
+def missing_note(tables: Mapping[str, pd.DataFrame], *names: str) -> str | None:
     """A sentence naming the tables this section needs that the run does not have."""
     absent = [n for n in names if n not in tables]
     if not absent:
@@ -102,7 +135,7 @@ def _interval(share: Any, low: Any, high: Any) -> str:
     return f"{share:.2f} [{low:.2f}, {high:.2f}]"
 
 
-def actor_view(tables: dict[str, pd.DataFrame], *, n_sides: int = 2) -> pd.DataFrame | None:
+def actor_view(tables: Mapping[str, pd.DataFrame], *, n_sides: int = 2) -> pd.DataFrame | None:
     """How each group names the main sides (or actors) in its own voice.
 
     From ``side_labels`` (``actor_labels`` when the run has no side table): for the
@@ -133,7 +166,7 @@ def actor_view(tables: dict[str, pd.DataFrame], *, n_sides: int = 2) -> pd.DataF
         .astype({"side": str}).reset_index(drop=True)
 
 
-def time_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+def time_overview(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
     """Change points of the time notebook, strongest first (None when it found none)."""
     changes = tables.get("time_changepoints")
     if changes is None or changes.empty:
@@ -143,7 +176,7 @@ def time_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
     return changes[cols].sort_values("p_adjusted", kind="stable").reset_index(drop=True)
 
 
-def narrator_labels(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+def narrator_labels(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
     """Label rates per 1,000 tokens in each group's own (narrator) voice, with 95% CIs."""
     rates = tables.get("label_rates")
     if rates is None or rates.empty:
@@ -155,7 +188,7 @@ def narrator_labels(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
     return own[cols].sort_values(cols[:2]).reset_index(drop=True)
 
 
-def stance_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+def stance_overview(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
     """Group × target stance in the narrator's voice and in quoted sources, with CIs."""
     by_group = tables.get("stance_by_group")
     if by_group is None or by_group.empty:
@@ -165,7 +198,7 @@ def stance_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
     return by_group[cols].sort_values(cols[:4]).reset_index(drop=True)
 
 
-def topic_overview(tables: dict[str, pd.DataFrame], *, n_terms: int = 8) -> pd.DataFrame | None:
+def topic_overview(tables: Mapping[str, pd.DataFrame], *, n_terms: int = 8) -> pd.DataFrame | None:
     """Each topic's top terms (by relevance rank) and its stability across seeds."""
     terms = tables.get("topic_terms")
     if terms is None or terms.empty:
@@ -179,7 +212,7 @@ def topic_overview(tables: dict[str, pd.DataFrame], *, n_terms: int = 8) -> pd.D
     return out
 
 
-def reuse_overview(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+def reuse_overview(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame | None:
     """Document pairs that share text, strongest first."""
     pairs = tables.get("reuse_pairs")
     if pairs is None or pairs.empty:

@@ -298,7 +298,7 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         _p("rewrite_gap", "float", 0.02, "cost of a sentence skipped inside an ordered rewrite "
            "chain", minimum=0),
     ),
-    "05_time": (
+    "10_time": (
         _INCLUDE_NONBODY,
         _replace(_GROUP_BY, help="document column whose values are compared over time; empty "
                  "values fall back to the document id"),

@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 SHINGLE_COLUMNS = ["doc_id", "n_tokens", "shingles"]
 
 Partition = tuple[pd.DataFrame, pd.DataFrame]
+#: Columns of the documents table that hold the text (left out of :attr:`RunCorpus.metadata`).
+TEXT_COLUMNS = ("text", "text_norm")
 
 
 def _read_part(paths: tuple[str, str], *, func: Callable[[pd.DataFrame, pd.DataFrame], Any]
@@ -110,6 +112,7 @@ class RunCorpus:
             Engine(engine, workers=workers or None, scheduler=scheduler or None,
                    progress=progress)
         self._tables: tuple[pd.DataFrame, pd.DataFrame] | None = None
+        self._metadata: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return (f"RunCorpus({self.cache.path}, {self.cache.n_documents} documents in "
@@ -131,6 +134,18 @@ class RunCorpus:
     def sentences(self) -> pd.DataFrame:
         """The whole sentence table with the documents' metadata columns (read on first use)."""
         return self._load()[1]
+
+    @property
+    def metadata(self) -> pd.DataFrame:
+        """The documents table without the texts (``text``, ``text_norm``): ids, outlets,
+        dates and metadata, for notebooks that group and date documents but do not read
+        them. Read from the cache alone (the whole tables are not loaded for it)."""
+        if self._tables is not None:
+            return self._tables[0].drop(columns=list(TEXT_COLUMNS), errors="ignore")
+        if self._metadata is None:
+            keep = [c for c in self.cache.columns if c not in TEXT_COLUMNS]
+            self._metadata = self.cache.documents(columns=keep)
+        return self._metadata
 
     @property
     def engine(self) -> Engine:
@@ -230,12 +245,14 @@ def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook:
     kw = framing.frame_kwic(sentences, documents, codebook, matches=matches, window=window,
                             **opts)
     taggers = framing.voice_taggers(sentences, documents, codebook, **opts)  # shared
+    actors = framing.actor_mentions(sentences, documents, codebook, matches=matches,
+                                    taggers=taggers, **opts)
     return {
         "matches": matches,
         "label_mentions": framing.label_mentions(sentences, documents, codebook,
                                                  matches=matches, taggers=taggers, **opts),
-        "actor_mentions": framing.actor_mentions(sentences, documents, codebook,
-                                                 matches=matches, taggers=taggers, **opts),
+        "actor_mentions": actors,
+        "actor_documents": framing.actor_documents(actors),
         "frames": framing.frames(sentences, documents, codebook, matches=matches,
                                  max_evidence=max_evidence, window=window, kwic=kw, **opts),
         "frame_kwic": kw,
@@ -252,8 +269,9 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
     -------
     dict of DataFrame
         ``matches`` (:func:`framelab.framing.match_sentences`), ``label_mentions``,
-        ``actor_mentions``, ``frames``, ``frame_kwic`` and ``reporting_verbs``: each equal to
-        the function of the same name in :mod:`framelab.framing` called on the whole corpus.
+        ``actor_mentions``, ``actor_documents``, ``frames``, ``frame_kwic`` and
+        ``reporting_verbs``: each equal to the function of the same name in
+        :mod:`framelab.framing` called on the whole corpus.
     """
     return run.map(partial(_framing_part, codebook=codebook, include_nonbody=include_nonbody,
                            max_evidence=max_evidence, window=window), desc="framing")

@@ -11,6 +11,7 @@ from ._changepoints import (
     event_windows,
     parse_events,
 )
+from ._runtables import FRAMING_TABLES, framing_run_tables, missing_note, run_table
 from ._timeline import (
     PERIOD_RULE,
     PERIODS,
@@ -20,9 +21,7 @@ from ._timeline import (
     attention_values,
     dated_values,
     label_values,
-    missing_note,
     plot_over_time,
-    run_table,
     stance_values,
     time_figure,
     time_frame,
@@ -32,9 +31,10 @@ from ._timeline import (
 )
 
 __all__ = [
-    'CHANGEPOINT_COLUMNS', 'EVENT_COLUMNS', 'METHOD', 'PERIODS', 'PERIOD_RULE', 'SPANS',
-    'TIME_COLUMNS', 'TimeFrame', 'VALUE_COLUMNS', 'attention_values', 'change_points',
-    'change_points_table', 'dated_values', 'event_table', 'event_windows', 'label_values',
-    'missing_note', 'parse_events', 'plot_over_time', 'run_table', 'stance_values', 'time_figure',
-    'time_frame', 'time_table', 'top_subjects', 'topic_values',
+    'attention_values', 'change_points', 'change_points_table', 'CHANGEPOINT_COLUMNS',
+    'dated_values', 'EVENT_COLUMNS', 'event_table', 'event_windows', 'framing_run_tables',
+    'FRAMING_TABLES', 'label_values', 'METHOD', 'missing_note', 'parse_events', 'PERIOD_RULE',
+    'PERIODS', 'plot_over_time', 'run_table', 'SPANS', 'stance_values', 'TIME_COLUMNS',
+    'time_figure', 'time_frame', 'time_table', 'TimeFrame', 'top_subjects', 'topic_values',
+    'VALUE_COLUMNS',
 ]

@@ -1,6 +1,6 @@
 """How attention, naming, stance and topics move over time, per group.
 
-The pieces, in the order notebook ``05_time`` uses them:
+The pieces, in the order notebook ``10_time`` uses them:
 
 * :func:`time_frame` dates every document, picks the period (``auto``: the finest of day,
   week, month, quarter, year whose typical group x period cell holds enough documents; the
@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,7 +31,6 @@ import pandas as pd
 from ..errors import ColumnError, ParameterError
 from ..figures import group_colors, new_figure, styled
 from ..framing import OTHER, document_groups, label_targets, shown_groups
-from ..outputs import resolve_out_dir
 from ..stats import cell_rng, ratio_interval
 
 if TYPE_CHECKING:
@@ -41,8 +39,8 @@ if TYPE_CHECKING:
     from ..codebook import Codebook
 
 __all__ = ["PERIODS", "PERIOD_RULE", "TIME_COLUMNS", "TimeFrame", "VALUE_COLUMNS",
-           "attention_values", "dated_values", "label_values", "missing_note",
-           "plot_over_time", "run_table", "stance_values", "time_figure", "time_frame",
+           "attention_values", "dated_values", "label_values",
+           "plot_over_time", "stance_values", "time_figure", "time_frame",
            "time_table", "top_subjects", "topic_values"]
 
 log = logging.getLogger(__name__)
@@ -313,29 +311,6 @@ def top_subjects(values: pd.DataFrame, *, n: int, by: str = "x",
     totals = part.groupby("subject")[by].sum()
     totals = totals[totals > 0]
     return sorted(totals.index, key=lambda s: (-float(totals[s]), str(s)))[:n]
-
-
-def run_table(out_dir: str | Path, name: str) -> pd.DataFrame | None:
-    """``tables/<name>.csv`` of a run written by an earlier notebook, or None if absent."""
-    path = resolve_out_dir(out_dir) / "tables" / f"{name}.csv"
-    if not path.is_file():
-        log.info("%s is absent: the notebook that writes it did not run", path)
-        return None
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
-
-
-def missing_note(found: dict[str, pd.DataFrame | None]) -> str:
-    """Which of the tables read from earlier notebooks are present, in one sentence each."""
-    writers = {"stance_mentions": "03_stance", "doc_topics": "02_topics"}
-    lines = []
-    for name, table in found.items():
-        if table is None:
-            lines.append(f"- `{name}` is missing: {writers.get(name, 'its notebook')} did not "
-                         "run in this run (or ran after this notebook), so its section is "
-                         "left out.")
-        else:
-            lines.append(f"- `{name}`: {len(table)} rows, read from this run's tables.")
-    return "\n".join(lines)
 
 
 # --- tables ------------------------------------------------------------------------------

@@ -1,0 +1,66 @@
+"""Tables an earlier notebook of the same run wrote, read by the time notebook (10_time)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from ..outputs import resolve_out_dir
+
+__all__ = ["FRAMING_TABLES", "framing_run_tables", "missing_note", "run_table"]
+
+log = logging.getLogger(__name__)
+
+
+def run_table(out_dir: str | Path, name: str) -> pd.DataFrame | None:
+    """``tables/<name>.csv`` of a run written by an earlier notebook, or None if absent."""
+    path = resolve_out_dir(out_dir) / "tables" / f"{name}.csv"
+    if not path.is_file():
+        log.info("%s is absent: the notebook that writes it did not run", path)
+        return None
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+#: Tables of 01_framing the time notebook reads instead of computing the framing tables again.
+FRAMING_TABLES = ("label_mentions", "actor_documents")
+
+
+def framing_run_tables(out_dir: str | Path, *, include_nonbody: bool,
+                       writer: str = "01_framing") -> dict[str, pd.DataFrame] | None:
+    """``label_mentions`` and ``actor_documents`` as ``writer`` saved them in this run.
+
+    None when either table is absent, or when the run's manifest records ``writer`` with
+    another ``include_nonbody`` (its tables then count other sentences); the caller then
+    computes them itself (:func:`framelab.run.framing_tables`). Text columns keep "" as "".
+    """
+    folder = resolve_out_dir(out_dir)
+    paths = {name: folder / "tables" / f"{name}.csv" for name in FRAMING_TABLES}
+    if not all(p.is_file() for p in paths.values()):
+        return None
+    manifest = folder / "manifest.json"
+    if manifest.is_file():
+        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("parameters", {})
+        made = recorded.get(writer, {}).get("include_nonbody", include_nonbody)
+        if bool(made) != bool(include_nonbody):
+            log.info("%s ran with include_nonbody=%s, this notebook with %s: computing the "
+                     "framing tables here", writer, made, include_nonbody)
+            return None
+    return {name: pd.read_csv(path, keep_default_na=False, dtype={"doc_id": str})
+            for name, path in paths.items()}
+
+
+def missing_note(found: dict[str, pd.DataFrame | None]) -> str:
+    """Which of the tables read from earlier notebooks are present, in one sentence each."""
+    writers = {"stance_mentions": "03_stance", "doc_topics": "02_topics"}
+    lines = []
+    for name, table in found.items():
+        if table is None:
+            lines.append(f"- `{name}` is missing: {writers.get(name, 'its notebook')} did not "
+                         "run in this run (or ran after this notebook), so its section is "
+                         "left out.")
+        else:
+            lines.append(f"- `{name}`: {len(table)} rows, read from this run's tables.")
+    return "\n".join(lines)
