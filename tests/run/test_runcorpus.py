@@ -105,12 +105,32 @@ def test_partitions_cover_the_corpus_in_order(cache_dir: Path) -> None:
             assert set(sents["doc_id"]) == set(docs["doc_id"])
 
 
-@pytest.mark.parametrize("workers", [0, 2])
-def test_local_engine_partitions_give_the_whole_corpus_tables(cache_dir: Path,
-                                                              workers: int) -> None:
+@pytest.mark.parametrize(("workers", "batch"), [(0, 0), (2, 0), (0, 1), (2, 1)])
+def test_local_engine_partitions_give_the_whole_corpus_tables(cache_dir: Path, workers: int,
+                                                              batch: int) -> None:
     with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, workers=workers,
                          progress=False) as run:
+        run.batch_documents = batch  # 1: every document on its own inside its part
         _assert_same(_partitioned(run), _whole(run))
+
+
+def test_batches_split_a_part_by_documents_with_their_sentences(cache_dir: Path) -> None:
+    from framelab.run import in_batches
+
+    seen = []
+
+    def record(docs: pd.DataFrame, sents: pd.DataFrame) -> pd.DataFrame:
+        assert set(sents["doc_id"]) <= set(docs["doc_id"])
+        seen.append(list(docs["doc_id"]))
+        return sents[["doc_id", "sentence_id"]]
+
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        docs, sents = run.documents, run.sentences
+        got = in_batches(docs, sents, func=record, size=2)
+        assert seen == [list(docs.doc_id[i:i + 2]) for i in (0, 2, 4)]
+        pd.testing.assert_frame_equal(got, sents[["doc_id", "sentence_id"]])
+        with pytest.raises(ParameterError, match="not in its partition"):
+            in_batches(docs.iloc[1:], sents, func=record, size=2)
 
 
 def test_dask_workers_reading_the_cache_give_the_whole_corpus_tables(cache_dir: Path,
@@ -154,6 +174,7 @@ def test_topic_counts_and_proportions_by_partition_equal_the_whole(cache_dir: Pa
     from framelab.run import topic_dtm, topic_theta
 
     with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, workers=2, progress=False) as run:
+        run.batch_documents = 1
         want_units, want = topics.topic_dtm(make_units(body(run.sentences), unit))
         got_units, got = topic_dtm(run, unit)
         pd.testing.assert_frame_equal(got_units, want_units)

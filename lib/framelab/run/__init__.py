@@ -22,10 +22,12 @@ from ._engine import (
     open_engine,
 )
 from ._partitions import (
+    BATCH_DOCUMENTS,
     SHINGLE_COLUMNS,
     RunCorpus,
     UnitCounts,
     framing_tables,
+    in_batches,
     load_run_corpus_cached,
     open_run_corpus,
     reuse_shingles,
@@ -35,11 +37,11 @@ from ._partitions import (
 )
 
 __all__ = [
-    'CACHE_FORMAT', 'COUNT_BATCH', 'ChunkCounter', 'CorpusCache', 'CorpusCounts', 'ENGINES',
-    'Engine', 'NOTEBOOK_PARAMETERS', 'Parameter', 'RUN_PARAMETERS', 'RunCorpus', 'SHINGLE_COLUMNS',
-    'UnitCounts', 'build_cache', 'cache_settings', 'check_value', 'combine', 'count_corpus',
-    'default_cache_dir', 'describe_chunk', 'describe_parameters', 'framing_tables',
-    'load_run_corpus_cached', 'local_cluster', 'map_documents', 'notebook_parameters_of',
-    'open_engine', 'open_run_corpus', 'parameters_cell', 'reuse_shingles', 'run_parameter_names',
-    'stance_tables', 'topic_dtm', 'topic_theta',
+    'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings', 'check_value',
+    'ChunkCounter', 'combine', 'CorpusCache', 'CorpusCounts', 'COUNT_BATCH', 'count_corpus',
+    'default_cache_dir', 'describe_chunk', 'describe_parameters', 'Engine', 'ENGINES',
+    'framing_tables', 'in_batches', 'load_run_corpus_cached', 'local_cluster', 'map_documents',
+    'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine', 'open_run_corpus', 'Parameter',
+    'parameters_cell', 'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus',
+    'SHINGLE_COLUMNS', 'stance_tables', 'topic_dtm', 'topic_theta', 'UnitCounts',
 ]

@@ -46,7 +46,7 @@ from ._engine import Engine, combine
 if TYPE_CHECKING:
     from ..codebook import Codebook
 
-__all__ = ["RunCorpus", "open_run_corpus", "framing_tables", "stance_tables",
+__all__ = ["BATCH_DOCUMENTS", "RunCorpus", "in_batches", "open_run_corpus", "framing_tables", "stance_tables",
            "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta", 'load_run_corpus_cached']
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 SHINGLE_COLUMNS = ["doc_id", "n_tokens", "shingles"]
 
 Partition = tuple[pd.DataFrame, pd.DataFrame]
+#: Documents a per-partition function sees at once (:func:`in_batches`): bounds the memory of
+#: its intermediate structures whatever the cache's chunk size.
+BATCH_DOCUMENTS = 1000
 #: Columns of the documents table that hold the text (left out of :attr:`RunCorpus.metadata`).
 TEXT_COLUMNS = ("text", "text_norm")
 
@@ -68,6 +71,31 @@ def _read_part(paths: tuple[str, str], *, func: Callable[[pd.DataFrame, pd.DataF
 
 def _apply(part: Partition, *, func: Callable[[pd.DataFrame, pd.DataFrame], Any]) -> Any:
     return func(*part)
+
+
+def in_batches(documents: pd.DataFrame, sentences: pd.DataFrame, *,
+               func: Callable[[pd.DataFrame, pd.DataFrame], Any], size: int) -> Any:
+    """``func`` over batches of at most ``size`` consecutive documents (with their sentences),
+    results combined in order by :func:`framelab.run.combine`.
+
+    A per-partition function gives the same result on any split of the corpus, so this
+    equals ``func(documents, sentences)``; what changes is memory. Intermediate structures
+    (feature dictionaries of every mention, sentence analyses) grow with what one call sees,
+    and an ingestion chunk is 10,000 documents: batches keep them to ``size`` documents.
+    """
+    if size <= 0 or len(documents) <= size:
+        return func(documents, sentences)
+    codes = pd.Categorical(sentences["doc_id"], categories=documents["doc_id"]).codes
+    if (codes < 0).any():
+        stray = sentences["doc_id"].to_numpy()[codes < 0][0]
+        raise ParameterError(f"sentence of document {stray!r} is not in its partition's "
+                             "documents table")
+    batch_of = codes // size
+    results = []
+    for b, start in enumerate(range(0, len(documents), size)):
+        docs = documents.iloc[start:start + size].reset_index(drop=True)
+        results.append(func(docs, sentences[batch_of == b].reset_index(drop=True)))
+    return combine(results)
 
 
 def _describe(part: Any) -> str:
@@ -113,6 +141,8 @@ class RunCorpus:
                    progress=progress)
         self._tables: tuple[pd.DataFrame, pd.DataFrame] | None = None
         self._metadata: pd.DataFrame | None = None
+        #: Documents per call of a mapped function (0: a whole part at once); see :meth:`map`.
+        self.batch_documents = BATCH_DOCUMENTS
 
     def __repr__(self) -> str:
         return (f"RunCorpus({self.cache.path}, {self.cache.n_documents} documents in "
@@ -187,9 +217,13 @@ class RunCorpus:
         ``functools.partial`` of one). Workers that can read this machine's files read the
         parts from the cache, and so does this process unless the whole tables are loaded
         already (then parts are sliced from them); a cluster without shared storage gets the
-        parts sent from here. Results are combined by :func:`framelab.run.combine`.
+        parts sent from here. Within a part, ``func`` sees at most :attr:`batch_documents`
+        documents at a time (:func:`in_batches`). Results are combined by
+        :func:`framelab.run.combine`.
         """
         eng = self.engine
+        if self.batch_documents:
+            func = partial(in_batches, func=func, size=self.batch_documents)
         if (eng.in_process and self._tables is not None) or not eng.shared_storage:
             parts: Any = self.partitions()
             call: Callable[[Any], Any] = partial(_apply, func=func)
