@@ -68,10 +68,14 @@ def _whole(run: RunCorpus) -> dict[str, dict[str, pd.DataFrame]]:
     }
 
 
+WHOLE_FRAMING = ["matches", "label_mentions", "actor_mentions", "actor_documents", "frames",
+                 "frame_kwic", "reporting_verbs"]
+
+
 def _partitioned(run: RunCorpus) -> dict[str, dict[str, pd.DataFrame]]:
     shingles = reuse_shingles(run)
     return {
-        "framing": framing_tables(run, CB),
+        "framing": framing_tables(run, CB, tables=WHOLE_FRAMING),  # match_counts: own test
         "stance": stance_tables(run, CB, targets=stance.resolve_targets("", CB),
                                 scorers=("default", "learned")),
         "reuse": {"candidates": reuse.candidate_pairs(run.documents, body(run.sentences),
@@ -90,8 +94,8 @@ def _assert_same(got: dict, want: dict) -> None:
 
 def test_map_reads_parts_from_the_cache_without_loading_the_tables(cache_dir: Path) -> None:
     with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
-        got = framing_tables(run, CB)
-        assert run._tables is None  # nothing loaded whole: parts were read one at a time
+        got = framing_tables(run, CB, tables=WHOLE_FRAMING)
+        assert run.loaded == []  # nothing loaded whole: parts were read one at a time
         _assert_same({"framing": got}, {"framing": _whole(run)["framing"]})
 
 
@@ -191,8 +195,44 @@ def test_topic_counts_and_proportions_by_partition_equal_the_whole(cache_dir: Pa
 def test_metadata_is_the_documents_table_without_its_texts(cache_dir: Path) -> None:
     with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
         meta = run.metadata
-        assert run._tables is None  # read from the cache alone
+        assert run.loaded == ["metadata"]  # read from the cache alone
         assert "text" not in meta.columns and "text_norm" not in meta.columns
         whole = run.documents
         pd.testing.assert_frame_equal(meta, whole.drop(columns=["text", "text_norm"]))
         pd.testing.assert_frame_equal(run.metadata, meta)  # once loaded, sliced from it
+
+
+def test_framing_tables_returns_the_tables_asked_for(cache_dir: Path) -> None:
+    from framelab.run import LABEL_KWIC_COLUMNS
+
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        run.batch_documents = 1
+        got = framing_tables(run, CB, kwic_window=25,
+                             tables=["match_counts", "label_kwic", "label_mentions"])
+        assert list(got) == ["match_counts", "label_kwic", "label_mentions"]
+        assert run.loaded == []  # computed from the parts, nothing held whole
+        docs, sents = run.documents, run.sentences
+        matches = framing.match_sentences(sents, CB)
+        counts = got["match_counts"]
+        assert counts["matches"].sum() == len(matches)
+        assert counts.groupby("layer")["matches"].sum().to_dict() == \
+            matches.groupby("layer").size().to_dict()
+        want = framing.add_kwic(framing.label_mentions(sents, docs, CB), docs,
+                                window=25)[LABEL_KWIC_COLUMNS]
+        pd.testing.assert_frame_equal(got["label_kwic"], want)
+        with pytest.raises(ParameterError, match="unknown \\['kwic'\\]"):
+            framing_tables(run, CB, tables=["kwic"])
+
+
+def test_sentence_texts_reads_only_the_sentences_asked_for(cache_dir: Path) -> None:
+    from framelab.run import sentence_texts
+
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        whole = run.cache.sentences()
+        present = list(whole.sentence_id.iloc[[len(whole) - 2, 1]])  # two parts, out of order
+        got = sentence_texts(run, [*present, "no_such_sentence"])
+        assert run.loaded == []
+        want = whole.loc[whole.sentence_id.isin(present), ["sentence_id", "text"]]
+        pd.testing.assert_frame_equal(got, want.reset_index(drop=True))
+        run.sentences  # loaded: filtered from the table in memory, same rows
+        pd.testing.assert_frame_equal(sentence_texts(run, present), got)

@@ -23,6 +23,8 @@ from ._engine import (
 )
 from ._partitions import (
     BATCH_DOCUMENTS,
+    FRAMING_TABLE_NAMES,
+    LABEL_KWIC_COLUMNS,
     SHINGLE_COLUMNS,
     RunCorpus,
     UnitCounts,
@@ -31,6 +33,7 @@ from ._partitions import (
     load_run_corpus_cached,
     open_run_corpus,
     reuse_shingles,
+    sentence_texts,
     stance_tables,
     topic_dtm,
     topic_theta,
@@ -40,8 +43,9 @@ __all__ = [
     'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings', 'check_value',
     'ChunkCounter', 'combine', 'CorpusCache', 'CorpusCounts', 'COUNT_BATCH', 'count_corpus',
     'default_cache_dir', 'describe_chunk', 'describe_parameters', 'Engine', 'ENGINES',
-    'framing_tables', 'in_batches', 'load_run_corpus_cached', 'local_cluster', 'map_documents',
-    'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine', 'open_run_corpus', 'Parameter',
-    'parameters_cell', 'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus',
+    'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'LABEL_KWIC_COLUMNS',
+    'load_run_corpus_cached', 'local_cluster', 'map_documents', 'NOTEBOOK_PARAMETERS',
+    'notebook_parameters_of', 'open_engine', 'open_run_corpus', 'Parameter', 'parameters_cell',
+    'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts',
     'SHINGLE_COLUMNS', 'stance_tables', 'topic_dtm', 'topic_theta', 'UnitCounts',
 ]

@@ -25,7 +25,7 @@ workers or the chunk size. The analyses mapped this way:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -46,7 +46,7 @@ from ._engine import Engine, combine
 if TYPE_CHECKING:
     from ..codebook import Codebook
 
-__all__ = ["BATCH_DOCUMENTS", "RunCorpus", "in_batches", "open_run_corpus", "framing_tables", "stance_tables",
+__all__ = ["BATCH_DOCUMENTS", "FRAMING_TABLE_NAMES", "LABEL_KWIC_COLUMNS", "RunCorpus", "sentence_texts", "in_batches", "open_run_corpus", "framing_tables", "stance_tables",
            "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta", 'load_run_corpus_cached']
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,8 @@ class RunCorpus:
         self._engine = engine if isinstance(engine, Engine) else \
             Engine(engine, workers=workers or None, scheduler=scheduler or None,
                    progress=progress)
-        self._tables: tuple[pd.DataFrame, pd.DataFrame] | None = None
+        self._documents: pd.DataFrame | None = None
+        self._sentences: pd.DataFrame | None = None
         self._metadata: pd.DataFrame | None = None
         #: Documents per call of a mapped function (0: a whole part at once); see :meth:`map`.
         self.batch_documents = BATCH_DOCUMENTS
@@ -148,34 +149,42 @@ class RunCorpus:
         return (f"RunCorpus({self.cache.path}, {self.cache.n_documents} documents in "
                 f"{len(self.cache.parts)} parts, {self._engine!r})")
 
-    def _load(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        if self._tables is None:
-            docs = self.cache.documents()
-            sents = with_document_columns(self.cache.sentences(**self._segmentation), docs)
-            self._tables = docs, sents
-        return self._tables
-
     @property
     def documents(self) -> pd.DataFrame:
-        """The whole documents table (read from the cache on first use)."""
-        return self._load()[0]
+        """The whole documents table, texts included (read from the cache on first use)."""
+        if self._documents is None:
+            self._documents = self.cache.documents()
+        return self._documents
 
     @property
     def sentences(self) -> pd.DataFrame:
-        """The whole sentence table with the documents' metadata columns (read on first use)."""
-        return self._load()[1]
+        """The whole sentence table with the documents' metadata columns (read on first use;
+        this does not load the documents' texts)."""
+        if self._sentences is None:
+            self._sentences = with_document_columns(
+                self.cache.sentences(**self._segmentation), self.metadata)
+        return self._sentences
 
     @property
     def metadata(self) -> pd.DataFrame:
         """The documents table without the texts (``text``, ``text_norm``): ids, outlets,
         dates and metadata, for notebooks that group and date documents but do not read
-        them. Read from the cache alone (the whole tables are not loaded for it)."""
-        if self._tables is not None:
-            return self._tables[0].drop(columns=list(TEXT_COLUMNS), errors="ignore")
+        them. Read from the cache alone unless :attr:`documents` is loaded already."""
         if self._metadata is None:
-            keep = [c for c in self.cache.columns if c not in TEXT_COLUMNS]
-            self._metadata = self.cache.documents(columns=keep)
+            if self._documents is not None:
+                self._metadata = self._documents.drop(columns=list(TEXT_COLUMNS),
+                                                      errors="ignore")
+            else:
+                keep = [c for c in self.cache.columns if c not in TEXT_COLUMNS]
+                self._metadata = self.cache.documents(columns=keep)
         return self._metadata
+
+    @property
+    def loaded(self) -> list[str]:
+        """Which whole tables this process holds: ``documents``, ``sentences``, ``metadata``."""
+        return [name for name, table in (("documents", self._documents),
+                                         ("sentences", self._sentences),
+                                         ("metadata", self._metadata)) if table is not None]
 
     @property
     def engine(self) -> Engine:
@@ -224,7 +233,8 @@ class RunCorpus:
         eng = self.engine
         if self.batch_documents:
             func = partial(in_batches, func=func, size=self.batch_documents)
-        if (eng.in_process and self._tables is not None) or not eng.shared_storage:
+        whole = self._documents is not None and self._sentences is not None
+        if (eng.in_process and whole) or not eng.shared_storage:
             parts: Any = self.partitions()
             call: Callable[[Any], Any] = partial(_apply, func=func)
         else:
@@ -271,9 +281,17 @@ def open_run_corpus(
 
 # --- the per-partition analyses ----------------------------------------------------------
 
+#: Columns of the ``label_kwic`` table of :func:`framing_tables` (a label mention in context).
+LABEL_KWIC_COLUMNS = ["doc_id", "outlet", "voice", "voice_cue", "left", "match", "right",
+                      "label", "family", "actor", "event"]
+#: Tables :func:`framing_tables` can return.
+FRAMING_TABLE_NAMES = ("matches", "match_counts", "label_mentions", "label_kwic", "actor_mentions",
+                  "actor_documents", "frames", "frame_kwic", "reporting_verbs")
+
+
 def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
-                  include_nonbody: bool, max_evidence: int, window: int
-                  ) -> dict[str, pd.DataFrame]:
+                  include_nonbody: bool, max_evidence: int, window: int, kwic_window: int,
+                  keep: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     opts = {"include_nonbody": include_nonbody}
     matches = framing.match_sentences(sentences, codebook, **opts)
     kw = framing.frame_kwic(sentences, documents, codebook, matches=matches, window=window,
@@ -281,10 +299,13 @@ def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook:
     taggers = framing.voice_taggers(sentences, documents, codebook, **opts)  # shared
     actors = framing.actor_mentions(sentences, documents, codebook, matches=matches,
                                     taggers=taggers, **opts)
-    return {
+    labels = framing.label_mentions(sentences, documents, codebook, matches=matches,
+                                    taggers=taggers, **opts)
+    tables = {
         "matches": matches,
-        "label_mentions": framing.label_mentions(sentences, documents, codebook,
-                                                 matches=matches, taggers=taggers, **opts),
+        "match_counts": (matches.groupby(["doc_id", "layer"], sort=False).size()
+                         .rename("matches").reset_index()),
+        "label_mentions": labels,
         "actor_mentions": actors,
         "actor_documents": framing.actor_documents(actors),
         "frames": framing.frames(sentences, documents, codebook, matches=matches,
@@ -293,11 +314,20 @@ def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook:
         "reporting_verbs": framing.reporting_verbs(sentences, documents, codebook,
                                                    matches=matches, **opts),
     }
+    if "label_kwic" in keep:
+        tables["label_kwic"] = framing.add_kwic(labels, documents,
+                                                window=kwic_window)[LABEL_KWIC_COLUMNS]
+    return {name: tables[name] for name in keep}
 
 
 def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool = False,
-                   max_evidence: int = 3, window: int = 40) -> dict[str, pd.DataFrame]:
+                   max_evidence: int = 3, window: int = 40, kwic_window: int = 40,
+                   tables: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
     """The per-document framing tables of the whole corpus, computed part by part.
+
+    ``tables`` names the ones returned (default: all but ``label_kwic``); on a large corpus
+    ask only for what you use, since each is held whole in this process (``matches`` has
+    about one row per sentence).
 
     Returns
     -------
@@ -305,10 +335,39 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
         ``matches`` (:func:`framelab.framing.match_sentences`), ``label_mentions``,
         ``actor_mentions``, ``actor_documents``, ``frames``, ``frame_kwic`` and
         ``reporting_verbs``: each equal to the function of the same name in
-        :mod:`framelab.framing` called on the whole corpus.
+        :mod:`framelab.framing` called on the whole corpus. ``match_counts``: doc_id, layer,
+        matches (codebook matches per document and layer). ``label_kwic``: the label
+        mentions with ``kwic_window`` characters of context
+        (:func:`framelab.framing.add_kwic`), columns :data:`LABEL_KWIC_COLUMNS`.
     """
+    keep = tuple(tables) if tables is not None else \
+        tuple(name for name in FRAMING_TABLE_NAMES if name != "label_kwic")
+    unknown = [name for name in keep if name not in FRAMING_TABLE_NAMES]
+    if unknown:
+        raise ParameterError(f"framing_tables(tables=...): unknown {unknown}; use any of "
+                             f"{', '.join(FRAMING_TABLE_NAMES)}")
     return run.map(partial(_framing_part, codebook=codebook, include_nonbody=include_nonbody,
-                           max_evidence=max_evidence, window=window), desc="framing")
+                           max_evidence=max_evidence, window=window, kwic_window=kwic_window,
+                           keep=keep), desc="framing")
+
+
+def _sentence_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,
+                   wanted: frozenset[str]) -> pd.DataFrame:
+    return sentences.loc[sentences["sentence_id"].isin(wanted), ["sentence_id", "text"]]
+
+
+def sentence_texts(run: RunCorpus, sentence_ids: Iterable[str]) -> pd.DataFrame:
+    """``sentence_id`` and ``text`` of the given sentences, in corpus order.
+
+    Read part by part on the run's engine unless the whole sentence table is loaded: a
+    notebook that shows a few hundred sentences as evidence does not need every sentence's
+    text in memory.
+    """
+    wanted = frozenset(map(str, sentence_ids))
+    if run.loaded and "sentences" in run.loaded:
+        return _sentence_part(run.metadata, run.sentences, wanted=wanted).reset_index(drop=True)
+    found = run.map(partial(_sentence_part, wanted=wanted), desc="sentences")
+    return found if found is not None else pd.DataFrame(columns=["sentence_id", "text"])
 
 
 def _stance_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
