@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default="local", help="comma-separated: local, dask")
     parser.add_argument("--workers", type=int, default=2, help="dask workers (local: 0)")
     parser.add_argument("--repeats", type=int, default=2, help="A B pairs per engine")
-    parser.add_argument("--jobs", type=int, default=1, help="framelab report --jobs")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="framelab report --jobs (default: as the report)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per command")
     args = parser.parse_args(argv)
     corpus = args.corpus or DATA / f"corpus-{args.docs}.jsonl"
