@@ -3,6 +3,7 @@ from __future__ import annotations
 import pickle
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
 from framelab.corpus import normalize_text, segment
@@ -236,3 +237,49 @@ def test_token_table_is_tokenize_on_each_text(texts: list[str], keep_all: bool) 
     assert list(table.itertuples(index=False, name=None)) == want
     assert list(table.columns) == ["text", "token", "start", "end"]
     assert list(table["token"].cat.categories) == sorted({row[1] for row in want})
+
+
+def _reference_collocations(texts: list[str], min_count: int) -> pd.DataFrame:
+    """NLTK's own finder over the texts, as collocations() worked before it added totals."""
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+
+    analyzer = Analyzer()
+    finder = BigramCollocationFinder.from_documents(analyzer.words(t) for t in texts)
+    finder.apply_freq_filter(min_count)
+    pmi = dict(finder.score_ngrams(BigramAssocMeasures.pmi))
+    llr = dict(finder.score_ngrams(BigramAssocMeasures.likelihood_ratio))
+    rows = [(" ".join(bg), int(finder.ngram_fd[bg]), pmi[bg], llr[bg]) for bg in pmi]
+    frame = pd.DataFrame(rows, columns=["bigram", "count", "pmi", "likelihood_ratio"])
+    return frame.sort_values(["likelihood_ratio", "bigram"], ascending=[False, True])
+
+
+def _seed_sentences() -> list[str]:
+    from framelab.corpus import body, load_run_corpus
+
+    _, sentences = load_run_corpus("seeds")
+    return body(sentences).text_norm.tolist()
+
+
+def test_totals_added_up_by_parts_equal_the_totals_of_all_texts() -> None:
+    from framelab.tokens import TextTotals
+
+    texts = _seed_sentences()
+    whole = TextTotals.of(texts)
+    parts = TextTotals.of(texts[:7])
+    for lo in range(7, len(texts), 13):
+        parts += TextTotals.of(texts[lo:lo + 13])
+    assert parts == whole and whole.n_texts == len(texts)
+    want = _reference_collocations(texts, 2).head(40).reset_index(drop=True)
+    assert len(want) > 10
+    pd.testing.assert_frame_equal(parts.collocations(min_count=2, top=40), want)
+    dtm = document_term_matrix(texts)
+    counts = np.asarray(dtm.X.sum(axis=0)).ravel()
+    top = parts.top_terms(n=25)
+    for term, count, df in top.itertuples(index=False):
+        j = list(dtm.vocabulary).index(term)
+        assert count == counts[j] and df == (dtm.X[:, j] > 0).sum()
+    assert top["count"].is_monotonic_decreasing and top["count"].iloc[-1] >= \
+        np.sort(counts)[-25]
+    assert TextTotals.of([]).n_texts == 0
+    with pytest.raises(ParameterError, match="keeps no term"):
+        parts.top_terms(min_df=len(texts) + 1)

@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 
 from ..errors import ParameterError
 from ..figures import PALETTE, drawn_narrow, styled
-from ..tokens import Analyzer, document_term_matrix
+from ..tokens import Analyzer, TextTotals
 from ._segment import ANALYSED_SEGMENTS, SEGMENT_TYPES
 
 __all__ = ["describe_documents", "segment_counts", "top_terms", "plot_lengths",
@@ -135,13 +135,9 @@ def segment_counts(sentences: pd.DataFrame) -> pd.DataFrame:
 
 
 def top_terms(texts: pd.Series, *, n: int = 30, min_df: int = 1) -> pd.DataFrame:
-    """The ``n`` most frequent terms with their count and document frequency."""
-    dtm = document_term_matrix(texts, min_df=min_df)
-    counts = np.asarray(dtm.X.sum(axis=0)).ravel()
-    df = np.asarray((dtm.X > 0).sum(axis=0)).ravel()
-    frame = pd.DataFrame({"term": dtm.vocabulary, "count": counts, "doc_freq": df})
-    return (frame.sort_values(["count", "term"], ascending=[False, True])
-            .head(n).reset_index(drop=True))
+    """The ``n`` most frequent terms with their count and document frequency (texts using the
+    term): :meth:`framelab.tokens.TextTotals.top_terms` of the texts' totals."""
+    return TextTotals.of(texts).top_terms(n=n, min_df=min_df)
 
 
 def segments_view(segments: pd.DataFrame, documents: pd.DataFrame, *,

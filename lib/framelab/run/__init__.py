@@ -21,6 +21,7 @@ from ._engine import (
     map_documents,
     open_engine,
 )
+from ._overview import NONBODY_COLUMNS, overview_tables, text_totals
 from ._partitions import (
     BATCH_DOCUMENTS,
     FRAMING_TABLE_NAMES,
@@ -44,8 +45,9 @@ __all__ = [
     'ChunkCounter', 'combine', 'CorpusCache', 'CorpusCounts', 'COUNT_BATCH', 'count_corpus',
     'default_cache_dir', 'describe_chunk', 'describe_parameters', 'Engine', 'ENGINES',
     'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'LABEL_KWIC_COLUMNS',
-    'load_run_corpus_cached', 'local_cluster', 'map_documents', 'NOTEBOOK_PARAMETERS',
-    'notebook_parameters_of', 'open_engine', 'open_run_corpus', 'Parameter', 'parameters_cell',
-    'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts',
-    'SHINGLE_COLUMNS', 'stance_tables', 'topic_dtm', 'topic_theta', 'UnitCounts',
+    'load_run_corpus_cached', 'local_cluster', 'map_documents', 'NONBODY_COLUMNS',
+    'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine', 'open_run_corpus',
+    'overview_tables', 'Parameter', 'parameters_cell', 'reuse_shingles', 'run_parameter_names',
+    'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts', 'SHINGLE_COLUMNS', 'stance_tables',
+    'text_totals', 'topic_dtm', 'topic_theta', 'UnitCounts',
 ]

@@ -13,9 +13,11 @@ from ._matrix import (
     stack_dtms,
     token_table,
 )
+from ._totals import TextTotals
 
 __all__ = [
-    'Analyzer', 'DEFAULT_MWES', 'DTM', 'KEEP_WORDS', 'STOP_WORDS', 'TOKEN_COLUMNS', 'Token',
-    'align_columns', 'collocations', 'count_terms', 'document_term_matrix', 'dtm_from_tokens',
-    'kwic', 'prune_terms', 'sort_kwic', 'stack_dtms', 'token_table', 'tokenize',
+    'align_columns', 'Analyzer', 'collocations', 'count_terms', 'DEFAULT_MWES',
+    'document_term_matrix', 'DTM', 'dtm_from_tokens', 'KEEP_WORDS', 'kwic', 'prune_terms',
+    'sort_kwic', 'stack_dtms', 'STOP_WORDS', 'TextTotals', 'Token', 'TOKEN_COLUMNS', 'token_table',
+    'tokenize',
 ]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ._analyzer import _SEP, Analyzer
+from ._totals import MEASURES, TextTotals
 
 __all__ = ['kwic', 'sort_kwic', 'collocations']
 
@@ -91,23 +92,16 @@ def collocations(
     """Bigram collocations scored with NLTK's association measures.
 
     Bigrams never span two texts. Both PMI and the likelihood ratio are reported; rows are
-    ranked by ``measure`` ("likelihood_ratio" or "pmi").
+    ranked by ``measure`` ("likelihood_ratio" or "pmi"). This is
+    :meth:`framelab.tokens.TextTotals.collocations` of the texts' totals, which a large corpus
+    adds up partition by partition.
 
     Returns
     -------
     DataFrame
         Columns ``bigram``, ``count``, ``pmi``, ``likelihood_ratio``.
     """
-    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
-
-    if measure not in ("likelihood_ratio", "pmi"):
+    if measure not in MEASURES:
         raise ParameterError(f"measure={measure!r}; use 'likelihood_ratio' or 'pmi'")
-    analyzer = analyzer or Analyzer()
-    finder = BigramCollocationFinder.from_documents(analyzer.words(t) for t in texts)
-    finder.apply_freq_filter(min_count)
-    pmi = dict(finder.score_ngrams(BigramAssocMeasures.pmi))
-    llr = dict(finder.score_ngrams(BigramAssocMeasures.likelihood_ratio))
-    rows = [(" ".join(bg), int(finder.ngram_fd[bg]), pmi[bg], llr[bg]) for bg in pmi]
-    frame = pd.DataFrame(rows, columns=["bigram", "count", "pmi", "likelihood_ratio"])
-    return (frame.sort_values([measure, "bigram"], ascending=[False, True])
-            .head(top).reset_index(drop=True))
+    return TextTotals.of(texts, analyzer=analyzer).collocations(min_count=min_count, top=top,
+                                                                measure=measure)

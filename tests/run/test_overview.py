@@ -1,0 +1,56 @@
+"""The corpus overview computed part by part equals the whole-corpus functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from framelab import corpus as fc
+from framelab import tokens
+from framelab.paths import SEEDS_DIR
+from framelab.run import (
+    NONBODY_COLUMNS,
+    build_cache,
+    open_run_corpus,
+    overview_tables,
+    text_totals,
+)
+
+
+@pytest.fixture(scope="module")
+def shuffled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The seed articles under ids out of alphabetical order, cached in parts of 2."""
+    docs, _ = fc.load_run_corpus(SEEDS_DIR)
+    folder = tmp_path_factory.mktemp("overview")
+    path = folder / "articles.csv"
+    pd.DataFrame({"id": ["z9", "a1", "m5", "b2", "k3"], "outlet": docs.outlet,
+                  "text": docs.text}).to_csv(path, index=False)
+    cache = build_cache(path, cache_dir=folder / "cache", chunk_size=2, progress=False)
+    assert len(cache.parts) == 3
+    return path, folder / "cache"
+
+
+@pytest.mark.parametrize("batch", [0, 1])
+def test_overview_tables_equal_the_whole_corpus_functions(shuffled, batch: int) -> None:
+    path, cache_dir = shuffled
+    with open_run_corpus(path, cache_dir=cache_dir, progress=False) as run:
+        run.batch_documents = batch
+        got = overview_tables(run, keyword="rebel*", kwic_window=30)
+        totals = text_totals(run)
+        assert run.loaded == []  # computed from the parts
+        docs, sents = run.documents, run.sentences
+    analysed = fc.body(sents)
+    want = {"documents": fc.describe_documents(docs, sents),
+            "segments": fc.segment_counts(sents),
+            "nonbody": sents.loc[~sents.segment.isin(fc.ANALYSED_SEGMENTS), NONBODY_COLUMNS],
+            "kwic": tokens.kwic(analysed, "rebel*", window=30)}
+    assert list(got) == list(want)
+    for name, frame in want.items():
+        assert len(frame), f"{name} is empty: the comparison would be vacuous"
+        pd.testing.assert_frame_equal(got[name], frame.reset_index(drop=True), obj=name)
+    assert list(got["segments"].doc_id) == sorted(docs.doc_id)  # as crosstab sorts
+    assert totals == tokens.TextTotals.of(analysed.text_norm)
+    pd.testing.assert_frame_equal(totals.top_terms(n=20), fc.top_terms(analysed.text_norm, n=20))
+    pd.testing.assert_frame_equal(totals.collocations(min_count=2),
+                                  tokens.collocations(analysed.text_norm, min_count=2))
