@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                     manifest = json.loads(manifest_path.read_text())
                     for nb in manifest.get("notebooks", []):
                         res["notebooks"].setdefault(nb["name"], []).append(
-                            (nb.get("seconds"), nb.get("status")))
+                            (nb.get("seconds"), nb.get("status"), nb.get("peak_rss_mb")))
                 if a_rc:
                     res["failed"] = a_out[-1500:]
                     break
@@ -215,12 +215,14 @@ def main(argv: list[str] | None = None) -> int:
         differ = sorted(n for n in set(a) | set(b) if a.get(n) != b.get(n))
         body.append(f"- tables identical across engines ({len(a)} CSV files): "
                     + ("yes" if not differ else "NO: " + ", ".join(differ)))
-    body += ["", "Seconds per notebook (papermill execution and HTML export, from the "
-             "manifest; one value per repeat):", ""]
+    body += ["", "Seconds per notebook (papermill execution and HTML export) and the peak "
+             "resident memory of its kernel (sampled every 0.5 s by the report), from the "
+             "manifest; one value per repeat:", ""]
     for engine, res in results.items():
-        body += [f"**{engine}**", "", table(["notebook", "seconds", "status"], [
-            [n, " / ".join(f"{s:.0f}" if s is not None else "-" for s, _ in v),
-             " / ".join(st or "-" for _, st in v)] for n, v in res["notebooks"].items()]), ""]
+        body += [f"**{engine}**", "", table(["notebook", "seconds", "kernel peak MB", "status"], [
+            [n, " / ".join(f"{s:.0f}" if s is not None else "-" for s, _, _ in v),
+             " / ".join(str(m) if m is not None else "-" for _, _, m in v),
+             " / ".join(st or "-" for _, st, _ in v)] for n, v in res["notebooks"].items()]), ""]
         body += [table(["process", "peak RSS GB", "processes"],
                        [[k, f"{p:.2f}", n] for k, (p, n) in sorted(res["peaks"].items())]), ""]
         if res["failed"]:

@@ -234,3 +234,17 @@ def test_papermill_parameter_forms_and_a_quiet_log(notebooks: Path, tmp_path: Pa
         with pytest.raises(SystemExit):
             cli.main(["report", *bad, "--list-parameters"])
         assert message in capsys.readouterr().err
+
+
+def test_manifest_records_each_notebooks_peak_kernel_memory(tmp_path: Path) -> None:
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    params = 'out_dir: str = ""  # run dir'
+    _notebook(folder / "00_big.ipynb", params,
+              "import time\nheld = b'x' * 400_000_000  # written, so resident\ntime.sleep(2)")
+    _notebook(folder / "10_small.ipynb", params, "import time\ntime.sleep(2)")
+    result = report.run_report(notebooks_dir=folder, out=tmp_path / "out", run_id="m",
+                               progress=False)
+    peaks = {n["name"]: n["peak_rss_mb"] for n in result.manifest["notebooks"]}
+    assert peaks["00_big"] >= 400 > peaks["10_small"] > 0
+    assert f"<td>{peaks['00_big']}</td>" in (result.run_dir / "index.html").read_text()

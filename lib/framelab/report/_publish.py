@@ -54,7 +54,8 @@ def write_index(run_dir: Path, manifest: Mapping[str, Any]) -> Path:
         status = entry["status"] + (f" from {entry['reused_from']}"
                                     if entry.get("reused_from") else "")
         rows.append(f"<tr><td>{_html.escape(entry['name'])}</td><td>{' · '.join(pages)}</td>"
-                    f"<td>{_html.escape(status)}</td><td>{entry.get('seconds', '')}</td></tr>")
+                    f"<td>{_html.escape(status)}</td><td>{entry.get('seconds', '')}</td>"
+                    f"<td>{entry.get('peak_rss_mb', '')}</td></tr>")
     figures = sorted((run_dir / "figures").glob("*.png"))
     cards = []
     for png in figures:
@@ -92,7 +93,9 @@ corpus <code>{_html.escape(str(corpus.get('path', '')))}</code>
 git {_html.escape(str(manifest.get('git', {}).get('commit')))} ·
 {link('manifest.json')}</p>
 <h2>Notebooks</h2>
-<table><tr><th>notebook</th><th>pages</th><th>status</th><th>seconds</th></tr>
+<table><tr><th>notebook</th><th>pages</th><th>status</th><th>seconds</th>
+<th title="largest resident memory of the notebook's kernel process (or a process it
+started), sampled every 0.5 s">peak MB</th></tr>
 {''.join(rows)}</table>
 <h2>Figures</h2>
 <div class="grid">{''.join(cards)}</div>

@@ -36,7 +36,7 @@ from ._checks import (
     failure_guard,
     mark_stale_runs,
 )
-from ._kernel import kernel_manager_logging_to
+from ._kernel import KernelMemory, kernel_manager_logging_to
 from ._manifest import (
     _attribute_unlogged,
     _earlier_run,
@@ -277,15 +277,17 @@ def _run_notebook(path: str, executed: str, parameters: dict[str, Any], log: str
     kernel_log = Path(log).with_suffix(".kernel.txt")
     began = time.perf_counter()
     try:
-        papermill.execute_notebook(path, executed, parameters=parameters,
-                                   cwd=str(Path(path).parent), progress_bar=cell_progress,
-                                   kernel_name="python3", log_output=False,
-                                   kernel_manager_class=kernel_manager_logging_to(kernel_log))
+        with KernelMemory() as memory:
+            papermill.execute_notebook(path, executed, parameters=parameters,
+                                       cwd=str(Path(path).parent), progress_bar=cell_progress,
+                                       kernel_name="python3", log_output=False,
+                                       kernel_manager_class=kernel_manager_logging_to(kernel_log))
     except papermill.PapermillExecutionError as err:
         return {"status": "failed", "seconds": round(time.perf_counter() - began, 2),
                 "error": f"{err.ename}: {err.evalue}", "cell_index": err.cell_index,
-                "exec_count": err.exec_count}
-    result: dict[str, Any] = {"status": "ok", "seconds": round(time.perf_counter() - began, 2)}
+                "exec_count": err.exec_count, "peak_rss_mb": round(memory.peak_mb)}
+    result: dict[str, Any] = {"status": "ok", "seconds": round(time.perf_counter() - began, 2),
+                              "peak_rss_mb": round(memory.peak_mb)}
     if html:
         result["html"] = [str(p) for p in export_html(Path(executed), Path(executed).parent.parent
                                                        / "html")]
