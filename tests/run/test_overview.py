@@ -54,3 +54,34 @@ def test_overview_tables_equal_the_whole_corpus_functions(shuffled, batch: int) 
     pd.testing.assert_frame_equal(totals.top_terms(n=20), fc.top_terms(analysed.text_norm, n=20))
     pd.testing.assert_frame_equal(totals.collocations(min_count=2),
                                   tokens.collocations(analysed.text_norm, min_count=2))
+
+
+@pytest.mark.parametrize(("group_by", "unit"), [("outlet", "documents"),
+                                                ("outlet", "sentences"),
+                                                ("doc_id", "auto")])
+def test_keyness_and_rates_without_the_texts_equal_the_whole_corpus(shuffled, group_by: str,
+                                                                    unit: str) -> None:
+    from framelab import framing
+    from framelab.codebook import load_codebook
+    from framelab.run import keyness_batches, sentences_without_text
+
+    cb = load_codebook()
+    path, cache_dir = shuffled
+    with open_run_corpus(path, cache_dir=cache_dir, progress=False) as run:
+        run.batch_documents = 1
+        batches = keyness_batches(run, cb, group_by=group_by)
+        slim = sentences_without_text(run)
+        assert run.loaded == []
+        docs, sents = run.documents, run.sentences
+    assert "text_norm" not in slim.columns and "text" not in slim.columns
+    assert len(batches) == len(fc.body(sents))
+    opts = {"group_by": group_by, "codebook": cb, "n_boot": 40, "unit": unit, "seed": 3,
+            "min_docs_per_group": 1}
+    want = framing.keyness(sents, docs, **opts)
+    got = framing.keyness(None, docs, batches=batches, **opts)
+    assert len(want) > 50 and want.z_ci_low.notna().any()
+    pd.testing.assert_frame_equal(got, want)
+    mentions = framing.label_mentions(sents, docs, cb)
+    rate_opts = {"group_by": group_by, "unit": unit, "n_boot": 40, "seed": 3}
+    pd.testing.assert_frame_equal(framing.label_rates(mentions, slim, docs, cb, **rate_opts),
+                                  framing.label_rates(mentions, sents, docs, cb, **rate_opts))

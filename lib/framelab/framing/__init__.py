@@ -40,6 +40,7 @@ from ._framing import (
     match_sentences,
     reporting_verbs,
     voice_taggers,
+    word_counts,
 )
 from ._keyness import (
     KEYNESS_COLUMNS,
@@ -68,6 +69,7 @@ from ._polnear import (
 )
 from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
 from ._summary import FRAME_SUMMARY_COLUMNS, frame_summary, frames_view, plot_frame_summary
+from ._termbatches import TermBatches, term_batches
 from ._voice import (
     VOICES,
     VoiceTag,
@@ -92,6 +94,7 @@ __all__ = [
     'PolnearArticle', 'QUOTE_COLUMNS', 'quote_spans', 'quoted_sources', 'read_ann', 'read_polnear',
     'REPORTING_VERB_COLUMNS', 'reporting_verbs', 'score_tokens', 'sentence_stretches',
     'shown_groups', 'SOURCE_COLUMNS', 'speaker_matches', 'SPEAKER_STARTS', 'Stretch', 'tag_voice',
-    'term_counts', 'term_doc_counts', 'THAT_ONLY_VERBS', 'TOKEN_COLUMNS', 'UNRESOLVED',
-    'voice_taggers', 'voice_tokens', 'VOICES', 'VoiceTag', 'VoiceTagger',
+    'term_batches', 'term_counts', 'term_doc_counts', 'TermBatches', 'THAT_ONLY_VERBS',
+    'TOKEN_COLUMNS', 'UNRESOLVED', 'voice_taggers', 'voice_tokens', 'VOICES', 'VoiceTag',
+    'VoiceTagger', 'word_counts',
 ]

@@ -44,6 +44,7 @@ __all__ = [
     "match_sentences",
     "reporting_verbs",
     "voice_taggers",
+    "word_counts",
 ]
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,9 @@ def _records(frame: pd.DataFrame) -> list[Any]:
 
 
 
-def _body(sentences: pd.DataFrame, include_nonbody: bool) -> pd.DataFrame:
-    check_columns(sentences, _SENT_NEEDS, "sentences")
+def _body(sentences: pd.DataFrame, include_nonbody: bool, *,
+          needs: tuple[str, ...] = _SENT_NEEDS) -> pd.DataFrame:
+    check_columns(sentences, needs, "sentences")
     return body(sentences, include_nonbody=include_nonbody) if "segment" in sentences else \
         sentences
 
@@ -313,8 +315,13 @@ def _unit_groups(sents: pd.DataFrame, documents: pd.DataFrame | None,
                       + ", ".join(map(str, available)))
 
 
-def _token_counts(sents: pd.DataFrame) -> np.ndarray:
-    return np.array([len(_ALL_TOKENS.words(t)) for t in sents["text_norm"]], dtype=np.int64)
+def word_counts(sentences: pd.DataFrame) -> np.ndarray:
+    """Word tokens of each sentence, stop words included (what rates are per 1,000 of);
+    a precomputed ``n_words`` column (a sentence table without its texts) is used as is."""
+    if "n_words" in sentences.columns:
+        return sentences["n_words"].to_numpy(dtype=np.int64)
+    return np.array([len(_ALL_TOKENS.words(t)) for t in sentences["text_norm"]],
+                    dtype=np.int64)
 
 
 def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
@@ -329,8 +336,9 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
     mentions : DataFrame
         :func:`label_mentions` output.
     sentences, documents : DataFrame
-        Token counts come from the (body) sentences; ``group_by`` may name a sentence or a
-        document column. An empty group value falls back to the doc_id.
+        Token counts come from the (body) sentences, or their ``n_words`` column when they
+        come without texts (:func:`framelab.run.sentences_without_text`); ``group_by`` may
+        name a sentence or a document column. An empty group value falls back to the doc_id.
     unit : {"auto", "documents", "sentences"}
         What the bootstrap resamples, with replacement, within each group. Documents are
         the honest unit (sentences of one article are not independent); a group of one
@@ -353,12 +361,14 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
     check_bootstrap(n_boot, 0.95)
     cb = resolve_codebook(codebook)
     check_columns(mentions, ("sentence_id", "family", "voice"), "mentions")
-    sents = _body(sentences, include_nonbody).reset_index(drop=True)
+    words = "n_words" if "n_words" in sentences.columns else "text_norm"
+    sents = _body(sentences, include_nonbody, needs=("doc_id", "sentence_id", words)) \
+        .reset_index(drop=True)
     groups = _unit_groups(sents, documents, group_by).to_numpy()
     docs_per_group = pd.Series(sents["doc_id"].to_numpy()).groupby(groups).nunique()
     unit = resolve_unit(docs_per_group, unit, smaller="sentences", min_docs=min_docs_per_group)
     units = (sents["doc_id"] if unit == "documents" else sents["sentence_id"]).to_numpy()
-    tokens = _token_counts(sents)
+    tokens = word_counts(sents)
     cells = [(f, v) for f in cb.families for v in VOICES]
     index = {c: i for i, c in enumerate(cells)}
     row_of = dict(zip(sents["sentence_id"], range(len(sents))))
@@ -438,7 +448,7 @@ def frames(sentences: pd.DataFrame, documents: pd.DataFrame,
     kw = frame_kwic(sentences, documents, cb, matches=matches, window=window,
                     include_nonbody=include_nonbody) if kwic is None else kwic
     sents = _body(sentences, include_nonbody)
-    n_tok = pd.Series(_token_counts(sents), index=sents.index).groupby(sents["doc_id"]).sum()
+    n_tok = pd.Series(word_counts(sents), index=sents.index).groupby(sents["doc_id"]).sum()
     outlets = dict(zip(documents["doc_id"], documents.get("outlet", pd.Series(dtype=str))))
     found: dict[tuple[str, str], list[Any]] = {}
     for r in _records(kw):

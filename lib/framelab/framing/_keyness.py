@@ -35,8 +35,9 @@ from ..codebook import resolve_codebook
 from ..errors import ParameterError
 from ..figures import is_single, new_figure, styled, thin_labels
 from ..stats import cell_rng, check_bootstrap, percentile_interval, resampled_sums, resolve_unit
-from ..tokens import DEFAULT_MWES, STOP_WORDS, count_terms
+from ..tokens import STOP_WORDS, count_terms
 from ._framing import _body, _unit_groups
+from ._termbatches import TermBatches, keyness_mwes
 
 if TYPE_CHECKING:
     from ..codebook import CodebookArg
@@ -102,7 +103,7 @@ class _Batches:
         self.group_codes = np.searchsorted(np.array(self.names, dtype=object), group_of)
         self.doc_codes = pd.factorize(sents["doc_id"])[0]
         self._texts = sents["text_norm"].tolist()
-        self._mwes = tuple(DEFAULT_MWES) + cb.multiword_terms(("actor",))
+        self._mwes = keyness_mwes(cb)
         self._kept: list[tuple[np.ndarray, sparse.csr_matrix, np.ndarray, np.ndarray]] | None \
             = [] if keep else None
         self._complete = False
@@ -175,7 +176,7 @@ def term_doc_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = No
     return _term_doc_counts(_Batches(sentences, documents, group_by, codebook, include_nonbody))
 
 
-def _term_doc_counts(batches: _Batches) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _term_doc_counts(batches: _Batches | TermBatches) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`term_doc_counts` of tokenized batches."""
     n_groups = len(batches.names)
     count_parts, doc_parts = [], []
@@ -200,7 +201,7 @@ def _term_doc_counts(batches: _Batches) -> tuple[pd.DataFrame, pd.DataFrame]:
     return total(count_parts), total(doc_parts)
 
 
-def _cluster_counts(batches: _Batches, by_document: bool
+def _cluster_counts(batches: _Batches | TermBatches, by_document: bool
                     ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
     """What the bootstrap draws from: the vocabulary (sorted), the group code of each cluster
     (a document's sentences in one group, or a sentence) and the clusters x terms counts."""
@@ -277,7 +278,7 @@ class _Bootstrap:
     #: Replicates computed at once (bounds the dense replicate x term matrices).
     CHUNK = 64
 
-    def __init__(self, batches: _Batches, unit: str, min_docs_per_group: int,
+    def __init__(self, batches: _Batches | TermBatches, unit: str, min_docs_per_group: int,
                  terms: pd.Index, alpha: np.ndarray, n_boot: int, ci: float,
                  seed: int) -> None:
         docs_per_group = pd.Series(batches.doc_codes).groupby(batches.group_codes).nunique()
@@ -315,18 +316,20 @@ class _Bootstrap:
         return low, high
 
 
-def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
+def keyness(sentences: pd.DataFrame | None, documents: pd.DataFrame | None = None, *,
             group_by: str = "outlet", groups: str | Sequence[str] | None = None,
             prior_scale: float = 0.1, min_count: int = 1, codebook: CodebookArg = None,
             counts: pd.DataFrame | None = None, doc_counts: pd.DataFrame | None = None,
             include_nonbody: bool = False, n_boot: int = 0, unit: str = "auto",
-            seed: int = 0, ci: float = 0.95, min_docs_per_group: int = 5) -> pd.DataFrame:
+            seed: int = 0, ci: float = 0.95, min_docs_per_group: int = 5,
+            batches: TermBatches | None = None) -> pd.DataFrame:
     """Distinctive terms of each group against the rest, or of two named groups.
 
     Parameters
     ----------
     sentences, documents : DataFrame
-        The canonical tables; see :func:`term_counts`.
+        The canonical tables; see :func:`term_counts`. ``sentences`` is not read when
+        ``batches`` is given.
     group_by : str
         Grouping column.
     groups : str or pair of str, optional
@@ -355,6 +358,10 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
         interval says how stable ``z`` is within those articles). Column ``ci_unit``.
     seed, ci : int, float
         Seed of the bootstrap (comparisons in the table's order) and the interval's coverage.
+    batches : TermBatches, optional
+        The sentences already tokenized (:func:`framelab.framing.term_batches`, added up
+        part by part, with the same ``group_by``, ``codebook`` and ``include_nonbody``): the
+        result is the same table.
 
     Returns
     -------
@@ -369,12 +376,16 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
     check_bootstrap(n_boot, ci)
     resolve_unit({}, unit, smaller="sentences")  # checks the value before any work
     # with a bootstrap, the sentences are tokenized once for the totals and the replicates
-    batches = (_Batches(sentences, documents, group_by, codebook, include_nonbody,
-                        keep=bool(n_boot) and counts is None)
-               if counts is None or n_boot else None)
+    if batches is None and sentences is None and (counts is None or n_boot):
+        raise ParameterError("keyness needs the sentences, or batches= (term_batches), or "
+                             "counts= with n_boot=0")
+    tokenized: _Batches | TermBatches | None = batches if batches is not None else \
+        (_Batches(sentences, documents, group_by, codebook, include_nonbody,
+                  keep=bool(n_boot) and counts is None)
+         if sentences is not None and (counts is None or n_boot) else None)
     if counts is None:
-        assert batches is not None
-        counts, doc_counts = _term_doc_counts(batches)
+        assert tokenized is not None
+        counts, doc_counts = _term_doc_counts(tokenized)
     known = [str(c) for c in counts.columns]
     if len(known) < 2:
         note = (f"keyness needs at least two groups; group_by={group_by!r} gives "
@@ -389,8 +400,8 @@ def keyness(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
     alpha = prior_scale * total
     plan = [(pairs[0], [pairs[1]]), (pairs[1], [pairs[0]])] if pairs else \
         [(g, [o for o in known if o != g]) for g in known]
-    boot = (_Bootstrap(batches, unit, min_docs_per_group, counts.index, alpha, n_boot, ci, seed)
-            if batches is not None and n_boot else None)
+    boot = (_Bootstrap(tokenized, unit, min_docs_per_group, counts.index, alpha, n_boot, ci, seed)
+            if tokenized is not None and n_boot else None)
     frames = []
     for group, others in plan:
         y_i = counts[group].to_numpy(dtype=float)

@@ -21,7 +21,13 @@ from ._engine import (
     map_documents,
     open_engine,
 )
-from ._overview import NONBODY_COLUMNS, overview_tables, text_totals
+from ._overview import (
+    NONBODY_COLUMNS,
+    keyness_batches,
+    overview_tables,
+    sentences_without_text,
+    text_totals,
+)
 from ._partitions import (
     BATCH_DOCUMENTS,
     FRAMING_TABLE_NAMES,
@@ -44,10 +50,10 @@ __all__ = [
     'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings', 'check_value',
     'ChunkCounter', 'combine', 'CorpusCache', 'CorpusCounts', 'COUNT_BATCH', 'count_corpus',
     'default_cache_dir', 'describe_chunk', 'describe_parameters', 'Engine', 'ENGINES',
-    'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'LABEL_KWIC_COLUMNS',
+    'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'keyness_batches', 'LABEL_KWIC_COLUMNS',
     'load_run_corpus_cached', 'local_cluster', 'map_documents', 'NONBODY_COLUMNS',
     'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine', 'open_run_corpus',
     'overview_tables', 'Parameter', 'parameters_cell', 'reuse_shingles', 'run_parameter_names',
-    'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts', 'SHINGLE_COLUMNS', 'stance_tables',
-    'text_totals', 'topic_dtm', 'topic_theta', 'UnitCounts',
+    'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts', 'sentences_without_text', 'SHINGLE_COLUMNS',
+    'stance_tables', 'text_totals', 'topic_dtm', 'topic_theta', 'UnitCounts',
 ]

@@ -1,10 +1,16 @@
-"""The corpus overview of notebook 00_corpus, computed part by part on the run's engine.
+"""Corpus-wide tables of notebooks 00_corpus and 01_framing, computed part by part on the
+run's engine.
 
 Everything the overview shows is either per document (lengths, segment counts, the
 sentences set aside, KWIC lines) or a corpus total (term and bigram counts), so none of it
 needs the whole corpus in one process: per-document rows are computed per part and put
 together in corpus order, totals are added up (:class:`framelab.tokens.TextTotals`).
 Each equals the whole-corpus function's result (``tests/run/test_overview.py``).
+
+01_framing's rates and keyness need the sentences' words, not their texts:
+:func:`sentences_without_text` is the sentence table with a word count instead, and
+:func:`keyness_batches` the analysed sentences tokenized for
+:func:`framelab.framing.keyness` (``batches=``).
 """
 
 from __future__ import annotations
@@ -14,14 +20,24 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..corpus import ANALYSED_SEGMENTS, body, describe_documents, segment_counts
+from .. import framing
+from ..corpus import (
+    ANALYSED_SEGMENTS,
+    body,
+    describe_documents,
+    segment_counts,
+)
 from ..tokens import TextTotals, kwic
 
 if TYPE_CHECKING:
+    from ..codebook import Codebook
     from ._partitions import RunCorpus
 
-__all__ = ["NONBODY_COLUMNS", "overview_tables", "text_totals"]
+__all__ = ["NONBODY_COLUMNS", "TEXT_COLUMNS", "keyness_batches", "overview_tables",
+           "sentences_without_text", "text_totals"]
 
+#: Columns of the sentence table that hold its text (replaced by ``n_words``).
+TEXT_COLUMNS = ("text", "text_norm")
 #: Columns of the ``nonbody`` table: the sentences that are not analysed by default.
 NONBODY_COLUMNS = ["doc_id", "sentence_id", "segment", "text"]
 
@@ -68,3 +84,32 @@ def text_totals(run: RunCorpus, *, include_nonbody: bool = False) -> TextTotals:
     collocations), added up part by part."""
     found = run.map(partial(_totals_part, include_nonbody=include_nonbody), desc="totals")
     return found if found is not None else TextTotals()
+
+
+def _without_text_part(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    return sentences.drop(columns=[c for c in sentences.columns if c in TEXT_COLUMNS]) \
+        .assign(n_words=framing.word_counts(sentences))
+
+
+def sentences_without_text(run: RunCorpus) -> pd.DataFrame:
+    """The sentence table without ``text`` and ``text_norm``, with ``n_words`` (word tokens,
+    stop words included: :func:`framelab.framing.word_counts`) in their place, and the
+    documents' metadata columns. :func:`framelab.framing.label_rates` takes it as its
+    sentences; it is about a third of the whole table's size."""
+    return run.map(_without_text_part, desc="sentence words")
+
+
+def _keyness_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, group_by: str,
+                  codebook: Codebook, include_nonbody: bool) -> framing.TermBatches:
+    return framing.term_batches(sentences, documents, group_by=group_by, codebook=codebook,
+                                include_nonbody=include_nonbody)
+
+
+def keyness_batches(run: RunCorpus, codebook: Codebook, *, group_by: str = "outlet",
+                    include_nonbody: bool = False) -> framing.TermBatches:
+    """The analysed sentences tokenized for :func:`framelab.framing.keyness` (its
+    ``batches=``), part by part; ``group_by``, ``codebook`` and ``include_nonbody`` as the
+    keyness call will have them."""
+    found = run.map(partial(_keyness_part, group_by=group_by, codebook=codebook,
+                            include_nonbody=include_nonbody), desc="keyness terms")
+    return found if found is not None else framing.TermBatches()
