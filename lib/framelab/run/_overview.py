@@ -28,16 +28,15 @@ from ..corpus import (
     segment_counts,
 )
 from ..tokens import TextTotals, kwic
+from ._partitions import TEXT_COLUMNS
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
     from ._partitions import RunCorpus
 
-__all__ = ["NONBODY_COLUMNS", "TEXT_COLUMNS", "keyness_batches", "overview_tables",
+__all__ = ["NONBODY_COLUMNS", "keyness_batches", "overview_tables",
            "sentences_without_text", "text_totals"]
 
-#: Columns of the sentence table that hold its text (replaced by ``n_words``).
-TEXT_COLUMNS = ("text", "text_norm")
 #: Columns of the ``nonbody`` table: the sentences that are not analysed by default.
 NONBODY_COLUMNS = ["doc_id", "sentence_id", "segment", "text"]
 

@@ -46,8 +46,10 @@ from ._engine import Engine, combine
 if TYPE_CHECKING:
     from ..codebook import Codebook
 
-__all__ = ["BATCH_DOCUMENTS", "FRAMING_TABLE_NAMES", "LABEL_KWIC_COLUMNS", "RunCorpus", "sentence_texts", "in_batches", "open_run_corpus", "framing_tables", "stance_tables",
-           "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta", 'load_run_corpus_cached']
+__all__ = ["BATCH_DOCUMENTS", "FRAMING_TABLE_NAMES", "LABEL_KWIC_COLUMNS", "RunCorpus",
+           "SHINGLE_COLUMNS", "TEXT_COLUMNS", "UnitCounts", "framing_tables", "in_batches",
+           "load_run_corpus_cached", "open_run_corpus", "reuse_shingles", "sentence_texts",
+           "stance_tables", "topic_dtm", "topic_theta"]
 
 log = logging.getLogger(__name__)
 
