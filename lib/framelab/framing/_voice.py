@@ -46,7 +46,8 @@ from typing import Any
 
 from ..codebook import Codebook, resolve_codebook
 from ..corpus import sentence_spans
-from ._attribution import ATTRIBUTION_VERB_PATTERN, Stretch, sentence_stretches
+from ._attribution import ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS, Stretch, sentence_stretches
+from ._prefilter import WordGate, fold, word_gate
 
 __all__ = [
     "VOICES",
@@ -173,6 +174,12 @@ class _Rules:
     sentence_cues: tuple[re.Pattern[str], ...]
     max_gap: int
     scare_max: int
+    #: The verb patterns (codebook, then ATTRIBUTION_VERBS) as gates; None: scan instead.
+    verb_gates: tuple[WordGate | None, WordGate | None] = (None, None)
+
+
+#: :data:`ATTRIBUTION_VERB_PATTERN` searched at candidate words only (framing._prefilter).
+ATTRIBUTION_GATE = word_gate(ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS)
 
 
 @lru_cache(maxsize=16)
@@ -185,7 +192,8 @@ def _rules(codebook: Codebook) -> _Rules:
         verbs = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
     att = codebook.attribution
     return _Rules(verbs, att.label_cues, att.sentence_cues, att.max_gap_words,
-                  att.scare_quote_max_words)
+                  att.scare_quote_max_words,
+                  (word_gate(verbs, forms) if verbs else None, ATTRIBUTION_GATE))
 
 
 
@@ -228,6 +236,14 @@ class VoiceTagger:
         self.quotes = list(quote_spans(text_norm) if quotes is None else quotes)
         self.rules = _rules(resolve_codebook(codebook))
         self._stretches: dict[tuple[int, int], list[Stretch]] = {}
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        """The text case-folded for the verb gates (:func:`framelab.framing._prefilter.fold`)."""
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         """The sentence containing offset ``start`` (the nearest one before it)."""
@@ -240,8 +256,12 @@ class VoiceTagger:
     def _verb_uses(self, lo: int, hi: int, *, extra: bool = False) -> list[re.Match[str]]:
         """Reporting-verb uses in ``text[lo:hi]`` outside quotations; with ``extra`` also
         :data:`framelab.attribution.ATTRIBUTION_VERBS`."""
-        patterns = [p for p in (self.rules.verbs, ATTRIBUTION_VERB_PATTERN if extra else None) if p]
-        found = sorted((m for p in patterns for m in p.finditer(self.text, lo, hi)),
+        patterns = [(p, g) for p, g in zip((self.rules.verbs,
+                                            ATTRIBUTION_VERB_PATTERN if extra else None),
+                                           self.rules.verb_gates, strict=True) if p]
+        found = sorted((m for p, gate in patterns
+                        for m in (gate.finditer(self.text, self.folded, lo, hi) if gate
+                                  else p.finditer(self.text, lo, hi))),
                        key=lambda m: (m.start(), -m.end()))
         return [m for m in found
                 if is_reporting_use(self.text, m.start()) and not self._in_quote(m.start())]

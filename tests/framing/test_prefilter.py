@@ -1,0 +1,108 @@
+"""The word gate finds exactly what the reporting-verb patterns' own scan finds."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+from framelab.codebook import codebook_from_text, load_codebook
+from framelab.corpus import load_run_corpus
+from framelab.framing import ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS, VoiceTagger
+from framelab.framing._prefilter import fold, word_gate
+from framelab.framing._voice import _rules
+from framelab.paths import SEEDS_DIR
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+CB = load_codebook()
+VERBS = _rules(CB).verbs
+FORMS = sorted({t.key for vc in CB.verb_classes.values() if vc.attributes
+                for terms in vc.verbs.values() for t in terms})
+GATES = {"codebook verbs": (VERBS, word_gate(VERBS, FORMS)),
+         "attribution verbs": (ATTRIBUTION_VERB_PATTERN,
+                               word_gate(ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS))}
+
+
+def _spans(matches: object) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in matches]  # type: ignore[attr-defined]
+
+
+def _same(text: str, lo: int, hi: int) -> None:
+    folded = fold(text)
+    for name, (pattern, gate) in GATES.items():
+        assert gate is not None, name
+        assert _spans(gate.finditer(text, folded, lo, hi)) == \
+            _spans(pattern.finditer(text, lo, hi)), (name, text, lo, hi)
+
+
+def test_fold_covers_every_character_an_ascii_letter_matches() -> None:
+    """Under ignore-case, a character matches an ASCII word character only if ``fold`` maps
+    it to that character (checked over all of Unicode)."""
+    ascii_word = re.compile(r"[a-z0-9_]", re.IGNORECASE)
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = fold(char)
+        assert len(folded) == 1
+        if ascii_word.fullmatch(char):
+            assert folded.isascii() and re.fullmatch(re.escape(folded), char, re.IGNORECASE)
+        else:
+            assert folded == char
+
+
+def test_gate_on_every_seed_sentence_and_whole_document() -> None:
+    documents, sentences = load_run_corpus(SEEDS_DIR)
+    texts = dict(zip(documents["doc_id"], documents["text_norm"]))
+    n_found = 0
+    for doc_id, start, end in zip(sentences["doc_id"], sentences["start"], sentences["end"]):
+        _same(texts[doc_id], int(start), int(end))
+        n_found += len(list(VERBS.finditer(texts[doc_id], int(start), int(end))))
+    for text in texts.values():
+        _same(text, 0, len(text))
+    assert n_found > 20   # the seeds have reporting verbs: the comparison is not empty
+
+
+@pytest.mark.parametrize("text", [
+    "Moscow SAID it. ſaid, İnsisted, ınsisted, \u212aeeps. Officials, he said-so, said",
+    "according to   the army, according-to him; accordingto; saidsaid said_ said2 said",
+    "unsaid resaid said's 'said' \"claimed\" claimed\u00e9 \u00e9claimed claimedly",
+    "he pointed out; points  out, pointed\nout and Pointed-Out; point out",
+])
+def test_gate_on_planted_edges(text: str) -> None:
+    """Case variants (with the four non-ASCII letters), words inside words, hyphens,
+    apostrophes, multi-word forms across spaces and newlines, every cut of the text."""
+    for lo in range(len(text) + 1):
+        for hi in range(lo, len(text) + 1, 3):
+            _same(text, lo, hi)
+
+
+_PIECES = ["said", "Said", "SAID", "claimed", "according", "to", "pointed", "out", "asked",
+           "ſaid", "K", "ı", "İ", " ", "  ", "-", ",", "'", '"', "\n", "x", "é", "_", "1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.integers(0, 200),
+       st.integers(0, 200))
+def test_gate_equals_scan(pieces: list[str], a: int, b: int) -> None:
+    text = "".join(pieces)
+    lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+    _same(text, lo, hi)
+
+
+def test_gate_refuses_phrases_it_cannot_prefilter() -> None:
+    pattern = re.compile(r"(?<!\w)(?:caf\u00e9|said)(?!\w)", re.IGNORECASE)
+    assert word_gate(pattern, ["caf\u00e9", "said"]) is None
+    assert word_gate(pattern, [" said"]) is None
+    assert word_gate(pattern, ["said", "claimed that"]) is not None
+
+
+def test_codebook_with_a_non_ascii_verb_scans_instead() -> None:
+    """A codebook verb the gate cannot prefilter leaves the plain scan in place, and voice
+    still finds that verb."""
+    text = CB.path.read_text(encoding="utf-8") if CB.path else ""
+    assert "say: [say, says, said, saying]" in text
+    book = codebook_from_text(text.replace("say: [say, says, said, saying]",
+                                           "say: [say, says, said, saying, d\u00e9clar\u00e9]"))
+    assert _rules(book).verb_gates[0] is None
+    tagger = VoiceTagger('The talks failed, the minister d\u00e9clar\u00e9.', codebook=book)
+    assert tagger.tag(4, 9).voice == "attributed"
