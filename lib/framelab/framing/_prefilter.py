@@ -1,5 +1,4 @@
-"""Exact shortcuts for the word-list patterns of voice tagging: ask the regex only where a
-match can start.
+"""Exact shortcuts for the patterns of voice tagging: ask a regex only where it can match.
 
 The reporting-verb patterns (:func:`framelab.framing.VoiceTagger`'s codebook verbs and
 :data:`framelab.attribution.ATTRIBUTION_VERB_PATTERN`) are one case-insensitive
@@ -11,7 +10,13 @@ those and calls ``pattern.match`` there only. The matches are the same objects `
 gives, in the same order (see :meth:`WordGate.finditer`); ``tests/framing/test_prefilter.py``
 checks this against the plain scan.
 
-Case: the pattern ignores case with Unicode rules, under which four non-ASCII letters match
+The codebook's attribution cues (``label_cues``, ``sentence_cues``) are any regular
+expression. :func:`literal_gate` reads a pattern's parse tree for words that every match
+must contain ("called" in ``\\bso[\\s-]+called\\b``; one of "termed", "dubbed", ... for an
+alternation); when none of them is in the searched stretch, the pattern is not run. A
+pattern with no such words (or one the reader does not know) is always run.
+
+Case: the patterns ignore case with Unicode rules, under which four non-ASCII letters match
 ASCII ones (``İ ı`` match ``i``, ``ſ`` matches ``s``, the Kelvin sign ``K`` matches ``k``).
 :func:`fold` maps those and ``A-Z`` to the ASCII lower-case letter, one character for one,
 so offsets do not move; a test checks the list against every Unicode character.
@@ -22,8 +27,15 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["WordGate", "fold", "word_gate"]
+try:  # the regular-expression parser (Python 3.11+); without it patterns are simply run
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover
+    _sre = _sre_parse = None  # type: ignore[assignment]
+
+__all__ = ["LiteralGate", "WordGate", "fold", "literal_gate", "word_gate"]
 
 #: Characters an ignore-case pattern's ASCII letter matches, mapped to that letter.
 _FOLD = str.maketrans({**{c: c.lower() for c in string.ascii_uppercase},
@@ -64,6 +76,8 @@ class WordGate:
         """
         out: list[re.Match[str]] = []
         pos, match, first = lo, self.pattern.match, self.first_words
+        if first.isdisjoint(_RUN.findall(folded, lo, hi)):
+            return out
         for run in _RUN.finditer(folded, lo, hi):
             start = run.start()
             if start >= pos and run.group() in first:
@@ -84,3 +98,74 @@ def word_gate(pattern: re.Pattern[str], phrases: Iterable[str]) -> WordGate | No
             return None
         firsts.add(head.group().lower())
     return WordGate(pattern, firsts)
+
+
+class LiteralGate:
+    """Words of which every match of a pattern contains one (folded, see :func:`fold`)."""
+
+    def __init__(self, pattern: re.Pattern[str], words: Iterable[str]) -> None:
+        self.pattern = pattern
+        self.words = tuple(sorted(set(words)))
+
+    def possible(self, folded: str, lo: int, hi: int) -> bool:
+        """False when no match can lie in ``text[lo:hi]`` (``folded = fold(text)``)."""
+        return any(folded.find(word, lo, hi) != -1 for word in self.words)
+
+
+def _required(items: Any) -> set[str] | None:
+    """Strings one of which every match of the parsed sequence ``items`` contains, or None.
+
+    Each run of literal characters is such a set of one; an alternation gives the union of
+    its branches' sets (None if a branch has none); a group or a repetition of at least one
+    gives its body's. Of the candidates the most selective is kept (the longest shortest
+    string, then the fewest strings).
+    """
+    candidates: list[set[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            candidates.append({"".join(run)})
+            run.clear()
+
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        close()
+        found: set[str] | None = None
+        if op is _sre.BRANCH:
+            branches = [_required(branch) for branch in av[1]]
+            if all(b is not None for b in branches):
+                found = set().union(*branches)  # type: ignore[arg-type]
+        elif op is _sre.SUBPATTERN:
+            found = _required(av[-1])
+        elif op is _sre.ATOMIC_GROUP:
+            found = _required(av)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _required(av[2])
+        if found:
+            candidates.append(found)
+    close()
+    usable = [c for c in candidates if all(w and _ASCII_TEXT.fullmatch(w) for w in c)]
+    if not usable:
+        return None
+    return max(usable, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+_ASCII_TEXT = re.compile(r"[\x00-\x7f]+")
+
+
+def literal_gate(pattern: re.Pattern[str]) -> LiteralGate | None:
+    """The :class:`LiteralGate` of ``pattern``, or None when no word is required of its
+    matches (or its parse tree cannot be read)."""
+    if _sre_parse is None:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+        words = _required(list(parsed))
+    except Exception:  # noqa: BLE001  (an unreadable tree: run the pattern, never skip it)
+        return None
+    if not words:
+        return None
+    return LiteralGate(pattern, (fold(w) for w in words))

@@ -47,7 +47,7 @@ from typing import Any
 from ..codebook import Codebook, resolve_codebook
 from ..corpus import sentence_spans
 from ._attribution import ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS, Stretch, sentence_stretches
-from ._prefilter import WordGate, fold, word_gate
+from ._prefilter import LiteralGate, WordGate, fold, literal_gate, word_gate
 
 __all__ = [
     "VOICES",
@@ -176,6 +176,19 @@ class _Rules:
     scare_max: int
     #: The verb patterns (codebook, then ATTRIBUTION_VERBS) as gates; None: scan instead.
     verb_gates: tuple[WordGate | None, WordGate | None] = (None, None)
+    #: The words each label / sentence cue needs (framing._prefilter); None: always run it.
+    label_gates: tuple[LiteralGate | None, ...] = ()
+    sentence_gates: tuple[LiteralGate | None, ...] = ()
+
+    def sentence_cue(self, text: str, folded: str, lo: int, hi: int) -> re.Match[str] | None:
+        """The first sentence cue's first match in ``text[lo:hi]``, as
+        ``next(c.search(text, lo, hi) for c in sentence_cues if it matches)``."""
+        for cue, gate in zip(self.sentence_cues, self.sentence_gates, strict=True):
+            if gate is None or gate.possible(folded, lo, hi):
+                m = cue.search(text, lo, hi)
+                if m:
+                    return m
+        return None
 
 
 #: :data:`ATTRIBUTION_VERB_PATTERN` searched at candidate words only (framing._prefilter).
@@ -193,7 +206,9 @@ def _rules(codebook: Codebook) -> _Rules:
     att = codebook.attribution
     return _Rules(verbs, att.label_cues, att.sentence_cues, att.max_gap_words,
                   att.scare_quote_max_words,
-                  (word_gate(verbs, forms) if verbs else None, ATTRIBUTION_GATE))
+                  (word_gate(verbs, forms) if verbs else None, ATTRIBUTION_GATE),
+                  tuple(map(literal_gate, att.label_cues)),
+                  tuple(map(literal_gate, att.sentence_cues)))
 
 
 
@@ -276,7 +291,8 @@ class VoiceTagger:
             qs, qe = max(around, key=lambda q: q[1] - q[0])
             para = text.rfind("\n", 0, qs) + 1
             before = text[max(para, qs - 80):qs]
-            found = _nearest_cue(rules.label_cues, before, 0, len(before),
+            found = _nearest_cue(rules, before, self.folded[max(para, qs - 80):qs], 0,
+                                 len(before),
                                  lambda gap: _BEFORE_QUOTE.fullmatch(gap) is not None)
             if found:
                 return VoiceTag("attributed", "label cue", found)
@@ -284,14 +300,13 @@ class VoiceTagger:
             q_sent = self.sentence_of(qs)
             if (n_words <= rules.scare_max and not _INTRO.search(text[q_sent[0]:qs])
                     and not self._verb_uses(q_sent[0], max(q_sent[1], qe))
-                    and not any(c.search(text, q_sent[0], q_sent[1])
-                                for c in rules.sentence_cues)):
+                    and not rules.sentence_cue(text, self.folded, *q_sent)):
                 return VoiceTag("attributed", "scare quotes", text[qs:qe])
             snippet = text[qs:qe]
             if len(snippet) > _SNIPPET:
                 snippet = snippet[:_SNIPPET - 3] + "..."
             return VoiceTag("quoted", "quotation", snippet)
-        found = _nearest_cue(rules.label_cues, text, s_start, start,
+        found = _nearest_cue(rules, text, self.folded, s_start, start,
                              lambda gap: not _CLAUSE_END.search(gap)
                              and len(_WORD.findall(gap)) <= rules.max_gap)
         if found:
@@ -303,10 +318,9 @@ class VoiceTagger:
                                                for c in rules.sentence_cues) else stretch.cue)
                 return VoiceTag("attributed", named, stretch.evidence)
             return VoiceTag("narrator")
-        for cue in rules.sentence_cues:
-            m = cue.search(text, s_start, s_end)
-            if m:
-                return VoiceTag("attributed", "sentence cue", m.group(0))
+        m = rules.sentence_cue(text, self.folded, s_start, s_end)
+        if m:
+            return VoiceTag("attributed", "sentence cue", m.group(0))
         return VoiceTag("narrator")
 
     def _stretch_at(self, pos: int) -> Stretch | None:
@@ -323,12 +337,15 @@ class VoiceTagger:
         return found
 
 
-def _nearest_cue(cues: Sequence[re.Pattern[str]], text: str, lo: int, hi: int,
+def _nearest_cue(rules: _Rules, text: str, folded: str, lo: int, hi: int,
                  gap_ok: Any) -> str:
-    """The cue match in ``text[lo:hi]`` nearest to ``hi`` (longest on ties) whose gap to
-    ``hi`` passes ``gap_ok``; "" if none."""
+    """The label cue match in ``text[lo:hi]`` nearest to ``hi`` (longest on ties) whose gap
+    to ``hi`` passes ``gap_ok``; "" if none. ``folded`` is ``fold(text)``: a cue whose
+    required words are not in the stretch is not run (framing._prefilter)."""
     best: tuple[int, int, str] | None = None
-    for cue in cues:
+    for cue, gate in zip(rules.label_cues, rules.label_gates, strict=True):
+        if gate is not None and not gate.possible(folded, lo, hi):
+            continue
         for m in cue.finditer(text, lo, hi):
             if gap_ok(text[m.end():hi]) and (best is None or (-m.end(), m.start()) <
                                               (-best[0], best[1])):

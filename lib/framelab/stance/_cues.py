@@ -12,6 +12,7 @@ features. Weights and their rationale are in ``docs/stance.md``.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -141,6 +142,8 @@ class _Span:
     skip: set[int] = field(default_factory=set)   # label and name tokens: not sentiment words
     names: set[int] = field(default_factory=set)  # tokens of other targets' names
     voice: str = "narrator"    # of the mention within its sentence (framelab.framing)
+    hits: list[tuple[int, int, str, float]] | None = None   # _window, once
+    default: SpanScore | None = None   # _default_score at the default threshold, once
 
 
 def _tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -155,52 +158,89 @@ def _token_ids(tokens: list[tuple[str, int, int]], start: int, end: int) -> list
     return [i for i, (_, s, e) in enumerate(tokens) if s < end and e > start]
 
 
-#: The last sentence analysed: (key, tokens, voice tagger, codebook matches). Mentions of one
-#: sentence are scored one after the other (and by both scorers), so one entry saves most of
-#: the tokenizing, quotation finding and matching; all three are read only.
+class _Sentence:
+    """One sentence analysed once for all its mentions and both scorers: tokens, voice
+    tagger, codebook matches and what they make of the tokens (all read only)."""
+
+    def __init__(self, text: str, codebook: Codebook,
+                 quotes: Sequence[tuple[int, int]] | None) -> None:
+        self.tokens = _tokenize(text)
+        # tokens do not overlap and are in order: both offsets increase strictly
+        self._starts = [s for _, s, _ in self.tokens]
+        self._ends = [e for _, _, e in self.tokens]
+        self._ids: dict[tuple[int, int], list[int]] = {}
+        self.tagger = VoiceTagger(text, [(0, len(text))], codebook=codebook, quotes=quotes)
+        matches = codebook.matcher.find(text, layers=("actor", "label", "verb"))
+        self.verbs: dict[int, tuple[str, str]] = {}
+        self.actors: list[tuple[int, int, str]] = []
+        self.label_skip: set[int] = set()
+        self.labels = [m for m in matches if m.layer == "label"]
+        for m in matches:
+            ids = self.ids(m.start, m.end)
+            if m.layer == "verb" and ids:
+                self.verbs[ids[0]] = (m.term.lower(), codebook.verb_class(m.key) or "neutral")
+            elif m.layer == "actor":
+                self.actors.append((m.start, m.end, m.key))
+            elif m.layer == "label":
+                self.label_skip.update(ids)
+        self._scare: dict[tuple[int, int], bool] = {}
+
+    def ids(self, start: int, end: int) -> list[int]:
+        """``_token_ids(tokens, start, end)``: the tokens with ``s < end`` and ``e > start``
+        are a run, found by bisection (the list is shared: do not change it)."""
+        key = (start, end)
+        found = self._ids.get(key)
+        if found is None:
+            lo = bisect.bisect_right(self._ends, start)
+            hi = bisect.bisect_left(self._starts, end)
+            found = self._ids[key] = list(range(lo, hi))
+        return found
+
+    def scare(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is in scare quotes (voice tagger, once per span)."""
+        key = (start, end)
+        if key not in self._scare:
+            self._scare[key] = self.tagger.tag(start, end).cue == "scare quotes"
+        return self._scare[key]
+
+
+#: The last sentence analysed: (key, codebook, :class:`_Sentence`). Mentions of one sentence
+#: are analysed one after the other, so one entry saves the tokenizing, quotation finding,
+#: matching and voice tagging of all but the first.
 _LAST: list[Any] = [None]
 
 
 def _sentence_parts(text: str, codebook: Codebook, quotes: Sequence[tuple[int, int]] | None
-                    ) -> tuple[list[tuple[str, int, int]], VoiceTagger, list[Any]]:
+                    ) -> _Sentence:
     key = (text, id(codebook), None if quotes is None else tuple(map(tuple, quotes)))
     last = _LAST[0]
-    if last is not None and last[0] == key and last[4] is codebook:
-        return last[1], last[2], last[3]
-    parts = (_tokenize(text), VoiceTagger(text, [(0, len(text))], codebook=codebook,
-                                          quotes=quotes),
-             codebook.matcher.find(text, layers=("actor", "label", "verb")))
-    _LAST[0] = (key, *parts, codebook)
-    return parts
+    if last is not None and last[0] == key and last[1] is codebook:
+        return last[2]
+    sentence = _Sentence(text, codebook, quotes)
+    _LAST[0] = (key, codebook, sentence)
+    return sentence
 
 
 def _analyse(text: str, start: int, end: int, codebook: Codebook,
              quotes: Sequence[tuple[int, int]] | None,
              others: Sequence[tuple[int, int]]) -> _Span | None:
-    tokens, tagger, matches = _sentence_parts(text, codebook, quotes)
-    inside = _token_ids(tokens, start, end)
+    sentence = _sentence_parts(text, codebook, quotes)
+    tokens = sentence.tokens
+    inside = sentence.ids(start, end)
     if not inside:
         return None
 
     span = _Span(tokens, inside[0], inside[-1])
-    span.voice = tagger.tag(start, end).voice
-    verbs: dict[int, tuple[str, str]] = {}
-    names: list[tuple[int, int, str]] = [(s, e, "") for s, e in others]
-    for m in matches:
-        ids = _token_ids(tokens, m.start, m.end)
-        if m.layer == "verb" and ids:
-            verbs[ids[0]] = (m.term.lower(), codebook.verb_class(m.key) or "neutral")
-        elif m.layer == "actor":
-            names.append((m.start, m.end, m.key))
-        elif m.layer == "label":
-            span.skip.update(ids)
+    span.voice = sentence.tagger.tag(start, end).voice
+    names: list[tuple[int, int, str]] = [(s, e, "") for s, e in others] + sentence.actors
+    span.skip.update(sentence.label_skip)
     own = [a for s, e, a in names if a and s < end and e > start]
     for s, e, _ in names:   # words of other names ("National Security Council") are no sentiment
-        ids = [i for i in _token_ids(tokens, s, e) if not inside[0] <= i <= inside[-1]]
+        ids = [i for i in sentence.ids(s, e) if not inside[0] <= i <= inside[-1]]
         span.skip.update(ids)
         span.names.update(ids)
-    _find_verbs(span, text, verbs)
-    _find_labels(span, codebook, [m for m in matches if m.layer == "label"], tagger,
+    _find_verbs(span, text, sentence.verbs)
+    _find_labels(span, codebook, sentence,
                  [n for n in names if not (n[0] < end and n[1] > start)], own[0] if own else "")
     return span
 
@@ -247,17 +287,17 @@ def _applies(codebook: Codebook, label: str, actor: str) -> bool:
     return not actor or not applies or actor in applies
 
 
-def _find_labels(span: _Span, codebook: Codebook, matches: Sequence[Any], tagger: Any,
+def _find_labels(span: _Span, codebook: Codebook, sentence: _Sentence,
                  others: Sequence[tuple[int, int, str]], actor: str) -> None:
     """Labels naming the mention: near it, allowed by ``applies_to``, no nearer candidate."""
     tokens = span.tokens
-    for m in matches:
-        ids = set(_token_ids(tokens, m.start, m.end))
+    for m in sentence.labels:
+        ids = set(sentence.ids(m.start, m.end))
         if not ids or not _applies(codebook, m.key, actor):
             continue
         other_ranges = []
         for os_, oe, other in others:
-            oids = _token_ids(tokens, os_, oe)
+            oids = sentence.ids(os_, oe)
             if oids and _applies(codebook, m.key, other):
                 other_ranges.append((oids[0], oids[-1]))
         d = min(_distance(span.first, span.last, i) for i in ids)
@@ -268,8 +308,7 @@ def _find_labels(span: _Span, codebook: Codebook, matches: Sequence[Any], tagger
                or span.last < b < hi for a, b in other_ranges):
             continue    # the label is nearer another target, or beyond it: not about this one
         family = codebook.labels[m.key].family if m.key in codebook.labels else "neutral"
-        scare = tagger.tag(m.start, m.end).cue == "scare quotes"
-        span.labels.append((m.key, family, scare, ids))
+        span.labels.append((m.key, family, sentence.scare(m.start, m.end), ids))
 
 
 def _breaks_between(tokens: list[tuple[str, int, int]], span: _Span, lo: int, hi: int) -> bool:
@@ -278,7 +317,14 @@ def _breaks_between(tokens: list[tuple[str, int, int]], span: _Span, lo: int, hi
 
 
 def _window(span: _Span) -> list[tuple[int, int, str, float]]:
-    """Sentiment words near the mention: (index, distance, word, valence after negation)."""
+    """Sentiment words near the mention: (index, distance, word, valence after negation);
+    computed once per span (the list is shared: do not change it)."""
+    if span.hits is None:
+        span.hits = _window_hits(span)
+    return span.hits
+
+
+def _window_hits(span: _Span) -> list[tuple[int, int, str, float]]:
     lexicon, (negations, scalar) = vader_lexicon(), _negations()
     tokens, out = span.tokens, []
     lo = max(span.lo + 1, span.first - _VADER_WINDOW)
@@ -343,6 +389,15 @@ def score_span(text: str, start: int, end: int, *, codebook: CodebookArg = None,
 
 
 def _default_score(span: _Span, threshold: float = DEFAULT_THRESHOLD) -> SpanScore:
+    """The default score of an analysed span (once per span at the default threshold)."""
+    if threshold != DEFAULT_THRESHOLD:
+        return _cue_score(span, threshold)
+    if span.default is None:
+        span.default = _cue_score(span, threshold)
+    return span.default
+
+
+def _cue_score(span: _Span, threshold: float) -> SpanScore:
     cues: list[Cue] = []
     for phrase, family, scare, _ in span.labels:
         weight = CUE_WEIGHTS[f"label:{family}"]

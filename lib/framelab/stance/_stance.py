@@ -27,7 +27,7 @@ from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import styled
 from ..framing import VoiceTagger
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
-from ._cues import score_span
+from ._cues import SpanScore, _analyse, _default_score, _Span, score_span
 from ._model import StanceClassifier, load_model
 
 if TYPE_CHECKING:
@@ -190,6 +190,40 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
 
 # --- scoring -----------------------------------------------------------------------------
 
+def _same_analysis(a: Codebook, b: Codebook) -> bool:
+    """Whether two codebooks analyse a mention alike (the same phrases, labels, verb classes
+    and attribution cues), so the scorers can share one analysis."""
+    return a is b or all(getattr(a, name) == getattr(b, name) for name in (
+        "actors", "labels", "label_ignore", "events", "verb_classes", "frames", "attribution"))
+
+
+def _check_offsets(texts: list[str], starts: list[int], ends: list[int]) -> None:
+    """Raise as :func:`score_span` does for the first mention outside its sentence."""
+    for text, start, end in zip(texts, starts, ends, strict=True):
+        if not 0 <= start < end <= len(text):
+            raise ParameterError(f"mention offsets start={start}, end={end} do not lie inside "
+                                 f"a text of {len(text)} characters")
+
+
+def _analysed_spans(scorers: Sequence[str], texts: list[str], starts: list[int],
+                    ends: list[int], others: list[list[tuple[int, int]]],
+                    codebook: Codebook) -> dict[str, list[_Span | None]]:
+    """Each mention analysed once per codebook as :func:`score_span` (default scorer, with
+    ``codebook``) and :func:`span_features` (learned scorer, with the shipped codebook) do;
+    one analysis serves both when the two codebooks analyse alike."""
+    shipped = resolve_codebook(None)
+    books = {name: codebook if name == "default" else shipped for name in scorers}
+    if "default" in books:
+        _check_offsets(texts, starts, ends)
+    out: dict[str, list[_Span | None]] = {}
+    for name, book in books.items():
+        same = [out[done] for done in out if _same_analysis(books[done], book)]
+        out[name] = same[0] if same else [
+            _analyse(text, start, end, book, None, other)
+            for text, start, end, other in zip(texts, starts, ends, others, strict=True)]
+    return out
+
+
 def _score_spans(items: pd.DataFrame, scorer: str, codebook: Codebook,
                  model: StanceClassifier | None) -> tuple[np.ndarray, list[str], list[str]]:
     """Score rows with ``text, start, end, others``: (scores, labels, cues)."""
@@ -203,6 +237,22 @@ def _score_spans(items: pd.DataFrame, scorer: str, codebook: Codebook,
                 [r.cues_text for r in results])
     model = model or load_model()
     features = model.transform(items)  # once, for scores, labels and explanations
+    return (model.stance_scores(features), [str(p) for p in model.predict(features)],
+            model.explain(features))
+
+
+def _score_analysed(scorer: str, texts: list[str], spans: list[_Span | None],
+                    model: StanceClassifier | None) -> tuple[np.ndarray, list[str], list[str]]:
+    """:func:`_score_spans` of mentions analysed already (:func:`_analysed_spans`)."""
+    if not spans:
+        return np.zeros(0), [], []
+    if scorer == "default":
+        results = [_default_score(span) if span is not None else SpanScore(0.0, "neutral", ())
+                   for span in spans]
+        return (np.array([r.score for r in results]), [r.label for r in results],
+                [r.cues_text for r in results])
+    model = model or load_model()
+    features = model._transform_spans(spans, texts)  # once, for scores, labels and explanations
     return (model.stance_scores(features), [str(p) for p in model.predict(features)],
             model.explain(features))
 
@@ -242,16 +292,16 @@ def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
     offset = sent.loc[base["sentence_id"], "start"].to_numpy()
     starts = (base["start"].to_numpy() - offset).tolist()
     ends = (base["end"].to_numpy() - offset).tolist()
-    spans = list(zip(starts, ends))
+    offsets = list(zip(starts, ends))
     by_sentence = base.groupby("sentence_id").indices
-    others = [[spans[j] for j in by_sentence[sid] if j != i]
+    others = [[offsets[j] for j in by_sentence[sid] if j != i]
               for i, sid in enumerate(base["sentence_id"])]
-    items = pd.DataFrame({"text": sent.loc[base["sentence_id"], "text_norm"].to_numpy(),
-                          "start": starts, "end": ends,
-                          "others": pd.Series(others, dtype=object)})
+    texts = sent.loc[base["sentence_id"], "text_norm"].tolist()
+    names = resolve_scorers(scorers)
+    spans = _analysed_spans(names, texts, starts, ends, others, codebook)
     frames = []
-    for scorer in resolve_scorers(scorers):
-        scores, labels, cues = _score_spans(items, scorer, codebook, model)
+    for scorer in names:
+        scores, labels, cues = _score_analysed(scorer, texts, spans[scorer], model)
         frame = base[["doc_id", "outlet", "sentence_id", "target", "start", "end", "voice",
                       "mention"]].copy()
         frame["scorer"], frame["score"], frame["label"], frame["cues"] = (
