@@ -151,7 +151,7 @@ def test_literal_gates_of_the_codebook_cues_skip_sentences_without_their_words()
     assert literal_gate(re.compile(r"\w+\s+\w+")) is None
     assert literal_gate(re.compile(r"a*|b")) is None
     assert literal_gate(re.compile(r"(called|said)|\w")) is None
-    assert sorted(literal_gate(re.compile(r"\b(?:calls?|called)\b", re.I)).words) == ["call"]
+    assert sorted(literal_gate(re.compile(r"\b(?:calls?|called)\b", re.IGNORECASE)).words) == ["call"]
     documents, sentences = load_run_corpus(SEEDS_DIR)
     texts = dict(zip(documents["doc_id"], documents["text_norm"]))
     skipped = sum(_never_drops(texts[d], int(s), int(e))

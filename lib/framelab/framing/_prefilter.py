@@ -30,8 +30,8 @@ from collections.abc import Iterable
 from typing import Any
 
 try:  # the regular-expression parser (Python 3.11+); without it patterns are simply run
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
     _sre = _sre_parse = None  # type: ignore[assignment]
 
