@@ -35,7 +35,7 @@ try:  # the regular-expression parser (Python 3.11+); without it patterns are si
 except ImportError:  # pragma: no cover
     _sre = _sre_parse = None  # type: ignore[assignment]
 
-__all__ = ["LiteralGate", "WordGate", "fold", "literal_gate", "word_gate"]
+__all__ = ["LiteralGate", "WordGate", "fold", "literal_gate", "word_gate", "words_of"]
 
 #: Characters an ignore-case pattern's ASCII letter matches, mapped to that letter.
 _FOLD = str.maketrans({**{c: c.lower() for c in string.ascii_uppercase},
@@ -65,8 +65,10 @@ class WordGate:
         self.pattern = pattern
         self.first_words = frozenset(first_words)
 
-    def finditer(self, text: str, folded: str, lo: int, hi: int) -> list[re.Match[str]]:
-        """``list(pattern.finditer(text, lo, hi))``, with ``folded = fold(text)``.
+    def finditer(self, text: str, folded: str, lo: int, hi: int,
+                 words: Iterable[str] | None = None) -> list[re.Match[str]]:
+        """``list(pattern.finditer(text, lo, hi))``, with ``folded = fold(text)`` (``words``:
+        :func:`words_of` the same stretch, if at hand).
 
         Every match starts at a word whose folded letters are a phrase's first word (the
         phrase's first word is followed by a non-word character in the pattern, and
@@ -76,7 +78,7 @@ class WordGate:
         """
         out: list[re.Match[str]] = []
         pos, match, first = lo, self.pattern.match, self.first_words
-        if first.isdisjoint(_RUN.findall(folded, lo, hi)):
+        if first.isdisjoint(words_of(folded, lo, hi) if words is None else words):
             return out
         for run in _RUN.finditer(folded, lo, hi):
             start = run.start()
@@ -86,6 +88,11 @@ class WordGate:
                     out.append(found)
                     pos = found.end()
         return out
+
+
+def words_of(folded: str, lo: int, hi: int) -> list[str]:
+    """The words (``\\w+`` runs) of ``folded[lo:hi]``."""
+    return _RUN.findall(folded, lo, hi)
 
 
 def word_gate(pattern: re.Pattern[str], phrases: Iterable[str]) -> WordGate | None:

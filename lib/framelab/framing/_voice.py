@@ -47,7 +47,7 @@ from typing import Any
 from ..codebook import Codebook, resolve_codebook
 from ..corpus import sentence_spans
 from ._attribution import ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS, Stretch, sentence_stretches
-from ._prefilter import LiteralGate, WordGate, fold, literal_gate, word_gate
+from ._prefilter import LiteralGate, WordGate, fold, literal_gate, word_gate, words_of
 
 __all__ = [
     "VOICES",
@@ -180,15 +180,15 @@ class _Rules:
     label_gates: tuple[LiteralGate | None, ...] = ()
     sentence_gates: tuple[LiteralGate | None, ...] = ()
 
-    def sentence_cue(self, text: str, folded: str, lo: int, hi: int) -> re.Match[str] | None:
-        """The first sentence cue's first match in ``text[lo:hi]``, as
-        ``next(c.search(text, lo, hi) for c in sentence_cues if it matches)``."""
-        for cue, gate in zip(self.sentence_cues, self.sentence_gates, strict=True):
-            if gate is None or gate.possible(folded, lo, hi):
-                m = cue.search(text, lo, hi)
-                if m:
-                    return m
-        return None
+    def live_cues(self, folded: str) -> tuple[tuple[re.Pattern[str], ...],
+                                              tuple[re.Pattern[str], ...]]:
+        """The label and sentence cues that can match somewhere in a text (``folded`` is
+        ``fold(text)``), in codebook order: a cue none of whose required words is in the
+        text cannot match in any stretch of it."""
+        return tuple(tuple(cue for cue, gate in zip(cues, gates, strict=True)
+                           if gate is None or gate.possible(folded, 0, len(folded)))
+                     for cues, gates in ((self.label_cues, self.label_gates),
+                                         (self.sentence_cues, self.sentence_gates)))
 
 
 #: :data:`ATTRIBUTION_VERB_PATTERN` searched at candidate words only (framing._prefilter).
@@ -252,6 +252,7 @@ class VoiceTagger:
         self.rules = _rules(resolve_codebook(codebook))
         self._stretches: dict[tuple[int, int], list[Stretch]] = {}
         self._folded: str | None = None
+        self._live: tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]] | None = None
 
     @property
     def folded(self) -> str:
@@ -259,6 +260,21 @@ class VoiceTagger:
         if self._folded is None:
             self._folded = fold(self.text)
         return self._folded
+
+    @property
+    def cues(self) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+        """The label and sentence cues that can match in this text (``_Rules.live_cues``)."""
+        if self._live is None:
+            self._live = self.rules.live_cues(self.folded)
+        return self._live
+
+    def _sentence_cue(self, lo: int, hi: int) -> re.Match[str] | None:
+        """The first sentence cue's first match in ``text[lo:hi]``."""
+        for cue in self.cues[1]:
+            m = cue.search(self.text, lo, hi)
+            if m:
+                return m
+        return None
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         """The sentence containing offset ``start`` (the nearest one before it)."""
@@ -274,8 +290,9 @@ class VoiceTagger:
         patterns = [(p, g) for p, g in zip((self.rules.verbs,
                                             ATTRIBUTION_VERB_PATTERN if extra else None),
                                            self.rules.verb_gates, strict=True) if p]
+        words = words_of(self.folded, lo, hi) if any(g for _, g in patterns) else None
         found = sorted((m for p, gate in patterns
-                        for m in (gate.finditer(self.text, self.folded, lo, hi) if gate
+                        for m in (gate.finditer(self.text, self.folded, lo, hi, words) if gate
                                   else p.finditer(self.text, lo, hi))),
                        key=lambda m: (m.start(), -m.end()))
         return [m for m in found
@@ -291,8 +308,7 @@ class VoiceTagger:
             qs, qe = max(around, key=lambda q: q[1] - q[0])
             para = text.rfind("\n", 0, qs) + 1
             before = text[max(para, qs - 80):qs]
-            found = _nearest_cue(rules, before, self.folded[max(para, qs - 80):qs], 0,
-                                 len(before),
+            found = _nearest_cue(self.cues[0], before, 0, len(before),
                                  lambda gap: _BEFORE_QUOTE.fullmatch(gap) is not None)
             if found:
                 return VoiceTag("attributed", "label cue", found)
@@ -300,13 +316,13 @@ class VoiceTagger:
             q_sent = self.sentence_of(qs)
             if (n_words <= rules.scare_max and not _INTRO.search(text[q_sent[0]:qs])
                     and not self._verb_uses(q_sent[0], max(q_sent[1], qe))
-                    and not rules.sentence_cue(text, self.folded, *q_sent)):
+                    and not self._sentence_cue(*q_sent)):
                 return VoiceTag("attributed", "scare quotes", text[qs:qe])
             snippet = text[qs:qe]
             if len(snippet) > _SNIPPET:
                 snippet = snippet[:_SNIPPET - 3] + "..."
             return VoiceTag("quoted", "quotation", snippet)
-        found = _nearest_cue(rules, text, self.folded, s_start, start,
+        found = _nearest_cue(self.cues[0], text, s_start, start,
                              lambda gap: not _CLAUSE_END.search(gap)
                              and len(_WORD.findall(gap)) <= rules.max_gap)
         if found:
@@ -318,7 +334,7 @@ class VoiceTagger:
                                                for c in rules.sentence_cues) else stretch.cue)
                 return VoiceTag("attributed", named, stretch.evidence)
             return VoiceTag("narrator")
-        m = rules.sentence_cue(text, self.folded, s_start, s_end)
+        m = self._sentence_cue(s_start, s_end)
         if m:
             return VoiceTag("attributed", "sentence cue", m.group(0))
         return VoiceTag("narrator")
@@ -337,15 +353,12 @@ class VoiceTagger:
         return found
 
 
-def _nearest_cue(rules: _Rules, text: str, folded: str, lo: int, hi: int,
+def _nearest_cue(cues: Sequence[re.Pattern[str]], text: str, lo: int, hi: int,
                  gap_ok: Any) -> str:
-    """The label cue match in ``text[lo:hi]`` nearest to ``hi`` (longest on ties) whose gap
-    to ``hi`` passes ``gap_ok``; "" if none. ``folded`` is ``fold(text)``: a cue whose
-    required words are not in the stretch is not run (framing._prefilter)."""
+    """The cue match in ``text[lo:hi]`` nearest to ``hi`` (longest on ties) whose gap to
+    ``hi`` passes ``gap_ok``; "" if none."""
     best: tuple[int, int, str] | None = None
-    for cue, gate in zip(rules.label_cues, rules.label_gates, strict=True):
-        if gate is not None and not gate.possible(folded, lo, hi):
-            continue
+    for cue in cues:
         for m in cue.finditer(text, lo, hi):
             if gap_ok(text[m.end():hi]) and (best is None or (-m.end(), m.start()) <
                                               (-best[0], best[1])):
