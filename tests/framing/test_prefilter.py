@@ -10,7 +10,7 @@ import pytest
 from framelab.codebook import codebook_from_text, load_codebook
 from framelab.corpus import load_run_corpus
 from framelab.framing import ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS, VoiceTagger
-from framelab.framing._prefilter import fold, literal_gate, word_gate
+from framelab.framing._prefilter import _is_word, fold, literal_gate, word_gate
 from framelab.framing._voice import _rules
 from framelab.paths import SEEDS_DIR
 from hypothesis import given, settings
@@ -39,10 +39,12 @@ def _same(text: str, lo: int, hi: int) -> None:
 
 def test_fold_covers_every_character_an_ascii_letter_matches() -> None:
     """Under ignore-case, a character matches an ASCII word character only if ``fold`` maps
-    it to that character (checked over all of Unicode)."""
-    ascii_word = re.compile(r"[a-z0-9_]", re.IGNORECASE)
+    it to that character, and the gate's word test is ``\\w`` (checked over all of
+    Unicode)."""
+    ascii_word, word = re.compile(r"[a-z0-9_]", re.IGNORECASE), re.compile(r"\w")
     for code in range(sys.maxunicode + 1):
         char = chr(code)
+        assert _is_word(char) == bool(word.match(char)), hex(code)
         folded = fold(char)
         assert len(folded) == 1
         if ascii_word.fullmatch(char):

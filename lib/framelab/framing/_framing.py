@@ -120,8 +120,9 @@ def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *
     found = [f for lo in range(0, len(texts), _MATCH_BATCH)
              for f in cb.matcher.find_many(texts[lo:lo + _MATCH_BATCH])]
     rows = [(d, sid, m.layer, m.key, m.term, off + m.start, off + m.end)
-            for d, sid, off, matches in zip(sents["doc_id"], sents["sentence_id"],
-                                            sents["start"], found)
+            for d, sid, off, matches in zip(sents["doc_id"].tolist(),
+                                            sents["sentence_id"].tolist(),
+                                            sents["start"].tolist(), found)
             for m in matches]
     return pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"start": "int64", "end": "int64"})
 
@@ -477,14 +478,14 @@ def reporting_verbs(sentences: pd.DataFrame, documents: pd.DataFrame,
     originals = _originals(documents, texts)
     bounds = dict(zip(sents["sentence_id"], zip(sents["start"], sents["end"])))
     rows: list[tuple] = []
+    last_speaker: dict[Any, str] = {}   # sentence_id -> speaker of its last row so far
     for m in _records(matches[matches["layer"] == "verb"]):
         text = texts[m.doc_id]
         if not is_reporting_use(text, m.start):
             continue
         if m.term.endswith("ing") and text[:m.start].rstrip().rstrip("\"'").endswith(","):
             # ", adding that ...": the subject of the sentence's previous reporting verb
-            same = [r[3] for r in rows if r[2] == m.sentence_id]
-            speaker = same[-1] if same else ""
+            speaker = last_speaker.get(m.sentence_id, "")
         else:
             s0, s1 = bounds[m.sentence_id]
             speaker = find_speaker(text, (s0, s1), (m.start, m.end))
@@ -494,6 +495,7 @@ def reporting_verbs(sentences: pd.DataFrame, documents: pd.DataFrame,
         rows.append((m.doc_id, outlets.get(m.doc_id, ""), m.sentence_id, speaker,
                      originals[m.doc_id][m.start:m.end], cb.verb_class(m.key), m.key,
                      m.start, m.end))
+        last_speaker[m.sentence_id] = speaker
     return pd.DataFrame(rows, columns=REPORTING_VERB_COLUMNS)
 
 

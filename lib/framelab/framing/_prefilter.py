@@ -72,22 +72,38 @@ class WordGate:
 
         Every match starts at a word whose folded letters are a phrase's first word (the
         phrase's first word is followed by a non-word character in the pattern, and
-        ``(?<!\\w)`` puts the start at a word boundary), so trying ``pattern.match`` at those
-        words, left to right and from the end of the previous match on, finds what
-        ``finditer`` finds.
+        ``(?<!\\w)`` puts the start at a word boundary). Those words are found with
+        ``str.find`` (each occurrence that is a whole word of the stretch), and trying
+        ``pattern.match`` there, left to right and from the end of the previous match on,
+        finds what ``finditer`` finds.
         """
         out: list[re.Match[str]] = []
-        pos, match, first = lo, self.pattern.match, self.first_words
-        if first.isdisjoint(words_of(folded, lo, hi) if words is None else words):
+        present = self.first_words.intersection(
+            words_of(folded, lo, hi) if words is None else words)
+        if not present:
             return out
-        for run in _RUN.finditer(folded, lo, hi):
-            start = run.start()
-            if start >= pos and run.group() in first:
+        starts = set()
+        for word in present:
+            at = folded.find(word, lo, hi)
+            while at != -1:
+                after = at + len(word)
+                if ((at == lo or not _is_word(folded[at - 1]))
+                        and (after == hi or not _is_word(folded[after]))):
+                    starts.add(at)
+                at = folded.find(word, at + 1, hi)
+        pos, match = lo, self.pattern.match
+        for start in sorted(starts):
+            if start >= pos:
                 found = match(text, start, hi)
                 if found:
                     out.append(found)
                     pos = found.end()
         return out
+
+
+def _is_word(char: str) -> bool:
+    """``\\w`` of a ``str`` pattern (CPython's ``_sre``: alphanumeric or underscore)."""
+    return char.isalnum() or char == "_"
 
 
 def words_of(folded: str, lo: int, hi: int) -> list[str]:
