@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 
 from ..codebook import Codebook, CodebookArg, resolve_codebook
 from ..errors import ParameterError
@@ -143,6 +142,7 @@ class _Span:
     names: set[int] = field(default_factory=set)  # tokens of other targets' names
     voice: str = "narrator"    # of the mention within its sentence (framelab.framing)
     hits: list[tuple[int, int, str, float]] | None = None   # _window, once
+    valences: list[float] | None = None   # VADER valence of each token (its sentence's)
     default: SpanScore | None = None   # _default_score at the default threshold, once
 
 
@@ -184,6 +184,16 @@ class _Sentence:
             elif m.layer == "label":
                 self.label_skip.update(ids)
         self._scare: dict[tuple[int, int], bool] = {}
+        self._valences: list[float] | None = None
+
+    @property
+    def valences(self) -> list[float]:
+        """VADER valence of each token ("'s" dropped when the word itself has none)."""
+        if self._valences is None:
+            lexicon = vader_lexicon()
+            self._valences = [lexicon.get(w, lexicon.get(w.removesuffix("'s"), 0.0))
+                              for w, _, _ in self.tokens]
+        return self._valences
 
     def ids(self, start: int, end: int) -> list[int]:
         """``_token_ids(tokens, start, end)``: the tokens with ``s < end`` and ``e > start``
@@ -230,7 +240,7 @@ def _analyse(text: str, start: int, end: int, codebook: Codebook,
     if not inside:
         return None
 
-    span = _Span(tokens, inside[0], inside[-1])
+    span = _Span(tokens, inside[0], inside[-1], valences=sentence.valences)
     span.voice = sentence.tagger.tag(start, end).voice
     names: list[tuple[int, int, str]] = [(s, e, "") for s, e in others] + sentence.actors
     span.skip.update(sentence.label_skip)
@@ -329,11 +339,13 @@ def _window_hits(span: _Span) -> list[tuple[int, int, str, float]]:
     tokens, out = span.tokens, []
     lo = max(span.lo + 1, span.first - _VADER_WINDOW)
     hi = min(span.hi, span.last + _VADER_WINDOW + 1, len(tokens))
+    valences = span.valences
     for i in range(lo, hi):
         if span.first <= i <= span.last or i in span.skip:
             continue
         word = tokens[i][0]
-        valence = lexicon.get(word, lexicon.get(word.removesuffix("'s"), 0.0))
+        valence = (valences[i] if valences is not None
+                   else lexicon.get(word, lexicon.get(word.removesuffix("'s"), 0.0)))
         if not valence:
             continue
         a, b = (i, span.first) if i < span.first else (span.last, i)
@@ -349,6 +361,15 @@ def _window_hits(span: _Span) -> list[tuple[int, int, str, float]]:
 def _window_polarity(hits: list[tuple[int, int, str, float]]) -> float:
     total = sum(v / 4.0 * math.exp(-(d - 1) / _VADER_DECAY) for _, d, _, v in hits)
     return total / math.sqrt(total * total + _VADER_ALPHA) if total else 0.0
+
+
+def _clip(value: float) -> float:
+    """``np.clip(value, -1.0, 1.0)`` of one number (NaN stays NaN), without numpy's call."""
+    if value > 1.0:
+        return 1.0
+    if value < -1.0:
+        return -1.0
+    return value
 
 
 def score_span(text: str, start: int, end: int, *, codebook: CodebookArg = None,
@@ -411,5 +432,5 @@ def _cue_score(span: _Span, threshold: float) -> SpanScore:
     if span.speaker_verb:
         word, family = span.speaker_verb
         cues.append(Cue("verb", word, CUE_WEIGHTS.get(f"verb:{family}", 0.0)))
-    score = float(np.clip(sum(c.value for c in cues), -1.0, 1.0))
+    score = float(_clip(sum(c.value for c in cues)))
     return SpanScore(score, label_for(score, threshold), tuple(cues))

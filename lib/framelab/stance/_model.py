@@ -102,12 +102,11 @@ def _span_features(span: _Span | None, text: str,
             feats[f"{prefix}{k}:{w}"] = 1.0
     masked = words[:span.first] + ["<t>"] + words[span.last + 1:]
     orders = set(config["sentence_ngrams"])
-    if 1 in orders:
-        for w in masked:
-            feats[f"S:{w}"] = 1.0
+    if 1 in orders:   # (one update: the same keys, order and values as one by one)
+        feats.update(dict.fromkeys(["S:" + w for w in masked], 1.0))
     if 2 in orders:
-        for a, b in itertools.pairwise(masked):
-            feats[f"B:{a}_{b}"] = 1.0
+        feats.update(dict.fromkeys([f"B:{a}_{b}" for a, b in itertools.pairwise(masked)],
+                                   1.0))
     hits = _window(span)
     for where, sel in (("left", lambda i: i < span.first), ("right", lambda i: i > span.last)):
         for sign, name in ((1, "pos"), (-1, "neg")):
