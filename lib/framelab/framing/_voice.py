@@ -185,10 +185,13 @@ class _Rules:
         """The label and sentence cues that can match somewhere in a text (``folded`` is
         ``fold(text)``), in codebook order: a cue none of whose required words is in the
         text cannot match in any stretch of it."""
-        return tuple(tuple(cue for cue, gate in zip(cues, gates, strict=True)
-                           if gate is None or gate.possible(folded, 0, len(folded)))
-                     for cues, gates in ((self.label_cues, self.label_gates),
-                                         (self.sentence_cues, self.sentence_gates)))
+        def live(cues: tuple[re.Pattern[str], ...], gates: tuple[LiteralGate | None, ...]
+                 ) -> tuple[re.Pattern[str], ...]:
+            return tuple(cue for cue, gate in zip(cues, gates, strict=True)
+                         if gate is None or gate.possible(folded, 0, len(folded)))
+
+        return live(self.label_cues, self.label_gates), live(self.sentence_cues,
+                                                             self.sentence_gates)
 
 
 #: :data:`ATTRIBUTION_VERB_PATTERN` searched at candidate words only (framing._prefilter).

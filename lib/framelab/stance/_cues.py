@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-
 from ..codebook import Codebook, CodebookArg, resolve_codebook
 from ..errors import ParameterError
 from ..framing import VoiceTagger
