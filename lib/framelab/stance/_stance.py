@@ -71,6 +71,8 @@ BASELINE = "vader_sentence"
 VOICE_GROUPS = {"narrator": ("narrator",), "source": ("quoted", "attributed"),
                 "all": ("narrator", "quoted", "attributed")}
 _SENTENCE_NEEDS = ("doc_id", "outlet", "sentence_id", "start", "end", "text_norm")
+#: Sentences matched in one automaton pass (:meth:`framelab.codebook.Matcher.find_many`).
+_MATCH_BATCH = 256
 
 
 
@@ -164,21 +166,33 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
     codebook = resolve_codebook(codebook)
     keep = set(resolve_targets(targets, codebook))
     texts = _document_texts(sentences, documents)
+    # the columns read once as lists, the documents' rows grouped in order of appearance
+    # (as groupby(sort=False)), the sentences matched in batches (Matcher.find_many)
+    outlets = sentences["outlet"].astype(str).tolist()
+    sentence_ids = sentences["sentence_id"].astype(str).tolist()
+    starts = sentences["start"].astype(int).tolist()
+    ends = sentences["end"].astype(int).tolist()
+    norms = sentences["text_norm"].astype(str).tolist()
+    found = [f for lo in range(0, len(norms), _MATCH_BATCH)
+             for f in codebook.matcher.find_many(norms[lo:lo + _MATCH_BATCH],
+                                                 layers=("actor",))]
+    by_doc: dict[Any, list[int]] = {}
+    for i, key in enumerate(sentences["doc_id"].tolist()):
+        by_doc.setdefault(key, []).append(i)
     rows = []
-    for doc_id, doc_sents in sentences.groupby("doc_id", sort=False):
-        tagger = VoiceTagger(texts[str(doc_id)], doc_sents, codebook=codebook)
-        for outlet, sentence_id, offset, norm in zip(
-                doc_sents["outlet"].astype(str).tolist(),
-                doc_sents["sentence_id"].astype(str).tolist(),
-                doc_sents["start"].astype(int).tolist(),
-                doc_sents["text_norm"].astype(str).tolist()):
-            for m in codebook.matcher.find(norm, layers=("actor",)):
+    for key, members in by_doc.items():
+        doc_id = str(key)
+        tagger = VoiceTagger(texts[doc_id], [(starts[i], ends[i]) for i in members],
+                             codebook=codebook)
+        for i in members:
+            offset, norm = starts[i], norms[i]
+            for m in found[i]:
                 target = codebook.actors[m.key].target
                 if target not in keep:
                     continue
                 start, end = offset + m.start, offset + m.end
                 tag = tagger.tag(start, end)
-                rows.append((str(doc_id), outlet, sentence_id, target, m.key, start, end,
+                rows.append((doc_id, outlets[i], sentence_ids[i], target, m.key, start, end,
                              norm[m.start:m.end], tag.voice, tag.cue))
     columns = ["doc_id", "outlet", "sentence_id", "target", "actor", "start", "end", "mention",
                "voice", "voice_cue"]
