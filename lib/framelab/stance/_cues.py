@@ -162,14 +162,17 @@ class _Sentence:
     tagger, codebook matches and what they make of the tokens (all read only)."""
 
     def __init__(self, text: str, codebook: Codebook,
-                 quotes: Sequence[tuple[int, int]] | None) -> None:
+                 quotes: Sequence[tuple[int, int]] | None,
+                 matches: Sequence[Any] | None = None) -> None:
+        """``matches``: ``codebook.matcher.find(text, layers=_LAYERS)``, if at hand."""
         self.tokens = _tokenize(text)
         # tokens do not overlap and are in order: both offsets increase strictly
         self._starts = [s for _, s, _ in self.tokens]
         self._ends = [e for _, _, e in self.tokens]
         self._ids: dict[tuple[int, int], list[int]] = {}
         self.tagger = VoiceTagger(text, [(0, len(text))], codebook=codebook, quotes=quotes)
-        matches = codebook.matcher.find(text, layers=("actor", "label", "verb"))
+        if matches is None:
+            matches = codebook.matcher.find(text, layers=_LAYERS)
         self.verbs: dict[int, tuple[str, str]] = {}
         self.actors: list[tuple[int, int, str]] = []
         self.label_skip: set[int] = set()
@@ -213,6 +216,8 @@ class _Sentence:
         return self._scare[key]
 
 
+#: The codebook layers a mention's analysis reads.
+_LAYERS = ("actor", "label", "verb")
 #: The last sentence analysed: (key, codebook, :class:`_Sentence`). Mentions of one sentence
 #: are analysed one after the other, so one entry saves the tokenizing, quotation finding,
 #: matching and voice tagging of all but the first.
@@ -233,7 +238,13 @@ def _sentence_parts(text: str, codebook: Codebook, quotes: Sequence[tuple[int, i
 def _analyse(text: str, start: int, end: int, codebook: Codebook,
              quotes: Sequence[tuple[int, int]] | None,
              others: Sequence[tuple[int, int]]) -> _Span | None:
-    sentence = _sentence_parts(text, codebook, quotes)
+    return _analyse_in(_sentence_parts(text, codebook, quotes), text, start, end, codebook,
+                       others)
+
+
+def _analyse_in(sentence: _Sentence, text: str, start: int, end: int, codebook: Codebook,
+                others: Sequence[tuple[int, int]]) -> _Span | None:
+    """:func:`_analyse` in a sentence analysed already (``_Sentence(text, codebook, ...)``)."""
     tokens = sentence.tokens
     inside = sentence.ids(start, end)
     if not inside:

@@ -27,7 +27,7 @@ from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import styled
 from ..framing import VoiceTagger
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
-from ._cues import SpanScore, _analyse, _default_score, _Span, score_span
+from ._cues import _LAYERS, SpanScore, _analyse_in, _default_score, _Sentence, _Span, score_span
 from ._model import StanceClassifier, load_model
 
 if TYPE_CHECKING:
@@ -232,10 +232,31 @@ def _analysed_spans(scorers: Sequence[str], texts: list[str], starts: list[int],
     out: dict[str, list[_Span | None]] = {}
     for name, book in books.items():
         same = [out[done] for done in out if _same_analysis(books[done], book)]
-        out[name] = same[0] if same else [
-            _analyse(text, start, end, book, None, other)
-            for text, start, end, other in zip(texts, starts, ends, others, strict=True)]
+        out[name] = same[0] if same else _analyse_all(texts, starts, ends, others, book)
     return out
+
+
+def _analyse_all(texts: list[str], starts: list[int], ends: list[int],
+                 others: list[list[tuple[int, int]]], codebook: Codebook
+                 ) -> list[_Span | None]:
+    """``_analyse(text, start, end, codebook, None, others)`` of every mention; each distinct
+    sentence is analysed once, its codebook matches found in batches
+    (:meth:`framelab.codebook.Matcher.find_many`, equal to ``find`` on each)."""
+    distinct = list(dict.fromkeys(texts))
+    matches = dict(zip(distinct, (
+        f for lo in range(0, len(distinct), _MATCH_BATCH)
+        for f in codebook.matcher.find_many(distinct[lo:lo + _MATCH_BATCH], layers=_LAYERS)),
+        strict=True))
+    made: dict[str, _Sentence] = {}
+    spans = []
+    for text, start, end, other in zip(texts, starts, ends, others, strict=True):
+        sentence = made.get(text)
+        if sentence is None:
+            if len(made) > 64:   # mentions come sentence by sentence: keep memory flat
+                made.clear()
+            sentence = made[text] = _Sentence(text, codebook, None, matches[text])
+        spans.append(_analyse_in(sentence, text, start, end, codebook, other))
+    return spans
 
 
 def _score_spans(items: pd.DataFrame, scorer: str, codebook: Codebook,
