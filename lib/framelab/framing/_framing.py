@@ -8,6 +8,7 @@ the other functions to reuse it. Voice comes from :mod:`framelab.framing`, share
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections import namedtuple
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..codebook import Codebook, CodebookArg, resolve_codebook
 from ..corpus import body, group_key
@@ -86,8 +89,31 @@ def _records(frame: pd.DataFrame) -> list[Any]:
     cell of Arrow-backed columns one by one, which dominated label mentions on large corpora.
     """
     row = namedtuple("Row", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
-    return [row._make(values) for values in
-            zip(*(frame.iloc[:, i].tolist() for i in range(frame.shape[1])), strict=True)]
+    # tuple.__new__(row, values) is what row._make(values) does, mapped in C
+    return list(map(tuple.__new__, itertools.repeat(row),
+                    zip(*(frame.iloc[:, i].tolist() for i in range(frame.shape[1])),
+                        strict=True)))
+
+
+def _arrow_strings(values: pd.Series) -> pa.Array | None:
+    """The column as an Arrow string array without nulls (zero copy), or None."""
+    if getattr(values.dtype, "storage", None) != "pyarrow":
+        return None
+    array = pa.array(values)
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)) \
+            or array.null_count:
+        return None
+    return array
+
+
+def _member(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """``values.isin(set(allowed))`` as a boolean array; through Arrow's ``is_in`` when both
+    are Arrow string columns without nulls (pandas converts each allowed value in Python)."""
+    array, value_set = _arrow_strings(values), _arrow_strings(allowed)
+    if array is not None and value_set is not None:
+        return pc.is_in(array, value_set=value_set.cast(array.type)).to_numpy(
+            zero_copy_only=False)
+    return values.isin(set(allowed)).to_numpy()
 
 
 
@@ -137,7 +163,7 @@ def _prepare(sentences: pd.DataFrame, documents: pd.DataFrame, codebook: Codeboo
     if matches is None:
         matches = match_sentences(sents, cb, include_nonbody=True)
     check_columns(matches, tuple(MATCH_COLUMNS), "matches")
-    matches = matches[matches["sentence_id"].isin(set(sents["sentence_id"]))]
+    matches = matches[_member(matches["sentence_id"], sents["sentence_id"])]
     texts = dict(zip(documents["doc_id"], documents["text_norm"]))
     outlets = dict(zip(documents["doc_id"], documents["outlet"])) if "outlet" in documents \
         else {}
@@ -150,13 +176,19 @@ def _originals(documents: pd.DataFrame, texts: dict[str, str]) -> dict[str, str]
 
 
 def _taggers(sents: pd.DataFrame, texts: dict[str, str], cb: Codebook) -> dict[str, VoiceTagger]:
+    spans: dict[Any, list[tuple[int, int]]] = {}   # per document, in order of appearance
+    for key, start, end in zip(sents["doc_id"].tolist(), sents["start"].astype(int).tolist(),
+                               sents["end"].astype(int).tolist(), strict=True):
+        spans.setdefault(key, []).append((start, end))
     out: dict[str, VoiceTagger] = {}
-    for key, part in sents.groupby("doc_id", sort=False):
+    for key, doc_spans in spans.items():
+        if pd.isna(key):   # groupby leaves out a missing doc_id: so do we
+            continue
         doc_id = str(key)
         if doc_id not in texts:
             raise ColumnError(f"sentence doc_id {doc_id!r} is not in documents; pass the "
                               "documents table the sentences were segmented from")
-        out[doc_id] = VoiceTagger(texts[doc_id], part, codebook=cb)
+        out[doc_id] = VoiceTagger(texts[doc_id], doc_spans, codebook=cb)
     return out
 
 

@@ -181,6 +181,8 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
         by_doc.setdefault(key, []).append(i)
     rows = []
     for key, members in by_doc.items():
+        if pd.isna(key):   # groupby leaves out a missing doc_id: so do we
+            continue
         doc_id = str(key)
         tagger = VoiceTagger(texts[doc_id], [(starts[i], ends[i]) for i in members],
                              codebook=codebook)
