@@ -476,11 +476,12 @@ def frames(sentences: pd.DataFrame, documents: pd.DataFrame,
     found: dict[tuple[str, str], list[Any]] = {}
     for r in _records(kw):
         found.setdefault((r.doc_id, r.frame), []).append(r)
-    per_doc = kw.groupby("doc_id", sort=False).size()
+    per_doc = kw.groupby("doc_id", sort=False).size().to_dict()
+    tokens = n_tok.to_dict()
     rows = []
-    for doc_id in dict.fromkeys(sents["doc_id"]):
+    for doc_id in dict.fromkeys(sents["doc_id"].tolist()):
         total = int(per_doc.get(doc_id, 0))
-        tok = int(n_tok.get(doc_id, 0))
+        tok = int(tokens.get(doc_id, 0))
         for frame in cb.frames:
             hits = found.get((doc_id, frame), [])
             lines = [f"{_trim_left(r.left)}[{r.match}]{_trim_right(r.right)}"

@@ -78,10 +78,10 @@ class WordGate:
         finds what ``finditer`` finds.
         """
         out: list[re.Match[str]] = []
-        present = self.first_words.intersection(
-            words_of(folded, lo, hi) if words is None else words)
-        if not present:
+        words = words_of(folded, lo, hi) if words is None else words
+        if self.first_words.isdisjoint(words):   # most stretches: no allocation
             return out
+        present = self.first_words.intersection(words)
         starts = set()
         for word in present:
             at = folded.find(word, lo, hi)
