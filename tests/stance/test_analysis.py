@@ -3,6 +3,7 @@ bisection, one analysis shared by both scorers, the clipped score, the feature m
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -13,7 +14,14 @@ from framelab.codebook import codebook_from_text, load_codebook
 from framelab.corpus import body, load_run_corpus
 from framelab.errors import ParameterError
 from framelab.paths import SEEDS_DIR
-from framelab.stance._cues import _clip, _Sentence, _token_ids
+from framelab.stance._cues import (
+    _analyse,
+    _breaks_between,
+    _clip,
+    _Sentence,
+    _token_ids,
+    _window_hits,
+)
 from framelab.stance._model import _matrix
 from framelab.stance._stance import _same_analysis
 from hypothesis import given, settings
@@ -131,3 +139,24 @@ def test_mention_outside_its_sentence_is_refused_before_scoring(seeds: tuple) ->
     # the learned scorer alone never checked offsets, and still does not
     assert len(stance.score_mentions(bad, analysed, scorers="learned", codebook=CB)) == \
         len(bad)
+
+
+def test_window_and_breaks_by_sentence_equal_the_token_scan(seeds: tuple) -> None:
+    """Sentiment words and clause breaks read from the sentence's lists equal the plain scan
+    over the tokens (the same span without its sentence)."""
+    _, analysed, mentions = seeds
+    sent = analysed.set_index("sentence_id")
+    n_hits = 0
+    for sid, start, end in zip(mentions["sentence_id"], mentions["start"], mentions["end"]):
+        offset, text = int(sent.at[sid, "start"]), sent.at[sid, "text_norm"]
+        span = _analyse(text, int(start) - offset, int(end) - offset, CB, None, ())
+        if span is None:
+            continue
+        plain = dataclasses.replace(span, sentence=None, hits=None, default=None)
+        assert _window_hits(span) == _window_hits(plain)
+        n_hits += len(_window_hits(span))
+        for lo in range(len(span.tokens)):
+            for hi in range(lo, len(span.tokens)):
+                assert _breaks_between(span.tokens, span, lo, hi) == \
+                    _breaks_between(plain.tokens, plain, lo, hi)
+    assert n_hits > 20

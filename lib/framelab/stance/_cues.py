@@ -13,6 +13,7 @@ features. Weights and their rationale are in ``docs/stance.md``.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import math
 import re
@@ -141,7 +142,7 @@ class _Span:
     names: set[int] = field(default_factory=set)  # tokens of other targets' names
     voice: str = "narrator"    # of the mention within its sentence (framelab.framing)
     hits: list[tuple[int, int, str, float]] | None = None   # _window, once
-    valences: list[float] | None = None   # VADER valence of each token (its sentence's)
+    sentence: _Sentence | None = None   # the analysed sentence (valences, clause breaks)
     default: SpanScore | None = None   # _default_score at the default threshold, once
 
 
@@ -187,6 +188,10 @@ class _Sentence:
                 self.label_skip.update(ids)
         self._scare: dict[tuple[int, int], bool] = {}
         self._valences: list[float] | None = None
+        self._sentiment: list[int] = []
+        #: clause-break tokens (``;`` ``:``) among the first k tokens, for k = 0 .. n
+        self.breaks = [0, *itertools.accumulate(int(w in _CLAUSE_BREAKS)
+                                                for w, _, _ in self.tokens)]
 
     @property
     def valences(self) -> list[float]:
@@ -195,7 +200,15 @@ class _Sentence:
             lexicon = vader_lexicon()
             self._valences = [lexicon.get(w, lexicon.get(w.removesuffix("'s"), 0.0))
                               for w, _, _ in self.tokens]
+            self._sentiment = [i for i, v in enumerate(self._valences) if v]
         return self._valences
+
+    def sentiment(self, lo: int, hi: int) -> list[int]:
+        """The tokens in ``range(lo, hi)`` with a valence, in order."""
+        if self._valences is None:
+            self.valences   # noqa: B018  (lists the tokens with a valence)
+        ids = self._sentiment
+        return ids[bisect.bisect_left(ids, lo):bisect.bisect_left(ids, hi)]
 
     def ids(self, start: int, end: int) -> list[int]:
         """``_token_ids(tokens, start, end)``: the tokens with ``s < end`` and ``e > start``
@@ -250,7 +263,7 @@ def _analyse_in(sentence: _Sentence, text: str, start: int, end: int, codebook: 
     if not inside:
         return None
 
-    span = _Span(tokens, inside[0], inside[-1], valences=sentence.valences)
+    span = _Span(tokens, inside[0], inside[-1], sentence=sentence)
     span.voice = sentence.tagger.tag(start, end).voice
     names: list[tuple[int, int, str]] = [(s, e, "") for s, e in others] + sentence.actors
     span.skip.update(sentence.label_skip)
@@ -333,7 +346,14 @@ def _find_labels(span: _Span, codebook: Codebook, sentence: _Sentence,
 
 def _breaks_between(tokens: list[tuple[str, int, int]], span: _Span, lo: int, hi: int) -> bool:
     a, b = (hi, span.first) if hi < span.first else (span.last, lo)
-    return any(tokens[k][0] in _CLAUSE_BREAKS for k in range(min(a, b), max(a, b)))
+    return _any_break(tokens, span, min(a, b), max(a, b))
+
+
+def _any_break(tokens: list[tuple[str, int, int]], span: _Span, a: int, b: int) -> bool:
+    """A clause break among ``tokens[a:b]`` (by the sentence's running count)."""
+    if span.sentence is not None:
+        return b > a and span.sentence.breaks[b] > span.sentence.breaks[a]
+    return any(tokens[k][0] in _CLAUSE_BREAKS for k in range(a, b))
 
 
 def _window(span: _Span) -> list[tuple[int, int, str, float]]:
@@ -349,17 +369,19 @@ def _window_hits(span: _Span) -> list[tuple[int, int, str, float]]:
     tokens, out = span.tokens, []
     lo = max(span.lo + 1, span.first - _VADER_WINDOW)
     hi = min(span.hi, span.last + _VADER_WINDOW + 1, len(tokens))
-    valences = span.valences
-    for i in range(lo, hi):
+    sentence = span.sentence
+    # only tokens with a valence can be hits: the sentence lists them once
+    candidates = sentence.sentiment(lo, hi) if sentence is not None else range(lo, hi)
+    for i in candidates:
         if span.first <= i <= span.last or i in span.skip:
             continue
         word = tokens[i][0]
-        valence = (valences[i] if valences is not None
+        valence = (sentence.valences[i] if sentence is not None
                    else lexicon.get(word, lexicon.get(word.removesuffix("'s"), 0.0)))
         if not valence:
             continue
         a, b = (i, span.first) if i < span.first else (span.last, i)
-        if any(tokens[k][0] in _CLAUSE_BREAKS for k in range(a, b)):
+        if _any_break(tokens, span, a, b):
             continue
         before = [tokens[k][0] for k in range(max(0, i - 3), i)]
         if any(w in negations or "n't" in w for w in before):
