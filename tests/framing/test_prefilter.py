@@ -133,6 +133,8 @@ def _never_drops(text: str, lo: int, hi: int) -> int:
         if gate is not None and not gate.possible(folded, lo, hi):
             assert pattern.search(text, lo, hi) is None, (name, text, lo, hi)
             skipped += 1
+        if gate is not None and not gate.anywhere(folded):
+            assert pattern.search(text) is None, (name, text)
     return skipped
 
 

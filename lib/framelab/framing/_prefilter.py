@@ -130,6 +130,10 @@ class LiteralGate:
         self.pattern = pattern
         self.words = tuple(sorted(set(words)))
 
+    def anywhere(self, folded: str) -> bool:
+        """False when no match can lie anywhere in the text (``folded = fold(text)``)."""
+        return any(map(folded.__contains__, self.words))
+
     def possible(self, folded: str, lo: int, hi: int) -> bool:
         """False when no match can lie in ``text[lo:hi]`` (``folded = fold(text)``)."""
         return any(folded.find(word, lo, hi) != -1 for word in self.words)

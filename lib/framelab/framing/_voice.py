@@ -188,7 +188,7 @@ class _Rules:
         def live(cues: tuple[re.Pattern[str], ...], gates: tuple[LiteralGate | None, ...]
                  ) -> tuple[re.Pattern[str], ...]:
             return tuple(cue for cue, gate in zip(cues, gates, strict=True)
-                         if gate is None or gate.possible(folded, 0, len(folded)))
+                         if gate is None or gate.anywhere(folded))
 
         return live(self.label_cues, self.label_gates), live(self.sentence_cues,
                                                              self.sentence_gates)
