@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from framelab.framing._framing import _member, _records
+from framelab.framing._rows import _member, _records
 
 _DTYPES = ["str", "object", pd.ArrowDtype(pa.large_string()),
            pd.StringDtype("python")]

@@ -23,7 +23,7 @@ from framelab.stance._cues import (
     _window_hits,
 )
 from framelab.stance._model import _matrix
-from framelab.stance._stance import _same_analysis
+from framelab.stance._scoring import _same_analysis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse

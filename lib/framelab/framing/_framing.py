@@ -8,23 +8,20 @@ the other functions to reuse it. Voice comes from :mod:`framelab.framing`, share
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
-from collections import namedtuple
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..codebook import Codebook, CodebookArg, resolve_codebook
 from ..corpus import body, group_key
 from ..errors import ColumnError, check_columns
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ..tokens import Analyzer
+from ._rows import _member, _records
 from ._voice import VOICES, VoiceTagger, find_speaker, is_reporting_use
 
 if TYPE_CHECKING:
@@ -80,44 +77,6 @@ _RIGHT_ADJ = re.compile(r"""^[\s"']*\(?\s*$""")
 _RIGHT_PREP = re.compile(r"^\s+(?:of|in|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _EVENT_AFTER = re.compile(r"^(?:'s)?[\s\-]+$")
 _EVENT_BEFORE = re.compile(r"^\s+(?:by|of|from)\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
-
-
-def _records(frame: pd.DataFrame) -> list[Any]:
-    """Rows as named tuples (typed ``Any``: pandas-stubs cannot type column values).
-
-    Columns are converted to Python lists once and zipped: ``itertuples`` indexes every
-    cell of Arrow-backed columns one by one, which dominated label mentions on large corpora.
-    """
-    row = namedtuple("Row", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
-    # tuple.__new__(row, values) is what row._make(values) does, mapped in C
-    return list(map(tuple.__new__, itertools.repeat(row),
-                    zip(*(frame.iloc[:, i].tolist() for i in range(frame.shape[1])),
-                        strict=True)))
-
-
-def _arrow_strings(values: pd.Series) -> pa.Array | None:
-    """The column as an Arrow string array without nulls (zero copy), or None."""
-    if getattr(values.dtype, "storage", None) != "pyarrow":
-        return None
-    array = pa.array(values)
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)) \
-            or array.null_count:
-        return None
-    return array
-
-
-def _member(values: pd.Series, allowed: pd.Series) -> np.ndarray:
-    """``values.isin(set(allowed))`` as a boolean array; through Arrow's ``is_in`` when both
-    are Arrow string columns without nulls (pandas converts each allowed value in Python)."""
-    array, value_set = _arrow_strings(values), _arrow_strings(allowed)
-    if array is not None and value_set is not None:
-        return pc.is_in(array, value_set=value_set.cast(array.type)).to_numpy(
-            zero_copy_only=False)
-    return values.isin(set(allowed)).to_numpy()
-
-
-
-
 
 
 def _body(sentences: pd.DataFrame, include_nonbody: bool) -> pd.DataFrame:

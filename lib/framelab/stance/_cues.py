@@ -231,6 +231,8 @@ class _Sentence:
 
 #: The codebook layers a mention's analysis reads.
 _LAYERS = ("actor", "label", "verb")
+#: Sentences matched in one automaton pass (:meth:`framelab.codebook.Matcher.find_many`).
+_MATCH_BATCH = 256
 #: The last sentence analysed: (key, codebook, :class:`_Sentence`). Mentions of one sentence
 #: are analysed one after the other, so one entry saves the tokenizing, quotation finding,
 #: matching and voice tagging of all but the first.
