@@ -123,15 +123,16 @@ def _prepare(sentences: pd.DataFrame, documents: pd.DataFrame, codebook: Codeboo
         matches = match_sentences(sents, cb, include_nonbody=True)
     check_columns(matches, tuple(MATCH_COLUMNS), "matches")
     matches = matches[_member(matches["sentence_id"], sents["sentence_id"])]
-    texts = dict(zip(documents["doc_id"], documents["text_norm"]))
-    outlets = dict(zip(documents["doc_id"], documents["outlet"])) if "outlet" in documents \
-        else {}
+    texts = dict(zip(documents["doc_id"].tolist(), documents["text_norm"].tolist()))
+    outlets = dict(zip(documents["doc_id"].tolist(), documents["outlet"].tolist())) \
+        if "outlet" in documents else {}
     return cb, sents, matches, texts, outlets
 
 
 def _originals(documents: pd.DataFrame, texts: dict[str, str]) -> dict[str, str]:
     """doc_id -> the text as written (terms are quoted from it), else the normalised text."""
-    return dict(zip(documents["doc_id"], documents["text"])) if "text" in documents else texts
+    return dict(zip(documents["doc_id"].tolist(), documents["text"].tolist())) \
+        if "text" in documents else texts
 
 
 def _taggers(sents: pd.DataFrame, texts: dict[str, str], cb: Codebook) -> dict[str, VoiceTagger]:
@@ -159,7 +160,8 @@ def voice_taggers(sentences: pd.DataFrame, documents: pd.DataFrame,
     cb = resolve_codebook(codebook)
     check_columns(documents, ("doc_id", "text_norm"), "documents")
     return _taggers(_body(sentences, include_nonbody),
-                    dict(zip(documents["doc_id"], documents["text_norm"])), cb)
+                    dict(zip(documents["doc_id"].tolist(), documents["text_norm"].tolist())),
+                    cb)
 
 
 def _resolve_actor(text: str, label: Any, actors: list[Any], cb: Codebook) -> str:
@@ -387,7 +389,8 @@ def frame_kwic(sentences: pd.DataFrame, documents: pd.DataFrame,
     end, left, match, right (KWIC with ``window`` characters of context in the sentence)."""
     _, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
                                                  include_nonbody)
-    bounds = dict(zip(sents["sentence_id"], zip(sents["start"], sents["end"])))
+    bounds = dict(zip(sents["sentence_id"].tolist(),
+                      zip(sents["start"].tolist(), sents["end"].tolist())))
     rows = []
     for m in _records(matches[matches["layer"].str.startswith("frame:")]):
         text, (s0, s1) = texts[m.doc_id], bounds[m.sentence_id]
@@ -431,7 +434,8 @@ def frames(sentences: pd.DataFrame, documents: pd.DataFrame,
                     include_nonbody=include_nonbody) if kwic is None else kwic
     sents = _body(sentences, include_nonbody)
     n_tok = pd.Series(_token_counts(sents), index=sents.index).groupby(sents["doc_id"]).sum()
-    outlets = dict(zip(documents["doc_id"], documents.get("outlet", pd.Series(dtype=str))))
+    outlets = dict(zip(documents["doc_id"].tolist(),
+                       documents.get("outlet", pd.Series(dtype=str)).tolist()))
     found: dict[tuple[str, str], list[Any]] = {}
     for r in _records(kw):
         found.setdefault((r.doc_id, r.frame), []).append(r)
@@ -468,7 +472,8 @@ def reporting_verbs(sentences: pd.DataFrame, documents: pd.DataFrame,
     cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
                                                   include_nonbody)
     originals = _originals(documents, texts)
-    bounds = dict(zip(sents["sentence_id"], zip(sents["start"], sents["end"])))
+    bounds = dict(zip(sents["sentence_id"].tolist(),
+                      zip(sents["start"].tolist(), sents["end"].tolist())))
     rows: list[tuple] = []
     last_speaker: dict[Any, str] = {}   # sentence_id -> speaker of its last row so far
     for m in _records(matches[matches["layer"] == "verb"]):
