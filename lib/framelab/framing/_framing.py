@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import namedtuple
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from ..corpus import body, group_key
 from ..errors import ColumnError, check_columns
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ..tokens import Analyzer
+from ._rows import _member, _records
 from ._voice import VOICES, VoiceTagger, find_speaker, is_reporting_use
 
 if TYPE_CHECKING:
@@ -80,21 +80,6 @@ _EVENT_AFTER = re.compile(r"^(?:'s)?[\s\-]+$")
 _EVENT_BEFORE = re.compile(r"^\s+(?:by|of|from)\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
 
 
-def _records(frame: pd.DataFrame) -> list[Any]:
-    """Rows as named tuples (typed ``Any``: pandas-stubs cannot type column values).
-
-    Columns are converted to Python lists once and zipped: ``itertuples`` indexes every
-    cell of Arrow-backed columns one by one, which dominated label mentions on large corpora.
-    """
-    row = namedtuple("Row", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
-    return [row._make(values) for values in
-            zip(*(frame.iloc[:, i].tolist() for i in range(frame.shape[1])), strict=True)]
-
-
-
-
-
-
 def _body(sentences: pd.DataFrame, include_nonbody: bool, *,
           needs: tuple[str, ...] = _SENT_NEEDS) -> pd.DataFrame:
     check_columns(sentences, needs, "sentences")
@@ -122,8 +107,9 @@ def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *
     found = [f for lo in range(0, len(texts), _MATCH_BATCH)
              for f in cb.matcher.find_many(texts[lo:lo + _MATCH_BATCH])]
     rows = [(d, sid, m.layer, m.key, m.term, off + m.start, off + m.end)
-            for d, sid, off, matches in zip(sents["doc_id"], sents["sentence_id"],
-                                            sents["start"], found)
+            for d, sid, off, matches in zip(sents["doc_id"].tolist(),
+                                            sents["sentence_id"].tolist(),
+                                            sents["start"].tolist(), found)
             for m in matches]
     return pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"start": "int64", "end": "int64"})
 
@@ -138,26 +124,33 @@ def _prepare(sentences: pd.DataFrame, documents: pd.DataFrame, codebook: Codeboo
     if matches is None:
         matches = match_sentences(sents, cb, include_nonbody=True)
     check_columns(matches, tuple(MATCH_COLUMNS), "matches")
-    matches = matches[matches["sentence_id"].isin(set(sents["sentence_id"]))]
-    texts = dict(zip(documents["doc_id"], documents["text_norm"]))
-    outlets = dict(zip(documents["doc_id"], documents["outlet"])) if "outlet" in documents \
-        else {}
+    matches = matches[_member(matches["sentence_id"], sents["sentence_id"])]
+    texts = dict(zip(documents["doc_id"].tolist(), documents["text_norm"].tolist()))
+    outlets = dict(zip(documents["doc_id"].tolist(), documents["outlet"].tolist())) \
+        if "outlet" in documents else {}
     return cb, sents, matches, texts, outlets
 
 
 def _originals(documents: pd.DataFrame, texts: dict[str, str]) -> dict[str, str]:
     """doc_id -> the text as written (terms are quoted from it), else the normalised text."""
-    return dict(zip(documents["doc_id"], documents["text"])) if "text" in documents else texts
+    return dict(zip(documents["doc_id"].tolist(), documents["text"].tolist())) \
+        if "text" in documents else texts
 
 
 def _taggers(sents: pd.DataFrame, texts: dict[str, str], cb: Codebook) -> dict[str, VoiceTagger]:
+    spans: dict[Any, list[tuple[int, int]]] = {}   # per document, in order of appearance
+    for key, start, end in zip(sents["doc_id"].tolist(), sents["start"].astype(int).tolist(),
+                               sents["end"].astype(int).tolist(), strict=True):
+        spans.setdefault(key, []).append((start, end))
     out: dict[str, VoiceTagger] = {}
-    for key, part in sents.groupby("doc_id", sort=False):
+    for key, doc_spans in spans.items():
+        if pd.isna(key):   # groupby leaves out a missing doc_id: so do we
+            continue
         doc_id = str(key)
         if doc_id not in texts:
             raise ColumnError(f"sentence doc_id {doc_id!r} is not in documents; pass the "
                               "documents table the sentences were segmented from")
-        out[doc_id] = VoiceTagger(texts[doc_id], part, codebook=cb)
+        out[doc_id] = VoiceTagger(texts[doc_id], doc_spans, codebook=cb)
     return out
 
 
@@ -169,7 +162,8 @@ def voice_taggers(sentences: pd.DataFrame, documents: pd.DataFrame,
     cb = resolve_codebook(codebook)
     check_columns(documents, ("doc_id", "text_norm"), "documents")
     return _taggers(_body(sentences, include_nonbody),
-                    dict(zip(documents["doc_id"], documents["text_norm"])), cb)
+                    dict(zip(documents["doc_id"].tolist(), documents["text_norm"].tolist())),
+                    cb)
 
 
 def _resolve_actor(text: str, label: Any, actors: list[Any], cb: Codebook) -> str:
@@ -405,7 +399,8 @@ def frame_kwic(sentences: pd.DataFrame, documents: pd.DataFrame,
     end, left, match, right (KWIC with ``window`` characters of context in the sentence)."""
     _, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
                                                  include_nonbody)
-    bounds = dict(zip(sents["sentence_id"], zip(sents["start"], sents["end"])))
+    bounds = dict(zip(sents["sentence_id"].tolist(),
+                      zip(sents["start"].tolist(), sents["end"].tolist())))
     rows = []
     for m in _records(matches[matches["layer"].str.startswith("frame:")]):
         text, (s0, s1) = texts[m.doc_id], bounds[m.sentence_id]
@@ -449,15 +444,17 @@ def frames(sentences: pd.DataFrame, documents: pd.DataFrame,
                     include_nonbody=include_nonbody) if kwic is None else kwic
     sents = _body(sentences, include_nonbody)
     n_tok = pd.Series(word_counts(sents), index=sents.index).groupby(sents["doc_id"]).sum()
-    outlets = dict(zip(documents["doc_id"], documents.get("outlet", pd.Series(dtype=str))))
+    outlets = dict(zip(documents["doc_id"].tolist(),
+                       documents.get("outlet", pd.Series(dtype=str)).tolist()))
     found: dict[tuple[str, str], list[Any]] = {}
     for r in _records(kw):
         found.setdefault((r.doc_id, r.frame), []).append(r)
-    per_doc = kw.groupby("doc_id", sort=False).size()
+    per_doc = kw.groupby("doc_id", sort=False).size().to_dict()
+    tokens = n_tok.to_dict()
     rows = []
-    for doc_id in dict.fromkeys(sents["doc_id"]):
+    for doc_id in dict.fromkeys(sents["doc_id"].tolist()):
         total = int(per_doc.get(doc_id, 0))
-        tok = int(n_tok.get(doc_id, 0))
+        tok = int(tokens.get(doc_id, 0))
         for frame in cb.frames:
             hits = found.get((doc_id, frame), [])
             lines = [f"{_trim_left(r.left)}[{r.match}]{_trim_right(r.right)}"
@@ -485,16 +482,17 @@ def reporting_verbs(sentences: pd.DataFrame, documents: pd.DataFrame,
     cb, sents, matches, texts, outlets = _prepare(sentences, documents, codebook, matches,
                                                   include_nonbody)
     originals = _originals(documents, texts)
-    bounds = dict(zip(sents["sentence_id"], zip(sents["start"], sents["end"])))
+    bounds = dict(zip(sents["sentence_id"].tolist(),
+                      zip(sents["start"].tolist(), sents["end"].tolist())))
     rows: list[tuple] = []
+    last_speaker: dict[Any, str] = {}   # sentence_id -> speaker of its last row so far
     for m in _records(matches[matches["layer"] == "verb"]):
         text = texts[m.doc_id]
         if not is_reporting_use(text, m.start):
             continue
         if m.term.endswith("ing") and text[:m.start].rstrip().rstrip("\"'").endswith(","):
             # ", adding that ...": the subject of the sentence's previous reporting verb
-            same = [r[3] for r in rows if r[2] == m.sentence_id]
-            speaker = same[-1] if same else ""
+            speaker = last_speaker.get(m.sentence_id, "")
         else:
             s0, s1 = bounds[m.sentence_id]
             speaker = find_speaker(text, (s0, s1), (m.start, m.end))
@@ -504,6 +502,7 @@ def reporting_verbs(sentences: pd.DataFrame, documents: pd.DataFrame,
         rows.append((m.doc_id, outlets.get(m.doc_id, ""), m.sentence_id, speaker,
                      originals[m.doc_id][m.start:m.end], cb.verb_class(m.key), m.key,
                      m.start, m.end))
+        last_speaker[m.sentence_id] = speaker
     return pd.DataFrame(rows, columns=REPORTING_VERB_COLUMNS)
 
 

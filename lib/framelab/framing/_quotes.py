@@ -35,7 +35,7 @@ from ..codebook import resolve_codebook
 from ..corpus import ABBREVIATIONS, group_key
 from ..errors import ColumnError
 from ._attribution import ATTRIBUTION_VERB_PATTERN
-from ._voice import VoiceTagger, find_speaker, is_reporting_use
+from ._voice import ATTRIBUTION_GATE, VoiceTagger, find_speaker, is_reporting_use
 
 if TYPE_CHECKING:
     from ..codebook import Codebook, CodebookArg
@@ -101,7 +101,8 @@ class _Doc:
         #: starts of verbs that are not the codebook's ("tweeted", "asked", "believes"): cues
         #: of last resort, never the named speakers pronouns are resolved to
         self.extra: set[int] = set()
-        for m in ATTRIBUTION_VERB_PATTERN.finditer(text):
+        for m in (ATTRIBUTION_GATE.finditer(text, self.tagger.folded, 0, len(text))
+                  if ATTRIBUTION_GATE else ATTRIBUTION_VERB_PATTERN.finditer(text)):
             if not any(s <= m.start() < e for s, e in found):
                 found[(m.start(), m.end())] = m.group(0)
                 self.extra.add(m.start())
@@ -235,12 +236,16 @@ def find_quotes(documents: pd.DataFrame, codebook: CodebookArg = None, *,
     if missing:
         raise ColumnError(f"documents lack column(s) {missing}; have {list(documents.columns)}")
     codebook = resolve_codebook(codebook)
+    spans: dict[str, list[tuple[int, int]]] = {}   # each document's sentences, read once
+    if sentences is not None:
+        for key, start, end in zip(sentences["doc_id"].astype(str).tolist(),
+                                   sentences["start"].astype(int).tolist(),
+                                   sentences["end"].astype(int).tolist()):
+            spans.setdefault(key, []).append((start, end))
     rows = []
     for doc_id, outlet, text, norm in zip(*(documents[c].astype(str).tolist() for c in
                                             ("doc_id", "outlet", "text", "text_norm"))):
-        doc_sents = None
-        if sentences is not None:
-            doc_sents = sentences[sentences["doc_id"].astype(str) == doc_id]
+        doc_sents = spans.get(doc_id) if sentences is not None else None
         rows.extend(_document_quotes(doc_id, outlet, text, norm, doc_sents, codebook))
     frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     logger.info("quotes: %d quotations, %d with a speaker", len(frame),
@@ -248,9 +253,10 @@ def find_quotes(documents: pd.DataFrame, codebook: CodebookArg = None, *,
     return frame.astype({"start": "int64", "end": "int64"})
 
 
-def _document_quotes(doc_id: str, outlet: str, text: str, norm: str, sentences: Any,
+def _document_quotes(doc_id: str, outlet: str, text: str, norm: str,
+                     sentences: list[tuple[int, int]] | None,
                      codebook: Codebook) -> list[tuple]:
-    doc = _Doc(norm, sentences if sentences is not None and len(sentences) else None, codebook)
+    doc = _Doc(norm, sentences or None, codebook)
     rows: list[tuple] = []
     previous: tuple[int, str, str] | None = None   # (paragraph of end, speaker, actor)
     for qs, qe in doc.quotes:

@@ -46,7 +46,8 @@ from typing import Any
 
 from ..codebook import Codebook, resolve_codebook
 from ..corpus import sentence_spans
-from ._attribution import ATTRIBUTION_VERB_PATTERN, Stretch, sentence_stretches
+from ._attribution import ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS, Stretch, sentence_stretches
+from ._prefilter import LiteralGate, WordGate, fold, literal_gate, word_gate, words_of
 
 __all__ = [
     "VOICES",
@@ -173,6 +174,28 @@ class _Rules:
     sentence_cues: tuple[re.Pattern[str], ...]
     max_gap: int
     scare_max: int
+    #: The verb patterns (codebook, then ATTRIBUTION_VERBS) as gates; None: scan instead.
+    verb_gates: tuple[WordGate | None, WordGate | None] = (None, None)
+    #: The words each label / sentence cue needs (framing._prefilter); None: always run it.
+    label_gates: tuple[LiteralGate | None, ...] = ()
+    sentence_gates: tuple[LiteralGate | None, ...] = ()
+
+    def live_cues(self, folded: str) -> tuple[tuple[re.Pattern[str], ...],
+                                              tuple[re.Pattern[str], ...]]:
+        """The label and sentence cues that can match somewhere in a text (``folded`` is
+        ``fold(text)``), in codebook order: a cue none of whose required words is in the
+        text cannot match in any stretch of it."""
+        def live(cues: tuple[re.Pattern[str], ...], gates: tuple[LiteralGate | None, ...]
+                 ) -> tuple[re.Pattern[str], ...]:
+            return tuple(cue for cue, gate in zip(cues, gates, strict=True)
+                         if gate is None or gate.anywhere(folded))
+
+        return live(self.label_cues, self.label_gates), live(self.sentence_cues,
+                                                             self.sentence_gates)
+
+
+#: :data:`ATTRIBUTION_VERB_PATTERN` searched at candidate words only (framing._prefilter).
+ATTRIBUTION_GATE = word_gate(ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS)
 
 
 @lru_cache(maxsize=16)
@@ -185,7 +208,10 @@ def _rules(codebook: Codebook) -> _Rules:
         verbs = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
     att = codebook.attribution
     return _Rules(verbs, att.label_cues, att.sentence_cues, att.max_gap_words,
-                  att.scare_quote_max_words)
+                  att.scare_quote_max_words,
+                  (word_gate(verbs, forms) if verbs else None, ATTRIBUTION_GATE),
+                  tuple(map(literal_gate, att.label_cues)),
+                  tuple(map(literal_gate, att.sentence_cues)))
 
 
 
@@ -228,6 +254,30 @@ class VoiceTagger:
         self.quotes = list(quote_spans(text_norm) if quotes is None else quotes)
         self.rules = _rules(resolve_codebook(codebook))
         self._stretches: dict[tuple[int, int], list[Stretch]] = {}
+        self._folded: str | None = None
+        self._live: tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]] | None = None
+
+    @property
+    def folded(self) -> str:
+        """The text case-folded for the verb gates (:func:`framelab.framing._prefilter.fold`)."""
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
+
+    @property
+    def cues(self) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+        """The label and sentence cues that can match in this text (``_Rules.live_cues``)."""
+        if self._live is None:
+            self._live = self.rules.live_cues(self.folded)
+        return self._live
+
+    def _sentence_cue(self, lo: int, hi: int) -> re.Match[str] | None:
+        """The first sentence cue's first match in ``text[lo:hi]``."""
+        for cue in self.cues[1]:
+            m = cue.search(self.text, lo, hi)
+            if m:
+                return m
+        return None
 
     def sentence_of(self, start: int) -> tuple[int, int]:
         """The sentence containing offset ``start`` (the nearest one before it)."""
@@ -240,8 +290,13 @@ class VoiceTagger:
     def _verb_uses(self, lo: int, hi: int, *, extra: bool = False) -> list[re.Match[str]]:
         """Reporting-verb uses in ``text[lo:hi]`` outside quotations; with ``extra`` also
         :data:`framelab.attribution.ATTRIBUTION_VERBS`."""
-        patterns = [p for p in (self.rules.verbs, ATTRIBUTION_VERB_PATTERN if extra else None) if p]
-        found = sorted((m for p in patterns for m in p.finditer(self.text, lo, hi)),
+        patterns = [(p, g) for p, g in zip((self.rules.verbs,
+                                            ATTRIBUTION_VERB_PATTERN if extra else None),
+                                           self.rules.verb_gates, strict=True) if p]
+        words = words_of(self.folded, lo, hi) if any(g for _, g in patterns) else None
+        found = sorted((m for p, gate in patterns
+                        for m in (gate.finditer(self.text, self.folded, lo, hi, words) if gate
+                                  else p.finditer(self.text, lo, hi))),
                        key=lambda m: (m.start(), -m.end()))
         return [m for m in found
                 if is_reporting_use(self.text, m.start()) and not self._in_quote(m.start())]
@@ -256,7 +311,7 @@ class VoiceTagger:
             qs, qe = max(around, key=lambda q: q[1] - q[0])
             para = text.rfind("\n", 0, qs) + 1
             before = text[max(para, qs - 80):qs]
-            found = _nearest_cue(rules.label_cues, before, 0, len(before),
+            found = _nearest_cue(self.cues[0], before, 0, len(before),
                                  lambda gap: _BEFORE_QUOTE.fullmatch(gap) is not None)
             if found:
                 return VoiceTag("attributed", "label cue", found)
@@ -264,14 +319,13 @@ class VoiceTagger:
             q_sent = self.sentence_of(qs)
             if (n_words <= rules.scare_max and not _INTRO.search(text[q_sent[0]:qs])
                     and not self._verb_uses(q_sent[0], max(q_sent[1], qe))
-                    and not any(c.search(text, q_sent[0], q_sent[1])
-                                for c in rules.sentence_cues)):
+                    and not self._sentence_cue(*q_sent)):
                 return VoiceTag("attributed", "scare quotes", text[qs:qe])
             snippet = text[qs:qe]
             if len(snippet) > _SNIPPET:
                 snippet = snippet[:_SNIPPET - 3] + "..."
             return VoiceTag("quoted", "quotation", snippet)
-        found = _nearest_cue(rules.label_cues, text, s_start, start,
+        found = _nearest_cue(self.cues[0], text, s_start, start,
                              lambda gap: not _CLAUSE_END.search(gap)
                              and len(_WORD.findall(gap)) <= rules.max_gap)
         if found:
@@ -283,10 +337,9 @@ class VoiceTagger:
                                                for c in rules.sentence_cues) else stretch.cue)
                 return VoiceTag("attributed", named, stretch.evidence)
             return VoiceTag("narrator")
-        for cue in rules.sentence_cues:
-            m = cue.search(text, s_start, s_end)
-            if m:
-                return VoiceTag("attributed", "sentence cue", m.group(0))
+        m = self._sentence_cue(s_start, s_end)
+        if m:
+            return VoiceTag("attributed", "sentence cue", m.group(0))
         return VoiceTag("narrator")
 
     def _stretch_at(self, pos: int) -> Stretch | None:

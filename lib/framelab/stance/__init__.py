@@ -28,6 +28,7 @@ from ._model import (
     load_model,
     span_features,
 )
+from ._scoring import score_mentions
 from ._stance import (
     BASELINE,
     BY_DOC_COLUMNS,
@@ -40,7 +41,6 @@ from ._stance import (
     plot_stance_heatmap,
     resolve_scorers,
     resolve_targets,
-    score_mentions,
     stance_by_doc,
     stance_by_group,
 )

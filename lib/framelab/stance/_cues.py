@@ -12,6 +12,8 @@ features. Weights and their rationale are in ``docs/stance.md``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import math
 import re
@@ -19,8 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-
-import numpy as np
 
 from ..codebook import Codebook, CodebookArg, resolve_codebook
 from ..errors import ParameterError
@@ -141,6 +141,9 @@ class _Span:
     skip: set[int] = field(default_factory=set)   # label and name tokens: not sentiment words
     names: set[int] = field(default_factory=set)  # tokens of other targets' names
     voice: str = "narrator"    # of the mention within its sentence (framelab.framing)
+    hits: list[tuple[int, int, str, float]] | None = None   # _window, once
+    sentence: _Sentence | None = None   # the analysed sentence (valences, clause breaks)
+    default: SpanScore | None = None   # _default_score at the default threshold, once
 
 
 def _tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -155,52 +158,124 @@ def _token_ids(tokens: list[tuple[str, int, int]], start: int, end: int) -> list
     return [i for i, (_, s, e) in enumerate(tokens) if s < end and e > start]
 
 
-#: The last sentence analysed: (key, tokens, voice tagger, codebook matches). Mentions of one
-#: sentence are scored one after the other (and by both scorers), so one entry saves most of
-#: the tokenizing, quotation finding and matching; all three are read only.
+class _Sentence:
+    """One sentence analysed once for all its mentions and both scorers: tokens, voice
+    tagger, codebook matches and what they make of the tokens (all read only)."""
+
+    def __init__(self, text: str, codebook: Codebook,
+                 quotes: Sequence[tuple[int, int]] | None,
+                 matches: Sequence[Any] | None = None) -> None:
+        """``matches``: ``codebook.matcher.find(text, layers=_LAYERS)``, if at hand."""
+        self.tokens = _tokenize(text)
+        # tokens do not overlap and are in order: both offsets increase strictly
+        self._starts = [s for _, s, _ in self.tokens]
+        self._ends = [e for _, _, e in self.tokens]
+        self._ids: dict[tuple[int, int], list[int]] = {}
+        self.tagger = VoiceTagger(text, [(0, len(text))], codebook=codebook, quotes=quotes)
+        if matches is None:
+            matches = codebook.matcher.find(text, layers=_LAYERS)
+        self.verbs: dict[int, tuple[str, str]] = {}
+        self.actors: list[tuple[int, int, str]] = []
+        self.label_skip: set[int] = set()
+        self.labels = [m for m in matches if m.layer == "label"]
+        for m in matches:
+            ids = self.ids(m.start, m.end)
+            if m.layer == "verb" and ids:
+                self.verbs[ids[0]] = (m.term.lower(), codebook.verb_class(m.key) or "neutral")
+            elif m.layer == "actor":
+                self.actors.append((m.start, m.end, m.key))
+            elif m.layer == "label":
+                self.label_skip.update(ids)
+        self._scare: dict[tuple[int, int], bool] = {}
+        self._valences: list[float] | None = None
+        self._sentiment: list[int] = []
+        #: clause-break tokens (``;`` ``:``) among the first k tokens, for k = 0 .. n
+        self.breaks = [0, *itertools.accumulate(int(w in _CLAUSE_BREAKS)
+                                                for w, _, _ in self.tokens)]
+
+    @property
+    def valences(self) -> list[float]:
+        """VADER valence of each token ("'s" dropped when the word itself has none)."""
+        if self._valences is None:
+            lexicon = vader_lexicon()
+            self._valences = [lexicon.get(w, lexicon.get(w.removesuffix("'s"), 0.0))
+                              for w, _, _ in self.tokens]
+            self._sentiment = [i for i, v in enumerate(self._valences) if v]
+        return self._valences
+
+    def sentiment(self, lo: int, hi: int) -> list[int]:
+        """The tokens in ``range(lo, hi)`` with a valence, in order."""
+        if self._valences is None:
+            self.valences   # noqa: B018  (lists the tokens with a valence)
+        ids = self._sentiment
+        return ids[bisect.bisect_left(ids, lo):bisect.bisect_left(ids, hi)]
+
+    def ids(self, start: int, end: int) -> list[int]:
+        """``_token_ids(tokens, start, end)``: the tokens with ``s < end`` and ``e > start``
+        are a run, found by bisection (the list is shared: do not change it)."""
+        key = (start, end)
+        found = self._ids.get(key)
+        if found is None:
+            lo = bisect.bisect_right(self._ends, start)
+            hi = bisect.bisect_left(self._starts, end)
+            found = self._ids[key] = list(range(lo, hi))
+        return found
+
+    def scare(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is in scare quotes (voice tagger, once per span)."""
+        key = (start, end)
+        if key not in self._scare:
+            self._scare[key] = self.tagger.tag(start, end).cue == "scare quotes"
+        return self._scare[key]
+
+
+#: The codebook layers a mention's analysis reads.
+_LAYERS = ("actor", "label", "verb")
+#: Sentences matched in one automaton pass (:meth:`framelab.codebook.Matcher.find_many`).
+_MATCH_BATCH = 256
+#: The last sentence analysed: (key, codebook, :class:`_Sentence`). Mentions of one sentence
+#: are analysed one after the other, so one entry saves the tokenizing, quotation finding,
+#: matching and voice tagging of all but the first.
 _LAST: list[Any] = [None]
 
 
 def _sentence_parts(text: str, codebook: Codebook, quotes: Sequence[tuple[int, int]] | None
-                    ) -> tuple[list[tuple[str, int, int]], VoiceTagger, list[Any]]:
+                    ) -> _Sentence:
     key = (text, id(codebook), None if quotes is None else tuple(map(tuple, quotes)))
     last = _LAST[0]
-    if last is not None and last[0] == key and last[4] is codebook:
-        return last[1], last[2], last[3]
-    parts = (_tokenize(text), VoiceTagger(text, [(0, len(text))], codebook=codebook,
-                                          quotes=quotes),
-             codebook.matcher.find(text, layers=("actor", "label", "verb")))
-    _LAST[0] = (key, *parts, codebook)
-    return parts
+    if last is not None and last[0] == key and last[1] is codebook:
+        return last[2]
+    sentence = _Sentence(text, codebook, quotes)
+    _LAST[0] = (key, codebook, sentence)
+    return sentence
 
 
 def _analyse(text: str, start: int, end: int, codebook: Codebook,
              quotes: Sequence[tuple[int, int]] | None,
              others: Sequence[tuple[int, int]]) -> _Span | None:
-    tokens, tagger, matches = _sentence_parts(text, codebook, quotes)
-    inside = _token_ids(tokens, start, end)
+    return _analyse_in(_sentence_parts(text, codebook, quotes), text, start, end, codebook,
+                       others)
+
+
+def _analyse_in(sentence: _Sentence, text: str, start: int, end: int, codebook: Codebook,
+                others: Sequence[tuple[int, int]]) -> _Span | None:
+    """:func:`_analyse` in a sentence analysed already (``_Sentence(text, codebook, ...)``)."""
+    tokens = sentence.tokens
+    inside = sentence.ids(start, end)
     if not inside:
         return None
 
-    span = _Span(tokens, inside[0], inside[-1])
-    span.voice = tagger.tag(start, end).voice
-    verbs: dict[int, tuple[str, str]] = {}
-    names: list[tuple[int, int, str]] = [(s, e, "") for s, e in others]
-    for m in matches:
-        ids = _token_ids(tokens, m.start, m.end)
-        if m.layer == "verb" and ids:
-            verbs[ids[0]] = (m.term.lower(), codebook.verb_class(m.key) or "neutral")
-        elif m.layer == "actor":
-            names.append((m.start, m.end, m.key))
-        elif m.layer == "label":
-            span.skip.update(ids)
+    span = _Span(tokens, inside[0], inside[-1], sentence=sentence)
+    span.voice = sentence.tagger.tag(start, end).voice
+    names: list[tuple[int, int, str]] = [(s, e, "") for s, e in others] + sentence.actors
+    span.skip.update(sentence.label_skip)
     own = [a for s, e, a in names if a and s < end and e > start]
     for s, e, _ in names:   # words of other names ("National Security Council") are no sentiment
-        ids = [i for i in _token_ids(tokens, s, e) if not inside[0] <= i <= inside[-1]]
+        ids = [i for i in sentence.ids(s, e) if not inside[0] <= i <= inside[-1]]
         span.skip.update(ids)
         span.names.update(ids)
-    _find_verbs(span, text, verbs)
-    _find_labels(span, codebook, [m for m in matches if m.layer == "label"], tagger,
+    _find_verbs(span, text, sentence.verbs)
+    _find_labels(span, codebook, sentence,
                  [n for n in names if not (n[0] < end and n[1] > start)], own[0] if own else "")
     return span
 
@@ -247,17 +322,17 @@ def _applies(codebook: Codebook, label: str, actor: str) -> bool:
     return not actor or not applies or actor in applies
 
 
-def _find_labels(span: _Span, codebook: Codebook, matches: Sequence[Any], tagger: Any,
+def _find_labels(span: _Span, codebook: Codebook, sentence: _Sentence,
                  others: Sequence[tuple[int, int, str]], actor: str) -> None:
     """Labels naming the mention: near it, allowed by ``applies_to``, no nearer candidate."""
     tokens = span.tokens
-    for m in matches:
-        ids = set(_token_ids(tokens, m.start, m.end))
+    for m in sentence.labels:
+        ids = set(sentence.ids(m.start, m.end))
         if not ids or not _applies(codebook, m.key, actor):
             continue
         other_ranges = []
         for os_, oe, other in others:
-            oids = _token_ids(tokens, os_, oe)
+            oids = sentence.ids(os_, oe)
             if oids and _applies(codebook, m.key, other):
                 other_ranges.append((oids[0], oids[-1]))
         d = min(_distance(span.first, span.last, i) for i in ids)
@@ -268,30 +343,47 @@ def _find_labels(span: _Span, codebook: Codebook, matches: Sequence[Any], tagger
                or span.last < b < hi for a, b in other_ranges):
             continue    # the label is nearer another target, or beyond it: not about this one
         family = codebook.labels[m.key].family if m.key in codebook.labels else "neutral"
-        scare = tagger.tag(m.start, m.end).cue == "scare quotes"
-        span.labels.append((m.key, family, scare, ids))
+        span.labels.append((m.key, family, sentence.scare(m.start, m.end), ids))
 
 
 def _breaks_between(tokens: list[tuple[str, int, int]], span: _Span, lo: int, hi: int) -> bool:
     a, b = (hi, span.first) if hi < span.first else (span.last, lo)
-    return any(tokens[k][0] in _CLAUSE_BREAKS for k in range(min(a, b), max(a, b)))
+    return _any_break(tokens, span, min(a, b), max(a, b))
+
+
+def _any_break(tokens: list[tuple[str, int, int]], span: _Span, a: int, b: int) -> bool:
+    """A clause break among ``tokens[a:b]`` (by the sentence's running count)."""
+    if span.sentence is not None:
+        return b > a and span.sentence.breaks[b] > span.sentence.breaks[a]
+    return any(tokens[k][0] in _CLAUSE_BREAKS for k in range(a, b))
 
 
 def _window(span: _Span) -> list[tuple[int, int, str, float]]:
-    """Sentiment words near the mention: (index, distance, word, valence after negation)."""
+    """Sentiment words near the mention: (index, distance, word, valence after negation);
+    computed once per span (the list is shared: do not change it)."""
+    if span.hits is None:
+        span.hits = _window_hits(span)
+    return span.hits
+
+
+def _window_hits(span: _Span) -> list[tuple[int, int, str, float]]:
     lexicon, (negations, scalar) = vader_lexicon(), _negations()
     tokens, out = span.tokens, []
     lo = max(span.lo + 1, span.first - _VADER_WINDOW)
     hi = min(span.hi, span.last + _VADER_WINDOW + 1, len(tokens))
-    for i in range(lo, hi):
+    sentence = span.sentence
+    # only tokens with a valence can be hits: the sentence lists them once
+    candidates = sentence.sentiment(lo, hi) if sentence is not None else range(lo, hi)
+    for i in candidates:
         if span.first <= i <= span.last or i in span.skip:
             continue
         word = tokens[i][0]
-        valence = lexicon.get(word, lexicon.get(word.removesuffix("'s"), 0.0))
+        valence = (sentence.valences[i] if sentence is not None
+                   else lexicon.get(word, lexicon.get(word.removesuffix("'s"), 0.0)))
         if not valence:
             continue
         a, b = (i, span.first) if i < span.first else (span.last, i)
-        if any(tokens[k][0] in _CLAUSE_BREAKS for k in range(a, b)):
+        if _any_break(tokens, span, a, b):
             continue
         before = [tokens[k][0] for k in range(max(0, i - 3), i)]
         if any(w in negations or "n't" in w for w in before):
@@ -303,6 +395,15 @@ def _window(span: _Span) -> list[tuple[int, int, str, float]]:
 def _window_polarity(hits: list[tuple[int, int, str, float]]) -> float:
     total = sum(v / 4.0 * math.exp(-(d - 1) / _VADER_DECAY) for _, d, _, v in hits)
     return total / math.sqrt(total * total + _VADER_ALPHA) if total else 0.0
+
+
+def _clip(value: float) -> float:
+    """``np.clip(value, -1.0, 1.0)`` of one number (NaN stays NaN), without numpy's call."""
+    if value > 1.0:
+        return 1.0
+    if value < -1.0:
+        return -1.0
+    return value
 
 
 def score_span(text: str, start: int, end: int, *, codebook: CodebookArg = None,
@@ -343,6 +444,15 @@ def score_span(text: str, start: int, end: int, *, codebook: CodebookArg = None,
 
 
 def _default_score(span: _Span, threshold: float = DEFAULT_THRESHOLD) -> SpanScore:
+    """The default score of an analysed span (once per span at the default threshold)."""
+    if threshold != DEFAULT_THRESHOLD:
+        return _cue_score(span, threshold)
+    if span.default is None:
+        span.default = _cue_score(span, threshold)
+    return span.default
+
+
+def _cue_score(span: _Span, threshold: float) -> SpanScore:
     cues: list[Cue] = []
     for phrase, family, scare, _ in span.labels:
         weight = CUE_WEIGHTS[f"label:{family}"]
@@ -356,5 +466,5 @@ def _default_score(span: _Span, threshold: float = DEFAULT_THRESHOLD) -> SpanSco
     if span.speaker_verb:
         word, family = span.speaker_verb
         cues.append(Cue("verb", word, CUE_WEIGHTS.get(f"verb:{family}", 0.0)))
-    score = float(np.clip(sum(c.value for c in cues), -1.0, 1.0))
+    score = float(_clip(sum(c.value for c in cues)))
     return SpanScore(score, label_for(score, threshold), tuple(cues))

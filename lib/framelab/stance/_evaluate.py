@@ -22,7 +22,8 @@ from ..errors import AnnotationError, check_columns
 from ..paths import resolve
 from ._cues import LABELS, _sentence_compound, label_for
 from ._model import StanceClassifier, load_model
-from ._stance import BASELINE, _known_targets, _score_spans, resolve_scorers
+from ._scoring import _score_spans
+from ._stance import BASELINE, _known_targets, resolve_scorers
 
 if TYPE_CHECKING:
     from ..codebook import Codebook, CodebookArg

@@ -37,6 +37,7 @@ from ._cues import (
     _analyse,
     _default_score,
     _sentence_compound,
+    _Span,
     _window,
     _window_polarity,
 )
@@ -80,6 +81,12 @@ def span_features(text: str, start: int, end: int, *, codebook: CodebookArg = No
     about, not which targets a training set liked.
     """
     span = _analyse(text, start, end, resolve_codebook(codebook), quotes, others)
+    return _span_features(span, text, config)
+
+
+def _span_features(span: _Span | None, text: str,
+                   config: Mapping[str, Any] = FEATURE_CONFIG) -> dict[str, float]:
+    """:func:`span_features` of an analysed span (``_analyse``) of the sentence ``text``."""
     feats: dict[str, float] = {"bias:mention": 1.0}
     if span is None:
         return feats
@@ -95,12 +102,11 @@ def span_features(text: str, start: int, end: int, *, codebook: CodebookArg = No
             feats[f"{prefix}{k}:{w}"] = 1.0
     masked = words[:span.first] + ["<t>"] + words[span.last + 1:]
     orders = set(config["sentence_ngrams"])
-    if 1 in orders:
-        for w in masked:
-            feats[f"S:{w}"] = 1.0
+    if 1 in orders:   # (one update: the same keys, order and values as one by one)
+        feats.update(dict.fromkeys(["S:" + w for w in masked], 1.0))
     if 2 in orders:
-        for a, b in itertools.pairwise(masked):
-            feats[f"B:{a}_{b}"] = 1.0
+        feats.update(dict.fromkeys([f"B:{a}_{b}" for a, b in itertools.pairwise(masked)],
+                                   1.0))
     hits = _window(span)
     for where, sel in (("left", lambda i: i < span.first), ("right", lambda i: i > span.last)):
         for sign, name in ((1, "pos"), (-1, "neg")):
@@ -215,6 +221,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """Feature matrix of shape (n_mentions, n_features) in :attr:`vocabulary_` order."""
         return _matrix(_feature_dicts(X, self.feature_config_), self._index)
 
+    def _transform_spans(self, spans: Sequence[_Span | None],
+                         texts: Sequence[str]) -> sparse.csr_matrix:
+        """:meth:`transform` of mentions already analysed (``_analyse`` with the shipped
+        codebook, no quotes), one span per sentence text."""
+        return _matrix([_span_features(span, text, self.feature_config_)
+                        for span, text in zip(spans, texts, strict=True)], self._index)
+
     def _features(self, X: pd.DataFrame | sparse.spmatrix) -> sparse.csr_matrix:
         """``X`` as features: mentions are transformed, a :meth:`transform` matrix is kept."""
         return sparse.csr_matrix(X) if sparse.issparse(X) else self.transform(X)
@@ -321,16 +334,18 @@ def _feature_dicts(X: pd.DataFrame, config: Mapping[str, Any]) -> list[dict[str,
 
 
 def _matrix(dicts: list[dict[str, float]], index: Mapping[str, int]) -> sparse.csr_matrix:
-    rows, cols, vals = [], [], []
-    for r, d in enumerate(dicts):
-        for name, value in d.items():
-            j = index.get(name)
-            if j is not None and value:
-                rows.append(r)
-                cols.append(j)
-                vals.append(value)
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(dicts), len(index)),
-                             dtype=np.float64)
+    """Rows of feature dicts as a matrix of the features in ``index`` with a non-zero value;
+    entries keep the dicts' order within each row (the lookups run in C, not per feature)."""
+    n = sum(map(len, dicts))
+    cols = np.fromiter(map(index.get, itertools.chain.from_iterable(dicts),
+                           itertools.repeat(-1)), dtype=np.int64, count=n)
+    vals = np.fromiter(itertools.chain.from_iterable(d.values() for d in dicts),
+                       dtype=np.float64, count=n)
+    rows = np.repeat(np.arange(len(dicts), dtype=np.int64),
+                     np.fromiter(map(len, dicts), dtype=np.int64, count=len(dicts)))
+    keep = (cols >= 0) & (vals != 0)
+    return sparse.csr_matrix((vals[keep], (rows[keep], cols[keep])),
+                             shape=(len(dicts), len(index)), dtype=np.float64)
 
 
 @lru_cache(maxsize=4)

@@ -8,7 +8,8 @@ Pipeline (each step a pure function on documented tables)::
     by_group = stance_by_group(scored, documents=documents)   # group x target x voice
     evaluate("docs/stance_seed_annotations.csv", codebook=codebook)
 
-The scorers themselves live in :mod:`framelab.stance`. Method: ``docs/stance.md``.
+The scorers themselves live in :mod:`framelab.stance` (``score_mentions`` in its scoring
+module). Method: ``docs/stance.md``.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import styled
 from ..framing import VoiceTagger
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
-from ._cues import score_span
-from ._model import StanceClassifier, load_model
+from ._cues import _MATCH_BATCH
 
 if TYPE_CHECKING:
     from ..codebook import Codebook, CodebookArg
@@ -43,7 +43,6 @@ __all__ = [
     "resolve_targets",
     "resolve_scorers",
     "find_mentions",
-    "score_mentions",
     "stance_by_doc",
     "stance_by_group",
     "evidence",
@@ -164,21 +163,35 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
     codebook = resolve_codebook(codebook)
     keep = set(resolve_targets(targets, codebook))
     texts = _document_texts(sentences, documents)
+    # the columns read once as lists, the documents' rows grouped in order of appearance
+    # (as groupby(sort=False)), the sentences matched in batches (Matcher.find_many)
+    outlets = sentences["outlet"].astype(str).tolist()
+    sentence_ids = sentences["sentence_id"].astype(str).tolist()
+    starts = sentences["start"].astype(int).tolist()
+    ends = sentences["end"].astype(int).tolist()
+    norms = sentences["text_norm"].astype(str).tolist()
+    found = [f for lo in range(0, len(norms), _MATCH_BATCH)
+             for f in codebook.matcher.find_many(norms[lo:lo + _MATCH_BATCH],
+                                                 layers=("actor",))]
+    by_doc: dict[Any, list[int]] = {}
+    for i, key in enumerate(sentences["doc_id"].tolist()):
+        by_doc.setdefault(key, []).append(i)
     rows = []
-    for doc_id, doc_sents in sentences.groupby("doc_id", sort=False):
-        tagger = VoiceTagger(texts[str(doc_id)], doc_sents, codebook=codebook)
-        for outlet, sentence_id, offset, norm in zip(
-                doc_sents["outlet"].astype(str).tolist(),
-                doc_sents["sentence_id"].astype(str).tolist(),
-                doc_sents["start"].astype(int).tolist(),
-                doc_sents["text_norm"].astype(str).tolist()):
-            for m in codebook.matcher.find(norm, layers=("actor",)):
+    for key, members in by_doc.items():
+        if pd.isna(key):   # groupby leaves out a missing doc_id: so do we
+            continue
+        doc_id = str(key)
+        tagger = VoiceTagger(texts[doc_id], [(starts[i], ends[i]) for i in members],
+                             codebook=codebook)
+        for i in members:
+            offset, norm = starts[i], norms[i]
+            for m in found[i]:
                 target = codebook.actors[m.key].target
                 if target not in keep:
                     continue
                 start, end = offset + m.start, offset + m.end
                 tag = tagger.tag(start, end)
-                rows.append((str(doc_id), outlet, sentence_id, target, m.key, start, end,
+                rows.append((doc_id, outlets[i], sentence_ids[i], target, m.key, start, end,
                              norm[m.start:m.end], tag.voice, tag.cue))
     columns = ["doc_id", "outlet", "sentence_id", "target", "actor", "start", "end", "mention",
                "voice", "voice_cue"]
@@ -186,79 +199,6 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
     logger.info("stance: %d mentions of %d targets in %d sentences", len(frame),
                 frame["target"].nunique(), len(sentences))
     return frame.astype({"start": "int64", "end": "int64"})
-
-
-# --- scoring -----------------------------------------------------------------------------
-
-def _score_spans(items: pd.DataFrame, scorer: str, codebook: Codebook,
-                 model: StanceClassifier | None) -> tuple[np.ndarray, list[str], list[str]]:
-    """Score rows with ``text, start, end, others``: (scores, labels, cues)."""
-    if items.empty:
-        return np.zeros(0), [], []
-    if scorer == "default":
-        results = [score_span(t, int(s), int(e), codebook=codebook, others=o)
-                   for t, s, e, o in zip(items["text"], items["start"], items["end"],
-                                         items["others"])]
-        return (np.array([r.score for r in results]), [r.label for r in results],
-                [r.cues_text for r in results])
-    model = model or load_model()
-    features = model.transform(items)  # once, for scores, labels and explanations
-    return (model.stance_scores(features), [str(p) for p in model.predict(features)],
-            model.explain(features))
-
-
-def score_mentions(mentions: pd.DataFrame, sentences: pd.DataFrame, *,
-                   scorers: str | Sequence[str] = "all", codebook: CodebookArg = None,
-                   model: StanceClassifier | None = None) -> pd.DataFrame:
-    """Score every mention with each scorer: the ``stance_mentions`` table.
-
-    Parameters
-    ----------
-    mentions : DataFrame
-        From :func:`find_mentions`.
-    sentences : DataFrame
-        The sentence table the mentions were found in.
-    scorers : {"all", "default", "learned"} or sequence
-        Which scorers (:data:`SCORERS`); "all" = both.
-    codebook : Codebook or path, optional
-        Labels and reporting verbs for the default scorer (the learned one always uses the
-        shipped codebook, as in training).
-    model : StanceClassifier, optional
-        The learned model; :func:`framelab.stance.load_model` when omitted.
-
-    Returns
-    -------
-    DataFrame
-        :data:`MENTION_COLUMNS` then ``mention``: one row per mention and scorer; ``score`` in
-        [-1, 1] (learned: P(favor) - P(against)), ``label`` against/neutral/favor, ``cues``
-        the contributions behind the score (``kind:text:value;...``).
-    """
-    check_columns(mentions, ("doc_id", "outlet", "sentence_id", "target", "start", "end", "voice",
-                        "mention"), "mentions")
-    check_columns(sentences, ("sentence_id", "start", "text_norm"), "sentences")
-    codebook = resolve_codebook(codebook)
-    sent = sentences.set_index("sentence_id")[["start", "text_norm"]]
-    base = mentions.reset_index(drop=True)
-    offset = sent.loc[base["sentence_id"], "start"].to_numpy()
-    starts = (base["start"].to_numpy() - offset).tolist()
-    ends = (base["end"].to_numpy() - offset).tolist()
-    spans = list(zip(starts, ends))
-    by_sentence = base.groupby("sentence_id").indices
-    others = [[spans[j] for j in by_sentence[sid] if j != i]
-              for i, sid in enumerate(base["sentence_id"])]
-    items = pd.DataFrame({"text": sent.loc[base["sentence_id"], "text_norm"].to_numpy(),
-                          "start": starts, "end": ends,
-                          "others": pd.Series(others, dtype=object)})
-    frames = []
-    for scorer in resolve_scorers(scorers):
-        scores, labels, cues = _score_spans(items, scorer, codebook, model)
-        frame = base[["doc_id", "outlet", "sentence_id", "target", "start", "end", "voice",
-                      "mention"]].copy()
-        frame["scorer"], frame["score"], frame["label"], frame["cues"] = (
-            scorer, scores.astype(float), labels, cues)
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return out.reindex(columns=[*MENTION_COLUMNS, "mention"])
 
 
 # --- aggregation -------------------------------------------------------------------------
