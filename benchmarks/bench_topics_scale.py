@@ -28,8 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DATA_DIR, RESULTS_DIR, PeakRSS, Timer, machine, table
-
+from _common import DATA_DIR, RESULTS_DIR, PeakRSS, Timer, cpu_seconds, machine, table
 from framelab import corpus as fc
 from framelab import run as fr
 from framelab import topics
@@ -69,9 +68,10 @@ def run_once(path: Path, params: dict[str, object], cache: str) -> dict[str, obj
     logger.setLevel(logging.INFO)
 
     def timed(name: str, func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        cpu = cpu_seconds()
         with Timer() as t:
             out = func(*args, **kwargs)
-        steps.append((name, t.seconds))
+        steps.append((name, t.seconds, cpu_seconds() - cpu))
         return out
 
     with Timer() as c:
@@ -108,7 +108,7 @@ def run_once(path: Path, params: dict[str, object], cache: str) -> dict[str, obj
               documents=run.documents, n_boot=p["n_boot"], seed=p["random_state"],
               unit=p["prevalence_unit"])
     logger.removeHandler(stamps)
-    fit_s = dict(steps)["TopicModel.fit"]
+    fit_s = {name: wall for name, wall, _ in steps}["TopicModel.fit"]
     first = marks[0][0] if marks else start
     phases = {"fit: before the grid (split, checks)": first - start}
     if grid_end is not None:
@@ -151,20 +151,22 @@ def main() -> None:
         load0 = os.getloadavg()[0]
         with tempfile.TemporaryDirectory(prefix="bench-topics-") as cache:
             res = run_once(path, params, cache)
-        rows = [[name, f"{s:.1f}"] for name, s in res["steps"]]  # type: ignore[union-attr]
-        rows += [[f"&nbsp;&nbsp;{name}", f"{s:.1f}"]
+        rows = [[name, f"{s:.1f}", f"{c:.1f}"]
+                for name, s, c in res["steps"]]  # type: ignore[union-attr]
+        rows += [[f"&nbsp;&nbsp;{name}", f"{s:.1f}", ""]
                  for name, s in res["phases"].items()]  # type: ignore[union-attr]
-        rows.append(["**all steps**", f"**{res['total']:.1f}**"])
-        rows.append(["count_corpus (same file, empty cache)", f"{res['count_corpus']:.1f}"])
+        rows.append(["**all steps**", f"**{res['total']:.1f}**",
+                     f"{sum(c for _, _, c in res['steps']):.1f}"])  # type: ignore[union-attr]
+        rows.append(["count_corpus (same file, empty cache)", f"{res['count_corpus']:.1f}", ""])
         lines += [f"### {n:,} articles: {label}", "",
                   f"- `python benchmarks/bench_topics_scale.py --docs {n}"
                   + "".join(f" --set {s}" for s in args.set) + "`",
-                  f"- {res['n_units']:,} units, {res['n_terms']:,} terms, {res['nnz']:,} "
-                  f"non-zero counts; k = {res['k']}; fit_info_ {res['fit_info']}",
-                  f"- peak RSS {res['peak_rss'] / 2**30:.2f} GiB; load average (1 min) "
-                  f"{load0:.2f} at start, {res['load'][0]:.2f} at end; "
-                  f"{info['date']}, git {info['git']}", "",
-                  table(["step", "seconds"], rows), ""]
+                  (f"- {res['n_units']:,} units, {res['n_terms']:,} terms, {res['nnz']:,} "
+                   f"non-zero counts; k = {res['k']}; fit_info_ {res['fit_info']}"),
+                  (f"- peak RSS {res['peak_rss'] / 2**30:.2f} GiB; load average (1 min) "
+                   f"{load0:.2f} at start, {res['load'][0]:.2f} at end; "
+                   f"{info['date']}, git {info['git']}"), "",
+                  table(["step", "wall s", "CPU s"], rows), ""]
         print("\n".join(lines[-len(rows) - 6:]), flush=True)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / f"{args.out}.md"
