@@ -92,7 +92,8 @@ def run_once(path: Path, params: dict[str, object], cache: str) -> dict[str, obj
             learning_method=p["learning_method"], fit_sample=p["fit_sample"] or None,
             select_sample=p["select_sample"] or None, n_jobs=p["n_jobs"],
             random_state=p["random_state"], progress=False,
-            **{k: p[k] for k in ("max_iter",) if k in p})
+            **{k: p[k] for k in ("max_iter",) if k in p},
+            **({"grid_passes": p["grid_passes"] or None} if "grid_passes" in p else {}))
         start = time.perf_counter()
         timed("TopicModel.fit", model.fit, dtm.X, vocabulary=dtm.vocabulary)
         marks = [(t, m) for t, m in stamps.records if t >= start]
@@ -137,7 +138,7 @@ def main() -> None:
     params = _defaults()
     for item in args.set:
         name, _, value = item.partition("=")
-        if name not in params and name != "max_iter":
+        if name not in params and name not in ("max_iter", "grid_passes"):
             raise SystemExit(f"--set {item}: no 02_topics parameter {name!r}")
         params[name] = _convert(value, params.get(name, 0))
     label = args.label or (", ".join(args.set) or "defaults")
