@@ -135,9 +135,22 @@ def _loaded(table: pd.DataFrame) -> pd.DataFrame:
         return load_corpus(path, columns=ColumnMap(text="text", id="doc_id", outlet="outlet"))
 
 
-def document_dtm(docs: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
+def document_dtm(docs: pd.DataFrame, unit: str = "document") -> tuple[pd.DataFrame, Any]:
     sentences = segment(docs)
-    return topics.topic_dtm(units(body(sentences), "document"), min_df=2, max_df=0.9)
+    return topics.topic_dtm(units(body(sentences), unit), min_df=2, max_df=0.9)
+
+
+def _setting(item: str) -> tuple[str, Any]:
+    """``NAME=VALUE`` of ``--set`` as a TopicModel keyword (numbers parsed, "none" = None)."""
+    name, sep, value = item.partition("=")
+    if not sep or not name:
+        raise SystemExit(f"--set {item!r}: use NAME=VALUE, e.g. fit_doc_iter=20")
+    for convert in (int, float):
+        try:
+            return name, convert(value)
+        except ValueError:
+            pass
+    return name, None if value.lower() == "none" else value
 
 
 def fit(params: dict[str, Any], X: Any, vocab: np.ndarray) -> tuple[Any, np.ndarray, float]:
@@ -205,13 +218,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-replication", action="store_true",
                         help="skip the second fit with disjoint seeds")
     parser.add_argument("--out", default="", help="append the Markdown table to this file")
+    parser.add_argument("--unit", default="document",
+                        help="unit of analysis: document (default) or paragraph, which gives "
+                             "a real corpus enough units for select_sample and online fits")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="TopicModel parameter on top of every configuration "
+                             "(repeatable), e.g. --set fit_doc_iter=20")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("framelab").setLevel(logging.WARNING)
 
     docs = load(args)
     start = time.perf_counter()
-    unit_table, dtm = document_dtm(docs)
+    unit_table, dtm = document_dtm(docs, args.unit)
     log.info("%d documents -> %d units, %d terms (%.1f s)", len(docs), len(unit_table),
              dtm.X.shape[1], time.perf_counter() - start)
     if args.label_column not in docs.columns:
@@ -223,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in [c.strip() for c in args.configs.split(",") if c.strip()]:
         if name not in CONFIGS:
             raise SystemExit(f"--configs: unknown {name!r}; known: {', '.join(CONFIGS)}")
-        params = {**COMMON, **CONFIGS[name], "n_topics": args.k}
-        row = measure(name, params, dtm.X, np.asarray(dtm.vocabulary), labels,
+        params = {**COMMON, **CONFIGS[name], "n_topics": args.k,
+                  **dict(_setting(item) for item in args.set)}
+        label = name + "".join(f" {item}" for item in args.set)
+        row = measure(label, params, dtm.X, np.asarray(dtm.vocabulary), labels,
                       not args.no_replication)
         log.info("%s", row)
         rows.append(row)

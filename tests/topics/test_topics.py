@@ -205,6 +205,32 @@ def test_online_minibatches_on_a_sample_still_transform_every_unit(planted) -> N
     np.testing.assert_allclose(theta.sum(axis=1), 1.0)
 
 
+def test_grid_passes_score_the_grid_early_and_finish_the_runs_at_k_exactly(planted) -> None:
+    # the runs at the chosen k are continued with partial_fit: they must be the very runs
+    # fitted with all their passes at once, so the reported topics do not change
+    _, dtm, _, _ = planted
+    common = {"n_topics": 3, "k_grid": "2,3", "seeds": "0,1", "n_seed_runs": 3, "top_n": 8,
+              "learning_method": "online", "batch_size": 16, "max_iter": 3, "progress": False}
+    whole = topics.TopicModel(**common).fit(dtm.X, vocabulary=dtm.vocabulary)
+    early = topics.TopicModel(**common, grid_passes=1).fit(dtm.X, vocabulary=dtm.vocabulary)
+    assert whole.fit_info_["grid_passes"] == 3 and early.fit_info_["grid_passes"] == 1
+    np.testing.assert_array_equal(early.components_, whole.components_)
+    pd.testing.assert_frame_equal(early.stability_, whole.stability_)
+    np.testing.assert_array_equal(early.transform(dtm.X), whole.transform(dtm.X))
+    # the grid itself was scored after one pass, so its perplexities are not the 3-pass ones
+    assert not np.allclose(early.k_selection_["perplexity"], whole.k_selection_["perplexity"])
+
+
+def test_grid_passes_leave_batch_fits_whole_and_fit_doc_iter_spares_transform(planted) -> None:
+    _, dtm, _, _ = planted
+    model = topics.TopicModel(n_topics=3, k_grid="3", seeds="0", top_n=8, grid_passes=1,
+                              fit_doc_iter=5, learning_method="batch", max_iter=4,
+                              progress=False).fit(dtm.X, vocabulary=dtm.vocabulary)
+    assert model.fit_info_["grid_passes"] == 4  # batch fits cannot be continued
+    # the E-step cap is for fitting only: every unit's proportions are inferred in full
+    assert model.model_.max_doc_update_iter == 100
+
+
 def test_k_grid_on_a_seeded_sample_then_the_final_model_on_every_unit(planted) -> None:
     _, dtm, full, _ = planted
     runs = [topics.TopicModel(k_grid=(2, 3, 4), seeds="0,1", top_n=8, select_sample=45,
@@ -268,6 +294,8 @@ def test_empty_vocabulary_says_how_many_terms_and_units_survive() -> None:
     ({"coherence_window": 10}, r"coherence_window=10 needs fit\(..., texts="),
     ({"coherence_window": 1}, r"coherence_window=1: use None"),
     ({"fit_sample": 1.5}, r"fit_sample=1.5"),
+    ({"learning_method": "online", "grid_passes": 0}, r"grid_passes=0: use a number of online"),
+    ({"fit_doc_iter": 0}, r"fit_doc_iter=0: use a whole number of E-step iterations"),
     ({"top_n": 50}, r"only 24 terms survive pruning .* top_n=50"),
 ])
 def test_bad_parameters_name_what_to_change(params, message) -> None:

@@ -42,12 +42,12 @@ __all__ = [
     "REPORTED",
     "STABILITY_COLUMNS",
     "Consensus",
-    "replace_topics",
-    "reported_model",
     "consensus_topics",
     "describe_recurrence",
     "extra_seeds",
     "js_similarity",
+    "replace_topics",
+    "reported_model",
     "stability_table",
 ]
 

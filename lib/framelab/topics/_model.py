@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.decomposition import LatentDirichletAllocation
 from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ParameterError
@@ -45,6 +44,7 @@ from ._consensus import (
     reported_model,
     stability_table,
 )
+from ._runs import continue_run, drop_expectation, fit_lda, grid_run
 
 __all__ = ["AUTO_ONLINE_MIN_UNITS", "TopicModel"]
 
@@ -52,39 +52,8 @@ log = logging.getLogger(__name__)
 
 #: ``learning_method="auto"`` uses online minibatches from this many fitted units.
 AUTO_ONLINE_MIN_UNITS = 5000
-
-
-# --- the estimator -------------------------------------------------------------------------
-
-def _lda(X: sparse.csr_matrix, k: int, seed: int, params: dict[str, Any],
-         n_jobs: int | None) -> LatentDirichletAllocation:
-    """Fit scikit-learn's LDA; online runs are ``max_iter`` passes of ``partial_fit``.
-
-    ``partial_fit`` over the whole matrix is one pass of minibatch updates, exactly as in
-    ``fit``, without the extra full E-step ``fit`` spends on the training bound.
-    """
-    params = dict(params)
-    passes = params.pop("max_iter")
-    if params["learning_method"] == "batch":
-        return LatentDirichletAllocation(n_components=k, random_state=seed, n_jobs=n_jobs,
-                                         max_iter=passes, **params).fit(X)
-    model = LatentDirichletAllocation(n_components=k, random_state=seed, n_jobs=n_jobs,
-                                      total_samples=X.shape[0], **params)
-    for _ in range(passes):
-        model.partial_fit(X)
-    return model
-
-
-def _grid_run(X_train: sparse.csr_matrix, X_test: sparse.csr_matrix, k: int, seed: int,
-              params: dict[str, Any]
-              ) -> tuple[int, int, float, np.ndarray, LatentDirichletAllocation]:
-    model = _lda(X_train, k, seed, params, 1)
-    components = model.components_ / model.components_.sum(axis=1, keepdims=True)
-    perplexity = float(model.perplexity(X_test))
-    # exp(E[log beta]) is as large as the topics; replace_topics recomputes it for the one
-    # model reported, so the grid keeps only lambda in memory
-    del model.exp_dirichlet_component_
-    return k, seed, perplexity, components, model
+#: E-step iterations per unit when inferring topic proportions (scikit-learn's default).
+TRANSFORM_DOC_ITER = 100
 
 
 def _as_ints(values: int | str | Sequence[int], name: str) -> list[int]:
@@ -159,6 +128,18 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Online learning rate ``(learning_offset + t) ** -learning_decay`` at minibatch ``t``;
         the defaults are gensim's (1.0, 0.5), which converge in fewer passes than
         scikit-learn's (10.0, 0.7).
+    grid_passes : int or None
+        Online fits only: passes of every grid run before k is chosen (scored by NPMI and
+        held-out perplexity after them); the runs at the chosen k then go on to ``max_iter``
+        passes (``partial_fit`` continues exactly, so they are the runs they would have been
+        in one go), and the other k are left there. ``None``: every pass before choosing.
+        Batch fits cannot be continued and always use ``max_iter``.
+    fit_doc_iter : int
+        Variational E-step iterations per unit at each update while the runs are fitted
+        (scikit-learn's ``max_doc_update_iter``, there 100). Batch updates restart every
+        unit's topic mixture from a random point, so later iterations barely move the topics;
+        the held-out perplexity and :meth:`transform` always iterate up to 100 times (or to
+        convergence). See ``docs/topics.md`` for the measurement behind the default.
     fit_sample : int, float or None
         Fit on a random sample of units (an int count or a share in (0, 1]); every unit is
         still transformed. ``None`` fits on all units.
@@ -220,7 +201,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                  min_units_per_topic: int = 5, learning_method: str = "auto",
                  batch_size: int = 2048, max_iter: int | None = None,
                  learning_offset: float = 1.0, learning_decay: float = 0.5,
-                 fit_sample: float | None = None, select_sample: int | None = 5000,
+                 grid_passes: int | None = None, fit_doc_iter: int = 100, fit_sample: float | None = None, select_sample: int | None = 5000,
                  doc_topic_prior: float | None = None, topic_word_prior: float | None = None,
                  chunk_size: int = 10_000, n_jobs: int | None = None, random_state: int = 0,
                  progress: bool = True) -> None:
@@ -242,6 +223,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.max_iter = max_iter
         self.learning_offset = learning_offset
         self.learning_decay = learning_decay
+        self.grid_passes = grid_passes
+        self.fit_doc_iter = fit_doc_iter
         self.fit_sample = fit_sample
         self.select_sample = select_sample
         self.doc_topic_prior = doc_topic_prior
@@ -294,6 +277,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         if self.learning_method not in ("auto", "batch", "online"):
             raise ParameterError(f"learning_method={self.learning_method!r}; use 'auto', "
                                  "'batch' or 'online' (minibatches, for large corpora)")
+        if isinstance(self.fit_doc_iter, bool) or not isinstance(
+                self.fit_doc_iter, (int, np.integer)) or self.fit_doc_iter < 1:
+            raise ParameterError(f"fit_doc_iter={self.fit_doc_iter!r}: use a whole number of "
+                                 "E-step iterations, at least 1 (scikit-learn uses 100)")
         if self.max_iter is not None and int(self.max_iter) < 1:
             raise ParameterError(f"max_iter={self.max_iter}: use at least 1 pass, or None")
         if not 0.0 < float(self.test_size) < 1.0:
@@ -327,6 +314,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
                                      "fit(..., texts=unit_tokens(units), vocabulary=...)")
             if len(texts) != X.shape[0]:
                 raise ParameterError(f"texts has {len(texts)} units but X has {X.shape[0]}")
+
+    def _grid_passes(self, method: str, passes: int) -> int:
+        """Passes of the grid's runs before k is chosen (all of them for batch fits)."""
+        value = self.grid_passes
+        if value is None or method == "batch":
+            return passes
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ParameterError(f"grid_passes={value!r}: use a number of online passes, at "
+                                 "least 1, or None (every pass before k is chosen)")
+        return min(int(value), passes)
 
     def _fit_units(self, n_units: int, rng: np.random.Generator) -> np.ndarray:
         sample = self.fit_sample
@@ -385,14 +382,19 @@ class TopicModel(TransformerMixin, BaseEstimator):
         params = {"learning_method": method, "batch_size": self.batch_size,
                   "max_iter": int(passes), "learning_offset": self.learning_offset,
                   "learning_decay": self.learning_decay,
+                  "max_doc_update_iter": int(self.fit_doc_iter),
+                  "transform_doc_iter": TRANSFORM_DOC_ITER,
                   "doc_topic_prior": self.doc_topic_prior,
                   "topic_word_prior": self.topic_word_prior}
         tasks = [(k, s) for k in grid for s in seeds]
         X_train, X_test = X[train], X[test]
-        log.info("k grid %s x seeds %s on %d training / %d held-out units (%s)", grid, seeds,
-                 len(train), len(test), method)
+        grid_passes = self._grid_passes(method, int(passes))
+        log.info("k grid %s x seeds %s on %d training / %d held-out units (%s, %d passes)",
+                 grid, seeds, len(train), len(test), method, grid_passes)
         runs = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-            delayed(_grid_run)(X_train, X_test, k, s, params) for k, s in tasks)
+            delayed(grid_run)(X_train, X_test, k, s, params,
+                               grid_passes if grid_passes < passes else None)
+            for k, s in tasks)
         results = list(tqdm(runs, total=len(tasks), desc="LDA k x seed grid",
                             disable=not self.progress))
         tops = [top_term_ids(r[3], self.top_n) for r in results]
@@ -405,17 +407,28 @@ class TopicModel(TransformerMixin, BaseEstimator):
             if fixed is None else fixed
 
         at_k = [r for r in results if r[0] == self.n_topics_]
+        for r in results:
+            if r[0] != self.n_topics_:
+                drop_expectation(r[4])
+        if grid_passes < passes:
+            log.info("%d grid runs at k=%d: %d more passes", len(at_k), self.n_topics_,
+                     passes - grid_passes)
+            at_k = [continue_run(r, X_train, X_test, params, int(passes) - grid_passes)
+                    for r in at_k]
         if extra:
             log.info("%d more seed runs at k=%d: seeds %s", len(extra), self.n_topics_, extra)
             more = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-                delayed(_grid_run)(X_train, X_test, self.n_topics_, s, params) for s in extra)
+                delayed(grid_run)(X_train, X_test, self.n_topics_, s, params) for s in extra)
             at_k += list(tqdm(more, total=len(extra), desc=f"LDA seed runs at k={self.n_topics_}",
                               disable=not self.progress))
+        for r in at_k:
+            drop_expectation(r[4])
         picked, seed_runs, reported = reported_model(
             [(s, p, m) for _, s, p, _, m in at_k], self.reported,
             threshold=self.consensus_threshold)
         self.model_ = picked.set_params(n_jobs=self.n_jobs) if picked is not None else \
-            _lda(X[fit_idx], self.n_topics_, self.random_state, params, self.n_jobs)
+            fit_lda(X[fit_idx], self.n_topics_, self.random_state, params, self.n_jobs).set_params(
+                max_doc_update_iter=TRANSFORM_DOC_ITER)
         # number topics by the (expected) tokens assigned to them: the rows of lambda
         self.order_ = np.argsort(-self.model_.components_.sum(axis=1), kind="stable")
         raw = self.model_.components_[self.order_]
@@ -433,6 +446,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.fit_info_ = {"reported": reported,
                           "learning_method": method, "max_iter": int(passes),
                           "batch_size": self.batch_size if method == "online" else None,
+                          "grid_passes": grid_passes,
                           "n_units": n_units, "n_fit_units": len(fit_idx),
                           "n_select_units": len(grid_idx),
                           "n_train_units": len(train), "n_test_units": len(test),
