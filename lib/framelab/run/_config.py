@@ -238,9 +238,9 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
         _p("select_sample", "int", 5000, "the k grid and the seed runs at the chosen k run on "
            "a seeded random sample of this many units (all units when fewer; 0: all)",
            minimum=0),
-        _p("grid_passes", "int", 1, "online fits: passes of each grid run before k is "
-           "chosen; the runs at the chosen k then finish all their passes (0: every pass "
-           "first)", minimum=0),
+        _p("grid_passes", "int", 0, "online fits: passes of each grid run before k is "
+           "chosen, the runs at the chosen k then finishing theirs (faster, but one-pass "
+           "scores favour a smaller k); 0: every pass before k is chosen", minimum=0),
         _p("n_jobs", "int", 1, "parallel grid runs; 1 is safe on a shared 2-core machine, -1 "
            "uses every core", minimum=-1),
         _p("random_state", "int", 0, "seed of the held-out split, the fit sample, the reported "
