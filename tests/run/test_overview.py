@@ -85,3 +85,33 @@ def test_keyness_and_rates_without_the_texts_equal_the_whole_corpus(shuffled, gr
     rate_opts = {"group_by": group_by, "unit": unit, "n_boot": 40, "seed": 3}
     pd.testing.assert_frame_equal(framing.label_rates(mentions, slim, docs, cb, **rate_opts),
                                   framing.label_rates(mentions, sents, docs, cb, **rate_opts))
+
+
+@pytest.mark.parametrize("unit", ["paragraph", 2])
+def test_topics_without_the_texts_give_the_same_units_and_passages(shuffled, unit) -> None:
+    import numpy as np
+    from framelab import topics
+    from framelab.run import analysed_documents, topic_dtm, topic_passages, topic_theta
+
+    path, cache_dir = shuffled
+    with open_run_corpus(path, cache_dir=cache_dir, progress=False) as run:
+        run.batch_documents = 1
+        found = analysed_documents(run)
+        units, dtm = topic_dtm(run, unit, keep_text=False)
+        assert run.loaded == []
+        with_text, want_dtm = topic_dtm(run, unit)
+        model = topics.TopicModel(n_topics=3, k_grid="3", seeds="0", random_state=0).fit(
+            dtm.X, vocabulary=dtm.vocabulary)
+        theta = topic_theta(run, model, units, dtm.vocabulary, unit=unit)
+        got = topic_passages(run, units, theta, unit=unit, n_passages=4)
+        sents = run.sentences
+    assert list(found.doc_id) == list(dict.fromkeys(fc.body(sents).doc_id))
+    pd.testing.assert_frame_equal(units, with_text.drop(columns="text_norm"))
+    assert (dtm.X != want_dtm.X).nnz == 0
+    want = topics.representative_passages(with_text, theta, n_passages=4)
+    assert len(want) == 12 and want.text.str.len().gt(0).all()
+    pd.testing.assert_frame_equal(got, want)
+    # the same with the texts at hand (nothing read)
+    pd.testing.assert_frame_equal(topic_passages(run, with_text, theta, unit=unit,
+                                                 n_passages=4), want)
+    assert np.isfinite(theta).all()

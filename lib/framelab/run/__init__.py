@@ -45,15 +45,17 @@ from ._partitions import (
     topic_dtm,
     topic_theta,
 )
+from ._passages import analysed_documents, topic_passages
 
 __all__ = [
-    'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings', 'check_value',
-    'ChunkCounter', 'combine', 'CorpusCache', 'CorpusCounts', 'COUNT_BATCH', 'count_corpus',
-    'default_cache_dir', 'describe_chunk', 'describe_parameters', 'Engine', 'ENGINES',
-    'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'keyness_batches', 'LABEL_KWIC_COLUMNS',
-    'load_run_corpus_cached', 'local_cluster', 'map_documents', 'NONBODY_COLUMNS',
-    'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine', 'open_run_corpus',
-    'overview_tables', 'Parameter', 'parameters_cell', 'reuse_shingles', 'run_parameter_names',
-    'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts', 'sentences_without_text', 'SHINGLE_COLUMNS',
-    'stance_tables', 'text_totals', 'topic_dtm', 'topic_theta', 'UnitCounts',
+    'analysed_documents', 'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings',
+    'check_value', 'ChunkCounter', 'combine', 'CorpusCache', 'CorpusCounts', 'COUNT_BATCH',
+    'count_corpus', 'default_cache_dir', 'describe_chunk', 'describe_parameters', 'Engine',
+    'ENGINES', 'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'keyness_batches',
+    'LABEL_KWIC_COLUMNS', 'load_run_corpus_cached', 'local_cluster', 'map_documents',
+    'NONBODY_COLUMNS', 'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine',
+    'open_run_corpus', 'overview_tables', 'Parameter', 'parameters_cell', 'reuse_shingles',
+    'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts',
+    'sentences_without_text', 'SHINGLE_COLUMNS', 'stance_tables', 'text_totals', 'topic_dtm',
+    'topic_passages', 'topic_theta', 'UnitCounts',
 ]

@@ -445,23 +445,25 @@ class UnitCounts:
 
 
 def _unit_counts_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit: str | int,
-                      include_nonbody: bool) -> UnitCounts:
+                      include_nonbody: bool, keep_text: bool) -> UnitCounts:
 
     found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
-    return UnitCounts([found], [count_terms(found["text_norm"].tolist())])
+    counts = count_terms(found["text_norm"].tolist())
+    return UnitCounts([found if keep_text else found.drop(columns="text_norm")], [counts])
 
 
 def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
-              min_df: float = 2, max_df: float = 0.9, max_features: int | None = None
-              ) -> tuple[pd.DataFrame, DTM]:
+              min_df: float = 2, max_df: float = 0.9, max_features: int | None = None,
+              keep_text: bool = True) -> tuple[pd.DataFrame, DTM]:
     """:func:`framelab.topics.topic_dtm` of the corpus's units, the counting done part by part.
 
     ``unit`` is a resolved unit of analysis (:func:`framelab.topics.resolve_unit`). Terms are
     counted per partition; pruning by ``min_df``/``max_df`` needs the whole corpus and runs
     here on the stacked counts. Returns what ``topic_dtm(units(body(sentences), unit))``
-    returns.
+    returns; without ``text_norm`` when ``keep_text`` is False (the units' texts are the
+    corpus's text: :func:`topic_passages` reads the few it shows).
     """
-    units, counts = run.map(partial(_unit_counts_part, unit=unit,
+    units, counts = run.map(partial(_unit_counts_part, unit=unit, keep_text=keep_text,
                                     include_nonbody=include_nonbody),
                             desc="counting terms").stacked()
     return topics.topic_dtm(units, min_df=min_df, max_df=max_df, max_features=max_features,

@@ -58,7 +58,8 @@ def topic_dtm(
     Parameters
     ----------
     units : DataFrame
-        From :func:`framelab.corpus.units` (``unit_id``, ``doc_id``, ``outlet``, ``text_norm``).
+        From :func:`framelab.corpus.units` (``unit_id``, ``doc_id``, ``outlet``, ``text_norm``;
+        with ``counts`` the texts are not needed).
     min_df, max_df, max_features, stop_words, mwes
         As in :func:`framelab.tokens.document_term_matrix`.
     counts : DTM, optional
@@ -78,7 +79,7 @@ def topic_dtm(
     ParameterError
         Pruning keeps no term; the message gives the terms and units before and after.
     """
-    check_columns(units, _UNIT_COLUMNS, "units")
+    check_columns(units, _UNIT_COLUMNS if counts is None else _UNIT_COLUMNS[:-1], "units")
     n_docs = units["doc_id"].nunique()
     if counts is None:
         counts = count_terms(units["text_norm"].tolist(), stop_words=stop_words, mwes=mwes)
