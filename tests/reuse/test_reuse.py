@@ -302,6 +302,26 @@ def test_similarity_matrix_and_plot(planted) -> None:
     assert reuse_view.plot_similarity_matrix(matrix, ax, outlets={"orig": "Wire"}) is ax
 
 
+@pytest.mark.parametrize("width", ["single", "double"])
+def test_similarity_matrix_fits_the_column_width(width: str, tmp_path: Path) -> None:
+    """Ids as long as the seeds', values in the cells and the colour bar stay within the width
+    (the seeds' matrix was 4.1 in wide at single width with a vertical colour bar)."""
+    import struct
+
+    from framelab import figures
+    from framelab.paths import SEEDS_DIR
+
+    documents, sentences = corpus.load_run_corpus(SEEDS_DIR)
+    matrix = reuse_view.similarity_matrix(documents, corpus.body(sentences))
+    fig, ax = figures.new_figure(width, 5.5)
+    reuse_view.plot_similarity_matrix(matrix, ax, outlets=dict(zip(documents["doc_id"],
+                                                                  documents["outlet"])))
+    figures.save_figure(fig, "matrix", tmp_path, formats=("png",), width=width)
+    png = (tmp_path / "figures" / "matrix.png").read_bytes()
+    inches = struct.unpack(">I", png[16:20])[0] / 300
+    assert inches <= figures.WIDTHS[width] + 0.01
+
+
 @pytest.mark.slow
 def test_reuse_notebook_runs_on_the_seeds(tmp_path: Path) -> None:
     import papermill
