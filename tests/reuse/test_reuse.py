@@ -355,3 +355,26 @@ def test_reuse_notebook_runs_on_a_single_document(tmp_path: Path) -> None:
                                parameters={"out_dir": str(out), "corpus": str(folder)},
                                cwd=str(PROJECT_ROOT), progress_bar=False)
     assert pd.read_csv(out / "tables" / "reuse_pairs.csv").empty
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_quotations_of_paired_documents_by_partition_equal_the_whole(tmp_path: Path,
+                                                                     workers: int) -> None:
+    """The notebook finds quotations part by part on the run's engine (of the paired
+    documents only); the rows are those of find_quotes on the whole corpus."""
+    from framelab import framing
+    from framelab.codebook import load_codebook
+    from framelab.paths import SEEDS_DIR
+    from framelab.run import build_cache, open_run_corpus, reuse_quotes
+
+    cb = load_codebook()
+    build_cache(SEEDS_DIR, cache_dir=tmp_path, chunk_size=2, progress=False)
+    with open_run_corpus(SEEDS_DIR, cache_dir=tmp_path, workers=workers,
+                         progress=False) as run:
+        docs, sents = run.documents, corpus.body(run.sentences)
+        want = framing.find_quotes(docs, cb, sentences=sents)
+        assert want["doc_id"].nunique() == 2  # 002 and 004, in different parts
+        pd.testing.assert_frame_equal(reuse_quotes(run, cb), want)
+        some = [sorted(want["doc_id"].unique())[-1], docs["doc_id"].iloc[0]]
+        kept = want[want["doc_id"].isin(some)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(reuse_quotes(run, cb, doc_ids=some), kept)

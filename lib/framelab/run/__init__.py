@@ -28,6 +28,7 @@ from ._partitions import (
     framing_tables,
     load_run_corpus_cached,
     open_run_corpus,
+    reuse_quotes,
     reuse_shingles,
     stance_tables,
     topic_dtm,
@@ -40,6 +41,6 @@ __all__ = [
     'UnitCounts', 'build_cache', 'cache_settings', 'check_value', 'combine', 'count_corpus',
     'default_cache_dir', 'describe_chunk', 'describe_parameters', 'framing_tables',
     'load_run_corpus_cached', 'local_cluster', 'map_documents', 'notebook_parameters_of',
-    'open_engine', 'open_run_corpus', 'parameters_cell', 'reuse_shingles', 'run_parameter_names',
+    'open_engine', 'open_run_corpus', 'parameters_cell', 'reuse_quotes', 'reuse_shingles', 'run_parameter_names',
     'stance_tables', 'topic_dtm', 'topic_theta',
 ]

@@ -16,7 +16,8 @@ workers or the chunk size. The analyses mapped this way:
 * :func:`stance_tables`: stance-target mentions scored by every scorer, and quotations
   (:mod:`framelab.stance`, :mod:`framelab.framing`);
 * :func:`reuse_shingles`: each document's shingle set for text-reuse candidates
-  (:func:`framelab.reuse.candidate_pairs` takes it as ``shingles=``);
+  (:func:`framelab.reuse.candidate_pairs` takes it as ``shingles=``), and
+  :func:`reuse_quotes`, the quotations of the paired documents;
 * :func:`topic_dtm` and :func:`topic_theta`: the units' term counts for the topic model
   (counted per partition, pruned once over the whole corpus), and the fitted model's topic
   proportions of every unit, transformed per partition.
@@ -25,7 +26,7 @@ workers or the chunk size. The analyses mapped this way:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from ..codebook import Codebook
 
 __all__ = ["RunCorpus", "open_run_corpus", "framing_tables", "stance_tables",
-           "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta", 'load_run_corpus_cached']
+           "reuse_quotes", "reuse_shingles", "SHINGLE_COLUMNS", "UnitCounts", "topic_dtm", "topic_theta", 'load_run_corpus_cached']
 
 log = logging.getLogger(__name__)
 
@@ -309,6 +310,25 @@ def reuse_shingles(run: RunCorpus, *, shingle_size: int = 5,
     part: the per-document half of :func:`framelab.reuse.candidate_pairs`."""
     return run.map(partial(_shingle_part, shingle_size=shingle_size,
                            include_nonbody=include_nonbody), desc="shingling")
+
+
+def _quotes_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
+                 include_nonbody: bool, doc_ids: frozenset[str] | None) -> pd.DataFrame:
+    if doc_ids is not None:
+        keep = documents["doc_id"].astype(str).isin(doc_ids)
+        documents = documents[keep].reset_index(drop=True)
+        sentences = sentences[sentences["doc_id"].astype(str).isin(doc_ids)]
+    return framing.find_quotes(documents, codebook,
+                               sentences=body(sentences, include_nonbody=include_nonbody))
+
+
+def reuse_quotes(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool = False,
+                 doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Direct quotations of the documents (of ``doc_ids`` only, if given), part by part:
+    :func:`framelab.framing.find_quotes` on the analysed sentences, as on the whole corpus."""
+    only = None if doc_ids is None else frozenset(str(d) for d in doc_ids)
+    return run.map(partial(_quotes_part, codebook=codebook, include_nonbody=include_nonbody,
+                           doc_ids=only), desc="quotations")
 
 
 @dataclass
