@@ -14,6 +14,7 @@ from . import _relation as relation
 from . import _rewrite as rewrite
 from ._alignment import _empty, align_passages, passage_changes
 from ._candidates import ReuseResult, candidate_pairs, reuse_pairs, short_documents
+from ._chains import align_rewrites
 from ._partners import bound_candidates
 
 if TYPE_CHECKING:
@@ -38,13 +39,17 @@ def find_reuse(
     min_similar: int = 2,
     gap: float = 0.02,
     max_partners: int = 20,
+    max_merge: int = 3,
+    verbatim_run: int = 10,
 ) -> ReuseResult:
     """Run both layers and the relation rules with their defaults.
 
     ``sentences`` should be the body sentences. The shingle layer (steps 1-4) is as before;
     the rewrite layer (:mod:`framelab.rewrite`) adds candidate pairs from content-word
     sentence similarity (``rewrite_threshold``; 0 means :func:`framelab.rewrite.null_threshold`)
-    and an ordered chain per pair; :func:`framelab.relation.classify_pairs` labels each pair.
+    and an ordered chain per pair (links of one sentence, or of a run of up to ``max_merge``
+    sentences of one side); :func:`framelab.relation.classify_pairs` labels each pair. The
+    shingle layer aligns the pairs :func:`framelab.reuse.needs_shingle_alignment` names.
     Each layer's candidates are bounded by ``bound_candidates`` (``max_partners`` per
     document; 0 keeps all).
     """
@@ -58,15 +63,19 @@ def find_reuse(
     shingle, content = bound_candidates(shingle, layer.candidates, max_partners)
     candidates = relation.merge_candidates(shingle, content, documents, sentences,
                                            shingle_size=shingle_size)
-    passages = align_passages(candidates, sentences, documents=documents,
-                              threshold=align_threshold)
-    chained, chains = rewrite.align_rewrites(candidates, sentences, layer.space,
-                                             threshold=layer.threshold, gap=gap)
+    shingled = candidates[relation.needs_shingle_alignment(
+        candidates, shingle_size=shingle_size, verbatim_run=verbatim_run)]
+    passages = align_passages(shingled, sentences, documents=documents,
+                              threshold=align_threshold, verbatim_run=verbatim_run)
+    chained, chains = align_rewrites(candidates, sentences, layer, gap=gap,
+                                     verbatim_run=verbatim_run, max_merge=max_merge)
     both = relation.stack_layers(passages, chained)
     changes = passage_changes(both, documents, codebook=cb)
     pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
-    quotes = find_quotes(documents, cb, sentences=sentences) if len(pairs) else _empty(
-        ["doc_id", "start", "end", "text", "speaker"])
+    paired = set(pairs["doc_a"]) | set(pairs["doc_b"])
+    quotes = find_quotes(documents[documents["doc_id"].isin(paired)], cb,
+                         sentences=sentences[sentences["doc_id"].isin(paired)]) \
+        if len(pairs) else _empty(["doc_id", "start", "end", "text", "speaker"])
     pairs = relation.classify_pairs(pairs, both, chains, changes, quotes, documents,
                                     sentences, codebook=cb)
     short = short_documents(documents, sentences, shingle_size=shingle_size)

@@ -38,19 +38,16 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import ParameterError, check_columns
-from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer, tokenize
-from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run
+from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
+from ._alignment import _check_unit, _empty
 
 __all__ = [
-    "CHAIN_COLUMNS",
     "CONTENT_CANDIDATE_COLUMNS",
     "ContentAnalyzer",
     "RewriteLayer",
-    "align_rewrites",
     "content_candidates",
     "find_rewrite_candidates",
     "fit_space",
-    "local_alignment",
     "null_threshold",
     "similar_sentences",
 ]
@@ -59,9 +56,6 @@ log = logging.getLogger(__name__)
 
 #: Candidate pairs of the rewrite layer.
 CONTENT_CANDIDATE_COLUMNS = ["doc_a", "doc_b", "n_similar", "max_cosine"]
-#: One row per aligned pair: the ordered chain and the order-free matching it is compared with.
-CHAIN_COLUMNS = ["doc_a", "doc_b", "n_rewrite", "n_unordered", "rewrite_coverage_a",
-                 "rewrite_coverage_b", "rewrite_score"]
 
 if TYPE_CHECKING:
     from nltk.stem.snowball import SnowballStemmer
@@ -125,14 +119,24 @@ def fit_space(sentences: pd.DataFrame, *, mwes: Sequence[str] = ()) -> TfidfVect
     TfidfVectorizer
         Fitted (sublinear tf, smoothed idf, l2-normalised rows).
     """
+    return _fit(sentences, mwes)[0]
+
+
+def _fit(sentences: pd.DataFrame, mwes: Sequence[str]
+         ) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """The fitted space and the vectors of ``sentences`` (each text analysed once)."""
     check_columns(sentences, ("text_norm",), "sentences")
     analyzer = ContentAnalyzer(mwes=tuple(dict.fromkeys((*DEFAULT_MWES, *mwes))))
     space = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
     texts = sentences["text_norm"].tolist()
-    if not any(analyzer(t) for t in texts):
+    try:
+        X = space.fit_transform(texts).tocsr()
+    except ValueError:  # sklearn: empty vocabulary
+        X = None
+    if X is None or X.nnz == 0:
         raise ParameterError(f"the {len(texts)} sentence(s) have no content word; the rewrite "
                              "layer needs text beyond stop words")
-    return space.fit(texts)
+    return space, X
 
 
 def null_threshold(X: sparse.csr_matrix, doc_of: np.ndarray, *, quantile: float = 0.99,
@@ -206,23 +210,23 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
         Columns ``sa``, ``sb`` (row numbers of ``X``, ``sa < sb``), ``cosine``.
     """
     X = sparse.csr_matrix(X)
+    X.sort_indices()
     df = np.bincount(X.indices, minlength=X.shape[1])
     rank = np.argsort(np.argsort(df, kind="stable"), kind="stable")  # 0 = rarest
-    rows, feats = [], []
-    for r in range(X.shape[0]):
-        lo, hi = X.indptr[r], X.indptr[r + 1]
-        if lo == hi:
-            continue
-        f, w = X.indices[lo:hi], X.data[lo:hi]
-        order = np.argsort(rank[f], kind="stable")
-        f, w = f[order], w[order]
-        left = np.sqrt(np.maximum(np.cumsum((w ** 2)[::-1])[::-1], 0.0))  # norm from k on
-        # indexed: the first words, until the norm of the rest is below threshold
-        n_prefix = max(1, int(np.searchsorted(-left, -threshold, side="right")))
-        rows.append(np.full(n_prefix, r))
-        feats.append(f[:n_prefix])
-    if not rows:
+    row = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    # each row's words rarest first (ties by column, as a stable sort of the row would)
+    order = np.lexsort((rank[X.indices], row))
+    f, w2, row = X.indices[order], X.data[order] ** 2, row[order]
+    total = np.bincount(row, weights=w2, minlength=X.shape[0])
+    before = np.cumsum(w2) - w2                      # squared norm of the words before k ...
+    start = X.indptr[:-1]
+    before -= (np.cumsum(w2) - w2)[start[row]] if len(row) else 0.0   # ... in the same row
+    left = np.sqrt(np.maximum(total[row] - before, 0.0))  # norm from word k on
+    # indexed: the first words, until the norm of the rest is below threshold (at least one)
+    indexed = (left >= threshold) | (np.arange(len(row)) == start[row])
+    if not indexed.any():
         return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
+    feats, rows = [f[indexed]], [row[indexed]]
     post = pd.DataFrame({"f": np.concatenate(feats), "s": np.concatenate(rows)})
     size = post.groupby("f")["s"].transform("size").to_numpy()
     skipped = int(post.loc[size > max_postings, "f"].nunique())
@@ -291,162 +295,21 @@ def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Seque
                          "max_cosine": agg["max_cosine"].to_numpy(float)})
 
 
-def local_alignment(sim: np.ndarray, *, threshold: float, gap: float) -> list[tuple[int, int]]:
-    """Best-scoring ordered chain of sentence pairs (Smith-Waterman over sentences).
-
-    A step that pairs sentence i of a with sentence j of b scores ``sim[i, j] - threshold``
-    and is allowed only when ``sim[i, j] >= threshold``; skipping a sentence on either side
-    costs ``gap``; the score never falls below 0 (a new local alignment starts).
-
-    Parameters
-    ----------
-    sim : array of shape (n_a, n_b)
-        Sentence cosines.
-
-    Returns
-    -------
-    list of (i, j)
-        The aligned pairs, increasing in both i and j; empty when no pair reaches
-        ``threshold``.
-    """
-    n_a, n_b = sim.shape
-    H = np.zeros((n_a + 1, n_b + 1))
-    move = np.zeros((n_a + 1, n_b + 1), dtype=np.int8)  # 0 stop, 1 diag, 2 up, 3 left
-    for i in range(1, n_a + 1):
-        for j in range(1, n_b + 1):
-            s = sim[i - 1, j - 1]
-            diag = H[i - 1, j - 1] + (s - threshold) if s >= threshold else -np.inf
-            up, left = H[i - 1, j] - gap, H[i, j - 1] - gap
-            best = max(0.0, diag, up, left)
-            H[i, j] = best
-            move[i, j] = 0 if best == 0.0 else (1 if best == diag else (2 if best == up else 3))
-    if H.max() <= 0:
-        return []
-    i, j = (int(x) for x in np.unravel_index(int(np.argmax(H)), H.shape))
-    chain = []
-    while i > 0 and j > 0 and move[i, j]:
-        step = move[i, j]
-        if step == 1:
-            chain.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif step == 2:
-            i -= 1
-        else:
-            j -= 1
-    return chain[::-1]
-
-
-def _mutual_best(sim: np.ndarray) -> np.ndarray:
-    """``sim`` with every cell that is not the best of both its row and its column set to 0."""
-    out = np.zeros_like(sim)
-    if sim.size:
-        rows = np.arange(sim.shape[0])
-        best_j = sim.argmax(axis=1)
-        mutual = sim.argmax(axis=0)[best_j] == rows
-        out[rows[mutual], best_j[mutual]] = sim[rows[mutual], best_j[mutual]]
-    return out
-
-
-def _unordered(sim: np.ndarray, threshold: float) -> int:
-    """Greedy one-to-one matches with cosine >= threshold, in any order."""
-    ii, jj = np.nonzero(sim >= threshold)
-    order = np.argsort(-sim[ii, jj], kind="stable")
-    used_a, used_b = set(), set()
-    for k in order:
-        if ii[k] not in used_a and jj[k] not in used_b:
-            used_a.add(ii[k])
-            used_b.add(jj[k])
-    return len(used_a)
-
-
-def align_rewrites(
-    candidates: pd.DataFrame,
-    sentences: pd.DataFrame,
-    space: TfidfVectorizer | None,
-    *,
-    threshold: float,
-    gap: float = 0.02,
-    verbatim_run: int = 10,
-    mutual: bool = True,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ordered sentence chain of each candidate pair (:func:`local_alignment`).
-
-    Parameters
-    ----------
-    candidates : DataFrame
-        Pairs (``doc_a``, ``doc_b``), from either layer.
-    sentences : DataFrame
-        The (body) sentence table.
-    space : TfidfVectorizer or None
-        From :func:`fit_space` (None: nothing to align, empty tables).
-    threshold : float
-        Sentence cosine for an aligned pair (:func:`null_threshold` gives the stated rule).
-    gap : float
-        Cost of a sentence skipped inside the chain: a pair of cosine ``threshold + 0.2``
-        pays for ten skipped sentences.
-    verbatim_run : int
-        A chain passage whose sentences share this many identical tokens in a row is
-        ``verbatim``, else ``paraphrase`` (as in :func:`framelab.alignment.align_passages`).
-    mutual : bool
-        Link only sentences that are each other's best match in the other document (a
-        rewritten sentence and its source are each other's closest sentence).
-
-    Returns
-    -------
-    passages : DataFrame
-        Columns :data:`framelab.alignment.PASSAGE_COLUMNS` with ``layer = "rewrite"``.
-    chains : DataFrame
-        Columns :data:`CHAIN_COLUMNS`: chain length, order-free matches at the same
-        threshold, the share of each side's sentences in the chain, and the chain's score.
-    """
-    check_columns(candidates, ("doc_a", "doc_b"), "candidates")
-    check_columns(sentences, _SENT, "sentences")
-    _check_unit("threshold", threshold)
-    if gap < 0:
-        raise ParameterError(f"gap={gap}: the cost of a skipped sentence must be >= 0")
-    if candidates.empty or space is None:
-        return _empty(PASSAGE_COLUMNS), _empty(CHAIN_COLUMNS)
-    wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
-    sent = sentences[sentences["doc_id"].isin(wanted)].reset_index(drop=True)
-    X = space.transform(sent["text_norm"].tolist()).tocsr()
-    rows = sent.groupby("doc_id", sort=False).indices
-    starts, ends = sent["start"].to_numpy(np.int64), sent["end"].to_numpy(np.int64)
-    norm, text = sent["text_norm"].astype(str).tolist(), sent["text"].astype(str).tolist()
-    sid = sent["sentence_id"].astype(str).tolist()
-    passages, chains = [], []
-    for doc_a, doc_b in zip(candidates["doc_a"], candidates["doc_b"]):
-        ra, rb = rows.get(doc_a), rows.get(doc_b)
-        if ra is None or rb is None:
-            continue
-        sim = (X[ra] @ X[rb].T).toarray()
-        chain = local_alignment(_mutual_best(sim) if mutual else sim, threshold=threshold,
-                                gap=gap)
-        if not chain:
-            continue
-        score = sum(sim[i, j] - threshold for i, j in chain)
-        chains.append((doc_a, doc_b, len(chain), _unordered(sim, threshold),
-                       len(chain) / len(ra), len(chain) / len(rb), round(float(score), 6)))
-        for index, (i, j) in enumerate(chain):
-            a, b = int(ra[i]), int(rb[j])
-            run = _longest_run(tokenize(norm[a], stop_words=None),
-                               tokenize(norm[b], stop_words=None))[2]
-            passages.append((doc_a, doc_b, int(starts[a]), int(ends[a]), int(starts[b]),
-                             int(ends[b]), round(float(sim[i, j]), 6),
-                             "verbatim" if run >= verbatim_run else "paraphrase", text[a],
-                             text[b], index, sid[a], sid[b], int(run), "rewrite"))
-    frame = pd.DataFrame(passages, columns=PASSAGE_COLUMNS)
-    frame = frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
-                                                "passage_index", "longest_run")})
-    return frame, pd.DataFrame(chains, columns=CHAIN_COLUMNS)
-
-
 class RewriteLayer(NamedTuple):
-    """What :func:`find_rewrite_candidates` found, and the space and threshold it used."""
+    """What :func:`find_rewrite_candidates` found, and the space and threshold it used.
+
+    ``X`` holds the vectors of the sentences of ``doc_ids`` (the sentence table filtered to
+    them, in its order; None when there was nothing to compare), ``doc_of`` the position in
+    ``doc_ids`` of each row; ``similar`` indexes rows of ``X``.
+    """
 
     candidates: pd.DataFrame
     similar: pd.DataFrame
     space: TfidfVectorizer | None
     threshold: float
+    X: sparse.csr_matrix | None = None
+    doc_of: np.ndarray = np.zeros(0, dtype=np.int64)
+    doc_ids: tuple[str, ...] = ()
 
 
 def find_rewrite_candidates(
@@ -492,11 +355,10 @@ def find_rewrite_candidates(
     if len(ids) < 2 or sent.empty:
         return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)
     try:
-        space = fit_space(sent, mwes=mwes)
+        space, X = _fit(sent, mwes)
     except ParameterError:
         log.info("rewrite layer skipped: no content words")
         return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)
-    X = space.transform(sent["text_norm"].tolist()).tocsr()
     doc_of = sent["doc_id"].map(index).to_numpy(np.int64)
     if threshold == 0:
         threshold = null_threshold(X, doc_of, quantile=quantile, seed=seed)
@@ -506,4 +368,4 @@ def find_rewrite_candidates(
     cands = content_candidates(similar, doc_of, ids, min_similar=min_similar)
     log.info("rewrite layer: %d similar sentence pair(s), %d candidate pair(s)",
              len(similar), len(cands))
-    return RewriteLayer(cands, similar, space, threshold)
+    return RewriteLayer(cands, similar, space, threshold, X, doc_of, tuple(ids))
