@@ -306,8 +306,9 @@ def align_rewrites(
         join their ids with "+").
     chains : DataFrame
         Columns :data:`CHAIN_COLUMNS`: links in the chain, mutual best matches in any order
-        (``n_unordered``), the share of each side's sentences the chain covers, its score
-        (sum of cosine - threshold) and the links that merge sentences.
+        (``n_unordered``), links per sentence of each side (``rewrite_coverage_a`` /
+        ``_b``; a merged link counts once), the chain's score (sum of cosine - threshold)
+        and the links that merge sentences (``n_merged``).
     """
     check_columns(candidates, ("doc_a", "doc_b"), "candidates")
     check_columns(sentences, ("doc_id", "sentence_id", "start", "end", "text", "text_norm"),
@@ -349,18 +350,20 @@ def align_rewrites(
                             (cols["cosine"][sl] - threshold).tolist(), gap)
         chosen.extend(lo + k for k in chain)
     kept = links.iloc[np.asarray(chosen, dtype=np.int64)].reset_index(drop=True)
-    kept["na"], kept["nb"] = kept["i1"] - kept["i0"] + 1, kept["j1"] - kept["j0"] + 1
     kept["gain"] = kept["cosine"] - threshold
-    kept["merged"] = ((kept["na"] > 1) | (kept["nb"] > 1)).astype(np.int64)
+    kept["merged"] = ((kept["i1"] > kept["i0"]) | (kept["j1"] > kept["j0"])).astype(np.int64)
     agg = kept.groupby("pair", sort=True).agg(
-        n_rewrite=("pair", "size"), n_unordered=("mutual", "first"), cov_a=("na", "sum"),
-        cov_b=("nb", "sum"), rewrite_score=("gain", "sum"), n_merged=("merged", "sum"))
+        n_rewrite=("pair", "size"), n_unordered=("mutual", "first"),
+        rewrite_score=("gain", "sum"), n_merged=("merged", "sum"))
     pair_rows = agg.index.to_numpy()
     doc_a_pos, doc_b_pos = pairs[pair_rows, 0], pairs[pair_rows, 1]
     flip = flipped[pair_rows]  # report each pair as the candidates name it
     ids = np.asarray(layer.doc_ids, dtype=object)
-    cov_first = agg["cov_a"].to_numpy() / np.maximum(n_sent[doc_a_pos], 1)
-    cov_second = agg["cov_b"].to_numpy() / np.maximum(n_sent[doc_b_pos], 1)
+    # coverage counts links (a merged link once): merges complete the passages of a chain,
+    # they do not make it cover more (on one-story corpora, neighbouring sentences share
+    # the story's words, and counting merged sentences called chance chains rewrites)
+    cov_first = agg["n_rewrite"].to_numpy() / np.maximum(n_sent[doc_a_pos], 1)
+    cov_second = agg["n_rewrite"].to_numpy() / np.maximum(n_sent[doc_b_pos], 1)
     chains = pd.DataFrame({
         "doc_a": ids[np.where(flip, doc_b_pos, doc_a_pos)],
         "doc_b": ids[np.where(flip, doc_a_pos, doc_b_pos)],

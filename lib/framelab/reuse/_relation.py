@@ -316,13 +316,12 @@ def classify_pairs(
         chain = [p for p in mine if p["layer"] == "rewrite"]
         chain_own = [p for p in chain if not p["_quoted"]]
         density = _density([p["sentence_a"] for p in chain], [p["sentence_b"] for p in chain])
-        # links and covered sentences (a merged link covers 2-3) from the chain table: a
-        # chain too short for passages still has its row there
+        # links from the chain table (a chain too short for passages still has its row
+        # there); coverage counts links, so a merged link (2-3 sentences of one side) counts
+        # once: merges complete the passages, they do not make a chain cover more
         n_rewrite = int(found.get("n_rewrite", len(chain)))
-        cov_a = float(found.get("rewrite_coverage_a", 0.0))
-        cov_b = float(found.get("rewrite_coverage_b", 0.0))
-        own_a = sum(len(_ids(p["sentence_a"])) for p in chain_own) / na
-        own_b = sum(len(_ids(p["sentence_b"])) for p in chain_own) / nb
+        cov_a, cov_b = n_rewrite / na, n_rewrite / nb
+        own_a, own_b = len(chain_own) / na, len(chain_own) / nb
         speakers = sorted({str(x["speaker"]) or str(y["speaker"]) or "unknown speaker"
                            for x, y in shared})
         n_shared = len({int(x["start"]) for x, _ in shared})  # distinct quotes of a
@@ -393,8 +392,8 @@ def _hypothesis(relation: str, a: str, b: str, date_a: object, date_b: object,
     if source:
         return source, "quote_paraphrased", text
     used = [p for p in passages if p["kind"] == "verbatim"] if relation == "copy" else chain
-    ca = len({i for p in used for i in _ids(p["sentence_a"])}) / na
-    cb = len({i for p in used for i in _ids(p["sentence_b"])}) / nb
+    ca = len({p["sentence_a"] for p in used}) / na  # a merged rewrite link counts once
+    cb = len({p["sentence_b"] for p in used}) / nb
     text = _direction(a, b, "", "", ca, cb, min_coverage=min_coverage, min_ratio=min_ratio)
     for x, y, cx, cy in ((a, b, ca, cb), (b, a, cb, ca)):
         if cx >= min_coverage and cx >= min_ratio * cy:
