@@ -378,3 +378,4 @@ def test_quotations_of_paired_documents_by_partition_equal_the_whole(tmp_path: P
         some = [sorted(want["doc_id"].unique())[-1], docs["doc_id"].iloc[0]]
         kept = want[want["doc_id"].isin(some)].reset_index(drop=True)
         pd.testing.assert_frame_equal(reuse_quotes(run, cb, doc_ids=some), kept)
+        pd.testing.assert_frame_equal(reuse.document_quotes(docs, sents, cb, chunk=2), want)

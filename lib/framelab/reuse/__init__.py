@@ -12,7 +12,7 @@ from ._candidates import (
     reuse_pairs,
     short_documents,
 )
-from ._find import find_reuse
+from ._find import document_quotes, find_reuse
 from ._minhash import (
     EMPTY_SIGNATURE,
     candidates_from_buckets,
@@ -68,7 +68,7 @@ __all__ = [
     'ContentAnalyzer', 'EMPTY_SIGNATURE', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
     'PASSAGE_COLUMNS', 'RELATIONS', 'RELATION_COLUMNS', 'RELATION_STYLES', 'RESULT_PAIR_COLUMNS',
     'ReuseResult', 'RewriteLayer', 'align_passages', 'align_rewrites', 'candidate_pairs',
-    'candidates_from_buckets', 'chain_links', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts',
+    'candidates_from_buckets', 'chain_links', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts', 'document_quotes',
     'estimate_jaccard', 'find_reuse', 'find_rewrite_candidates', 'fit_space', 'local_alignment',
     'lsh_buckets', 'lsh_candidates', 'lsh_threshold', 'merge_candidates', 'minhash_from_shingles',
     'minhash_signatures', 'needs_shingle_alignment', 'network_edges', 'null_threshold', 'pair_html', 'pair_html_path',

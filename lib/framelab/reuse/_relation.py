@@ -122,11 +122,14 @@ def _shared(qa: list[_Quote], qb: list[_Quote], min_overlap: float) -> list[tupl
 
 
 def merge_candidates(shingle: pd.DataFrame, content: pd.DataFrame, documents: pd.DataFrame,
-                     sentences: pd.DataFrame | None, *, shingle_size: int = 5) -> pd.DataFrame:
+                     sentences: pd.DataFrame | None, *, shingle_size: int = 5,
+                     shingles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Candidate pairs of both layers, in the columns of :func:`framelab.reuse.candidate_pairs`.
 
     A pair found by the rewrite layer only gets its shingle overlap computed here and
     ``channel = "content"``; a pair found by both gets ``+content`` appended to its channel.
+    ``shingles`` (:func:`framelab.run.reuse_shingles`, as given to ``candidate_pairs``)
+    saves shingling the documents again.
     """
 
     if content.empty:
@@ -142,8 +145,13 @@ def merge_candidates(shingle: pd.DataFrame, content: pd.DataFrame, documents: pd
     if len(new):
         docs = sorted(set(new["doc_a"]) | set(new["doc_b"]), key=order.__getitem__)
         local = {d: k for k, d in enumerate(docs)}
-        sub = documents.set_index("doc_id").loc[docs].reset_index()
-        sets, _ = minhash.shingle_sets(doc_texts(sub, sentences), size=shingle_size)
+        if shingles is not None:
+            check_columns(shingles, ("doc_id", "shingles"), "shingles")
+            by_doc = pd.Series(list(shingles["shingles"]), index=shingles["doc_id"].astype(str))
+            sets = list(by_doc.loc[[str(d) for d in docs]])
+        else:
+            sub = documents.set_index("doc_id").loc[docs].reset_index()
+            sets, _ = minhash.shingle_sets(doc_texts(sub, sentences), size=shingle_size)
         sizes = np.array([len(s) for s in sets], dtype=np.int64)
         over = _pair_overlap(sets, sizes, new["doc_a"].map(local).to_numpy(np.int64),
                              new["doc_b"].map(local).to_numpy(np.int64))

@@ -26,6 +26,7 @@ sentences by their *content words* and keeps the narrative order (``docs/reuse.m
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -201,8 +202,9 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
     vectors have cosine >= threshold they share an indexed word (the shared words outside
     the shorter prefix have a dot product below the left-out norm). Postings longer than
     ``max_postings`` sentences (a word in very many sentences, hence of low IDF weight) are
-    skipped, with a log message; only then can a pair be missed. Postings are joined in
-    chunks of about ``chunk_pairs`` sentence pairs, so memory stays bounded.
+    skipped, with a log message; only then can a pair be missed. The pairs to check are the
+    pattern of a sparse product (sentences x indexed words, times its transpose), in blocks
+    of rows giving about ``chunk_pairs`` pairs each, so memory stays bounded.
 
     Returns
     -------
@@ -226,35 +228,44 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
     indexed = (left >= threshold) | (np.arange(len(row)) == start[row])
     if not indexed.any():
         return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
-    feats, rows = [f[indexed]], [row[indexed]]
-    post = pd.DataFrame({"f": np.concatenate(feats), "s": np.concatenate(rows)})
-    size = post.groupby("f")["s"].transform("size").to_numpy()
-    skipped = int(post.loc[size > max_postings, "f"].nunique())
+    feats, rows = f[indexed], row[indexed]
+    size = np.bincount(feats, minlength=X.shape[1])
+    skipped = int(np.count_nonzero(size > max_postings))
     if skipped:
         log.info("prefix filter: %d word(s) in more than max_postings=%d sentences skipped",
                  skipped, max_postings)
-    post = post[(size > 1) & (size <= max_postings)].sort_values(["f", "s"], kind="stable")
-    # features in chunks of at most chunk_pairs sentence pairs, so memory stays bounded
-    counts = post.groupby("f", sort=True).size()
-    cum = np.cumsum(counts.to_numpy(np.int64) ** 2)
-    chunk_of = pd.Series(cum // max(1, chunk_pairs), index=counts.index)
+    use = (size[feats] > 1) & (size[feats] <= max_postings)
     n = X.shape[0]
-    keys, sims = [], []
-    for _, part in post.groupby(post["f"].map(chunk_of), sort=True):
-        pairs = part.merge(part, on="f")
-        sa, sb = pairs["s_x"].to_numpy(np.int64), pairs["s_y"].to_numpy(np.int64)
-        keep = (sa < sb) & (doc_of[sa] != doc_of[np.minimum(sb, n - 1)])
-        key = np.unique(sa[keep] * n + sb[keep])
-        sa, sb = key // n, key % n
-        cos = np.asarray(X[sa].multiply(X[sb]).sum(axis=1)).ravel() if len(key) else \
-            np.zeros(0)
-        keys.append(key[cos >= threshold])
-        sims.append(cos[cos >= threshold])
-    if not keys:
+    # P: sentence x indexed word; P P^T counts the indexed words two sentences share, so
+    # its pattern is every pair to check, each once (sparse product, no pair enumeration
+    # beyond the shared postings); rows in blocks of about chunk_pairs pairs
+    P = sparse.csr_matrix((np.ones(int(use.sum())), (rows[use], feats[use])),
+                          shape=(n, X.shape[1]))
+    PT = P.T.tocsr()
+    per_row = P @ size.astype(float)  # pairs a row's postings give (an upper bound)
+    ends = np.searchsorted(np.cumsum(per_row), np.arange(1, int(per_row.sum() //
+                           max(1, chunk_pairs)) + 2) * max(1, chunk_pairs))
+    bounds = np.unique(np.r_[0, np.minimum(ends, n), n])
+    found_a, found_b, found_cos = [], [], []
+    for lo, hi in itertools.pairwise(bounds.tolist()):
+        shared = (P[lo:hi] @ PT).tocoo()
+        sa = shared.row.astype(np.int64) + lo
+        sb = shared.col.astype(np.int64)
+        keep = (sb > sa) & (doc_of[sa] != doc_of[sb])
+        sa, sb = sa[keep], sb[keep]
+        if not len(sa):
+            continue
+        cos = np.asarray(X[sa].multiply(X[sb]).sum(axis=1)).ravel()
+        ok = cos >= threshold
+        found_a.append(sa[ok])
+        found_b.append(sb[ok])
+        found_cos.append(cos[ok])
+    if not found_a:
         return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
-    key, first = np.unique(np.concatenate(keys), return_index=True)
-    cos = np.concatenate(sims)[first]
-    return pd.DataFrame({"sa": key // n, "sb": key % n, "cosine": cos})
+    sa, sb = np.concatenate(found_a), np.concatenate(found_b)
+    order = np.lexsort((sb, sa))
+    return pd.DataFrame({"sa": sa[order], "sb": sb[order],
+                         "cosine": np.concatenate(found_cos)[order]})
 
 
 def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Sequence[str], *,

@@ -314,12 +314,8 @@ def reuse_shingles(run: RunCorpus, *, shingle_size: int = 5,
 
 def _quotes_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
                  include_nonbody: bool, doc_ids: frozenset[str] | None) -> pd.DataFrame:
-    if doc_ids is not None:
-        keep = documents["doc_id"].astype(str).isin(doc_ids)
-        documents = documents[keep].reset_index(drop=True)
-        sentences = sentences[sentences["doc_id"].astype(str).isin(doc_ids)]
-    return framing.find_quotes(documents, codebook,
-                               sentences=body(sentences, include_nonbody=include_nonbody))
+    return reuse.document_quotes(documents, body(sentences, include_nonbody=include_nonbody),
+                                 codebook, doc_ids=doc_ids)
 
 
 def reuse_quotes(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool = False,
