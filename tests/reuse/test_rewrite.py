@@ -305,3 +305,53 @@ def test_a_sentence_split_in_two_is_one_merged_link(tmp_path: Path) -> None:
     assert split[1] in split_side and split[2] in split_side
     with_one_to_one = reuse.find_reuse(documents, sentences, max_merge=1)
     assert (with_one_to_one.chains["n_merged"] == 0).all()
+
+
+# A second invented report, and a rewrite that keeps every fact and the order of the
+# sentences but turns each sentence around (clauses swapped, attribution moved) and uses
+# other words, with the numbers written differently ("1,200" / "1200", "two" / "2").
+PORT = [
+    "Dock workers at the port of Elsby walked out on Monday after talks on pay collapsed.",
+    "The union said 1,200 members had joined the strike, which is planned to last two weeks.",
+    "Container ships queued outside the harbour as cranes stood idle along the quays.",
+    "The port authority warned that fuel deliveries to the region could run short by Friday.",
+    "Talks are due to resume on Thursday under a mediator appointed by the labour ministry.",
+    "Exporters of fruit said their losses already exceeded 3.5 million euros.",
+]
+PORT_REWRITE = [
+    "After pay negotiations broke down, dockers in Elsby harbour stopped work on Monday.",
+    "Some 1200 union members are on strike, according to the union, for a planned 2 weeks.",
+    "With the cranes on the quays idle, a queue of container vessels formed off the port.",
+    "By Friday the area may lack deliveries of fuel, the harbour authority cautioned.",
+    "Under a mediator named by the labour ministry, negotiations should restart on Thursday.",
+    "Losses of more than 3.5 million euros have already hit fruit exporters, they said.",
+]
+# the same port and strike, other facts
+PORT_TOPIC = [
+    "Elsby has been a port since the twelfth century and handles most of the region's trade.",
+    "A strike in 1998 closed the harbour for a month and ended with a three-year pay deal.",
+    "Automation of the container terminal has cut the number of dock jobs by a third.",
+    "Local cafes near the quays say they depend on the shift workers for most of their trade.",
+]
+
+
+def test_rewrite_with_clauses_turned_around_and_numbers_rewritten(tmp_path: Path) -> None:
+    documents, sentences = _load(tmp_path, {"port": PORT, "rewritten": PORT_REWRITE,
+                                            "history": PORT_TOPIC, "f0": FILLER[0],
+                                            "f1": FILLER[1]})
+    result = reuse.find_reuse(documents, sentences)
+    pair = _pair(result.pairs, "port", "rewritten")
+    assert pair["relation"] == "rewrite"
+    assert pair["n_rewrite"] >= 4
+    pairs = result.pairs
+    for other in ("port", "rewritten"):
+        rows = pairs[((pairs["doc_a"] == other) & (pairs["doc_b"] == "history"))
+                     | ((pairs["doc_a"] == "history") & (pairs["doc_b"] == other))]
+        assert rows.empty or not rows["relation"].isin(["rewrite", "copy"]).any()
+
+
+def test_numbers_are_one_token_however_written() -> None:
+    words = rewrite.ContentAnalyzer()
+    assert words("nearly 1,000 troops and 7 jets") == ["near", "n1000", "troop", "n7", "jet"]
+    assert words("roughly 1000 troops") == ["rough", "n1000", "troop"]
+    assert words("3.5 million in 2011.") == ["n3_5", "million", "n2011"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,6 +63,19 @@ if TYPE_CHECKING:
     from nltk.stem.snowball import SnowballStemmer
 
 _SENT = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
+
+
+#: A number as written: "1,000", "3.5", "7", "2011" (thousands separators, a decimal part).
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,]\d)|(?<![\w.,])\d+(?:\.\d+)?(?!\w)")
+
+
+def _number_token(match: re.Match[str]) -> str:
+    """One token per number, the same however it is written ("1,000" and "1000" -> n1000).
+
+    Numbers are anchors of a rewritten fact (troops, casualties, dates); the word tokenizer
+    would split "1,000" into "1" (dropped as one character) and "000", and drop "7".
+    """
+    return " n" + match.group().replace(",", "").replace(".", "_") + " "
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +120,7 @@ class ContentAnalyzer:
         return stem
 
     def __call__(self, text: str) -> list[str]:
-        return [self.stem(t) for t in self._analyzer(text)]
+        return [self.stem(t) for t in self._analyzer(_NUMBER.sub(_number_token, text))]
 
 
 def fit_space(sentences: pd.DataFrame, *, mwes: Sequence[str] = ()) -> TfidfVectorizer:
