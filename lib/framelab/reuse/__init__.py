@@ -12,7 +12,7 @@ from ._candidates import (
     reuse_pairs,
     short_documents,
 )
-from ._find import document_quotes, find_reuse
+from ._find import document_quotes, find_reuse, quoting_documents
 from ._minhash import (
     EMPTY_SIGNATURE,
     candidates_from_buckets,
@@ -71,7 +71,7 @@ __all__ = [
     'candidates_from_buckets', 'chain_links', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts', 'document_quotes',
     'estimate_jaccard', 'find_reuse', 'find_rewrite_candidates', 'fit_space', 'local_alignment',
     'lsh_buckets', 'lsh_candidates', 'lsh_threshold', 'merge_candidates', 'minhash_from_shingles',
-    'minhash_signatures', 'needs_shingle_alignment', 'network_edges', 'null_threshold', 'pair_html', 'pair_html_path',
+    'minhash_signatures', 'needs_shingle_alignment', 'network_edges', 'null_threshold', 'pair_html', 'pair_html_path', 'quoting_documents',
     'passage_changes', 'plot_reuse_network', 'plot_similarity_matrix', 'reuse_pairs',
     'save_pair_html', 'save_pair_views', 'shared_quotes', 'shingle_hashes', 'shingle_overlap',
     'shingle_sets', 'short_documents', 'similar_sentences', 'similarity_matrix', 'stack_layers',

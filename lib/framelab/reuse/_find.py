@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..codebook import resolve_codebook
+from ..errors import check_columns
 from ..framing import find_quotes
 from . import _relation as relation
 from . import _rewrite as rewrite
@@ -22,7 +23,17 @@ from ._partners import bound_candidates
 if TYPE_CHECKING:
     from ..codebook import Codebook
 
-__all__ = ["document_quotes", "find_reuse"]
+__all__ = ["document_quotes", "find_reuse", "quoting_documents"]
+
+
+def quoting_documents(pairs: pd.DataFrame) -> list[str]:
+    """Documents whose quotations :func:`classify_pairs` compares: those of pairs that share
+    at least one shingle (a quotation two outlets share is the same words, so a shared quote
+    of five words or more shares a shingle; ``classify_pairs`` looks for shared quotations
+    only in such pairs). Finding quotations is the slow part of classifying pairs."""
+    check_columns(pairs, ("doc_a", "doc_b", "shared_shingles"), "pairs")
+    some = pairs[pairs["shared_shingles"].to_numpy() > 0]
+    return list(dict.fromkeys([*some["doc_a"].astype(str), *some["doc_b"].astype(str)]))
 
 
 def document_quotes(documents: pd.DataFrame, sentences: pd.DataFrame,
@@ -100,8 +111,7 @@ def find_reuse(
     both = relation.stack_layers(passages, chained)
     changes = passage_changes(both, documents, codebook=cb)
     pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
-    paired = set(pairs["doc_a"]) | set(pairs["doc_b"])
-    quotes = document_quotes(documents, sentences, cb, doc_ids=paired) \
+    quotes = document_quotes(documents, sentences, cb, doc_ids=quoting_documents(pairs)) \
         if len(pairs) else _empty(["doc_id", "start", "end", "text", "speaker"])
     pairs = relation.classify_pairs(pairs, both, chains, changes, quotes, documents,
                                     sentences, codebook=cb)

@@ -313,7 +313,9 @@ def classify_pairs(
         if not mine and not found:
             continue
         na, nb = max(1, int(n_sent.get(a, 1))), max(1, int(n_sent.get(b, 1)))
-        shared = _shared(quotes_of.get(a, []), quotes_of.get(b, []), min_quote_overlap)
+        # a shared quotation is the same words: pairs without a shared shingle have none
+        shared = _shared(quotes_of.get(a, []), quotes_of.get(b, []), min_quote_overlap) \
+            if int(pair.get("shared_shingles", 1)) > 0 else []
         spans_a = [(int(x["start"]), int(x["end"])) for x, _ in shared]
         spans_b = [(int(y["start"]), int(y["end"])) for _, y in shared]
         for p in mine:
