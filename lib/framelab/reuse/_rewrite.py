@@ -216,9 +216,11 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
     vectors have cosine >= threshold they share an indexed word (the shared words outside
     the shorter prefix have a dot product below the left-out norm). Postings longer than
     ``max_postings`` sentences (a word in very many sentences, hence of low IDF weight) are
-    skipped, with a log message; only then can a pair be missed. The pairs to check are the
-    pattern of a sparse product (sentences x indexed words, times its transpose), in blocks
-    of rows giving about ``chunk_pairs`` pairs each, so memory stays bounded.
+    skipped, with a log message; only then can a pair be missed. The pairs to check come
+    from a sparse product (each sentence's indexed words times every sentence's vector),
+    which also bounds their cosine: pairs whose bound is below ``threshold`` are dropped
+    before the exact cosine. Rows go in blocks of about ``chunk_pairs`` pairs, so memory
+    stays bounded.
 
     Returns
     -------
@@ -242,34 +244,43 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
     indexed = (left >= threshold) | (np.arange(len(row)) == start[row])
     if not indexed.any():
         return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
-    feats, rows = f[indexed], row[indexed]
-    size = np.bincount(feats, minlength=X.shape[1])
-    skipped = int(np.count_nonzero(size > max_postings))
+    feats, rows, weights = f[indexed], row[indexed], np.sqrt(w2[indexed])
+    # the norm left out of each row's index (0 when every word is indexed)
+    rest = np.zeros(X.shape[0])
+    tail = ~indexed
+    first_tail = tail & ~np.r_[False, tail[:-1] & (row[1:] == row[:-1])] if len(row) else tail
+    rest[row[first_tail]] = left[first_tail]
+    sentences_with = np.bincount(X.indices, minlength=X.shape[1])
+    skipped = int(np.count_nonzero(sentences_with[np.unique(feats)] > max_postings))
     if skipped:
         log.info("prefix filter: %d word(s) in more than max_postings=%d sentences skipped",
                  skipped, max_postings)
-    use = (size[feats] > 1) & (size[feats] <= max_postings)
+    use = sentences_with[feats] <= max_postings
     n = X.shape[0]
-    # P: sentence x indexed word; P P^T counts the indexed words two sentences share, so
-    # its pattern is every pair to check, each once (sparse product, no pair enumeration
-    # beyond the shared postings); rows in blocks of about chunk_pairs pairs
-    P = sparse.csr_matrix((np.ones(int(use.sum())), (rows[use], feats[use])),
-                          shape=(n, X.shape[1]))
-    PT = P.T.tocsr()
-    per_row = P @ size.astype(float)  # pairs a row's postings give (an upper bound)
-    ends = np.searchsorted(np.cumsum(per_row), np.arange(1, int(per_row.sum() //
-                           max(1, chunk_pairs)) + 2) * max(1, chunk_pairs))
+    # W: each sentence's indexed words with their weights. W X^T pairs every sentence with
+    # every sentence holding one of its indexed words (a sparse product: no enumeration
+    # beyond those postings) and gives the part of their dot product over the indexed words;
+    # the rest is at most the norm left out of the index, so pairs below threshold by more
+    # are dropped before the exact cosine. Rows in blocks of about chunk_pairs pairs.
+    W = sparse.csr_matrix((weights[use], (rows[use], feats[use])), shape=X.shape)
+    XT = X.T.tocsr()
+    per_row = (W != 0).astype(float) @ sentences_with.astype(float)
+    step = max(1, chunk_pairs)
+    ends = np.searchsorted(np.cumsum(per_row), np.arange(1, int(per_row.sum() // step) + 2)
+                           * step)
     bounds = np.unique(np.r_[0, np.minimum(ends, n), n])
     found_a, found_b, found_cos = [], [], []
     for lo, hi in itertools.pairwise(bounds.tolist()):
-        shared = (P[lo:hi] @ PT).tocoo()
-        sa = shared.row.astype(np.int64) + lo
-        sb = shared.col.astype(np.int64)
-        keep = (sb > sa) & (doc_of[sa] != doc_of[sb])
-        sa, sb = sa[keep], sb[keep]
-        if not len(sa):
-            continue
-        cos = np.asarray(X[sa].multiply(X[sb]).sum(axis=1)).ravel()
+        part = (W[lo:hi] @ XT).tocoo()
+        sa = part.row.astype(np.int64) + lo
+        sb = part.col.astype(np.int64)
+        bound = part.data + rest[sa]
+        keep = (sb > sa) & (doc_of[sa] != doc_of[sb]) & (bound >= threshold - 1e-12)
+        sa, sb, cos = sa[keep], sb[keep], part.data[keep]
+        inexact = rest[sa] > 0
+        if inexact.any():
+            cos[inexact] = np.asarray(X[sa[inexact]].multiply(X[sb[inexact]])
+                                      .sum(axis=1)).ravel()
         ok = cos >= threshold
         found_a.append(sa[ok])
         found_b.append(sb[ok])
