@@ -13,8 +13,11 @@ BLAST text-reuse detection). It never builds a pair's sentence-by-sentence matri
    sentence in two or merges two into one. An anchor (i, j) widens to the run of up to
    ``max_merge`` adjacent sentences of one side (i-1..i, i..i+1, ...) when the merged
    sentence is closer to the other side's sentence than the anchor alone
-   (``cos(x_i + x_{i+1}, y_j) > cos(x_i, y_j)``), and each added sentence has no better
-   match above the threshold elsewhere in the other document. The merged cosine comes from
+   (``cos(x_i + x_{i+1}, y_j) > cos(x_i, y_j)``, and a run of three closer than the best
+   run of two), each added sentence brings a content word of the other sentence that the
+   rest of the run lacks (it carries part of the fact, not only the story's common words),
+   and each added sentence has no better match above the threshold elsewhere in the other
+   document. The merged cosine comes from
    a few row-wise dot products (the Gram entries of the run), computed for all anchors at
    once.
 3. *The chain*: link ``k`` scores ``cos_k - threshold``; between two links, each sentence
@@ -157,6 +160,7 @@ def _widen(X: sparse.csr_matrix, doc_of: np.ndarray, pair: np.ndarray, i: np.nda
     part[0], ok[0] = i, np.ones(len(i), dtype=bool)
     gram: dict[tuple[int, int], np.ndarray] = {}
     lo, hi, best = i.copy(), i.copy(), s.copy()
+    B = (X != 0).astype(np.float64).tocsr()  # which words each sentence has
     for span in _SPANS:
         if len(span) > max_merge:
             continue
@@ -171,10 +175,18 @@ def _widen(X: sparse.csr_matrix, doc_of: np.ndarray, pair: np.ndarray, i: np.nda
                     gram[(d, e)] = _rowdot(X, part[d], part[e])
                 den = den + 2 * gram[(d, e)]
         cos = np.where(valid, num / np.sqrt(np.maximum(den, 1e-12)), 0.0)
-        better = valid & (cos > best + 1e-9)
-        lo = np.where(better, i + span[0], lo)
-        hi = np.where(better, i + span[-1], hi)
-        best = np.where(better, cos, best)
+        candidate = valid & (cos > best + 1e-9)
+        for d in span:  # each added sentence brings a word of j the rest of the run lacks
+            if d == 0 or not candidate.any():
+                continue
+            rows = np.flatnonzero(candidate)
+            shared = B[part[d][rows]].multiply(B[j[rows]])
+            rest = sum(B[part[e][rows]] for e in span if e != d)
+            new = np.asarray((shared - shared.multiply(rest > 0)).sum(axis=1)).ravel()
+            candidate[rows[new <= 0]] = False
+        lo = np.where(candidate, i + span[0], lo)
+        hi = np.where(candidate, i + span[-1], hi)
+        best = np.where(candidate, cos, best)
     return lo, hi, best
 
 
