@@ -174,10 +174,10 @@ def layers_benchmark(args: argparse.Namespace) -> None:
         both = reuse.stack_layers(passages, chained)
     with PeakRSS() as steps["passage_changes (both layers)"]:
         changes = reuse.passage_changes(both, documents, codebook=cb)
-    with PeakRSS() as steps["quotations of the paired documents"]:
+    with PeakRSS() as steps["quotations (documents of pairs sharing a shingle)"]:
         pairs = reuse.reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
-        paired = set(pairs["doc_a"]) | set(pairs["doc_b"])
-        quoted = reuse.document_quotes(documents, sentences, cb, doc_ids=paired)
+        quoted = reuse.document_quotes(documents, sentences, cb,
+                                       doc_ids=reuse.quoting_documents(pairs))
     with PeakRSS() as steps["reuse_pairs + classify_pairs"]:
         pairs = reuse.classify_pairs(pairs, both, chains, changes, quoted, documents,
                                      sentences, codebook=cb)
