@@ -52,6 +52,7 @@ from ._rewrite import (
 from ._view import (
     MEASURES,
     RELATION_STYLES,
+    first_pair_html,
     network_edges,
     pair_html,
     pair_html_path,
@@ -69,7 +70,7 @@ __all__ = [
     'PASSAGE_COLUMNS', 'RELATIONS', 'RELATION_COLUMNS', 'RELATION_STYLES', 'RESULT_PAIR_COLUMNS',
     'ReuseResult', 'RewriteLayer', 'align_passages', 'align_rewrites', 'candidate_pairs',
     'candidates_from_buckets', 'chain_links', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts', 'document_quotes',
-    'estimate_jaccard', 'find_reuse', 'find_rewrite_candidates', 'fit_space', 'local_alignment',
+    'estimate_jaccard', 'find_reuse', 'find_rewrite_candidates', 'first_pair_html', 'fit_space', 'local_alignment',
     'lsh_buckets', 'lsh_candidates', 'lsh_threshold', 'merge_candidates', 'minhash_from_shingles',
     'minhash_signatures', 'needs_shingle_alignment', 'network_edges', 'null_threshold', 'pair_html', 'pair_html_path', 'quoting_documents',
     'passage_changes', 'plot_reuse_network', 'plot_similarity_matrix', 'reuse_pairs',

@@ -351,10 +351,10 @@ def classify_pairs(
                         f"{len(own)} aligned sentence(s) outside them")
         else:
             relation = "same_story"
+            spans = f" ({density:.0%} of the sentences it spans)" if chain else ""
             evidence = (f"{len(mine)} aligned passage(s) in both layers; ordered chain of "
-                        f"{n_rewrite} covering {max(cov_a, cov_b):.0%} of the better-covered document "
-                        f"({density:.0%} of the sentences it spans): no copied runs, no "
-                        "shared quotation"
+                        f"{n_rewrite} link(s) covering {max(cov_a, cov_b):.0%} of the "
+                        f"better-covered document{spans}: no copied runs, no shared quotation"
                         + (", a rewritten passage below the rewrite rule"
                            if len(chain_own) >= min_chain and density >= min_coverage
                            else ""))

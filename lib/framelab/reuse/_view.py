@@ -450,7 +450,28 @@ def save_pair_html(page: str, doc_a: str, doc_b: str, out_dir: str | Path) -> Pa
 
 def save_pair_views(pairs: pd.DataFrame, passages: pd.DataFrame, changes: pd.DataFrame,
                     out_dir: str | Path, *, top: int | None = None) -> list[Path]:
-    """Write the HTML view of each pair (the first ``top`` of ``reuse_pairs``, or all)."""
-    chosen = pairs if top is None else pairs.head(top)
+    """Write the HTML view of each pair (the first ``top`` of ``reuse_pairs`` that have
+    aligned passages, or all of them; a same-story pair known by its chain's row only has
+    no passage to show)."""
+    chosen = _with_passages(pairs, passages)
+    chosen = chosen if top is None else chosen.head(top)
     return [save_pair_html(pair_html(passages, changes, a, b, pairs=pairs), a, b, out_dir)
             for a, b in zip(chosen["doc_a"], chosen["doc_b"])]
+
+
+def _with_passages(pairs: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
+    if passages.empty or pairs.empty:
+        return pairs.iloc[:0]
+    shown = set(zip(passages["doc_a"], passages["doc_b"]))
+    return pairs[[(a, b) in shown for a, b in zip(pairs["doc_a"], pairs["doc_b"])]]
+
+
+def first_pair_html(pairs: pd.DataFrame, passages: pd.DataFrame,
+                    changes: pd.DataFrame) -> str:
+    """:func:`pair_html` of the first pair of ``reuse_pairs`` with aligned passages, or a
+    sentence saying there is none."""
+    chosen = _with_passages(pairs, passages)
+    if chosen.empty:
+        return "<p>No pair of documents has aligned passages.</p>"
+    return pair_html(passages, changes, chosen["doc_a"].iloc[0], chosen["doc_b"].iloc[0],
+                     pairs=pairs)
