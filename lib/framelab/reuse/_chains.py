@@ -136,8 +136,8 @@ class _Best:
         return np.where(self.code[at] == code, self.best[at], -1)
 
 
-def _widen(X: sparse.csr_matrix, doc_of: np.ndarray, pair: np.ndarray, i: np.ndarray,
-           j: np.ndarray, s: np.ndarray, best_of: _Best, max_merge: int
+def _widen(X: sparse.csr_matrix, doc_of: np.ndarray, position: np.ndarray, pair: np.ndarray,
+           i: np.ndarray, j: np.ndarray, s: np.ndarray, best_of: _Best, max_merge: int
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For anchors (i, j) of cosine s: the best run of i's side merged against j.
 
@@ -152,7 +152,8 @@ def _widen(X: sparse.csr_matrix, doc_of: np.ndarray, pair: np.ndarray, i: np.nda
         r = i + d
         inside = (r >= 0) & (r < n)
         r = np.where(inside, r, i)
-        valid = inside & (doc_of[r] == doc_of[i])
+        # adjacent in the document, not only in the table (a caption may lie between)
+        valid = inside & (doc_of[r] == doc_of[i]) & (position[r] - position[i] == d)
         other = best_of(pair, r)
         ok[d] = valid & ((other == -1) | (other == j))
         part[d] = r
@@ -191,7 +192,8 @@ def _widen(X: sparse.csr_matrix, doc_of: np.ndarray, pair: np.ndarray, i: np.nda
 
 
 def chain_links(similar: pd.DataFrame, X: sparse.csr_matrix, doc_of: np.ndarray,
-                pairs: np.ndarray, *, max_merge: int = 3) -> pd.DataFrame:
+                pairs: np.ndarray, *, max_merge: int = 3,
+                position: np.ndarray | None = None) -> pd.DataFrame:
     """The links chains are made of: mutual best matches, widened to merged runs.
 
     Parameters
@@ -208,6 +210,9 @@ def chain_links(similar: pd.DataFrame, X: sparse.csr_matrix, doc_of: np.ndarray,
         Document positions ``(a, b)`` of the candidate pairs, ``a < b``.
     max_merge : int
         Longest run of one side merged into one link (1: one-to-one links only).
+    position : array, optional
+        Each row's place in its document; a run merges only sentences that are adjacent
+        there (default: adjacent rows).
 
     Returns
     -------
@@ -244,8 +249,9 @@ def chain_links(similar: pd.DataFrame, X: sparse.csr_matrix, doc_of: np.ndarray,
     best_b = _Best(p[row_best], a[row_best], b[row_best], n_rows)
     best_a = _Best(p[col_best], b[col_best], a[col_best], n_rows)
     pa, i, j, s = p[anchor], a[anchor], b[anchor], cos[anchor]
-    i0, i1, cos_a = _widen(X, doc_of, pa, i, j, s, best_b, max_merge)
-    j0, j1, cos_b = _widen(X, doc_of, pa, j, i, s, best_a, max_merge)
+    at = np.arange(n_rows, dtype=np.int64) if position is None else np.asarray(position)
+    i0, i1, cos_a = _widen(X, doc_of, at, pa, i, j, s, best_b, max_merge)
+    j0, j1, cos_b = _widen(X, doc_of, at, pa, j, i, s, best_a, max_merge)
     use_b = cos_b > cos_a
     links = pd.DataFrame({
         "pair": pa, "i0": np.where(use_b, i, i0), "i1": np.where(use_b, i, i1),
@@ -344,7 +350,8 @@ def align_rewrites(
     pa, pb = pos_a[known].to_numpy(np.int64), pos_b[known].to_numpy(np.int64)
     pairs = np.column_stack([np.minimum(pa, pb), np.maximum(pa, pb)])
     flipped = pa > pb
-    links = chain_links(layer.similar, layer.X, layer.doc_of, pairs, max_merge=max_merge)
+    links = chain_links(layer.similar, layer.X, layer.doc_of, pairs, max_merge=max_merge,
+                        position=layer.position)
     if links.empty:
         return _empty(PASSAGE_COLUMNS), _empty(CHAIN_COLUMNS)
     threshold = layer.threshold

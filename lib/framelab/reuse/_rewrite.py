@@ -336,7 +336,9 @@ class RewriteLayer(NamedTuple):
 
     ``X`` holds the vectors of the sentences of ``doc_ids`` (the sentence table filtered to
     them, in its order; None when there was nothing to compare), ``doc_of`` the position in
-    ``doc_ids`` of each row; ``similar`` indexes rows of ``X``.
+    ``doc_ids`` of each row, ``position`` each sentence's place in its document
+    (``sentence_index``: rows of a body table skip captions and boilerplate); ``similar``
+    indexes rows of ``X``.
     """
 
     candidates: pd.DataFrame
@@ -346,6 +348,7 @@ class RewriteLayer(NamedTuple):
     X: sparse.csr_matrix | None = None
     doc_of: np.ndarray = np.zeros(0, dtype=np.int64)
     doc_ids: tuple[str, ...] = ()
+    position: np.ndarray | None = None
 
 
 def find_rewrite_candidates(
@@ -404,4 +407,6 @@ def find_rewrite_candidates(
     cands = content_candidates(similar, doc_of, ids, min_similar=min_similar)
     log.info("rewrite layer: %d similar sentence pair(s), %d candidate pair(s)",
              len(similar), len(cands))
-    return RewriteLayer(cands, similar, space, threshold, X, doc_of, tuple(ids))
+    position = (sent["sentence_index"].to_numpy(np.int64) if "sentence_index" in sent
+                else sent.groupby("doc_id", sort=False).cumcount().to_numpy(np.int64))
+    return RewriteLayer(cands, similar, space, threshold, X, doc_of, tuple(ids), position)
