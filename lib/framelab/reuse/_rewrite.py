@@ -212,9 +212,11 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
     """Sentence pairs of different documents with cosine >= ``threshold`` (prefix filtering).
 
     Words are ranked rarest first (fewest sentences). Each sentence is indexed under its
-    rarest words until the words left out have a norm below ``threshold``: if two unit
-    vectors have cosine >= threshold they share an indexed word (the shared words outside
-    the shorter prefix have a dot product below the left-out norm). Postings longer than
+    rarest words until what the words left out can add to a dot product is below
+    ``threshold``: at most their norm, and at most the sum of each one's weight times its
+    largest weight in any sentence (Bayardo et al.'s bound, which stops the index before
+    the common words). If two unit vectors have cosine >= threshold, the indexed words of
+    either meet the other's words. Postings longer than
     ``max_postings`` sentences (a word in very many sentences, hence of low IDF weight) are
     skipped, with a log message; only then can a pair be missed. The pairs to check come
     from a sparse product (each sentence's indexed words times every sentence's vector),
@@ -239,13 +241,22 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
     before = np.cumsum(w2) - w2                      # squared norm of the words before k ...
     start = X.indptr[:-1]
     before -= (np.cumsum(w2) - w2)[start[row]] if len(row) else 0.0   # ... in the same row
-    left = np.sqrt(np.maximum(total[row] - before, 0.0))  # norm from word k on
-    # indexed: the first words, until the norm of the rest is below threshold (at least one)
+    norm_left = np.sqrt(np.maximum(total[row] - before, 0.0))  # norm from word k on
+    # what words k... can add to a dot product with any sentence: each at most its weight
+    # here times its largest weight in any sentence (AllPairs' bound; common words weigh
+    # little everywhere, so the index stops before them)
+    top = np.asarray(X.max(axis=0).todense()).ravel()
+    gain = np.sqrt(w2) * top[f]
+    gain_total = np.bincount(row, weights=gain, minlength=X.shape[0])
+    gain_before = np.cumsum(gain) - gain
+    gain_before -= gain_before[start[row]] if len(row) else 0.0
+    left = np.minimum(norm_left, np.maximum(gain_total[row] - gain_before, 0.0))
+    # indexed: the first words, until what the rest can add is below threshold (at least one)
     indexed = (left >= threshold) | (np.arange(len(row)) == start[row])
     if not indexed.any():
         return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
     feats, rows, weights = f[indexed], row[indexed], np.sqrt(w2[indexed])
-    # the norm left out of each row's index (0 when every word is indexed)
+    # what the words left out of each row's index can add (0 when every word is indexed)
     rest = np.zeros(X.shape[0])
     tail = ~indexed
     first_tail = tail & ~np.r_[False, tail[:-1] & (row[1:] == row[:-1])] if len(row) else tail
