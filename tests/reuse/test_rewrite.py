@@ -355,3 +355,17 @@ def test_numbers_are_one_token_however_written() -> None:
     assert words("nearly 1,000 troops and 7 jets") == ["near", "n1000", "troop", "n7", "jet"]
     assert words("roughly 1000 troops") == ["rough", "n1000", "troop"]
     assert words("3.5 million in 2011.") == ["n3_5", "million", "n2011"]
+
+
+def test_which_pairs_are_aligned_sentence_by_sentence_and_searched_for_quotes() -> None:
+    candidates = pd.DataFrame({
+        "doc_a": ["a", "a", "b", "c"], "doc_b": ["b", "c", "c", "d"],
+        "channel": ["shingles", "content", "content", "shingles+content"],
+        "shared_shingles": [7, 6, 5, 0]})
+    # the shingle layer's pairs, and content pairs sharing enough shingles for a copied
+    # run of verbatim_run=10 tokens (10 - 5 + 1 = 6 shingles)
+    assert reuse.needs_shingle_alignment(candidates).tolist() == [True, True, False, True]
+    assert reuse.needs_shingle_alignment(candidates, verbatim_run=12).tolist() == [
+        True, False, False, True]
+    # quotations: documents of pairs that share at least one shingle, in pair order
+    assert reuse.quoting_documents(candidates) == ["a", "b", "c"]
