@@ -131,7 +131,6 @@ def layers_benchmark(args: argparse.Namespace) -> None:
     """Both layers and the relation rules on a corpus with planted copies, rewrites, quotes."""
     import tempfile
 
-    from framelab import framing
     from framelab.codebook import load_codebook
     from make_reuse_corpus import generate as generate_planted
 
@@ -153,28 +152,35 @@ def layers_benchmark(args: argparse.Namespace) -> None:
              gen_s, len(sentences), load_s)
     cb = load_codebook(None)
     steps: dict[str, PeakRSS] = {}
-    with PeakRSS() as steps["shingle layer: candidate_pairs + align_passages"]:
-        shingle = reuse.candidate_pairs(documents, sentences, seed=args.seed)
-        shingle_only = reuse.align_passages(shingle, sentences, documents=documents)
+    # the steps of reuse.find_reuse (and of notebook 04), timed one by one
+    with PeakRSS() as steps["shingle layer: shingles + candidate_pairs"]:
+        sets, n_tokens = reuse.shingle_sets(reuse.doc_texts(documents, sentences))
+        shingles = pd.DataFrame({"doc_id": documents["doc_id"].astype(str).to_numpy(),
+                                 "n_tokens": n_tokens, "shingles": pd.Series(sets, dtype=object)})
+        shingle = reuse.candidate_pairs(documents, sentences, seed=args.seed, shingles=shingles)
     with PeakRSS() as steps["rewrite layer: content space, prefix-filter candidates"]:
         layer = reuse.find_rewrite_candidates(documents, sentences, mwes=cb.mwes,
-                                                seed=args.seed)
-        candidates = reuse.merge_candidates(shingle, layer.candidates, documents,
-                                               sentences)
-    with PeakRSS() as steps["both layers: align_passages on the merged candidates"]:
-        passages = reuse.align_passages(candidates, sentences, documents=documents)
+                                              seed=args.seed)
+    with PeakRSS() as steps["both: partner bound + merge_candidates"]:
+        shingle_kept, content_kept = reuse.bound_candidates(shingle, layer.candidates,
+                                                            args.max_partners)
+        candidates = reuse.merge_candidates(shingle_kept, content_kept, documents, sentences,
+                                            shingles=shingles)
+    with PeakRSS() as steps["shingle layer: align_passages (pairs it needs)"]:
+        shingled = candidates[reuse.needs_shingle_alignment(candidates)]
+        passages = reuse.align_passages(shingled, sentences, documents=documents)
     with PeakRSS() as steps["rewrite layer: ordered chains (align_rewrites)"]:
-        chained, chains = reuse.align_rewrites(candidates, sentences, layer.space,
-                                                 threshold=layer.threshold)
+        chained, chains = reuse.align_rewrites(candidates, sentences, layer)
         both = reuse.stack_layers(passages, chained)
     with PeakRSS() as steps["passage_changes (both layers)"]:
         changes = reuse.passage_changes(both, documents, codebook=cb)
-    with PeakRSS() as steps["quotes.find_quotes (every document)"]:
-        quoted = framing.find_quotes(documents, cb, sentences=sentences)
-    with PeakRSS() as steps["reuse_pairs + relation.classify_pairs"]:
+    with PeakRSS() as steps["quotations (documents of pairs sharing a shingle)"]:
         pairs = reuse.reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
+        quoted = reuse.document_quotes(documents, sentences, cb,
+                                       doc_ids=reuse.quoting_documents(pairs))
+    with PeakRSS() as steps["reuse_pairs + classify_pairs"]:
         pairs = reuse.classify_pairs(pairs, both, chains, changes, quoted, documents,
-                                        sentences, codebook=cb)
+                                     sentences, codebook=cb)
     for name, step in steps.items():
         log.info("%s: %.1f s", name, step.seconds)
     found = {(a, b): r for a, b, r in zip(pairs["doc_a"], pairs["doc_b"], pairs["relation"])}
@@ -213,17 +219,21 @@ def layers_benchmark(args: argparse.Namespace) -> None:
          f"{'exact' if len(documents) <= 2000 else 'minhash'}; rewrite-layer sentence "
          f"threshold {layer.threshold:.3f} (null rule); {len(layer.similar):,} similar "
          f"sentence pairs; {len(layer.candidates):,} rewrite-layer candidate pairs; "
-         f"{len(candidates):,} merged candidates; {len(pairs):,} pairs in `reuse_pairs`."),
+         f"{len(candidates):,} candidates after the partner bound (max_partners="
+         f"{args.max_partners}) and merge, {len(shingled):,} of them aligned by the shingle "
+         f"layer; {len(pairs):,} pairs in `reuse_pairs`."),
         "",
         "| step | wall time (CPU time) | peak RSS above start |",
         "|---|---|---|",
         *[f"| {name} | {st.seconds:.1f} s ({st.cpu:.1f} s) | {st.peak / 2**20:.0f} MB |"
           for name, st in steps.items()],
         "",
-        (f"Time the rewrite layer adds (its candidates and chains, plus aligning the merged "
-         f"candidates, minus the whole shingle layer): "
-         f"{sum(st.seconds for k, st in steps.items() if 'rewrite' in k or 'merged' in k) - steps['shingle layer: candidate_pairs + align_passages'].seconds + 0:.1f} s "
-         f"wall (shingle layer alone {steps['shingle layer: candidate_pairs + align_passages'].seconds:.1f} s)."),
+        (f"Whole reuse stage: {sum(st.seconds for st in steps.values()):.1f} s wall "
+         f"({sum(st.cpu for st in steps.values()):.1f} s CPU). Time the rewrite layer adds "
+         "(its candidates, the partner bound and merge, its chains): "
+         f"{sum(st.seconds for k, st in steps.items() if 'rewrite' in k or 'merge' in k):.1f}"
+         " s wall; the shingle layer's steps: "
+         f"{sum(st.seconds for k, st in steps.items() if 'shingle' in k):.1f} s."),
         "",
         ("Recall (planted pair in `reuse_pairs` with the planted relation; in brackets: "
          "paired at all):"),
@@ -253,7 +263,6 @@ def layers_benchmark(args: argparse.Namespace) -> None:
     out.write_text("\n".join(lines), encoding="utf-8")
     log.info("wrote %s", out)
     print("\n".join(lines))
-    del shingle_only
 
 
 def main() -> None:
@@ -275,6 +284,8 @@ def main() -> None:
     parser.add_argument("--edit", type=float, default=0.03,
                         help="share of words changed in a planted near-duplicate")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-partners", type=int, default=20,
+                        help="--layers: candidate pairs kept per document and layer")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")

@@ -302,6 +302,26 @@ def test_similarity_matrix_and_plot(planted) -> None:
     assert reuse_view.plot_similarity_matrix(matrix, ax, outlets={"orig": "Wire"}) is ax
 
 
+@pytest.mark.parametrize("width", ["single", "double"])
+def test_similarity_matrix_fits_the_column_width(width: str, tmp_path: Path) -> None:
+    """Ids as long as the seeds', values in the cells and the colour bar stay within the width
+    (the seeds' matrix was 4.1 in wide at single width with a vertical colour bar)."""
+    import struct
+
+    from framelab import figures
+    from framelab.paths import SEEDS_DIR
+
+    documents, sentences = corpus.load_run_corpus(SEEDS_DIR)
+    matrix = reuse_view.similarity_matrix(documents, corpus.body(sentences))
+    fig, ax = figures.new_figure(width, 5.5)
+    reuse_view.plot_similarity_matrix(matrix, ax, outlets=dict(zip(documents["doc_id"],
+                                                                  documents["outlet"])))
+    figures.save_figure(fig, "matrix", tmp_path, formats=("png",), width=width)
+    png = (tmp_path / "figures" / "matrix.png").read_bytes()
+    inches = struct.unpack(">I", png[16:20])[0] / 300
+    assert inches <= figures.WIDTHS[width] + 0.01
+
+
 @pytest.mark.slow
 def test_reuse_notebook_runs_on_the_seeds(tmp_path: Path) -> None:
     import papermill
@@ -335,3 +355,27 @@ def test_reuse_notebook_runs_on_a_single_document(tmp_path: Path) -> None:
                                parameters={"out_dir": str(out), "corpus": str(folder)},
                                cwd=str(PROJECT_ROOT), progress_bar=False)
     assert pd.read_csv(out / "tables" / "reuse_pairs.csv").empty
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_quotations_of_paired_documents_by_partition_equal_the_whole(tmp_path: Path,
+                                                                     workers: int) -> None:
+    """The notebook finds quotations part by part on the run's engine (of the paired
+    documents only); the rows are those of find_quotes on the whole corpus."""
+    from framelab import framing
+    from framelab.codebook import load_codebook
+    from framelab.paths import SEEDS_DIR
+    from framelab.run import build_cache, open_run_corpus, reuse_quotes
+
+    cb = load_codebook()
+    build_cache(SEEDS_DIR, cache_dir=tmp_path, chunk_size=2, progress=False)
+    with open_run_corpus(SEEDS_DIR, cache_dir=tmp_path, workers=workers,
+                         progress=False) as run:
+        docs, sents = run.documents, corpus.body(run.sentences)
+        want = framing.find_quotes(docs, cb, sentences=sents)
+        assert want["doc_id"].nunique() == 2  # 002 and 004, in different parts
+        pd.testing.assert_frame_equal(reuse_quotes(run, cb), want)
+        some = [sorted(want["doc_id"].unique())[-1], docs["doc_id"].iloc[0]]
+        kept = want[want["doc_id"].isin(some)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(reuse_quotes(run, cb, doc_ids=some), kept)
+        pd.testing.assert_frame_equal(reuse.document_quotes(docs, sents, cb, chunk=2), want)

@@ -191,9 +191,9 @@ def test_local_alignment_keeps_order_and_skips_gaps() -> None:
     for i, j in ((0, 0), (1, 2), (2, 3), (4, 5)):
         sim[i, j] = 0.8
     sim[3, 0] = 0.9  # a strong match out of order
-    chain = rewrite.local_alignment(sim, threshold=0.3, gap=0.02)
+    chain = reuse.local_alignment(sim, threshold=0.3, gap=0.02)
     assert chain == [(0, 0), (1, 2), (2, 3), (4, 5)]
-    assert rewrite.local_alignment(np.zeros((3, 3)), threshold=0.3, gap=0.02) == []
+    assert reuse.local_alignment(np.zeros((3, 3)), threshold=0.3, gap=0.02) == []
 
 
 def test_content_words_are_stems_with_names_whole() -> None:
@@ -208,9 +208,14 @@ def test_bad_parameters_name_the_value(flood) -> None:
         rewrite.find_rewrite_candidates(documents, sentences, min_similar=0)
     with pytest.raises(ParameterError, match="threshold=1.5"):
         rewrite.find_rewrite_candidates(documents, sentences, threshold=1.5)
+    layer = rewrite.find_rewrite_candidates(documents, sentences)
+    pair = pd.DataFrame({"doc_a": ["source"], "doc_b": ["rewrite"]})
     with pytest.raises(ParameterError, match="gap=-1"):
-        rewrite.align_rewrites(pd.DataFrame({"doc_a": ["source"], "doc_b": ["rewrite"]}),
-                               sentences, rewrite.fit_space(sentences), threshold=0.3, gap=-1)
+        reuse.align_rewrites(pair, sentences, layer, gap=-1)
+    with pytest.raises(ParameterError, match="max_merge=0"):
+        reuse.align_rewrites(pair, sentences, layer, max_merge=0)
+    with pytest.raises(ParameterError, match="pass the sentence table given to"):
+        reuse.align_rewrites(pair, sentences.iloc[1:], layer)
 
 
 def test_network_edges_aggregate_outlets_and_keep_direction() -> None:
@@ -233,8 +238,134 @@ def test_network_edges_aggregate_outlets_and_keep_direction() -> None:
         reuse_view.network_edges(pairs, level="site")
 
 
-def test_chain_links_are_mutual_best_matches() -> None:
-    sim = np.array([[0.6, 0.1],
-                    [0.9, 0.5]])  # row 0's best is column 0, whose best is row 1
-    kept = rewrite._mutual_best(sim)
-    assert kept.tolist() == [[0.0, 0.0], [0.9, 0.0]]
+def _mutual(sim: np.ndarray) -> np.ndarray:
+    """Cells that are the best of their row and of their column (others 0)."""
+    out = np.zeros_like(sim)
+    rows = np.arange(sim.shape[0])
+    best_j = sim.argmax(axis=1)
+    mutual = sim.argmax(axis=0)[best_j] == rows
+    out[rows[mutual], best_j[mutual]] = sim[rows[mutual], best_j[mutual]]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_chains_read_off_the_sparse_table_equal_the_full_alignment(seed: int) -> None:
+    """One-to-one links (max_merge=1): the chain of every pair, found from the similar
+    sentences only, is the Smith-Waterman chain of the pair's full mutual-best matrix."""
+    rng = np.random.default_rng(seed)
+    n_docs, words = 6, 40
+    sizes = rng.integers(3, 9, size=n_docs)
+    doc_of = np.repeat(np.arange(n_docs), sizes)
+    dense = rng.random((len(doc_of), words)) * (rng.random((len(doc_of), words)) < 0.25)
+    dense[dense.sum(axis=1) == 0, 0] = 1.0
+    X = sparse.csr_matrix(dense / np.linalg.norm(dense, axis=1)[:, None])
+    threshold = 0.3
+    ids = tuple(f"d{k}" for k in range(n_docs))
+    sent = pd.DataFrame({
+        "doc_id": [ids[d] for d in doc_of],
+        "sentence_id": [f"{ids[d]}:{k}" for d, k in zip(doc_of, range(len(doc_of)))],
+        "start": 0, "end": 1, "text": "x", "text_norm": "x"})
+    similar = rewrite.similar_sentences(X, doc_of, threshold=threshold)
+    layer = rewrite.RewriteLayer(pd.DataFrame(), similar, None, threshold, X, doc_of, ids)
+    pairs = pd.DataFrame([(ids[a], ids[b]) for a in range(n_docs) for b in range(a + 1, n_docs)],
+                         columns=["doc_a", "doc_b"])
+    _, chains = reuse.align_rewrites(pairs, sent, layer, max_merge=1, gap=0.02)
+    got = {(a, b): n for a, b, n in zip(chains["doc_a"], chains["doc_b"], chains["n_rewrite"])}
+    compared = 0
+    for a in range(n_docs):
+        for b in range(a + 1, n_docs):
+            sim = (X[doc_of == a] @ X[doc_of == b].T).toarray()
+            want = reuse.local_alignment(_mutual(sim), threshold=threshold, gap=0.02)
+            assert got.get((ids[a], ids[b]), 0) == len(want), (a, b)
+            compared += bool(want)
+    assert compared >= 3  # else the comparison says little
+
+
+def test_a_sentence_split_in_two_is_one_merged_link(tmp_path: Path) -> None:
+    """The rewrite splits the source's second sentence into two: one link joins them."""
+    split = [REWRITE[0],
+             "Fire brigades in boats went into the flooded eastern district.",
+             "They moved roughly 400 families out of their homes.",
+             *REWRITE[2:]]
+    documents, sentences = _load(tmp_path, {"source": SOURCE, "split": split,
+                                            "topic": SAME_TOPIC, "f0": FILLER[0],
+                                            "f1": FILLER[1]})
+    result = reuse.find_reuse(documents, sentences)
+    pair = _pair(result.pairs, "source", "split")
+    assert pair["relation"] == "rewrite"
+    chain = result.passages[(result.passages["layer"] == "rewrite")
+                            & (result.passages["doc_a"] == pair["doc_a"])]
+    merged = chain[chain["sentence_b"].str.contains("+", regex=False)
+                   | chain["sentence_a"].str.contains("+", regex=False)]
+    assert len(merged) >= 1
+    row = merged.iloc[0]
+    source_side = row["text_a"] if row["doc_a"] == "source" else row["text_b"]
+    split_side = row["text_b"] if row["doc_a"] == "source" else row["text_a"]
+    assert source_side == SOURCE[1]
+    assert split[1] in split_side and split[2] in split_side
+    with_one_to_one = reuse.find_reuse(documents, sentences, max_merge=1)
+    assert (with_one_to_one.chains["n_merged"] == 0).all()
+
+
+# A second invented report, and a rewrite that keeps every fact and the order of the
+# sentences but turns each sentence around (clauses swapped, attribution moved) and uses
+# other words, with the numbers written differently ("1,200" / "1200", "two" / "2").
+PORT = [
+    "Dock workers at the port of Elsby walked out on Monday after talks on pay collapsed.",
+    "The union said 1,200 members had joined the strike, which is planned to last two weeks.",
+    "Container ships queued outside the harbour as cranes stood idle along the quays.",
+    "The port authority warned that fuel deliveries to the region could run short by Friday.",
+    "Talks are due to resume on Thursday under a mediator appointed by the labour ministry.",
+    "Exporters of fruit said their losses already exceeded 3.5 million euros.",
+]
+PORT_REWRITE = [
+    "After pay negotiations broke down, dockers in Elsby harbour stopped work on Monday.",
+    "Some 1200 union members are on strike, according to the union, for a planned 2 weeks.",
+    "With the cranes on the quays idle, a queue of container vessels formed off the port.",
+    "By Friday the area may lack deliveries of fuel, the harbour authority cautioned.",
+    "Under a mediator named by the labour ministry, negotiations should restart on Thursday.",
+    "Losses of more than 3.5 million euros have already hit fruit exporters, they said.",
+]
+# the same port and strike, other facts
+PORT_TOPIC = [
+    "Elsby has been a port since the twelfth century and handles most of the region's trade.",
+    "A strike in 1998 closed the harbour for a month and ended with a three-year pay deal.",
+    "Automation of the container terminal has cut the number of dock jobs by a third.",
+    "Local cafes near the quays say they depend on the shift workers for most of their trade.",
+]
+
+
+def test_rewrite_with_clauses_turned_around_and_numbers_rewritten(tmp_path: Path) -> None:
+    documents, sentences = _load(tmp_path, {"port": PORT, "rewritten": PORT_REWRITE,
+                                            "history": PORT_TOPIC, "f0": FILLER[0],
+                                            "f1": FILLER[1]})
+    result = reuse.find_reuse(documents, sentences)
+    pair = _pair(result.pairs, "port", "rewritten")
+    assert pair["relation"] == "rewrite"
+    assert pair["n_rewrite"] >= 4
+    pairs = result.pairs
+    for other in ("port", "rewritten"):
+        rows = pairs[((pairs["doc_a"] == other) & (pairs["doc_b"] == "history"))
+                     | ((pairs["doc_a"] == "history") & (pairs["doc_b"] == other))]
+        assert rows.empty or not rows["relation"].isin(["rewrite", "copy"]).any()
+
+
+def test_numbers_are_one_token_however_written() -> None:
+    words = rewrite.ContentAnalyzer()
+    assert words("nearly 1,000 troops and 7 jets") == ["near", "n1000", "troop", "n7", "jet"]
+    assert words("roughly 1000 troops") == ["rough", "n1000", "troop"]
+    assert words("3.5 million in 2011.") == ["n3_5", "million", "n2011"]
+
+
+def test_which_pairs_are_aligned_sentence_by_sentence_and_searched_for_quotes() -> None:
+    candidates = pd.DataFrame({
+        "doc_a": ["a", "a", "b", "c"], "doc_b": ["b", "c", "c", "d"],
+        "channel": ["shingles", "content", "content", "shingles+content"],
+        "shared_shingles": [7, 6, 5, 0]})
+    # the shingle layer's pairs, and content pairs sharing enough shingles for a copied
+    # run of verbatim_run=10 tokens (10 - 5 + 1 = 6 shingles)
+    assert reuse.needs_shingle_alignment(candidates).tolist() == [True, True, False, True]
+    assert reuse.needs_shingle_alignment(candidates, verbatim_run=12).tolist() == [
+        True, False, False, True]
+    # quotations: documents of pairs that share at least one shingle, in pair order
+    assert reuse.quoting_documents(candidates) == ["a", "b", "c"]

@@ -12,7 +12,8 @@ from ._candidates import (
     reuse_pairs,
     short_documents,
 )
-from ._find import find_reuse
+from ._chains import CHAIN_COLUMNS, align_rewrites, chain_links, local_alignment
+from ._find import document_quotes, find_reuse, quoting_documents
 from ._minhash import (
     EMPTY_SIGNATURE,
     candidates_from_buckets,
@@ -34,25 +35,24 @@ from ._relation import (
     RESULT_PAIR_COLUMNS,
     classify_pairs,
     merge_candidates,
+    needs_shingle_alignment,
     shared_quotes,
     stack_layers,
 )
 from ._rewrite import (
-    CHAIN_COLUMNS,
     CONTENT_CANDIDATE_COLUMNS,
     ContentAnalyzer,
     RewriteLayer,
-    align_rewrites,
     content_candidates,
     find_rewrite_candidates,
     fit_space,
-    local_alignment,
     null_threshold,
     similar_sentences,
 )
 from ._view import (
     MEASURES,
     RELATION_STYLES,
+    first_pair_html,
     network_edges,
     pair_html,
     pair_html_path,
@@ -69,10 +69,10 @@ __all__ = [
     'ContentAnalyzer', 'EMPTY_SIGNATURE', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
     'PASSAGE_COLUMNS', 'RELATIONS', 'RELATION_COLUMNS', 'RELATION_STYLES', 'RESULT_PAIR_COLUMNS',
     'ReuseResult', 'RewriteLayer', 'align_passages', 'align_rewrites', 'candidate_pairs',
-    'candidates_from_buckets', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts',
-    'estimate_jaccard', 'find_reuse', 'find_rewrite_candidates', 'fit_space', 'local_alignment',
+    'candidates_from_buckets', 'chain_links', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts', 'document_quotes',
+    'estimate_jaccard', 'find_reuse', 'find_rewrite_candidates', 'first_pair_html', 'fit_space', 'local_alignment',
     'lsh_buckets', 'lsh_candidates', 'lsh_threshold', 'merge_candidates', 'minhash_from_shingles',
-    'minhash_signatures', 'network_edges', 'null_threshold', 'pair_html', 'pair_html_path',
+    'minhash_signatures', 'needs_shingle_alignment', 'network_edges', 'null_threshold', 'pair_html', 'pair_html_path', 'quoting_documents',
     'passage_changes', 'plot_reuse_network', 'plot_similarity_matrix', 'reuse_pairs',
     'save_pair_html', 'save_pair_views', 'shared_quotes', 'shingle_hashes', 'shingle_overlap',
     'shingle_sets', 'short_documents', 'similar_sentences', 'similarity_matrix', 'stack_layers',

@@ -84,11 +84,13 @@ def _warn(message: str) -> None:
 # --- 1. candidate pairs ------------------------------------------------------------------
 
 def short_documents(documents: pd.DataFrame, sentences: pd.DataFrame | None = None, *,
-                    shingle_size: int = 5) -> pd.DataFrame:
+                    shingle_size: int = 5, shingles: pd.DataFrame | None = None
+                    ) -> pd.DataFrame:
     """Documents with fewer tokens than the shingle size: they have no shingle to compare.
 
     Tokens are counted in the given ``sentences`` (as :func:`candidate_pairs` does), else in
-    the whole text.
+    the whole text; or read from ``shingles`` (:func:`framelab.run.reuse_shingles` of the
+    same documents, in their order).
 
     Returns
     -------
@@ -96,7 +98,10 @@ def short_documents(documents: pd.DataFrame, sentences: pd.DataFrame | None = No
         Columns ``doc_id``, ``outlet``, ``n_tokens``, one row per short document.
     """
     check_columns(documents, _DOC_REQUIRED, "documents")
-    _, n_tokens = minhash.shingle_sets(doc_texts(documents, sentences), size=shingle_size)
+    if shingles is not None and len(shingles) == len(documents):
+        n_tokens = shingles["n_tokens"].to_numpy(np.int64)
+    else:
+        _, n_tokens = minhash.shingle_sets(doc_texts(documents, sentences), size=shingle_size)
     short = n_tokens < shingle_size
     return pd.DataFrame({"doc_id": documents["doc_id"].to_numpy()[short],
                          "outlet": documents["outlet"].to_numpy()[short],

@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     from ..codebook import Codebook
 
 __all__ = ["RELATIONS", "RELATION_COLUMNS", "RESULT_PAIR_COLUMNS", "classify_pairs", "merge_candidates",
-           "shared_quotes", "stack_layers"]
+           "needs_shingle_alignment", "shared_quotes", "stack_layers"]
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +122,14 @@ def _shared(qa: list[_Quote], qb: list[_Quote], min_overlap: float) -> list[tupl
 
 
 def merge_candidates(shingle: pd.DataFrame, content: pd.DataFrame, documents: pd.DataFrame,
-                     sentences: pd.DataFrame | None, *, shingle_size: int = 5) -> pd.DataFrame:
+                     sentences: pd.DataFrame | None, *, shingle_size: int = 5,
+                     shingles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Candidate pairs of both layers, in the columns of :func:`framelab.reuse.candidate_pairs`.
 
     A pair found by the rewrite layer only gets its shingle overlap computed here and
     ``channel = "content"``; a pair found by both gets ``+content`` appended to its channel.
+    ``shingles`` (:func:`framelab.run.reuse_shingles`, as given to ``candidate_pairs``)
+    saves shingling the documents again.
     """
 
     if content.empty:
@@ -142,8 +145,13 @@ def merge_candidates(shingle: pd.DataFrame, content: pd.DataFrame, documents: pd
     if len(new):
         docs = sorted(set(new["doc_a"]) | set(new["doc_b"]), key=order.__getitem__)
         local = {d: k for k, d in enumerate(docs)}
-        sub = documents.set_index("doc_id").loc[docs].reset_index()
-        sets, _ = minhash.shingle_sets(doc_texts(sub, sentences), size=shingle_size)
+        if shingles is not None:
+            check_columns(shingles, ("doc_id", "shingles"), "shingles")
+            by_doc = pd.Series(list(shingles["shingles"]), index=shingles["doc_id"].astype(str))
+            sets = list(by_doc.loc[[str(d) for d in docs]])
+        else:
+            sub = documents.set_index("doc_id").loc[docs].reset_index()
+            sets, _ = minhash.shingle_sets(doc_texts(sub, sentences), size=shingle_size)
         sizes = np.array([len(s) for s in sets], dtype=np.int64)
         over = _pair_overlap(sets, sizes, new["doc_a"].map(local).to_numpy(np.int64),
                              new["doc_b"].map(local).to_numpy(np.int64))
@@ -157,6 +165,28 @@ def merge_candidates(shingle: pd.DataFrame, content: pd.DataFrame, documents: pd
     rank = out["doc_a"].map(order) * len(order) + out["doc_b"].map(order)
     return out.iloc[np.argsort(rank.to_numpy(), kind="stable")][CANDIDATE_COLUMNS] \
         .reset_index(drop=True)
+
+
+def needs_shingle_alignment(candidates: pd.DataFrame, *, shingle_size: int = 5,
+                            verbatim_run: int = 10) -> np.ndarray:
+    """Which candidate pairs the shingle layer aligns (a boolean mask).
+
+    The pairs the shingle layer found (``channel`` other than ``content``), and pairs found
+    by the rewrite layer alone that share enough shingles to hold a copied run of
+    ``verbatim_run`` tokens (``verbatim_run - shingle_size + 1`` shingles). The others are
+    left to the ordered chains: without such a run they cannot be a ``copy``, and their
+    similar sentences are the rewrite layer's evidence. Aligning every same-story pair
+    sentence by sentence was most of the reuse stage's time on large one-topic corpora.
+    """
+    check_columns(candidates, ("channel", "shared_shingles"), "candidates")
+    own = (candidates["channel"].astype(str) != "content").to_numpy(bool)
+    runs = candidates["shared_shingles"].to_numpy() >= max(1, verbatim_run - shingle_size + 1)
+    return own | runs
+
+
+def _ids(value: object) -> list[str]:
+    """Sentence ids of a passage side (a merged rewrite link joins them with "+")."""
+    return str(value).split("+")
 
 
 def stack_layers(shingle: pd.DataFrame, rewrite: pd.DataFrame) -> pd.DataFrame:
@@ -176,7 +206,7 @@ def _density(sentence_ids: Sequence[str], other_ids: Sequence[str]) -> float:
     """Share of the sentences the chain spans that it aligns, on the denser side."""
     best = 0.0
     for ids in (sentence_ids, other_ids):
-        idx = [int(str(x).rsplit(":", 1)[-1]) for x in ids]
+        idx = [int(one.rsplit(":", 1)[-1]) for x in ids for one in _ids(x)]
         if idx:
             best = max(best, len(idx) / (max(idx) - min(idx) + 1))
     return best
@@ -274,14 +304,18 @@ def classify_pairs(
     for row in changes.to_dict("records"):
         ch_pair.setdefault((str(row["doc_a"]), str(row["doc_b"])), []).append(row)
     quotes_of = _quotes_by_doc(quotes)
+    chain_of = {(str(r["doc_a"]), str(r["doc_b"])): r for r in chains.to_dict("records")}
     rows = []
     for pair in pairs.to_dict("records"):
         a, b = str(pair["doc_a"]), str(pair["doc_b"])
         mine, ch = by_pair.get((a, b), []), ch_pair.get((a, b), [])
-        if not mine:
+        found = chain_of.get((a, b), {})
+        if not mine and not found:
             continue
         na, nb = max(1, int(n_sent.get(a, 1))), max(1, int(n_sent.get(b, 1)))
-        shared = _shared(quotes_of.get(a, []), quotes_of.get(b, []), min_quote_overlap)
+        # a shared quotation is the same words: pairs without a shared shingle have none
+        shared = _shared(quotes_of.get(a, []), quotes_of.get(b, []), min_quote_overlap) \
+            if int(pair.get("shared_shingles", 1)) > 0 else []
         spans_a = [(int(x["start"]), int(x["end"])) for x, _ in shared]
         spans_b = [(int(y["start"]), int(y["end"])) for _, y in shared]
         for p in mine:
@@ -292,22 +326,24 @@ def classify_pairs(
         chain = [p for p in mine if p["layer"] == "rewrite"]
         chain_own = [p for p in chain if not p["_quoted"]]
         density = _density([p["sentence_a"] for p in chain], [p["sentence_b"] for p in chain])
-        n_rewrite = len(chain)
+        # links from the chain table (a chain too short for passages still has its row
+        # there); coverage counts links, so a merged link (2-3 sentences of one side) counts
+        # once: merges complete the passages, they do not make a chain cover more
+        n_rewrite = int(found.get("n_rewrite", len(chain)))
         cov_a, cov_b = n_rewrite / na, n_rewrite / nb
+        own_a, own_b = len(chain_own) / na, len(chain_own) / nb
         speakers = sorted({str(x["speaker"]) or str(y["speaker"]) or "unknown speaker"
                            for x, y in shared})
         n_shared = len({int(x["start"]) for x, _ in shared})  # distinct quotes of a
         quote_text = "; ".join(f'{x["speaker"] or y["speaker"] or "unknown"}: '
                                f'{str(x["text"])[:80]}' for x, y in shared)
-        own_cov = len(chain_own) / min(na, nb) if chain_own else 0.0
         if n_verbatim >= min_passages:
             relation = "copy"
             evidence = (f"{n_verbatim} sentence(s) share a run of >= verbatim_run identical "
                         "tokens outside shared quotations")
-        elif len(chain_own) >= min_chain and max(len(chain_own) / na,
-                                                 len(chain_own) / nb) >= min_coverage:
+        elif len(chain_own) >= min_chain and max(own_a, own_b) >= min_coverage:
             relation = "rewrite"
-            evidence = (f"{n_rewrite} sentence pair(s) in the same order ({len(chain_own)} "
+            evidence = (f"{n_rewrite} sentence link(s) in the same order ({len(chain_own)} "
                         f"outside shared quotations): {cov_a:.0%} of {a}, {cov_b:.0%} of {b}")
         elif shared:
             relation = "shared_source"
@@ -315,13 +351,13 @@ def classify_pairs(
                         f"{len(own)} aligned sentence(s) outside them")
         else:
             relation = "same_story"
+            spans = f" ({density:.0%} of the sentences it spans)" if chain else ""
             evidence = (f"{len(mine)} aligned passage(s) in both layers; ordered chain of "
-                        f"{n_rewrite} covering {max(cov_a, cov_b):.0%} of the better-covered document "
-                        f"({density:.0%} of the sentences it spans): no copied runs, no "
-                        "shared quotation"
+                        f"{n_rewrite} link(s) covering {max(cov_a, cov_b):.0%} of the "
+                        f"better-covered document{spans}: no copied runs, no shared quotation"
                         + (", a rewritten passage below the rewrite rule"
-                           if len(chain_own) >= min_chain and own_cov < min_coverage
-                           and density >= min_coverage else ""))
+                           if len(chain_own) >= min_chain and density >= min_coverage
+                           else ""))
         source, reason, text = _hypothesis(
             relation, a, b, dates.get(a, ""), dates.get(b, ""), speakers, ch, mine, chain,
             na, nb, min_coverage=min_coverage, min_ratio=min_ratio)
@@ -366,7 +402,7 @@ def _hypothesis(relation: str, a: str, b: str, date_a: object, date_b: object,
     if source:
         return source, "quote_paraphrased", text
     used = [p for p in passages if p["kind"] == "verbatim"] if relation == "copy" else chain
-    ca = len({p["sentence_a"] for p in used}) / na
+    ca = len({p["sentence_a"] for p in used}) / na  # a merged rewrite link counts once
     cb = len({p["sentence_b"] for p in used}) / nb
     text = _direction(a, b, "", "", ca, cb, min_coverage=min_coverage, min_ratio=min_ratio)
     for x, y, cx, cy in ((a, b, ca, cb), (b, a, cb, ca)):

@@ -26,7 +26,9 @@ sentences by their *content words* and keeps the narrative order (``docs/reuse.m
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,19 +40,16 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import ParameterError, check_columns
-from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer, tokenize
-from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run
+from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
+from ._alignment import _check_unit, _empty
 
 __all__ = [
-    "CHAIN_COLUMNS",
     "CONTENT_CANDIDATE_COLUMNS",
     "ContentAnalyzer",
     "RewriteLayer",
-    "align_rewrites",
     "content_candidates",
     "find_rewrite_candidates",
     "fit_space",
-    "local_alignment",
     "null_threshold",
     "similar_sentences",
 ]
@@ -59,14 +58,24 @@ log = logging.getLogger(__name__)
 
 #: Candidate pairs of the rewrite layer.
 CONTENT_CANDIDATE_COLUMNS = ["doc_a", "doc_b", "n_similar", "max_cosine"]
-#: One row per aligned pair: the ordered chain and the order-free matching it is compared with.
-CHAIN_COLUMNS = ["doc_a", "doc_b", "n_rewrite", "n_unordered", "rewrite_coverage_a",
-                 "rewrite_coverage_b", "rewrite_score"]
 
 if TYPE_CHECKING:
     from nltk.stem.snowball import SnowballStemmer
 
 _SENT = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
+
+
+#: A number as written: "1,000", "3.5", "7", "2011" (thousands separators, a decimal part).
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,]\d)|(?<![\w.,])\d+(?:\.\d+)?(?!\w)")
+
+
+def _number_token(match: re.Match[str]) -> str:
+    """One token per number, the same however it is written ("1,000" and "1000" -> n1000).
+
+    Numbers are anchors of a rewritten fact (troops, casualties, dates); the word tokenizer
+    would split "1,000" into "1" (dropped as one character) and "000", and drop "7".
+    """
+    return " n" + match.group().replace(",", "").replace(".", "_") + " "
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +120,7 @@ class ContentAnalyzer:
         return stem
 
     def __call__(self, text: str) -> list[str]:
-        return [self.stem(t) for t in self._analyzer(text)]
+        return [self.stem(t) for t in self._analyzer(_NUMBER.sub(_number_token, text))]
 
 
 def fit_space(sentences: pd.DataFrame, *, mwes: Sequence[str] = ()) -> TfidfVectorizer:
@@ -125,14 +134,24 @@ def fit_space(sentences: pd.DataFrame, *, mwes: Sequence[str] = ()) -> TfidfVect
     TfidfVectorizer
         Fitted (sublinear tf, smoothed idf, l2-normalised rows).
     """
+    return _fit(sentences, mwes)[0]
+
+
+def _fit(sentences: pd.DataFrame, mwes: Sequence[str]
+         ) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """The fitted space and the vectors of ``sentences`` (each text analysed once)."""
     check_columns(sentences, ("text_norm",), "sentences")
     analyzer = ContentAnalyzer(mwes=tuple(dict.fromkeys((*DEFAULT_MWES, *mwes))))
     space = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
     texts = sentences["text_norm"].tolist()
-    if not any(analyzer(t) for t in texts):
+    try:
+        X = space.fit_transform(texts).tocsr()
+    except ValueError:  # sklearn: empty vocabulary
+        X = None
+    if X is None or X.nnz == 0:
         raise ParameterError(f"the {len(texts)} sentence(s) have no content word; the rewrite "
                              "layer needs text beyond stop words")
-    return space.fit(texts)
+    return space, X
 
 
 def null_threshold(X: sparse.csr_matrix, doc_of: np.ndarray, *, quantile: float = 0.99,
@@ -193,12 +212,17 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
     """Sentence pairs of different documents with cosine >= ``threshold`` (prefix filtering).
 
     Words are ranked rarest first (fewest sentences). Each sentence is indexed under its
-    rarest words until the words left out have a norm below ``threshold``: if two unit
-    vectors have cosine >= threshold they share an indexed word (the shared words outside
-    the shorter prefix have a dot product below the left-out norm). Postings longer than
+    rarest words until what the words left out can add to a dot product is below
+    ``threshold``: at most their norm, and at most the sum of each one's weight times its
+    largest weight in any sentence (Bayardo et al.'s bound, which stops the index before
+    the common words). If two unit vectors have cosine >= threshold, the indexed words of
+    either meet the other's words. Postings longer than
     ``max_postings`` sentences (a word in very many sentences, hence of low IDF weight) are
-    skipped, with a log message; only then can a pair be missed. Postings are joined in
-    chunks of about ``chunk_pairs`` sentence pairs, so memory stays bounded.
+    skipped, with a log message; only then can a pair be missed. The pairs to check come
+    from a sparse product (each sentence's indexed words times every sentence's vector),
+    which also bounds their cosine: pairs whose bound is below ``threshold`` are dropped
+    before the exact cosine. Rows go in blocks of about ``chunk_pairs`` pairs, so memory
+    stays bounded.
 
     Returns
     -------
@@ -206,51 +230,78 @@ def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: fl
         Columns ``sa``, ``sb`` (row numbers of ``X``, ``sa < sb``), ``cosine``.
     """
     X = sparse.csr_matrix(X)
+    X.sort_indices()
     df = np.bincount(X.indices, minlength=X.shape[1])
     rank = np.argsort(np.argsort(df, kind="stable"), kind="stable")  # 0 = rarest
-    rows, feats = [], []
-    for r in range(X.shape[0]):
-        lo, hi = X.indptr[r], X.indptr[r + 1]
-        if lo == hi:
-            continue
-        f, w = X.indices[lo:hi], X.data[lo:hi]
-        order = np.argsort(rank[f], kind="stable")
-        f, w = f[order], w[order]
-        left = np.sqrt(np.maximum(np.cumsum((w ** 2)[::-1])[::-1], 0.0))  # norm from k on
-        # indexed: the first words, until the norm of the rest is below threshold
-        n_prefix = max(1, int(np.searchsorted(-left, -threshold, side="right")))
-        rows.append(np.full(n_prefix, r))
-        feats.append(f[:n_prefix])
-    if not rows:
+    row = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    # each row's words rarest first (ties by column, as a stable sort of the row would)
+    order = np.lexsort((rank[X.indices], row))
+    f, w2, row = X.indices[order], X.data[order] ** 2, row[order]
+    total = np.bincount(row, weights=w2, minlength=X.shape[0])
+    before = np.cumsum(w2) - w2                      # squared norm of the words before k ...
+    start = X.indptr[:-1]
+    before -= (np.cumsum(w2) - w2)[start[row]] if len(row) else 0.0   # ... in the same row
+    norm_left = np.sqrt(np.maximum(total[row] - before, 0.0))  # norm from word k on
+    # what words k... can add to a dot product with any sentence: each at most its weight
+    # here times its largest weight in any sentence (AllPairs' bound; common words weigh
+    # little everywhere, so the index stops before them)
+    top = np.asarray(X.max(axis=0).todense()).ravel()
+    gain = np.sqrt(w2) * top[f]
+    gain_total = np.bincount(row, weights=gain, minlength=X.shape[0])
+    gain_before = np.cumsum(gain) - gain
+    gain_before -= gain_before[start[row]] if len(row) else 0.0
+    left = np.minimum(norm_left, np.maximum(gain_total[row] - gain_before, 0.0))
+    # indexed: the first words, until what the rest can add is below threshold (at least one)
+    indexed = (left >= threshold) | (np.arange(len(row)) == start[row])
+    if not indexed.any():
         return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
-    post = pd.DataFrame({"f": np.concatenate(feats), "s": np.concatenate(rows)})
-    size = post.groupby("f")["s"].transform("size").to_numpy()
-    skipped = int(post.loc[size > max_postings, "f"].nunique())
+    feats, rows, weights = f[indexed], row[indexed], np.sqrt(w2[indexed])
+    # what the words left out of each row's index can add (0 when every word is indexed)
+    rest = np.zeros(X.shape[0])
+    tail = ~indexed
+    first_tail = tail & ~np.r_[False, tail[:-1] & (row[1:] == row[:-1])] if len(row) else tail
+    rest[row[first_tail]] = left[first_tail]
+    sentences_with = np.bincount(X.indices, minlength=X.shape[1])
+    skipped = int(np.count_nonzero(sentences_with[np.unique(feats)] > max_postings))
     if skipped:
         log.info("prefix filter: %d word(s) in more than max_postings=%d sentences skipped",
                  skipped, max_postings)
-    post = post[(size > 1) & (size <= max_postings)].sort_values(["f", "s"], kind="stable")
-    # features in chunks of at most chunk_pairs sentence pairs, so memory stays bounded
-    counts = post.groupby("f", sort=True).size()
-    cum = np.cumsum(counts.to_numpy(np.int64) ** 2)
-    chunk_of = pd.Series(cum // max(1, chunk_pairs), index=counts.index)
+    use = sentences_with[feats] <= max_postings
     n = X.shape[0]
-    keys, sims = [], []
-    for _, part in post.groupby(post["f"].map(chunk_of), sort=True):
-        pairs = part.merge(part, on="f")
-        sa, sb = pairs["s_x"].to_numpy(np.int64), pairs["s_y"].to_numpy(np.int64)
-        keep = (sa < sb) & (doc_of[sa] != doc_of[np.minimum(sb, n - 1)])
-        key = np.unique(sa[keep] * n + sb[keep])
-        sa, sb = key // n, key % n
-        cos = np.asarray(X[sa].multiply(X[sb]).sum(axis=1)).ravel() if len(key) else \
-            np.zeros(0)
-        keys.append(key[cos >= threshold])
-        sims.append(cos[cos >= threshold])
-    if not keys:
+    # W: each sentence's indexed words with their weights. W X^T pairs every sentence with
+    # every sentence holding one of its indexed words (a sparse product: no enumeration
+    # beyond those postings) and gives the part of their dot product over the indexed words;
+    # the rest is at most the norm left out of the index, so pairs below threshold by more
+    # are dropped before the exact cosine. Rows in blocks of about chunk_pairs pairs.
+    W = sparse.csr_matrix((weights[use], (rows[use], feats[use])), shape=X.shape)
+    XT = X.T.tocsr()
+    per_row = (W != 0).astype(float) @ sentences_with.astype(float)
+    step = max(1, chunk_pairs)
+    ends = np.searchsorted(np.cumsum(per_row), np.arange(1, int(per_row.sum() // step) + 2)
+                           * step)
+    bounds = np.unique(np.r_[0, np.minimum(ends, n), n])
+    found_a, found_b, found_cos = [], [], []
+    for lo, hi in itertools.pairwise(bounds.tolist()):
+        part = (W[lo:hi] @ XT).tocoo()
+        sa = part.row.astype(np.int64) + lo
+        sb = part.col.astype(np.int64)
+        bound = part.data + rest[sa]
+        keep = (sb > sa) & (doc_of[sa] != doc_of[sb]) & (bound >= threshold - 1e-12)
+        sa, sb, cos = sa[keep], sb[keep], part.data[keep]
+        inexact = rest[sa] > 0
+        if inexact.any():
+            cos[inexact] = np.asarray(X[sa[inexact]].multiply(X[sb[inexact]])
+                                      .sum(axis=1)).ravel()
+        ok = cos >= threshold
+        found_a.append(sa[ok])
+        found_b.append(sb[ok])
+        found_cos.append(cos[ok])
+    if not found_a:
         return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
-    key, first = np.unique(np.concatenate(keys), return_index=True)
-    cos = np.concatenate(sims)[first]
-    return pd.DataFrame({"sa": key // n, "sb": key % n, "cosine": cos})
+    sa, sb = np.concatenate(found_a), np.concatenate(found_b)
+    order = np.lexsort((sb, sa))
+    return pd.DataFrame({"sa": sa[order], "sb": sb[order],
+                         "cosine": np.concatenate(found_cos)[order]})
 
 
 def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Sequence[str], *,
@@ -291,162 +342,24 @@ def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Seque
                          "max_cosine": agg["max_cosine"].to_numpy(float)})
 
 
-def local_alignment(sim: np.ndarray, *, threshold: float, gap: float) -> list[tuple[int, int]]:
-    """Best-scoring ordered chain of sentence pairs (Smith-Waterman over sentences).
-
-    A step that pairs sentence i of a with sentence j of b scores ``sim[i, j] - threshold``
-    and is allowed only when ``sim[i, j] >= threshold``; skipping a sentence on either side
-    costs ``gap``; the score never falls below 0 (a new local alignment starts).
-
-    Parameters
-    ----------
-    sim : array of shape (n_a, n_b)
-        Sentence cosines.
-
-    Returns
-    -------
-    list of (i, j)
-        The aligned pairs, increasing in both i and j; empty when no pair reaches
-        ``threshold``.
-    """
-    n_a, n_b = sim.shape
-    H = np.zeros((n_a + 1, n_b + 1))
-    move = np.zeros((n_a + 1, n_b + 1), dtype=np.int8)  # 0 stop, 1 diag, 2 up, 3 left
-    for i in range(1, n_a + 1):
-        for j in range(1, n_b + 1):
-            s = sim[i - 1, j - 1]
-            diag = H[i - 1, j - 1] + (s - threshold) if s >= threshold else -np.inf
-            up, left = H[i - 1, j] - gap, H[i, j - 1] - gap
-            best = max(0.0, diag, up, left)
-            H[i, j] = best
-            move[i, j] = 0 if best == 0.0 else (1 if best == diag else (2 if best == up else 3))
-    if H.max() <= 0:
-        return []
-    i, j = (int(x) for x in np.unravel_index(int(np.argmax(H)), H.shape))
-    chain = []
-    while i > 0 and j > 0 and move[i, j]:
-        step = move[i, j]
-        if step == 1:
-            chain.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif step == 2:
-            i -= 1
-        else:
-            j -= 1
-    return chain[::-1]
-
-
-def _mutual_best(sim: np.ndarray) -> np.ndarray:
-    """``sim`` with every cell that is not the best of both its row and its column set to 0."""
-    out = np.zeros_like(sim)
-    if sim.size:
-        rows = np.arange(sim.shape[0])
-        best_j = sim.argmax(axis=1)
-        mutual = sim.argmax(axis=0)[best_j] == rows
-        out[rows[mutual], best_j[mutual]] = sim[rows[mutual], best_j[mutual]]
-    return out
-
-
-def _unordered(sim: np.ndarray, threshold: float) -> int:
-    """Greedy one-to-one matches with cosine >= threshold, in any order."""
-    ii, jj = np.nonzero(sim >= threshold)
-    order = np.argsort(-sim[ii, jj], kind="stable")
-    used_a, used_b = set(), set()
-    for k in order:
-        if ii[k] not in used_a and jj[k] not in used_b:
-            used_a.add(ii[k])
-            used_b.add(jj[k])
-    return len(used_a)
-
-
-def align_rewrites(
-    candidates: pd.DataFrame,
-    sentences: pd.DataFrame,
-    space: TfidfVectorizer | None,
-    *,
-    threshold: float,
-    gap: float = 0.02,
-    verbatim_run: int = 10,
-    mutual: bool = True,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ordered sentence chain of each candidate pair (:func:`local_alignment`).
-
-    Parameters
-    ----------
-    candidates : DataFrame
-        Pairs (``doc_a``, ``doc_b``), from either layer.
-    sentences : DataFrame
-        The (body) sentence table.
-    space : TfidfVectorizer or None
-        From :func:`fit_space` (None: nothing to align, empty tables).
-    threshold : float
-        Sentence cosine for an aligned pair (:func:`null_threshold` gives the stated rule).
-    gap : float
-        Cost of a sentence skipped inside the chain: a pair of cosine ``threshold + 0.2``
-        pays for ten skipped sentences.
-    verbatim_run : int
-        A chain passage whose sentences share this many identical tokens in a row is
-        ``verbatim``, else ``paraphrase`` (as in :func:`framelab.alignment.align_passages`).
-    mutual : bool
-        Link only sentences that are each other's best match in the other document (a
-        rewritten sentence and its source are each other's closest sentence).
-
-    Returns
-    -------
-    passages : DataFrame
-        Columns :data:`framelab.alignment.PASSAGE_COLUMNS` with ``layer = "rewrite"``.
-    chains : DataFrame
-        Columns :data:`CHAIN_COLUMNS`: chain length, order-free matches at the same
-        threshold, the share of each side's sentences in the chain, and the chain's score.
-    """
-    check_columns(candidates, ("doc_a", "doc_b"), "candidates")
-    check_columns(sentences, _SENT, "sentences")
-    _check_unit("threshold", threshold)
-    if gap < 0:
-        raise ParameterError(f"gap={gap}: the cost of a skipped sentence must be >= 0")
-    if candidates.empty or space is None:
-        return _empty(PASSAGE_COLUMNS), _empty(CHAIN_COLUMNS)
-    wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
-    sent = sentences[sentences["doc_id"].isin(wanted)].reset_index(drop=True)
-    X = space.transform(sent["text_norm"].tolist()).tocsr()
-    rows = sent.groupby("doc_id", sort=False).indices
-    starts, ends = sent["start"].to_numpy(np.int64), sent["end"].to_numpy(np.int64)
-    norm, text = sent["text_norm"].astype(str).tolist(), sent["text"].astype(str).tolist()
-    sid = sent["sentence_id"].astype(str).tolist()
-    passages, chains = [], []
-    for doc_a, doc_b in zip(candidates["doc_a"], candidates["doc_b"]):
-        ra, rb = rows.get(doc_a), rows.get(doc_b)
-        if ra is None or rb is None:
-            continue
-        sim = (X[ra] @ X[rb].T).toarray()
-        chain = local_alignment(_mutual_best(sim) if mutual else sim, threshold=threshold,
-                                gap=gap)
-        if not chain:
-            continue
-        score = sum(sim[i, j] - threshold for i, j in chain)
-        chains.append((doc_a, doc_b, len(chain), _unordered(sim, threshold),
-                       len(chain) / len(ra), len(chain) / len(rb), round(float(score), 6)))
-        for index, (i, j) in enumerate(chain):
-            a, b = int(ra[i]), int(rb[j])
-            run = _longest_run(tokenize(norm[a], stop_words=None),
-                               tokenize(norm[b], stop_words=None))[2]
-            passages.append((doc_a, doc_b, int(starts[a]), int(ends[a]), int(starts[b]),
-                             int(ends[b]), round(float(sim[i, j]), 6),
-                             "verbatim" if run >= verbatim_run else "paraphrase", text[a],
-                             text[b], index, sid[a], sid[b], int(run), "rewrite"))
-    frame = pd.DataFrame(passages, columns=PASSAGE_COLUMNS)
-    frame = frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
-                                                "passage_index", "longest_run")})
-    return frame, pd.DataFrame(chains, columns=CHAIN_COLUMNS)
-
-
 class RewriteLayer(NamedTuple):
-    """What :func:`find_rewrite_candidates` found, and the space and threshold it used."""
+    """What :func:`find_rewrite_candidates` found, and the space and threshold it used.
+
+    ``X`` holds the vectors of the sentences of ``doc_ids`` (the sentence table filtered to
+    them, in its order; None when there was nothing to compare), ``doc_of`` the position in
+    ``doc_ids`` of each row, ``position`` each sentence's place in its document
+    (``sentence_index``: rows of a body table skip captions and boilerplate); ``similar``
+    indexes rows of ``X``.
+    """
 
     candidates: pd.DataFrame
     similar: pd.DataFrame
     space: TfidfVectorizer | None
     threshold: float
+    X: sparse.csr_matrix | None = None
+    doc_of: np.ndarray = np.zeros(0, dtype=np.int64)
+    doc_ids: tuple[str, ...] = ()
+    position: np.ndarray | None = None
 
 
 def find_rewrite_candidates(
@@ -492,11 +405,10 @@ def find_rewrite_candidates(
     if len(ids) < 2 or sent.empty:
         return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)
     try:
-        space = fit_space(sent, mwes=mwes)
+        space, X = _fit(sent, mwes)
     except ParameterError:
         log.info("rewrite layer skipped: no content words")
         return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)
-    X = space.transform(sent["text_norm"].tolist()).tocsr()
     doc_of = sent["doc_id"].map(index).to_numpy(np.int64)
     if threshold == 0:
         threshold = null_threshold(X, doc_of, quantile=quantile, seed=seed)
@@ -506,4 +418,6 @@ def find_rewrite_candidates(
     cands = content_candidates(similar, doc_of, ids, min_similar=min_similar)
     log.info("rewrite layer: %d similar sentence pair(s), %d candidate pair(s)",
              len(similar), len(cands))
-    return RewriteLayer(cands, similar, space, threshold)
+    position = (sent["sentence_index"].to_numpy(np.int64) if "sentence_index" in sent
+                else sent.groupby("doc_id", sort=False).cumcount().to_numpy(np.int64))
+    return RewriteLayer(cands, similar, space, threshold, X, doc_of, tuple(ids), position)

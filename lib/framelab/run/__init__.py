@@ -34,18 +34,16 @@ from ._partitions import (
     LABEL_KWIC_COLUMNS,
     SHINGLE_COLUMNS,
     RunCorpus,
-    UnitCounts,
     framing_tables,
     in_batches,
     load_run_corpus_cached,
     open_run_corpus,
+    reuse_quotes,
     reuse_shingles,
     sentence_texts,
     stance_tables,
-    topic_dtm,
-    topic_theta,
 )
-from ._passages import analysed_documents, topic_passages
+from ._topicparts import UnitCounts, analysed_documents, topic_dtm, topic_passages, topic_theta
 
 __all__ = [
     'analysed_documents', 'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings',
@@ -54,8 +52,8 @@ __all__ = [
     'ENGINES', 'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'keyness_batches',
     'LABEL_KWIC_COLUMNS', 'load_run_corpus_cached', 'local_cluster', 'map_documents',
     'NONBODY_COLUMNS', 'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine',
-    'open_run_corpus', 'overview_tables', 'Parameter', 'parameters_cell', 'reuse_shingles',
-    'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts',
+    'open_run_corpus', 'overview_tables', 'Parameter', 'parameters_cell', 'reuse_quotes',
+    'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts',
     'sentences_without_text', 'SHINGLE_COLUMNS', 'stance_tables', 'text_totals', 'topic_dtm',
     'topic_passages', 'topic_theta', 'UnitCounts',
 ]

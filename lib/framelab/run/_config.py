@@ -300,6 +300,9 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
            "aligns every candidate pair", minimum=0),
         _p("rewrite_gap", "float", 0.02, "cost of a sentence skipped inside an ordered rewrite "
            "chain", minimum=0),
+        _p("max_merge", "int", 3, "longest run of adjacent sentences of one side joined into "
+           "one rewrite link (a sentence split or merged by the rewrite); 1 links sentences "
+           "one to one", minimum=1),
     ),
     "10_time": (
         _INCLUDE_NONBODY,

@@ -16,7 +16,8 @@ workers or the chunk size. The analyses mapped this way:
 * :func:`stance_tables`: stance-target mentions scored by every scorer, and quotations
   (:mod:`framelab.stance`, :mod:`framelab.framing`);
 * :func:`reuse_shingles`: each document's shingle set for text-reuse candidates
-  (:func:`framelab.reuse.candidate_pairs` takes it as ``shingles=``);
+  (:func:`framelab.reuse.candidate_pairs` takes it as ``shingles=``), and
+  :func:`reuse_quotes`, the quotations of the paired documents;
 * :func:`topic_dtm` and :func:`topic_theta`: the units' term counts for the topic model
   (counted per partition, pruned once over the whole corpus), and the fitted model's topic
   proportions of every unit, transformed per partition.
@@ -26,20 +27,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-import numpy as np
 import pandas as pd
 
-from .. import framing, reuse, stance, topics
+from .. import framing, reuse, stance
 from ..corpus import ColumnMap, body, with_document_columns
-from ..corpus import units as make_units
 from ..errors import ParameterError
 from ..paths import resolve
-from ..tokens import DTM, align_columns, count_terms, stack_dtms
 from ._cache import CorpusCache, build_cache
 from ._engine import Engine, combine
 
@@ -47,9 +44,9 @@ if TYPE_CHECKING:
     from ..codebook import Codebook
 
 __all__ = ["BATCH_DOCUMENTS", "FRAMING_TABLE_NAMES", "LABEL_KWIC_COLUMNS", "RunCorpus",
-           "SHINGLE_COLUMNS", "TEXT_COLUMNS", "UnitCounts", "framing_tables", "in_batches",
-           "load_run_corpus_cached", "open_run_corpus", "reuse_shingles", "sentence_texts",
-           "stance_tables", "topic_dtm", "topic_theta"]
+           "SHINGLE_COLUMNS", "TEXT_COLUMNS", "framing_tables", "in_batches",
+           "load_run_corpus_cached", "open_run_corpus", "reuse_quotes", "reuse_shingles",
+           "sentence_texts", "stance_tables"]
 
 log = logging.getLogger(__name__)
 
@@ -424,82 +421,19 @@ def reuse_shingles(run: RunCorpus, *, shingle_size: int = 5,
                            include_nonbody=include_nonbody), desc="shingling")
 
 
-@dataclass
-class UnitCounts:
-    """Units of analysis and their unpruned term counts, partition by partition; ``a += b``
-    appends ``b``'s (the matrices are stacked once, by :meth:`stacked`)."""
-
-    units: list[pd.DataFrame] = field(default_factory=list)
-    counts: list[DTM] = field(default_factory=list)
-
-    def __iadd__(self, other: UnitCounts) -> Self:
-        self.units += other.units
-        self.counts += other.counts
-        return self
-
-    def stacked(self) -> tuple[pd.DataFrame, DTM]:
-        """All units (in corpus order) and their counts over the united vocabulary."""
-        units = pd.concat([u for u in self.units if len(u)] or self.units[:1],
-                          ignore_index=True)
-        return units, stack_dtms(self.counts)
+def _quotes_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
+                 include_nonbody: bool, doc_ids: frozenset[str] | None) -> pd.DataFrame:
+    return reuse.document_quotes(documents, body(sentences, include_nonbody=include_nonbody),
+                                 codebook, doc_ids=doc_ids)
 
 
-def _unit_counts_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit: str | int,
-                      include_nonbody: bool, keep_text: bool) -> UnitCounts:
-
-    found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
-    counts = count_terms(found["text_norm"].tolist())
-    return UnitCounts([found if keep_text else found.drop(columns="text_norm")], [counts])
-
-
-def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
-              min_df: float = 2, max_df: float = 0.9, max_features: int | None = None,
-              keep_text: bool = True) -> tuple[pd.DataFrame, DTM]:
-    """:func:`framelab.topics.topic_dtm` of the corpus's units, the counting done part by part.
-
-    ``unit`` is a resolved unit of analysis (:func:`framelab.topics.resolve_unit`). Terms are
-    counted per partition; pruning by ``min_df``/``max_df`` needs the whole corpus and runs
-    here on the stacked counts. Returns what ``topic_dtm(units(body(sentences), unit))``
-    returns; without ``text_norm`` when ``keep_text`` is False (the units' texts are the
-    corpus's text: :func:`topic_passages` reads the few it shows).
-    """
-    units, counts = run.map(partial(_unit_counts_part, unit=unit, keep_text=keep_text,
-                                    include_nonbody=include_nonbody),
-                            desc="counting terms").stacked()
-    return topics.topic_dtm(units, min_df=min_df, max_df=max_df, max_features=max_features,
-                            counts=counts)
-
-
-def _theta_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, model: Any,
-                vocabulary: np.ndarray, unit: str | int, include_nonbody: bool
-                ) -> pd.DataFrame:
-
-    found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
-    X = align_columns(count_terms(found["text_norm"].tolist()), vocabulary)
-    keep = np.asarray(X.sum(axis=1)).ravel() > 0  # the units topic_dtm keeps
-    theta = model.transform(X[keep]) if keep.any() else np.zeros((0, model.n_topics_))
-    out = pd.DataFrame(theta, columns=[f"topic_{t + 1}" for t in range(theta.shape[1])])
-    out.insert(0, "unit_id", found["unit_id"].to_numpy()[keep])
-    return out
-
-
-def topic_theta(run: RunCorpus, model: Any, units: pd.DataFrame, vocabulary: np.ndarray, *,
-                unit: str | int, include_nonbody: bool = False) -> np.ndarray:
-    """Topic proportions of ``units`` (from :func:`topic_dtm`) under a fitted
-    :class:`framelab.topics.TopicModel`, transformed part by part on the run's engine.
-
-    Returns
-    -------
-    ndarray of shape (n_units, n_topics)
-        Equal to ``model.transform(dtm.X)`` on the whole corpus's matrix.
-    """
-    frame = run.map(partial(_theta_part, model=model, vocabulary=np.asarray(vocabulary),
-                            unit=unit, include_nonbody=include_nonbody), desc="topics")
-    if frame["unit_id"].tolist() != units["unit_id"].tolist():
-        raise ParameterError(
-            f"the {len(frame)} transformed units are not the {len(units)} units given; pass "
-            "the units and vocabulary topic_dtm returned for this corpus and unit")
-    return frame.drop(columns="unit_id").to_numpy()
+def reuse_quotes(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool = False,
+                 doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Direct quotations of the documents (of ``doc_ids`` only, if given), part by part:
+    :func:`framelab.framing.find_quotes` on the analysed sentences, as on the whole corpus."""
+    only = None if doc_ids is None else frozenset(str(d) for d in doc_ids)
+    return run.map(partial(_quotes_part, codebook=codebook, include_nonbody=include_nonbody,
+                           doc_ids=only), desc="quotations")
 
 
 def load_run_corpus_cached(corpus: str | Path, **options: Any
