@@ -5,7 +5,7 @@ Everything the overview shows is either per document (lengths, segment counts, t
 sentences set aside, KWIC lines) or a corpus total (term and bigram counts), so none of it
 needs the whole corpus in one process: per-document rows are computed per part and put
 together in corpus order, totals are added up (:class:`framelab.tokens.TextTotals`).
-Each equals the whole-corpus function's result (``tests/run/test_overview.py``).
+Each equals the whole-corpus function's result (``tests/run/test_notebook_tables.py``).
 
 01_framing's rates and keyness need the sentences' words, not their texts:
 :func:`sentences_without_text` is the sentence table with a word count instead, and
