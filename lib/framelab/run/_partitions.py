@@ -84,11 +84,12 @@ def in_batches(documents: pd.DataFrame, sentences: pd.DataFrame, *,
     """
     if size <= 0 or len(documents) <= size:
         return func(documents, sentences)
-    codes = pd.Categorical(sentences["doc_id"], categories=documents["doc_id"]).codes
-    if (codes < 0).any():
-        stray = sentences["doc_id"].to_numpy()[codes < 0][0]
+    known = sentences["doc_id"].isin(documents["doc_id"]).to_numpy()
+    if not known.all():
+        stray = sentences["doc_id"].to_numpy()[~known][0]
         raise ParameterError(f"sentence of document {stray!r} is not in its partition's "
                              "documents table")
+    codes = pd.Categorical(sentences["doc_id"], categories=documents["doc_id"]).codes
     batch_of = codes // size
     results = []
     for b, start in enumerate(range(0, len(documents), size)):
