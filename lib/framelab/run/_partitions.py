@@ -292,32 +292,37 @@ FRAMING_TABLE_NAMES = ("matches", "match_counts", "label_mentions", "label_kwic"
 def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
                   include_nonbody: bool, max_evidence: int, window: int, kwic_window: int,
                   keep: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    opts = {"include_nonbody": include_nonbody}
-    matches = framing.match_sentences(sentences, codebook, **opts)
-    kw = framing.frame_kwic(sentences, documents, codebook, matches=matches, window=window,
-                            **opts)
-    taggers = framing.voice_taggers(sentences, documents, codebook, **opts)  # shared
-    actors = framing.actor_mentions(sentences, documents, codebook, matches=matches,
-                                    taggers=taggers, **opts)
-    labels = framing.label_mentions(sentences, documents, codebook, matches=matches,
-                                    taggers=taggers, **opts)
-    tables = {
-        "matches": matches,
-        "match_counts": (matches.groupby(["doc_id", "layer"], sort=False).size()
-                         .rename("matches").reset_index()),
-        "label_mentions": labels,
-        "actor_mentions": actors,
-        "actor_documents": framing.actor_documents(actors),
-        "frames": framing.frames(sentences, documents, codebook, matches=matches,
-                                 max_evidence=max_evidence, window=window, kwic=kw, **opts),
-        "frame_kwic": kw,
-        "reporting_verbs": framing.reporting_verbs(sentences, documents, codebook,
-                                                   matches=matches, **opts),
+    sents, docs, cb, nonbody = sentences, documents, codebook, include_nonbody
+    made: dict[str, Any] = {}
+
+    def get(name: str) -> Any:  # each table (and the shared voice taggers) made once, if asked
+        if name not in made:
+            made[name] = build[name]()
+        return made[name]
+
+    build: dict[str, Callable[[], Any]] = {
+        "matches": lambda: framing.match_sentences(sents, cb, include_nonbody=nonbody),
+        "taggers": lambda: framing.voice_taggers(sents, docs, cb, include_nonbody=nonbody),
+        "match_counts": lambda: (get("matches").groupby(["doc_id", "layer"], sort=False)
+                                 .size().rename("matches").reset_index()),
+        "label_mentions": lambda: framing.label_mentions(
+            sents, docs, cb, matches=get("matches"), taggers=get("taggers"),
+            include_nonbody=nonbody),
+        "label_kwic": lambda: framing.add_kwic(get("label_mentions"), docs,
+                                               window=kwic_window)[LABEL_KWIC_COLUMNS],
+        "actor_mentions": lambda: framing.actor_mentions(
+            sents, docs, cb, matches=get("matches"), taggers=get("taggers"),
+            include_nonbody=nonbody),
+        "actor_documents": lambda: framing.actor_documents(get("actor_mentions")),
+        "frame_kwic": lambda: framing.frame_kwic(sents, docs, cb, matches=get("matches"),
+                                                 window=window, include_nonbody=nonbody),
+        "frames": lambda: framing.frames(sents, docs, cb, matches=get("matches"),
+                                         max_evidence=max_evidence, window=window,
+                                         kwic=get("frame_kwic"), include_nonbody=nonbody),
+        "reporting_verbs": lambda: framing.reporting_verbs(
+            sents, docs, cb, matches=get("matches"), include_nonbody=nonbody),
     }
-    if "label_kwic" in keep:
-        tables["label_kwic"] = framing.add_kwic(labels, documents,
-                                                window=kwic_window)[LABEL_KWIC_COLUMNS]
-    return {name: tables[name] for name in keep}
+    return {name: get(name) for name in keep}
 
 
 def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool = False,
