@@ -81,8 +81,8 @@ def _totals_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,
 def text_totals(run: RunCorpus, *, include_nonbody: bool = False) -> TextTotals:
     """Term, word and bigram totals of the analysed sentences (for the top terms and the
     collocations), added up part by part."""
-    found = run.map(partial(_totals_part, include_nonbody=include_nonbody), desc="totals")
-    return found if found is not None else TextTotals()
+    return run.map(partial(_totals_part, include_nonbody=include_nonbody), desc="totals",
+                   empty=TextTotals())
 
 
 def _without_text_part(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -109,6 +109,6 @@ def keyness_batches(run: RunCorpus, codebook: Codebook, *, group_by: str = "outl
     """The analysed sentences tokenized for :func:`framelab.framing.keyness` (its
     ``batches=``), part by part; ``group_by``, ``codebook`` and ``include_nonbody`` as the
     keyness call will have them."""
-    found = run.map(partial(_keyness_part, group_by=group_by, codebook=codebook,
-                            include_nonbody=include_nonbody), desc="keyness terms")
-    return found if found is not None else framing.TermBatches()
+    return run.map(partial(_keyness_part, group_by=group_by, codebook=codebook,
+                           include_nonbody=include_nonbody), desc="keyness terms",
+                   empty=framing.TermBatches())

@@ -219,7 +219,7 @@ class RunCorpus:
             yield docs, sents
 
     def map(self, func: Callable[[pd.DataFrame, pd.DataFrame], Any], *,
-            desc: str = "partitions") -> Any:
+            desc: str = "partitions", empty: Any = None) -> Any:
         """Apply ``func(documents, sentences)`` to every part on the engine; combine in order.
 
         ``func`` must be picklable for a pool or Dask (a module-level function or a
@@ -228,7 +228,8 @@ class RunCorpus:
         already (then parts are sliced from them); a cluster without shared storage gets the
         parts sent from here. Within a part, ``func`` sees at most :attr:`batch_documents`
         documents at a time (:func:`in_batches`). Results are combined by
-        :func:`framelab.run.combine`.
+        :func:`framelab.run.combine`; ``empty`` is returned when there is nothing to combine
+        (a cache without parts).
         """
         eng = self.engine
         if self.batch_documents:
@@ -239,8 +240,9 @@ class RunCorpus:
             call: Callable[[Any], Any] = partial(_apply, func=func)
         else:
             parts, call = self._paths(), partial(_read_part, func=func)
-        return combine(eng.imap(call, parts, total=len(self.cache.parts), desc=desc,
-                                describe=_describe))
+        found = combine(eng.imap(call, parts, total=len(self.cache.parts), desc=desc,
+                                 describe=_describe))
+        return empty if found is None else found
 
 
 def open_run_corpus(
@@ -371,8 +373,8 @@ def sentence_texts(run: RunCorpus, sentence_ids: Iterable[str]) -> pd.DataFrame:
     wanted = frozenset(map(str, sentence_ids))
     if run.loaded and "sentences" in run.loaded:
         return _sentence_part(run.metadata, run.sentences, wanted=wanted).reset_index(drop=True)
-    found = run.map(partial(_sentence_part, wanted=wanted), desc="sentences")
-    return found if found is not None else pd.DataFrame(columns=["sentence_id", "text"])
+    return run.map(partial(_sentence_part, wanted=wanted), desc="sentences",
+                   empty=pd.DataFrame(columns=["sentence_id", "text"]))
 
 
 def _stance_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,

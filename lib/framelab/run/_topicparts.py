@@ -37,9 +37,8 @@ def _analysed_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,
 def analysed_documents(run: RunCorpus, *, include_nonbody: bool = False) -> pd.DataFrame:
     """The documents with at least one analysed sentence (column ``doc_id``, corpus order):
     what :func:`framelab.topics.resolve_unit` counts to choose the unit."""
-    found = run.map(partial(_analysed_part, include_nonbody=include_nonbody),
-                    desc="analysed documents")
-    return found if found is not None else pd.DataFrame({"doc_id": []})
+    return run.map(partial(_analysed_part, include_nonbody=include_nonbody),
+                   desc="analysed documents", empty=pd.DataFrame({"doc_id": []}))
 
 
 def _unit_text_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit: str | int,
