@@ -268,6 +268,20 @@ def test_framing_run_tables_are_not_used_when_absent_or_made_otherwise(switched,
     assert timeline.framing_run_tables(run, include_nonbody=True) is not None
 
 
+def test_framing_run_tables_check_the_earlier_run_an_only_run_copied_them_from(
+        switched, tmp_path) -> None:
+    import json
+
+    documents, labels, actors = switched
+    run = _saved_run(tmp_path, documents, labels, actors, include_nonbody=True)
+    # `framelab report --only 10_time`: 01_framing did not run here; its tables were copied
+    (run / "manifest.json").write_text(json.dumps({
+        "parameters": {"10_time": {"include_nonbody": False}},
+        "reused": {"parameters": {"01_framing": {"include_nonbody": True}}}}))
+    assert timeline.framing_run_tables(run, include_nonbody=False) is None
+    assert timeline.framing_run_tables(run, include_nonbody=True) is not None
+
+
 def test_actor_documents_count_each_documents_mentions_of_each_actor(switched) -> None:
     _, _, actors = switched
     table = framing.actor_documents(actors)

@@ -169,6 +169,10 @@ def _reuse_outputs(earlier: Path, run_dir: Path, rerun: set[str]) -> dict[str, A
         reused["notebooks"].append({"name": name, "files": files})
         manifest_entry = {**entry, "status": "reused", "reused_from": manifest["run_id"]}
         reused.setdefault("entries", []).append(manifest_entry)
+        # the parameters its tables were made with: a rerun notebook that reads them checks
+        # them (e.g. 10_time reads 01_framing's tables only if include_nonbody matches)
+        if name in manifest.get("parameters", {}):
+            reused.setdefault("parameters", {})[name] = manifest["parameters"][name]
     return reused
 
 

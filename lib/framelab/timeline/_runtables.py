@@ -33,7 +33,8 @@ def framing_run_tables(out_dir: str | Path, *, include_nonbody: bool,
     """``label_mentions`` and ``actor_documents`` as ``writer`` saved them in this run.
 
     None when either table is absent, or when the run's manifest records ``writer`` with
-    another ``include_nonbody`` (its tables then count other sentences); the caller then
+    another ``include_nonbody`` (in a partial ``--only`` run: the earlier run's parameters of
+    the notebook whose tables were copied) (its tables then count other sentences); the caller then
     computes them itself (:func:`framelab.run.framing_tables`). Text columns keep "" as "".
     """
     folder = resolve_out_dir(out_dir)
@@ -42,8 +43,11 @@ def framing_run_tables(out_dir: str | Path, *, include_nonbody: bool,
         return None
     manifest = folder / "manifest.json"
     if manifest.is_file():
-        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("parameters", {})
-        made = recorded.get(writer, {}).get("include_nonbody", include_nonbody)
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        # this run's notebook, or (in an --only run) the earlier run's it copied tables from
+        made = {**recorded.get("reused", {}).get("parameters", {}),
+                **recorded.get("parameters", {})}.get(writer, {}).get("include_nonbody",
+                                                                       include_nonbody)
         if bool(made) != bool(include_nonbody):
             log.info("%s ran with include_nonbody=%s, this notebook with %s: computing the "
                      "framing tables here", writer, made, include_nonbody)
