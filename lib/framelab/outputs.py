@@ -14,7 +14,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
 
@@ -25,7 +25,8 @@ from .errors import ParameterError
 from .paths import OUTPUTS_DIR, resolve
 
 __all__ = ["FLOAT_FORMAT", "LATEX_PRECISION", "LONGTABLE_ROWS", "LATEX_MAX_ROWS", "PARQUET_ROWS",
-           "PREVIEW_ROWS", "CONTEXT_COLUMNS", "Preview", "atomic_path", "save_table", "latex_table",
+           "PREVIEW_ROWS", "CONTEXT_COLUMNS", "Preview", "TableSink", "atomic_path", "save_table",
+           "latex_table",
            "interactive_dir", "preview", "resolve_out_dir", "safe_file_stem", "table_path"]
 
 logger = logging.getLogger(__name__)
@@ -215,6 +216,86 @@ def save_table(frame: pd.DataFrame, name: str, out_dir: str | Path, *,
                            label=f"tab:{name}", precision=precision)
         _write(path.with_suffix(".tex"), lambda h: h.write(text))
     return path
+
+
+class TableSink:
+    """:func:`save_table` of a row-level table that is made part by part and never held whole.
+
+    Use it as a context manager and :meth:`append` the parts in table order: each goes
+    straight to ``<out_dir>/tables/<name>.csv`` (written as :func:`save_table` writes the
+    concatenated parts: the same bytes when the parts share their columns' types) and to a
+    Parquet copy, kept beside the CSV when the table reaches :data:`PARQUET_ROWS` rows. Both
+    are renamed into place when the block ends without an error; on an error nothing is
+    left. No LaTeX: a table made part by part is a row-level table.
+    """
+
+    def __init__(self, name: str, out_dir: str | Path) -> None:
+        self.name = name
+        self.path = table_path(name, out_dir)
+        self.rows = 0
+        self._stack = ExitStack()
+        self._csv: IO[str] | None = None
+        self._parquet: Path | None = None
+        self._writer: Any = None
+        self._schema: Any = None
+
+    def __enter__(self) -> TableSink:
+        tmp = self._stack.enter_context(atomic_path(self.path))
+        self._csv = self._stack.enter_context(open(tmp, "w", encoding="utf-8", newline=""))
+        self._parquet = self._stack.enter_context(_scratch(self.path.with_suffix(".parquet")))
+        return self
+
+    def append(self, frame: pd.DataFrame) -> None:
+        """Write ``frame``'s rows after those appended before."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._csv is None:
+            raise ParameterError(f"table {self.name}: append inside a `with TableSink(...)` "
+                                 "block")
+        frame.to_csv(self._csv, index=False, header=self._csv.tell() == 0,
+                     float_format=FLOAT_FORMAT, lineterminator="\n")
+        self.rows += len(frame)
+        if not len(frame) or self._parquet is None:
+            return
+        try:
+            if self._writer is None:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                self._schema = table.schema
+                self._writer = pq.ParquetWriter(self._parquet, self._schema)
+            else:
+                table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+            self._writer.write_table(table)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as err:
+            logger.warning("table %s: no Parquet copy (a part's column types differ from the "
+                           "first part's: %s); the CSV has every row", self.name, err)
+            self._drop_parquet()
+
+    def _drop_parquet(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._writer, self._parquet = None, None
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        parquet = self._parquet if self._writer is not None else None
+        if self._writer is not None:
+            self._writer.close()
+        if kind is None and parquet is not None and self.rows >= PARQUET_ROWS:
+            with atomic_path(self.path.with_suffix(".parquet")) as tmp:
+                os.replace(parquet, tmp)
+        self._stack.__exit__(kind, error, trace)
+
+
+@contextmanager
+def _scratch(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path``, removed when the block ends (renamed or not)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
+                               dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 _LATEX_SPECIAL = (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"),

@@ -37,7 +37,7 @@ from .errors import ParameterError
 
 __all__ = ["DEFAULT_MIN_DOCS", "resolve_unit", "cell_rng", "resampled_sums",
            "percentile_interval", "ratio_interval", "check_bootstrap", "sample_view",
-           "VIEW_SAMPLE"]
+           "ViewSample", "VIEW_SAMPLE"]
 
 #: Rows per group that :func:`sample_view` shows above the size switch.
 VIEW_SAMPLE = 10
@@ -192,32 +192,109 @@ def ratio_interval(numerator: np.ndarray, denominator: np.ndarray, *, n_boot: in
     return percentile_interval(np.vstack(chunks), ci)
 
 
+def _sample_keys(frame: Any, by: str, seed: int) -> np.ndarray:
+    """A seeded pseudo-random key for each row that depends only on the row's group, its
+    document and its place among that document's rows (or its place in ``frame`` if there
+    is no ``doc_id`` column): the same row gets the same key in any partition of the table."""
+    import pandas as pd
+
+    if "doc_id" in frame.columns:
+        ident = pd.DataFrame({"group": frame[by].astype(str).to_numpy(),
+                              "doc": frame["doc_id"].astype(str).to_numpy(),
+                              "row": frame.groupby("doc_id", sort=False).cumcount().to_numpy()})
+    else:
+        ident = pd.DataFrame({"group": frame[by].astype(str).to_numpy(),
+                              "row": np.arange(len(frame))})
+    key = f"{zlib.crc32(str(seed).encode()):08x}{int(seed) % 10**8:08d}"
+    return pd.util.hash_pandas_object(ident, index=False, hash_key=key).to_numpy()
+
+
+def _smallest(groups: np.ndarray, keys: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` rows of smallest key within each group, in table order."""
+    order = np.lexsort((keys, groups))
+    g = groups[order]
+    starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1] if len(g) else np.array([], int)
+    rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+    return np.sort(order[rank < n])
+
+
+class ViewSample:
+    """The rows a reader inspects by eye, drawn part by part: :func:`sample_view` of a table
+    that is never held whole (the notebook writes the full table to disk as it is made).
+
+    Feed the parts in table order with :meth:`add` (each returns the part's candidates,
+    at most ``n`` rows per group), then :meth:`finish` the concatenated candidates. Each row
+    has a seeded pseudo-random key from its group, document and place in the document; a
+    group's sample is its ``n`` rows of smallest key, which is the same whether the table
+    comes whole or in parts. Up to ``per_document_max`` documents every row is kept.
+    """
+
+    def __init__(self, *, by: str, n_documents: int, per_document_max: int,
+                 n: int = VIEW_SAMPLE, seed: int = 0) -> None:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ParameterError(f"n={n!r}: use a positive number of rows per group")
+        self.by, self.n, self.seed = by, int(n), seed
+        self.per_document_max = per_document_max
+        self.everything = n_documents <= per_document_max
+        self.rows = 0
+        self._keys: list[Any] = []  # keys of the candidates, by their place in the table
+
+    def _check(self, frame: Any) -> None:
+        if self.by not in frame.columns:
+            raise ParameterError(f"by={self.by!r} is not a column of the table; its columns "
+                                 f"are {list(frame.columns)}")
+
+    def _keep(self, frame: Any, keys: np.ndarray) -> np.ndarray:
+        return _smallest(frame[self.by].astype(str).to_numpy(), keys, self.n)
+
+    def add(self, part: Any) -> Any:
+        """The rows of ``part`` that may be in the sample, indexed by their place in the whole
+        table (parts must come in table order)."""
+        import pandas as pd
+
+        start, self.rows = self.rows, self.rows + len(part)
+        if self.everything or len(part) == 0:
+            return part.set_axis(start + np.arange(len(part)))
+        self._check(part)
+        keys = _sample_keys(part, self.by, self.seed)
+        rows = self._keep(part, keys)
+        self._keys.append(pd.Series(keys[rows], index=start + rows))
+        return part.iloc[rows].set_axis(start + rows)
+
+    def finish(self, candidates: Any) -> Any:
+        """The sample from the concatenated candidates of every part, in table order, with
+        ``attrs["note"]`` saying how many rows of how many are shown (above the switch)."""
+        import pandas as pd
+
+        if self.everything or self.rows == 0:
+            return candidates
+        keys = pd.concat(self._keys).reindex(candidates.index).to_numpy()
+        out = candidates.iloc[self._keep(candidates, keys)].sort_index()
+        out.attrs = {**candidates.attrs, "note": (
+            f"{len(out)} of {self.rows} rows: a random sample (seed {self.seed}) of at most "
+            f"{self.n} per {self.by}, shown because the corpus has more than "
+            f"per_document_max={self.per_document_max} documents; the saved table has every "
+            "row")}
+        return out
+
+
 def sample_view(frame: Any, *, by: str, n_documents: int, per_document_max: int,
                 n: int = VIEW_SAMPLE, seed: int = 0) -> Any:
     """What a reader inspects by eye (KWIC lines, evidence): all rows up to the size switch,
     above it a seeded random sample of at most ``n`` rows per value of ``by``.
 
-    Up to ``per_document_max`` documents ``frame`` is returned as it is. Above, each group's
-    rows are drawn without replacement by :func:`cell_rng` from ``seed`` and the group, so a
-    group's sample does not depend on the other groups; rows keep their table order. The
-    sample's ``attrs["note"]`` says how many rows of how many are shown (the notebook saves
-    the full table beside it).
+    Up to ``per_document_max`` documents ``frame`` is returned as it is. Above, each group
+    shows its ``n`` rows of smallest seeded pseudo-random key (:class:`ViewSample`: from the
+    group, the ``doc_id`` and the row's place among its document's rows), so a group's sample
+    does not depend on the other groups, and a table made part by part gives the same sample;
+    rows keep their table order. The sample's ``attrs["note"]`` says how many rows of how
+    many are shown (the notebook saves the full table beside it).
     """
-    if n_documents <= per_document_max or len(frame) == 0:
+    view = ViewSample(by=by, n_documents=n_documents, per_document_max=per_document_max,
+                      n=n, seed=seed)
+    if view.everything or len(frame) == 0:
         return frame
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ParameterError(f"n={n!r}: use a positive number of rows per group")
-    if by not in frame.columns:
-        raise ParameterError(f"by={by!r} is not a column of the table; its columns are "
-                             f"{list(frame.columns)}")
-    keep = np.zeros(len(frame), dtype=bool)
-    for group, rows in frame.groupby(by, sort=False).indices.items():
-        picked = rows if len(rows) <= n else \
-            cell_rng(seed, "sample_view", group).choice(rows, size=n, replace=False)
-        keep[picked] = True
-    out = frame[keep].copy()
-    out.attrs = {**frame.attrs, "note": (f"{len(out)} of {len(frame)} rows: a random sample (seed {seed}) of "
-                         f"at most {n} per {by}, shown because the corpus has more than "
-                         f"per_document_max={per_document_max} documents; the saved table "
-                         "has every row")}
+    shown = view.finish(view.add(frame))
+    out = shown.set_axis(frame.index[shown.index.to_numpy()])
+    out.attrs = shown.attrs
     return out

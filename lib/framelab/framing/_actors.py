@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..codebook import load_codebook
+from ..codebook import CodebookArg, load_codebook, resolve_codebook
 from ..corpus import group_key
 from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import add_key, is_single, new_figure, short_names, styled
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..codebook import Codebook
 
 __all__ = ["ACTOR_LABEL_COLUMNS", "OTHER", "UNRESOLVED", "actor_documents", "actor_labels",
-           "actor_labels_figure", "display_name", "document_groups",
+           "actor_labels_figure", "actor_summary", "actor_voices", "display_name", "document_groups",
            "group_order", "label_targets", "main_actors", "plot_actor_labels", "shown_groups"]
 
 log = logging.getLogger(__name__)
@@ -315,3 +315,43 @@ def actor_documents(mentions: pd.DataFrame) -> pd.DataFrame:
     check_columns(mentions, ("actor", "doc_id"), "mentions")
     return (mentions.groupby(["doc_id", "actor"], sort=False).size().rename("mentions")
             .reset_index())
+
+
+def actor_voices(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Per document, actor and voice, its mentions: :func:`actor_mentions` counted.
+
+    Columns ``doc_id``, ``actor``, ``voice``, ``mentions``, in the order the triples first
+    occur (so the table of a corpus is its partitions' tables one after another). It is what
+    :func:`actor_summary` needs, in a table that grows with documents x actors instead of
+    with mentions.
+    """
+    check_columns(mentions, ("actor", "doc_id", "voice"), "mentions")
+    return (mentions.groupby(["doc_id", "actor", "voice"], sort=False).size()
+            .rename("mentions").reset_index())
+
+
+def actor_summary(mentions: pd.DataFrame, codebook: CodebookArg = None) -> pd.DataFrame:
+    """Mentions per codebook actor, **including actors never mentioned** (count 0).
+
+    ``mentions`` is :func:`actor_mentions` output (one row per mention) or
+    :func:`actor_voices` output (a ``mentions`` count per document, actor and voice; the
+    same summary). Returns columns ``actor``, ``name``, ``target``, ``n_mentions``,
+    ``n_documents``, ``narrator``, ``quoted``, ``attributed``.
+    """
+    cb = resolve_codebook(codebook)
+    check_columns(mentions, ("actor", "doc_id", "voice"), "mentions")
+    counts = mentions["mentions"] if "mentions" in mentions.columns else \
+        pd.Series(1, index=mentions.index)
+    rows = []
+    for actor in cb.actors.values():
+        mine = (mentions["actor"] == actor.id).to_numpy()
+        part, n = mentions[mine], counts[mine]
+        rows.append((actor.id, actor.name, actor.target, int(n.sum()),
+                     part["doc_id"].nunique(),
+                     *[int(n[(part["voice"] == v).to_numpy()].sum()) for v in VOICES]))
+    out = pd.DataFrame(rows, columns=["actor", "name", "target", "n_mentions", "n_documents",
+                                      *VOICES])
+    never = out.loc[out["n_mentions"] == 0, "actor"].tolist()
+    if never:
+        log.info("actors never mentioned in this corpus: %s", ", ".join(never))
+    return out

@@ -35,7 +35,6 @@ __all__ = [
     "MATCH_COLUMNS",
     "REPORTING_VERB_COLUMNS",
     "actor_mentions",
-    "actor_summary",
     "add_kwic",
     "frame_kwic",
     "frames",
@@ -272,27 +271,6 @@ def actor_mentions(sentences: pd.DataFrame, documents: pd.DataFrame,
                      originals[m.doc_id][m.start:m.end], m.key, cb.actors[m.key].target,
                      tag.voice, tag.cue, tag.evidence))
     return pd.DataFrame(rows, columns=ACTOR_MENTION_COLUMNS)
-
-
-def actor_summary(mentions: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
-    """Mentions per codebook actor, **including actors never mentioned** (count 0).
-
-    ``mentions`` is :func:`actor_mentions` output. Returns columns ``actor``, ``name``,
-    ``target``, ``n_mentions``, ``n_documents``, ``narrator``, ``quoted``, ``attributed``.
-    """
-    cb = resolve_codebook(codebook)
-    check_columns(mentions, ("actor", "doc_id", "voice"), "mentions")
-    rows = []
-    for actor in cb.actors.values():
-        part = mentions[mentions["actor"] == actor.id]
-        rows.append((actor.id, actor.name, actor.target, len(part), part["doc_id"].nunique(),
-                     *[int((part["voice"] == v).sum()) for v in VOICES]))
-    out = pd.DataFrame(rows, columns=["actor", "name", "target", "n_mentions", "n_documents",
-                                      *VOICES])
-    never = out.loc[out["n_mentions"] == 0, "actor"].tolist()
-    if never:
-        log.info("actors never mentioned in this corpus: %s", ", ".join(never))
-    return out
 
 
 def _unit_groups(sents: pd.DataFrame, documents: pd.DataFrame | None,

@@ -44,6 +44,7 @@ from ._partitions import (
     stance_tables,
 )
 from ._topicparts import UnitCounts, analysed_documents, topic_dtm, topic_passages, topic_theta
+from ._written import WrittenTable
 
 __all__ = [
     'analysed_documents', 'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings',
@@ -55,5 +56,5 @@ __all__ = [
     'open_run_corpus', 'overview_tables', 'Parameter', 'parameters_cell', 'reuse_quotes',
     'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts',
     'sentences_without_text', 'SHINGLE_COLUMNS', 'stance_tables', 'text_totals', 'topic_dtm',
-    'topic_passages', 'topic_theta', 'UnitCounts',
+    'topic_passages', 'topic_theta', 'UnitCounts', 'WrittenTable',
 ]

@@ -24,7 +24,7 @@ import logging
 import os
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Self
 
@@ -336,10 +336,15 @@ def open_engine(engine: str | Engine = "local", *, workers: int | None = None,
         yield eng
 
 
-def combine(results: Iterable[Any]) -> Any:
+def combine(results: Iterable[Any], *, sinks: Mapping[str, Any] | None = None) -> Any:
     """Combine per-partition results in order: DataFrames are concatenated (new index),
     dicts of DataFrames are concatenated key by key, anything else is summed with ``+=``
     (Counters, :class:`CorpusCounts`, numbers).
+
+    ``sinks`` maps table names of dict results to objects that take each part's table as it
+    arrives (``sink.append(table)`` returns what to keep of it, e.g. written to disk and
+    sampled) and make the combined table of what was kept (``sink.finish(kept)``): a table
+    that is written whole is never held whole.
 
     Returns ``None`` for no results.
     """
@@ -366,6 +371,8 @@ def combine(results: Iterable[Any]) -> Any:
                     raise ParameterError(f"partition {i} returned {name!r} as "
                                          f"{type(frame).__name__}; a dict result holds "
                                          "DataFrames")
+                if sinks and name in sinks:
+                    frame = sinks[name].append(frame)
                 tables.setdefault(name, []).append(frame)
         elif total is None:
             total = result
@@ -374,7 +381,8 @@ def combine(results: Iterable[Any]) -> Any:
     if frames:
         return _concat(frames)
     if tables:
-        return {name: _concat(parts) for name, parts in tables.items()}
+        return {name: sinks[name].finish(_concat(parts)) if sinks and name in sinks
+                else _concat(parts) for name, parts in tables.items()}
     return total
 
 

@@ -25,6 +25,7 @@ workers or the chunk size. The analyses mapped this way:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
@@ -39,9 +40,11 @@ from ..errors import ParameterError
 from ..paths import resolve
 from ._cache import CorpusCache, build_cache
 from ._engine import Engine, combine
+from ._written import WrittenTable
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
+    from ..stats import ViewSample
 
 __all__ = ["BATCH_DOCUMENTS", "FRAMING_TABLE_NAMES", "LABEL_KWIC_COLUMNS", "RunCorpus",
            "SHINGLE_COLUMNS", "TEXT_COLUMNS", "framing_tables", "in_batches",
@@ -219,7 +222,8 @@ class RunCorpus:
             yield docs, sents
 
     def map(self, func: Callable[[pd.DataFrame, pd.DataFrame], Any], *,
-            desc: str = "partitions", empty: Any = None) -> Any:
+            desc: str = "partitions", empty: Any = None,
+            sinks: Mapping[str, Any] | None = None) -> Any:
         """Apply ``func(documents, sentences)`` to every part on the engine; combine in order.
 
         ``func`` must be picklable for a pool or Dask (a module-level function or a
@@ -228,8 +232,8 @@ class RunCorpus:
         already (then parts are sliced from them); a cluster without shared storage gets the
         parts sent from here. Within a part, ``func`` sees at most :attr:`batch_documents`
         documents at a time (:func:`in_batches`). Results are combined by
-        :func:`framelab.run.combine`; ``empty`` is returned when there is nothing to combine
-        (a cache without parts).
+        :func:`framelab.run.combine` (with its ``sinks``, tables that go to disk part by
+        part); ``empty`` is returned when there is nothing to combine (a cache without parts).
         """
         eng = self.engine
         if self.batch_documents:
@@ -241,7 +245,7 @@ class RunCorpus:
         else:
             parts, call = self._paths(), partial(_read_part, func=func)
         found = combine(eng.imap(call, parts, total=len(self.cache.parts), desc=desc,
-                                 describe=_describe))
+                                 describe=_describe), sinks=sinks)
         return empty if found is None else found
 
 
@@ -287,8 +291,9 @@ def open_run_corpus(
 LABEL_KWIC_COLUMNS = ["doc_id", "outlet", "voice", "voice_cue", "left", "match", "right",
                       "label", "family", "actor", "event"]
 #: Tables :func:`framing_tables` can return.
-FRAMING_TABLE_NAMES = ("matches", "match_counts", "label_mentions", "label_kwic", "actor_mentions",
-                  "actor_documents", "frames", "frame_kwic", "reporting_verbs")
+FRAMING_TABLE_NAMES = ("matches", "match_counts", "label_mentions", "label_kwic",
+                       "actor_mentions", "actor_documents", "actor_voices", "frames",
+                       "frame_kwic", "reporting_verbs", "verb_counts")
 
 
 def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
@@ -316,6 +321,7 @@ def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook:
             sents, docs, cb, matches=get("matches"), taggers=get("taggers"),
             include_nonbody=nonbody),
         "actor_documents": lambda: framing.actor_documents(get("actor_mentions")),
+        "actor_voices": lambda: framing.actor_voices(get("actor_mentions")),
         "frame_kwic": lambda: framing.frame_kwic(sents, docs, cb, matches=get("matches"),
                                                  window=window, include_nonbody=nonbody),
         "frames": lambda: framing.frames(sents, docs, cb, matches=get("matches"),
@@ -323,18 +329,25 @@ def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook:
                                          kwic=get("frame_kwic"), include_nonbody=nonbody),
         "reporting_verbs": lambda: framing.reporting_verbs(
             sents, docs, cb, matches=get("matches"), include_nonbody=nonbody),
+        "verb_counts": lambda: (get("reporting_verbs").groupby(["outlet", "verb_class"])
+                                .size().rename("verbs").reset_index()),
     }
     return {name: get(name) for name in keep}
 
 
 def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool = False,
                    max_evidence: int = 3, window: int = 40, kwic_window: int = 40,
-                   tables: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+                   tables: Sequence[str] | None = None, written: Sequence[str] = (),
+                   out_dir: str | Path = "", view: ViewSample | None = None
+                   ) -> dict[str, pd.DataFrame]:
     """The per-document framing tables of the whole corpus, computed part by part.
 
     ``tables`` names the ones returned (default: all but ``label_kwic``); on a large corpus
     ask only for what you use, since each is held whole in this process (``matches`` has
-    about one row per sentence).
+    about one row per sentence). Tables also named in ``written`` are not held whole: each
+    part goes to ``<out_dir>/tables/<name>.csv`` as it arrives (:class:`WrittenTable`), and
+    the table returned is ``view``'s sample of it (:class:`framelab.stats.ViewSample`), or
+    its columns without rows if ``view`` is None; its ``attrs`` give ``path`` and ``rows``.
 
     Returns
     -------
@@ -343,9 +356,12 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
         ``actor_mentions``, ``actor_documents``, ``frames``, ``frame_kwic`` and
         ``reporting_verbs``: each equal to the function of the same name in
         :mod:`framelab.framing` called on the whole corpus. ``match_counts``: doc_id, layer,
-        matches (codebook matches per document and layer). ``label_kwic``: the label
-        mentions with ``kwic_window`` characters of context
-        (:func:`framelab.framing.add_kwic`), columns :data:`LABEL_KWIC_COLUMNS`.
+        matches (codebook matches per document and layer). ``actor_voices``:
+        :func:`framelab.framing.actor_voices` (mentions per document, actor and voice).
+        ``verb_counts``: outlet, verb_class, verbs (reporting verbs per outlet and class,
+        one row per part and pair: sum them). ``label_kwic``: the label mentions with
+        ``kwic_window`` characters of context (:func:`framelab.framing.add_kwic`), columns
+        :data:`LABEL_KWIC_COLUMNS`.
     """
     keep = tuple(tables) if tables is not None else \
         tuple(name for name in FRAMING_TABLE_NAMES if name != "label_kwic")
@@ -353,9 +369,20 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
     if unknown:
         raise ParameterError(f"framing_tables(tables=...): unknown {unknown}; use any of "
                              f"{', '.join(FRAMING_TABLE_NAMES)}")
-    return run.map(partial(_framing_part, codebook=codebook, include_nonbody=include_nonbody,
-                           max_evidence=max_evidence, window=window, kwic_window=kwic_window,
-                           keep=keep), desc="framing")
+    if set(written) - set(keep):
+        raise ParameterError(f"framing_tables(written=...): {sorted(set(written) - set(keep))} "
+                             "are not among the tables asked for; name them in tables= too")
+    if written and not out_dir:
+        raise ParameterError("framing_tables(written=...): give out_dir, the run folder the "
+                             "tables are written to")
+    sinks = {name: WrittenTable(name, out_dir, view) for name in written}
+    with contextlib.ExitStack() as stack:
+        for sink in sinks.values():
+            stack.enter_context(sink)
+        return run.map(partial(_framing_part, codebook=codebook,
+                               include_nonbody=include_nonbody, max_evidence=max_evidence,
+                               window=window, kwic_window=kwic_window, keep=keep),
+                       desc="framing", sinks=sinks)
 
 
 def _sentence_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,
