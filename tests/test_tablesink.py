@@ -52,3 +52,33 @@ def test_an_empty_table_has_its_header(tmp_path) -> None:
     with outputs.TableSink("none", tmp_path / "b") as sink:
         sink.append(frame)
     assert sink.path.read_bytes() == whole.read_bytes()
+
+
+def test_sections_put_rows_that_arrive_interleaved_in_their_order(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(outputs, "PARQUET_ROWS", 10)
+    frame = _frame(60).assign(scorer=np.tile(["b", "a", "b"], 20))
+    order = {"b": 0, "a": 1}  # section of each scorer: all "b" rows first
+    want = frame.iloc[frame["scorer"].map(order).argsort(kind="stable")]
+    whole = outputs.save_table(want, "s", tmp_path / "a", latex=False)
+    with outputs.TableSink("s", tmp_path / "b") as sink:
+        for part in np.array_split(np.arange(len(frame)), 5):
+            rows = frame.iloc[part]
+            for scorer, section in order.items():
+                sink.append(rows[rows["scorer"] == scorer], section=section)
+    assert sink.path.read_bytes() == whole.read_bytes()
+    back = pd.read_parquet(sink.path.with_suffix(".parquet"))
+    pd.testing.assert_frame_equal(back, want.reset_index(drop=True), check_dtype=False)
+
+
+def test_preview_written_shows_the_first_rows_and_counts_them_all(tmp_path) -> None:
+    frame = _frame(40)
+    with outputs.TableSink("t", tmp_path) as sink:
+        for part in np.array_split(np.arange(len(frame)), 3):
+            sink.append(frame.iloc[part])
+    table = frame.iloc[:0].copy()
+    table.attrs = {"path": str(sink.path), "rows": sink.rows}
+    shown = outputs.preview_written(table, n=5)
+    assert shown.caption.startswith("40 rows, the first 5 shown")
+    pd.testing.assert_frame_equal(shown.frame, frame.head(5), check_dtype=False)
+    with pytest.raises(outputs.ParameterError, match="no attrs"):
+        outputs.preview_written(frame)

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from .paths import OUTPUTS_DIR, resolve
 
 __all__ = ["FLOAT_FORMAT", "LATEX_PRECISION", "LONGTABLE_ROWS", "LATEX_MAX_ROWS", "PARQUET_ROWS",
            "PREVIEW_ROWS", "CONTEXT_COLUMNS", "Preview", "TableSink", "atomic_path", "save_table",
-           "latex_table",
+           "latex_table", "preview_written",
            "interactive_dir", "preview", "resolve_out_dir", "safe_file_stem", "table_path"]
 
 logger = logging.getLogger(__name__)
@@ -221,12 +222,14 @@ def save_table(frame: pd.DataFrame, name: str, out_dir: str | Path, *,
 class TableSink:
     """:func:`save_table` of a row-level table that is made part by part and never held whole.
 
-    Use it as a context manager and :meth:`append` the parts in table order: each goes
-    straight to ``<out_dir>/tables/<name>.csv`` (written as :func:`save_table` writes the
-    concatenated parts: the same bytes when the parts share their columns' types) and to a
-    Parquet copy, kept beside the CSV when the table reaches :data:`PARQUET_ROWS` rows. Both
-    are renamed into place when the block ends without an error; on an error nothing is
-    left. No LaTeX: a table made part by part is a row-level table.
+    Use it as a context manager and :meth:`append` the parts in table order: they go
+    to ``<out_dir>/tables/<name>.csv`` (written as :func:`save_table` writes the concatenated
+    parts: the same bytes when the parts share their columns' types) and to a Parquet copy,
+    kept beside the CSV when the table reaches :data:`PARQUET_ROWS` rows. ``section``
+    orders rows that arrive interleaved: the file holds every row of section 0 (in the order
+    appended), then of section 1, and so on. Files are renamed into place when the block ends
+    without an error; on an error nothing is left. No LaTeX: a table made part by part is a
+    row-level table.
     """
 
     def __init__(self, name: str, out_dir: str | Path) -> None:
@@ -234,56 +237,91 @@ class TableSink:
         self.path = table_path(name, out_dir)
         self.rows = 0
         self._stack = ExitStack()
-        self._csv: IO[str] | None = None
-        self._parquet: Path | None = None
-        self._writer: Any = None
+        self._header: str | None = None
+        self._sections: dict[int, _Section] = {}
         self._schema: Any = None
+        self._parquet = True  # False once a part's types break the first part's schema
 
     def __enter__(self) -> TableSink:
-        tmp = self._stack.enter_context(atomic_path(self.path))
-        self._csv = self._stack.enter_context(open(tmp, "w", encoding="utf-8", newline=""))
-        self._parquet = self._stack.enter_context(_scratch(self.path.with_suffix(".parquet")))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         return self
 
-    def append(self, frame: pd.DataFrame) -> None:
-        """Write ``frame``'s rows after those appended before."""
+    def append(self, frame: pd.DataFrame, section: int = 0) -> None:
+        """Write ``frame``'s rows after those appended before to ``section``."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        if self._csv is None:
-            raise ParameterError(f"table {self.name}: append inside a `with TableSink(...)` "
-                                 "block")
-        frame.to_csv(self._csv, index=False, header=self._csv.tell() == 0,
-                     float_format=FLOAT_FORMAT, lineterminator="\n")
+        if self._header is None:
+            self._header = frame.iloc[:0].to_csv(index=False, lineterminator="\n")
+        if section not in self._sections:
+            self._sections[section] = self._stack.enter_context(_Section(self.path))
+        part = self._sections[section]
+        frame.to_csv(part.csv, index=False, header=False, float_format=FLOAT_FORMAT,
+                     lineterminator="\n")
         self.rows += len(frame)
-        if not len(frame) or self._parquet is None:
+        if not len(frame) or not self._parquet:
             return
         try:
-            if self._writer is None:
-                table = pa.Table.from_pandas(frame, preserve_index=False)
-                self._schema = table.schema
-                self._writer = pq.ParquetWriter(self._parquet, self._schema)
-            else:
-                table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
-            self._writer.write_table(table)
+            table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+            self._schema = table.schema
+            part.write(table)
         except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as err:
             logger.warning("table %s: no Parquet copy (a part's column types differ from the "
                            "first part's: %s); the CSV has every row", self.name, err)
-            self._drop_parquet()
-
-    def _drop_parquet(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-        self._writer, self._parquet = None, None
+            self._parquet = False
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        parquet = self._parquet if self._writer is not None else None
-        if self._writer is not None:
-            self._writer.close()
-        if kind is None and parquet is not None and self.rows >= PARQUET_ROWS:
-            with atomic_path(self.path.with_suffix(".parquet")) as tmp:
-                os.replace(parquet, tmp)
-        self._stack.__exit__(kind, error, trace)
+        import pyarrow.parquet as pq
+
+        with self._stack:
+            if kind is not None:
+                return
+            order = [self._sections[k] for k in sorted(self._sections)]
+            for part in order:
+                part.close()
+            with atomic_path(self.path) as tmp, open(tmp, "w", encoding="utf-8",
+                                                     newline="") as out:
+                out.write(self._header or "\n")
+                for part in order:
+                    with open(part.csv_path, encoding="utf-8", newline="") as handle:
+                        shutil.copyfileobj(handle, out, 1 << 20)
+            if self._parquet and self._schema is not None and self.rows >= PARQUET_ROWS:
+                with atomic_path(self.path.with_suffix(".parquet")) as tmp, \
+                        pq.ParquetWriter(tmp, self._schema) as writer:
+                    for part in order:
+                        if part.writer is not None:
+                            for batch in pq.ParquetFile(part.parquet).iter_batches():
+                                writer.write_batch(batch)
+
+
+class _Section:
+    """Scratch CSV and Parquet files of one section of a :class:`TableSink`."""
+
+    def __init__(self, path: Path) -> None:
+        self._stack = ExitStack()
+        self.csv_path = self._stack.enter_context(_scratch(path))
+        self.parquet = self._stack.enter_context(_scratch(path.with_suffix(".parquet")))
+        self.csv: IO[str] = self._stack.enter_context(open(self.csv_path, "w",
+                                                           encoding="utf-8", newline=""))
+        self.writer: Any = None
+
+    def write(self, table: Any) -> None:
+        import pyarrow.parquet as pq
+
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.parquet, table.schema)
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        self.csv.close()
+        if self.writer is not None:
+            self.writer.close()
+
+    def __enter__(self) -> _Section:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+        self._stack.close()
 
 
 @contextmanager
@@ -343,12 +381,15 @@ def latex_table(frame: pd.DataFrame, *, caption: str, label: str,
 
 
 def preview(frame: pd.DataFrame, path: str | Path | None = None, *,
-            n: int = PREVIEW_ROWS) -> Any:
+            n: int = PREVIEW_ROWS, total: int | None = None) -> Any:
     """The first ``n`` rows of ``frame`` for display, with the row count and the file's path.
 
     What a notebook shows (and its HTML page holds) stays the same size however large the
     table. Context columns (:data:`CONTEXT_COLUMNS`) are shown whole, not cut at pandas'
     50 characters, with ``left`` right-aligned against the keyword.
+
+    ``total`` is the table's row count when ``frame`` holds only its first rows (a table
+    written part by part: :func:`preview_written`).
 
     Returns
     -------
@@ -359,8 +400,9 @@ def preview(frame: pd.DataFrame, path: str | Path | None = None, *,
     if n < 1:
         raise ParameterError(f"n={n}: a preview shows at least one row")
     shown = frame.head(n)
+    rows = len(frame) if total is None else total
     where = f" · full table: {path}" if path is not None else ""
-    caption = (f"{len(frame):,} rows{f', the first {len(shown)} shown' if len(frame) > n else ''}"
+    caption = (f"{rows:,} rows{f', the first {len(shown)} shown' if rows > len(shown) else ''}"
                f"{where}")
     digest = hashlib.sha1(f"{path}|{caption}|{list(shown.columns)}".encode()).hexdigest()[:10]
     styler = shown.style.set_uuid(digest)  # not random: the same run gives the same pages
@@ -380,6 +422,20 @@ def preview(frame: pd.DataFrame, path: str | Path | None = None, *,
             props = text_props
         styler = styler.set_properties(subset=[column], **_css(props))
     return Preview(shown, caption, styler)
+
+
+def preview_written(table: pd.DataFrame, *, n: int = PREVIEW_ROWS) -> Any:
+    """:func:`preview` of a table written part by part (``attrs`` ``path`` and ``rows``, as
+    :class:`framelab.run.WrittenTable` gives): its first ``n`` rows read back from the CSV."""
+    path, rows = table.attrs.get("path"), table.attrs.get("rows")
+    if path is None or rows is None:
+        raise ParameterError("preview_written: the table has no attrs 'path' and 'rows'; "
+                             "use preview() for a table held in memory")
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    head = pd.read_csv(path, nrows=n, keep_default_na=False,  # "" stays "" in text columns
+                       dtype={c: str for c in table.columns if c not in numeric},
+                       na_values={c: [""] for c in numeric})
+    return preview(head, path, n=n, total=rows)
 
 
 class Preview:

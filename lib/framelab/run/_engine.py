@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from typing import Any, Self
 
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from ..errors import ParameterError, PartitionError
 
@@ -389,7 +390,17 @@ def combine(results: Iterable[Any], *, sinks: Mapping[str, Any] | None = None) -
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     # an empty partition's columns carry no dtype (object): leave them out so that the
     # result's dtypes are those of the rows, as if the corpus had been one partition
-    return pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    frames = [f for f in frames if len(f)] or frames[:1]
+    # categorical columns stay categorical (pandas would make them object, many times the
+    # memory): every part gets the union of the parts' categories, sorted
+    for column in frames[0].columns:
+        if len(frames) > 1 and all(isinstance(f[column].dtype, pd.CategoricalDtype)
+                                   for f in frames if column in f.columns):
+            union = union_categoricals([f[column] for f in frames if column in f.columns],
+                                       sort_categories=True).categories
+            frames = [f.assign(**{column: f[column].cat.set_categories(union)})
+                      if column in f.columns else f for f in frames]
+    return pd.concat(frames, ignore_index=True)
 
 
 def map_documents(

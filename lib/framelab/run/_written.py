@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..errors import ParameterError
 from ..outputs import TableSink
 from ..stats import ViewSample
 
@@ -19,12 +21,16 @@ class WrittenTable:
     (:class:`framelab.outputs.TableSink`) and held only as ``view``'s sample
     (:class:`framelab.stats.ViewSample`, a fresh copy per table), or not at all.
 
-    The combined table it gives has ``attrs``: ``path`` (the CSV), ``rows`` (rows written)
-    and, for a sample above the size switch, ``note``.
+    ``sections`` (a column and its values in order) writes all rows of the first value, then
+    of the next, and so on, as rows that arrive interleaved part by part would be ordered in
+    the whole table. The combined table it gives has ``attrs``: ``path`` (the CSV), ``rows``
+    (rows written) and, for a sample above the size switch, ``note``.
     """
 
-    def __init__(self, name: str, out_dir: str | Path, view: ViewSample | None = None) -> None:
+    def __init__(self, name: str, out_dir: str | Path, view: ViewSample | None = None, *,
+                 sections: tuple[str, Sequence[str]] | None = None) -> None:
         self.sink = TableSink(name, out_dir)
+        self.sections = sections
         self.view = copy.deepcopy(view)
         self._kept: list[pd.DataFrame] = []  # indexed by place in the whole table
 
@@ -37,7 +43,18 @@ class WrittenTable:
 
     def append(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Write the part; keep its sample here (:func:`framelab.run.combine` gets no rows)."""
-        self.sink.append(frame)
+        if self.sections is None:
+            self.sink.append(frame)
+        else:
+            column, values = self.sections
+            order = {value: i for i, value in enumerate(values)}
+            section = frame[column].map(order)
+            if section.isna().any():
+                raise ParameterError(f"table {self.sink.name}: {column} "
+                                     f"{frame[column][section.isna()].iloc[0]!r} is none of "
+                                     f"its sections {list(values)}")
+            for i in range(len(values)):
+                self.sink.append(frame[(section == i).to_numpy()], section=i)
         self._kept.append(self.view.add(frame) if self.view is not None else frame.iloc[:0])
         return frame.iloc[:0]
 

@@ -35,12 +35,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MENTION_COLUMNS",
+    "SCORE_COLUMNS",
     "BY_DOC_COLUMNS",
     "BY_GROUP_COLUMNS",
     "SCORERS",
     "BASELINE",
     "VOICE_GROUPS",
     "resolve_targets",
+    "score_columns",
+    "evidence_candidates",
     "resolve_scorers",
     "find_mentions",
     "stance_by_doc",
@@ -54,6 +57,9 @@ logger = logging.getLogger(__name__)
 #: Columns of ``tables/stance_mentions.csv`` (one row per mention and scorer).
 MENTION_COLUMNS = ["doc_id", "outlet", "sentence_id", "target", "start", "end", "voice",
                    "scorer", "score", "label", "cues"]
+#: The columns of the mention table that :func:`stance_by_doc` and :func:`stance_by_group`
+#: read (a corpus-sized notebook holds only these: :func:`score_columns`).
+SCORE_COLUMNS = ["doc_id", "outlet", "target", "voice", "scorer", "score"]
 #: Columns of ``tables/stance_by_doc.csv``; ``note`` explains empty cells.
 BY_DOC_COLUMNS = ["doc_id", "outlet", "target", "voice", "scorer", "score", "ci_low",
                   "ci_high", "n_mentions", "note"]
@@ -246,6 +252,14 @@ def _cells(scored: pd.DataFrame, keys: list[tuple[Any, ...]], key_columns: list[
     return rows
 
 
+def score_columns(scored: pd.DataFrame) -> pd.DataFrame:
+    """The :data:`SCORE_COLUMNS` of a mention table, the repeated strings as categories: what
+    the aggregates read, in a tenth of the memory (a notebook on a large corpus keeps this and
+    writes the full table to disk)."""
+    check_columns(scored, SCORE_COLUMNS, "stance_mentions")
+    return scored[SCORE_COLUMNS].astype({c: "category" for c in SCORE_COLUMNS[:-1]})
+
+
 def _targets_of(scored: pd.DataFrame, targets: str | Sequence[str] | None,
                 codebook: CodebookArg) -> list[str]:
     if targets is None and codebook is None:
@@ -279,7 +293,7 @@ def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None
         :data:`BY_DOC_COLUMNS`. ``voice`` is narrator, source (quoted or attributed) or all.
         A cell with no mentions has ``score`` NaN, ``n_mentions`` 0 and a ``note`` -- never 0.
     """
-    check_columns(scored, MENTION_COLUMNS, "stance_mentions")
+    check_columns(scored, SCORE_COLUMNS, "stance_mentions")
     names = _targets_of(scored, targets, codebook)
     docs = scored[["doc_id", "outlet"]].drop_duplicates("doc_id")
     if documents is not None:
@@ -313,7 +327,7 @@ def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = No
     DataFrame
         :data:`BY_GROUP_COLUMNS`.
     """
-    check_columns(scored, MENTION_COLUMNS, "stance_mentions")
+    check_columns(scored, SCORE_COLUMNS, "stance_mentions")
     names = _targets_of(scored, targets, codebook)
     docs = scored[["doc_id", "outlet"]].drop_duplicates("doc_id")
     if documents is not None:
@@ -333,17 +347,16 @@ def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = No
 
 # --- evidence and figure -----------------------------------------------------------------
 
-def evidence(scored: pd.DataFrame, sentences: pd.DataFrame, *,
-             documents: pd.DataFrame | None = None, group_by: str = "outlet",
-             scorer: str = "default", voice: str = "all", target: str | None = None,
-             top: int = 5) -> pd.DataFrame:
-    """The sentences behind each group x target cell, strongest (largest |score|) first.
+def evidence_candidates(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,
+                        group_by: str = "outlet", scorer: str = "default", voice: str = "all",
+                        target: str | None = None, top: int = 5) -> pd.DataFrame:
+    """The mentions :func:`evidence` shows, without their sentences: per group x target the
+    ``top`` strongest (largest ``|score|``; ties by document, then offset) of ``scorer`` in
+    ``voice``, with columns ``group``, ``strength`` and ``mention_voice`` added.
 
-    Returns
-    -------
-    DataFrame
-        ``group, target, voice, scorer, score, label, doc_id, sentence_id, mention,
-        mention_voice, cues, sentence`` with at most ``top`` rows per group x target.
+    Made part by part and concatenated in corpus order, the candidates give the same
+    :func:`evidence` as the whole table (a group x target's strongest mentions are among its
+    parts' strongest), so the full mention table need not be held.
     """
     check_columns(scored, MENTION_COLUMNS, "stance_mentions")
     if voice not in VOICE_GROUPS:
@@ -354,12 +367,31 @@ def evidence(scored: pd.DataFrame, sentences: pd.DataFrame, *,
     docs = documents if documents is not None else scored[["doc_id", "outlet"]]
     docs = docs.drop_duplicates("doc_id")
     groups = dict(zip(docs["doc_id"], group_key(docs, group_by)))
-    text = dict(zip(sentences["sentence_id"], sentences["text"]))
     out = rows.assign(group=rows["doc_id"].map(groups), strength=rows["score"].abs(),
-                      sentence=rows["sentence_id"].map(text), mention_voice=rows["voice"])
+                      mention_voice=rows["voice"])
     out = out.sort_values(["group", "target", "strength", "doc_id", "start"],
                           ascending=[True, True, False, True, True], kind="mergesort")
-    out = out.groupby(["group", "target"], sort=False).head(top).assign(voice=voice)
+    return out.groupby(["group", "target"], sort=False).head(top)
+
+
+def evidence(scored: pd.DataFrame, sentences: pd.DataFrame, *,
+             documents: pd.DataFrame | None = None, group_by: str = "outlet",
+             scorer: str = "default", voice: str = "all", target: str | None = None,
+             top: int = 5) -> pd.DataFrame:
+    """The sentences behind each group x target cell, strongest (largest |score|) first.
+
+    ``scored`` is the mention table, or the :func:`evidence_candidates` of its parts.
+
+    Returns
+    -------
+    DataFrame
+        ``group, target, voice, scorer, score, label, doc_id, sentence_id, mention,
+        mention_voice, cues, sentence`` with at most ``top`` rows per group x target.
+    """
+    out = evidence_candidates(scored, documents=documents, group_by=group_by, scorer=scorer,
+                              voice=voice, target=target, top=top)
+    text = dict(zip(sentences["sentence_id"], sentences["text"]))
+    out = out.assign(sentence=out["sentence_id"].map(text), voice=voice)
     return out[["group", "target", "voice", "scorer", "score", "label", "doc_id", "sentence_id",
                 "mention", "mention_voice", "cues", "sentence"]].reset_index(drop=True)
 

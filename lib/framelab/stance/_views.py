@@ -13,7 +13,7 @@ from ..corpus import per_document, view_groups
 from ..errors import check_columns
 from ._stance import (
     BY_DOC_COLUMNS,
-    MENTION_COLUMNS,
+    SCORE_COLUMNS,
     SCORERS,
     VOICE_GROUPS,
     _targets_of,
@@ -77,7 +77,7 @@ def stance_by_doc_sized(scored: pd.DataFrame, *, documents: pd.DataFrame,
         :data:`BY_DOC_COLUMNS`; above the threshold ``ci_low``/``ci_high`` are NaN and
         ``note`` says why.
     """
-    check_columns(scored, MENTION_COLUMNS, "stance_mentions")
+    check_columns(scored, SCORE_COLUMNS, "stance_mentions")
     check_columns(documents, ("doc_id", "outlet"), "documents")
     if per_document(documents["doc_id"].nunique(), per_document_max):
         return stance_by_doc(scored, documents=documents, targets=targets, codebook=codebook,
