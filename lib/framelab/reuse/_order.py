@@ -17,6 +17,11 @@ how often the pair's own links, put in a random order, give a chain that scores 
   from a generator seeded by ``seed`` and the pair's document ids, plus the observed
   order (Monte Carlo: never below ``1 / (n_perm + 1)``).
 
+Many pairs are tested in a large corpus, and some chance orders pass any fixed level:
+:func:`fdr_qvalues` gives the Benjamini-Hochberg q-values of the tested pairs (the false
+discovery rate among pairs at least as significant), which ``classify_pairs`` asks of a
+rewrite that nothing else backs (a partial rewrite).
+
 A chain whose links are all in order and without gaps has p = 1 / m! among m links when no
 other order scores as much; a reversed chain has p = 1. The test conditions on the links:
 it says whether their *order* is chance, not whether the sentences are similar (that is the
@@ -26,14 +31,14 @@ threshold's job) nor how much of each document they cover (``rewrite_coverage``)
 from __future__ import annotations
 
 import itertools
-import zlib
 from functools import lru_cache
 
 import numpy as np
 
 from ..errors import ParameterError
+from ..stats import cell_rng
 
-__all__ = ["chain_scores", "order_pvalue"]
+__all__ = ["chain_scores", "fdr_qvalues", "order_pvalue"]
 
 
 def chain_scores(i0: np.ndarray, i1: np.ndarray, j0: np.ndarray, j1: np.ndarray,
@@ -117,7 +122,26 @@ def order_pvalue(i0: np.ndarray, i1: np.ndarray, j0: np.ndarray, j1: np.ndarray,
         orders = _all_orders(m)
         null = chain_scores(i0, i1, j0[orders], j1[orders], gain, gap=gap)
         return float(np.mean(null >= observed - 1e-9))
-    rng = np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
+    rng = cell_rng(seed, "order", key)
     orders = np.argsort(rng.random((n_perm, m)), axis=1)
     null = chain_scores(i0, i1, j0[orders], j1[orders], gain, gap=gap)
     return float((1 + np.count_nonzero(null >= observed - 1e-9)) / (n_perm + 1))
+
+
+def fdr_qvalues(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values of p-values (NaN: not tested, left NaN and not counted).
+
+    The q-value of a test is the smallest false discovery rate at which it is a discovery:
+    ``min over k >= rank of p_(k) * n / k`` (capped at 1), with ``n`` the tests that were
+    made. The more pairs a corpus tests, the stronger the evidence a pair needs.
+    """
+    p = np.asarray(p, dtype=float)
+    q = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(p))
+    if not len(tested):
+        return q
+    order = tested[np.argsort(p[tested], kind="stable")]
+    n = len(order)
+    ranked = p[order] * n / np.arange(1, n + 1)
+    q[order] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+    return q

@@ -14,10 +14,12 @@ order (a pair takes the first that holds):
     the shuffled-order test of :func:`framelab.reuse.order_pvalue`), and either the links
     are at least ``min_coverage=0.5`` of one document's (body) sentences and
     ``rewrite_p <= max_p=0.05`` (``rewrite_extent = "whole"``: most of one document is
-    accounted for, in order), or ``rewrite_p <= max_p_partial=0.01`` (``"partial"``: a
-    rewritten passage inside articles that add and drop material of their own, what the
-    METER corpus calls *partially derived*; the stricter level because nothing else backs
-    it). A chain below both stays ``same_story``; its evidence says so.
+    accounted for, in order), or ``rewrite_p <= max_p_partial=0.01`` and its
+    Benjamini-Hochberg q-value among all tested chains ``rewrite_q <= max_q=0.05``
+    (``"partial"``: a rewritten passage inside articles that add and drop material of their
+    own, what the METER corpus calls *partially derived*; stricter because nothing else
+    backs it, and because a large corpus tests many same-story pairs, some of which fall in
+    order by chance). A chain below both stays ``same_story``; its evidence says so.
 ``shared_source``
     the two documents share at least one direct quotation (two quotations whose shorter
     has at least half its content words in the other; speakers from
@@ -64,6 +66,7 @@ from ._candidates import (
     _parse_date,
     doc_texts,
 )
+from ._order import fdr_qvalues
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
@@ -77,7 +80,7 @@ log = logging.getLogger(__name__)
 RELATIONS = ("copy", "rewrite", "shared_source", "same_story")
 #: Columns :func:`classify_pairs` adds to ``reuse_pairs`` (after the existing ones).
 RELATION_COLUMNS = ["relation", "evidence", "n_rewrite", "rewrite_coverage_a",
-                    "rewrite_coverage_b", "rewrite_density", "rewrite_p", "rewrite_extent",
+                    "rewrite_coverage_b", "rewrite_density", "rewrite_p", "rewrite_q", "rewrite_extent",
                     "n_verbatim_own",
                     "n_shared_quotes", "shared_quotes", "source", "direction_reason",
                     "labels_kept", "rewrite_changes"]
@@ -270,6 +273,7 @@ def classify_pairs(
     min_quote_overlap: float = 0.5,
     max_p: float = 0.05,
     max_p_partial: float = 0.01,
+    max_q: float = 0.05,
 ) -> pd.DataFrame:
     """``reuse_pairs`` with :data:`RELATION_COLUMNS` added (rules in the module docstring).
 
@@ -289,6 +293,9 @@ def classify_pairs(
     max_p, max_p_partial : float
         Largest order p-value (``rewrite_p``) of a rewrite that covers at least
         ``min_coverage`` of one document, and of one that covers less (a partial rewrite).
+    max_q : float
+        Largest false discovery rate (``rewrite_q``: Benjamini-Hochberg over every chain
+        of ``chains`` that was tested) of a partial rewrite.
 
     Returns
     -------
@@ -302,7 +309,7 @@ def classify_pairs(
     """
     check_columns(passages, ("doc_a", "doc_b", "kind", "layer", "start_a", "end_a", "start_b",
                         "end_b"), "passages")
-    for name, value in (("max_p", max_p), ("max_p_partial", max_p_partial)):
+    for name, value in (("max_p", max_p), ("max_p_partial", max_p_partial), ("max_q", max_q)):
         if not 0 <= value <= 1:
             raise ParameterError(f"{name}={value}: a p-value level lies in [0, 1]")
     if pairs.empty:
@@ -318,7 +325,10 @@ def classify_pairs(
     for row in changes.to_dict("records"):
         ch_pair.setdefault((str(row["doc_a"]), str(row["doc_b"])), []).append(row)
     quotes_of = _quotes_by_doc(quotes)
-    chain_of = {(str(r["doc_a"]), str(r["doc_b"])): r for r in chains.to_dict("records")}
+    chain_rows = chains.assign(rewrite_q=fdr_qvalues(
+        chains["rewrite_p"].to_numpy(float) if "rewrite_p" in chains else np.full(len(chains),
+                                                                                  np.nan)))
+    chain_of = {(str(r["doc_a"]), str(r["doc_b"])): r for r in chain_rows.to_dict("records")}
     rows = []
     for pair in pairs.to_dict("records"):
         a, b = str(pair["doc_a"]), str(pair["doc_b"])
@@ -347,11 +357,12 @@ def classify_pairs(
         cov_a, cov_b = n_rewrite / na, n_rewrite / nb
         own_a, own_b = len(chain_own) / na, len(chain_own) / nb
         p_order = float(found.get("rewrite_p", np.nan))  # NaN: not tested, never a rewrite
+        q_order = float(found.get("rewrite_q", np.nan))
         extent = ""
         if len(chain_own) >= min_chain:
             if max(own_a, own_b) >= min_coverage and p_order <= max_p:
                 extent = "whole"
-            elif p_order <= max_p_partial:
+            elif p_order <= max_p_partial and q_order <= max_q:
                 extent = "partial"
         speakers = sorted({str(x["speaker"]) or str(y["speaker"]) or "unknown speaker"
                            for x, y in shared})
@@ -368,7 +379,8 @@ def classify_pairs(
                     "a rewritten passage (partial: each document adds or drops material)")
             evidence = (f"{n_rewrite} sentence link(s) in the same order ({len(chain_own)} "
                         f"outside shared quotations): {cov_a:.0%} of {a}, {cov_b:.0%} of {b}; "
-                        f"order p={p_order:.3g} against shuffled orders; {what}")
+                        f"order p={p_order:.3g} against shuffled orders (q={q_order:.3g} "
+                        f"among the chains tested); {what}")
         elif shared:
             relation = "shared_source"
             evidence = (f"{n_shared} shared quotation(s) of {', '.join(speakers)}; "
@@ -376,7 +388,7 @@ def classify_pairs(
         else:
             relation = "same_story"
             spans = f" ({density:.0%} of the sentences it spans)" if chain else ""
-            tested = f", order p={p_order:.3g}" if p_order == p_order else ""
+            tested = "" if np.isnan(p_order) else f", order p={p_order:.3g}"
             evidence = (f"{len(mine)} aligned passage(s) in both layers; ordered chain of "
                         f"{n_rewrite} link(s) covering {max(cov_a, cov_b):.0%} of the "
                         f"better-covered document{spans}{tested}: no copied runs, no shared "
@@ -392,7 +404,7 @@ def classify_pairs(
         rows.append({**pair, "direction": text, "relation": relation,
                      "evidence": evidence, "n_rewrite": n_rewrite,
                      "rewrite_coverage_a": cov_a, "rewrite_coverage_b": cov_b,
-                     "rewrite_density": density, "rewrite_p": p_order,
+                     "rewrite_density": density, "rewrite_p": p_order, "rewrite_q": q_order,
                      "rewrite_extent": extent if relation == "rewrite" else "",
                      "n_verbatim_own": int(n_verbatim),
                      "n_shared_quotes": n_shared, "shared_quotes": quote_text,
