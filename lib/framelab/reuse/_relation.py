@@ -80,10 +80,9 @@ log = logging.getLogger(__name__)
 RELATIONS = ("copy", "rewrite", "shared_source", "same_story")
 #: Columns :func:`classify_pairs` adds to ``reuse_pairs`` (after the existing ones).
 RELATION_COLUMNS = ["relation", "evidence", "n_rewrite", "rewrite_coverage_a",
-                    "rewrite_coverage_b", "rewrite_density", "rewrite_p", "rewrite_q", "rewrite_extent",
-                    "n_verbatim_own",
-                    "n_shared_quotes", "shared_quotes", "source", "direction_reason",
-                    "labels_kept", "rewrite_changes"]
+                    "rewrite_coverage_b", "rewrite_density", "rewrite_p", "rewrite_q",
+                    "rewrite_extent", "n_verbatim_own", "n_shared_quotes", "shared_quotes",
+                    "source", "direction_reason", "labels_kept", "rewrite_changes"]
 #: The columns of ``reuse_pairs`` as the notebook writes it: the pair, then its relation.
 RESULT_PAIR_COLUMNS = PAIR_COLUMNS + RELATION_COLUMNS
 
@@ -325,9 +324,8 @@ def classify_pairs(
     for row in changes.to_dict("records"):
         ch_pair.setdefault((str(row["doc_a"]), str(row["doc_b"])), []).append(row)
     quotes_of = _quotes_by_doc(quotes)
-    chain_rows = chains.assign(rewrite_q=fdr_qvalues(
-        chains["rewrite_p"].to_numpy(float) if "rewrite_p" in chains else np.full(len(chains),
-                                                                                  np.nan)))
+    p_tested = chains["rewrite_p"] if "rewrite_p" in chains else pd.Series(np.nan, chains.index)
+    chain_rows = chains.assign(rewrite_q=fdr_qvalues(p_tested.to_numpy(float)))
     chain_of = {(str(r["doc_a"]), str(r["doc_b"])): r for r in chain_rows.to_dict("records")}
     rows = []
     for pair in pairs.to_dict("records"):
