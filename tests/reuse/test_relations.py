@@ -257,3 +257,42 @@ def test_bad_p_value_levels_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match="max_p_partial"):
         reuse.classify_pairs(pairs, empty, empty, empty, empty, empty, empty,
                              max_p_partial=1.5)
+
+
+def test_fdr_qvalues_follow_benjamini_hochberg() -> None:
+    q = reuse.fdr_qvalues(np.array([0.01, 0.04, 0.03, np.nan, 0.5]))
+    # four tests: p * 4 / rank, then the running minimum from the largest p down
+    assert q[0] == pytest.approx(0.04)
+    assert q[1] == pytest.approx(0.04 * 4 / 3) and q[2] == pytest.approx(0.04 * 4 / 3)
+    assert np.isnan(q[3]) and q[4] == pytest.approx(0.5)
+    assert np.isnan(reuse.fdr_qvalues(np.array([np.nan]))).all()
+
+
+def test_a_partial_rewrite_needs_more_when_many_chains_are_tested(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for doc_id, sents in {"source": SOURCE, "partial": PARTIAL, "f0": FILLER[0],
+                          "f1": FILLER[1]}.items():
+        (folder / f"{doc_id}.txt").write_text("\n".join(sents), encoding="utf-8")
+    documents, sentences = corpus.load_run_corpus(folder)
+    sentences = corpus.body(sentences)
+    result = reuse.find_reuse(documents, sentences)
+    pairs = result.pairs[reuse.PAIR_COLUMNS]
+
+    def classify(chains: pd.DataFrame) -> pd.Series:
+        out = reuse.classify_pairs(pairs, result.passages, chains, result.changes,
+                                   result.quotes, documents, sentences)
+        row = _relation(out, "source", "partial")
+        assert row is not None
+        return row
+
+    alone = classify(result.chains)
+    assert alone["rewrite_extent"] == "partial"
+    # the same chain among 400 other tested chains whose order is chance: its p is the
+    # same, but the false discovery rate among the pairs as significant as it is not
+    others = pd.DataFrame({"doc_a": [f"x{k}" for k in range(400)],
+                           "doc_b": [f"y{k}" for k in range(400)], "n_rewrite": 3,
+                           "rewrite_p": np.linspace(0.02, 1.0, 400)})
+    crowded = classify(pd.concat([result.chains, others], ignore_index=True))
+    assert crowded["rewrite_p"] == alone["rewrite_p"]
+    assert crowded["rewrite_q"] > 0.05 and crowded["relation"] == "same_story"
