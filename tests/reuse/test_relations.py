@@ -296,3 +296,17 @@ def test_a_partial_rewrite_needs_more_when_many_chains_are_tested(tmp_path: Path
     crowded = classify(pd.concat([result.chains, others], ignore_index=True))
     assert crowded["rewrite_p"] == alone["rewrite_p"]
     assert crowded["rewrite_q"] > 0.05 and crowded["relation"] == "same_story"
+
+
+def test_the_pair_page_names_a_partial_rewrite(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for doc_id, sents in {"source": SOURCE, "partial": PARTIAL, "f0": FILLER[0]}.items():
+        (folder / f"{doc_id}.txt").write_text("\n".join(sents), encoding="utf-8")
+    documents, sentences = corpus.load_run_corpus(folder)
+    result = reuse.find_reuse(documents, corpus.body(sentences))
+    row = _relation(result.pairs, "source", "partial")
+    assert row is not None and row["rewrite_extent"] == "partial"
+    page = reuse.pair_html(result.passages, result.changes, row["doc_a"], row["doc_b"],
+                           pairs=result.pairs)
+    assert "<b>rewrite (partial)</b>" in page
