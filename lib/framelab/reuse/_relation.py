@@ -80,9 +80,10 @@ log = logging.getLogger(__name__)
 RELATIONS = ("copy", "rewrite", "shared_source", "same_story")
 #: Columns :func:`classify_pairs` adds to ``reuse_pairs`` (after the existing ones).
 RELATION_COLUMNS = ["relation", "evidence", "n_rewrite", "rewrite_coverage_a",
-                    "rewrite_coverage_b", "rewrite_density", "rewrite_p", "rewrite_q",
-                    "rewrite_extent", "n_verbatim_own", "n_shared_quotes", "shared_quotes",
-                    "source", "direction_reason", "labels_kept", "rewrite_changes"]
+                    "rewrite_coverage_b", "rewrite_density", "n_verbatim_own",
+                    "n_shared_quotes", "shared_quotes", "source", "direction_reason",
+                    "labels_kept", "rewrite_changes", "rewrite_p", "rewrite_q",
+                    "rewrite_extent"]
 #: The columns of ``reuse_pairs`` as the notebook writes it: the pair, then its relation.
 RESULT_PAIR_COLUMNS = PAIR_COLUMNS + RELATION_COLUMNS
 
