@@ -42,6 +42,7 @@ from scipy import sparse
 from ..errors import ParameterError, check_columns
 from ..tokens import tokenize
 from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run
+from ._order import order_pvalue
 
 if TYPE_CHECKING:
     from ._rewrite import RewriteLayer
@@ -50,7 +51,7 @@ __all__ = ["CHAIN_COLUMNS", "align_rewrites", "chain_links", "local_alignment"]
 
 #: One row per candidate pair with a chain: its links, how much of each side they cover.
 CHAIN_COLUMNS = ["doc_a", "doc_b", "n_rewrite", "n_unordered", "rewrite_coverage_a",
-                 "rewrite_coverage_b", "rewrite_score", "n_merged"]
+                 "rewrite_coverage_b", "rewrite_score", "n_merged", "rewrite_p"]
 #: Runs of one side merged with an anchor, as offsets from it (spans of 2, then of 3).
 _SPANS = ((-1, 0), (0, 1), (-1, 0, 1), (-2, -1, 0), (0, 1, 2))
 _LINK_COLUMNS = ["pair", "i0", "i1", "j0", "j1", "cosine"]
@@ -291,6 +292,7 @@ def align_rewrites(
     verbatim_run: int = 10,
     max_merge: int = 3,
     min_chain: int = 3,
+    seed: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ordered sentence chain of each candidate pair (module docstring).
 
@@ -314,7 +316,10 @@ def align_rewrites(
         in two or three by the rewrite); 1 links one sentence to one sentence.
     min_chain : int
         Chains with at least this many links get passages (``reuse_passages``, layer
-        ``rewrite``); shorter ones only their row in ``chains``.
+        ``rewrite``) and an order test; shorter ones only their row in ``chains``.
+    seed : int
+        Seeds the random orders of the order test for pairs with more than 7 links (fewer
+        are tested exactly, every order).
 
     Returns
     -------
@@ -326,7 +331,9 @@ def align_rewrites(
         Columns :data:`CHAIN_COLUMNS`: links in the chain, mutual best matches in any order
         (``n_unordered``), links per sentence of each side (``rewrite_coverage_a`` /
         ``_b``; a merged link counts once), the chain's score (sum of cosine - threshold)
-        and the links that merge sentences (``n_merged``).
+        and the links that merge sentences (``n_merged``), and ``rewrite_p``: the share
+        of shuffled orders of the pair's links whose best chain scores as well
+        (:func:`framelab.reuse.order_pvalue`; NaN for chains under ``min_chain`` links).
     """
     check_columns(candidates, ("doc_a", "doc_b"), "candidates")
     check_columns(sentences, ("doc_id", "sentence_id", "start", "end", "text", "text_norm"),
@@ -359,15 +366,25 @@ def align_rewrites(
     chosen = []
     cols = {c: links[c].to_numpy() for c in ("pair", "i0", "i1", "j0", "j1", "cosine")}
     bounds = np.flatnonzero(np.r_[True, cols["pair"][1:] != cols["pair"][:-1], True])
+    ids = np.asarray(layer.doc_ids, dtype=object)
+    p_of: dict[int, float] = {}
     for lo, hi in itertools.pairwise(bounds.tolist()):
         if hi - lo == 1:
             chosen.append(lo)
+            if min_chain <= 1:
+                p_of[int(cols["pair"][lo])] = 1.0  # one link has no order
             continue
         sl = slice(lo, hi)
+        gain = cols["cosine"][sl] - threshold
         chain = _best_chain(cols["i0"][sl].tolist(), cols["i1"][sl].tolist(),
                             cols["j0"][sl].tolist(), cols["j1"][sl].tolist(),
-                            (cols["cosine"][sl] - threshold).tolist(), gap)
+                            gain.tolist(), gap)
         chosen.extend(lo + k for k in chain)
+        if len(chain) >= min_chain:  # only a chain that can make a rewrite is tested
+            p = int(cols["pair"][lo])
+            p_of[p] = order_pvalue(cols["i0"][sl], cols["i1"][sl], cols["j0"][sl],
+                                   cols["j1"][sl], gain, gap=gap, seed=seed,
+                                   key=f"{ids[pairs[p, 0]]}\x1f{ids[pairs[p, 1]]}")
     kept = links.iloc[np.asarray(chosen, dtype=np.int64)].reset_index(drop=True)
     kept["gain"] = kept["cosine"] - threshold
     kept["merged"] = ((kept["i1"] > kept["i0"]) | (kept["j1"] > kept["j0"])).astype(np.int64)
@@ -377,7 +394,6 @@ def align_rewrites(
     pair_rows = agg.index.to_numpy()
     doc_a_pos, doc_b_pos = pairs[pair_rows, 0], pairs[pair_rows, 1]
     flip = flipped[pair_rows]  # report each pair as the candidates name it
-    ids = np.asarray(layer.doc_ids, dtype=object)
     # coverage counts links (a merged link once): merges complete the passages of a chain,
     # they do not make it cover more (on one-story corpora, neighbouring sentences share
     # the story's words, and counting merged sentences called chance chains rewrites)
@@ -391,7 +407,8 @@ def align_rewrites(
         "rewrite_coverage_a": np.where(flip, cov_second, cov_first),
         "rewrite_coverage_b": np.where(flip, cov_first, cov_second),
         "rewrite_score": agg["rewrite_score"].to_numpy(float).round(6),
-        "n_merged": agg["n_merged"].to_numpy(np.int64)})
+        "n_merged": agg["n_merged"].to_numpy(np.int64),
+        "rewrite_p": [p_of.get(int(p), np.nan) for p in pair_rows]})
     long_enough = set(pair_rows[agg["n_rewrite"].to_numpy() >= min_chain].tolist())
     shown = kept[kept["pair"].isin(long_enough)]
     passages = _passages(shown, sent, pairs, flipped, ids, verbatim_run)

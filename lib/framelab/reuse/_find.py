@@ -107,7 +107,8 @@ def find_reuse(
     passages = align_passages(shingled, sentences, documents=documents,
                               threshold=align_threshold, verbatim_run=verbatim_run)
     chained, chains = align_rewrites(candidates, sentences, layer, gap=gap,
-                                     verbatim_run=verbatim_run, max_merge=max_merge)
+                                     verbatim_run=verbatim_run, max_merge=max_merge,
+                                     seed=seed)
     both = relation.stack_layers(passages, chained)
     changes = passage_changes(both, documents, codebook=cb)
     pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)

@@ -9,12 +9,17 @@ order (a pair takes the first that holds):
     ``verbatim_run`` identical tokens *outside* the quotations the two documents share: two
     sentences copied word for word are more than a shared quote or a coincidence.
 ``rewrite``
-    the ordered chain of :func:`framelab.rewrite.align_rewrites` has at least
-    ``min_chain=3`` sentence pairs outside shared quotations, and they are at least
-    ``min_coverage=0.5`` of one document's (body) sentences: most of one document is
-    accounted for, in order. A shorter rewritten *passage* inside a longer article stays
-    ``same_story``; its evidence says so, and ``rewrite_density`` (share of the sentences
-    the chain spans that it aligns) and ``rewrite_coverage_a`` / ``_b`` show it.
+    the ordered chain of :func:`framelab.reuse.align_rewrites` has at least ``min_chain=3``
+    sentence links outside shared quotations, its order is more than chance (``rewrite_p``,
+    the shuffled-order test of :func:`framelab.reuse.order_pvalue`), and either the links
+    are at least ``min_coverage=0.5`` of one document's (body) sentences and
+    ``rewrite_p <= max_p=0.05`` (``rewrite_extent = "whole"``: most of one document is
+    accounted for, in order), or ``rewrite_p <= max_p_partial=0.01`` and its
+    Benjamini-Hochberg q-value among all tested chains ``rewrite_q <= max_q=0.05``
+    (``"partial"``: a rewritten passage inside articles that add and drop material of their
+    own, what the METER corpus calls *partially derived*; stricter because nothing else
+    backs it, and because a large corpus tests many same-story pairs, some of which fall in
+    order by chance). A chain below both stays ``same_story``; its evidence says so.
 ``shared_source``
     the two documents share at least one direct quotation (two quotations whose shorter
     has at least half its content words in the other; speakers from
@@ -26,8 +31,9 @@ order (a pair takes the first that holds):
     chain, copied runs or a shared quotation.
 
 The numbers are the definition's own words ("most" of one document: 0.5), the smallest
-chain that has an order (3) and the existing verbatim rule (``verbatim_run`` tokens); none
-was fitted to the seed articles (``docs/reuse.md`` says what they find there).
+chain that has an order (3), the conventional significance levels (0.05, and 0.01 when the
+chain covers little of either document) and the existing verbatim rule (``verbatim_run``
+tokens); none was fitted to the seed articles (``docs/reuse.md`` says what they find there).
 
 *Direction* is a hypothesis with its reason (``direction_reason``), never a finding:
 ``common_source`` for ``shared_source`` pairs (no direction); ``dates`` when both dates are
@@ -48,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook, load_codebook
-from ..errors import check_columns
+from ..errors import ParameterError, check_columns
 from ..tokens import tokenize
 from . import _minhash as minhash
 from ._alignment import _empty
@@ -60,6 +66,7 @@ from ._candidates import (
     _parse_date,
     doc_texts,
 )
+from ._order import fdr_qvalues
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
@@ -75,7 +82,8 @@ RELATIONS = ("copy", "rewrite", "shared_source", "same_story")
 RELATION_COLUMNS = ["relation", "evidence", "n_rewrite", "rewrite_coverage_a",
                     "rewrite_coverage_b", "rewrite_density", "n_verbatim_own",
                     "n_shared_quotes", "shared_quotes", "source", "direction_reason",
-                    "labels_kept", "rewrite_changes"]
+                    "labels_kept", "rewrite_changes", "rewrite_p", "rewrite_q",
+                    "rewrite_extent"]
 #: The columns of ``reuse_pairs`` as the notebook writes it: the pair, then its relation.
 RESULT_PAIR_COLUMNS = PAIR_COLUMNS + RELATION_COLUMNS
 
@@ -263,6 +271,9 @@ def classify_pairs(
     min_coverage: float = 0.5,
     min_ratio: float = 1.5,
     min_quote_overlap: float = 0.5,
+    max_p: float = 0.05,
+    max_p_partial: float = 0.01,
+    max_q: float = 0.05,
 ) -> pd.DataFrame:
     """``reuse_pairs`` with :data:`RELATION_COLUMNS` added (rules in the module docstring).
 
@@ -273,11 +284,18 @@ def classify_pairs(
     passages : DataFrame
         Both layers (``layer`` = ``shingle`` / ``rewrite``).
     chains : DataFrame
-        From :func:`framelab.rewrite.align_rewrites`.
+        From :func:`framelab.reuse.align_rewrites` (with its ``rewrite_p``; a chain without
+        one is never a rewrite).
     changes : DataFrame
         :func:`framelab.alignment.passage_changes` of ``passages``.
     quotes : DataFrame
         :func:`framelab.quotes.find_quotes` of the documents.
+    max_p, max_p_partial : float
+        Largest order p-value (``rewrite_p``) of a rewrite that covers at least
+        ``min_coverage`` of one document, and of one that covers less (a partial rewrite).
+    max_q : float
+        Largest false discovery rate (``rewrite_q``: Benjamini-Hochberg over every chain
+        of ``chains`` that was tested) of a partial rewrite.
 
     Returns
     -------
@@ -291,6 +309,9 @@ def classify_pairs(
     """
     check_columns(passages, ("doc_a", "doc_b", "kind", "layer", "start_a", "end_a", "start_b",
                         "end_b"), "passages")
+    for name, value in (("max_p", max_p), ("max_p_partial", max_p_partial), ("max_q", max_q)):
+        if not 0 <= value <= 1:
+            raise ParameterError(f"{name}={value}: a p-value level lies in [0, 1]")
     if pairs.empty:
         return _empty(list(pairs.columns) + RELATION_COLUMNS)
     cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook or None)
@@ -304,7 +325,9 @@ def classify_pairs(
     for row in changes.to_dict("records"):
         ch_pair.setdefault((str(row["doc_a"]), str(row["doc_b"])), []).append(row)
     quotes_of = _quotes_by_doc(quotes)
-    chain_of = {(str(r["doc_a"]), str(r["doc_b"])): r for r in chains.to_dict("records")}
+    p_tested = chains["rewrite_p"] if "rewrite_p" in chains else pd.Series(np.nan, chains.index)
+    chain_rows = chains.assign(rewrite_q=fdr_qvalues(p_tested.to_numpy(float)))
+    chain_of = {(str(r["doc_a"]), str(r["doc_b"])): r for r in chain_rows.to_dict("records")}
     rows = []
     for pair in pairs.to_dict("records"):
         a, b = str(pair["doc_a"]), str(pair["doc_b"])
@@ -332,6 +355,14 @@ def classify_pairs(
         n_rewrite = int(found.get("n_rewrite", len(chain)))
         cov_a, cov_b = n_rewrite / na, n_rewrite / nb
         own_a, own_b = len(chain_own) / na, len(chain_own) / nb
+        p_order = float(found.get("rewrite_p", np.nan))  # NaN: not tested, never a rewrite
+        q_order = float(found.get("rewrite_q", np.nan))
+        extent = ""
+        if len(chain_own) >= min_chain:
+            if max(own_a, own_b) >= min_coverage and p_order <= max_p:
+                extent = "whole"
+            elif p_order <= max_p_partial and q_order <= max_q:
+                extent = "partial"
         speakers = sorted({str(x["speaker"]) or str(y["speaker"]) or "unknown speaker"
                            for x, y in shared})
         n_shared = len({int(x["start"]) for x, _ in shared})  # distinct quotes of a
@@ -341,10 +372,14 @@ def classify_pairs(
             relation = "copy"
             evidence = (f"{n_verbatim} sentence(s) share a run of >= verbatim_run identical "
                         "tokens outside shared quotations")
-        elif len(chain_own) >= min_chain and max(own_a, own_b) >= min_coverage:
+        elif extent:
             relation = "rewrite"
+            what = ("most of one document" if extent == "whole" else
+                    "a rewritten passage (partial: each document adds or drops material)")
             evidence = (f"{n_rewrite} sentence link(s) in the same order ({len(chain_own)} "
-                        f"outside shared quotations): {cov_a:.0%} of {a}, {cov_b:.0%} of {b}")
+                        f"outside shared quotations): {cov_a:.0%} of {a}, {cov_b:.0%} of {b}; "
+                        f"order p={p_order:.3g} against shuffled orders (q={q_order:.3g} "
+                        f"among the chains tested); {what}")
         elif shared:
             relation = "shared_source"
             evidence = (f"{n_shared} shared quotation(s) of {', '.join(speakers)}; "
@@ -352,10 +387,12 @@ def classify_pairs(
         else:
             relation = "same_story"
             spans = f" ({density:.0%} of the sentences it spans)" if chain else ""
+            tested = "" if np.isnan(p_order) else f", order p={p_order:.3g}"
             evidence = (f"{len(mine)} aligned passage(s) in both layers; ordered chain of "
                         f"{n_rewrite} link(s) covering {max(cov_a, cov_b):.0%} of the "
-                        f"better-covered document{spans}: no copied runs, no shared quotation"
-                        + (", a rewritten passage below the rewrite rule"
+                        f"better-covered document{spans}{tested}: no copied runs, no shared "
+                        "quotation"
+                        + (", an ordered chain below the rewrite rule"
                            if len(chain_own) >= min_chain and density >= min_coverage
                            else ""))
         source, reason, text = _hypothesis(
@@ -366,7 +403,9 @@ def classify_pairs(
         rows.append({**pair, "direction": text, "relation": relation,
                      "evidence": evidence, "n_rewrite": n_rewrite,
                      "rewrite_coverage_a": cov_a, "rewrite_coverage_b": cov_b,
-                     "rewrite_density": density, "n_verbatim_own": int(n_verbatim),
+                     "rewrite_density": density, "rewrite_p": p_order, "rewrite_q": q_order,
+                     "rewrite_extent": extent if relation == "rewrite" else "",
+                     "n_verbatim_own": int(n_verbatim),
                      "n_shared_quotes": n_shared, "shared_quotes": quote_text,
                      "source": source, "direction_reason": reason,
                      "labels_kept": _labels_kept(cb, chain) if detailed else "",

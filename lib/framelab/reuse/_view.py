@@ -396,7 +396,9 @@ def pair_html(
                 f' &middot; shingle Jaccard {float(r["similarity"]):.3f} &middot; '
                 f'{int(r["n_aligned"])} aligned passage(s)</p>')
             if "relation" in row.columns:
-                head.append(f'<p class="meta">relation: <b>{esc(str(r["relation"]))}</b> '
+                extent = str(r.get("rewrite_extent", "") or "")  # whole / partial rewrite
+                label = f"{r['relation']} ({extent})" if extent else str(r["relation"])
+                head.append(f'<p class="meta">relation: <b>{esc(label)}</b> '
                             f'&middot; {esc(str(r["evidence"]))}</p>')
             if "direction" in row.columns:
                 head.append(f'<p class="hyp">Direction (a hypothesis, not a finding): '
