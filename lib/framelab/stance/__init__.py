@@ -47,16 +47,22 @@ from ._stance import (
     stance_by_doc,
     stance_by_group,
 )
-from ._views import DOC_SUMMARY_COLUMNS, doc_stance_summary, stance_by_doc_sized
+from ._views import (
+    DOC_BLOCK,
+    DOC_SUMMARY_COLUMNS,
+    doc_stance_summary,
+    stance_by_doc_sized,
+    write_stance_by_doc,
+)
 
 __all__ = [
     'BASELINE', 'BY_DOC_COLUMNS', 'BY_GROUP_COLUMNS', 'confusion_matrices', 'confusion_table',
-    'Cue', 'CUE_WEIGHTS', 'DEFAULT_MODEL_PATH', 'DEFAULT_THRESHOLD', 'doc_stance_summary',
-    'DOC_SUMMARY_COLUMNS', 'EVAL_COLUMNS', 'evaluate', 'evidence', 'evidence_candidates',
-    'FEATURE_CONFIG', 'find_mentions', 'label_for', 'LABELS', 'load_model', 'MENTION_COLUMNS',
-    'MODEL_FORMAT', 'plot_stance_heatmap', 'predict_annotations', 'read_annotations',
-    'resolve_scorers', 'resolve_targets', 'SCORE_COLUMNS', 'score_columns', 'score_mentions',
-    'score_span', 'SCORERS', 'span_features', 'SpanScore', 'stance_by_doc', 'stance_by_doc_sized',
-    'stance_by_group', 'stance_heatmap_figure', 'stance_metrics', 'StanceClassifier',
-    'vader_lexicon', 'VOICE_GROUPS',
+    'Cue', 'CUE_WEIGHTS', 'DEFAULT_MODEL_PATH', 'DEFAULT_THRESHOLD', 'DOC_BLOCK',
+    'doc_stance_summary', 'DOC_SUMMARY_COLUMNS', 'EVAL_COLUMNS', 'evaluate', 'evidence',
+    'evidence_candidates', 'FEATURE_CONFIG', 'find_mentions', 'label_for', 'LABELS', 'load_model',
+    'MENTION_COLUMNS', 'MODEL_FORMAT', 'plot_stance_heatmap', 'predict_annotations',
+    'read_annotations', 'resolve_scorers', 'resolve_targets', 'SCORE_COLUMNS', 'score_columns',
+    'score_mentions', 'score_span', 'SCORERS', 'span_features', 'SpanScore', 'stance_by_doc',
+    'stance_by_doc_sized', 'stance_by_group', 'stance_heatmap_figure', 'stance_metrics',
+    'StanceClassifier', 'vader_lexicon', 'VOICE_GROUPS', 'write_stance_by_doc',
 ]

@@ -4,6 +4,7 @@ view of it a reader can take in (distributions per group rather than a row per d
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,6 +12,7 @@ import pandas as pd
 
 from ..corpus import per_document, view_groups
 from ..errors import check_columns
+from ..outputs import TableSink, save_table
 from ._stance import (
     BY_DOC_COLUMNS,
     SCORE_COLUMNS,
@@ -23,7 +25,8 @@ from ._stance import (
 if TYPE_CHECKING:
     from ..codebook import CodebookArg
 
-__all__ = ["DOC_SUMMARY_COLUMNS", "stance_by_doc_sized", "doc_stance_summary"]
+__all__ = ["DOC_BLOCK", "DOC_SUMMARY_COLUMNS", "stance_by_doc_sized", "doc_stance_summary",
+           "write_stance_by_doc"]
 
 #: Columns of :func:`doc_stance_summary`.
 DOC_SUMMARY_COLUMNS = ["group", "target", "voice", "scorer", "n_documents", "score_q25",
@@ -31,10 +34,11 @@ DOC_SUMMARY_COLUMNS = ["group", "target", "voice", "scorer", "n_documents", "sco
 
 
 def _doc_means(scored: pd.DataFrame, documents: pd.DataFrame, names: Sequence[str],
-               per_document_max: int) -> pd.DataFrame:
+               per_document_max: int, scorers: Sequence[str] | None = None) -> pd.DataFrame:
     """:func:`stance_by_doc`'s cells (same rows, same order) with the mean only."""
     docs = documents[["doc_id", "outlet"]].drop_duplicates("doc_id")
-    scorers = sorted(scored["scorer"].unique()) or list(SCORERS)
+    if scorers is None:
+        scorers = sorted(scored["scorer"].unique()) or list(SCORERS)
     grid = pd.MultiIndex.from_product(
         [docs["doc_id"], list(names), scorers, list(VOICE_GROUPS)],
         names=["doc_id", "target", "scorer", "voice"])
@@ -86,11 +90,64 @@ def stance_by_doc_sized(scored: pd.DataFrame, *, documents: pd.DataFrame,
                       per_document_max)
 
 
+#: Documents per block of :func:`write_stance_by_doc` above the size switch.
+DOC_BLOCK = 5000
+
+
+def write_stance_by_doc(scored: pd.DataFrame, out_dir: str | Path, *, documents: pd.DataFrame,
+                        targets: str | Sequence[str] | None = None,
+                        codebook: CodebookArg = None, per_document_max: int,
+                        n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
+                        name: str = "stance_by_doc") -> pd.DataFrame:
+    """:func:`stance_by_doc_sized` written to ``<out_dir>/tables/<name>.csv`` without holding
+    it: above ``per_document_max`` documents it has a row per document, target, voice and
+    scorer (most of them empty cells), so it is made and written :data:`DOC_BLOCK` documents
+    at a time (the same rows in the same order as the whole table).
+
+    Returns
+    -------
+    DataFrame
+        The table's rows with ``n_mentions > 0`` (what :func:`doc_stance_summary` shows),
+        with ``attrs`` ``path``, ``rows`` and ``n_documents``.
+    """
+    check_columns(scored, SCORE_COLUMNS, "stance_mentions")
+    check_columns(documents, ("doc_id", "outlet"), "documents")
+    docs = documents[["doc_id", "outlet"]].drop_duplicates("doc_id").reset_index(drop=True)
+    if per_document(len(docs), per_document_max):
+        whole = stance_by_doc(scored, documents=documents, targets=targets, codebook=codebook,
+                              n_boot=n_boot, ci=ci, seed=seed)
+        path, rows, kept = save_table(whole, name, out_dir, latex=False), len(whole), whole
+    else:
+        names = _targets_of(scored, targets, codebook)
+        scorers = sorted(scored["scorer"].unique()) or list(SCORERS)
+        block_of = pd.Series(np.arange(len(docs)) // DOC_BLOCK, index=docs["doc_id"].astype(str))
+        rows_of = scored.groupby(scored["doc_id"].astype(str).map(block_of).to_numpy(),
+                                 sort=False).indices
+        parts = []
+        with TableSink(name, out_dir) as sink:
+            for block in range(int(block_of.max()) + 1 if len(docs) else 0):
+                mine = scored.iloc[rows_of.get(block, np.array([], dtype=int))]
+                table = _doc_means(mine, docs.iloc[block * DOC_BLOCK:(block + 1) * DOC_BLOCK],
+                                   names, per_document_max, scorers)
+                sink.append(table)
+                parts.append(table[table["n_mentions"] > 0])
+        path, rows = sink.path, sink.rows
+        kept = pd.concat(parts, ignore_index=True) if parts else _doc_means(
+            scored.iloc[:0], docs, names, per_document_max, scorers)
+    out = kept[kept["n_mentions"] > 0].reset_index(drop=True)
+    out.attrs = {"path": str(path), "rows": rows, "n_documents": len(docs)}
+    return out
+
+
 def doc_stance_summary(by_doc: pd.DataFrame, *, per_document_max: int,
-                       group_by: str = "outlet") -> pd.DataFrame:
+                       group_by: str = "outlet", n_documents: int | None = None
+                       ) -> pd.DataFrame:
     """What the notebook shows of ``by_doc``: its documents with mentions, up to
     ``per_document_max`` documents; above it, per group, target, voice and scorer, how many
-    documents mention the target and the quartiles of their mean stance.
+    documents mention the target and the quartiles of their mean stance. The corpus's
+    document count is ``n_documents``, else ``by_doc.attrs["n_documents"]`` (set by
+    :func:`write_stance_by_doc`, which keeps only the rows with mentions), else the
+    documents of ``by_doc``.
 
     Returns
     -------
@@ -100,7 +157,9 @@ def doc_stance_summary(by_doc: pd.DataFrame, *, per_document_max: int,
     """
     check_columns(by_doc, BY_DOC_COLUMNS, "stance_by_doc")
     mentioned = by_doc[by_doc["n_mentions"] > 0]
-    if per_document(by_doc["doc_id"].nunique(), per_document_max):
+    if n_documents is None:
+        n_documents = by_doc.attrs.get("n_documents", by_doc["doc_id"].nunique())
+    if per_document(n_documents, per_document_max):
         return mentioned
     keyed = mentioned.assign(group=view_groups(mentioned, group_by).to_numpy())
     grouped = keyed.groupby(["group", "target", "voice", "scorer"], sort=True)
