@@ -43,3 +43,15 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> report.RunResult:
     """One full report run on the seeds, shared by every test that inspects a run."""
     out = tmp_path_factory.mktemp("report")
     return report.run_report(corpus=SEEDS_DIR, out=out, run_id="seeds", progress=False)
+
+
+@pytest.fixture(scope="session")
+def seed_rerun(tmp_path_factory: pytest.TempPathFactory) -> report.RunResult:
+    """A second report run on the seeds, with every figure at single-column width and no HTML.
+
+    Shared by the two tests that need a second run: the determinism test (figure width only
+    changes figures, so its tables must be byte-identical to :func:`seed_run`'s) and the
+    legibility test (every figure checked at both widths)."""
+    out = tmp_path_factory.mktemp("rerun")
+    return report.run_report(corpus=SEEDS_DIR, out=out, run_id="single", figure_width="single",
+                             progress=False, html=False, screenshot=False)

@@ -22,13 +22,14 @@ from framelab import framing, outputs, report
 from framelab.paths import SEEDS_DIR
 from framelab.run import NOTEBOOK_PARAMETERS
 
-#: Documents in the generated corpus: well above per_document_max (50) and the exact_max_docs
-#: of FAST (so 04_reuse takes the MinHash path), small enough for a slow test. Larger runs
-#: belong in benchmarks/bench_report_scale.py.
-N_DOCS = 300
+#: Documents in the generated corpus: the smallest size above both switches. It is above
+#: per_document_max (50, its default), so the views switch to group summaries, and above
+#: FAST's exact_max_docs, so 04_reuse takes the MinHash path. Larger runs belong in
+#: benchmarks/bench_report_scale.py.
+N_DOCS = 60
 #: A smaller topic grid than the default (3,4,5,6,8 x 3 seeds: 15 batch fits) and MinHash
-#: from 200 documents instead of 2,000; everything else at its default.
-FAST = {"k_grid": "3,4", "seeds": "0,1", "exact_max_docs": 200}
+#: from 50 documents instead of 2,000; everything else at its default.
+FAST = {"k_grid": "3,4", "seeds": "0,1", "exact_max_docs": 50}
 #: Largest executed notebook or HTML page (bytes); the seeds' largest is about 1 MB.
 MAX_PAGE_BYTES = 2_000_000
 
