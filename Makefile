@@ -9,6 +9,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 REPORT_ARGS ?=
+# pytest-xdist workers of make test (0: none). Tests that read the session's seeds runs share
+# one worker, each other module stays on one (tests/conftest.py)
+TEST_WORKERS ?= 2
 
 .PHONY: report test lab kernel bench clean-venv help
 
@@ -31,7 +34,7 @@ report: $(STAMP)
 	$(VENV)/bin/framelab report $(REPORT_ARGS)
 
 test: $(DEV_STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 kernel: $(STAMP)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (framelab)"
