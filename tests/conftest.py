@@ -58,6 +58,7 @@ def seed_rerun(tmp_path_factory: pytest.TempPathFactory) -> report.RunResult:
                              progress=False, html=False, screenshot=False, jobs=2)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Groups for pytest-xdist's ``--dist loadgroup`` (``make test`` runs two workers): every
     test that reads the session's seeds runs goes to one worker, so each run is made once,
