@@ -9,8 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 REPORT_ARGS ?=
-# pytest-xdist workers of make test (0: none). Tests that read the session's seeds runs share
-# one worker, each other module stays on one (tests/conftest.py)
+# pytest-xdist workers of make test (0: none); see the groups in tests/conftest.py
 TEST_WORKERS ?= 2
 
 .PHONY: report test lab kernel bench clean-venv help

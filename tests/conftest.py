@@ -62,7 +62,11 @@ def seed_rerun(tmp_path_factory: pytest.TempPathFactory) -> report.RunResult:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Groups for pytest-xdist's ``--dist loadgroup`` (``make test`` runs two workers): every
     test that reads the session's seeds runs goes to one worker, so each run is made once,
-    and each other module stays on one worker, so its module fixtures are built once."""
+    and each other module stays on one worker, so its module fixtures are built once.
+
+    Not yet effective: in a ``-n 2`` run (2026-12-07) both workers still made the seeds
+    runs and the scale test's runs (each worker's basetemp held report0/, rerun0/, scale0/);
+    the suite passes either way, the duplicated runs only cost time."""
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
             seeds = {"seed_run", "seed_rerun"} & set(getattr(item, "fixturenames", ()))
