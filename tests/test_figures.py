@@ -79,15 +79,13 @@ def test_saving_a_figure_with_overlapping_text_warns_naming_it(tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_every_figure_of_the_seeds_report_is_legible_at_both_widths(seed_run, tmp_path) -> None:
-    """Every saved figure is checked for overlapping text (a FigureWarning in the notebook)."""
-    from framelab import report
-    from framelab.paths import SEEDS_DIR
-
-    single = report.run_report(corpus=SEEDS_DIR, out=tmp_path, run_id="single",
-                               figure_width="single", progress=False, html=False,
-                               screenshot=False)
-    for run in (seed_run.run_dir, single.run_dir):
+def test_every_figure_of_the_seeds_report_is_legible_at_both_widths(seed_run,
+                                                                     seed_rerun) -> None:
+    """Every saved figure is checked for overlapping text (a FigureWarning in the notebook);
+    ``seed_rerun`` (tests/conftest.py) saved its figures at single-column width."""
+    assert seed_run.manifest["figure_width"] == "double"
+    assert seed_rerun.manifest["figure_width"] == "single"
+    for run in (seed_run.run_dir, seed_rerun.run_dir):
         assert len(list((run / "figures").glob("*.pdf"))) >= 10
         crowded = [p.name for p in (run / "notebooks").glob("*.ipynb")
                    if "FigureWarning" in p.read_text(encoding="utf-8")]

@@ -64,7 +64,8 @@ def test_report_runs_on_a_csv_with_its_own_column_names(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     code = cli.main(["report", "--corpus", str(path), "--text-column", "article_content",
                      "--outlet-column", "source", "--id-column", "article_id",
-                     "--out", str(tmp_path / "out"), "--run-id", "csv", "--no-progress"])
+                     "--out", str(tmp_path / "out"), "--run-id", "csv", "--no-progress",
+                     "--jobs", "2"])
     assert code == 0
     documents = pd.read_csv(tmp_path / "out" / "csv" / "tables" / "corpus_documents.csv")
     assert sorted(set(documents.outlet)) == ["CNN", "Outlet A", "Outlet B", "RT"]

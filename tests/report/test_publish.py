@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,6 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from framelab import report
-from framelab.paths import SEEDS_DIR
 from framelab.report import CHROMIUM_ARGS, chromium_path
 
 
@@ -57,9 +57,10 @@ def test_index_and_every_notebook_page_load_in_chromium(seed_run: report.RunResu
 
 @pytest.mark.slow
 def test_same_inputs_give_byte_identical_tables(seed_run: report.RunResult,
-                                                tmp_path: Path) -> None:
-    again = report.run_report(corpus=SEEDS_DIR, out=tmp_path, run_id="again", progress=False,
-                              screenshot=False, html=False)
+                                                seed_rerun: report.RunResult) -> None:
+    """Two runs on the seeds (the second at single figure width: tables do not depend on it)."""
+    again = seed_rerun
+    assert again.run_dir != seed_run.run_dir
     first = {p.name: p.read_bytes() for p in (seed_run.run_dir / "tables").iterdir()}
     second = {p.name: p.read_bytes() for p in (again.run_dir / "tables").iterdir()}
     assert first.keys() == second.keys() and len(first) >= 6
@@ -122,11 +123,15 @@ def test_sigkill_midway_leaves_latest_on_the_last_good_run(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_only_reruns_one_notebook_and_says_what_it_reused(tmp_path: Path, capsys) -> None:
+def test_only_reruns_one_notebook_and_says_what_it_reused(seed_run: report.RunResult,
+                                                          tmp_path: Path, capsys) -> None:
     from framelab import cli
 
     out = tmp_path / "out"
-    assert cli.main(["report", "--out", str(out), "--run-id", "full", "--no-progress"]) == 0
+    # the earlier full run: a copy of the session's seeds run (same corpus, default parameters)
+    full = seed_run.run_dir.name
+    shutil.copytree(seed_run.run_dir, out / full)
+    (out / "latest").symlink_to(full)
     first = report.discover_notebooks()[0].name
     assert cli.main(["report", "--out", str(out), "--run-id", "partial", "--only", first,
                      "--no-progress"]) == 0
@@ -137,10 +142,11 @@ def test_only_reruns_one_notebook_and_says_what_it_reused(tmp_path: Path, capsys
     assert reran == [first, "99_summary"]  # the summary always describes its own run
     assert set(reused) == {s.name for s in report.discover_notebooks()} - {first, "99_summary"}
     summary = (out / "partial" / "notebooks" / "99_summary.ipynb").read_text()
-    assert "partial" in summary and '"full"' not in summary
+    assert manifest["reused"]["run_id"] == full
+    assert "partial" in summary and f'"{full}"' not in summary
     for name in reused:
         assert f"reused {name}" in printed
-    full_tables = {p.name for p in (out / "full" / "tables").iterdir()}
+    full_tables = {p.name for p in (out / full / "tables").iterdir()}
     assert {p.name for p in (out / "partial" / "tables").iterdir()} == full_tables
     assert (out / "latest").resolve() == (out / "partial").resolve()
-    assert (out / "full" / "manifest.json").is_file()  # the earlier run is untouched
+    assert (out / full / "manifest.json").is_file()  # the earlier run is untouched

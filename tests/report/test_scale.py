@@ -1,6 +1,6 @@
 """The whole report on a generated corpus above the size switch (issue 14).
 
-300 short articles, resampled from the seeds' sentences, run through every notebook
+60 short articles, resampled from the seeds' sentences, run through every notebook
 on the local engine and on a Dask cluster of two workers. Checked: every executed notebook and
 HTML page stays under a size bound that does not depend on the corpus (views switch to group
 summaries, displayed tables are bounded), tables computed partition by partition equal the
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -22,13 +23,14 @@ from framelab import framing, outputs, report
 from framelab.paths import SEEDS_DIR
 from framelab.run import NOTEBOOK_PARAMETERS
 
-#: Documents in the generated corpus: well above per_document_max (50) and the exact_max_docs
-#: of FAST (so 04_reuse takes the MinHash path), small enough for a slow test. Larger runs
-#: belong in benchmarks/bench_report_scale.py.
-N_DOCS = 300
+#: Documents in the generated corpus: the smallest size above both switches. It is above
+#: per_document_max (50, its default), so the views switch to group summaries, and above
+#: FAST's exact_max_docs, so 04_reuse takes the MinHash path. Larger runs belong in
+#: benchmarks/bench_report_scale.py.
+N_DOCS = 60
 #: A smaller topic grid than the default (3,4,5,6,8 x 3 seeds: 15 batch fits) and MinHash
-#: from 200 documents instead of 2,000; everything else at its default.
-FAST = {"k_grid": "3,4", "seeds": "0,1", "exact_max_docs": 200}
+#: from 50 documents instead of 2,000; everything else at its default.
+FAST = {"k_grid": "3,4", "seeds": "0,1", "exact_max_docs": 50}
 #: Largest executed notebook or HTML page (bytes); the seeds' largest is about 1 MB.
 MAX_PAGE_BYTES = 2_000_000
 
@@ -54,10 +56,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("scale")
     corpus = _write_corpus(folder / "corpus.jsonl", N_DOCS)
     done = {}
+    # HTML pages are checked on the local run only; two notebooks of a stage run at once
     for engine, workers in (("local", 0), ("dask", 2)):
         result = report.run_report(corpus=corpus, out=folder / "runs", run_id=engine,
                                    params=FAST, progress=False, screenshot=False, engine=engine,
-                                   workers=workers, cache_dir=folder / "cache")
+                                   workers=workers, cache_dir=folder / "cache",
+                                   html=engine == "local", jobs=2)
         assert result.manifest["status"] == "ok"
         done[engine] = result.run_dir
     done["corpus"] = corpus
@@ -70,6 +74,10 @@ def test_pages_stay_bounded_above_the_size_switch(runs: dict[str, Path]) -> None
     assert len(pages) >= 16
     sizes = {p.name: p.stat().st_size for p in pages}
     assert {n: s for n, s in sizes.items() if s > MAX_PAGE_BYTES} == {}
+    # above the switch no page has a row per document: none names every document
+    named = {p.name: len(set(re.findall(r"\bg\d{5}\b", p.read_text(encoding="utf-8"))))
+             for p in pages}
+    assert {n: k for n, k in named.items() if k >= N_DOCS} == {}
     # the views are bounded, the full tables are still written
     assert len(pd.read_csv(runs["local"] / "tables" / "corpus_documents.csv")) == N_DOCS
     assert len(pd.read_csv(runs["local"] / "tables" / "stance_by_doc.csv")) >= N_DOCS // 2

@@ -11,7 +11,7 @@ import pytest
 from framelab import corpus as fc
 from framelab import topics
 from framelab.errors import ColumnError, ParameterError
-from framelab.paths import NOTEBOOKS_DIR, SEEDS_DIR
+from framelab.paths import SEEDS_DIR
 from framelab.topics import choose_k, match_topics, npmi, npmi_from_dtm
 
 BLOCKS = {
@@ -395,12 +395,10 @@ def test_plots_draw_on_the_given_axes(planted) -> None:
 # --- the notebook --------------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_topics_notebook_runs_on_the_seeds(tmp_path) -> None:
-    papermill = pytest.importorskip("papermill")
-    out = tmp_path / "run"
-    papermill.execute_notebook(str(NOTEBOOKS_DIR / "02_topics.ipynb"), str(tmp_path / "t.ipynb"),
-                               parameters={"out_dir": str(out)}, cwd=str(NOTEBOOKS_DIR),
-                               progress_bar=False)
+def test_topics_notebook_runs_on_the_seeds(seed_run) -> None:
+    """What 02_topics wrote in the session's seeds run (tests/conftest.py)."""
+    out = seed_run.run_dir
+    assert (out / "notebooks" / "02_topics.ipynb").is_file()
     expected = {"topic_k_selection": ["k", "seed", "perplexity", "npmi"],
                 "topic_terms": topics.TERM_COLUMNS, "topic_stability": topics.STABILITY_COLUMNS,
                 "doc_topics": topics.DOC_TOPIC_COLUMNS,
