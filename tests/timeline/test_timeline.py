@@ -292,3 +292,25 @@ def test_actor_documents_count_each_documents_mentions_of_each_actor(switched) -
     assert some.mentions == ((actors.doc_id == some.doc_id) & (actors.actor == some.actor)).sum()
     # first-occurrence order: documents in the order the mentions come
     assert list(dict.fromkeys(table.doc_id)) == list(dict.fromkeys(actors.doc_id))
+
+
+def test_stance_values_read_back_as_categories_equal_the_full_table(tmp_path) -> None:
+    from framelab import outputs
+
+    rng = np.random.default_rng(0)
+    n = 300
+    stance = pd.DataFrame({"doc_id": [f"d{i:02d}" for i in rng.integers(0, 40, n)],
+                           "outlet": "o", "sentence_id": "s",
+                           "target": rng.choice(["US", "Russia", "Iran"], n),
+                           "voice": rng.choice(["narrator", "quoted", "attributed"], n),
+                           "scorer": rng.choice(["default", "learned"], n),
+                           "score": rng.normal(size=n).round(3), "cues": "x, y"})
+    outputs.save_table(stance, "stance_mentions", tmp_path, latex=False)
+    full = timeline.run_table(tmp_path, "stance_mentions")
+    small = timeline.run_table(tmp_path, "stance_mentions", columns=timeline.STANCE_COLUMNS,
+                               categories=["doc_id", "target", "voice", "scorer"])
+    assert list(small.columns) == list(timeline.STANCE_COLUMNS)
+    assert isinstance(small["doc_id"].dtype, pd.CategoricalDtype)
+    for scorer in ("", "learned"):
+        pd.testing.assert_frame_equal(timeline.stance_values(small, scorer=scorer),
+                                      timeline.stance_values(full, scorer=scorer))

@@ -11,7 +11,13 @@ from ._changepoints import (
     event_windows,
     parse_events,
 )
-from ._runtables import FRAMING_TABLES, framing_run_tables, missing_note, run_table
+from ._runtables import (
+    FRAMING_TABLES,
+    STANCE_COLUMNS,
+    framing_run_tables,
+    missing_note,
+    run_table,
+)
 from ._timeline import (
     PERIOD_RULE,
     PERIODS,
@@ -34,7 +40,7 @@ __all__ = [
     'attention_values', 'change_points', 'change_points_table', 'CHANGEPOINT_COLUMNS',
     'dated_values', 'EVENT_COLUMNS', 'event_table', 'event_windows', 'framing_run_tables',
     'FRAMING_TABLES', 'label_values', 'METHOD', 'missing_note', 'parse_events', 'PERIOD_RULE',
-    'PERIODS', 'plot_over_time', 'run_table', 'SPANS', 'stance_values', 'TIME_COLUMNS',
-    'time_figure', 'time_frame', 'time_table', 'TimeFrame', 'top_subjects', 'topic_values',
-    'VALUE_COLUMNS',
+    'PERIODS', 'plot_over_time', 'run_table', 'SPANS', 'STANCE_COLUMNS', 'stance_values',
+    'TIME_COLUMNS', 'time_figure', 'time_frame', 'time_table', 'TimeFrame', 'top_subjects',
+    'topic_values', 'VALUE_COLUMNS',
 ]

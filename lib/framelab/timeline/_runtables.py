@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from ..outputs import resolve_out_dir
 
-__all__ = ["FRAMING_TABLES", "framing_run_tables", "missing_note", "run_table"]
+__all__ = ["FRAMING_TABLES", "STANCE_COLUMNS", "framing_run_tables", "missing_note", "run_table"]
+
+#: The columns of ``stance_mentions`` that :func:`framelab.timeline.stance_values` reads.
+STANCE_COLUMNS = ("doc_id", "target", "voice", "scorer", "score")
 
 log = logging.getLogger(__name__)
 
 
-def run_table(out_dir: str | Path, name: str) -> pd.DataFrame | None:
-    """``tables/<name>.csv`` of a run written by an earlier notebook, or None if absent."""
+def run_table(out_dir: str | Path, name: str, *, columns: Sequence[str] | None = None,
+              categories: Sequence[str] = ()) -> pd.DataFrame | None:
+    """``tables/<name>.csv`` of a run written by an earlier notebook, or None if absent.
+
+    ``columns`` reads only those (a corpus-sized table such as ``stance_mentions`` has
+    columns of text a notebook does not need), ``categories`` reads those as categories (the
+    same values in a fraction of the memory).
+    """
     path = resolve_out_dir(out_dir) / "tables" / f"{name}.csv"
     if not path.is_file():
         log.info("%s is absent: the notebook that writes it did not run", path)
         return None
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return pd.read_csv(path, keep_default_na=False, na_values=[""],
+                       usecols=list(columns) if columns is not None else None,
+                       dtype={c: "category" for c in categories} or None)
 
 
 #: Tables of 01_framing the time notebook reads instead of computing the framing tables again.

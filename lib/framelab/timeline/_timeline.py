@@ -280,9 +280,9 @@ def stance_values(stance_mentions: pd.DataFrame, *, scorer: str = "",
     frame = frame[frame["score"].notna()]
     if targets is not None:
         frame = frame[frame["target"].isin(list(targets))]
-    out = (frame.assign(doc_id=frame["doc_id"].astype(str))
-           .groupby(["doc_id", "target", "voice"])["score"].agg(["sum", "size"]).reset_index()
-           .rename(columns={"target": "subject", "sum": "y", "size": "x"}))
+    frame = frame.astype({c: str for c in ("doc_id", "target", "voice")})  # if read as categories
+    out = (frame.groupby(["doc_id", "target", "voice"])["score"].agg(["sum", "size"])
+           .reset_index().rename(columns={"target": "subject", "sum": "y", "size": "x"}))
     return _values(out.assign(family="").astype({"y": float, "x": float}))
 
 
