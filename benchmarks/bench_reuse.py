@@ -26,6 +26,7 @@ import datetime as dt
 import logging
 import os
 import platform
+import resource
 import threading
 import time
 from pathlib import Path
@@ -254,6 +255,10 @@ def layers_benchmark(args: argparse.Namespace) -> None:
         ("Other pairs that were not planted, by relation (generated documents of one topic share "
          "vocabulary; anything but `same_story` here is a false positive): "
          + (", ".join(f"{k} {v}" for k, v in other.value_counts().items()) or "none") + "."),
+        "",
+        (f"Peak RSS of the whole benchmark process (it holds the documents and sentence "
+         "tables, as the notebook's kernel does): "
+         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB."),
         "",
         (f"Load while measuring: 1-minute load average {os.getloadavg()[0]:.1f} on "
          f"{info['cores']} cores (shared machine)."),
