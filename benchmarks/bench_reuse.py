@@ -26,6 +26,7 @@ import datetime as dt
 import logging
 import os
 import platform
+import resource
 import threading
 import time
 from pathlib import Path
@@ -158,9 +159,9 @@ def layers_benchmark(args: argparse.Namespace) -> None:
         shingles = pd.DataFrame({"doc_id": documents["doc_id"].astype(str).to_numpy(),
                                  "n_tokens": n_tokens, "shingles": pd.Series(sets, dtype=object)})
         shingle = reuse.candidate_pairs(documents, sentences, seed=args.seed, shingles=shingles)
-    with PeakRSS() as steps["rewrite layer: content space, prefix-filter candidates"]:
+    with PeakRSS() as steps["rewrite layer: content space, nearest-neighbour sentence search"]:
         layer = reuse.find_rewrite_candidates(documents, sentences, mwes=cb.mwes,
-                                              seed=args.seed)
+                                              neighbours=args.neighbours, seed=args.seed)
     with PeakRSS() as steps["both: partner bound + merge_candidates"]:
         shingle_kept, content_kept = reuse.bound_candidates(shingle, layer.candidates,
                                                             args.max_partners)
@@ -217,8 +218,9 @@ def layers_benchmark(args: argparse.Namespace) -> None:
          f"{args.story_size} documents each share a story's vocabulary), with {n_each} "
          "planted pairs of each relation. Shingle candidates: method "
          f"{'exact' if len(documents) <= 2000 else 'minhash'}; rewrite-layer sentence "
-         f"threshold {layer.threshold:.3f} (null rule); {len(layer.similar):,} similar "
-         f"sentence pairs; {len(layer.candidates):,} rewrite-layer candidate pairs; "
+         f"threshold {layer.threshold:.3f} (null rule); neighbours={args.neighbours} (each "
+         "sentence's best match in that many closest documents; 0: every pair above the "
+         f"threshold); {len(layer.similar):,} similar sentence pairs; {len(layer.candidates):,} rewrite-layer candidate pairs; "
          f"{len(candidates):,} candidates after the partner bound (max_partners="
          f"{args.max_partners}) and merge, {len(shingled):,} of them aligned by the shingle "
          f"layer; {len(pairs):,} pairs in `reuse_pairs`."),
@@ -254,6 +256,10 @@ def layers_benchmark(args: argparse.Namespace) -> None:
          "vocabulary; anything but `same_story` here is a false positive): "
          + (", ".join(f"{k} {v}" for k, v in other.value_counts().items()) or "none") + "."),
         "",
+        (f"Peak RSS of the whole benchmark process (it holds the documents and sentence "
+         "tables, as the notebook's kernel does): "
+         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GB."),
+        "",
         (f"Load while measuring: 1-minute load average {os.getloadavg()[0]:.1f} on "
          f"{info['cores']} cores (shared machine)."),
         "",
@@ -284,6 +290,8 @@ def main() -> None:
     parser.add_argument("--edit", type=float, default=0.03,
                         help="share of words changed in a planted near-duplicate")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--neighbours", type=int, default=10,
+                        help="--layers: rewrite-layer documents kept per sentence (0: all)")
     parser.add_argument("--max-partners", type=int, default=20,
                         help="--layers: candidate pairs kept per document and layer")
     parser.add_argument("--out", type=Path, default=RESULTS)

@@ -379,3 +379,14 @@ def test_quotations_of_paired_documents_by_partition_equal_the_whole(tmp_path: P
         kept = want[want["doc_id"].isin(some)].reset_index(drop=True)
         pd.testing.assert_frame_equal(reuse_quotes(run, cb, doc_ids=some), kept)
         pd.testing.assert_frame_equal(reuse.document_quotes(docs, sents, cb, chunk=2), want)
+
+
+def test_the_similarity_matrix_of_a_large_corpus_keeps_the_strongest_pairs_documents() -> None:
+    n = 500
+    documents = pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(n)], "outlet": "o",
+                              "text_norm": [f"w{i} x y z v u t" for i in range(n)]})
+    order = np.random.default_rng(3).permutation(n)
+    pairs = pd.DataFrame({"doc_a": [f"d{i:03d}" for i in order[0::2]],
+                          "doc_b": [f"d{i:03d}" for i in order[1::2]]})
+    matrix = reuse.similarity_matrix(documents, pairs=pairs, max_docs=10)
+    assert sorted(matrix.index) == sorted(f"d{i:03d}" for i in order[:10])

@@ -369,3 +369,89 @@ def test_which_pairs_are_aligned_sentence_by_sentence_and_searched_for_quotes() 
         True, False, False, True]
     # quotations: documents of pairs that share at least one shingle, in pair order
     assert reuse.quoting_documents(candidates) == ["a", "b", "c"]
+
+
+def _knn_brute_force(X: sparse.csr_matrix, doc_of: np.ndarray, threshold: float,
+                     k: int) -> set[tuple[int, int]]:
+    """Each sentence's best match in each of its k closest other documents, from the full
+    matrix (ties: the earlier sentence), as pairs (smaller row first)."""
+    sim = (X @ X.T).toarray()
+    kept = set()
+    for i in range(len(doc_of)):
+        best = []
+        for d in np.unique(doc_of):
+            if d == doc_of[i]:
+                continue
+            cols = np.flatnonzero(doc_of == d)
+            j = cols[np.argmax(sim[i, cols])]  # argmax: the first of equal values
+            if sim[i, j] >= threshold:
+                best.append((-sim[i, j], j))
+        for _, j in sorted(best)[:k]:
+            kept.add((min(i, j), max(i, j)))
+    return kept
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 50])
+def test_nearest_neighbour_search_equals_brute_force(k: int) -> None:
+    rng = np.random.default_rng(11)
+    dense = rng.random((150, 50)) * (rng.random((150, 50)) < 0.15)
+    dense[dense.sum(axis=1) == 0, 0] = 1.0
+    X = sparse.csr_matrix(dense / np.linalg.norm(dense, axis=1)[:, None])
+    doc_of = np.repeat(np.arange(30), 5)
+    for threshold in (0.2, 0.5):
+        found = rewrite.similar_sentences(X, doc_of, threshold=threshold, neighbours=k,
+                                          chunk_pairs=500)
+        assert set(zip(found["sa"], found["sb"])) == _knn_brute_force(X, doc_of, threshold, k)
+        assert (found["sa"] < found["sb"]).all()
+        sim = (X @ X.T).toarray()
+        assert np.allclose(found["cosine"], sim[found["sa"], found["sb"]])
+    # a small k bounds the table: at most k kept matches per sentence
+    if k < 5:
+        assert len(found) <= k * len(doc_of)
+
+
+def test_a_bounded_search_keeps_the_rewrite_and_drops_the_crowd() -> None:
+    """One source sentence, its close rewrite, and 40 documents that each share a little of
+    its wording: with neighbours=3, the rewrite is kept and the crowd cut to a few pairs."""
+    rng = np.random.default_rng(2)
+    words = 60
+    source = np.zeros(words)
+    source[:10] = 1.0
+    rows, doc_of = [source, source + rng.random(words) * 0.3 * (np.arange(words) < 12)], [0, 1]
+    for d in range(40):
+        crowd = np.zeros(words)
+        crowd[rng.choice(10, size=3, replace=False)] = 1.0
+        crowd[10 + rng.choice(words - 10, size=6, replace=False)] = 1.0
+        rows.append(crowd)
+        doc_of.append(2 + d)
+    dense = np.array(rows)
+    X = sparse.csr_matrix(dense / np.linalg.norm(dense, axis=1)[:, None])
+    doc_of = np.asarray(doc_of)
+    every = rewrite.similar_sentences(X, doc_of, threshold=0.2)
+    bounded = rewrite.similar_sentences(X, doc_of, threshold=0.2, neighbours=3)
+    assert (0, 1) in set(zip(bounded["sa"], bounded["sb"]))
+    assert len(every[every["sa"] == 0]) >= 30
+    assert len(bounded[bounded["sa"] == 0]) < len(every[every["sa"] == 0])
+    with pytest.raises(ParameterError, match="neighbours=-1"):
+        rewrite.similar_sentences(X, doc_of, threshold=0.2, neighbours=-1)
+
+
+def test_the_prefix_filter_counts_words_left_out_for_their_postings() -> None:
+    """max_postings leaves common words out of the index; their weight still counts in the
+    bounds, so no pair found through another word is dropped before its exact cosine."""
+    rng = np.random.default_rng(5)
+    dense = rng.random((100, 30)) * (rng.random((100, 30)) < 0.2)
+    dense[:, 0] = rng.random(100) * 2 + 0.5  # a word in every sentence, heavy
+    X = sparse.csr_matrix(dense / np.linalg.norm(dense, axis=1)[:, None])
+    doc_of = np.repeat(np.arange(25), 4)
+    found = rewrite.similar_sentences(X, doc_of, threshold=0.5, max_postings=50)
+    sim = (X @ X.T).toarray()
+    # every pair above the threshold that shares an indexed word besides the common one
+    rare = (dense[:, 1:] > 0).astype(int)
+    shares = (rare @ rare.T) > 0
+    ii, jj = np.nonzero(np.triu((sim >= 0.5) & shares, 1))
+    cross = doc_of[ii] != doc_of[jj]
+    want = set(zip(ii[cross], jj[cross]))
+    got = set(zip(found["sa"], found["sb"]))
+    assert want <= got
+    assert np.allclose(found["cosine"], sim[found["sa"], found["sb"]])

@@ -19,10 +19,11 @@ method and its limits):
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,9 +36,6 @@ from ._alignment import (
     _empty,
     _Space,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ['CANDIDATE_COLUMNS', 'KINDS', 'METHODS', 'PAIR_COLUMNS', 'ReuseResult', 'candidate_pairs', 'doc_texts', 'reuse_pairs', 'short_documents']
 
@@ -330,7 +328,14 @@ def _add_paraphrase(over: pd.DataFrame, para: pd.DataFrame, sets: Sequence[np.nd
 def _parse_date(value: object) -> pd.Timestamp | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or str(value) == "":
         return None
-    stamp = pd.to_datetime(str(value), errors="coerce", utc=True)
+    return _parse_date_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_date_text(text: str) -> pd.Timestamp | None:
+    """A date as written, parsed once: a corpus has one date per document and pairs repeat
+    them (``pd.to_datetime`` on one string costs as much as on a short column)."""
+    stamp = pd.to_datetime(text, errors="coerce", utc=True)
     return None if pd.isna(stamp) else stamp
 
 

@@ -73,6 +73,7 @@ def find_reuse(
     seed: int = 0,
     rewrite_threshold: float = 0.0,
     min_similar: int = 2,
+    neighbours: int = 10,
     gap: float = 0.02,
     max_partners: int = 20,
     max_merge: int = 3,
@@ -83,7 +84,8 @@ def find_reuse(
     ``sentences`` should be the body sentences. The shingle layer (steps 1-4) is as before;
     the rewrite layer (:mod:`framelab.rewrite`) adds candidate pairs from content-word
     sentence similarity (``rewrite_threshold``; 0 means :func:`framelab.rewrite.null_threshold`)
-    and an ordered chain per pair (links of one sentence, or of a run of up to ``max_merge``
+    (each sentence's best match in each of its ``neighbours`` closest documents) and an
+    ordered chain per pair (links of one sentence, or of a run of up to ``max_merge``
     sentences of one side); :func:`framelab.relation.classify_pairs` labels each pair. The
     shingle layer aligns the pairs :func:`framelab.reuse.needs_shingle_alignment` names.
     Each layer's candidates are bounded by ``bound_candidates`` (``max_partners`` per
@@ -98,7 +100,8 @@ def find_reuse(
                               method=method, threshold=threshold, num_perm=num_perm,
                               bands=bands, seed=seed, shingles=shingles)
     layer = rewrite.find_rewrite_candidates(documents, sentences, threshold=rewrite_threshold,
-                                            min_similar=min_similar, mwes=cb.mwes, seed=seed)
+                                            min_similar=min_similar, neighbours=neighbours,
+                                            mwes=cb.mwes, seed=seed)
     shingle, content = bound_candidates(shingle, layer.candidates, max_partners)
     candidates = relation.merge_candidates(shingle, content, documents, sentences,
                                            shingle_size=shingle_size, shingles=shingles)

@@ -11,11 +11,12 @@ sentences by their *content words* and keeps the narrative order (``docs/reuse.m
 2. :func:`fit_space` -- TF-IDF (sublinear tf, smoothed idf, l2 rows) fitted on the corpus's
    sentences; :func:`null_threshold` -- the cosine that random sentence pairs of different
    documents rarely reach (the stated rule for the sentence threshold).
-3. :func:`similar_sentences` -- every sentence pair of two documents with cosine >= the
-   threshold, found by *prefix filtering* (Bayardo, Ma & Srikant 2007, "Scaling up all pairs
-   similarity search"): a sentence is indexed under its rarest words only, as many as leave
-   less than the threshold of its norm unindexed, so two sentences with cosine >= threshold
-   always share an indexed word; pairs are never enumerated beyond the shared postings.
+3. :func:`similar_sentences` (module ``_search``) -- sentence pairs of two documents with
+   cosine >= the threshold, found by *prefix filtering* (Bayardo, Ma & Srikant 2007,
+   "Scaling up all pairs similarity search"): a sentence is indexed under its rarest words
+   only, so two sentences with cosine >= threshold always share an indexed word; pairs are
+   never enumerated beyond the shared postings. Each sentence keeps its best match in each
+   of its ``neighbours`` closest documents (a bounded nearest-neighbour graph).
    :func:`content_candidates` turns them into candidate document pairs.
 4. :func:`align_rewrites` -- inside each candidate pair, a Smith-Waterman local alignment of
    the two sentence sequences (in the spirit of Passim and BLAST text-reuse detection): a
@@ -26,7 +27,6 @@ sentences by their *content words* and keeps the narrative order (``docs/reuse.m
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -42,6 +42,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ..errors import ParameterError, check_columns
 from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
 from ._alignment import _check_unit, _empty
+from ._search import _check_neighbours, similar_sentences
 
 __all__ = [
     "CONTENT_CANDIDATE_COLUMNS",
@@ -207,103 +208,6 @@ def null_threshold(X: sparse.csr_matrix, doc_of: np.ndarray, *, quantile: float 
     return float(max(floor, np.quantile(values, quantile)))
 
 
-def similar_sentences(X: sparse.csr_matrix, doc_of: np.ndarray, *, threshold: float,
-                      max_postings: int = 500, chunk_pairs: int = 2_000_000) -> pd.DataFrame:
-    """Sentence pairs of different documents with cosine >= ``threshold`` (prefix filtering).
-
-    Words are ranked rarest first (fewest sentences). Each sentence is indexed under its
-    rarest words until what the words left out can add to a dot product is below
-    ``threshold``: at most their norm, and at most the sum of each one's weight times its
-    largest weight in any sentence (Bayardo et al.'s bound, which stops the index before
-    the common words). If two unit vectors have cosine >= threshold, the indexed words of
-    either meet the other's words. Postings longer than
-    ``max_postings`` sentences (a word in very many sentences, hence of low IDF weight) are
-    skipped, with a log message; only then can a pair be missed. The pairs to check come
-    from a sparse product (each sentence's indexed words times every sentence's vector),
-    which also bounds their cosine: pairs whose bound is below ``threshold`` are dropped
-    before the exact cosine. Rows go in blocks of about ``chunk_pairs`` pairs, so memory
-    stays bounded.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``sa``, ``sb`` (row numbers of ``X``, ``sa < sb``), ``cosine``.
-    """
-    X = sparse.csr_matrix(X)
-    X.sort_indices()
-    df = np.bincount(X.indices, minlength=X.shape[1])
-    rank = np.argsort(np.argsort(df, kind="stable"), kind="stable")  # 0 = rarest
-    row = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-    # each row's words rarest first (ties by column, as a stable sort of the row would)
-    order = np.lexsort((rank[X.indices], row))
-    f, w2, row = X.indices[order], X.data[order] ** 2, row[order]
-    total = np.bincount(row, weights=w2, minlength=X.shape[0])
-    before = np.cumsum(w2) - w2                      # squared norm of the words before k ...
-    start = X.indptr[:-1]
-    before -= (np.cumsum(w2) - w2)[start[row]] if len(row) else 0.0   # ... in the same row
-    norm_left = np.sqrt(np.maximum(total[row] - before, 0.0))  # norm from word k on
-    # what words k... can add to a dot product with any sentence: each at most its weight
-    # here times its largest weight in any sentence (AllPairs' bound; common words weigh
-    # little everywhere, so the index stops before them)
-    top = np.asarray(X.max(axis=0).todense()).ravel()
-    gain = np.sqrt(w2) * top[f]
-    gain_total = np.bincount(row, weights=gain, minlength=X.shape[0])
-    gain_before = np.cumsum(gain) - gain
-    gain_before -= gain_before[start[row]] if len(row) else 0.0
-    left = np.minimum(norm_left, np.maximum(gain_total[row] - gain_before, 0.0))
-    # indexed: the first words, until what the rest can add is below threshold (at least one)
-    indexed = (left >= threshold) | (np.arange(len(row)) == start[row])
-    if not indexed.any():
-        return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
-    feats, rows, weights = f[indexed], row[indexed], np.sqrt(w2[indexed])
-    # what the words left out of each row's index can add (0 when every word is indexed)
-    rest = np.zeros(X.shape[0])
-    tail = ~indexed
-    first_tail = tail & ~np.r_[False, tail[:-1] & (row[1:] == row[:-1])] if len(row) else tail
-    rest[row[first_tail]] = left[first_tail]
-    sentences_with = np.bincount(X.indices, minlength=X.shape[1])
-    skipped = int(np.count_nonzero(sentences_with[np.unique(feats)] > max_postings))
-    if skipped:
-        log.info("prefix filter: %d word(s) in more than max_postings=%d sentences skipped",
-                 skipped, max_postings)
-    use = sentences_with[feats] <= max_postings
-    n = X.shape[0]
-    # W: each sentence's indexed words with their weights. W X^T pairs every sentence with
-    # every sentence holding one of its indexed words (a sparse product: no enumeration
-    # beyond those postings) and gives the part of their dot product over the indexed words;
-    # the rest is at most the norm left out of the index, so pairs below threshold by more
-    # are dropped before the exact cosine. Rows in blocks of about chunk_pairs pairs.
-    W = sparse.csr_matrix((weights[use], (rows[use], feats[use])), shape=X.shape)
-    XT = X.T.tocsr()
-    per_row = (W != 0).astype(float) @ sentences_with.astype(float)
-    step = max(1, chunk_pairs)
-    ends = np.searchsorted(np.cumsum(per_row), np.arange(1, int(per_row.sum() // step) + 2)
-                           * step)
-    bounds = np.unique(np.r_[0, np.minimum(ends, n), n])
-    found_a, found_b, found_cos = [], [], []
-    for lo, hi in itertools.pairwise(bounds.tolist()):
-        part = (W[lo:hi] @ XT).tocoo()
-        sa = part.row.astype(np.int64) + lo
-        sb = part.col.astype(np.int64)
-        bound = part.data + rest[sa]
-        keep = (sb > sa) & (doc_of[sa] != doc_of[sb]) & (bound >= threshold - 1e-12)
-        sa, sb, cos = sa[keep], sb[keep], part.data[keep]
-        inexact = rest[sa] > 0
-        if inexact.any():
-            cos[inexact] = np.asarray(X[sa[inexact]].multiply(X[sb[inexact]])
-                                      .sum(axis=1)).ravel()
-        ok = cos >= threshold
-        found_a.append(sa[ok])
-        found_b.append(sb[ok])
-        found_cos.append(cos[ok])
-    if not found_a:
-        return pd.DataFrame({"sa": [], "sb": [], "cosine": []})
-    sa, sb = np.concatenate(found_a), np.concatenate(found_b)
-    order = np.lexsort((sb, sa))
-    return pd.DataFrame({"sa": sa[order], "sb": sb[order],
-                         "cosine": np.concatenate(found_cos)[order]})
-
-
 def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Sequence[str], *,
                        min_similar: int = 2) -> pd.DataFrame:
     """Document pairs with at least ``min_similar`` similar sentences on each side.
@@ -369,6 +273,7 @@ def find_rewrite_candidates(
     threshold: float = 0.0,
     quantile: float = 0.99,
     min_similar: int = 2,
+    neighbours: int = 10,
     max_postings: int = 500,
     mwes: Sequence[str] = (),
     seed: int = 0,
@@ -381,6 +286,9 @@ def find_rewrite_candidates(
         Sentence cosine; 0 means :func:`null_threshold` at ``quantile``.
     min_similar : int
         Similar sentences (on the side with fewer) that make a pair a candidate.
+    neighbours : int
+        Each sentence keeps its best match in each of its ``neighbours`` closest other
+        documents (:func:`similar_sentences`); 0 keeps every pair above the threshold.
     max_postings : int
         Passed to :func:`similar_sentences`.
     mwes : sequence of str
@@ -395,6 +303,7 @@ def find_rewrite_candidates(
     check_columns(documents, ("doc_id",), "documents")
     check_columns(sentences, _SENT, "sentences")
     _check_unit("threshold", threshold)
+    _check_neighbours(neighbours)
     if min_similar < 1:
         raise ParameterError(f"min_similar={min_similar}: a candidate needs at least 1 "
                              "similar sentence")
@@ -414,7 +323,8 @@ def find_rewrite_candidates(
         threshold = null_threshold(X, doc_of, quantile=quantile, seed=seed)
         log.info("rewrite layer: sentence threshold %.3f (the %g quantile of non-reuse "
                  "cross-document pairs)", threshold, quantile)
-    similar = similar_sentences(X, doc_of, threshold=threshold, max_postings=max_postings)
+    similar = similar_sentences(X, doc_of, threshold=threshold, neighbours=neighbours,
+                                max_postings=max_postings)
     cands = content_candidates(similar, doc_of, ids, min_similar=min_similar)
     log.info("rewrite layer: %d similar sentence pair(s), %d candidate pair(s)",
              len(similar), len(cands))

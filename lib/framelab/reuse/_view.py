@@ -74,9 +74,11 @@ def similarity_matrix(
     docs = documents
     if len(docs) > max_docs:
         keep: list[str] = []
-        if pairs is not None:
+        if pairs is not None:  # the strongest pairs' documents, read until max_docs
             for a, b in zip(pairs["doc_a"], pairs["doc_b"]):
                 keep += [d for d in (a, b) if d not in keep]
+                if len(keep) >= max_docs:
+                    break
         keep = keep[:max_docs]
         log.info("similarity matrix: %d documents, showing %d from the strongest pairs",
                  len(docs), len(keep))
