@@ -66,7 +66,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     Not yet effective: in a ``-n 2`` run (2026-12-07) both workers still made the seeds
     runs and the scale test's runs (each worker's basetemp held report0/, rerun0/, scale0/);
-    the suite passes either way, the duplicated runs only cost time."""
+    the suite passes either way, the duplicated runs only cost time. With pytest 9.2 and
+    pytest-xdist 3.8 even a module-level ``pytestmark = pytest.mark.xdist_group("g")`` in two
+    files splits their tests between two workers (checked on a two-file toy suite), so the
+    cause is not this hook."""
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
             seeds = {"seed_run", "seed_rerun"} & set(getattr(item, "fixturenames", ()))
