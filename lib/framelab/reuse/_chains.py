@@ -43,6 +43,7 @@ from ..errors import ParameterError, check_columns
 from ..tokens import tokenize
 from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run
 from ._order import order_pvalue
+from ._search import _rowdot
 
 if TYPE_CHECKING:
     from ._rewrite import RewriteLayer
@@ -108,16 +109,6 @@ def _first_of_groups(*keys: np.ndarray) -> np.ndarray:
             differs |= k[1:] != k[:-1]
         first[1:] = differs
     return first
-
-
-def _rowdot(X: sparse.csr_matrix, r1: np.ndarray, r2: np.ndarray,
-            batch: int = 500_000) -> np.ndarray:
-    """Dot products of rows ``r1[k]`` and ``r2[k]`` of ``X``, in batches (bounded memory)."""
-    out = np.zeros(len(r1))
-    for lo in range(0, len(r1), batch):
-        hi = lo + batch
-        out[lo:hi] = np.asarray(X[r1[lo:hi]].multiply(X[r2[lo:hi]]).sum(axis=1)).ravel()
-    return out
 
 
 class _Best:
