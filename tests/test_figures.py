@@ -90,3 +90,26 @@ def test_every_figure_of_the_seeds_report_is_legible_at_both_widths(seed_run,
         crowded = [p.name for p in (run / "notebooks").glob("*.ipynb")
                    if "FigureWarning" in p.read_text(encoding="utf-8")]
         assert not crowded, f"{run.name}: overlapping text in figures of {crowded}"
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB hex colour."""
+    rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92 for c in rgb]
+    x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in (x, y, z))
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def test_the_colours_of_ten_groups_and_other_are_far_apart() -> None:
+    """The views show the ten largest outlets and "other": their 11 colours must not be two
+    shades of one hue (CIE76 distance 25 or more; two light blues were 14 apart)."""
+    shown = sorted(f"Outlet {i:02d}" for i in range(10)) + ["other"]
+    colours = list(figures.group_colors(shown).values())
+    assert len(set(colours)) == 11
+    labs = [_lab(c) for c in colours]
+    closest = min(sum((p - q) ** 2 for p, q in zip(a, b)) ** 0.5
+                  for i, a in enumerate(labs) for b in labs[i + 1:])
+    assert closest >= 25

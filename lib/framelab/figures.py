@@ -34,10 +34,12 @@ R = TypeVar("R")
 
 #: Journal column widths in inches.
 WIDTHS = {"single": 3.5, "double": 7.0}
-#: Okabe & Ito (2008) colour-blind-safe palette, then Paul Tol's muted scheme.
+#: Okabe & Ito (2008) colour-blind-safe palette, then Paul Tol's muted scheme, ordered so
+#: that the first twelve colours are far apart (the light blue #88CCEE, close to Okabe & Ito's
+#: sky blue, comes late).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000", "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
-           "#CC6677", "#882255", "#AA4499", "#DDDDDD")
+           "#000000", "#882255", "#999933", "#332288", "#44AA99", "#CC6677", "#DDCC77",
+           "#117733", "#88CCEE", "#AA4499", "#DDDDDD")
 FORMATS = ("pdf", "svg", "png")
 RC: dict[Any, Any] = {
     "font.family": "DejaVu Sans",
