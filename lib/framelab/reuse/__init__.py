@@ -44,6 +44,7 @@ from ._rewrite import (
     CONTENT_CANDIDATE_COLUMNS,
     ContentAnalyzer,
     RewriteLayer,
+    actor_aliases,
     content_candidates,
     find_rewrite_candidates,
     fit_space,
@@ -67,7 +68,7 @@ from ._view import (
 __all__ = [
     'bound_candidates', 'chain_scores', 'fdr_qvalues', 'keep_strongest', 'order_pvalue',
     'CANDIDATE_COLUMNS', 'CHAIN_COLUMNS', 'CHANGES', 'CHANGE_COLUMNS', 'CONTENT_CANDIDATE_COLUMNS',
-    'ContentAnalyzer', 'EMPTY_SIGNATURE', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
+    'ContentAnalyzer', 'EMPTY_SIGNATURE', 'actor_aliases', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
     'PASSAGE_COLUMNS', 'RELATIONS', 'RELATION_COLUMNS', 'RELATION_STYLES', 'RESULT_PAIR_COLUMNS',
     'ReuseResult', 'RewriteLayer', 'align_passages', 'align_rewrites', 'candidate_pairs',
     'candidates_from_buckets', 'chain_links', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts', 'document_quotes',
