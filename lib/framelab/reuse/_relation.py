@@ -12,9 +12,11 @@ order (a pair takes the first that holds):
     the ordered chain of :func:`framelab.reuse.align_rewrites` has at least ``min_chain=3``
     sentence links outside shared quotations, its order is more than chance (``rewrite_p``,
     the shuffled-order test of :func:`framelab.reuse.order_pvalue`), and either the links
-    are at least ``min_coverage=0.5`` of one document's (body) sentences and
-    ``rewrite_p <= max_p=0.05`` (``rewrite_extent = "whole"``: most of one document is
-    accounted for, in order), or ``rewrite_p <= max_p_partial=0.01`` and its
+    are more than ``min_coverage=0.5`` of one document's (body) sentences and at least
+    that share of the other's, and ``rewrite_p <= max_p=0.05`` (``rewrite_extent =
+    "whole"``: one article re-expressed: most of one document is accounted for, in order,
+    and at least half of the other; a chain that keeps less of either is a passage, and
+    passes only as partial), or ``rewrite_p <= max_p_partial=0.01`` and its
     Benjamini-Hochberg q-value among all tested chains ``rewrite_q <= max_q=0.05``
     (``"partial"``: a rewritten passage inside articles that add and drop material of their
     own, what the METER corpus calls *partially derived*; stricter because nothing else
@@ -375,7 +377,8 @@ def classify_pairs(
         q_order = float(found.get("rewrite_q", np.nan))
         extent = ""
         if len(chain_own) >= min_chain:
-            if max(own_a, own_b) >= min_coverage and p_order <= max_p:
+            if (max(own_a, own_b) > min_coverage and min(own_a, own_b) >= min_coverage
+                    and p_order <= max_p):
                 extent = "whole"
             elif p_order <= max_p_partial and q_order <= max_q:
                 extent = "partial"

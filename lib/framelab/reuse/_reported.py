@@ -135,9 +135,14 @@ def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
     verbs = reporting_verbs(sents, docs, codebook).sort_values(["doc_id", "start"],
                                                                 kind="stable")
     texts = dict(zip(docs["doc_id"].astype(str), docs["text_norm"].astype(str)))
-    bounds = {str(s): (int(a), int(b)) for s, a, b in
-              zip(sents["sentence_id"], sents["start"], sents["end"])}
-    by_doc = {str(d): g for d, g in sents.groupby("doc_id", sort=False)}
+    bounds: dict[str, tuple[int, int]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for d, sid, lo, hi in zip(sents["doc_id"].astype(str).tolist(),
+                              sents["sentence_id"].astype(str).tolist(),
+                              sents["start"].astype(int).tolist(),
+                              sents["end"].astype(int).tolist()):
+        bounds[sid] = (lo, hi)
+        spans.setdefault(d, []).append((lo, hi))
     rows = []
     for doc_id, found in verbs.groupby("doc_id", sort=False):
         doc_id = str(doc_id)
@@ -156,9 +161,7 @@ def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
         if not speakers:
             continue
         text = texts[doc_id]
-        g = by_doc[doc_id]
-        tagger = VoiceTagger(text, list(zip(g["start"].astype(int), g["end"].astype(int))),
-                             codebook=codebook)
+        tagger = VoiceTagger(text, spans[doc_id], codebook=codebook)
         for sid, names in speakers.items():
             words = _content_words(text, *bounds[sid])
             if not words:
