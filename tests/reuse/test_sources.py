@@ -8,6 +8,7 @@ vocabulary, as in ``test_relations.py``.
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -123,8 +124,7 @@ def test_similar_content_given_to_different_speakers_is_not_a_shared_source(
 
 
 def test_speaker_keys_drop_roles_and_match_by_inclusion() -> None:
-    from framelab.reuse._reported import same_speaker, speaker_key
-
+    speaker_key, same_speaker = reuse.speaker_key, reuse.same_speaker
     assert speaker_key("Pentagon Press Secretary Pat Ryder") == {"pentagon", "pat", "ryder"}
     assert speaker_key("the spokesman") == frozenset() == speaker_key("Officials")
     assert same_speaker(speaker_key("Ryder"), speaker_key("Maj. Gen. Pat Ryder"))
@@ -147,8 +147,6 @@ def test_actor_aliases_give_one_token_per_actor() -> None:
         shared = "@hts" in vocab and X[0, vocab["@hts"]] > 0 and X[1, vocab["@hts"]] > 0
         assert shared == expect_shared
     # the analyzer pickles with its aliases (partitions on an engine)
-    import pickle
-
     assert pickle.loads(pickle.dumps(with_aliases))(long) == with_aliases(long)
 
 

@@ -40,6 +40,14 @@ from ._relation import (
     shared_quotes,
     stack_layers,
 )
+from ._reported import (
+    SPEAKER_COLUMNS,
+    reported_links,
+    same_speaker,
+    sentence_speakers,
+    speaker_key,
+    speakers_by_sentence,
+)
 from ._rewrite import (
     CONTENT_CANDIDATE_COLUMNS,
     ContentAnalyzer,
@@ -78,4 +86,6 @@ __all__ = [
     'passage_changes', 'plot_reuse_network', 'plot_similarity_matrix', 'reuse_pairs',
     'save_pair_html', 'save_pair_views', 'shared_quotes', 'shingle_hashes', 'shingle_overlap',
     'shingle_sets', 'short_documents', 'similar_sentences', 'similarity_matrix', 'stack_layers',
+    'SPEAKER_COLUMNS', 'reported_links', 'same_speaker', 'sentence_speakers', 'speaker_key',
+    'speakers_by_sentence',
 ]
