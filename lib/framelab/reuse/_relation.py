@@ -342,10 +342,10 @@ def classify_pairs(
     chain_rows = chains.assign(rewrite_q=fdr_qvalues(p_tested.to_numpy(float)))
     chain_of = {(str(r["doc_a"]), str(r["doc_b"])): r for r in chain_rows.to_dict("records")}
     links_of = _pair_links(by_pair, chain_of)
+    all_links = [link for links in links_of.values() for link in links]
     reporting = speakers_by_sentence(sentence_speakers(
-        documents, sentences, cb, min_attributed=min_attributed, sentence_ids={x for links in links_of.values()
-                                               for link in links for side in link
-                                               for x in _ids(side)}))
+        documents, sentences, cb, min_attributed=min_attributed, links=all_links,
+        sentence_ids={x for link in all_links for side in link for x in _ids(side)}))
     rows = []
     for pair in pairs.to_dict("records"):
         a, b = str(pair["doc_a"]), str(pair["doc_b"])

@@ -99,7 +99,8 @@ def _content_words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
                       codebook: Codebook, *, sentence_ids: Iterable[str],
-                      min_attributed: float = 0.5) -> pd.DataFrame:
+                      min_attributed: float = 0.5,
+                      links: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
     """Which of ``sentence_ids`` report a speaker's words, and whose (module docstring).
 
     Parameters
@@ -111,6 +112,10 @@ def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
         ``text_norm``; every sentence of a document is read for the speakers named before.
     sentence_ids : iterable of str
         The sentences asked about.
+    links : iterable of (str, str), optional
+        Links (sentence ids of a, of b; "+" joins a merged run): when given, only the
+        sentences of links whose two sides name the same speaker get their voice read
+        (the slow part), and only they can be in the result.
 
     Returns
     -------
@@ -143,21 +148,33 @@ def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
                               sents["end"].astype(int).tolist()):
         bounds[sid] = (lo, hi)
         spans.setdefault(d, []).append((lo, hi))
+    named_in: dict[str, dict[str, list[str]]] = {}   # doc -> sentence -> speakers
+    named = ("", "")    # (document, the last speaker named so far in it)
+    for doc_id, sid, speaker in zip(verbs["doc_id"].astype(str).tolist(),
+                                    verbs["sentence_id"].astype(str).tolist(),
+                                    verbs["speaker"].astype(str).str.strip().tolist()):
+        if speaker_key(speaker):
+            named = (doc_id, speaker)
+        elif _anaphoric(speaker) and named[0] == doc_id and named[1]:
+            speaker = named[1]
+        else:
+            continue
+        if sid in wanted:
+            named_in.setdefault(doc_id, {}).setdefault(sid, []).append(speaker)
+    if links is not None:   # voice only where the other side names the same speaker
+        keys = {sid: [speaker_key(n) for n in names]
+                for by_sid in named_in.values() for sid, names in by_sid.items()}
+        needed: set[str] = set()
+        for sa, sb in links:
+            side_a, side_b = _split(sa), _split(sb)
+            ka = [k for s in side_a for k in keys.get(s, [])]
+            kb = [k for s in side_b for k in keys.get(s, [])]
+            if any(same_speaker(x, y) for x in ka for y in kb):
+                needed.update(side_a + side_b)
+        named_in = {d: {sid: v for sid, v in by_sid.items() if sid in needed}
+                    for d, by_sid in named_in.items()}
     rows = []
-    for doc_id, found in verbs.groupby("doc_id", sort=False):
-        doc_id = str(doc_id)
-        named = ""        # the last speaker named so far in the document
-        speakers: dict[str, list[str]] = {}
-        for sid, speaker in zip(found["sentence_id"].astype(str), found["speaker"].astype(str)):
-            speaker = speaker.strip()
-            if speaker_key(speaker):
-                named = speaker
-            elif _anaphoric(speaker) and named:
-                speaker = named
-            else:
-                continue
-            if sid in wanted:
-                speakers.setdefault(sid, []).append(speaker)
+    for doc_id, speakers in named_in.items():
         if not speakers:
             continue
         text = texts[doc_id]
@@ -175,6 +192,10 @@ def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
 
 
 _Speakers = dict[str, list[tuple[str, frozenset[str]]]]
+
+
+def _split(ids: str) -> list[str]:
+    return str(ids).split("+")
 
 
 def speakers_by_sentence(speakers: pd.DataFrame) -> _Speakers:
