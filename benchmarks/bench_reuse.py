@@ -161,6 +161,7 @@ def layers_benchmark(args: argparse.Namespace) -> None:
         shingle = reuse.candidate_pairs(documents, sentences, seed=args.seed, shingles=shingles)
     with PeakRSS() as steps["rewrite layer: content space, nearest-neighbour sentence search"]:
         layer = reuse.find_rewrite_candidates(documents, sentences, mwes=cb.mwes,
+                                              aliases=reuse.actor_aliases(cb),
                                               neighbours=args.neighbours, seed=args.seed)
     with PeakRSS() as steps["both: partner bound + merge_candidates"]:
         shingle_kept, content_kept = reuse.bound_candidates(shingle, layer.candidates,

@@ -40,10 +40,19 @@ from ._relation import (
     shared_quotes,
     stack_layers,
 )
+from ._reported import (
+    SPEAKER_COLUMNS,
+    reported_links,
+    same_speaker,
+    sentence_speakers,
+    speaker_key,
+    speakers_by_sentence,
+)
 from ._rewrite import (
     CONTENT_CANDIDATE_COLUMNS,
     ContentAnalyzer,
     RewriteLayer,
+    actor_aliases,
     content_candidates,
     find_rewrite_candidates,
     fit_space,
@@ -67,7 +76,7 @@ from ._view import (
 __all__ = [
     'bound_candidates', 'chain_scores', 'fdr_qvalues', 'keep_strongest', 'order_pvalue',
     'CANDIDATE_COLUMNS', 'CHAIN_COLUMNS', 'CHANGES', 'CHANGE_COLUMNS', 'CONTENT_CANDIDATE_COLUMNS',
-    'ContentAnalyzer', 'EMPTY_SIGNATURE', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
+    'ContentAnalyzer', 'EMPTY_SIGNATURE', 'actor_aliases', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
     'PASSAGE_COLUMNS', 'RELATIONS', 'RELATION_COLUMNS', 'RELATION_STYLES', 'RESULT_PAIR_COLUMNS',
     'ReuseResult', 'RewriteLayer', 'align_passages', 'align_rewrites', 'candidate_pairs',
     'candidates_from_buckets', 'chain_links', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts', 'document_quotes',
@@ -77,4 +86,6 @@ __all__ = [
     'passage_changes', 'plot_reuse_network', 'plot_similarity_matrix', 'reuse_pairs',
     'save_pair_html', 'save_pair_views', 'shared_quotes', 'shingle_hashes', 'shingle_overlap',
     'shingle_sets', 'short_documents', 'similar_sentences', 'similarity_matrix', 'stack_layers',
+    'SPEAKER_COLUMNS', 'reported_links', 'same_speaker', 'sentence_speakers', 'speaker_key',
+    'speakers_by_sentence',
 ]

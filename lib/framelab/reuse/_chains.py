@@ -52,7 +52,7 @@ __all__ = ["CHAIN_COLUMNS", "align_rewrites", "chain_links", "local_alignment"]
 
 #: One row per candidate pair with a chain: its links, how much of each side they cover.
 CHAIN_COLUMNS = ["doc_a", "doc_b", "n_rewrite", "n_unordered", "rewrite_coverage_a",
-                 "rewrite_coverage_b", "rewrite_score", "n_merged", "rewrite_p"]
+                 "rewrite_coverage_b", "rewrite_score", "n_merged", "rewrite_p", "links"]
 #: Runs of one side merged with an anchor, as offsets from it (spans of 2, then of 3).
 _SPANS = ((-1, 0), (0, 1), (-1, 0, 1), (-2, -1, 0), (0, 1, 2))
 _LINK_COLUMNS = ["pair", "i0", "i1", "j0", "j1", "cosine"]
@@ -324,7 +324,10 @@ def align_rewrites(
         ``_b``; a merged link counts once), the chain's score (sum of cosine - threshold)
         and the links that merge sentences (``n_merged``), and ``rewrite_p``: the share
         of shuffled orders of the pair's links whose best chain scores as well
-        (:func:`framelab.reuse.order_pvalue`; NaN for chains under ``min_chain`` links).
+        (:func:`framelab.reuse.order_pvalue`; NaN for chains under ``min_chain`` links);
+        ``links``: every link of the pair, in or out of the chain, as
+        ``sentence_a>sentence_b`` joined by ";" (a merged run's ids joined by "+"), the
+        sentences ``classify_pairs`` looks at for reported speech of one speaker.
     """
     check_columns(candidates, ("doc_a", "doc_b"), "candidates")
     check_columns(sentences, ("doc_id", "sentence_id", "start", "end", "text", "text_norm"),
@@ -399,7 +402,9 @@ def align_rewrites(
         "rewrite_coverage_b": np.where(flip, cov_first, cov_second),
         "rewrite_score": agg["rewrite_score"].to_numpy(float).round(6),
         "n_merged": agg["n_merged"].to_numpy(np.int64),
-        "rewrite_p": [p_of.get(int(p), np.nan) for p in pair_rows]})
+        "rewrite_p": [p_of.get(int(p), np.nan) for p in pair_rows],
+        "links": _link_ids(links, sent["sentence_id"].astype(str).tolist(), flipped,
+                           pair_rows)})
     long_enough = set(pair_rows[agg["n_rewrite"].to_numpy() >= min_chain].tolist())
     shown = kept[kept["pair"].isin(long_enough)]
     passages = _passages(shown, sent, pairs, flipped, ids, verbatim_run)
@@ -407,6 +412,18 @@ def align_rewrites(
     rank = [order.get((a, b), len(order)) for a, b in zip(chains["doc_a"], chains["doc_b"])]
     chains = chains.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
     return passages, chains
+
+
+def _link_ids(links: pd.DataFrame, sid: list[str], flipped: np.ndarray,
+              pair_rows: np.ndarray) -> list[str]:
+    """Each pair's links as ``sentence_a>sentence_b`` joined by ";", in the pair's
+    orientation (rows of ``links`` are sorted by pair)."""
+    out: dict[int, list[str]] = {}
+    for p, i0, i1, j0, j1 in links[["pair", "i0", "i1", "j0", "j1"]].itertuples(index=False):
+        a = "+".join(sid[r] for r in range(int(i0), int(i1) + 1))
+        b = "+".join(sid[r] for r in range(int(j0), int(j1) + 1))
+        out.setdefault(int(p), []).append(f"{b}>{a}" if flipped[p] else f"{a}>{b}")
+    return [";".join(out.get(int(p), [])) for p in pair_rows]
 
 
 def _passages(links: pd.DataFrame, sent: pd.DataFrame, pairs: np.ndarray, flipped: np.ndarray,

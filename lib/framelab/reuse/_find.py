@@ -101,7 +101,8 @@ def find_reuse(
                               bands=bands, seed=seed, shingles=shingles)
     layer = rewrite.find_rewrite_candidates(documents, sentences, threshold=rewrite_threshold,
                                             min_similar=min_similar, neighbours=neighbours,
-                                            mwes=cb.mwes, seed=seed)
+                                            mwes=cb.mwes, aliases=rewrite.actor_aliases(cb),
+                                            seed=seed)
     shingle, content = bound_candidates(shingle, layer.candidates, max_partners)
     candidates = relation.merge_candidates(shingle, content, documents, sentences,
                                            shingle_size=shingle_size, shingles=shingles)

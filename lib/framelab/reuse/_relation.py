@@ -12,9 +12,11 @@ order (a pair takes the first that holds):
     the ordered chain of :func:`framelab.reuse.align_rewrites` has at least ``min_chain=3``
     sentence links outside shared quotations, its order is more than chance (``rewrite_p``,
     the shuffled-order test of :func:`framelab.reuse.order_pvalue`), and either the links
-    are at least ``min_coverage=0.5`` of one document's (body) sentences and
-    ``rewrite_p <= max_p=0.05`` (``rewrite_extent = "whole"``: most of one document is
-    accounted for, in order), or ``rewrite_p <= max_p_partial=0.01`` and its
+    are more than ``min_coverage=0.5`` of one document's (body) sentences and at least
+    that share of the other's, and ``rewrite_p <= max_p=0.05`` (``rewrite_extent =
+    "whole"``: one article re-expressed: most of one document is accounted for, in order,
+    and at least half of the other; a chain that keeps less of either is a passage, and
+    passes only as partial), or ``rewrite_p <= max_p_partial=0.01`` and its
     Benjamini-Hochberg q-value among all tested chains ``rewrite_q <= max_q=0.05``
     (``"partial"``: a rewritten passage inside articles that add and drop material of their
     own, what the METER corpus calls *partially derived*; stricter because nothing else
@@ -23,9 +25,11 @@ order (a pair takes the first that holds):
 ``shared_source``
     the two documents share at least one direct quotation (two quotations whose shorter
     has at least half its content words in the other; speakers from
-    :func:`framelab.quotes.find_quotes`):
-    the overlap is what a third party said, which both may have taken from the statement or
-    briefing itself.
+    :func:`framelab.quotes.find_quotes`; ``shared_source_kind = "quoted"``), or at least
+    one of the pair's links (chain links in or out of the chain, shingle passages) is
+    reported speech of the same speaker on both sides (module ``_reported``:
+    ``"reported"``; both: ``"quoted+reported"``): the overlap is what a third party said,
+    which both may have taken from the statement or briefing itself.
 ``same_story``
     anything else that was aligned: similar sentences on the same events, without an ordered
     chain, copied runs or a shared quotation.
@@ -67,6 +71,7 @@ from ._candidates import (
     doc_texts,
 )
 from ._order import fdr_qvalues
+from ._reported import reported_links, sentence_speakers, speakers_by_sentence
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
@@ -83,7 +88,7 @@ RELATION_COLUMNS = ["relation", "evidence", "n_rewrite", "rewrite_coverage_a",
                     "rewrite_coverage_b", "rewrite_density", "n_verbatim_own",
                     "n_shared_quotes", "shared_quotes", "source", "direction_reason",
                     "labels_kept", "rewrite_changes", "rewrite_p", "rewrite_q",
-                    "rewrite_extent"]
+                    "rewrite_extent", "shared_source_kind", "n_reported", "reported_speech"]
 #: The columns of ``reuse_pairs`` as the notebook writes it: the pair, then its relation.
 RESULT_PAIR_COLUMNS = PAIR_COLUMNS + RELATION_COLUMNS
 
@@ -274,6 +279,7 @@ def classify_pairs(
     max_p: float = 0.05,
     max_p_partial: float = 0.01,
     max_q: float = 0.05,
+    min_attributed: float = 0.5,
 ) -> pd.DataFrame:
     """``reuse_pairs`` with :data:`RELATION_COLUMNS` added (rules in the module docstring).
 
@@ -296,6 +302,9 @@ def classify_pairs(
     max_q : float
         Largest false discovery rate (``rewrite_q``: Benjamini-Hochberg over every chain
         of ``chains`` that was tested) of a partial rewrite.
+    min_attributed : float
+        Share of a sentence's content words in attributed voice that makes it reported
+        speech (module ``_reported``).
 
     Returns
     -------
@@ -305,7 +314,11 @@ def classify_pairs(
         says in words why the relation was chosen; ``shared_quotes`` lists
         ``speaker: "quote"``; ``source`` is the document the direction hypothesis names as
         the possible source ("" when none); ``labels_kept`` the codebook labels worded alike
-        on both sides of rewrite passages; ``rewrite_changes`` the changes in rewrite passages.
+        on both sides of rewrite passages; ``rewrite_changes`` the changes in rewrite passages;
+        ``shared_source_kind`` ``quoted``, ``reported`` or ``quoted+reported`` for
+        ``shared_source`` pairs; ``n_reported`` the links that are reported speech of one
+        speaker on both sides, ``reported_speech`` each as ``speaker of a = speaker of b:
+        sentence_a > sentence_b``.
     """
     check_columns(passages, ("doc_a", "doc_b", "kind", "layer", "start_a", "end_a", "start_b",
                         "end_b"), "passages")
@@ -328,6 +341,11 @@ def classify_pairs(
     p_tested = chains["rewrite_p"] if "rewrite_p" in chains else pd.Series(np.nan, chains.index)
     chain_rows = chains.assign(rewrite_q=fdr_qvalues(p_tested.to_numpy(float)))
     chain_of = {(str(r["doc_a"]), str(r["doc_b"])): r for r in chain_rows.to_dict("records")}
+    links_of = _pair_links(by_pair, chain_of)
+    all_links = [link for links in links_of.values() for link in links]
+    reporting = speakers_by_sentence(sentence_speakers(
+        documents, sentences, cb, min_attributed=min_attributed, links=all_links,
+        sentence_ids={x for link in all_links for side in link for x in _ids(side)}))
     rows = []
     for pair in pairs.to_dict("records"):
         a, b = str(pair["doc_a"]), str(pair["doc_b"])
@@ -359,12 +377,14 @@ def classify_pairs(
         q_order = float(found.get("rewrite_q", np.nan))
         extent = ""
         if len(chain_own) >= min_chain:
-            if max(own_a, own_b) >= min_coverage and p_order <= max_p:
+            if (max(own_a, own_b) > min_coverage and min(own_a, own_b) >= min_coverage
+                    and p_order <= max_p):
                 extent = "whole"
             elif p_order <= max_p_partial and q_order <= max_q:
                 extent = "partial"
+        reported = reported_links(links_of.get((a, b), []), reporting)
         speakers = sorted({str(x["speaker"]) or str(y["speaker"]) or "unknown speaker"
-                           for x, y in shared})
+                           for x, y in shared} | {x for _, _, x, _ in reported})
         n_shared = len({int(x["start"]) for x, _ in shared})  # distinct quotes of a
         quote_text = "; ".join(f'{x["speaker"] or y["speaker"] or "unknown"}: '
                                f'{str(x["text"])[:80]}' for x, y in shared)
@@ -380,10 +400,18 @@ def classify_pairs(
                         f"outside shared quotations): {cov_a:.0%} of {a}, {cov_b:.0%} of {b}; "
                         f"order p={p_order:.3g} against shuffled orders (q={q_order:.3g} "
                         f"among the chains tested); {what}")
-        elif shared:
+        elif shared or reported:
             relation = "shared_source"
-            evidence = (f"{n_shared} shared quotation(s) of {', '.join(speakers)}; "
-                        f"{len(own)} aligned sentence(s) outside them")
+            quoted_by = sorted({str(x["speaker"]) or str(y["speaker"]) or "unknown"
+                                for x, y in shared})
+            parts = []
+            if shared:
+                parts.append(f"{n_shared} shared quotation(s) of {', '.join(quoted_by)}, "
+                             f"{len(own)} aligned sentence(s) outside them")
+            if reported:
+                parts.append(f"{len(reported)} similar sentence pair(s) report unquoted what "
+                             f"one speaker said ({reported[0][2]} / {reported[0][3]})")
+            evidence = "; ".join(parts)
         else:
             relation = "same_story"
             spans = f" ({density:.0%} of the sentences it spans)" if chain else ""
@@ -409,7 +437,14 @@ def classify_pairs(
                      "n_shared_quotes": n_shared, "shared_quotes": quote_text,
                      "source": source, "direction_reason": reason,
                      "labels_kept": _labels_kept(cb, chain) if detailed else "",
-                     "rewrite_changes": _summarise_changes(rewrite_changes)})
+                     "rewrite_changes": _summarise_changes(rewrite_changes),
+                     "shared_source_kind": ("" if relation != "shared_source" else
+                                            "+".join(k for k, v in (("quoted", shared),
+                                                                    ("reported", reported))
+                                                     if v)),
+                     "n_reported": len(reported),
+                     "reported_speech": "; ".join(f"{x} = {y}: {sa} > {sb}"
+                                                  for sa, sb, x, y in reported)})
     frame = pd.DataFrame(rows, columns=list(pairs.columns) + RELATION_COLUMNS)
     rank = {r: k for k, r in enumerate(RELATIONS)}
     frame = frame.assign(_r=frame["relation"].map(rank)).sort_values(
@@ -418,7 +453,28 @@ def classify_pairs(
     if len(frame):
         log.info("relations: %s", frame["relation"].value_counts().to_dict())
     return frame.reset_index(drop=True).astype({"n_rewrite": "int64", "n_verbatim_own": "int64",
-                                                "n_shared_quotes": "int64"})
+                                                "n_shared_quotes": "int64",
+                                                "n_reported": "int64"})
+
+
+def _pair_links(by_pair: dict[tuple[str, str], list[dict]],
+                chain_of: dict[tuple[str, str], dict]) -> dict[tuple[str, str], list]:
+    """Each pair's links (sentence ids of a, of b): the chain table's ``links`` (every
+    mutual best match, in or out of the chain), then the shingle layer's passages."""
+    out: dict[tuple[str, str], list] = {}
+    for key, row in chain_of.items():
+        text = row.get("links", "")
+        if isinstance(text, str) and text:
+            out[key] = [tuple(link.split(">", 1)) for link in text.split(";")]
+    for key, rows in by_pair.items():
+        links = out.setdefault(key, [])
+        seen = set(links)
+        for r in rows:
+            link = (str(r["sentence_a"]), str(r["sentence_b"]))
+            if r["layer"] == "shingle" and link not in seen:
+                links.append(link)
+                seen.add(link)
+    return out
 
 
 def _hypothesis(relation: str, a: str, b: str, date_a: object, date_b: object,
@@ -430,7 +486,8 @@ def _hypothesis(relation: str, a: str, b: str, date_a: object, date_b: object,
     if relation == "same_story":
         return "", "none", "none: same story, no reuse to give a direction to"
     if relation == "shared_source":
-        return "", "common_source", (f"common source: both quote {', '.join(speakers)}; "
+        return "", "common_source", (f"common source: both quote or report "
+                                     f"{', '.join(speakers)}; "
                                      "neither need have seen the other")
     text = _direction(a, b, date_a, date_b, 0.0, 0.0, min_coverage=2.0, min_ratio=min_ratio)
     if text.startswith("hypothesis (dates)"):

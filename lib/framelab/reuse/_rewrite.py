@@ -7,7 +7,9 @@ sentences by their *content words* and keeps the narrative order (``docs/reuse.m
 1. :class:`ContentAnalyzer` -- content words of a sentence: :class:`framelab.tokens.Analyzer`
    tokens without stop words, single words stemmed with NLTK's Snowball stemmer (rule based,
    no data files; WordNet's data is not bundled, so there is no lemmatiser), multiword names
-   ("hayat tahrir al-sham", the codebook's aliases) kept whole.
+   ("hayat tahrir al-sham", the codebook's aliases) kept whole, and each alias of a
+   codebook actor followed by its actor's token (``@hts`` after "HTS" and after "Hayat
+   Tahrir al-Sham"; :func:`actor_aliases`).
 2. :func:`fit_space` -- TF-IDF (sublinear tf, smoothed idf, l2 rows) fitted on the corpus's
    sentences; :func:`null_threshold` -- the cosine that random sentence pairs of different
    documents rarely reach (the stated rule for the sentence threshold).
@@ -48,6 +50,7 @@ __all__ = [
     "CONTENT_CANDIDATE_COLUMNS",
     "ContentAnalyzer",
     "RewriteLayer",
+    "actor_aliases",
     "content_candidates",
     "find_rewrite_candidates",
     "fit_space",
@@ -62,6 +65,8 @@ CONTENT_CANDIDATE_COLUMNS = ["doc_a", "doc_b", "n_similar", "max_cosine"]
 
 if TYPE_CHECKING:
     from nltk.stem.snowball import SnowballStemmer
+
+    from ..codebook import Codebook
 
 _SENT = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
 
@@ -94,21 +99,27 @@ class ContentAnalyzer:
     ----------
     mwes : tuple of str
         Multiword expressions kept as one token (add a codebook's ``mwes`` to the defaults).
+    aliases : tuple of (str, str)
+        Token -> a token added after it (:func:`actor_aliases`: one token per actor).
     """
 
     mwes: tuple[str, ...] = DEFAULT_MWES
+    aliases: tuple[tuple[str, str], ...] = ()
     _analyzer: Analyzer = field(init=False, repr=False, compare=False)
     _memo: dict = field(init=False, repr=False, compare=False)
+    _actor: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_analyzer", Analyzer(mwes=self.mwes, stop_words=STOP_WORDS))
         object.__setattr__(self, "_memo", {})
+        object.__setattr__(self, "_actor", dict(self.aliases))
 
     def __getstate__(self) -> dict:
-        return {"mwes": self.mwes}
+        return {"mwes": self.mwes, "aliases": self.aliases}
 
     def __setstate__(self, state: dict) -> None:
         object.__setattr__(self, "mwes", state["mwes"])
+        object.__setattr__(self, "aliases", state.get("aliases", ()))
         self.__post_init__()
 
     def stem(self, token: str) -> str:
@@ -121,10 +132,23 @@ class ContentAnalyzer:
         return stem
 
     def __call__(self, text: str) -> list[str]:
-        return [self.stem(t) for t in self._analyzer(_NUMBER.sub(_number_token, text))]
+        out = []
+        for t in self._analyzer(_NUMBER.sub(_number_token, text)):
+            out.append(self.stem(t))
+            if t in self._actor:  # the name stays: an actor's aliases include its people
+                out.append(self._actor[t])
+        return out
 
 
-def fit_space(sentences: pd.DataFrame, *, mwes: Sequence[str] = ()) -> TfidfVectorizer:
+def actor_aliases(codebook: Codebook) -> tuple[tuple[str, str], ...]:
+    """(alias, ``@actor``) for every alias of every codebook actor, as the analyzer tokenizes
+    it (lowercase; a multiword alias is one token when it is among the ``mwes``)."""
+    return tuple((str(t.text).lower(), f"@{key}") for key, actor in codebook.actors.items()
+                 for t in actor.aliases)
+
+
+def fit_space(sentences: pd.DataFrame, *, mwes: Sequence[str] = (),
+              aliases: Sequence[tuple[str, str]] = ()) -> TfidfVectorizer:
     """TF-IDF of content words fitted on a sentence table (each sentence a unit).
 
     The document frequencies are sums over sentences, so per-partition counts add up to the
@@ -135,14 +159,15 @@ def fit_space(sentences: pd.DataFrame, *, mwes: Sequence[str] = ()) -> TfidfVect
     TfidfVectorizer
         Fitted (sublinear tf, smoothed idf, l2-normalised rows).
     """
-    return _fit(sentences, mwes)[0]
+    return _fit(sentences, mwes, aliases)[0]
 
 
-def _fit(sentences: pd.DataFrame, mwes: Sequence[str]
+def _fit(sentences: pd.DataFrame, mwes: Sequence[str], aliases: Sequence[tuple[str, str]] = ()
          ) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
     """The fitted space and the vectors of ``sentences`` (each text analysed once)."""
     check_columns(sentences, ("text_norm",), "sentences")
-    analyzer = ContentAnalyzer(mwes=tuple(dict.fromkeys((*DEFAULT_MWES, *mwes))))
+    analyzer = ContentAnalyzer(mwes=tuple(dict.fromkeys((*DEFAULT_MWES, *mwes))),
+                               aliases=tuple(aliases))
     space = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
     texts = sentences["text_norm"].tolist()
     try:
@@ -276,6 +301,7 @@ def find_rewrite_candidates(
     neighbours: int = 10,
     max_postings: int = 500,
     mwes: Sequence[str] = (),
+    aliases: Sequence[tuple[str, str]] = (),
     seed: int = 0,
 ) -> RewriteLayer:
     """Fit the content space on ``sentences`` and find candidate document pairs.
@@ -293,6 +319,8 @@ def find_rewrite_candidates(
         Passed to :func:`similar_sentences`.
     mwes : sequence of str
         Extra multiword expressions (a codebook's ``mwes``).
+    aliases : sequence of (str, str)
+        Tokens replaced by one token per actor (:func:`actor_aliases` of the codebook).
 
     Returns
     -------
@@ -314,7 +342,7 @@ def find_rewrite_candidates(
     if len(ids) < 2 or sent.empty:
         return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)
     try:
-        space, X = _fit(sent, mwes)
+        space, X = _fit(sent, mwes, aliases)
     except ParameterError:
         log.info("rewrite layer skipped: no content words")
         return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)

@@ -1,0 +1,228 @@
+"""A shared source that neither document quotes: the same speaker's words, reported.
+
+Outlets relay a statement or a briefing in indirect speech as often as they quote it ("the
+White House said the US was not involved", "according to the statement, ..."). Two such
+reports of one statement are a common source, not copying, even when no word is in
+quotation marks. ``classify_pairs`` calls a pair ``shared_source`` with
+``shared_source_kind = "reported"`` when at least one of its links (a sentence pair that is
+each other's best match above the rewrite layer's threshold, or an aligned passage of the
+shingle layer) is reported speech **of the same speaker on both sides**:
+
+* *reported speech*: at least ``min_attributed=0.5`` of the sentence's content words have
+  the voice ``attributed`` (:class:`framelab.framing.VoiceTagger`: inside the reach of a
+  reporting verb or of "according to"; words inside quotation marks are ``quoted``, so a
+  shared quotation is never counted here), and the sentence has a reporting verb with a
+  speaker (:func:`framelab.framing.reporting_verbs`, speakers by
+  :func:`framelab.framing.find_speaker`);
+* *the speaker*: a pronoun or a role with a determiner ("he", "the spokesperson", "the
+  statement") stands for the last speaker named before it in the document; a bare common
+  noun ("Officials", "Observers") names nobody and is left out;
+* *name words*: the speaker's capitalised words without determiners, role nouns
+  ("spokesman", "statement", "secretary", "minister") and nouns for people or channels in
+  general ("officials", "analysts", "reports", "media");
+* *the same speaker*: the speakers' name words are not empty and those of one are all
+  among those of the other ("Ryder" and "Pentagon Press Secretary Pat Ryder"; "White
+  House National Security Council spokesperson" and "White House National Security Council
+  spokesman Sean Savitt"). Two different people of one government are two speakers.
+
+A link that is similar by chance and happens to be attributed to the same speaker on both
+sides is counted too: the rule says the similar content is that speaker's, not that the
+speaker said it once. The link's cosine is above the null threshold of the rewrite layer,
+so the content is more alike than nearly all unrelated sentence pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..errors import check_columns
+from ..framing import VoiceTagger, reporting_verbs
+from ..tokens import STOP_WORDS
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
+
+__all__ = ["SPEAKER_COLUMNS", "reported_links", "same_speaker", "sentence_speakers",
+           "speaker_key", "speakers_by_sentence"]
+
+#: One row per sentence that reports a speaker's words (:func:`sentence_speakers`).
+SPEAKER_COLUMNS = ["doc_id", "sentence_id", "speaker", "speaker_key", "attributed"]
+
+_WORD = re.compile(r"[A-Za-z][\w'\-.]*[\w]|[A-Za-z]")
+_DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those", "its", "his",
+                          "her", "their", "our", "his", "another"])
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
+#: Role nouns: they say what a speaker is, not who ("the spokesman", "the statement").
+_ROLES = frozenset([
+    "spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokespersons", "official",
+    "officials", "statement", "statements", "message", "release", "briefing", "secretary",
+    "press", "adviser", "advisor", "minister", "ministry", "office", "officer", "senior",
+    "deputy", "representative", "source", "sources", "mr", "mrs", "ms", "dr", "maj", "gen",
+    "general", "lt", "col", "adm", "sen", "rep", "gov", "president", "prime", "also", "later", "earlier", "and", "of",
+    "for", "in", "on", "at",
+    # people and channels in general: "Observers note", "Reports from a broadcaster"
+    "observers", "analysts", "experts", "residents", "witnesses", "diplomats", "activists",
+    "critics", "people", "report", "reports", "media", "broadcaster", "outlet", "agency",
+    "authorities", "leaders", "lawmakers", "officers", "troops", "forces", "monitor"])
+
+
+def speaker_key(speaker: str) -> frozenset[str]:
+    """The name words of a speaker as written: its capitalised words, lowercase, without
+    determiners, pronouns, role nouns and nouns for people in general ("Pentagon Press
+    Secretary Pat Ryder" -> {"pentagon", "pat", "ryder"}; "the spokesman", "Officials" ->
+    empty: no name)."""
+    words = [w.rstrip(".").removesuffix("'s") for w in _WORD.findall(speaker)]
+    return frozenset(w.lower() for w in words
+                     if w[:1].isupper() and w.lower() not in _DETERMINERS
+                     and w.lower() not in _ROLES and w.lower() not in _PRONOUNS)
+
+
+def same_speaker(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two speaker keys name one speaker: both non-empty, one within the other."""
+    a, b = frozenset(a), frozenset(b)
+    return bool(a) and bool(b) and (a <= b or b <= a)
+
+
+def _anaphoric(speaker: str) -> bool:
+    words = speaker.lower().split()
+    return bool(words) and (words[0] in _PRONOUNS or words[0] in _DETERMINERS)
+
+
+def _content_words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)
+            if len(m.group()) > 2 and m.group().lower() not in STOP_WORDS]
+
+
+def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
+                      codebook: Codebook, *, sentence_ids: Iterable[str],
+                      min_attributed: float = 0.5,
+                      links: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Which of ``sentence_ids`` report a speaker's words, and whose (module docstring).
+
+    Parameters
+    ----------
+    documents : DataFrame
+        ``doc_id``, ``outlet``, ``text``, ``text_norm``.
+    sentences : DataFrame
+        The (body) sentence table: ``doc_id``, ``sentence_id``, ``start``, ``end``,
+        ``text_norm``; every sentence of a document is read for the speakers named before.
+    sentence_ids : iterable of str
+        The sentences asked about.
+    links : iterable of (str, str), optional
+        Links (sentence ids of a, of b; "+" joins a merged run): when given, only the
+        sentences of links whose two sides name the same speaker get their voice read
+        (the slow part), and only they can be in the result.
+
+    Returns
+    -------
+    DataFrame
+        :data:`SPEAKER_COLUMNS`, one row per (sentence, speaker) of the sentences asked about
+        that report speech: ``speaker`` as written (a pronoun or role resolved to the named
+        speaker it stands for), ``speaker_key`` its name words joined by " ",
+        ``attributed`` the share of the sentence's content words in attributed voice.
+    """
+    check_columns(documents, ("doc_id", "text_norm"), "documents")
+    check_columns(sentences, ("doc_id", "sentence_id", "start", "end", "text_norm"),
+                  "sentences")
+    wanted = {str(s) for s in sentence_ids}
+    asked = sentences[sentences["sentence_id"].astype(str).isin(wanted)]
+    if asked.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c != "attributed" else float)
+                             for c in SPEAKER_COLUMNS})
+    doc_ids = set(asked["doc_id"].astype(str))
+    docs = documents[documents["doc_id"].astype(str).isin(doc_ids)]
+    sents = sentences[sentences["doc_id"].astype(str).isin(doc_ids)]
+    docs = docs.assign(outlet=docs.get("outlet", ""))
+    verbs = reporting_verbs(sents, docs, codebook).sort_values(["doc_id", "start"],
+                                                                kind="stable")
+    texts = dict(zip(docs["doc_id"].astype(str), docs["text_norm"].astype(str)))
+    bounds: dict[str, tuple[int, int]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for d, sid, lo, hi in zip(sents["doc_id"].astype(str).tolist(),
+                              sents["sentence_id"].astype(str).tolist(),
+                              sents["start"].astype(int).tolist(),
+                              sents["end"].astype(int).tolist()):
+        bounds[sid] = (lo, hi)
+        spans.setdefault(d, []).append((lo, hi))
+    named_in: dict[str, dict[str, list[str]]] = {}   # doc -> sentence -> speakers
+    named = ("", "")    # (document, the last speaker named so far in it)
+    for doc_id, sid, speaker in zip(verbs["doc_id"].astype(str).tolist(),
+                                    verbs["sentence_id"].astype(str).tolist(),
+                                    verbs["speaker"].astype(str).str.strip().tolist()):
+        if speaker_key(speaker):
+            named = (doc_id, speaker)
+        elif _anaphoric(speaker) and named[0] == doc_id and named[1]:
+            speaker = named[1]
+        else:
+            continue
+        if sid in wanted:
+            named_in.setdefault(doc_id, {}).setdefault(sid, []).append(speaker)
+    if links is not None:   # voice only where the other side names the same speaker
+        keys = {sid: [speaker_key(n) for n in names]
+                for by_sid in named_in.values() for sid, names in by_sid.items()}
+        needed: set[str] = set()
+        for sa, sb in links:
+            side_a, side_b = _split(sa), _split(sb)
+            ka = [k for s in side_a for k in keys.get(s, [])]
+            kb = [k for s in side_b for k in keys.get(s, [])]
+            if any(same_speaker(x, y) for x in ka for y in kb):
+                needed.update(side_a + side_b)
+        named_in = {d: {sid: v for sid, v in by_sid.items() if sid in needed}
+                    for d, by_sid in named_in.items()}
+    rows = []
+    for doc_id, speakers in named_in.items():
+        if not speakers:
+            continue
+        text = texts[doc_id]
+        tagger = VoiceTagger(text, spans[doc_id], codebook=codebook)
+        for sid, names in speakers.items():
+            words = _content_words(text, *bounds[sid])
+            if not words:
+                continue
+            share = sum(tagger.tag(s, e).voice == "attributed" for s, e in words) / len(words)
+            if share < min_attributed:
+                continue
+            for name in dict.fromkeys(names):
+                rows.append((doc_id, sid, name, " ".join(sorted(speaker_key(name))), share))
+    return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+
+
+_Speakers = dict[str, list[tuple[str, frozenset[str]]]]
+
+
+def _split(ids: str) -> list[str]:
+    return str(ids).split("+")
+
+
+def speakers_by_sentence(speakers: pd.DataFrame) -> _Speakers:
+    """sentence_id -> [(speaker, name words)] of a :func:`sentence_speakers` table."""
+    who: _Speakers = {}
+    for sid, name, key in zip(speakers["sentence_id"], speakers["speaker"],
+                              speakers["speaker_key"]):
+        who.setdefault(str(sid), []).append((str(name), frozenset(str(key).split())))
+    return who
+
+
+def reported_links(links: Iterable[tuple[str, str]], speakers: pd.DataFrame | _Speakers
+                   ) -> list[tuple[str, str, str, str]]:
+    """The links whose two sides report the same speaker.
+
+    ``links`` are (sentence ids of a, sentence ids of b), a merged run's ids joined by "+";
+    ``speakers`` is :func:`sentence_speakers` (or :func:`speakers_by_sentence` of it, to
+    look up many pairs). Returns (sentence_a, sentence_b, speaker of a, speaker of b) for
+    each such link (first matching speakers), in the order given.
+    """
+    who = speakers_by_sentence(speakers) if isinstance(speakers, pd.DataFrame) else speakers
+    out = []
+    for sa, sb in links:
+        side_a = [x for s in str(sa).split("+") for x in who.get(s, [])]
+        side_b = [y for s in str(sb).split("+") for y in who.get(s, [])]
+        match = next(((x, y) for x in side_a for y in side_b if same_speaker(x[1], y[1])),
+                     None)
+        if match:
+            out.append((str(sa), str(sb), match[0][0], match[1][0]))
+    return out
