@@ -101,7 +101,7 @@ def find_reuse(
                               bands=bands, seed=seed, shingles=shingles)
     layer = rewrite.find_rewrite_candidates(documents, sentences, threshold=rewrite_threshold,
                                             min_similar=min_similar, neighbours=neighbours,
-                                            mwes=cb.mwes, seed=seed)
+                                            mwes=cb.mwes, seed=seed, pairs=shingle)
     shingle, content = bound_candidates(shingle, layer.candidates, max_partners)
     candidates = relation.merge_candidates(shingle, content, documents, sentences,
                                            shingle_size=shingle_size, shingles=shingles)
