@@ -108,7 +108,13 @@ def test_words_of_too_many_documents_are_left_out() -> None:
     assert (V[:, 0] == 0).all()                      # in 3 documents: dropped
     assert np.allclose(np.linalg.norm(V[[0, 1, 3]], axis=1), 1.0)
     assert not V[2].any()                            # nothing left: an empty row
-    assert nearest.df_cap(10) == 100 and nearest.df_cap(100_000) == 633
+    # the cap: never below 100; above, the largest df whose words make <= budget pairs
+    assert nearest.df_cap(np.array([5, 50, 90]), 10) == 100
+    df = np.r_[np.full(1000, 10), np.full(10, 300), np.full(5, 1000)]
+    # pairs: 100,000 from the words of 10 documents, 1,000,000 with those of 300, 6,000,000
+    assert nearest.df_cap(df, 2000, budget=100) == 100
+    assert nearest.df_cap(df, 2000, budget=500) == 300
+    assert nearest.df_cap(df, 2000, budget=3000) == 1000
     with pytest.raises(ParameterError, match="max_df=0"):
         nearest.document_vectors(counts, max_df=0)
 

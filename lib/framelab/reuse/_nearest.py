@@ -8,9 +8,9 @@ inside the document pairs it returns (step 5 of ``docs/reuse.md``, "scale"):
 1. :func:`document_counts` -- per document, the number of its sentences holding each content
    word (rows add up part by part: the counts of partitions stack to the corpus's);
 2. :func:`document_vectors` -- TF-IDF of those counts (sublinear tf, smoothed idf from the
-   documents), words in more than ``max_df`` documents dropped from the search (each such
-   word pairs its documents with one another, so it is what makes the search quadratic),
-   rows L2-normalised;
+   documents), words in more than :func:`df_cap` documents dropped from the search (each
+   such word pairs its documents with one another, so it is what makes the search
+   quadratic), rows L2-normalised;
 3. :func:`nearest_documents` -- each document's ``k`` nearest documents by cosine (sparse
    products of blocks of rows against the whole matrix, top ``k`` per row); a pair is kept
    when either of its documents ranks it that high;
@@ -22,7 +22,7 @@ inside the document pairs it returns (step 5 of ``docs/reuse.md``, "scale"):
 
 from __future__ import annotations
 
-import math
+import logging
 
 import numpy as np
 import pandas as pd
@@ -33,21 +33,32 @@ from ..errors import ParameterError
 __all__ = ["df_cap", "document_counts", "document_vectors", "nearest_documents",
            "pair_sentences"]
 
+log = logging.getLogger(__name__)
+
 #: Smallest document-frequency cap (see :func:`df_cap`).
 MIN_DF_CAP = 100
+#: Document pairs per document the search may visit (see :func:`df_cap`).
+PAIR_BUDGET = 2000
 
 
-def df_cap(n_docs: int) -> int:
+def df_cap(df: np.ndarray, n_docs: int, *, budget: int = PAIR_BUDGET) -> int:
     """Words in more documents than this are left out of the document search.
 
-    The rule: ``max(100, ceil(2 * sqrt(n_docs)))`` (200 at 10,000 documents, 633 at
-    100,000, 2,000 at a million). A word in ``m`` documents adds ``m`` products to each of
-    their rows, so a cap growing like the square root keeps the search's work near
-    ``n_docs ** 1.5`` instead of ``n_docs ** 2``; the words left out are the story's common
-    vocabulary, which every same-story document shares and which does not tell a rewrite
-    from a report of the same events. Names, numbers and details stay.
+    A word in ``m`` documents makes ``m * m`` products in the search (each of its documents
+    meets each), so the search visits ``sum(df ** 2)`` document pairs over the words kept.
+    The rule: the largest document frequency ``d`` such that the words of at most ``d``
+    documents make at most ``budget`` (2,000) pairs per document, ``sum(df[df <= d] ** 2)
+    <= budget * n_docs``, and never below 100 (so a corpus of up to 100 documents keeps
+    every word, and words of at most 100 documents add at most 100 products per word of a
+    document). The work is then linear in the corpus's size. The words left out are a
+    story's common vocabulary, which every same-story document shares and which does not
+    tell a rewrite from a report of the same events; names, numbers and details stay.
     """
-    return max(MIN_DF_CAP, math.ceil(2 * math.sqrt(max(n_docs, 0))))
+    df = np.asarray(df, dtype=np.int64)
+    values, counts = np.unique(df[df > 0], return_counts=True)
+    within = np.cumsum(values.astype(float) ** 2 * counts) <= float(budget) * max(n_docs, 1)
+    fits = int(values[within][-1]) if within.any() else 0
+    return max(MIN_DF_CAP, fits)
 
 
 def document_counts(X: sparse.spmatrix, doc_of: np.ndarray, n_docs: int) -> sparse.csr_matrix:
@@ -74,15 +85,19 @@ def document_vectors(counts: sparse.spmatrix, *, max_df: int | None = None
     """TF-IDF document vectors for the nearest-document search.
 
     ``tf = 1 + log(count)``, ``idf = 1 + log((1 + n) / (1 + df))`` with ``df`` the number
-    of documents holding the word; words with ``df > max_df`` (default :func:`df_cap`)
-    are dropped, then rows are L2-normalised (a row left without words stays empty).
+    of documents holding the word; words with ``df > max_df`` (default :func:`df_cap` of
+    the counts) are dropped, then rows are L2-normalised (a row left without words stays empty).
     """
     counts = sparse.csr_matrix(counts, dtype=np.float64)
     n = counts.shape[0]
-    cap = df_cap(n) if max_df is None else max_df
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    cap = df_cap(df, n) if max_df is None else max_df
     if cap < 1:
         raise ParameterError(f"max_df={max_df}: use a whole number >= 1")
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    dropped = int(np.count_nonzero(df > cap))
+    if dropped:
+        log.info("nearest documents: %d word(s) in more than %d documents left out of the "
+                 "search", dropped, cap)
     idf = 1.0 + np.log((1.0 + n) / (1.0 + df))
     keep = (df <= cap)[counts.indices]
     data = np.where(keep, (1.0 + np.log(np.maximum(counts.data, 1.0))) * idf[counts.indices],
@@ -147,10 +162,11 @@ def nearest_documents(V: sparse.spmatrix, k: int, *, chunk: int = 4_000_000
             a_out.append(np.full(len(top), lo + r, dtype=np.int64))
             b_out.append(c[top].astype(np.int64))
             c_out.append(d[top])
-    if not a_out:
-        return pd.DataFrame({"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64),
-                             "cosine": np.zeros(0)})
-    a, b, c = np.concatenate(a_out), np.concatenate(b_out), np.concatenate(c_out)
+    a, b, c = (np.concatenate(a_out) if a_out else np.zeros(0, np.int64),
+               np.concatenate(b_out) if b_out else np.zeros(0, np.int64),
+               np.concatenate(c_out) if c_out else np.zeros(0))
+    if not len(a):
+        return pd.DataFrame({"a": a, "b": b, "cosine": c})
     lo_, hi_ = np.minimum(a, b), np.maximum(a, b)
     order = np.lexsort((hi_, lo_))
     lo_, hi_, c = lo_[order], hi_[order], c[order]
