@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -88,7 +89,7 @@ def test_document_vectors_from_parts_equal_the_whole_corpus() -> None:
     whole = nearest.document_counts(X, doc_of, 30)
     cuts = [0, 7, 19, 30]
     parts = []
-    for lo, hi in zip(cuts[:-1], cuts[1:]):
+    for lo, hi in itertools.pairwise(cuts):
         rows = (doc_of >= lo) & (doc_of < hi)
         parts.append(nearest.document_counts(X[rows], doc_of[rows] - lo, hi - lo))
     stacked = sparse.vstack(parts).tocsr()

@@ -22,6 +22,7 @@ inside the document pairs it returns (step 5 of ``docs/reuse.md``, "scale"):
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 import numpy as np
@@ -122,7 +123,7 @@ def _row_top(data: np.ndarray, cols: np.ndarray, k: int) -> np.ndarray:
     return sel[order[:k]]
 
 
-def nearest_documents(V: sparse.spmatrix, k: int, *, chunk: int = 4_000_000
+def nearest_documents(V: sparse.spmatrix, k: int, *, chunk: int = 1_000_000
                       ) -> pd.DataFrame:
     """Each row's ``k`` nearest rows by cosine; a pair is kept when either row ranks it.
 
@@ -141,13 +142,13 @@ def nearest_documents(V: sparse.spmatrix, k: int, *, chunk: int = 4_000_000
         raise ParameterError(f"k={k!r}: use a whole number >= 1")
     V = sparse.csr_matrix(V)
     V.sort_indices()
-    n = V.shape[0]
+    V.shape[0]
     VT = V.T.tocsr()
     df = np.diff(VT.indptr).astype(float)
     per_row = (V != 0).astype(float) @ df
     bounds = _blocks(per_row, chunk)
     a_out, b_out, c_out = [], [], []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
+    for lo, hi in itertools.pairwise(bounds):
         part = sparse.csr_matrix(V[lo:hi] @ VT)
         part.sort_indices()
         indptr, cols, data = part.indptr, part.indices, part.data
@@ -183,7 +184,7 @@ def _blocks(cost: np.ndarray, chunk: int) -> list[int]:
 
 
 def pair_sentences(X: sparse.spmatrix, doc_of: np.ndarray, doc_a: np.ndarray,
-                   doc_b: np.ndarray, *, threshold: float, chunk: int = 4_000_000
+                   doc_b: np.ndarray, *, threshold: float, chunk: int = 250_000
                    ) -> pd.DataFrame:
     """Sentence pairs of the given document pairs whose cosine is at least ``threshold``.
 
@@ -219,7 +220,7 @@ def pair_sentences(X: sparse.spmatrix, doc_of: np.ndarray, doc_a: np.ndarray,
     bounds = _blocks((n_sent[a] * n_sent[b]).astype(float), chunk)
     V = X.shape[1]
     found = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
+    for lo, hi in itertools.pairwise(bounds):
         if hi <= lo:
             continue
         pa, pb = a[lo:hi], b[lo:hi]
