@@ -160,12 +160,12 @@ def layers_benchmark(args: argparse.Namespace) -> None:
                                  "n_tokens": n_tokens, "shingles": pd.Series(sets, dtype=object)})
         shingle = reuse.candidate_pairs(documents, sentences, seed=args.seed, shingles=shingles)
     with PeakRSS() as steps["rewrite layer: content space, nearest documents, their sentences"]:
+        shingle_kept = reuse.bound_shingle_candidates(shingle, args.max_partners)
         layer = reuse.find_rewrite_candidates(documents, sentences, mwes=cb.mwes,
                                               neighbours=args.neighbours, seed=args.seed,
-                                              pairs=shingle)
+                                              pairs=shingle_kept)
     with PeakRSS() as steps["both: partner bound + merge_candidates"]:
-        shingle_kept, content_kept = reuse.bound_candidates(shingle, layer.candidates,
-                                                            args.max_partners)
+        content_kept = reuse.bound_rewrite_candidates(layer.candidates, args.max_partners)
         candidates = reuse.merge_candidates(shingle_kept, content_kept, documents, sentences,
                                             shingles=shingles)
     with PeakRSS() as steps["shingle layer: align_passages (pairs it needs)"]:
