@@ -66,17 +66,20 @@ def keep_strongest(pairs: pd.DataFrame, strength: Sequence[np.ndarray | pd.Serie
     position = np.arange(len(pairs))
     keys = [-np.asarray(s, dtype=float) for s in reversed(list(strength))]
     order = np.lexsort([position, *keys]) if keys else position  # strongest first
-    ranked = pairs.iloc[order]
-    # each document's rank of the pair, counted on both of its sides together
-    sides = pd.DataFrame({"doc": np.concatenate([ranked["doc_a"].to_numpy(),
-                                                 ranked["doc_b"].to_numpy()]),
-                          "row": np.concatenate([order, order]),
-                          "step": np.concatenate([np.arange(len(order)),
-                                                  np.arange(len(order))])})
-    sides = sides.sort_values("step", kind="stable")
-    sides["rank"] = sides.groupby("doc", sort=False).cumcount()
-    keep = np.zeros(len(pairs), dtype=bool)
-    keep[sides.loc[sides["rank"] < max_partners, "row"].to_numpy()] = True
+    # each document's rank of the pair, counted on both of its sides together: documents
+    # as integer codes (millions of pairs: no table of strings), each document's pairs
+    # strongest first, a pair's rank its place among them
+    n = len(pairs)
+    codes, _ = pd.factorize(pd.concat([pairs["doc_a"], pairs["doc_b"]], ignore_index=True))
+    doc = np.concatenate([codes[:n][order], codes[n:][order]])
+    step = np.tile(np.arange(n), 2)
+    by_doc = np.lexsort((step, doc))
+    del codes, step
+    grouped = doc[by_doc]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    rank = np.arange(len(grouped)) - np.repeat(starts, np.diff(np.r_[starts, len(grouped)]))
+    keep = np.zeros(n, dtype=bool)
+    keep[np.tile(order, 2)[by_doc[rank < max_partners]]] = True
     dropped = int((~keep).sum())
     if dropped:
         message = (f"{dropped:,} of {len(pairs):,} {what} left out: each document keeps its "
