@@ -159,13 +159,14 @@ def layers_benchmark(args: argparse.Namespace) -> None:
         shingles = pd.DataFrame({"doc_id": documents["doc_id"].astype(str).to_numpy(),
                                  "n_tokens": n_tokens, "shingles": pd.Series(sets, dtype=object)})
         shingle = reuse.candidate_pairs(documents, sentences, seed=args.seed, shingles=shingles)
-    with PeakRSS() as steps["rewrite layer: content space, nearest-neighbour sentence search"]:
+    with PeakRSS() as steps["rewrite layer: content space, nearest documents, their sentences"]:
+        shingle_kept = reuse.bound_shingle_candidates(shingle, args.max_partners)
         layer = reuse.find_rewrite_candidates(documents, sentences, mwes=cb.mwes,
                                               aliases=reuse.actor_aliases(cb),
-                                              neighbours=args.neighbours, seed=args.seed)
+                                              neighbours=args.neighbours, seed=args.seed,
+                                              pairs=shingle_kept)
     with PeakRSS() as steps["both: partner bound + merge_candidates"]:
-        shingle_kept, content_kept = reuse.bound_candidates(shingle, layer.candidates,
-                                                            args.max_partners)
+        content_kept = reuse.bound_rewrite_candidates(layer.candidates, args.max_partners)
         candidates = reuse.merge_candidates(shingle_kept, content_kept, documents, sentences,
                                             shingles=shingles)
     with PeakRSS() as steps["shingle layer: align_passages (pairs it needs)"]:
@@ -219,8 +220,9 @@ def layers_benchmark(args: argparse.Namespace) -> None:
          f"{args.story_size} documents each share a story's vocabulary), with {n_each} "
          "planted pairs of each relation. Shingle candidates: method "
          f"{'exact' if len(documents) <= 2000 else 'minhash'}; rewrite-layer sentence "
-         f"threshold {layer.threshold:.3f} (null rule); neighbours={args.neighbours} (each "
-         "sentence's best match in that many closest documents; 0: every pair above the "
+         f"threshold {layer.threshold:.3f} (null rule); neighbours={args.neighbours} (sentences "
+         "compared inside each document's that many nearest documents by content-word "
+         "cosine, and inside the shingle candidates; 0: every sentence pair above the "
          f"threshold); {len(layer.similar):,} similar sentence pairs; {len(layer.candidates):,} rewrite-layer candidate pairs; "
          f"{len(candidates):,} candidates after the partner bound (max_partners="
          f"{args.max_partners}) and merge, {len(shingled):,} of them aligned by the shingle "
@@ -292,7 +294,8 @@ def main() -> None:
                         help="share of words changed in a planted near-duplicate")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--neighbours", type=int, default=10,
-                        help="--layers: rewrite-layer documents kept per sentence (0: all)")
+                        help="--layers: rewrite layer: nearest documents compared per document "
+                             "(0: every sentence pair)")
     parser.add_argument("--max-partners", type=int, default=20,
                         help="--layers: candidate pairs kept per document and layer")
     parser.add_argument("--out", type=Path, default=RESULTS)

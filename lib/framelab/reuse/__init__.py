@@ -29,7 +29,12 @@ from ._minhash import (
     shingle_sets,
 )
 from ._order import chain_scores, fdr_qvalues, order_pvalue
-from ._partners import bound_candidates, keep_strongest
+from ._partners import (
+    bound_candidates,
+    bound_rewrite_candidates,
+    bound_shingle_candidates,
+    keep_strongest,
+)
 from ._relation import (
     RELATION_COLUMNS,
     RELATIONS,
@@ -74,7 +79,7 @@ from ._view import (
 )
 
 __all__ = [
-    'bound_candidates', 'chain_scores', 'fdr_qvalues', 'keep_strongest', 'order_pvalue',
+    'bound_candidates', 'bound_rewrite_candidates', 'bound_shingle_candidates', 'chain_scores', 'fdr_qvalues', 'keep_strongest', 'order_pvalue',
     'CANDIDATE_COLUMNS', 'CHAIN_COLUMNS', 'CHANGES', 'CHANGE_COLUMNS', 'CONTENT_CANDIDATE_COLUMNS',
     'ContentAnalyzer', 'EMPTY_SIGNATURE', 'actor_aliases', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
     'PASSAGE_COLUMNS', 'RELATIONS', 'RELATION_COLUMNS', 'RELATION_STYLES', 'RESULT_PAIR_COLUMNS',

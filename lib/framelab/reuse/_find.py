@@ -18,7 +18,7 @@ from ._alignment import _empty, align_passages, passage_changes
 from ._candidates import ReuseResult, candidate_pairs, doc_texts, reuse_pairs, short_documents
 from ._chains import align_rewrites
 from ._minhash import shingle_sets
-from ._partners import bound_candidates
+from ._partners import bound_rewrite_candidates, bound_shingle_candidates
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
@@ -99,11 +99,12 @@ def find_reuse(
     shingle = candidate_pairs(documents, sentences, shingle_size=shingle_size,
                               method=method, threshold=threshold, num_perm=num_perm,
                               bands=bands, seed=seed, shingles=shingles)
+    shingle = bound_shingle_candidates(shingle, max_partners)
     layer = rewrite.find_rewrite_candidates(documents, sentences, threshold=rewrite_threshold,
                                             min_similar=min_similar, neighbours=neighbours,
                                             mwes=cb.mwes, aliases=rewrite.actor_aliases(cb),
-                                            seed=seed)
-    shingle, content = bound_candidates(shingle, layer.candidates, max_partners)
+                                            seed=seed, pairs=shingle)
+    content = bound_rewrite_candidates(layer.candidates, max_partners)
     candidates = relation.merge_candidates(shingle, content, documents, sentences,
                                            shingle_size=shingle_size, shingles=shingles)
     shingled = candidates[relation.needs_shingle_alignment(

@@ -44,6 +44,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ..errors import ParameterError, check_columns
 from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
 from ._alignment import _check_unit, _empty
+from ._nearest import document_counts, document_vectors, nearest_documents, pair_sentences
 from ._search import _check_neighbours, similar_sentences
 
 __all__ = [
@@ -303,6 +304,7 @@ def find_rewrite_candidates(
     mwes: Sequence[str] = (),
     aliases: Sequence[tuple[str, str]] = (),
     seed: int = 0,
+    pairs: pd.DataFrame | None = None,
 ) -> RewriteLayer:
     """Fit the content space on ``sentences`` and find candidate document pairs.
 
@@ -313,10 +315,17 @@ def find_rewrite_candidates(
     min_similar : int
         Similar sentences (on the side with fewer) that make a pair a candidate.
     neighbours : int
-        Each sentence keeps its best match in each of its ``neighbours`` closest other
-        documents (:func:`similar_sentences`); 0 keeps every pair above the threshold.
+        Documents compared with each document: its ``neighbours`` nearest documents by
+        content-word cosine (module ``_nearest``: TF-IDF document vectors without the words
+        of more than :func:`df_cap` documents); a pair is compared when either document
+        ranks it that high, and every sentence pair of a compared pair with cosine >= the
+        threshold is found. 0 compares every sentence with every other (prefix filtering,
+        :func:`similar_sentences`; quadratic on one-topic corpora).
     max_postings : int
-        Passed to :func:`similar_sentences`.
+        Passed to :func:`similar_sentences` (``neighbours=0`` only).
+    pairs : DataFrame, optional
+        More document pairs (``doc_a``, ``doc_b``, e.g. the shingle layer's candidates)
+        whose sentences are compared too, so their ordered chains can be built.
     mwes : sequence of str
         Extra multiword expressions (a codebook's ``mwes``).
     aliases : sequence of (str, str)
@@ -351,11 +360,34 @@ def find_rewrite_candidates(
         threshold = null_threshold(X, doc_of, quantile=quantile, seed=seed)
         log.info("rewrite layer: sentence threshold %.3f (the %g quantile of non-reuse "
                  "cross-document pairs)", threshold, quantile)
-    similar = similar_sentences(X, doc_of, threshold=threshold, neighbours=neighbours,
-                                max_postings=max_postings)
+    if neighbours:
+        similar = _nearest_similar(X, doc_of, len(ids), index, threshold=threshold,
+                                   neighbours=neighbours, pairs=pairs)
+    else:
+        similar = similar_sentences(X, doc_of, threshold=threshold, max_postings=max_postings)
     cands = content_candidates(similar, doc_of, ids, min_similar=min_similar)
     log.info("rewrite layer: %d similar sentence pair(s), %d candidate pair(s)",
              len(similar), len(cands))
     position = (sent["sentence_index"].to_numpy(np.int64) if "sentence_index" in sent
                 else sent.groupby("doc_id", sort=False).cumcount().to_numpy(np.int64))
     return RewriteLayer(cands, similar, space, threshold, X, doc_of, tuple(ids), position)
+
+
+def _nearest_similar(X: sparse.csr_matrix, doc_of: np.ndarray, n_docs: int,
+                     index: dict[str, int], *, threshold: float, neighbours: int,
+                     pairs: pd.DataFrame | None) -> pd.DataFrame:
+    """Similar sentences of each document's ``neighbours`` nearest documents (and of
+    ``pairs``): the bounded search of ``docs/reuse.md`` (step 5, scale)."""
+    near = nearest_documents(document_vectors(document_counts(X, doc_of, n_docs)), neighbours)
+    a, b = near["a"].to_numpy(np.int64), near["b"].to_numpy(np.int64)
+    if pairs is not None and len(pairs):
+        check_columns(pairs, ("doc_a", "doc_b"), "pairs")
+        pa = pairs["doc_a"].astype(str).map(index)
+        pb = pairs["doc_b"].astype(str).map(index)
+        known = pa.notna().to_numpy() & pb.notna().to_numpy()
+        a = np.r_[a, pa.to_numpy()[known].astype(np.int64)]
+        b = np.r_[b, pb.to_numpy()[known].astype(np.int64)]
+    log.info("rewrite layer: sentences compared in %d nearest document pair(s) "
+             "(neighbours=%d) and %d given pair(s)", len(near), neighbours,
+             0 if pairs is None else len(pairs))
+    return pair_sentences(X, doc_of, a, b, threshold=threshold)

@@ -43,6 +43,7 @@ from ._partitions import (
     sentence_texts,
     stance_tables,
 )
+from ._reuseparts import reuse_sentences
 from ._topicparts import UnitCounts, analysed_documents, topic_dtm, topic_passages, topic_theta
 from ._written import WrittenTable
 
@@ -54,7 +55,7 @@ __all__ = [
     'LABEL_KWIC_COLUMNS', 'load_run_corpus_cached', 'local_cluster', 'map_documents',
     'NONBODY_COLUMNS', 'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine',
     'open_run_corpus', 'overview_tables', 'Parameter', 'parameters_cell', 'reuse_quotes',
-    'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts',
+    'reuse_sentences', 'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts',
     'sentences_without_text', 'SHINGLE_COLUMNS', 'stance_tables', 'text_totals', 'topic_dtm',
     'topic_passages', 'topic_theta', 'UnitCounts', 'WrittenTable',
 ]

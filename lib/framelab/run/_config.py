@@ -295,10 +295,11 @@ NOTEBOOK_PARAMETERS: dict[str, tuple[Parameter, ...]] = {
            "0.2)", minimum=0, maximum=1),
         _p("min_similar", "int", 2, "similar sentences (on the side with fewer) that make a "
            "rewrite-layer candidate pair", minimum=1),
-        _p("neighbours", "int", 10, "rewrite layer: each sentence keeps its best match in "
-           "each of the neighbours other documents where that match is closest (a bounded "
-           "nearest-neighbour search: at most neighbours pairs per sentence at any corpus "
-           "size); 0 keeps every sentence pair above the threshold", minimum=0),
+        _p("neighbours", "int", 10, "rewrite layer: sentences are compared only inside "
+           "each document's neighbours nearest documents by content-word cosine (words of "
+           "very many documents left out of that search; docs/reuse.md) and inside the "
+           "shingle candidates, so the work grows linearly with the corpus; 0 compares every "
+           "sentence with every other (quadratic on one-topic corpora)", minimum=0),
         _p("max_partners", "int", 20, "candidate pairs aligned per document and layer: its "
            "strongest partners (a pair is kept when either document ranks it this high); 0 "
            "aligns every candidate pair", minimum=0),
