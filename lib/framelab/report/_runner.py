@@ -57,6 +57,7 @@ from ._params import (
     resolve_parameters,
 )
 from ._publish import export_html, screenshot_index, write_index
+from ._schedule import start_order
 
 __all__ = ['RunResult', 'run_report']
 
@@ -343,7 +344,8 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
              manifest: dict[str, Any], run_dir: Path, *, progress: bool, html: bool,
              pool: Any = None) -> None:
     """Run the notebooks stage by stage: one at a time in this process, or, given a pool
-    (``--jobs``), as many of a stage at once as the pool has workers."""
+    (``--jobs``), as many of a stage at once as the pool has workers, started longest first
+    (:func:`start_order`, ``report._schedule``)."""
     import itertools
 
     from tqdm.auto import tqdm
@@ -365,7 +367,8 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
                  for spec in stage}
         bar.set_postfix_str(", ".join(calls))
         if pool is not None:
-            futures = {name: pool.submit(_run_notebook, *args) for name, args in calls.items()}
+            futures = {name: pool.submit(_run_notebook, *calls[name])
+                       for name in start_order(calls)}
             results = {}
             for name, future in futures.items():
                 try:
@@ -380,8 +383,8 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
                 results[name] = _run_notebook(*args)
                 bar.update()
         failed = []
-        for name, result in results.items():
-            entry = entries[name]
+        for name in calls:  # file-name order, whatever order they ran in
+            result, entry = results[name], entries[name]
             entry.update({k: v for k, v in result.items() if k != "exec_count"})
             entry["html"] = [str(Path(p).relative_to(run_dir)) for p in result.get("html", [])]
             entry["outputs"] = _logged_outputs(logs / f"{name}.txt", run_dir)
