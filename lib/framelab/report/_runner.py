@@ -108,7 +108,9 @@ def run_report(
     a run id under ``out``; default ``latest``) into the new run, and the manifest says what
     was reused from where. ``figure_width`` ("single" or "double") sets the width every
     figure is saved at. ``jobs`` notebooks of one stage run at once: notebooks whose names
-    start with the same digit (00-09, ..., 90-99) must not read each other's outputs.
+    start with the same digit (00-09, ..., 90-99) must not read each other's outputs; they
+    start in decreasing order of their estimated time (:func:`framelab.report.start_order`),
+    so that the longest do not start last.
     ``metadata_wins`` lets metadata values replace the corpus' own where they differ
     (otherwise a conflict is an error).
 
