@@ -98,8 +98,7 @@ def run_once(path: Path, params: dict[str, object], cache: str) -> dict[str, obj
         timed("TopicModel.fit", model.fit, dtm.X, vocabulary=dtm.vocabulary)
         marks = [(t, m) for t, m in stamps.records if t >= start]
         grid_end = next((t for t, m in marks if "more seed runs at" in m), None)
-        theta = timed("run.topic_theta", fr.topic_theta, run, model, units, dtm.vocabulary,
-                      unit=unit_used)
+        theta = timed("run.topic_theta", fr.topic_theta, run, model, dtm.X)
         timed("topic_terms", topics.topic_terms, model, relevance_lambda=p["relevance_lambda"],
               n_terms=p["n_terms"])
         passages = timed("representative_passages", topics.representative_passages, units,

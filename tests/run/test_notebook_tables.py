@@ -12,6 +12,7 @@ from framelab.paths import SEEDS_DIR
 from framelab.run import (
     NONBODY_COLUMNS,
     build_cache,
+    corpus_overview,
     open_run_corpus,
     overview_tables,
     text_totals,
@@ -38,6 +39,8 @@ def test_overview_tables_equal_the_whole_corpus_functions(shuffled, batch: int) 
         run.batch_documents = batch
         got = overview_tables(run, keyword="rebel*", kwic_window=30)
         totals = text_totals(run)
+        # the notebook's one pass gives both
+        at_once, at_once_totals = corpus_overview(run, keyword="rebel*", kwic_window=30)
         assert run.loaded == []  # computed from the parts
         docs, sents = run.documents, run.sentences
     analysed = fc.body(sents)
@@ -50,7 +53,10 @@ def test_overview_tables_equal_the_whole_corpus_functions(shuffled, batch: int) 
         assert len(frame), f"{name} is empty: the comparison would be vacuous"
         pd.testing.assert_frame_equal(got[name], frame.reset_index(drop=True), obj=name)
     assert list(got["segments"].doc_id) == sorted(docs.doc_id)  # as crosstab sorts
-    assert totals == tokens.TextTotals.of(analysed.text_norm)
+    assert totals == tokens.TextTotals.of(analysed.text_norm) == at_once_totals
+    assert list(at_once) == list(want)
+    for name, frame in got.items():
+        pd.testing.assert_frame_equal(at_once[name], frame, obj=name)
     pd.testing.assert_frame_equal(totals.top_terms(n=20), fc.top_terms(analysed.text_norm, n=20))
     pd.testing.assert_frame_equal(totals.collocations(min_count=2),
                                   tokens.collocations(analysed.text_norm, min_count=2))
@@ -102,7 +108,7 @@ def test_topics_without_the_texts_give_the_same_units_and_passages(shuffled, uni
         with_text, want_dtm = topic_dtm(run, unit)
         model = topics.TopicModel(n_topics=3, k_grid="3", seeds="0", random_state=0).fit(
             dtm.X, vocabulary=dtm.vocabulary)
-        theta = topic_theta(run, model, units, dtm.vocabulary, unit=unit)
+        theta = topic_theta(run, model, dtm.X)
         got = topic_passages(run, units, theta, unit=unit, n_passages=4)
         sents = run.sentences
     assert list(found.doc_id) == list(dict.fromkeys(fc.body(sents).doc_id))

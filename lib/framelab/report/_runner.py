@@ -57,6 +57,7 @@ from ._params import (
     resolve_parameters,
 )
 from ._publish import export_html, screenshot_index, write_index
+from ._schedule import start_order
 
 __all__ = ['RunResult', 'run_report']
 
@@ -107,7 +108,9 @@ def run_report(
     a run id under ``out``; default ``latest``) into the new run, and the manifest says what
     was reused from where. ``figure_width`` ("single" or "double") sets the width every
     figure is saved at. ``jobs`` notebooks of one stage run at once: notebooks whose names
-    start with the same digit (00-09, ..., 90-99) must not read each other's outputs.
+    start with the same digit (00-09, ..., 90-99) must not read each other's outputs; they
+    start in decreasing order of their estimated time (:func:`framelab.report.start_order`),
+    so that the longest do not start last.
     ``metadata_wins`` lets metadata values replace the corpus' own where they differ
     (otherwise a conflict is an error).
 
@@ -343,7 +346,8 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
              manifest: dict[str, Any], run_dir: Path, *, progress: bool, html: bool,
              pool: Any = None) -> None:
     """Run the notebooks stage by stage: one at a time in this process, or, given a pool
-    (``--jobs``), as many of a stage at once as the pool has workers."""
+    (``--jobs``), as many of a stage at once as the pool has workers, started longest first
+    (:func:`start_order`, ``report._schedule``)."""
     import itertools
 
     from tqdm.auto import tqdm
@@ -365,7 +369,8 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
                  for spec in stage}
         bar.set_postfix_str(", ".join(calls))
         if pool is not None:
-            futures = {name: pool.submit(_run_notebook, *args) for name, args in calls.items()}
+            futures = {name: pool.submit(_run_notebook, *calls[name])
+                       for name in start_order(calls)}
             results = {}
             for name, future in futures.items():
                 try:
@@ -380,8 +385,8 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
                 results[name] = _run_notebook(*args)
                 bar.update()
         failed = []
-        for name, result in results.items():
-            entry = entries[name]
+        for name in calls:  # file-name order, whatever order they ran in
+            result, entry = results[name], entries[name]
             entry.update({k: v for k, v in result.items() if k != "exec_count"})
             entry["html"] = [str(Path(p).relative_to(run_dir)) for p in result.get("html", [])]
             entry["outputs"] = _logged_outputs(logs / f"{name}.txt", run_dir)

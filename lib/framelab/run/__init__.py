@@ -23,6 +23,7 @@ from ._engine import (
 )
 from ._overview import (
     NONBODY_COLUMNS,
+    corpus_overview,
     keyness_batches,
     overview_tables,
     sentences_without_text,
@@ -44,18 +45,25 @@ from ._partitions import (
     stance_tables,
 )
 from ._reuseparts import reuse_sentences
-from ._topicparts import UnitCounts, analysed_documents, topic_dtm, topic_passages, topic_theta
+from ._topicparts import (
+    THETA_BLOCK,
+    UnitCounts,
+    analysed_documents,
+    topic_dtm,
+    topic_passages,
+    topic_theta,
+)
 from ._written import WrittenTable
 
 __all__ = [
     'analysed_documents', 'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings',
-    'check_value', 'ChunkCounter', 'combine', 'CorpusCache', 'CorpusCounts', 'COUNT_BATCH',
-    'count_corpus', 'default_cache_dir', 'describe_chunk', 'describe_parameters', 'Engine',
-    'ENGINES', 'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'keyness_batches',
+    'check_value', 'ChunkCounter', 'combine', 'corpus_overview', 'CorpusCache', 'CorpusCounts',
+    'COUNT_BATCH', 'count_corpus', 'default_cache_dir', 'describe_chunk', 'describe_parameters',
+    'Engine', 'ENGINES', 'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'keyness_batches',
     'LABEL_KWIC_COLUMNS', 'load_run_corpus_cached', 'local_cluster', 'map_documents',
     'NONBODY_COLUMNS', 'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine',
     'open_run_corpus', 'overview_tables', 'Parameter', 'parameters_cell', 'reuse_quotes',
-    'reuse_sentences', 'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts',
-    'sentences_without_text', 'SHINGLE_COLUMNS', 'stance_tables', 'text_totals', 'topic_dtm',
-    'topic_passages', 'topic_theta', 'UnitCounts', 'WrittenTable',
+    'reuse_sentences', 'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus',
+    'sentence_texts', 'sentences_without_text', 'SHINGLE_COLUMNS', 'stance_tables', 'text_totals',
+    'THETA_BLOCK', 'topic_dtm', 'topic_passages', 'topic_theta', 'UnitCounts', 'WrittenTable',
 ]

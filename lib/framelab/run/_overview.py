@@ -15,8 +15,9 @@ Each equals the whole-corpus function's result (``tests/run/test_notebook_tables
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 import pandas as pd
 
@@ -27,14 +28,16 @@ from ..corpus import (
     describe_documents,
     segment_counts,
 )
-from ..tokens import TextTotals, kwic
+from ..errors import CorpusError
+from ..tokens import Analyzer, TextTotals, kwic
+from ._engine import combine
 from ._partitions import TEXT_COLUMNS
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
     from ._partitions import RunCorpus
 
-__all__ = ["NONBODY_COLUMNS", "keyness_batches", "overview_tables",
+__all__ = ["NONBODY_COLUMNS", "corpus_overview", "keyness_batches", "overview_tables",
            "sentences_without_text", "text_totals"]
 
 #: Columns of the ``nonbody`` table: the sentences that are not analysed by default.
@@ -71,6 +74,72 @@ def overview_tables(run: RunCorpus, *, keyword: str, kwic_window: int = 60,
     tables["segments"] = tables["segments"].sort_values("doc_id", kind="stable") \
         .reset_index(drop=True)
     return tables
+
+
+class _KnownWords:
+    """:meth:`framelab.tokens.Analyzer.words` of a set of texts, each tokenized once, for
+    the two functions of the overview that would each tokenize them (``describe_documents``
+    calls it, ``TextTotals.of`` calls ``words``); the default analyzer, as theirs."""
+
+    def __init__(self, texts: list[str]) -> None:
+        analyzer = Analyzer()
+        self._words = {text: analyzer.words(text) for text in dict.fromkeys(texts)}
+
+    def words(self, text: str) -> list[str]:
+        return self._words[text]
+
+    __call__ = words
+
+
+@dataclass
+class _Overview:
+    """One part's overview tables and text totals; ``a += b`` appends ``b``'s tables (put
+    together once, by :func:`corpus_overview`) and adds its totals."""
+
+    tables: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    totals: TextTotals = field(default_factory=TextTotals)
+
+    def __iadd__(self, other: _Overview) -> Self:
+        for name, frames in other.tables.items():
+            self.tables.setdefault(name, []).extend(frames)
+        self.totals += other.totals
+        return self
+
+
+def _corpus_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, keyword: str,
+                 kwic_window: int, include_nonbody: bool) -> _Overview:
+    analysed = body(sentences, include_nonbody=include_nonbody)
+    texts = analysed["text_norm"].tolist()
+    known: Any = _KnownWords(texts)  # every text describe_documents tokenizes is analysed
+    tables = {
+        "documents": describe_documents(documents, sentences, analyzer=known),
+        "segments": segment_counts(sentences),
+        "nonbody": sentences.loc[~sentences["segment"].isin(ANALYSED_SEGMENTS),
+                                 NONBODY_COLUMNS],
+        "kwic": kwic(analysed, keyword, window=kwic_window),
+    }
+    return _Overview({name: [table] for name, table in tables.items()},
+                     TextTotals.of(texts, analyzer=known))
+
+
+def corpus_overview(run: RunCorpus, *, keyword: str, kwic_window: int = 60,
+                    include_nonbody: bool = False
+                    ) -> tuple[dict[str, pd.DataFrame], TextTotals]:
+    """:func:`overview_tables` and :func:`text_totals` in one pass over the corpus: each part
+    is read once and each analysed sentence tokenized once for both (the documents' token
+    counts and the word and bigram totals use the same tokens). Returns what the two
+    functions return."""
+    found = run.map(partial(_corpus_part, keyword=keyword, kwic_window=kwic_window,
+                            include_nonbody=include_nonbody), desc="overview",
+                    empty=_Overview())
+    if not found.tables:
+        raise CorpusError(f"{run.cache.path}: the cache holds no documents; rebuild it from "
+                          "a corpus with at least one document")
+    # put together as run.map puts together the tables of overview_tables
+    tables = {name: combine(frames) for name, frames in found.tables.items()}
+    tables["segments"] = tables["segments"].sort_values("doc_id", kind="stable") \
+        .reset_index(drop=True)
+    return tables, found.totals
 
 
 def _totals_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,

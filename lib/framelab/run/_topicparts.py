@@ -2,9 +2,11 @@
 proportions of every unit, and the little text it shows.
 
 02_topics models every unit's term counts (:func:`topic_dtm`: counted per part, pruned once)
-and transforms every unit per part (:func:`topic_theta`), but reads texts only to show a few
-representative passages (:func:`topic_passages`), and looks at the sentences only to choose
-the unit of analysis (:func:`analysed_documents`). So the notebook holds no text.
+and transforms them in blocks of units on the run's engine (:func:`topic_theta`), but reads
+texts only to show a few representative passages (:func:`topic_passages`: only the documents
+of the passages are cut into units), and looks at two columns of the sentences only to choose
+the unit of analysis (:func:`analysed_documents`). So the notebook holds no text, and the
+corpus's texts are read and tokenized once.
 """
 
 from __future__ import annotations
@@ -15,17 +17,22 @@ from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .. import topics
 from ..corpus import body
 from ..corpus import units as make_units
-from ..errors import ParameterError
-from ..tokens import DTM, align_columns, count_terms, stack_dtms
+from ..tokens import DTM, count_terms, stack_dtms
 
 if TYPE_CHECKING:
     from ._partitions import RunCorpus
 
-__all__ = ["UnitCounts", "analysed_documents", "topic_dtm", "topic_passages", "topic_theta"]
+__all__ = ["THETA_BLOCK", "UnitCounts", "analysed_documents", "topic_dtm", "topic_passages",
+           "topic_theta"]
+
+#: Units per block that :func:`topic_theta` hands to the engine.
+THETA_BLOCK = 10_000
+_SEGMENT_COLUMNS = ["doc_id", "segment"]
 
 
 def _analysed_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,
@@ -36,14 +43,29 @@ def _analysed_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,
 
 def analysed_documents(run: RunCorpus, *, include_nonbody: bool = False) -> pd.DataFrame:
     """The documents with at least one analysed sentence (column ``doc_id``, corpus order):
-    what :func:`framelab.topics.resolve_unit` counts to choose the unit."""
-    return run.map(partial(_analysed_part, include_nonbody=include_nonbody),
-                   desc="analysed documents", empty=pd.DataFrame({"doc_id": []}))
+    what :func:`framelab.topics.resolve_unit` counts to choose the unit.
+
+    Only the sentence table's ``doc_id`` and ``segment`` columns are read, part by part
+    (from the whole table when this process holds it already), not the texts.
+    """
+    if "sentences" in run.loaded:
+        return _analysed_part(pd.DataFrame(), run.sentences, include_nonbody=include_nonbody) \
+            .reset_index(drop=True)
+    found = [_analysed_part(pd.DataFrame(), pd.read_parquet(sentences, columns=_SEGMENT_COLUMNS),
+                            include_nonbody=include_nonbody)
+             for _, sentences in run._paths()]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame({"doc_id": []})
 
 
 def _unit_text_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit: str | int,
-                    include_nonbody: bool, wanted: frozenset[str]) -> pd.DataFrame:
-    found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
+                    include_nonbody: bool, wanted: frozenset[str],
+                    wanted_docs: frozenset[str]) -> pd.DataFrame:
+    # units never span documents: those of the wanted documents are cut from theirs alone
+    analysed = body(sentences, include_nonbody=include_nonbody)
+    analysed = analysed[analysed["doc_id"].isin(wanted_docs)]
+    if analysed.empty:  # the columns' types of the units, for the combined table
+        return pd.DataFrame({"unit_id": analysed["doc_id"], "text_norm": analysed["text_norm"]})
+    found = make_units(analysed, unit)
     return found.loc[found["unit_id"].isin(wanted), ["unit_id", "text_norm"]]
 
 
@@ -59,7 +81,8 @@ def topic_passages(run: RunCorpus, units: pd.DataFrame, theta: np.ndarray, *,
     chosen = units.iloc[best].reset_index(drop=True)
     if "text_norm" not in chosen.columns:
         texts = run.map(partial(_unit_text_part, unit=unit, include_nonbody=include_nonbody,
-                                wanted=frozenset(chosen["unit_id"])), desc="passages")
+                                wanted=frozenset(chosen["unit_id"]),
+                                wanted_docs=frozenset(chosen["doc_id"])), desc="passages")
         chosen = chosen.merge(texts, on="unit_id", how="left", validate="one_to_one")
     # every topic's best units are among ``best``, in their order: the same passages
     return topics.representative_passages(chosen, theta[best], n_passages=n_passages,
@@ -112,33 +135,35 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
                             counts=counts)
 
 
-def _theta_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, model: Any,
-                vocabulary: np.ndarray, unit: str | int, include_nonbody: bool
-                ) -> pd.DataFrame:
-
-    found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
-    X = align_columns(count_terms(found["text_norm"].tolist()), vocabulary)
-    keep = np.asarray(X.sum(axis=1)).ravel() > 0  # the units topic_dtm keeps
-    theta = model.transform(X[keep]) if keep.any() else np.zeros((0, model.n_topics_))
-    out = pd.DataFrame(theta, columns=[f"topic_{t + 1}" for t in range(theta.shape[1])])
-    out.insert(0, "unit_id", found["unit_id"].to_numpy()[keep])
-    return out
+def _describe_block(X: sparse.csr_matrix) -> str:
+    return f"a block of {X.shape[0]} units"
 
 
-def topic_theta(run: RunCorpus, model: Any, units: pd.DataFrame, vocabulary: np.ndarray, *,
-                unit: str | int, include_nonbody: bool = False) -> np.ndarray:
-    """Topic proportions of ``units`` (from :func:`topic_dtm`) under a fitted
-    :class:`framelab.topics.TopicModel`, transformed part by part on the run's engine.
+def _theta_block(X: sparse.csr_matrix, *, model: Any) -> np.ndarray:
+    return model.transform(X) if X.shape[0] else np.zeros((0, model.n_topics_))
+
+
+def topic_theta(run: RunCorpus, model: Any, X: sparse.spmatrix, *,
+                block: int = THETA_BLOCK) -> np.ndarray:
+    """Topic proportions of every unit of ``X`` (``dtm.X`` from :func:`topic_dtm`) under a
+    fitted :class:`framelab.topics.TopicModel`, transformed ``block`` units at a time on the
+    run's engine.
+
+    The term counts are those the model was fitted on, so no text is read or tokenized
+    again; each unit's proportions are inferred on their own, so blocks and engines give
+    the same numbers.
 
     Returns
     -------
     ndarray of shape (n_units, n_topics)
-        Equal to ``model.transform(dtm.X)`` on the whole corpus's matrix.
+        Equal to ``model.transform(X)``.
     """
-    frame = run.map(partial(_theta_part, model=model, vocabulary=np.asarray(vocabulary),
-                            unit=unit, include_nonbody=include_nonbody), desc="topics")
-    if frame["unit_id"].tolist() != units["unit_id"].tolist():
-        raise ParameterError(
-            f"the {len(frame)} transformed units are not the {len(units)} units given; pass "
-            "the units and vocabulary topic_dtm returned for this corpus and unit")
-    return frame.drop(columns="unit_id").to_numpy()
+    X = sparse.csr_matrix(X)
+    if not X.has_sorted_indices:  # the order in which a unit's terms are summed
+        X = X.sorted_indices()
+    size = max(1, int(block))
+    blocks = (X[i:i + size] for i in range(0, X.shape[0], size))
+    found = list(run.engine.imap(partial(_theta_block, model=model), blocks,
+                                 total=-(-X.shape[0] // size), desc="topics",
+                                 describe=_describe_block))
+    return np.vstack(found) if found else np.zeros((0, model.n_topics_))
