@@ -41,14 +41,14 @@ from ._partitions import (
     reuse_quotes,
     reuse_shingles,
     sentence_texts,
-    stance_tables,
 )
+from ._stanceparts import annotated_documents, stance_tables
 from ._topicparts import UnitCounts, analysed_documents, topic_dtm, topic_passages, topic_theta
 from ._written import WrittenTable
 
 __all__ = [
-    'analysed_documents', 'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings',
-    'check_value', 'ChunkCounter', 'combine', 'CorpusCache', 'CorpusCounts', 'COUNT_BATCH',
+    'analysed_documents', 'annotated_documents', 'BATCH_DOCUMENTS', 'build_cache',
+    'CACHE_FORMAT', 'cache_settings', 'check_value', 'ChunkCounter', 'combine', 'CorpusCache', 'CorpusCounts', 'COUNT_BATCH',
     'count_corpus', 'default_cache_dir', 'describe_chunk', 'describe_parameters', 'Engine',
     'ENGINES', 'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'keyness_batches',
     'LABEL_KWIC_COLUMNS', 'load_run_corpus_cached', 'local_cluster', 'map_documents',
