@@ -42,9 +42,9 @@ from ._partitions import (
     reuse_quotes,
     reuse_shingles,
     sentence_texts,
-    stance_tables,
 )
 from ._reuseparts import reuse_sentences
+from ._stanceparts import annotated_documents, stance_tables
 from ._topicparts import (
     THETA_BLOCK,
     UnitCounts,
@@ -56,14 +56,15 @@ from ._topicparts import (
 from ._written import WrittenTable
 
 __all__ = [
-    'analysed_documents', 'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT', 'cache_settings',
-    'check_value', 'ChunkCounter', 'combine', 'corpus_overview', 'CorpusCache', 'CorpusCounts',
-    'COUNT_BATCH', 'count_corpus', 'default_cache_dir', 'describe_chunk', 'describe_parameters',
-    'Engine', 'ENGINES', 'FRAMING_TABLE_NAMES', 'framing_tables', 'in_batches', 'keyness_batches',
-    'LABEL_KWIC_COLUMNS', 'load_run_corpus_cached', 'local_cluster', 'map_documents',
-    'NONBODY_COLUMNS', 'NOTEBOOK_PARAMETERS', 'notebook_parameters_of', 'open_engine',
-    'open_run_corpus', 'overview_tables', 'Parameter', 'parameters_cell', 'reuse_quotes',
-    'reuse_sentences', 'reuse_shingles', 'run_parameter_names', 'RUN_PARAMETERS', 'RunCorpus',
-    'sentence_texts', 'sentences_without_text', 'SHINGLE_COLUMNS', 'stance_tables', 'text_totals',
-    'THETA_BLOCK', 'topic_dtm', 'topic_passages', 'topic_theta', 'UnitCounts', 'WrittenTable',
+    'analysed_documents', 'annotated_documents', 'BATCH_DOCUMENTS', 'build_cache', 'CACHE_FORMAT',
+    'cache_settings', 'check_value', 'ChunkCounter', 'combine', 'corpus_overview', 'CorpusCache',
+    'CorpusCounts', 'COUNT_BATCH', 'count_corpus', 'default_cache_dir', 'describe_chunk',
+    'describe_parameters', 'Engine', 'ENGINES', 'FRAMING_TABLE_NAMES', 'framing_tables',
+    'in_batches', 'keyness_batches', 'LABEL_KWIC_COLUMNS', 'load_run_corpus_cached',
+    'local_cluster', 'map_documents', 'NONBODY_COLUMNS', 'NOTEBOOK_PARAMETERS',
+    'notebook_parameters_of', 'open_engine', 'open_run_corpus', 'overview_tables', 'Parameter',
+    'parameters_cell', 'reuse_quotes', 'reuse_sentences', 'reuse_shingles', 'run_parameter_names',
+    'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts', 'sentences_without_text', 'SHINGLE_COLUMNS',
+    'stance_tables', 'text_totals', 'THETA_BLOCK', 'topic_dtm', 'topic_passages', 'topic_theta',
+    'UnitCounts', 'WrittenTable',
 ]

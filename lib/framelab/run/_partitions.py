@@ -13,8 +13,8 @@ workers or the chunk size. The analyses mapped this way:
 
 * :func:`framing_tables`: codebook matches, label and actor mentions with their voice,
   frames per document, frame KWIC and reporting verbs (:mod:`framelab.framing`);
-* :func:`stance_tables`: stance-target mentions scored by every scorer, and quotations
-  (:mod:`framelab.stance`, :mod:`framelab.framing`);
+* :func:`framelab.run.stance_tables` (in the run stage's stance module): stance-target
+  mentions scored by every scorer, and quotations;
 * :func:`reuse_shingles`: each document's shingle set for text-reuse candidates
   (:func:`framelab.reuse.candidate_pairs` takes it as ``shingles=``), and
   :func:`reuse_quotes`, the quotations of the paired documents;
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 import pandas as pd
 
-from .. import framing, reuse, stance
+from .. import framing, reuse
 from ..corpus import ColumnMap, body, with_document_columns
 from ..errors import ParameterError
 from ..paths import resolve
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["BATCH_DOCUMENTS", "FRAMING_TABLE_NAMES", "LABEL_KWIC_COLUMNS", "RunCorpus",
            "SHINGLE_COLUMNS", "TEXT_COLUMNS", "framing_tables", "in_batches",
            "load_run_corpus_cached", "open_run_corpus", "reuse_quotes", "reuse_shingles",
-           "sentence_texts", "stance_tables"]
+           "sentence_texts"]
 
 log = logging.getLogger(__name__)
 
@@ -402,66 +402,6 @@ def sentence_texts(run: RunCorpus, sentence_ids: Iterable[str]) -> pd.DataFrame:
         return _sentence_part(run.metadata, run.sentences, wanted=wanted).reset_index(drop=True)
     return run.map(partial(_sentence_part, wanted=wanted), desc="sentences",
                    empty=pd.DataFrame(columns=["sentence_id", "text"]))
-
-
-def _stance_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
-                 targets: Sequence[str], scorers: Sequence[str], include_nonbody: bool,
-                 evidence: tuple[str, int] | None = None) -> dict[str, pd.DataFrame]:
-
-    analysed = body(sentences, include_nonbody=include_nonbody)
-    found = stance.find_mentions(analysed, codebook, targets=targets, documents=documents)
-    scored = stance.score_mentions(found, analysed, scorers=scorers, codebook=codebook)
-    tables = {"mentions": scored,
-              "quotes": framing.find_quotes(documents, codebook, sentences=sentences)}
-    if evidence is not None:
-        group_by, top = evidence
-        tables["scores"] = stance.score_columns(scored)
-        tables["evidence"] = stance.evidence_candidates(
-            scored, documents=documents, group_by=group_by, scorer=scorers[0], top=top)
-    return tables
-
-
-def stance_tables(run: RunCorpus, codebook: Codebook, *, targets: Sequence[str],
-                  scorers: Sequence[str], include_nonbody: bool = False,
-                  out_dir: str | Path = "", group_by: str = "outlet", evidence_top: int = 3
-                  ) -> dict[str, pd.DataFrame]:
-    """Stance mentions scored by every scorer, and quotations, computed part by part.
-
-    With ``out_dir`` the mention table is not held: each part's mentions go to
-    ``<out_dir>/tables/stance_mentions.csv`` as they arrive (:class:`WrittenTable`, rows of
-    the first scorer first, as on the whole corpus), and what the aggregates and the evidence
-    need is returned instead.
-
-    Returns
-    -------
-    dict of DataFrame
-        ``mentions``: :func:`framelab.stance.score_mentions` of
-        :func:`framelab.stance.find_mentions` on the analysed sentences (rows of the first
-        scorer, then of the next, as on the whole corpus); with ``out_dir`` its columns
-        without rows, ``attrs`` ``path`` and ``rows``. ``quotes``:
-        :func:`framelab.framing.find_quotes`. With ``out_dir`` also ``scores``
-        (:func:`framelab.stance.score_columns` of the mentions, in the same order: what
-        :func:`framelab.stance.stance_by_group` and ``stance_by_doc_sized`` read) and
-        ``evidence`` (:func:`framelab.stance.evidence_candidates` per ``group_by`` of the
-        first scorer, ``evidence_top`` per group and target: what
-        :func:`framelab.stance.evidence` needs).
-    """
-    func = partial(_stance_part, codebook=codebook, targets=tuple(targets),
-                   scorers=tuple(scorers), include_nonbody=include_nonbody,
-                   evidence=(group_by, evidence_top) if out_dir else None)
-    order = {name: i for i, name in enumerate(scorers)}
-    if not out_dir:
-        tables = run.map(func, desc="stance")
-        scored = tables["mentions"]
-        tables["mentions"] = scored.iloc[scored["scorer"].map(order).argsort(kind="stable")] \
-            .reset_index(drop=True)
-        return tables
-    with WrittenTable("stance_mentions", out_dir, sections=("scorer", scorers)) as sink:
-        tables = run.map(func, desc="stance", sinks={"mentions": sink})
-    scores = tables["scores"]
-    tables["scores"] = scores.iloc[scores["scorer"].map(order).astype("int64")
-                                   .argsort(kind="stable")].reset_index(drop=True)
-    return tables
 
 
 def _shingle_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, shingle_size: int,

@@ -29,6 +29,7 @@ from .. import __version__
 from ..codebook import CodebookArg, resolve_codebook
 from ..errors import ColumnError, ParameterError
 from ..paths import DATA_DIR
+from ._columns import explanations, feature_matrix
 from ._cues import (
     _TOKEN,
     _VADER_DECAY,
@@ -225,8 +226,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                          texts: Sequence[str]) -> sparse.csr_matrix:
         """:meth:`transform` of mentions already analysed (``_analyse`` with the shipped
         codebook, no quotes), one span per sentence text."""
-        return _matrix([_span_features(span, text, self.feature_config_)
-                        for span, text in zip(spans, texts, strict=True)], self._index)
+        return feature_matrix(spans, texts, self.feature_config_, self._index)
 
     def _features(self, X: pd.DataFrame | sparse.spmatrix) -> sparse.csr_matrix:
         """``X`` as features: mentions are transformed, a :meth:`transform` matrix is kept."""
@@ -251,18 +251,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def explain(self, X: pd.DataFrame | sparse.spmatrix, *, top: int = 3) -> list[str]:
         """Strongest features per mention as ``"feat:<name>:<favor - against weight>"``."""
-        matrix = self._features(X)
         cls = list(self.classes_)
         delta = self.coef_[cls.index("favor")] - self.coef_[cls.index("against")]
-        out = []
-        for row in range(matrix.shape[0]):
-            lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
-            cols, vals = matrix.indices[lo:hi], matrix.data[lo:hi]
-            contrib = vals * delta[cols]
-            order = np.argsort(-np.abs(contrib))[:top]
-            out.append(";".join(f"feat:{self.vocabulary_[cols[k]]}:{contrib[k]:+.2f}"
-                                for k in order if contrib[k]))
-        return out
+        return explanations(self._features(X), delta, self.vocabulary_, top=top)
 
     def to_dict(self, *, provenance: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The fitted model as plain JSON-able data (see :meth:`to_json`)."""
@@ -335,7 +326,7 @@ def _feature_dicts(X: pd.DataFrame, config: Mapping[str, Any]) -> list[dict[str,
 
 def _matrix(dicts: list[dict[str, float]], index: Mapping[str, int]) -> sparse.csr_matrix:
     """Rows of feature dicts as a matrix of the features in ``index`` with a non-zero value;
-    entries keep the dicts' order within each row (the lookups run in C, not per feature)."""
+    columns in order within each row (the lookups run in C, not per feature)."""
     n = sum(map(len, dicts))
     cols = np.fromiter(map(index.get, itertools.chain.from_iterable(dicts),
                            itertools.repeat(-1)), dtype=np.int64, count=n)

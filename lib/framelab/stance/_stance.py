@@ -209,22 +209,40 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
 
 # --- aggregation -------------------------------------------------------------------------
 
+def _doc_codes(scored: pd.DataFrame) -> np.ndarray | None:
+    """Each row's document as a number that sorts as its ``doc_id`` does (so ``np.unique`` of
+    a cell's numbers lists its documents in the order ``np.unique`` of their ids would), or
+    None when the ids are not all strings (then each cell sorts its own ids)."""
+    ids = scored["doc_id"].to_numpy(dtype=object)
+    if not all(isinstance(d, str) for d in (scored["doc_id"].unique())):
+        return None
+    return np.unique(ids, return_inverse=True)[1].reshape(-1)
+
+
 def _cells(scored: pd.DataFrame, keys: list[tuple[Any, ...]], key_columns: list[str],
            targets: Sequence[str], *, n_boot: int, ci: float, seed: int,
            unit: str) -> list[tuple]:
     """One row per key x target x voice x scorer: the mean score and its interval, drawing
-    ``unit`` ("documents" or "mentions") within the cell (:mod:`framelab.stats`)."""
+    ``unit`` ("documents" or "mentions") within the cell (:mod:`framelab.stats`).
+
+    The table's columns are read once as arrays and each cell takes its rows by position
+    (the rows, and their order, that selecting the cell's rows from the frame gives)."""
     check_bootstrap(n_boot, ci, allow_zero=False)
     grouped = scored.groupby([*key_columns, "target", "scorer"], sort=False).indices
+    voice_of = scored["voice"].to_numpy(dtype=object)
+    in_voice = {voice: np.isin(voice_of, list(voices)) for voice, voices in VOICE_GROUPS.items()}
+    scores = scored["score"].to_numpy(dtype=float)
+    doc_ids = scored["doc_id"].to_numpy(dtype=object)
+    doc_codes = _doc_codes(scored) if unit == "documents" else None
+    empty = np.array([], dtype=np.intp)
     rows = []
     for key in keys:
         for target in targets:
             for scorer in (sorted(scored["scorer"].unique()) or list(SCORERS)):
-                idx = grouped.get((*key, target, scorer), np.array([], dtype=int))
-                sub = scored.iloc[idx]
-                for voice, voices in VOICE_GROUPS.items():
-                    cell = sub[sub["voice"].isin(voices)]
-                    values = cell["score"].to_numpy(dtype=float)
+                idx = grouped.get((*key, target, scorer), empty)
+                for voice in VOICE_GROUPS:
+                    taken = idx[in_voice[voice][idx]]
+                    values = scores[taken]
                     n = len(values)
                     if n == 0:
                         which = "" if voice == "all" else f"{voice} "
@@ -236,7 +254,9 @@ def _cells(scored: pd.DataFrame, keys: list[tuple[Any, ...]], key_columns: list[
                                      "one mention: no interval"))
                         continue
                     if unit == "documents":
-                        codes, inverse = np.unique(cell["doc_id"].to_numpy(), return_inverse=True)
+                        codes, inverse = np.unique(
+                            doc_ids[taken] if doc_codes is None else doc_codes[taken],
+                            return_inverse=True)
                         numerator = np.bincount(inverse, weights=values, minlength=len(codes))
                         denominator = np.bincount(inverse, minlength=len(codes)).astype(float)
                         note = (f"{len(codes)} documents resampled" if len(codes) > 1
