@@ -124,6 +124,8 @@ class _Batches:
 def _rows_summed(keys: np.ndarray, X: sparse.csr_matrix) -> tuple[np.ndarray, sparse.csr_matrix]:
     """The distinct ``keys`` (one per row of ``X``) and the sum of ``X``'s rows per key."""
     codes, distinct = pd.factorize(keys)
+    if len(distinct) == len(keys):  # every row its own key (rows already summed): as is
+        return np.asarray(distinct), sparse.csr_matrix(X)
     by_key = sparse.csr_matrix((np.ones(len(keys)), (codes, np.arange(len(keys)))),
                                shape=(len(distinct), len(keys)))
     return np.asarray(distinct), sparse.csr_matrix(by_key @ X)
@@ -133,6 +135,8 @@ def _in_vocabulary(vocabulary: np.ndarray, parts: list[tuple[np.ndarray, sparse.
                    n_rows: int | None = None) -> sparse.csr_matrix:
     """Row blocks over their own vocabularies, as one matrix over ``vocabulary`` (sorted, a
     superset of theirs): stacked when ``n_rows`` is None, else summed (each ``n_rows`` rows)."""
+    if len(parts) == 1 and n_rows is None and _same(parts[0][0], vocabulary):
+        return sparse.csr_matrix(parts[0][1])
     rows, cols, data, offset = [], [], [], 0
     for vocab, part in parts:
         coo = part.tocoo()
@@ -147,6 +151,10 @@ def _in_vocabulary(vocabulary: np.ndarray, parts: list[tuple[np.ndarray, sparse.
                                                     np.concatenate(cols))), shape=shape)
     out.sum_duplicates()
     return out
+
+
+def _same(vocab: np.ndarray, vocabulary: np.ndarray) -> bool:
+    return len(vocab) == len(vocabulary) and bool(np.all(vocab.astype(object) == vocabulary))
 
 
 def _union(vocabularies: list[np.ndarray]) -> np.ndarray:
@@ -184,7 +192,7 @@ def _term_doc_counts(batches: _Batches | TermBatches) -> tuple[pd.DataFrame, pd.
         present, per_group = _rows_summed(groups, X)
         count_parts.append((vocab, per_group, present))
         # (document, group) pairs: a document is counted once in each group it reaches
-        pairs, per_pair = _rows_summed(docs * n_groups + groups, X)
+        pairs, per_pair = _rows_summed(docs.astype(np.int64) * n_groups + groups, X)
         present, used = _rows_summed(pairs % n_groups, per_pair.astype(bool).astype(np.int64))
         doc_parts.append((vocab, used, present))
     vocabulary = _union([v for v, _, _ in count_parts])
@@ -209,7 +217,7 @@ def _cluster_counts(batches: _Batches | TermBatches, by_document: bool
     n_groups = len(batches.names)
     for vocab, X, groups, docs in batches:
         if by_document:  # a document split over groups is one cluster per group
-            keys, per_cluster = _rows_summed(docs * n_groups + groups, X)
+            keys, per_cluster = _rows_summed(docs.astype(np.int64) * n_groups + groups, X)
             cluster_groups.append(keys % n_groups)
         else:
             per_cluster = X
@@ -272,11 +280,30 @@ def _parse_groups(groups: str | Sequence[str] | None, known: list[str]) -> list[
     return names
 
 
+def _resampled(C: sparse.csr_matrix, rows: np.ndarray, n_boot: int,
+               rng: np.random.Generator, chunk: int) -> Iterator[np.ndarray]:
+    """:func:`framelab.stats.resampled_sums` of ``C[rows]`` (the same draws, the same sums),
+    without copying the rows when they are most of ``C``: then every row takes part, those
+    not in ``rows`` drawn zero times."""
+    n = len(rows)
+    if n == 0 or 2 * n < C.shape[0]:
+        yield from resampled_sums(C[rows], n_boot, rng, chunk=chunk)
+        return
+    CT = C.T
+    for start in range(0, n_boot, chunk):
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(chunk, n_boot - start))
+        spread = np.zeros((C.shape[0], len(counts)), dtype=counts.dtype)
+        spread[rows] = counts.T
+        yield np.asarray((CT @ spread).T)
+
+
 class _Bootstrap:
     """Percentile intervals of keyness z-scores from resampled documents or sentences."""
 
     #: Replicates computed at once (bounds the dense replicate x term matrices).
     CHUNK = 64
+    #: Terms whose percentiles are taken at once (bounds the copies the quantiles make).
+    COLUMNS = 8192
 
     def __init__(self, batches: _Batches | TermBatches, unit: str, min_docs_per_group: int,
                  terms: pd.Index, alpha: np.ndarray, n_boot: int, ci: float,
@@ -284,36 +311,63 @@ class _Bootstrap:
         docs_per_group = pd.Series(batches.doc_codes).groupby(batches.group_codes).nunique()
         self.unit = unit = resolve_unit(docs_per_group, unit, smaller="sentences",
                                         min_docs=min_docs_per_group)
+        if unit == "sentences" and getattr(batches, "level", "sentences") != "sentences":
+            small = [batches.names[g] for g, n in docs_per_group.items()
+                     if n < min_docs_per_group]
+            raise ParameterError(
+                "keyness: the bootstrap draws sentences (unit='sentences', or 'auto' with "
+                f"groups of fewer than {min_docs_per_group} documents: "
+                f"{', '.join(small[:5]) or 'none'}), but batches= holds documents "
+                "(level='documents'); make them with level='sentences' or draw documents")
         self.names = batches.names
         vocabulary, self.cluster_group, C = _cluster_counts(batches, unit == "documents")
         # columns in the order of the counts' terms (the same tokenizer: the same terms)
-        where = np.searchsorted(vocabulary, np.asarray(terms, dtype=object))
-        where = np.minimum(where, max(len(vocabulary) - 1, 0))
-        found = (vocabulary[where] == np.asarray(terms, dtype=object)) if len(vocabulary) \
-            else np.zeros(len(terms), dtype=bool)
-        if not found.all():
-            raise ParameterError("keyness: counts= has terms the sentences do not; pass counts "
-                                 "computed from these sentences (term_doc_counts) or n_boot=0")
-        self.C = sparse.csc_matrix(C)[:, where].tocsr()
+        wanted = np.asarray(terms, dtype=object)
+        if not _same(vocabulary, wanted):
+            where = np.searchsorted(vocabulary, wanted)
+            where = np.minimum(where, max(len(vocabulary) - 1, 0))
+            found = (vocabulary[where] == wanted) if len(vocabulary) \
+                else np.zeros(len(terms), dtype=bool)
+            if not found.all():
+                raise ParameterError("keyness: counts= has terms the sentences do not; pass "
+                                     "counts computed from these sentences (term_doc_counts) "
+                                     "or n_boot=0")
+            C = sparse.csc_matrix(C)[:, where].tocsr()
+        self.C = C
+        self._kept: tuple[bytes, sparse.csr_matrix] | None = None
         self.alpha = alpha
         self.n_boot, self.ci, self.seed = n_boot, ci, seed
+
+    def _columns(self, keep: np.ndarray) -> sparse.csr_matrix:
+        """``C``'s kept columns (the same for every group against the rest: made once)."""
+        key = np.packbits(keep).tobytes() + len(keep).to_bytes(8, "little")
+        if self._kept is None or self._kept[0] != key:
+            self._kept = (key, self.C if keep.all() else self.C[:, np.flatnonzero(keep)])
+        return self._kept[1]
 
     def interval(self, group: str, others: list[str], keep: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray]:
         """The interval of every kept term's z, ``group`` against ``others`` pooled."""
         codes = {name: i for i, name in enumerate(self.names)}
-        kept = self.C[:, np.flatnonzero(keep)]
-        C_i = kept[np.flatnonzero(self.cluster_group == codes[group])]
-        C_j = kept[np.flatnonzero(np.isin(self.cluster_group, [codes[o] for o in others]))]
+        kept = self._columns(keep)
+        rows_i = np.flatnonzero(self.cluster_group == codes[group])
+        rows_j = np.flatnonzero(np.isin(self.cluster_group, [codes[o] for o in others]))
         alpha = self.alpha[keep]
         # the group and the rest are resampled independently, each from its own generator
-        draws_i = resampled_sums(C_i, self.n_boot, cell_rng(self.seed, "keyness", group, "group"),
-                                 chunk=self.CHUNK)
-        draws_j = resampled_sums(C_j, self.n_boot, cell_rng(self.seed, "keyness", group, "rest",
-                                                            *others), chunk=self.CHUNK)
-        zs = [log_odds_dirichlet(s_i, s_j, alpha)[1] for s_i, s_j in zip(draws_i, draws_j)]
-        low, high = percentile_interval(np.vstack(zs), self.ci)
-        return low, high
+        draws_i = _resampled(kept, rows_i, self.n_boot,
+                             cell_rng(self.seed, "keyness", group, "group"), self.CHUNK)
+        draws_j = _resampled(kept, rows_j, self.n_boot,
+                             cell_rng(self.seed, "keyness", group, "rest", *others), self.CHUNK)
+        zs = np.empty((self.n_boot, kept.shape[1]))
+        at = 0
+        for s_i, s_j in zip(draws_i, draws_j):
+            zs[at:at + len(s_i)] = log_odds_dirichlet(s_i, s_j, alpha)[1]
+            at += len(s_i)
+        bounds = [percentile_interval(zs[:, lo:lo + self.COLUMNS], self.ci)
+                  for lo in range(0, zs.shape[1], self.COLUMNS)] or \
+            [percentile_interval(zs, self.ci)]
+        return (np.concatenate([b[0] for b in bounds]),
+                np.concatenate([b[1] for b in bounds]))
 
 
 def keyness(sentences: pd.DataFrame | None, documents: pd.DataFrame | None = None, *,
@@ -361,7 +415,10 @@ def keyness(sentences: pd.DataFrame | None, documents: pd.DataFrame | None = Non
     batches : TermBatches, optional
         The sentences already tokenized (:func:`framelab.framing.term_batches`, added up
         part by part, with the same ``group_by``, ``codebook`` and ``include_nonbody``): the
-        result is the same table.
+        result is the same table. Batches of ``level="documents"`` (a few times smaller)
+        serve every bootstrap that draws documents; one that draws sentences needs
+        ``level="sentences"`` (:func:`framelab.framing.resampled_unit` says which, before
+        the batches are made).
 
     Returns
     -------

@@ -99,16 +99,20 @@ def sentences_without_text(run: RunCorpus) -> pd.DataFrame:
 
 
 def _keyness_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, group_by: str,
-                  codebook: Codebook, include_nonbody: bool) -> framing.TermBatches:
+                  codebook: Codebook, include_nonbody: bool,
+                  level: str) -> framing.TermBatches:
     return framing.term_batches(sentences, documents, group_by=group_by, codebook=codebook,
-                                include_nonbody=include_nonbody)
+                                include_nonbody=include_nonbody, level=level)
 
 
 def keyness_batches(run: RunCorpus, codebook: Codebook, *, group_by: str = "outlet",
-                    include_nonbody: bool = False) -> framing.TermBatches:
+                    include_nonbody: bool = False,
+                    level: str = "sentences") -> framing.TermBatches:
     """The analysed sentences tokenized for :func:`framelab.framing.keyness` (its
     ``batches=``), part by part; ``group_by``, ``codebook`` and ``include_nonbody`` as the
-    keyness call will have them."""
+    keyness call will have them. ``level="documents"`` sums each document's sentences in
+    its part (:class:`framelab.framing.TermBatches`): enough for a bootstrap that draws
+    documents (:func:`framelab.framing.resampled_unit`), and a few times smaller."""
     return run.map(partial(_keyness_part, group_by=group_by, codebook=codebook,
-                           include_nonbody=include_nonbody), desc="keyness terms",
-                   empty=framing.TermBatches())
+                           include_nonbody=include_nonbody, level=level),
+                   desc="keyness terms", empty=framing.TermBatches(level))
