@@ -15,8 +15,9 @@ from framelab.stats import cell_rng, resampled_sums
 from framelab.tokens import DEFAULT_MWES, STOP_WORDS, count_terms
 from scipy import sparse
 
-WORDS = ("rebels terrorists regime government airstrike offensive Aleppo Idlib talks ceasefire "
-         "militants army convoy hospital shelling refugees border envoy Geneva Moscow").split()
+WORDS = ["rebels", "terrorists", "regime", "government", "airstrike", "offensive", "Aleppo",
+         "Idlib", "talks", "ceasefire", "militants", "army", "convoy", "hospital", "shelling",
+         "refugees", "border", "envoy", "Geneva", "Moscow"]
 
 
 class ReferenceBatches:
@@ -100,7 +101,7 @@ def test_codes_round_trip_to_the_same_groups_and_documents(seed, group_by) -> No
     assert batches.names == sorted(set(sents[group_by]))
     assert [batches.names[c] for c in batches.group_codes] == sents[group_by].tolist()
     assert (batches.doc_codes == pd.factorize(sents.doc_id)[0]).all()
-    ((vocabulary, X, groups, doc_codes),) = list(batches)
+    ((vocabulary, X, _, _),) = list(batches)
     assert list(vocabulary) == sorted(vocabulary) == list(batches.vocabulary)
     assert X.indices.dtype == np.int32 and X.data.dtype == np.uint16 and X.has_sorted_indices
     # every sentence's counts, term by term, as the tokenizer gives them on its own
@@ -172,7 +173,7 @@ def test_large_counts_and_levels_are_checked() -> None:
     X = sparse.csr_matrix(np.array([[70_000, 1], [3, 0]]))
     tb.add(np.array(["b", "a"], dtype=object), X, np.array(["g", "g"], dtype=object),
            np.array(["d1", "d1"], dtype=object))
-    ((vocab, D, groups, docs),) = list(tb)
+    ((vocab, D, _, docs),) = list(tb)
     assert list(vocab) == ["a", "b"] and D.toarray().tolist() == [[1, 70_003]]
     assert D.data.dtype == np.int32 and len(tb) == 2 and list(docs) == [0]
     with pytest.raises(ParameterError, match="level 'sentences' to 'documents'"):
