@@ -201,7 +201,7 @@ def test_label_cells_equal_a_crosstab_per_cell(seed) -> None:
             "unit": ["d9-s1", "d1-s5"]})], ignore_index=True)
     want = crosstab_cells(frame, families)
     got = _cell_tables(frame, families)
-    assert list(sorted(got)) == list(want) and len(want) > 20
+    assert sorted(got) == list(want) and len(want) > 20
     for key, (y, n_docs) in want.items():
         assert n_docs == got[key][1], key
         np.testing.assert_array_equal(got[key][0], y, err_msg=str(key))

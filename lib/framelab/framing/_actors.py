@@ -217,7 +217,7 @@ def _cell_tables(frame: pd.DataFrame, families: list[str]
     unit_codes = pd.factorize(frame["unit"].to_numpy(), sort=True)[0]
     doc_codes = pd.factorize(frame["doc_id"].to_numpy())[0]
     family = frame["family"]
-    fam_codes = pd.Index(families).get_indexer(family.to_numpy(dtype=object))
+    fam_codes = pd.Index(families).get_indexer(pd.Index(family.to_numpy(dtype=object)))
     counted = family.notna().to_numpy()  # crosstab leaves out a missing family (not the unit)
     order = np.lexsort((unit_codes, cell_codes))
     bounds = np.flatnonzero(np.diff(cell_codes[order])) + 1

@@ -312,8 +312,8 @@ class _Bootstrap:
         self.unit = unit = resolve_unit(docs_per_group, unit, smaller="sentences",
                                         min_docs=min_docs_per_group)
         if unit == "sentences" and getattr(batches, "level", "sentences") != "sentences":
-            small = [batches.names[g] for g, n in docs_per_group.items()
-                     if n < min_docs_per_group]
+            few = docs_per_group.index[docs_per_group.to_numpy() < min_docs_per_group]
+            small = [batches.names[int(g)] for g in few]
             raise ParameterError(
                 "keyness: the bootstrap draws sentences (unit='sentences', or 'auto' with "
                 f"groups of fewer than {min_docs_per_group} documents: "
