@@ -11,6 +11,7 @@ from framelab.corpus import DOC_COLUMNS, body, normalize_text, segment
 from framelab.errors import ParameterError
 from framelab.framing import TermBatches, resampled_unit, term_batches
 from framelab.framing import _keyness as keyness
+from framelab.framing import _keynessboot as boot
 from framelab.stats import cell_rng, resampled_sums
 from framelab.tokens import DEFAULT_MWES, STOP_WORDS, count_terms
 from scipy import sparse
@@ -160,12 +161,12 @@ def test_the_rest_drawn_in_place_gives_the_sums_of_its_rows() -> None:
                       data_rvs=lambda n: rng.integers(1, 40, n)).astype(np.uint16)
     for rows in (np.arange(3, 7), np.flatnonzero(rng.random(50) < 0.8), np.arange(50)):
         want = list(resampled_sums(C[rows].astype(float), 150, cell_rng(1, "x"), chunk=64))
-        got = list(keyness._resampled(C, rows, 150, cell_rng(1, "x"), 64))
+        got = list(boot._resampled(C, rows, 150, cell_rng(1, "x"), 64))
         assert [g.shape for g in got] == [w.shape for w in want]
         for g, w in zip(got, want):
             assert (np.asarray(g, dtype=float) == w).all()
     with pytest.raises(ParameterError, match="at least one cluster"):
-        next(keyness._resampled(C, np.array([], dtype=np.int64), 10, cell_rng(1, "x"), 64))
+        next(boot._resampled(C, np.array([], dtype=np.int64), 10, cell_rng(1, "x"), 64))
 
 
 def test_large_counts_and_levels_are_checked() -> None:
