@@ -129,3 +129,21 @@ def test_sample_view_shows_every_row_up_to_the_switch_then_a_seeded_sample_per_g
     assert list(alone["line"]) == list(shown.loc[shown.outlet == "A", "line"])
     with pytest.raises(ParameterError, match="by='source' is not a column"):
         sample_view(frame, by="source", n_documents=51, per_document_max=50)
+
+
+@pytest.mark.parametrize("shape", [(200, 300), (7, 40), (1, 5), (50, 0)])
+def test_percentile_interval_equals_nanquantile_column_by_column(shape) -> None:
+    rng = np.random.default_rng(sum(shape))
+    reps = rng.normal(size=shape) * rng.random(shape[1]) * 10
+    reps[:, ::5] = np.round(reps[:, ::5])  # ties
+    if shape[0] > 2 and shape[1] > 10:
+        reps[rng.random(shape) < 0.02] = np.nan   # some columns with undefined replicates
+        reps[:, 3] = np.nan                       # and one with none defined
+        reps[0, 4] = np.inf
+    for ci in (0.95, 0.5):
+        lo, hi = percentile_interval(reps, ci)
+        for j in range(shape[1]):
+            column = reps[:, j]
+            want = (np.nanquantile(column, [(1 - ci) / 2, (1 + ci) / 2])
+                    if (~np.isnan(column)).any() else [np.nan, np.nan])
+            np.testing.assert_array_equal([lo[j], hi[j]], want)

@@ -142,12 +142,23 @@ def resampled_sums(values: Any, n_boot: int, rng: np.random.Generator, *,
 def percentile_interval(replicates: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
     """The percentile interval of each column of ``replicates`` (NaN replicates ignored)."""
     tail = (1.0 - ci) / 2.0
+    replicates = np.asarray(replicates)
     with np.errstate(all="ignore"):
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN
-            low, high = np.nanquantile(replicates, [tail, 1.0 - tail], axis=0)
+            if replicates.ndim != 2 or replicates.dtype.kind != "f" or not len(replicates):
+                low, high = np.nanquantile(replicates, [tail, 1.0 - tail], axis=0)
+                return low, high
+            # columns without NaN at once (np.nanquantile takes them one by one, to the
+            # same values); the others as before
+            nan = np.isnan(replicates).any(axis=0)
+            low, high = np.quantile(replicates, [tail, 1.0 - tail], axis=0) \
+                if not nan.all() else np.full((2, replicates.shape[1]), np.nan)
+            if nan.any():
+                low[nan], high[nan] = np.nanquantile(replicates[:, nan], [tail, 1.0 - tail],
+                                                     axis=0)
     return low, high
 
 

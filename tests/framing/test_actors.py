@@ -166,3 +166,43 @@ def test_figure_has_a_panel_per_actor_and_voice(planted) -> None:
     assert len(titles) == 6
     assert actors.actor_labels_figure(table, [], cb) is None
     plt.close("all")
+
+
+def crosstab_cells(frame: pd.DataFrame, families: list[str]) -> dict:
+    """The cells as actor_labels made them with pandas: groupby, then a crosstab per cell."""
+    out = {}
+    for key, part in frame.groupby(["group", "who", "voice"], sort=True):
+        table = pd.crosstab(part["unit"], part["family"]).reindex(columns=families,
+                                                                  fill_value=0)
+        out[key] = (table.to_numpy(dtype=float), part["doc_id"].nunique())
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_label_cells_equal_a_crosstab_per_cell(seed) -> None:
+    from framelab.framing._actors import _cell_tables
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    families = ["delegitimising", "neutral", "legitimising"]
+    docs = rng.choice([f"d{i:02d}" for i in range(30)], n)
+    frame = pd.DataFrame({
+        "group": rng.choice(["Outlet B", "Outlet A", "z", "A"], n),
+        "who": rng.choice(["government", "hts", framing.UNRESOLVED], n),
+        "voice": rng.choice(list(framing.VOICES), n),
+        # an unknown family still makes its unit a row (of zeros) in its cell
+        "family": rng.choice(families + ["unknown"], n, p=[0.3, 0.3, 0.3, 0.1]),
+        "doc_id": docs,
+        "unit": [f"{d}-s{k}" for d, k in zip(docs, rng.integers(0, 12, n))]})
+    if seed == 3:  # one cell with few mentions, units in reverse order of appearance
+        frame = pd.concat([frame, pd.DataFrame({
+            "group": ["q", "q"], "who": ["hts", "hts"], "voice": ["quoted", "quoted"],
+            "family": ["neutral", "unknown"], "doc_id": ["d9", "d1"],
+            "unit": ["d9-s1", "d1-s5"]})], ignore_index=True)
+    want = crosstab_cells(frame, families)
+    got = _cell_tables(frame, families)
+    assert sorted(got) == list(want) and len(want) > 20
+    for key, (y, n_docs) in want.items():
+        assert n_docs == got[key][1], key
+        np.testing.assert_array_equal(got[key][0], y, err_msg=str(key))
+    assert any((y == 0).all(axis=1).any() for y, _ in want.values())  # zero rows tested

@@ -76,7 +76,10 @@ def test_keyness_and_rates_without_the_texts_equal_the_whole_corpus(shuffled, gr
     with open_run_corpus(path, cache_dir=cache_dir, progress=False) as run:
         run.batch_documents = 1
         batches = keyness_batches(run, cb, group_by=group_by)
+        by_document = keyness_batches(run, cb, group_by=group_by, level="documents")
         slim = sentences_without_text(run)
+        slimmer = sentences_without_text(run, columns=["doc_id", "sentence_id", "segment",
+                                                       group_by, "no such column"])
         assert run.loaded == []
         docs, sents = run.documents, run.sentences
     assert "text_norm" not in slim.columns and "text" not in slim.columns
@@ -87,10 +90,20 @@ def test_keyness_and_rates_without_the_texts_equal_the_whole_corpus(shuffled, gr
     got = framing.keyness(None, docs, batches=batches, **opts)
     assert len(want) > 50 and want.z_ci_low.notna().any()
     pd.testing.assert_frame_equal(got, want)
+    if framing.resampled_unit(slimmer, docs, group_by=group_by, unit=unit,
+                              min_docs_per_group=1) == "documents":
+        pd.testing.assert_frame_equal(framing.keyness(None, docs, batches=by_document, **opts),
+                                      want)
+    assert sorted(slimmer.columns) == sorted({"doc_id", "sentence_id", "segment", group_by,
+                                              "n_words"})
+    pd.testing.assert_frame_equal(slimmer, slim[slimmer.columns])
     mentions = framing.label_mentions(sents, docs, cb)
     rate_opts = {"group_by": group_by, "unit": unit, "n_boot": 40, "seed": 3}
+    want = framing.label_rates(mentions, sents, docs, cb, **rate_opts)
     pd.testing.assert_frame_equal(framing.label_rates(mentions, slim, docs, cb, **rate_opts),
-                                  framing.label_rates(mentions, sents, docs, cb, **rate_opts))
+                                  want)
+    pd.testing.assert_frame_equal(framing.label_rates(mentions, slimmer, docs, cb, **rate_opts),
+                                  want)
 
 
 @pytest.mark.parametrize("unit", ["paragraph", 2])

@@ -40,6 +40,7 @@ from ._framing import (
     label_rates,
     match_sentences,
     reporting_verbs,
+    resampled_unit,
     voice_taggers,
     word_counts,
 )
@@ -70,7 +71,7 @@ from ._polnear import (
 )
 from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
 from ._summary import FRAME_SUMMARY_COLUMNS, frame_summary, frames_view, plot_frame_summary
-from ._termbatches import TermBatches, term_batches
+from ._termbatches import TERM_LEVELS, TermBatches, term_batches
 from ._voice import (
     VOICES,
     VoiceTag,
@@ -94,8 +95,10 @@ __all__ = [
     'plot_actor_labels', 'plot_fightin_words', 'plot_frame_summary', 'plot_frames',
     'plot_label_events', 'plot_label_heatmap', 'PolnearArticle', 'QUOTE_COLUMNS', 'quote_spans',
     'quoted_sources', 'read_ann', 'read_polnear', 'REPORTING_VERB_COLUMNS', 'reporting_verbs',
+    'resampled_unit',
     'score_tokens', 'sentence_stretches', 'shown_groups', 'SOURCE_COLUMNS', 'speaker_matches',
-    'SPEAKER_STARTS', 'Stretch', 'tag_voice', 'term_batches', 'term_counts', 'term_doc_counts',
+    'SPEAKER_STARTS', 'Stretch', 'tag_voice', 'TERM_LEVELS', 'term_batches', 'term_counts',
+    'term_doc_counts',
     'TermBatches', 'THAT_ONLY_VERBS', 'TOKEN_COLUMNS', 'UNRESOLVED', 'voice_taggers',
     'voice_tokens', 'VOICES', 'VoiceTag', 'VoiceTagger', 'word_counts',
 ]

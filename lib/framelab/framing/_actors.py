@@ -184,28 +184,53 @@ def actor_labels(mentions: pd.DataFrame, documents: pd.DataFrame,
                  else mentions["sentence_id"]).astype(str).to_numpy()})
     families = list(cb.families)
     whos = sorted(frame["who"].unique(), key=lambda w: (w == UNRESOLVED, w))
-    cells = {key: part for key, part in frame.groupby(["group", "who", "voice"], sort=True)}
+    cells = _cell_tables(frame, families)
     rows = []
     for group in sorted(set(doc_group)):
         for who in whos:
             side = who if level == "side" else (cb.side_of(who) if who != UNRESOLVED else "")
             for voice in VOICES:
-                part = cells.get((group, who, voice))
-                if part is None:
+                cell = cells.get((group, who, voice))
+                if cell is None:
                     rows += [(group, who, side, f, voice, 0, np.nan, np.nan, np.nan, 0, unit)
                              for f in families]
                     continue
-                table = pd.crosstab(part["unit"], part["family"]).reindex(
-                    columns=families, fill_value=0)
-                y = table.to_numpy(dtype=float)
+                y, n_docs = cell
                 total = y.sum()
                 low, high = ratio_interval(y, y.sum(axis=1), n_boot=n_boot, ci=0.95,
                                            rng=cell_rng(seed, "actor_labels", level, group,
                                                         who, voice))
-                n_docs = part["doc_id"].nunique()
                 rows += [(group, who, side, f, voice, int(y[:, j].sum()), y[:, j].sum() / total,
                           low[j], high[j], n_docs, unit) for j, f in enumerate(families)]
     return pd.DataFrame(rows, columns=ACTOR_LABEL_COLUMNS)
+
+
+def _cell_tables(frame: pd.DataFrame, families: list[str]
+                 ) -> dict[tuple[Any, Any, Any], tuple[np.ndarray, int]]:
+    """Per (group, who, voice) of ``frame``: its units x ``families`` label counts (float; a
+    row per unit of the cell, units sorted, as ``pd.crosstab`` makes them) and its number
+    of documents. Cells with a missing key are left out, as ``groupby`` leaves them out."""
+    keys = frame[["group", "who", "voice"]]
+    frame = frame[keys.notna().all(axis=1).to_numpy()]
+    cell_codes, cell_keys = pd.MultiIndex.from_frame(frame[["group", "who", "voice"]]) \
+        .factorize()
+    unit_codes = pd.factorize(frame["unit"].to_numpy(), sort=True)[0]
+    doc_codes = pd.factorize(frame["doc_id"].to_numpy())[0]
+    family = frame["family"]
+    fam_codes = pd.Index(families).get_indexer(pd.Index(family.to_numpy(dtype=object)))
+    counted = family.notna().to_numpy()  # crosstab leaves out a missing family (not the unit)
+    order = np.lexsort((unit_codes, cell_codes))
+    bounds = np.flatnonzero(np.diff(cell_codes[order])) + 1
+    out: dict[tuple[Any, Any, Any], tuple[np.ndarray, int]] = {}
+    for rows in np.split(order, bounds) if len(order) else []:
+        units, row_of = np.unique(unit_codes[rows], return_inverse=True)
+        keep = counted[rows] & (fam_codes[rows] >= 0)
+        y = np.zeros((len(units), len(families)))
+        np.add.at(y, (row_of[keep], fam_codes[rows][keep]), 1.0)
+        if not counted[rows].all():  # a unit with only uncounted mentions is not a row
+            y = y[np.isin(np.arange(len(units)), row_of[counted[rows]])]
+        out[tuple(cell_keys[cell_codes[rows[0]]])] = (y, len(np.unique(doc_codes[rows])))
+    return out
 
 
 def main_actors(table: pd.DataFrame, *, n: int = 3, voice: str = "narrator",

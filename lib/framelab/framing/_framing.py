@@ -42,6 +42,7 @@ __all__ = [
     "label_rates",
     "match_sentences",
     "reporting_verbs",
+    "resampled_unit",
     "voice_taggers",
     "word_counts",
 ]
@@ -287,6 +288,25 @@ def _unit_groups(sents: pd.DataFrame, documents: pd.DataFrame | None,
                       + ", ".join(map(str, available)))
 
 
+def _resolved_unit(sents: pd.DataFrame, groups: Any, unit: str, min_docs: int) -> str:
+    docs_per_group = pd.Series(sents["doc_id"].to_numpy()).groupby(groups).nunique()
+    return resolve_unit(docs_per_group, unit, smaller="sentences", min_docs=min_docs)
+
+
+def resampled_unit(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
+                   group_by: str = "outlet", unit: str = "auto", include_nonbody: bool = False,
+                   min_docs_per_group: int = 5) -> str:
+    """What the bootstraps of :func:`label_rates` and :func:`framelab.framing.keyness` draw
+    from these sentences: ``unit`` itself, or for "auto" "documents" when every group (of
+    ``group_by``, a sentence or document column) has at least ``min_docs_per_group``
+    documents with analysed sentences, else "sentences". The sentences may come without
+    their texts (:func:`framelab.run.sentences_without_text`)."""
+    resolve_unit({}, unit, smaller="sentences")
+    sents = _body(sentences, include_nonbody, needs=("doc_id",))
+    return _resolved_unit(sents, _unit_groups(sents, documents, group_by).astype(str)
+                          .to_numpy(), unit, min_docs_per_group)
+
+
 def word_counts(sentences: pd.DataFrame) -> np.ndarray:
     """Word tokens of each sentence, stop words included (what rates are per 1,000 of);
     a precomputed ``n_words`` column (a sentence table without its texts) is used as is."""
@@ -337,8 +357,7 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
     sents = _body(sentences, include_nonbody, needs=("doc_id", "sentence_id", words)) \
         .reset_index(drop=True)
     groups = _unit_groups(sents, documents, group_by).to_numpy()
-    docs_per_group = pd.Series(sents["doc_id"].to_numpy()).groupby(groups).nunique()
-    unit = resolve_unit(docs_per_group, unit, smaller="sentences", min_docs=min_docs_per_group)
+    unit = _resolved_unit(sents, groups, unit, min_docs_per_group)
     units = (sents["doc_id"] if unit == "documents" else sents["sentence_id"]).to_numpy()
     tokens = word_counts(sents)
     cells = [(f, v) for f in cb.families for v in VOICES]

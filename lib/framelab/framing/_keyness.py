@@ -34,9 +34,16 @@ from scipy import sparse
 from ..codebook import resolve_codebook
 from ..errors import ParameterError
 from ..figures import is_single, new_figure, styled, thin_labels
-from ..stats import cell_rng, check_bootstrap, percentile_interval, resampled_sums, resolve_unit
+from ..stats import check_bootstrap, resolve_unit
 from ..tokens import STOP_WORDS, count_terms
 from ._framing import _body, _unit_groups
+from ._keynessboot import (
+    _Bootstrap,
+    _in_vocabulary,
+    _rows_summed,
+    _union,
+    log_odds_dirichlet,
+)
 from ._termbatches import TermBatches, keyness_mwes
 
 if TYPE_CHECKING:
@@ -121,39 +128,6 @@ class _Batches:
         self._complete = True
 
 
-def _rows_summed(keys: np.ndarray, X: sparse.csr_matrix) -> tuple[np.ndarray, sparse.csr_matrix]:
-    """The distinct ``keys`` (one per row of ``X``) and the sum of ``X``'s rows per key."""
-    codes, distinct = pd.factorize(keys)
-    by_key = sparse.csr_matrix((np.ones(len(keys)), (codes, np.arange(len(keys)))),
-                               shape=(len(distinct), len(keys)))
-    return np.asarray(distinct), sparse.csr_matrix(by_key @ X)
-
-
-def _in_vocabulary(vocabulary: np.ndarray, parts: list[tuple[np.ndarray, sparse.csr_matrix]],
-                   n_rows: int | None = None) -> sparse.csr_matrix:
-    """Row blocks over their own vocabularies, as one matrix over ``vocabulary`` (sorted, a
-    superset of theirs): stacked when ``n_rows`` is None, else summed (each ``n_rows`` rows)."""
-    rows, cols, data, offset = [], [], [], 0
-    for vocab, part in parts:
-        coo = part.tocoo()
-        rows.append(coo.row + offset)
-        cols.append(np.searchsorted(vocabulary, vocab.astype(object))[coo.col])
-        data.append(coo.data)
-        offset += part.shape[0] if n_rows is None else 0
-    shape = (offset if n_rows is None else n_rows, len(vocabulary))
-    if not parts:
-        return sparse.csr_matrix(shape)
-    out = sparse.csr_matrix((np.concatenate(data), (np.concatenate(rows),
-                                                    np.concatenate(cols))), shape=shape)
-    out.sum_duplicates()
-    return out
-
-
-def _union(vocabularies: list[np.ndarray]) -> np.ndarray:
-    return (np.unique(np.concatenate([v.astype(object) for v in vocabularies]))
-            if vocabularies else np.array([], dtype=object))
-
-
 def term_doc_counts(sentences: pd.DataFrame, documents: pd.DataFrame | None = None, *,
                     group_by: str = "outlet", codebook: CodebookArg = None,
                     include_nonbody: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -184,7 +158,7 @@ def _term_doc_counts(batches: _Batches | TermBatches) -> tuple[pd.DataFrame, pd.
         present, per_group = _rows_summed(groups, X)
         count_parts.append((vocab, per_group, present))
         # (document, group) pairs: a document is counted once in each group it reaches
-        pairs, per_pair = _rows_summed(docs * n_groups + groups, X)
+        pairs, per_pair = _rows_summed(docs.astype(np.int64) * n_groups + groups, X)
         present, used = _rows_summed(pairs % n_groups, per_pair.astype(bool).astype(np.int64))
         doc_parts.append((vocab, used, present))
     vocabulary = _union([v for v, _, _ in count_parts])
@@ -199,52 +173,6 @@ def _term_doc_counts(batches: _Batches | TermBatches) -> tuple[pd.DataFrame, pd.
                             index=pd.Index(vocabulary.astype(str)), columns=batches.names)
 
     return total(count_parts), total(doc_parts)
-
-
-def _cluster_counts(batches: _Batches | TermBatches, by_document: bool
-                    ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
-    """What the bootstrap draws from: the vocabulary (sorted), the group code of each cluster
-    (a document's sentences in one group, or a sentence) and the clusters x terms counts."""
-    parts, cluster_groups = [], []
-    n_groups = len(batches.names)
-    for vocab, X, groups, docs in batches:
-        if by_document:  # a document split over groups is one cluster per group
-            keys, per_cluster = _rows_summed(docs * n_groups + groups, X)
-            cluster_groups.append(keys % n_groups)
-        else:
-            per_cluster = X
-            cluster_groups.append(groups)
-        parts.append((vocab, per_cluster))
-    vocabulary = _union([v for v, _ in parts])
-    return (vocabulary, np.concatenate(cluster_groups) if cluster_groups else
-            np.array([], dtype=np.int64), _in_vocabulary(vocabulary, parts))
-
-
-def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray,
-                       alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Log-odds ratio ``delta`` and its z-score (Monroe et al. 2008, eq. 16, 18-19).
-
-    Parameters
-    ----------
-    y_i, y_j : array of shape (n_terms,) or (n_rows, n_terms)
-        Counts in the group and in the reference (one row per bootstrap replicate, say;
-        totals are taken per row).
-    alpha : array of shape (n_terms,)
-        Dirichlet prior pseudo-counts (all > 0).
-
-    Returns
-    -------
-    (ndarray, ndarray)
-        ``delta`` and ``z``, each of the shape of ``y_i``.
-    """
-    y_i, y_j, alpha = (np.asarray(a, dtype=float) for a in (y_i, y_j, alpha))
-    if np.any(alpha <= 0):
-        raise ParameterError("every prior pseudo-count must be > 0; raise prior_scale")
-    n_i, n_j = y_i.sum(axis=-1, keepdims=True), y_j.sum(axis=-1, keepdims=True)
-    a0 = alpha.sum()
-    delta = (np.log(y_i + alpha) - np.log(n_i + a0 - y_i - alpha)
-             - np.log(y_j + alpha) + np.log(n_j + a0 - y_j - alpha))
-    return delta, delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
 
 
 def g2(a: np.ndarray, b: np.ndarray, n_i: float, n_j: float) -> np.ndarray:
@@ -270,50 +198,6 @@ def _parse_groups(groups: str | Sequence[str] | None, known: list[str]) -> list[
         raise ParameterError(f"keyness groups {unknown} not found; groups in the data: "
                              + ", ".join(known))
     return names
-
-
-class _Bootstrap:
-    """Percentile intervals of keyness z-scores from resampled documents or sentences."""
-
-    #: Replicates computed at once (bounds the dense replicate x term matrices).
-    CHUNK = 64
-
-    def __init__(self, batches: _Batches | TermBatches, unit: str, min_docs_per_group: int,
-                 terms: pd.Index, alpha: np.ndarray, n_boot: int, ci: float,
-                 seed: int) -> None:
-        docs_per_group = pd.Series(batches.doc_codes).groupby(batches.group_codes).nunique()
-        self.unit = unit = resolve_unit(docs_per_group, unit, smaller="sentences",
-                                        min_docs=min_docs_per_group)
-        self.names = batches.names
-        vocabulary, self.cluster_group, C = _cluster_counts(batches, unit == "documents")
-        # columns in the order of the counts' terms (the same tokenizer: the same terms)
-        where = np.searchsorted(vocabulary, np.asarray(terms, dtype=object))
-        where = np.minimum(where, max(len(vocabulary) - 1, 0))
-        found = (vocabulary[where] == np.asarray(terms, dtype=object)) if len(vocabulary) \
-            else np.zeros(len(terms), dtype=bool)
-        if not found.all():
-            raise ParameterError("keyness: counts= has terms the sentences do not; pass counts "
-                                 "computed from these sentences (term_doc_counts) or n_boot=0")
-        self.C = sparse.csc_matrix(C)[:, where].tocsr()
-        self.alpha = alpha
-        self.n_boot, self.ci, self.seed = n_boot, ci, seed
-
-    def interval(self, group: str, others: list[str], keep: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray]:
-        """The interval of every kept term's z, ``group`` against ``others`` pooled."""
-        codes = {name: i for i, name in enumerate(self.names)}
-        kept = self.C[:, np.flatnonzero(keep)]
-        C_i = kept[np.flatnonzero(self.cluster_group == codes[group])]
-        C_j = kept[np.flatnonzero(np.isin(self.cluster_group, [codes[o] for o in others]))]
-        alpha = self.alpha[keep]
-        # the group and the rest are resampled independently, each from its own generator
-        draws_i = resampled_sums(C_i, self.n_boot, cell_rng(self.seed, "keyness", group, "group"),
-                                 chunk=self.CHUNK)
-        draws_j = resampled_sums(C_j, self.n_boot, cell_rng(self.seed, "keyness", group, "rest",
-                                                            *others), chunk=self.CHUNK)
-        zs = [log_odds_dirichlet(s_i, s_j, alpha)[1] for s_i, s_j in zip(draws_i, draws_j)]
-        low, high = percentile_interval(np.vstack(zs), self.ci)
-        return low, high
 
 
 def keyness(sentences: pd.DataFrame | None, documents: pd.DataFrame | None = None, *,
@@ -361,7 +245,10 @@ def keyness(sentences: pd.DataFrame | None, documents: pd.DataFrame | None = Non
     batches : TermBatches, optional
         The sentences already tokenized (:func:`framelab.framing.term_batches`, added up
         part by part, with the same ``group_by``, ``codebook`` and ``include_nonbody``): the
-        result is the same table.
+        result is the same table. Batches of ``level="documents"`` (a few times smaller)
+        serve every bootstrap that draws documents; one that draws sentences needs
+        ``level="sentences"`` (:func:`framelab.framing.resampled_unit` says which, before
+        the batches are made).
 
     Returns
     -------

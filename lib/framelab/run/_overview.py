@@ -15,6 +15,7 @@ Each equals the whole-corpus function's result (``tests/run/test_notebook_tables
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Self
@@ -154,30 +155,42 @@ def text_totals(run: RunCorpus, *, include_nonbody: bool = False) -> TextTotals:
                    empty=TextTotals())
 
 
-def _without_text_part(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    return sentences.drop(columns=[c for c in sentences.columns if c in TEXT_COLUMNS]) \
-        .assign(n_words=framing.word_counts(sentences))
+def _without_text_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,
+                       columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    kept = [c for c in sentences.columns if c not in TEXT_COLUMNS and
+            (columns is None or c in columns)]
+    return sentences[kept].assign(n_words=framing.word_counts(sentences))
 
 
-def sentences_without_text(run: RunCorpus) -> pd.DataFrame:
+def sentences_without_text(run: RunCorpus, *,
+                           columns: Sequence[str] | None = None) -> pd.DataFrame:
     """The sentence table without ``text`` and ``text_norm``, with ``n_words`` (word tokens,
     stop words included: :func:`framelab.framing.word_counts`) in their place, and the
     documents' metadata columns. :func:`framelab.framing.label_rates` takes it as its
-    sentences; it is about a third of the whole table's size."""
-    return run.map(_without_text_part, desc="sentence words")
+    sentences; it is about a third of the whole table's size. ``columns`` keeps only those
+    of them (those the table has) and ``n_words``: on a large corpus, what the notebook
+    reads (``doc_id``, ``sentence_id``, ``segment`` and the ``group_by`` column for the
+    rates) is a small part of the metadata repeated on every sentence."""
+    return run.map(partial(_without_text_part,
+                           columns=None if columns is None else tuple(columns)),
+                   desc="sentence words")
 
 
 def _keyness_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, group_by: str,
-                  codebook: Codebook, include_nonbody: bool) -> framing.TermBatches:
+                  codebook: Codebook, include_nonbody: bool,
+                  level: str) -> framing.TermBatches:
     return framing.term_batches(sentences, documents, group_by=group_by, codebook=codebook,
-                                include_nonbody=include_nonbody)
+                                include_nonbody=include_nonbody, level=level)
 
 
 def keyness_batches(run: RunCorpus, codebook: Codebook, *, group_by: str = "outlet",
-                    include_nonbody: bool = False) -> framing.TermBatches:
+                    include_nonbody: bool = False,
+                    level: str = "sentences") -> framing.TermBatches:
     """The analysed sentences tokenized for :func:`framelab.framing.keyness` (its
     ``batches=``), part by part; ``group_by``, ``codebook`` and ``include_nonbody`` as the
-    keyness call will have them."""
+    keyness call will have them. ``level="documents"`` sums each document's sentences in
+    its part (:class:`framelab.framing.TermBatches`): enough for a bootstrap that draws
+    documents (:func:`framelab.framing.resampled_unit`), and a few times smaller."""
     return run.map(partial(_keyness_part, group_by=group_by, codebook=codebook,
-                           include_nonbody=include_nonbody), desc="keyness terms",
-                   empty=framing.TermBatches())
+                           include_nonbody=include_nonbody, level=level),
+                   desc="keyness terms", empty=framing.TermBatches(level))
