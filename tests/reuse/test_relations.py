@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _planted import FILLER, pair_of, planted_pairs
 from framelab import corpus, reuse
 from framelab.errors import ParameterError
 
@@ -122,43 +123,10 @@ QUOTING_B = [
     "Prices of apples and oranges rose by a fifth in a week.",
     QUOTE,
 ]
-FILLER = [
-    ["The orchestra opened its season with a programme of late romantic symphonies.",
-     "Critics praised the conductor for the slow movement and the brass section.",
-     "Tickets for the spring concerts go on sale next month at the box office.",
-     "The hall was renovated last year and its acoustics were much improved."],
-    ["A new cycling path links the university campus with the central railway station.",
-     "The city council paid for most of the work from its transport budget.",
-     "Commuters say the route has cut their journey time by a quarter.",
-     "Another path along the canal is planned for next year."],
-    ["The museum has acquired a collection of medieval maps from a private owner.",
-     "Curators plan an exhibition of the maps for the summer.",
-     "Researchers hope the maps will show how the coastline changed over centuries.",
-     "The museum's entrance fee will stay the same."],
-]
-
-
-def _reuse(tmp_path: Path, texts: dict[str, list[str]]) -> pd.DataFrame:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for k, sents in enumerate(FILLER):
-        texts = {**texts, f"filler{k}": sents}
-    for doc_id, sents in texts.items():
-        (folder / f"{doc_id}.txt").write_text("\n".join(sents), encoding="utf-8")
-    documents, sentences = corpus.load_run_corpus(folder)
-    return reuse.find_reuse(documents, corpus.body(sentences)).pairs
-
-
-def _relation(pairs: pd.DataFrame, a: str, b: str) -> pd.Series | None:
-    row = pairs[((pairs["doc_a"] == a) & (pairs["doc_b"] == b))
-                | ((pairs["doc_a"] == b) & (pairs["doc_b"] == a))]
-    return None if row.empty else row.iloc[0]
-
-
 def test_rewrite_with_background_of_its_own_is_a_rewrite(tmp_path: Path) -> None:
-    pairs = _reuse(tmp_path, {"source": SOURCE,
+    pairs = planted_pairs(tmp_path, {"source": SOURCE,
                               "rewrite": BACKGROUND_BEFORE + CORE + BACKGROUND_AFTER})
-    pair = _relation(pairs, "source", "rewrite")
+    pair = pair_of(pairs, "source", "rewrite")
     assert pair is not None and pair["relation"] == "rewrite", pairs
     # the source is the side the chain covers most of; the additions do not hide it
     assert pair["rewrite_extent"] == "whole"
@@ -166,8 +134,8 @@ def test_rewrite_with_background_of_its_own_is_a_rewrite(tmp_path: Path) -> None
 
 
 def test_partial_rewrite_inside_an_article_of_its_own(tmp_path: Path) -> None:
-    pairs = _reuse(tmp_path, {"source": SOURCE, "partial": PARTIAL})
-    pair = _relation(pairs, "source", "partial")
+    pairs = planted_pairs(tmp_path, {"source": SOURCE, "partial": PARTIAL})
+    pair = pair_of(pairs, "source", "partial")
     assert pair is not None, pairs
     # five rewritten sentences: under half of either article, in order
     assert max(pair["rewrite_coverage_a"], pair["rewrite_coverage_b"]) < 0.5
@@ -176,23 +144,23 @@ def test_partial_rewrite_inside_an_article_of_its_own(tmp_path: Path) -> None:
 
 
 def test_rewrite_that_splits_sentences(tmp_path: Path) -> None:
-    pairs = _reuse(tmp_path, {"source": SOURCE, "split": SPLIT})
-    pair = _relation(pairs, "source", "split")
+    pairs = planted_pairs(tmp_path, {"source": SOURCE, "split": SPLIT})
+    pair = pair_of(pairs, "source", "split")
     assert pair is not None and pair["relation"] == "rewrite", pairs
     assert pair["rewrite_coverage_a" if pair["doc_a"] == "source" else "rewrite_coverage_b"] \
         >= 0.5
 
 
 def test_the_same_names_with_other_facts_is_not_a_rewrite(tmp_path: Path) -> None:
-    pairs = _reuse(tmp_path, {"source": SOURCE, "names": SAME_NAMES})
-    pair = _relation(pairs, "source", "names")
+    pairs = planted_pairs(tmp_path, {"source": SOURCE, "names": SAME_NAMES})
+    pair = pair_of(pairs, "source", "names")
     assert pair is None or pair["relation"] == "same_story", pair
 
 
 def test_a_shared_quotation_alone_is_a_shared_source(tmp_path: Path) -> None:
-    pairs = _reuse(tmp_path, {"quoting_a": QUOTING_A, "quoting_b": QUOTING_B,
+    pairs = planted_pairs(tmp_path, {"quoting_a": QUOTING_A, "quoting_b": QUOTING_B,
                               "source": SOURCE})
-    pair = _relation(pairs, "quoting_a", "quoting_b")
+    pair = pair_of(pairs, "quoting_a", "quoting_b")
     assert pair is not None and pair["relation"] == "shared_source", pairs
     assert "Lindqvist" in pair["shared_quotes"]
     assert pair["direction_reason"] == "common_source" and pair["source"] == ""
@@ -282,7 +250,7 @@ def test_a_partial_rewrite_needs_more_when_many_chains_are_tested(tmp_path: Path
     def classify(chains: pd.DataFrame) -> pd.Series:
         out = reuse.classify_pairs(pairs, result.passages, chains, result.changes,
                                    result.quotes, documents, sentences)
-        row = _relation(out, "source", "partial")
+        row = pair_of(out, "source", "partial")
         assert row is not None
         return row
 
@@ -305,7 +273,7 @@ def test_the_pair_page_names_a_partial_rewrite(tmp_path: Path) -> None:
         (folder / f"{doc_id}.txt").write_text("\n".join(sents), encoding="utf-8")
     documents, sentences = corpus.load_run_corpus(folder)
     result = reuse.find_reuse(documents, corpus.body(sentences))
-    row = _relation(result.pairs, "source", "partial")
+    row = pair_of(result.pairs, "source", "partial")
     assert row is not None and row["rewrite_extent"] == "partial"
     page = reuse.pair_html(result.passages, result.changes, row["doc_a"], row["doc_b"],
                            pairs=result.pairs)

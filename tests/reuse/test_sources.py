@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from framelab import corpus, reuse
+from _planted import pair_of, planted_pairs
+from framelab import reuse
 from framelab.codebook import load_codebook
 
 # two articles reporting, unquoted, one statement of the harbour master Ingrid Dahl
@@ -71,42 +72,9 @@ FOUR_OF_IT = [
     "Livestock drowned and fields flooded in the polders, farmers said.",
     "The football club's weekend match was moved to an indoor pitch.",
 ]
-FILLER = [
-    ["The orchestra opened its season with a programme of late romantic symphonies.",
-     "Critics praised the conductor for the slow movement and the brass section.",
-     "Tickets for the spring concerts go on sale next month at the box office.",
-     "The hall was renovated last year and its acoustics were much improved."],
-    ["A new cycling path links the university campus with the central railway station.",
-     "The city council paid for most of the work from its transport budget.",
-     "Commuters say the route has cut their journey time by a quarter.",
-     "Another path along the canal is planned for next year."],
-    ["The museum has acquired a collection of medieval maps from a private owner.",
-     "Curators plan an exhibition of the maps for the summer.",
-     "Researchers hope the maps will show how the coastline changed over centuries.",
-     "The museum's entrance fee will stay the same."],
-]
-
-
-def _pairs(tmp_path: Path, texts: dict[str, list[str]]) -> pd.DataFrame:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for k, sents in enumerate(FILLER):
-        texts = {**texts, f"filler{k}": sents}
-    for doc_id, sents in texts.items():
-        (folder / f"{doc_id}.txt").write_text("\n".join(sents), encoding="utf-8")
-    documents, sentences = corpus.load_run_corpus(folder)
-    return reuse.find_reuse(documents, corpus.body(sentences)).pairs
-
-
-def _pair(pairs: pd.DataFrame, a: str, b: str) -> pd.Series | None:
-    row = pairs[((pairs["doc_a"] == a) & (pairs["doc_b"] == b))
-                | ((pairs["doc_a"] == b) & (pairs["doc_b"] == a))]
-    return None if row.empty else row.iloc[0]
-
-
 def test_one_speaker_reported_unquoted_by_both_is_a_shared_source(tmp_path: Path) -> None:
-    pairs = _pairs(tmp_path, {"report_a": REPORT_A, "report_b": REPORT_B})
-    pair = _pair(pairs, "report_a", "report_b")
+    pairs = planted_pairs(tmp_path, {"report_a": REPORT_A, "report_b": REPORT_B})
+    pair = pair_of(pairs, "report_a", "report_b")
     assert pair is not None, pairs
     assert pair["relation"] == "shared_source", pair["evidence"]
     assert pair["shared_source_kind"] == "reported" and pair["n_shared_quotes"] == 0
@@ -116,8 +84,8 @@ def test_one_speaker_reported_unquoted_by_both_is_a_shared_source(tmp_path: Path
 
 def test_similar_content_given_to_different_speakers_is_not_a_shared_source(
         tmp_path: Path) -> None:
-    pairs = _pairs(tmp_path, {"report_a": REPORT_A, "other": OTHER_SPEAKER})
-    pair = _pair(pairs, "report_a", "other")
+    pairs = planted_pairs(tmp_path, {"report_a": REPORT_A, "other": OTHER_SPEAKER})
+    pair = pair_of(pairs, "report_a", "other")
     # the same sentences as report_b, so the pair is aligned; only the speaker differs
     assert pair is not None, pairs
     assert pair["relation"] == "same_story" and pair["n_reported"] == 0, pair["evidence"]
@@ -152,8 +120,8 @@ def test_actor_aliases_give_one_token_per_actor() -> None:
 
 def test_a_short_ordered_chain_over_half_of_one_article_is_not_a_rewrite(
         tmp_path: Path) -> None:
-    pairs = _pairs(tmp_path, {"report": REPORT, "four": FOUR_OF_IT})
-    pair = _pair(pairs, "report", "four")
+    pairs = planted_pairs(tmp_path, {"report": REPORT, "four": FOUR_OF_IT})
+    pair = pair_of(pairs, "report", "four")
     assert pair is not None, pairs
     assert pair["n_rewrite"] == 4, pair["evidence"]
     # half of the short article, a third of the long one: in order, but no more than a
@@ -175,10 +143,10 @@ def test_the_same_sentences_out_of_order_are_a_topic_match_not_a_rewrite(
         tmp_path: Path) -> None:
     # the same eight reworded sentences: in REPORT's order a rewrite, scrambled not
     scrambled = [REWORDED[k] for k in (6, 2, 7, 0, 4, 1, 5, 3)]
-    pairs = _pairs(tmp_path, {"report": REPORT, "ordered": REWORDED, "scrambled": scrambled})
-    ordered = _pair(pairs, "report", "ordered")
+    pairs = planted_pairs(tmp_path, {"report": REPORT, "ordered": REWORDED, "scrambled": scrambled})
+    ordered = pair_of(pairs, "report", "ordered")
     assert ordered is not None and ordered["relation"] == "rewrite", pairs
-    pair = _pair(pairs, "report", "scrambled")
+    pair = pair_of(pairs, "report", "scrambled")
     assert pair is not None, pairs
     assert pair["n_rewrite"] < ordered["n_rewrite"] and pair["rewrite_p"] > 0.05
     assert pair["relation"] == "same_story", pair["evidence"]
