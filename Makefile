@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 REPORT_ARGS ?=
-# pytest-xdist workers of make test (0: none); see the groups in tests/conftest.py
+# pytest-xdist workers of make test (0: none); see the order of work in tests/conftest.py
 TEST_WORKERS ?= 2
 
 .PHONY: report test lab kernel bench clean-venv help
@@ -33,7 +33,7 @@ report: $(STAMP)
 	$(VENV)/bin/framelab report $(REPORT_ARGS)
 
 test: $(DEV_STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 kernel: $(STAMP)
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (framelab)"
