@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from framelab import stance
-from framelab.stance._stance import SCORERS, VOICE_GROUPS, _cells
+from framelab.stance._stance import SCORERS, VOICE_GROUPS, _cells, _group_of_rows
 from framelab.stats import cell_rng, check_bootstrap, ratio_interval
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -105,3 +105,23 @@ def test_stance_by_group_with_documents_resampled_equals_the_reference(categoric
                                          n_boot=50, ci=0.95, seed=2, unit="documents"),
                         columns=stance.BY_GROUP_COLUMNS).astype({"n_mentions": "int64"})
     pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 80), st.integers(1, 20), st.booleans(),
+       st.floats(0.0, 1.0))
+def test_mentions_take_their_documents_group_or_their_own_id(
+        seed: int, n: int, n_docs: int, categorical: bool, listed: float) -> None:
+    """stance_by_group's group of each mention equals a left merge with the documents, the
+    documents it does not list grouped by their own id (what it did before the lookup)."""
+    scored = _table(seed, n, n_docs, categorical)
+    rng = np.random.default_rng(seed)
+    ids = sorted(set(scored["doc_id"].astype(str)))
+    docs = pd.DataFrame({"doc_id": pd.Series([d for d in ids if rng.random() < listed],
+                                           dtype=scored["doc_id"].dtype if not categorical
+                                           else "str")})
+    docs["group"] = rng.choice(["A", "B", "C"], size=len(docs)).astype(object)
+    want = scored.merge(docs, on="doc_id", how="left", suffixes=("_x", ""))
+    want = want["group"].fillna(want["doc_id"].astype(object))
+    got = _group_of_rows(scored["doc_id"], docs)
+    assert list(got) == list(want.astype(object))

@@ -328,6 +328,25 @@ def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None
     return frame.astype({"n_mentions": "int64"})
 
 
+def _group_of_rows(doc_id: pd.Series, docs: pd.DataFrame) -> np.ndarray:
+    """Each mention's group: its document's ``group`` in ``docs`` (one row per document),
+    or its ``doc_id`` where ``docs`` does not list the document. Looked up per category when
+    ``doc_id`` is categorical (a left merge would copy every column of millions of rows)."""
+    group_of = pd.Series(docs["group"].to_numpy(dtype=object),
+                         index=docs["doc_id"].to_numpy(dtype=object))
+    if isinstance(doc_id.dtype, pd.CategoricalDtype) and (doc_id.cat.codes >= 0).all():
+        names = doc_id.cat.categories.to_numpy(dtype=object)
+        per_name = np.array(group_of.reindex(names), dtype=object)
+        unknown = pd.isna(per_name)
+        per_name[unknown] = names[unknown]
+        return per_name[doc_id.cat.codes.to_numpy()]
+    ids = doc_id.to_numpy(dtype=object)
+    group = np.array(group_of.reindex(ids), dtype=object)
+    unknown = pd.isna(group)
+    group[unknown] = ids[unknown]
+    return group
+
+
 def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,
                     group_by: str = "outlet", targets: str | Sequence[str] | None = None,
                     codebook: CodebookArg = None, n_boot: int = 1000, ci: float = 0.95,
@@ -356,8 +375,7 @@ def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = No
         raise ColumnError(f"group_by={group_by!r} is not a column of stance_mentions; pass "
                           "documents= to group by a document column")
     docs = docs.assign(group=group_key(docs, group_by).to_numpy())
-    frame = scored.merge(docs[["doc_id", "group"]], on="doc_id", how="left")
-    frame["group"] = frame["group"].fillna(frame["doc_id"])
+    frame = scored.assign(group=_group_of_rows(scored["doc_id"], docs))
     keys = [(g,) for g in sorted(docs["group"].unique())]
     unit = resolve_unit(docs.groupby("group")["doc_id"].nunique(), unit, smaller="mentions",
                         min_docs=min_docs_per_group)
