@@ -212,9 +212,18 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
 def _doc_codes(scored: pd.DataFrame) -> np.ndarray | None:
     """Each row's document as a number that sorts as its ``doc_id`` does (so ``np.unique`` of
     a cell's numbers lists its documents in the order ``np.unique`` of their ids would), or
-    None when the ids are not all strings (then each cell sorts its own ids)."""
-    ids = scored["doc_id"].to_numpy(dtype=object)
-    if not all(isinstance(d, str) for d in (scored["doc_id"].unique())):
+    None when the ids are not all strings (then each cell sorts its own ids). A categorical
+    ``doc_id`` is ranked by its categories, without an object array of every row."""
+    doc_id = scored["doc_id"]
+    if isinstance(doc_id.dtype, pd.CategoricalDtype) and (doc_id.cat.codes >= 0).all():
+        names = doc_id.cat.categories.to_numpy(dtype=object)
+        if not all(isinstance(d, str) for d in names):
+            return None
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[np.argsort(names, kind="stable")] = np.arange(len(names))
+        return rank[doc_id.cat.codes.to_numpy()]
+    ids = doc_id.to_numpy(dtype=object)
+    if not all(isinstance(d, str) for d in (doc_id.unique())):
         return None
     return np.unique(ids, return_inverse=True)[1].reshape(-1)
 
@@ -229,16 +238,19 @@ def _cells(scored: pd.DataFrame, keys: list[tuple[Any, ...]], key_columns: list[
     (the rows, and their order, that selecting the cell's rows from the frame gives)."""
     check_bootstrap(n_boot, ci, allow_zero=False)
     grouped = scored.groupby([*key_columns, "target", "scorer"], sort=False).indices
-    voice_of = scored["voice"].to_numpy(dtype=object)
-    in_voice = {voice: np.isin(voice_of, list(voices)) for voice, voices in VOICE_GROUPS.items()}
+    in_voice = {voice: scored["voice"].isin(list(voices)).to_numpy(dtype=bool)
+                for voice, voices in VOICE_GROUPS.items()}
     scores = scored["score"].to_numpy(dtype=float)
-    doc_ids = scored["doc_id"].to_numpy(dtype=object)
-    doc_codes = _doc_codes(scored) if unit == "documents" else None
+    doc_keys = np.array([], dtype=np.int64)   # what a cell's documents are told apart by
+    if unit == "documents":
+        ranks = _doc_codes(scored)
+        doc_keys = scored["doc_id"].to_numpy(dtype=object) if ranks is None else ranks
     empty = np.array([], dtype=np.intp)
+    scorers = sorted(scored["scorer"].unique()) or list(SCORERS)
     rows = []
     for key in keys:
         for target in targets:
-            for scorer in (sorted(scored["scorer"].unique()) or list(SCORERS)):
+            for scorer in scorers:
                 idx = grouped.get((*key, target, scorer), empty)
                 for voice in VOICE_GROUPS:
                     taken = idx[in_voice[voice][idx]]
@@ -254,9 +266,7 @@ def _cells(scored: pd.DataFrame, keys: list[tuple[Any, ...]], key_columns: list[
                                      "one mention: no interval"))
                         continue
                     if unit == "documents":
-                        codes, inverse = np.unique(
-                            doc_ids[taken] if doc_codes is None else doc_codes[taken],
-                            return_inverse=True)
+                        codes, inverse = np.unique(doc_keys[taken], return_inverse=True)
                         numerator = np.bincount(inverse, weights=values, minlength=len(codes))
                         denominator = np.bincount(inverse, minlength=len(codes)).astype(float)
                         note = (f"{len(codes)} documents resampled" if len(codes) > 1
