@@ -142,7 +142,6 @@ def nearest_documents(V: sparse.spmatrix, k: int, *, chunk: int = 1_000_000
         raise ParameterError(f"k={k!r}: use a whole number >= 1")
     V = sparse.csr_matrix(V)
     V.sort_indices()
-    V.shape[0]
     VT = V.T.tocsr()
     df = np.diff(VT.indptr).astype(float)
     per_row = (V != 0).astype(float) @ df
