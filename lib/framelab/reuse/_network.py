@@ -46,7 +46,7 @@ CIRCLE_MAX_NODES = 10
 CIRCLE_EDGES_PER_NODE = 3
 #: Rows (and columns) of the matrix at each figure width, "other" included: as many as the
 #: 2 x 2 panels hold with tick labels of 6 pt.
-MAX_NODES = {"single": 12, "double": 24}
+MAX_NODES = {"single": 14, "double": 24}
 #: Darkest shade of each relation's panel (the circle's edge colours; same story darker).
 _SHADES = {"copy": "#d55e00", "rewrite": "#0072b2", "shared_source": "#009e73",
            "same_story": "#555555"}
@@ -277,9 +277,9 @@ def plot_reuse_matrix(
         side.set_linewidth(0.5)
         side.set_color("#999999")
     if row_labels:
-        ax.set_ylabel("hypothesised source")
+        ax.set_ylabel("hypothesised source", fontsize=7)
     if column_labels:
-        ax.set_xlabel("reuser")
+        ax.set_xlabel("reuser", fontsize=7)
     if annotate:
         for (r, c), v in np.ndenumerate(grid):
             if np.isfinite(v) and v > 0:
@@ -342,9 +342,10 @@ def reuse_network_figure(
 
     :func:`network_layout` picks it: a few nodes and edges give the circle of
     :func:`framelab.reuse.plot_reuse_network` (7 x 4.5 in at double width); a denser
-    network the panels of :func:`plot_reuse_matrix`, two per row, rows and columns
-    shared, with a note below saying how to read them (:func:`network_caption` says the
-    same for the caption).
+    network the panels of :func:`plot_reuse_matrix`, all in one row while each row of
+    cells gets about 9 pt, else two per row, rows and columns shared, cells numbered
+    where they are large enough, with a note below saying how to read them
+    (:func:`network_caption` says the same for the caption).
 
     Parameters
     ----------
@@ -381,11 +382,17 @@ def reuse_network_figure(
     pooled = _other_count(pairs, level, relations, cap)
     if pooled:
         names[OTHER] = f"other ({pooled})"
-    ncols = 1 if len(relations) == 1 else 2
-    nrows = math.ceil(len(relations) / ncols)
     inches = width_inches(width)
     label = 0.065 * max((len(v) for v in names.values()), default=4) + 0.3
-    side = (inches - label - 0.1) / ncols - 0.08
+
+    def fits(ncols: int) -> float:  # the side of a panel, with ncols panels in a row
+        return (inches - label - 0.1) / ncols - 0.08
+
+    # all panels in one row where their rows still get about 9 pt each, else two a row
+    ncols = (len(relations) if fits(len(relations)) >= 0.125 * len(order)
+             else min(2, len(relations)))
+    nrows = math.ceil(len(relations) / ncols)
+    side = min(fits(ncols), max(1.8, 0.125 * len(order)))  # no larger than needed
     fig, axes = new_figure(width, nrows * (side + 0.45) + label + 0.1, nrows=nrows,
                            ncols=ncols, squeeze=False, sharex=True, sharey=True,
                            layout="constrained")
@@ -395,7 +402,7 @@ def reuse_network_figure(
         last_row = row == nrows - 1 or k + ncols >= len(relations)
         plot_reuse_matrix(matrix, ax, relation=relation, names=names, colors=colors,
                           row_labels=col == 0, column_labels=last_row,
-                          annotate=side / max(len(order), 1) >= 0.28)
+                          annotate=side / max(len(order), 1) >= 0.2)
         if not last_row:
             ax.tick_params(axis="x", labelbottom=False)
     for ax in flat[len(relations):]:
@@ -414,9 +421,9 @@ def reuse_network_figure(
                     f"mean per {level} it pools.")
     if within:
         note.append(f"{within} pair(s) within one {level} not shown.")
-    note += [f"{short} = {full}" for full, short in names.items()
-             if short != full and full != OTHER]
+    key = "; ".join(f"{short} = {full}" for full, short in names.items()
+                    if short != full and full != OTHER)
     chars = max(20, int(inches * 72 / (6 * 0.55)))
-    fig.text(0.0, 0.0, "\n".join(textwrap.wrap(" ".join(note), chars)), ha="left", va="top",
-             fontsize=6, gid="framelab-key")
+    fig.text(0.0, 0.0, "\n".join(textwrap.wrap(" ".join(note + [key]), chars)), ha="left",
+             va="top", fontsize=6, gid="framelab-key")
     return fig
