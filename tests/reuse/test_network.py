@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 COLUMNS = ["doc_a", "doc_b", "outlet_a", "outlet_b", "relation", "source"]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    yield
+    plt.close("all")
 
 
 def _pairs(rows: list[tuple[str, str, str, str, str, str]]) -> pd.DataFrame:
