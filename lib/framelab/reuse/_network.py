@@ -77,7 +77,10 @@ def network_layout(pairs: pd.DataFrame, *, level: str = "outlet",
     :data:`CIRCLE_EDGES_PER_NODE` times as many edges (:func:`framelab.reuse.network_edges`
     of ``relations``: one per node pair and relation) as nodes; else the matrix.
     """
-    edges = _edges(pairs, level, relations)
+    return _layout(_edges(pairs, level, relations))
+
+
+def _layout(edges: pd.DataFrame) -> Literal["circle", "matrix"]:
     n_nodes = len(set(edges["node_a"]) | set(edges["node_b"]))
     if n_nodes <= CIRCLE_MAX_NODES and len(edges) <= CIRCLE_EDGES_PER_NODE * n_nodes:
         return "circle"
@@ -135,7 +138,11 @@ def reuse_matrix(pairs: pd.DataFrame, *, level: str = "outlet",
     """
     if max_nodes < 2:
         raise ParameterError(f"max_nodes={max_nodes}; a matrix needs at least 2 rows")
-    edges = _edges(pairs, level, relations)
+    return _matrix(_edges(pairs, level, relations), relations, max_nodes)
+
+
+def _matrix(edges: pd.DataFrame, relations: Sequence[str], max_nodes: int) -> pd.DataFrame:
+    """:func:`reuse_matrix` of the network's edges (:func:`_edges`)."""
     shown = _shown(edges, max_nodes)
     order = list(dict.fromkeys(v for v in shown.values() if v != OTHER))
     order += [OTHER] if OTHER in shown.values() else []
@@ -299,10 +306,9 @@ def plot_reuse_matrix(
     return ax
 
 
-def _other_count(pairs: pd.DataFrame, level: str, relations: Sequence[str],
-                 max_nodes: int) -> int:
-    shown = _shown(_edges(pairs, level, relations), max_nodes)
-    return sum(v == OTHER for v in shown.values())
+def _other_count(edges: pd.DataFrame, max_nodes: int) -> int:
+    """How many nodes :func:`_shown` pools as "other"."""
+    return sum(v == OTHER for v in _shown(edges, max_nodes).values())
 
 
 def network_caption(pairs: pd.DataFrame, *, width: str | float = "double",
@@ -311,15 +317,16 @@ def network_caption(pairs: pd.DataFrame, *, width: str | float = "double",
     """The caption of :func:`reuse_network_figure` (same arguments): what is drawn and how
     to read it, with the numbers of pooled nodes and of pairs left out."""
     nodes = "outlets" if level == "outlet" else "documents"
+    edges = _edges(pairs, level, relations)
     within = _within(pairs, level, relations)
     left_out = (f" {within} pair(s) within one {level} are not shown." if within else "")
-    if network_layout(pairs, level=level, relations=relations) == "circle":
+    if _layout(edges) == "circle":
         return (f"Reuse network: {nodes} as nodes, relation as edge style, edge width the "
                 f"number of pairs; an arrow points from the hypothesised source (a "
                 f"hypothesis, not a finding) to the reuser, no arrow head: no direction "
                 f"hypothesis.{left_out}")
     cap = max_nodes or MAX_NODES["single" if is_single(width) else "double"]
-    pooled = _other_count(pairs, level, relations, cap)
+    pooled = _other_count(edges, cap)
     other = (f" \"other\" pools the {pooled} {nodes} with the fewest pairs; its row and "
              f"column are shaded by the mean per pooled {level}." if pooled else "")
     return (f"Reuse between {nodes}, one panel per relation. Row: the {level} the direction "
@@ -367,19 +374,21 @@ def reuse_network_figure(
     -------
     matplotlib Figure
     """
-    if network_layout(pairs, level=level, relations=relations) == "circle":
+    edges = _edges(pairs, level, relations)  # the network, found once
+    if _layout(edges) == "circle":
         fig, ax = new_figure(width, 4.5)
         plot_reuse_network(pairs, ax, level=level, relations=relations)
         return fig
     single = is_single(width)
     cap = max_nodes or MAX_NODES["single" if single else "double"]
-    matrix = reuse_matrix(pairs, level=level, relations=relations, max_nodes=cap)
+    if cap < 2:
+        raise ParameterError(f"max_nodes={cap}; a matrix needs at least 2 rows")
+    matrix = _matrix(edges, relations, cap)
     order = [str(n) for n in matrix["source"].cat.categories]
-    edges = _edges(pairs, level, relations)
     if colors is None and level == "outlet":
         colors = group_colors(set(edges["node_a"]) | set(edges["node_b"]))
     names = short_names([n for n in order if n != OTHER], max_chars=10 if single else 16)
-    pooled = _other_count(pairs, level, relations, cap)
+    pooled = _other_count(edges, cap)
     if pooled:
         names[OTHER] = f"other ({pooled})"
     inches = width_inches(width)
