@@ -93,6 +93,8 @@ def test_bad_arguments_name_the_value() -> None:
     pairs = _pairs([("a1", "b1", "A", "B", "copy", "a1")])
     with pytest.raises(ParameterError, match=r"relations=\['copying'\]"):
         reuse.reuse_matrix(pairs, relations=["copying"])
+    with pytest.raises(ParameterError, match="relations='copy'; use a list"):
+        reuse.reuse_matrix(pairs, relations="copy")
     with pytest.raises(ParameterError, match="level='site'"):
         reuse.reuse_matrix(pairs, level="site")
     with pytest.raises(ColumnError, match="source"):

@@ -58,8 +58,9 @@ def _check(pairs: pd.DataFrame, level: str, relations: Sequence[str]) -> None:
     if level not in ("outlet", "document"):
         raise ParameterError(f"level={level!r}; use 'outlet' or 'document'")
     unknown = [r for r in relations if r not in RELATIONS]
-    if unknown or not relations:
-        raise ParameterError(f"relations={list(relations)!r}; use one or more of "
+    if isinstance(relations, str) or unknown or not relations:
+        shown = relations if isinstance(relations, str) else list(relations)
+        raise ParameterError(f"relations={shown!r}; use a list of one or more of "
                              + ", ".join(RELATIONS))
 
 
