@@ -28,6 +28,17 @@ from ._minhash import (
     shingle_overlap,
     shingle_sets,
 )
+from ._network import (
+    CIRCLE_EDGES_PER_NODE,
+    CIRCLE_MAX_NODES,
+    MATRIX_COLUMNS,
+    MAX_NODES,
+    network_caption,
+    network_layout,
+    plot_reuse_matrix,
+    reuse_matrix,
+    reuse_network_figure,
+)
 from ._order import chain_scores, fdr_qvalues, order_pvalue
 from ._partners import (
     bound_candidates,
@@ -93,4 +104,6 @@ __all__ = [
     'shingle_sets', 'short_documents', 'similar_sentences', 'similarity_matrix', 'stack_layers',
     'SPEAKER_COLUMNS', 'reported_links', 'same_speaker', 'sentence_speakers', 'speaker_key',
     'speakers_by_sentence',
+    'CIRCLE_EDGES_PER_NODE', 'CIRCLE_MAX_NODES', 'MATRIX_COLUMNS', 'MAX_NODES', 'network_caption',
+    'network_layout', 'plot_reuse_matrix', 'reuse_matrix', 'reuse_network_figure',
 ]
