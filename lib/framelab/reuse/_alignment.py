@@ -25,6 +25,7 @@ from ..codebook import resolve_codebook
 from ..errors import ParameterError, check_columns
 from ..framing import is_reporting_use, quote_spans
 from ..tokens import Analyzer, Token, tokenize
+from ._sentence_pairs import SentenceTokens, _ragged, aligned_sentence_pairs
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
@@ -177,59 +178,84 @@ def align_passages(
         return _empty(PASSAGE_COLUMNS)
     wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
     space = _Space(sentences[sentences["doc_id"].isin(wanted)])
-    quotes = _document_quotes(documents)
-    rows: list[tuple] = []
-    for doc_a, doc_b in zip(candidates["doc_a"], candidates["doc_b"]):
-        rows.extend(_align_pair(space, quotes, doc_a, doc_b, threshold=threshold,
-                                min_run=min_run, verbatim_run=verbatim_run, quote_run=quote_run,
-                                min_cosine=min_cosine))
-    frame = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+    sent = space.sentences
+    tokens = SentenceTokens(sent["text_norm"].tolist())
+    doc_a = np.array(candidates["doc_a"].tolist() + [None], dtype=object)[:-1]
+    doc_b = np.array(candidates["doc_b"].tolist() + [None], dtype=object)[:-1]
+    quoted = _QuoteTest(space, tokens, _document_quotes(
+        None if documents is None else documents[documents["doc_id"].isin(wanted)]),
+        doc_a, doc_b)
+    kept = aligned_sentence_pairs(space.X, space.rows, tokens, doc_a, doc_b,
+                                  threshold=threshold, min_run=min_run,
+                                  verbatim_run=verbatim_run, quote_run=quote_run,
+                                  min_cosine=min_cosine, quoted=quoted)
+    if len(kept["pair"]) == 0:
+        frame = pd.DataFrame([], columns=PASSAGE_COLUMNS)
+    else:
+        frame = _passage_frame(sent, doc_a, doc_b, kept)
     return frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
                                                 "passage_index", "longest_run")})
 
 
-def _align_pair(space: _Space, quotes: dict[str, list[tuple[int, int]]], doc_a: str,
-                doc_b: str, *, threshold: float, min_run: int, verbatim_run: int,
-                quote_run: int,
-                min_cosine: float) -> list[tuple]:
-    ra, rb = space.rows.get(doc_a), space.rows.get(doc_b)
-    if ra is None or rb is None:
-        return []
-    cos = (space.X[ra] @ space.X[rb].T).toarray()
-    sent = space.sentences
+class _QuoteTest:
+    """Which longest runs lie inside a direct quotation of their side's document."""
+
+    def __init__(self, space: _Space, tokens: SentenceTokens,
+                 quotes: dict[str, list[tuple[int, int]]], doc_a: np.ndarray,
+                 doc_b: np.ndarray) -> None:
+        self.tokens = tokens
+        self.offset = space.sentences["start"].to_numpy(np.int64)
+        ids = list(quotes)
+        code = {d: n for n, d in enumerate(ids)}
+        spans = [np.asarray(quotes[d], dtype=np.int64).reshape(-1, 2) for d in ids]
+        sizes = np.array([len(x) for x in spans], dtype=np.int64)
+        self.ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.spans = np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64)
+        self.code_a = np.array([code.get(d, -1) for d in doc_a], dtype=np.int64)
+        self.code_b = np.array([code.get(d, -1) for d in doc_b], dtype=np.int64)
+
+    def _inside(self, doc: np.ndarray, row: np.ndarray, at: np.ndarray,
+                run: np.ndarray) -> np.ndarray:
+        first = self.tokens.ptr[row] + at
+        start = self.offset[row] + self.tokens.starts[first]
+        end = self.offset[row] + self.tokens.ends[first + run - 1]
+        has = np.flatnonzero(doc >= 0)
+        count = self.ptr[doc[has] + 1] - self.ptr[doc[has]]
+        flat, owner = _ragged(self.ptr[doc[has]], count)
+        hit = ((self.spans[flat, 0] <= start[has][owner])
+               & (end[has][owner] <= self.spans[flat, 1]))
+        out = np.zeros(len(doc), dtype=bool)
+        out[has] = np.bincount(owner[hit], minlength=len(has)) > 0
+        return out
+
+    def __call__(self, pair: np.ndarray, row_a: np.ndarray, row_b: np.ndarray,
+                 pa: np.ndarray, pb: np.ndarray, run: np.ndarray) -> np.ndarray:
+        return (self._inside(self.code_a[pair], row_a, pa, run)
+                | self._inside(self.code_b[pair], row_b, pb, run))
+
+
+def _passage_frame(sent: pd.DataFrame, doc_a: np.ndarray, doc_b: np.ndarray,
+                   kept: dict[str, np.ndarray]) -> pd.DataFrame:
+    """``reuse_passages`` rows of the kept sentence pairs, numbered by position in ``doc_a``."""
     starts, ends = sent["start"].to_numpy(), sent["end"].to_numpy()
-    qa, qb = quotes.get(doc_a, []), quotes.get(doc_b, [])
-    found = []
-    for i, j in zip(*np.nonzero(cos >= min_cosine)):
-        ta, tb = space.tokens(ra[i]), space.tokens(rb[j])
-        pa, pb, run = _longest_run(ta, tb)
-        quoted = False
-        if run >= quote_run and (qa or qb):
-            span_a = (starts[ra[i]] + ta[pa].start, starts[ra[i]] + ta[pa + run - 1].end)
-            span_b = (starts[rb[j]] + tb[pb].start, starts[rb[j]] + tb[pb + run - 1].end)
-            quoted = _inside(span_a, qa) or _inside(span_b, qb)
-        verbatim = run >= verbatim_run or quoted
-        if verbatim or run >= min_run or cos[i, j] >= threshold:
-            found.append((-float(cos[i, j]), -run, i, j, verbatim, run))
-    found.sort()
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    chosen = []
-    for neg_cos, _, i, j, verbatim, run in found:
-        if i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        chosen.append((starts[ra[i]], i, j, -neg_cos, verbatim, run))
-    chosen.sort()
-    out = []
-    for index, (_, i, j, cosine, verbatim, run) in enumerate(chosen):
-        a, b = ra[i], rb[j]
-        out.append((doc_a, doc_b, int(starts[a]), int(ends[a]), int(starts[b]), int(ends[b]),
-                    round(cosine, 6), "verbatim" if verbatim else "paraphrase",
-                    sent.at[a, "text"], sent.at[b, "text"], index, sent.at[a, "sentence_id"],
-                    sent.at[b, "sentence_id"], int(run), "shingle"))
-    return out
+    pair = kept["pair"]
+    order = np.lexsort((kept["i"], starts[kept["row_a"]], pair))
+    pair, a, b = pair[order], kept["row_a"][order], kept["row_b"][order]
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    index = np.arange(len(pair)) - np.repeat(first, np.diff(np.r_[first, len(pair)]))
+    text = sent["text"].to_numpy(dtype=object)
+    sentence_id = sent["sentence_id"].to_numpy(dtype=object)
+    columns = {
+        "doc_a": doc_a[pair].tolist(), "doc_b": doc_b[pair].tolist(),
+        "start_a": starts[a].tolist(), "end_a": ends[a].tolist(),
+        "start_b": starts[b].tolist(), "end_b": ends[b].tolist(),
+        "similarity": [round(c, 6) for c in kept["cosine"][order].tolist()],
+        "kind": np.where(kept["verbatim"][order], "verbatim", "paraphrase").tolist(),
+        "text_a": text[a].tolist(), "text_b": text[b].tolist(),
+        "passage_index": index.tolist(),
+        "sentence_a": sentence_id[a].tolist(), "sentence_b": sentence_id[b].tolist(),
+        "longest_run": kept["run"][order].tolist(), "layer": ["shingle"] * len(pair)}
+    return pd.DataFrame(columns, columns=PASSAGE_COLUMNS)
 
 
 # --- 3. what changed ---------------------------------------------------------------------

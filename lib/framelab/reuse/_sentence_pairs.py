@@ -1,0 +1,302 @@
+"""The sentence pairs :func:`framelab.reuse.align_passages` aligns, computed in batches.
+
+For many candidate document pairs at once, this module finds the sentence pairs whose TF-IDF
+cosine reaches ``min_cosine`` (one sparse product per batch of pairs, block by block), the
+longest run of identical tokens of the sentence pairs where it can matter (joins of exact
+token n-gram ids), the aligned pairs, and their greedy one-to-one matching. The results are
+those of comparing the pairs one by one with :class:`difflib.SequenceMatcher`
+(``docs/reuse.md``):
+
+- cosines come from the same sparse products, summed in the same order;
+- a longest run is exact: a run of ``g`` or more identical tokens is ``L`` consecutive
+  matches of ``g``-grams on one diagonal of the two sentences (``g + L - 1`` tokens). N-grams
+  are numbered exactly (no hashing), and among runs of the greatest length the one that
+  starts first in the first sentence, then in the second, is kept, as ``SequenceMatcher``
+  keeps it;
+- a sentence pair that shares no ``k``-gram, ``k`` the shortest run the rules look at, has a
+  run shorter than every rule's, so only its cosine decides whether it is aligned; its exact
+  run is computed only when it is aligned (for the sort and the ``longest_run`` column).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..tokens import token_table
+
+__all__ = ["SentenceTokens", "aligned_sentence_pairs"]
+
+#: Sentence pairs (cells of the pairs' cosine blocks) handled in one batch: bounds memory.
+_BATCH_CELLS = 2_000_000
+
+
+def _ragged(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``concat(arange(s, s + c))`` over ``starts`` and ``counts``, and the owner of each."""
+    counts = np.asarray(counts, dtype=np.int64)
+    owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    first = np.cumsum(counts) - counts
+    flat = np.asarray(starts, dtype=np.int64)[owner] + (np.arange(len(owner), dtype=np.int64)
+                                                       - first[owner])
+    return flat, owner
+
+
+class SentenceTokens:
+    """Every token of a sentence table (stop words kept) as integer ids, with offsets.
+
+    ``ptr[r]:ptr[r + 1]`` are the tokens of row ``r``; ``codes`` number distinct token texts,
+    so equal codes are equal tokens; ``starts``/``ends`` index the row's ``text_norm``.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        table = token_table([str(t) for t in texts], stop_words=None)
+        rows = table["text"].to_numpy(np.int64)
+        self.codes = table["token"].cat.codes.to_numpy(np.int64)
+        self.starts = table["start"].to_numpy(np.int64)
+        self.ends = table["end"].to_numpy(np.int64)
+        self.lengths = np.bincount(rows, minlength=len(texts)).astype(np.int64)
+        self.ptr = np.concatenate([[0], np.cumsum(self.lengths)]).astype(np.int64)
+        self._grams: dict[int, np.ndarray] = {1: self.codes}
+
+    def grams(self, g: int) -> np.ndarray:
+        """Id of the ``g``-gram starting at each token (exact: equal ids, equal n-grams);
+        positions too close to the end of their sentence hold an id that is never looked at.
+        """
+        if g not in self._grams:
+            previous = self.grams(g - 1)
+            n = len(self.codes)
+            nxt = np.zeros(n, dtype=np.int64)
+            if n >= g:
+                nxt[:n - g + 1] = self.codes[g - 1:]
+            width = int(self.codes.max(initial=0)) + 1
+            combined = previous * width + nxt
+            self._grams[g] = pd.factorize(combined)[0].astype(np.int64)
+        return self._grams[g]
+
+
+def longest_runs(tokens: SentenceTokens, rows_a: np.ndarray, rows_b: np.ndarray,
+                 g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Longest run of identical tokens of each sentence pair ``(rows_a[s], rows_b[s])``, where
+    it is at least ``g`` tokens: ``(run, start in a, start in b)``, ``run`` 0 where the pair
+    shares no ``g``-gram. Among the longest runs, the first in ``a``, then in ``b``.
+    """
+    n = len(rows_a)
+    run = np.zeros(n, dtype=np.int64)
+    pa = np.zeros(n, dtype=np.int64)
+    pb = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return run, pa, pb
+    grams = tokens.grams(g)
+    count = np.maximum(tokens.lengths - g + 1, 0)
+    idx_a, own_a = _ragged(tokens.ptr[rows_a], count[rows_a])
+    idx_b, own_b = _ragged(tokens.ptr[rows_b], count[rows_b])
+    width = int(grams.max(initial=0)) + 1
+    key_a = own_a * width + grams[idx_a]
+    key_b = own_b * width + grams[idx_b]
+    order_b = np.argsort(key_b, kind="stable")
+    sorted_b = key_b[order_b]
+    lo = np.searchsorted(sorted_b, key_a, side="left")
+    hi = np.searchsorted(sorted_b, key_a, side="right")
+    hit_b, hit_a = _ragged(lo, hi - lo)
+    hit_b = order_b[hit_b]
+    if len(hit_a) == 0:
+        return run, pa, pb
+    s = own_a[hit_a]
+    u = idx_a[hit_a] - tokens.ptr[rows_a][s]
+    v = idx_b[hit_b] - tokens.ptr[rows_b][s]
+    diag = u - v
+    order = np.lexsort((u, diag, s))
+    s, u, v, diag = s[order], u[order], v[order], diag[order]
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = (s[1:] != s[:-1]) | (diag[1:] != diag[:-1]) | (u[1:] != u[:-1] + 1)
+    run_id = np.cumsum(new) - 1
+    length = np.bincount(run_id).astype(np.int64)
+    rs, ru, rv = s[new], u[new], v[new]
+    best = np.lexsort((rv, ru, -length, rs))
+    first = np.ones(len(best), dtype=bool)
+    first[1:] = rs[best][1:] != rs[best][:-1]
+    best = best[first]
+    run[rs[best]] = length[best] + g - 1
+    pa[rs[best]] = ru[best]
+    pb[rs[best]] = rv[best]
+    return run, pa, pb
+
+
+@dataclass(frozen=True)
+class _Docs:
+    """Sentence rows of each document: ``rows[ptr[d]:ptr[d + 1]]`` for document code ``d``."""
+
+    rows: np.ndarray
+    ptr: np.ndarray
+
+
+def _doc_rows(groups: dict, codes: dict) -> _Docs:
+    parts = [np.asarray(groups[d], dtype=np.int64) for d in codes]
+    sizes = np.array([len(p) for p in parts], dtype=np.int64)
+    rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return _Docs(rows, np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64))
+
+
+def _block_rows(docs: _Docs, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sentence rows of the documents ``doc`` one after the other: (row, owner, local)."""
+    start = docs.ptr[doc]
+    flat, owner = _ragged(start, docs.ptr[doc + 1] - start)
+    return docs.rows[flat], owner, flat - start[owner]
+
+
+def _offset_columns(X: sparse.csr_matrix, rows: np.ndarray, owner: np.ndarray,
+                    blocks: int) -> sparse.csr_matrix:
+    """``X[rows]`` with the columns of row ``r`` moved to block ``owner[r]`` of ``blocks``
+    (each row's entries kept in their stored order)."""
+    part = X[rows]
+    nnz = np.diff(part.indptr)
+    cols = part.indices.astype(np.int64) + np.repeat(owner, nnz) * X.shape[1]
+    return sparse.csr_matrix((part.data, cols, part.indptr),
+                             shape=(len(rows), blocks * X.shape[1]))
+
+
+def _cosines(X: sparse.csr_matrix, docs: _Docs, da: np.ndarray, db: np.ndarray,
+             min_cosine: float) -> tuple[np.ndarray, ...]:
+    """Sentence pairs of the document pairs ``(da[p], db[p])`` with cosine >= ``min_cosine``:
+    (pair, i, j, row a, row b, cosine), ``i``/``j`` counted inside each document.
+
+    The cosines of all pairs come from one product: block ``p`` of the left factor holds the
+    sentences of ``da[p]`` in the columns of block ``p``, and likewise for ``db[p]``, so each
+    cosine is ``X[ra] @ X[rb].T`` of its own pair, added up in the same order.
+    """
+    rows_a, own_a, loc_a = _block_rows(docs, da)
+    rows_b, own_b, loc_b = _block_rows(docs, db)
+    left = _offset_columns(X, rows_a, own_a, len(da))
+    right = _offset_columns(X, rows_b, own_b, len(da))
+    product = (left @ right.T).tocoo()
+    if min_cosine > 0:
+        keep = product.data >= min_cosine
+        ra_idx, rb_idx = product.row[keep].astype(np.int64), product.col[keep].astype(np.int64)
+        value = product.data[keep]
+    else:  # every sentence pair of each block, zeros included
+        ra_idx, rb_idx = _all_cells(docs, da, db)
+        dense_key = ra_idx * len(rows_b) + rb_idx
+        stored_key = product.row.astype(np.int64) * len(rows_b) + product.col
+        order = np.argsort(stored_key)
+        at = np.searchsorted(stored_key[order], dense_key)
+        at = np.minimum(at, max(len(order) - 1, 0))
+        value = np.zeros(len(dense_key))
+        if len(order):
+            found = stored_key[order][at] == dense_key
+            value[found] = product.data[order][at[found]]
+        keep = value >= min_cosine
+        ra_idx, rb_idx, value = ra_idx[keep], rb_idx[keep], value[keep]
+    return (own_a[ra_idx], loc_a[ra_idx], loc_b[rb_idx], rows_a[ra_idx], rows_b[rb_idx],
+            value)
+
+
+def _all_cells(docs: _Docs, da: np.ndarray, db: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (row in the left block, row in the right block) of each pair's block."""
+    na = docs.ptr[da + 1] - docs.ptr[da]
+    nb = docs.ptr[db + 1] - docs.ptr[db]
+    first_a = np.cumsum(na) - na
+    first_b = np.cumsum(nb) - nb
+    cell, pair = _ragged(np.zeros(len(da), dtype=np.int64), na * nb)
+    return first_a[pair] + cell // nb[pair], first_b[pair] + cell % nb[pair]
+
+
+def _batches(cells: np.ndarray) -> Iterator[slice]:
+    """Consecutive runs of pairs of about :data:`_BATCH_CELLS` cells in all."""
+    start, total = 0, 0
+    for p, size in enumerate(cells.tolist()):
+        total += size
+        if total >= _BATCH_CELLS:
+            yield slice(start, p + 1)
+            start, total = p + 1, 0
+    if start < len(cells):
+        yield slice(start, len(cells))
+
+
+def _greedy(pair: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Which of the aligned sentence pairs (sorted best first within each pair) the greedy
+    one-to-one matching keeps: each sentence of either side used at most once."""
+    keep = np.ones(len(pair), dtype=bool)
+    clash_i = pd.DataFrame({"p": pair, "x": i}).duplicated(keep=False).to_numpy()
+    clash_j = pd.DataFrame({"p": pair, "x": j}).duplicated(keep=False).to_numpy()
+    clashing = np.isin(pair, np.unique(pair[clash_i | clash_j]))
+    used_a: set[tuple[int, int]] = set()
+    used_b: set[tuple[int, int]] = set()
+    for n in np.flatnonzero(clashing).tolist():
+        p, x, y = int(pair[n]), int(i[n]), int(j[n])
+        if (p, x) in used_a or (p, y) in used_b:
+            keep[n] = False
+            continue
+        used_a.add((p, x))
+        used_b.add((p, y))
+    return keep
+
+
+QuotedFn = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                    np.ndarray]
+
+
+def aligned_sentence_pairs(
+    X: sparse.csr_matrix,
+    groups: dict,
+    tokens: SentenceTokens,
+    doc_a: np.ndarray,
+    doc_b: np.ndarray,
+    *,
+    threshold: float,
+    min_run: int,
+    verbatim_run: int,
+    quote_run: int,
+    min_cosine: float,
+    quoted: QuotedFn,
+) -> dict[str, np.ndarray]:
+    """The sentence pairs :func:`framelab.reuse.align_passages` keeps, for every pair.
+
+    ``X`` holds a TF-IDF row per sentence, ``groups`` the rows of each document id,
+    ``tokens`` the tokens of every row. ``quoted(pair, row_a, row_b, pa, pb, run)`` says which
+    runs lie inside a quotation of their document. Returns arrays ``pair`` (index into
+    ``doc_a``/``doc_b``), ``i``, ``j``, ``row_a``, ``row_b``, ``cosine``, ``run`` and
+    ``verbatim``, one element per kept sentence pair, in pair order and, within a pair, in
+    the order the greedy matching kept them.
+    """
+    codes = {d: n for n, d in enumerate(groups)}
+    docs = _doc_rows(groups, codes)
+    ca = np.array([codes.get(d, -1) for d in doc_a], dtype=np.int64)
+    cb = np.array([codes.get(d, -1) for d in doc_b], dtype=np.int64)
+    valid = np.flatnonzero((ca >= 0) & (cb >= 0))
+    sizes = (docs.ptr[ca[valid] + 1] - docs.ptr[ca[valid]]) * (docs.ptr[cb[valid] + 1]
+                                                               - docs.ptr[cb[valid]])
+    k = min(quote_run, min_run, verbatim_run)
+    out: dict[str, list[np.ndarray]] = {name: [] for name in (
+        "pair", "i", "j", "row_a", "row_b", "cosine", "run", "verbatim")}
+    for part in _batches(sizes):
+        pairs = valid[part]
+        own, i, j, ra, rb, cos = _cosines(X, docs, ca[pairs], cb[pairs], min_cosine)
+        pair = pairs[own]
+        run, pa, pb = longest_runs(tokens, ra, rb, k)
+        long = run >= k  # a run long enough for a rule; the others have run < k
+        quote = np.zeros(len(run), dtype=bool)
+        ask = np.flatnonzero(run >= quote_run)
+        if len(ask):
+            quote[ask] = quoted(pair[ask], ra[ask], rb[ask], pa[ask], pb[ask], run[ask])
+        verbatim = (run >= verbatim_run) | quote
+        aligned = verbatim | (run >= min_run) | (cos >= threshold)
+        short = np.flatnonzero(aligned & ~long)
+        if k > 1 and len(short):
+            run[short] = longest_runs(tokens, ra[short], rb[short], 1)[0]
+        sel = np.flatnonzero(aligned)
+        pair, i, j, ra, rb, cos = pair[sel], i[sel], j[sel], ra[sel], rb[sel], cos[sel]
+        run, verbatim = run[sel], verbatim[sel]
+        order = np.lexsort((j, i, -run, -cos, pair))
+        keep = order[_greedy(pair[order], i[order], j[order])]
+        for name, values in (("pair", pair), ("i", i), ("j", j), ("row_a", ra),
+                             ("row_b", rb), ("cosine", cos), ("run", run),
+                             ("verbatim", verbatim)):
+            out[name].append(values[keep])
+    empty = {"cosine": np.zeros(0), "verbatim": np.zeros(0, dtype=bool)}
+    return {name: (np.concatenate(parts) if parts
+                   else empty.get(name, np.zeros(0, dtype=np.int64)))
+            for name, parts in out.items()}
