@@ -39,10 +39,8 @@ def _ragged(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
     """``concat(arange(s, s + c))`` over ``starts`` and ``counts``, and the owner of each."""
     counts = np.asarray(counts, dtype=np.int64)
     owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    first = np.cumsum(counts) - counts
-    flat = np.asarray(starts, dtype=np.int64)[owner] + (np.arange(len(owner), dtype=np.int64)
-                                                       - first[owner])
-    return flat, owner
+    shift = np.asarray(starts, dtype=np.int64) - (np.cumsum(counts) - counts)
+    return np.arange(len(owner), dtype=np.int64) + np.repeat(shift, counts), owner
 
 
 class SentenceTokens:
@@ -61,6 +59,7 @@ class SentenceTokens:
         self.lengths = np.bincount(rows, minlength=len(texts)).astype(np.int64)
         self.ptr = np.concatenate([[0], np.cumsum(self.lengths)]).astype(np.int64)
         self._grams: dict[int, np.ndarray] = {1: self.codes}
+        self._sorted: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def grams(self, g: int) -> np.ndarray:
         """Id of the ``g``-gram starting at each token (exact: equal ids, equal n-grams);
@@ -77,6 +76,18 @@ class SentenceTokens:
             self._grams[g] = pd.factorize(combined)[0].astype(np.int64)
         return self._grams[g]
 
+    def sorted_grams(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ``g``-grams of each row ordered by id: ``(ids, positions, ptr)``, row ``r``'s
+        at ``ptr[r]:ptr[r + 1]``."""
+        if g not in self._sorted:
+            count = np.maximum(self.lengths - g + 1, 0)
+            flat, row = _ragged(self.ptr[:-1], count)
+            ids = self.grams(g)[flat]
+            order = np.lexsort((ids, row))
+            ptr = np.concatenate([[0], np.cumsum(count)]).astype(np.int64)
+            self._sorted[g] = (ids[order], (flat - self.ptr[row])[order], ptr)
+        return self._sorted[g]
+
 
 def longest_runs(tokens: SentenceTokens, rows_a: np.ndarray, rows_b: np.ndarray,
                  g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -90,26 +101,26 @@ def longest_runs(tokens: SentenceTokens, rows_a: np.ndarray, rows_b: np.ndarray,
     pb = np.zeros(n, dtype=np.int64)
     if n == 0:
         return run, pa, pb
-    grams = tokens.grams(g)
-    count = np.maximum(tokens.lengths - g + 1, 0)
-    idx_a, own_a = _ragged(tokens.ptr[rows_a], count[rows_a])
-    idx_b, own_b = _ragged(tokens.ptr[rows_b], count[rows_b])
-    width = int(grams.max(initial=0)) + 1
-    key_a = own_a * width + grams[idx_a]
-    key_b = own_b * width + grams[idx_b]
-    order_b = np.argsort(key_b, kind="stable")
-    sorted_b = key_b[order_b]
-    lo = np.searchsorted(sorted_b, key_a, side="left")
-    hi = np.searchsorted(sorted_b, key_a, side="right")
+    ids, pos, ptr = tokens.sorted_grams(g)
+    idx_a, own_a = _ragged(ptr[rows_a], ptr[rows_a + 1] - ptr[rows_a])
+    idx_b, own_b = _ragged(ptr[rows_b], ptr[rows_b + 1] - ptr[rows_b])
+    width = int(ids.max(initial=0)) + 1
+    key_a = own_a * width + ids[idx_a]  # ascending: by pair, then by n-gram id
+    key_b = own_b * width + ids[idx_b]
+    lo = np.searchsorted(key_b, key_a, side="left")
+    hi = np.searchsorted(key_b, key_a, side="right")
     hit_b, hit_a = _ragged(lo, hi - lo)
-    hit_b = order_b[hit_b]
     if len(hit_a) == 0:
         return run, pa, pb
     s = own_a[hit_a]
-    u = idx_a[hit_a] - tokens.ptr[rows_a][s]
-    v = idx_b[hit_b] - tokens.ptr[rows_b][s]
+    u = pos[idx_a[hit_a]]
+    v = pos[idx_b[hit_b]]
     diag = u - v
-    order = np.lexsort((u, diag, s))
+    span = int(tokens.lengths.max(initial=0)) + 1
+    if n * 2 * span * span < 2 ** 62:
+        order = np.argsort((s * (2 * span) + diag + span) * span + u, kind="stable")
+    else:
+        order = np.lexsort((u, diag, s))
     s, u, v, diag = s[order], u[order], v[order], diag[order]
     new = np.ones(len(s), dtype=bool)
     new[1:] = (s[1:] != s[:-1]) | (diag[1:] != diag[:-1]) | (u[1:] != u[:-1] + 1)
