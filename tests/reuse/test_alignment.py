@@ -7,7 +7,6 @@ from __future__ import annotations
 import itertools
 import random
 from difflib import SequenceMatcher
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -150,8 +149,8 @@ def test_same_frame_on_every_pair_of_the_seeds() -> None:
 
 
 WIRE = [
-    'The minister said on Monday that "the talks will resume next week in Geneva with all '
-    'parties" and called for calm.',
+    ('The minister said on Monday that "the talks will resume next week in Geneva with all '
+     'parties" and called for calm.'),
     "Troops withdrew from the northern town after three days of heavy fighting near the river.",
     'A spokesman told reporters "we have no plans to expand the mission" at the briefing.',
     "Aid groups warned that food and fuel supplies were running low across the province.",
@@ -298,8 +297,8 @@ def test_longest_runs_match_sequence_matcher_on_random_token_lists() -> None:
                 assert run[n] == 0
 
 
-def test_errors_are_unchanged(tmp_path: Path) -> None:
-    documents, sentences = _tables({"a": WIRE, "b": WIRE[:2]})
+def test_errors_are_unchanged() -> None:
+    _, sentences = _tables({"a": WIRE, "b": WIRE[:2]})
     with pytest.raises(ValueError, match="threshold=1.5"):
         reuse.align_passages(_pairs([("a", "b")]), sentences, threshold=1.5)
     with pytest.raises(ValueError, match="runs are counted in tokens"):

@@ -62,7 +62,7 @@ def _check_unit(name: str, value: float, low: float = 0.0, high: float = 1.0) ->
 
 
 class _Space:
-    """TF-IDF vectors (content words) and token lists (all words) of a sentence table."""
+    """TF-IDF vectors (content words) of a sentence table and its rows per document."""
 
     def __init__(self, sentences: pd.DataFrame) -> None:
         self.sentences = sentences.reset_index(drop=True)
@@ -73,13 +73,6 @@ class _Space:
         else:
             self.X = sparse.csr_matrix((len(texts), 1))
         self.rows = self.sentences.groupby("doc_id", sort=False).indices
-        self._tokens: dict[int, list[Token]] = {}
-
-    def tokens(self, row: int) -> list[Token]:
-        if row not in self._tokens:
-            self._tokens[row] = tokenize(str(self.sentences.at[row, "text_norm"]),
-                                         stop_words=None)
-        return self._tokens[row]
 
 
 # --- 2. passage alignment ----------------------------------------------------------------
@@ -100,10 +93,6 @@ def _document_quotes(documents: pd.DataFrame | None) -> dict[str, list[tuple[int
 
     return {d: _outermost(quote_spans(t))
             for d, t in zip(documents["doc_id"], documents["text_norm"])}
-
-
-def _inside(span: tuple[int, int], quotes: Sequence[tuple[int, int]]) -> bool:
-    return any(qs <= span[0] and span[1] <= qe for qs, qe in quotes)
 
 
 def _longest_run(ta: list[Token], tb: list[Token]) -> tuple[int, int, int]:
