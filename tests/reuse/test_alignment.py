@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from framelab import corpus, reuse
+from framelab.codebook import resolve_codebook
 from framelab.paths import SEEDS_DIR
 from framelab.reuse import _alignment as alignment
 from framelab.reuse import _sentence_pairs as sentence_pairs
@@ -305,3 +306,146 @@ def test_errors_are_unchanged() -> None:
         reuse.align_passages(_pairs([("a", "b")]), sentences, quote_run=0)
     with pytest.raises(KeyError, match="text_norm"):
         reuse.align_passages(_pairs([("a", "b")]), sentences.drop(columns="text_norm"))
+
+
+# --- passage_changes: the per-passage loop it was, as the reference ---------------------------
+
+def _ref_quote_words(text: str) -> set[str]:
+    return {t.text for t in tokenize(text, stop_words=None)}
+
+
+def _ref_passage_changes(passages: pd.DataFrame, documents: pd.DataFrame, *, codebook=None,
+                         min_quote_overlap: float = 0.5) -> pd.DataFrame:
+    if passages.empty:
+        return alignment._empty(alignment.CHANGE_COLUMNS)
+    cb = resolve_codebook(codebook)
+    describe, clip = alignment._describe, alignment._clip
+    docs = documents.set_index("doc_id")
+    norm, text = docs["text_norm"].to_dict(), docs["text"].to_dict()
+    quotes = alignment._document_quotes(documents)
+    rows: list[tuple] = []
+    layers: list[str] = []
+    has_layer = "layer" in passages.columns
+    for p in passages.itertuples(index=False):
+        n_before = len(rows)
+        sides = []
+        for doc, start, end in ((str(p.doc_a), int(str(p.start_a)), int(str(p.end_a))),
+                                (str(p.doc_b), int(str(p.start_b)), int(str(p.end_b)))):
+            seg = norm[doc][start:end]
+            sides.append((doc, start, seg, alignment._matches(cb, seg),
+                          clip(quotes.get(doc, []), start, end)))
+        (da, sa, _, ma, qa), (db, sb, _, mb, qb) = sides
+        for layer, (swap, dropped, added) in alignment._LAYER_CHANGES.items():
+            only_a, only_b = alignment._diff_layer(ma[layer], mb[layer])
+            for x, y in zip(only_a, only_b):
+                rows.append((p.doc_a, p.doc_b, p.passage_index, swap,
+                             text[da][sa + x.start:sa + x.end], text[db][sb + y.start:sb + y.end],
+                             f"{describe(cb, layer, x.key)} -> {describe(cb, layer, y.key)}"))
+            n = min(len(only_a), len(only_b))
+            for x in only_a[n:]:
+                rows.append((p.doc_a, p.doc_b, p.passage_index, dropped,
+                             text[da][sa + x.start:sa + x.end], "", describe(cb, layer, x.key)))
+            for y in only_b[n:]:
+                rows.append((p.doc_a, p.doc_b, p.passage_index, added, "",
+                             text[db][sb + y.start:sb + y.end], describe(cb, layer, y.key)))
+        gone, came = alignment._actor_changes(ma, mb)
+        if len(gone) == 1 and len(came) == 1:
+            x, y = gone[0], came[0]
+            rows.append((p.doc_a, p.doc_b, p.passage_index, "actor_changed",
+                         text[da][sa + x.start:sa + x.end], text[db][sb + y.start:sb + y.end],
+                         f"{describe(cb, 'actor', x.key)} -> {describe(cb, 'actor', y.key)}"))
+        else:
+            rows += [(p.doc_a, p.doc_b, p.passage_index, "actor_dropped",
+                      text[da][sa + x.start:sa + x.end], "", describe(cb, "actor", x.key))
+                     for x in gone]
+            rows += [(p.doc_a, p.doc_b, p.passage_index, "actor_added", "",
+                      text[db][sb + y.start:sb + y.end], describe(cb, "actor", y.key))
+                     for y in came]
+        for (src_doc, src_q, dst_doc, dst_q, change, dst_seg) in (
+                (da, qa, db, qb, "quote_dropped", norm[db][p.start_b:p.end_b]),
+                (db, qb, da, qa, "quote_added", norm[da][p.start_a:p.end_a])):
+            dst_words = [(_ref_quote_words(norm[dst_doc][s:e]), (s, e)) for s, e in dst_q]
+            for s, e in src_q:
+                words = _ref_quote_words(norm[src_doc][s:e])
+                if not words:
+                    continue
+                shared = [(len(words & w) / len(words), len(words & w) / max(1, min(len(w),
+                           len(words))), span) for w, span in dst_words]
+                if any(whole >= min_quote_overlap for whole, _, _ in shared):
+                    continue
+                quote = text[src_doc][s:e]
+                part = [span for _, small, span in shared if small >= min_quote_overlap]
+                if part and change == "quote_dropped":
+                    kept = text[dst_doc][part[0][0]:part[0][1]]
+                    rows.append((p.doc_a, p.doc_b, p.passage_index, "quote_trimmed", quote,
+                                 kept, (f"the other side quotes {len(_ref_quote_words(kept))} "
+                                        f"of {len(words)} words")))
+                    continue
+                if part:
+                    continue
+                kept_share = len(words & _ref_quote_words(dst_seg)) / len(words)
+                detail = (f"{kept_share:.0%} of its words appear unquoted on the other side"
+                          if kept_share >= min_quote_overlap
+                          else "its words are not on the other side")
+                rows.append((p.doc_a, p.doc_b, p.passage_index, change,
+                             quote if change == "quote_dropped" else "",
+                             quote if change == "quote_added" else "", detail))
+        layers += [str(p.layer) if has_layer else "shingle"] * (len(rows) - n_before)
+    frame = pd.DataFrame(rows, columns=alignment.CHANGE_COLUMNS[:-1]).assign(layer=layers)
+    return frame.astype({"passage_index": "int64"})
+
+
+def _same_changes(passages: pd.DataFrame, documents: pd.DataFrame,
+                  **options: object) -> pd.DataFrame:
+    got = reuse.passage_changes(passages, documents, **options)  # type: ignore[arg-type]
+    want = _ref_passage_changes(passages, documents, **options)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(got, want)
+    return got
+
+
+def test_passage_changes_same_frame_on_the_seeds_and_planted_edits() -> None:
+    documents, sentences = corpus.load_run_corpus(SEEDS_DIR)
+    passages = reuse.align_passages(_all_pairs(documents["doc_id"].tolist()),
+                                    corpus.body(sentences), documents=documents,
+                                    threshold=0.2, min_cosine=0.05)
+    got = _same_changes(passages, documents)
+    assert len(got) > 0
+    for overlap in (0.0, 0.3, 1.0):
+        _same_changes(passages.drop(columns="layer"), documents, min_quote_overlap=overlap)
+    edited = [WIRE[0].replace("said", "claimed").replace('"the talks', 'the talks')
+              .replace('parties"', "parties"),
+              "Rebel groups withdrew from the northern town after three days of heavy fighting.",
+              'A spokesman told reporters "we have no" plans to expand at the briefing, Russia said.',
+              WIRE[3].replace("Aid groups", "Terrorist groups")]
+    docs, sents = _tables({"wire": WIRE + ["Rebel groups and Russia said the same."],
+                           "edited": edited, "again": edited,
+                           "plain": [WIRE[0].replace('"', "")]})  # only the quote differs
+    passages = reuse.align_passages(_all_pairs(["wire", "edited", "again", "plain"]), sents,
+                                    documents=docs, threshold=0.2)
+    got = _same_changes(passages, docs)
+    assert {"verb_changed", "quote_dropped", "quote_trimmed"} <= set(got["change"])
+    plain = got[(got["doc_a"] == "wire") & (got["doc_b"] == "plain")]
+    assert plain["change"].tolist() == ["quote_dropped"]
+    _same_changes(passages.iloc[:0], docs)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_passage_changes_same_frame_on_random_documents(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["rebels", "said", "claimed", "terrorists", "the", "army", "Russia", "militants",
+             "alpha", '"we', 'will"', "U.S.", "Hayat Tahrir al-Sham", "regime", "government"]
+    docs = {f"d{d}": [" ".join(rng.choice(words) for _ in range(rng.randint(2, 12))) + "."
+                      for _ in range(rng.randint(1, 4))] for d in range(8)}
+    documents, sentences = _tables(docs)
+    passages = reuse.align_passages(_all_pairs(list(docs)), sentences, documents=documents,
+                                    threshold=0.1, min_cosine=0.05)
+    _same_changes(passages, documents)
+    _same_changes(pd.concat([passages, passages], ignore_index=True), documents,
+                  min_quote_overlap=0.2)
+
+
+def test_quote_words_are_the_tokens_of_tokenize() -> None:
+    for text in ["", "The U.S. and the United  States said",
+                 "de-escalation of Hayat Tahrir al-Sham's rebels",
+                 "\u0130stanbul, a b c d-e, x.y.z. 42 forty-two", 'He said "we will"']:
+        assert alignment._quote_words(text) == _ref_quote_words(text)

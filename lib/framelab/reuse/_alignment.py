@@ -11,10 +11,10 @@ quotations that differ between the two sides of each aligned passage, using
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ..codebook import resolve_codebook
 from ..errors import ParameterError, check_columns
 from ..framing import is_reporting_use, quote_spans
-from ..tokens import Analyzer, Token, tokenize
+from ..tokens import Analyzer, Token
 from ._sentence_pairs import SentenceTokens, _ragged, aligned_sentence_pairs
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ CHANGE_COLUMNS = ["doc_a", "doc_b", "passage_index", "change", "before", "after"
 CHANGES = ("label_swap", "label_dropped", "label_added", "verb_changed", "verb_dropped",
            "verb_added", "actor_changed", "actor_dropped", "actor_added", "quote_dropped",
            "quote_trimmed", "quote_added")
+
+T = TypeVar("T")
 
 _SENT_REQUIRED = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
 _CONTENT = Analyzer()  # content words (stop words dropped) for TF-IDF
@@ -314,8 +316,28 @@ def _describe(codebook: Codebook, layer: str, key: str) -> str:
     return codebook.actors[key].name if key in codebook.actors else key
 
 
+_ALL_WORDS = Analyzer(stop_words=None)  # the tokens of tokenize(text, stop_words=None)
+
+
 def _quote_words(text: str) -> set[str]:
-    return {t.text for t in tokenize(text, stop_words=None)}
+    return set(_ALL_WORDS.words(text))
+
+
+class _Memo(Generic[T]):
+    """A pure function of a string, computed once per distinct string (the same sentences
+    and quotations come back in many passages); forgets everything past ``limit`` strings."""
+
+    def __init__(self, fn: Callable[[str], T], limit: int = 200_000) -> None:
+        self.fn, self.limit = fn, limit
+        self.memo: dict[str, T] = {}
+
+    def __call__(self, text: str) -> T:
+        if text in self.memo:
+            return self.memo[text]
+        if len(self.memo) >= self.limit:
+            self.memo.clear()
+        out = self.memo[text] = self.fn(text)
+        return out
 
 
 def passage_changes(
@@ -370,20 +392,34 @@ def passage_changes(
     docs = documents.set_index("doc_id")
     norm, text = docs["text_norm"].to_dict(), docs["text"].to_dict()
     quotes = _document_quotes(documents)
+    matches = _Memo(lambda seg: _matches(cb, seg))
+    quote_words = _Memo(_quote_words)
     rows: list[tuple] = []
     layers: list[str] = []
     has_layer = "layer" in passages.columns
-    for p in passages.itertuples(index=False):
+    diffs: dict[tuple[str, str], tuple[list, list, list]] = {}
+    fields = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "passage_index"]
+    columns = [passages[c].tolist() for c in fields]
+    columns.append(passages["layer"].tolist() if has_layer else ["shingle"] * len(passages))
+    for p in map(_Passage._make, zip(*columns)):
         n_before = len(rows)
         sides = []
         for doc, start, end in ((str(p.doc_a), int(str(p.start_a)), int(str(p.end_a))),
                                 (str(p.doc_b), int(str(p.start_b)), int(str(p.end_b)))):
             seg = norm[doc][start:end]
-            sides.append((doc, start, seg, _matches(cb, seg), _clip(quotes.get(doc, []),
-                                                                     start, end)))
-        (da, sa, _, ma, qa), (db, sb, _, mb, qb) = sides
-        for layer, (swap, dropped, added) in _LAYER_CHANGES.items():
-            only_a, only_b = _diff_layer(ma[layer], mb[layer])
+            sides.append((doc, start, seg, _clip(quotes.get(doc, []), start, end)))
+        (da, sa, seg_a, qa), (db, sb, seg_b, qb) = sides
+        if (seg_a, seg_b) not in diffs:  # what differs depends only on the two texts
+            if len(diffs) >= 200_000:
+                diffs.clear()
+            ma, mb = matches(seg_a), matches(seg_b)
+            diffs[(seg_a, seg_b)] = ([_diff_layer(ma[layer], mb[layer])
+                                      for layer in _LAYER_CHANGES], *_actor_changes(ma, mb))
+        layer_diffs, gone, came = diffs[(seg_a, seg_b)]
+        if not (qa or qb or gone or came or any(x or y for x, y in layer_diffs)):
+            continue  # nothing differs
+        for (layer, (swap, dropped, added)), (only_a, only_b) in zip(_LAYER_CHANGES.items(),
+                                                                     layer_diffs):
             for x, y in zip(only_a, only_b):
                 rows.append((p.doc_a, p.doc_b, p.passage_index, swap,
                              text[da][sa + x.start:sa + x.end], text[db][sb + y.start:sb + y.end],
@@ -395,7 +431,6 @@ def passage_changes(
             for y in only_b[n:]:
                 rows.append((p.doc_a, p.doc_b, p.passage_index, added, "",
                              text[db][sb + y.start:sb + y.end], _describe(cb, layer, y.key)))
-        gone, came = _actor_changes(ma, mb)
         if len(gone) == 1 and len(came) == 1:
             x, y = gone[0], came[0]
             rows.append((p.doc_a, p.doc_b, p.passage_index, "actor_changed",
@@ -411,9 +446,9 @@ def passage_changes(
         for (src_doc, src_q, dst_doc, dst_q, change, dst_seg) in (
                 (da, qa, db, qb, "quote_dropped", norm[db][p.start_b:p.end_b]),
                 (db, qb, da, qa, "quote_added", norm[da][p.start_a:p.end_a])):
-            dst_words = [(_quote_words(norm[dst_doc][s:e]), (s, e)) for s, e in dst_q]
+            dst_words = [(quote_words(norm[dst_doc][s:e]), (s, e)) for s, e in dst_q]
             for s, e in src_q:
-                words = _quote_words(norm[src_doc][s:e])
+                words = quote_words(norm[src_doc][s:e])
                 if not words:
                     continue
                 shared = [(len(words & w) / len(words), len(words & w) / max(1, min(len(w),
@@ -425,21 +460,32 @@ def passage_changes(
                 if part and change == "quote_dropped":
                     kept = text[dst_doc][part[0][0]:part[0][1]]
                     rows.append((p.doc_a, p.doc_b, p.passage_index, "quote_trimmed", quote,
-                                 kept, (f"the other side quotes {len(_quote_words(kept))} "
+                                 kept, (f"the other side quotes {len(quote_words(kept))} "
                                         f"of {len(words)} words")))
                     continue
                 if part:  # the reverse of a trimmed quotation, already reported
                     continue
-                kept_share = len(words & _quote_words(dst_seg)) / len(words)
+                kept_share = len(words & quote_words(dst_seg)) / len(words)
                 detail = (f"{kept_share:.0%} of its words appear unquoted on the other side"
                           if kept_share >= min_quote_overlap
                           else "its words are not on the other side")
                 rows.append((p.doc_a, p.doc_b, p.passage_index, change,
                              quote if change == "quote_dropped" else "",
                              quote if change == "quote_added" else "", detail))
-        layers += [str(p.layer) if has_layer else "shingle"] * (len(rows) - n_before)
+        layers += [str(p.layer)] * (len(rows) - n_before)
     frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS[:-1]).assign(layer=layers)
     return frame.astype({"passage_index": "int64"})
+
+
+class _Passage(NamedTuple):
+    doc_a: str
+    doc_b: str
+    start_a: int
+    end_a: int
+    start_b: int
+    end_b: int
+    passage_index: int
+    layer: str
 
 
 def _clip(spans: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
