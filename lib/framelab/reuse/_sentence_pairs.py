@@ -52,29 +52,28 @@ class SentenceTokens:
 
     def __init__(self, texts: Sequence[str]) -> None:
         table = token_table([str(t) for t in texts], stop_words=None)
-        rows = table["text"].to_numpy(np.int64)
-        self.codes = table["token"].cat.codes.to_numpy(np.int64)
-        self.starts = table["start"].to_numpy(np.int64)
-        self.ends = table["end"].to_numpy(np.int64)
-        self.lengths = np.bincount(rows, minlength=len(texts)).astype(np.int64)
+        self.lengths = np.bincount(table["text"].to_numpy(np.int64),
+                                   minlength=len(texts)).astype(np.int64)
+        self.codes = table["token"].cat.codes.to_numpy(np.int32)
+        self.starts = table["start"].to_numpy(np.int32)
+        self.ends = table["end"].to_numpy(np.int32)
+        del table
         self.ptr = np.concatenate([[0], np.cumsum(self.lengths)]).astype(np.int64)
-        self._grams: dict[int, np.ndarray] = {1: self.codes}
         self._sorted: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
-    def grams(self, g: int) -> np.ndarray:
+    def _grams(self, g: int) -> np.ndarray:
         """Id of the ``g``-gram starting at each token (exact: equal ids, equal n-grams);
         positions too close to the end of their sentence hold an id that is never looked at.
         """
-        if g not in self._grams:
-            previous = self.grams(g - 1)
-            n = len(self.codes)
+        ids = self.codes.astype(np.int64)
+        width = int(self.codes.max(initial=0)) + 1
+        n = len(ids)
+        for k in range(2, g + 1):
             nxt = np.zeros(n, dtype=np.int64)
-            if n >= g:
-                nxt[:n - g + 1] = self.codes[g - 1:]
-            width = int(self.codes.max(initial=0)) + 1
-            combined = previous * width + nxt
-            self._grams[g] = pd.factorize(combined)[0].astype(np.int64)
-        return self._grams[g]
+            if n >= k:
+                nxt[:n - k + 1] = self.codes[k - 1:]
+            ids = pd.factorize(ids * width + nxt)[0].astype(np.int64)
+        return ids
 
     def sorted_grams(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The ``g``-grams of each row ordered by id: ``(ids, positions, ptr)``, row ``r``'s
@@ -82,11 +81,16 @@ class SentenceTokens:
         if g not in self._sorted:
             count = np.maximum(self.lengths - g + 1, 0)
             flat, row = _ragged(self.ptr[:-1], count)
-            ids = self.grams(g)[flat]
+            ids = self._grams(g)[flat]
             order = np.lexsort((ids, row))
             ptr = np.concatenate([[0], np.cumsum(count)]).astype(np.int64)
-            self._sorted[g] = (ids[order], (flat - self.ptr[row])[order], ptr)
+            self._sorted[g] = (ids[order].astype(np.int32),
+                               (flat - self.ptr[row])[order].astype(np.int32), ptr)
         return self._sorted[g]
+
+
+#: n-gram occurrences (both sides together) joined at once by :func:`longest_runs`.
+_JOIN_ENTRIES = 4_000_000
 
 
 def longest_runs(tokens: SentenceTokens, rows_a: np.ndarray, rows_b: np.ndarray,
@@ -101,40 +105,55 @@ def longest_runs(tokens: SentenceTokens, rows_a: np.ndarray, rows_b: np.ndarray,
     pb = np.zeros(n, dtype=np.int64)
     if n == 0:
         return run, pa, pb
+    ptr = tokens.sorted_grams(g)[2]
+    entries = np.cumsum(ptr[rows_a + 1] - ptr[rows_a] + ptr[rows_b + 1] - ptr[rows_b])
+    cuts = np.searchsorted(entries, np.arange(1, entries[-1] // _JOIN_ENTRIES + 1)
+                           * _JOIN_ENTRIES)
+    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, n]):
+        if hi > lo:
+            part = slice(int(lo), int(hi))
+            _runs_into(tokens, g, rows_a[part], rows_b[part], run[part], pa[part], pb[part])
+    return run, pa, pb
+
+
+def _runs_into(tokens: SentenceTokens, g: int, rows_a: np.ndarray, rows_b: np.ndarray,
+               run: np.ndarray, pa: np.ndarray, pb: np.ndarray) -> None:
+    """:func:`longest_runs` of one slice of pairs, written into ``run``, ``pa``, ``pb``."""
     ids, pos, ptr = tokens.sorted_grams(g)
     idx_a, own_a = _ragged(ptr[rows_a], ptr[rows_a + 1] - ptr[rows_a])
     idx_b, own_b = _ragged(ptr[rows_b], ptr[rows_b + 1] - ptr[rows_b])
     width = int(ids.max(initial=0)) + 1
     key_a = own_a * width + ids[idx_a]  # ascending: by pair, then by n-gram id
     key_b = own_b * width + ids[idx_b]
-    lo = np.searchsorted(key_b, key_a, side="left")
-    hi = np.searchsorted(key_b, key_a, side="right")
-    hit_b, hit_a = _ragged(lo, hi - lo)
-    if len(hit_a) == 0:
-        return run, pa, pb
+    first_b = np.searchsorted(key_b, key_a, side="left")
+    shared = np.flatnonzero(key_b[np.minimum(first_b, len(key_b) - 1)] == key_a
+                            if len(key_b) else np.zeros(0, dtype=bool))
+    if len(shared) == 0:
+        return
+    last_b = np.searchsorted(key_b, key_a[shared], side="right")
+    hit_b, hit = _ragged(first_b[shared], last_b - first_b[shared])
+    hit_a = shared[hit]
     s = own_a[hit_a]
-    u = pos[idx_a[hit_a]]
-    v = pos[idx_b[hit_b]]
+    u = pos[idx_a[hit_a]].astype(np.int64)
+    v = pos[idx_b[hit_b]].astype(np.int64)
     diag = u - v
     span = int(tokens.lengths.max(initial=0)) + 1
-    if n * 2 * span * span < 2 ** 62:
+    if len(rows_a) * 2 * span * span < 2 ** 62:
         order = np.argsort((s * (2 * span) + diag + span) * span + u, kind="stable")
     else:
         order = np.lexsort((u, diag, s))
     s, u, v, diag = s[order], u[order], v[order], diag[order]
     new = np.ones(len(s), dtype=bool)
     new[1:] = (s[1:] != s[:-1]) | (diag[1:] != diag[:-1]) | (u[1:] != u[:-1] + 1)
-    run_id = np.cumsum(new) - 1
-    length = np.bincount(run_id).astype(np.int64)
+    length = np.bincount(np.cumsum(new) - 1).astype(np.int64)
     rs, ru, rv = s[new], u[new], v[new]
     best = np.lexsort((rv, ru, -length, rs))
-    first = np.ones(len(best), dtype=bool)
-    first[1:] = rs[best][1:] != rs[best][:-1]
-    best = best[first]
+    keep = np.ones(len(best), dtype=bool)
+    keep[1:] = rs[best][1:] != rs[best][:-1]
+    best = best[keep]
     run[rs[best]] = length[best] + g - 1
     pa[rs[best]] = ru[best]
     pb[rs[best]] = rv[best]
-    return run, pa, pb
 
 
 @dataclass(frozen=True)
