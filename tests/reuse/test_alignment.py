@@ -273,6 +273,7 @@ def test_same_frame_on_random_documents_over_a_tiny_vocabulary(
     # small batches, so pairs are split across several of them
     monkeypatch.setattr(sentence_pairs, "_BATCH_CELLS", rng.choice([1, 7, 50, 10**6]))
     monkeypatch.setattr(sentence_pairs, "_JOIN_ENTRIES", rng.choice([1, 30, 10**6]))
+    monkeypatch.setattr(sentence_pairs, "_TOKENIZE_TEXTS", rng.choice([1, 5, 10**5]))
     for options in ({}, {"min_cosine": 0.0, "threshold": 0.0},
                     {"threshold": 0.9, "min_run": 2, "verbatim_run": 3, "quote_run": 2},
                     {"threshold": 1.0, "min_run": 4, "verbatim_run": 5, "quote_run": 1,
@@ -286,6 +287,7 @@ def test_same_frame_on_random_documents_over_a_tiny_vocabulary(
 def test_longest_runs_match_sequence_matcher_on_random_token_lists(
         join_entries: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sentence_pairs, "_JOIN_ENTRIES", join_entries)
+    monkeypatch.setattr(sentence_pairs, "_TOKENIZE_TEXTS", 7)  # a vocabulary over chunks
     rng = random.Random(7)
     texts = [" ".join(rng.choice(["aa", "bb", "cc"]) for _ in range(rng.randint(0, 12)))
              for _ in range(40)]

@@ -31,6 +31,8 @@ from ..tokens import token_table
 
 __all__ = ["SentenceTokens", "aligned_sentence_pairs"]
 
+#: Sentences tokenized at once (bounds the memory of the token table).
+_TOKENIZE_TEXTS = 100_000
 #: Sentence pairs (cells of the pairs' cosine blocks) handled in one batch: bounds memory.
 _BATCH_CELLS = 2_000_000
 
@@ -51,13 +53,24 @@ class SentenceTokens:
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
-        table = token_table([str(t) for t in texts], stop_words=None)
-        self.lengths = np.bincount(table["text"].to_numpy(np.int64),
-                                   minlength=len(texts)).astype(np.int64)
-        self.codes = table["token"].cat.codes.to_numpy(np.int32)
-        self.starts = table["start"].to_numpy(np.int32)
-        self.ends = table["end"].to_numpy(np.int32)
-        del table
+        vocabulary: dict[str, int] = {}
+        parts: list[tuple[np.ndarray, ...]] = []
+        for first in range(0, len(texts), _TOKENIZE_TEXTS):
+            chunk = [str(t) for t in texts[first:first + _TOKENIZE_TEXTS]]
+            table = token_table(chunk, stop_words=None)
+            token = table["token"].cat
+            lookup = np.array([vocabulary.setdefault(w, len(vocabulary))
+                               for w in token.categories], dtype=np.int32)
+            parts.append((np.bincount(table["text"].to_numpy(np.int64), minlength=len(chunk)),
+                          lookup[token.codes.to_numpy(np.int64)],
+                          table["start"].to_numpy(np.int32), table["end"].to_numpy(np.int32)))
+            del table, token
+        lengths, codes, starts, ends = (
+            [np.concatenate([p[n] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
+             for n in range(4)])
+        self.lengths = lengths.astype(np.int64)
+        self.codes, self.starts, self.ends = (codes.astype(np.int32), starts.astype(np.int32),
+                                              ends.astype(np.int32))
         self.ptr = np.concatenate([[0], np.cumsum(self.lengths)]).astype(np.int64)
         self._sorted: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
