@@ -207,7 +207,7 @@ class _QuoteTest:
 
     def _inside(self, doc: np.ndarray, row: np.ndarray, at: np.ndarray,
                 run: np.ndarray) -> np.ndarray:
-        first = self.tokens.ptr[row] + at
+        first = self.tokens.ptr[self.tokens.text_of[row]] + at
         start = self.offset[row] + self.tokens.starts[first]
         end = self.offset[row] + self.tokens.ends[first + run - 1]
         has = np.flatnonzero(doc >= 0)

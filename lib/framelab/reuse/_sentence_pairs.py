@@ -48,15 +48,19 @@ def _ragged(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
 class SentenceTokens:
     """Every token of a sentence table (stop words kept) as integer ids, with offsets.
 
-    ``ptr[r]:ptr[r + 1]`` are the tokens of row ``r``; ``codes`` number distinct token texts,
-    so equal codes are equal tokens; ``starts``/``ends`` index the row's ``text_norm``.
+    Each distinct text is tokenized once (copied sentences recur across documents): row
+    ``r`` has text ``t = text_of[r]``, whose tokens are ``ptr[t]:ptr[t + 1]``; ``codes`` number
+    distinct token texts, so equal codes are equal tokens; ``starts``/``ends`` index the text.
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
+        text_of, distinct = pd.factorize(np.array([str(t) for t in texts] + [""],
+                                                  dtype=object)[:-1])
+        self.text_of = text_of.astype(np.int64)
         vocabulary: dict[str, int] = {}
         parts: list[tuple[np.ndarray, ...]] = []
-        for first in range(0, len(texts), _TOKENIZE_TEXTS):
-            chunk = [str(t) for t in texts[first:first + _TOKENIZE_TEXTS]]
+        for first in range(0, len(distinct), _TOKENIZE_TEXTS):
+            chunk = [str(t) for t in distinct[first:first + _TOKENIZE_TEXTS]]
             table = token_table(chunk, stop_words=None)
             token = table["token"].cat
             lookup = np.array([vocabulary.setdefault(w, len(vocabulary))
@@ -89,8 +93,8 @@ class SentenceTokens:
         return ids
 
     def sorted_grams(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The ``g``-grams of each row ordered by id: ``(ids, positions, ptr)``, row ``r``'s
-        at ``ptr[r]:ptr[r + 1]``."""
+        """The ``g``-grams of each distinct text ordered by id: ``(ids, positions, ptr)``,
+        text ``t``'s at ``ptr[t]:ptr[t + 1]``."""
         if g not in self._sorted:
             count = np.maximum(self.lengths - g + 1, 0)
             flat, row = _ragged(self.ptr[:-1], count)
@@ -112,29 +116,35 @@ def longest_runs(tokens: SentenceTokens, rows_a: np.ndarray, rows_b: np.ndarray,
     it is at least ``g`` tokens: ``(run, start in a, start in b)``, ``run`` 0 where the pair
     shares no ``g``-gram. Among the longest runs, the first in ``a``, then in ``b``.
     """
-    n = len(rows_a)
+    if len(rows_a) == 0:
+        return tuple(np.zeros(0, dtype=np.int64) for _ in range(3))  # type: ignore[return-value]
+    # the run depends on the two texts only: each distinct pair of texts is joined once
+    n_texts = len(tokens.lengths)
+    pairs, inverse = np.unique(tokens.text_of[rows_a] * n_texts + tokens.text_of[rows_b],
+                               return_inverse=True)
+    texts_a, texts_b = pairs // n_texts, pairs % n_texts
+    n = len(pairs)
     run = np.zeros(n, dtype=np.int64)
     pa = np.zeros(n, dtype=np.int64)
     pb = np.zeros(n, dtype=np.int64)
-    if n == 0:
-        return run, pa, pb
     ptr = tokens.sorted_grams(g)[2]
-    entries = np.cumsum(ptr[rows_a + 1] - ptr[rows_a] + ptr[rows_b + 1] - ptr[rows_b])
+    entries = np.cumsum(ptr[texts_a + 1] - ptr[texts_a] + ptr[texts_b + 1] - ptr[texts_b])
     cuts = np.searchsorted(entries, np.arange(1, entries[-1] // _JOIN_ENTRIES + 1)
                            * _JOIN_ENTRIES)
     for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, n]):
         if hi > lo:
             part = slice(int(lo), int(hi))
-            _runs_into(tokens, g, rows_a[part], rows_b[part], run[part], pa[part], pb[part])
-    return run, pa, pb
+            _runs_into(tokens, g, texts_a[part], texts_b[part], run[part], pa[part], pb[part])
+    return run[inverse], pa[inverse], pb[inverse]
 
 
-def _runs_into(tokens: SentenceTokens, g: int, rows_a: np.ndarray, rows_b: np.ndarray,
+def _runs_into(tokens: SentenceTokens, g: int, texts_a: np.ndarray, texts_b: np.ndarray,
                run: np.ndarray, pa: np.ndarray, pb: np.ndarray) -> None:
-    """:func:`longest_runs` of one slice of pairs, written into ``run``, ``pa``, ``pb``."""
+    """:func:`longest_runs` of one slice of pairs of distinct texts, written into ``run``,
+    ``pa``, ``pb``."""
     ids, pos, ptr = tokens.sorted_grams(g)
-    idx_a, own_a = _ragged(ptr[rows_a], ptr[rows_a + 1] - ptr[rows_a])
-    idx_b, own_b = _ragged(ptr[rows_b], ptr[rows_b + 1] - ptr[rows_b])
+    idx_a, own_a = _ragged(ptr[texts_a], ptr[texts_a + 1] - ptr[texts_a])
+    idx_b, own_b = _ragged(ptr[texts_b], ptr[texts_b + 1] - ptr[texts_b])
     width = int(ids.max(initial=0)) + 1
     key_a = own_a * width + ids[idx_a]  # ascending: by pair, then by n-gram id
     key_b = own_b * width + ids[idx_b]
@@ -151,7 +161,7 @@ def _runs_into(tokens: SentenceTokens, g: int, rows_a: np.ndarray, rows_b: np.nd
     v = pos[idx_b[hit_b]].astype(np.int64)
     diag = u - v
     span = int(tokens.lengths.max(initial=0)) + 1
-    if len(rows_a) * 2 * span * span < 2 ** 62:
+    if len(texts_a) * 2 * span * span < 2 ** 62:
         order = np.argsort((s * (2 * span) + diag + span) * span + u, kind="stable")
     else:
         order = np.lexsort((u, diag, s))
