@@ -455,3 +455,13 @@ def test_quote_words_are_the_tokens_of_tokenize() -> None:
                  "de-escalation of Hayat Tahrir al-Sham's rebels",
                  "\u0130stanbul, a b c d-e, x.y.z. 42 forty-two", 'He said "we will"']:
         assert alignment._quote_words(text) == _ref_quote_words(text)
+
+
+def test_same_frame_with_object_columns_and_integer_ids() -> None:
+    documents, sentences = _tables({"wire": WIRE, "copy": [WIRE[2], WIRE[0]], "x": [WIRE[1]]})
+    candidates = _all_pairs(["wire", "copy", "x"])
+    loose = sentences.astype({"text": object, "sentence_id": object, "doc_id": object})
+    _same(candidates.astype(object), loose, documents=documents)
+    numbers = {"wire": 10, "copy": 11, "x": 12}
+    _same(candidates.replace(numbers), sentences.replace({"doc_id": numbers}),
+          documents=documents.replace({"doc_id": numbers}))

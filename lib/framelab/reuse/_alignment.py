@@ -183,7 +183,7 @@ def align_passages(
     if len(kept["pair"]) == 0:
         frame = pd.DataFrame([], columns=PASSAGE_COLUMNS)
     else:
-        frame = _passage_frame(sent, doc_a, doc_b, kept)
+        frame = _passage_frame(sent, candidates.reset_index(drop=True), kept)
     return frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
                                                 "passage_index", "longest_run")})
 
@@ -225,7 +225,7 @@ class _QuoteTest:
                 | self._inside(self.code_b[pair], row_b, pb, run))
 
 
-def _passage_frame(sent: pd.DataFrame, doc_a: np.ndarray, doc_b: np.ndarray,
+def _passage_frame(sent: pd.DataFrame, candidates: pd.DataFrame,
                    kept: dict[str, np.ndarray]) -> pd.DataFrame:
     """``reuse_passages`` rows of the kept sentence pairs, numbered by position in ``doc_a``."""
     starts, ends = sent["start"].to_numpy(), sent["end"].to_numpy()
@@ -234,19 +234,28 @@ def _passage_frame(sent: pd.DataFrame, doc_a: np.ndarray, doc_b: np.ndarray,
     pair, a, b = pair[order], kept["row_a"][order], kept["row_b"][order]
     first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     index = np.arange(len(pair)) - np.repeat(first, np.diff(np.r_[first, len(pair)]))
-    text = sent["text"].to_numpy(dtype=object)
-    sentence_id = sent["sentence_id"].to_numpy(dtype=object)
+    kinds = pd.Series(["paraphrase", "verbatim"])
     columns = {
-        "doc_a": doc_a[pair].tolist(), "doc_b": doc_b[pair].tolist(),
-        "start_a": starts[a].tolist(), "end_a": ends[a].tolist(),
-        "start_b": starts[b].tolist(), "end_b": ends[b].tolist(),
-        "similarity": [round(c, 6) for c in kept["cosine"][order].tolist()],
-        "kind": np.where(kept["verbatim"][order], "verbatim", "paraphrase").tolist(),
-        "text_a": text[a].tolist(), "text_b": text[b].tolist(),
-        "passage_index": index.tolist(),
-        "sentence_a": sentence_id[a].tolist(), "sentence_b": sentence_id[b].tolist(),
-        "longest_run": kept["run"][order].tolist(), "layer": ["shingle"] * len(pair)}
+        "doc_a": _take(candidates["doc_a"], pair), "doc_b": _take(candidates["doc_b"], pair),
+        "start_a": starts[a], "end_a": ends[a], "start_b": starts[b], "end_b": ends[b],
+        "similarity": np.array([round(c, 6) for c in kept["cosine"][order].tolist()],
+                               dtype=np.float64),
+        "kind": _take(kinds, kept["verbatim"][order].astype(np.int64)),
+        "text_a": _take(sent["text"], a), "text_b": _take(sent["text"], b),
+        "passage_index": index,
+        "sentence_a": _take(sent["sentence_id"], a), "sentence_b": _take(sent["sentence_id"], b),
+        "longest_run": kept["run"][order], "layer": _take(pd.Series(["shingle"]),
+                                                          np.zeros(len(pair), dtype=np.int64))}
     return pd.DataFrame(columns, columns=PASSAGE_COLUMNS)
+
+
+def _take(values: pd.Series, at: np.ndarray) -> object:
+    """``values`` at positions ``at``, typed as a frame types a list of those elements: a
+    column of pandas' default string type is taken as it is (fast), anything else as a list.
+    """
+    if values.dtype == pd.Series(["x"]).dtype and not values.isna().any():
+        return values.array.take(at)
+    return values.to_numpy(dtype=object)[at].tolist()
 
 
 # --- 3. what changed ---------------------------------------------------------------------
