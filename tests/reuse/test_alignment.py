@@ -465,3 +465,26 @@ def test_same_frame_with_object_columns_and_integer_ids() -> None:
     numbers = {"wire": 10, "copy": 11, "x": 12}
     _same(candidates.replace(numbers), sentences.replace({"doc_id": numbers}),
           documents=documents.replace({"doc_id": numbers}))
+
+
+def _vectorizer_matrix(texts: list[str]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    return TfidfVectorizer(analyzer=alignment._CONTENT, sublinear_tf=True,
+                           dtype=np.float64).fit_transform(texts).tocsr()
+
+
+def test_space_is_the_tfidf_vectorizer_matrix_entry_for_entry() -> None:
+    """The TF-IDF matrix from the distinct texts equals TfidfVectorizer on every sentence:
+    same stored values in the same order (sums over them are then the same to the bit)."""
+    _, seeds = corpus.load_run_corpus(SEEDS_DIR)
+    rng = random.Random(3)
+    tables = [seeds, pd.concat([seeds, seeds.iloc[::3], seeds.iloc[::-2]], ignore_index=True)]
+    for seed in range(4):
+        tables.append(_random_corpus(random.Random(seed), 20)[1])
+    for table in tables:
+        table = table.iloc[rng.sample(range(len(table)), len(table))]  # any row order
+        space = alignment._Space(table)
+        want = _vectorizer_matrix(table["text_norm"].tolist())
+        assert space.X.shape == want.shape
+        for name in ("data", "indices", "indptr"):
+            assert np.array_equal(getattr(space.X, name), getattr(want, name)), name

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from ..codebook import resolve_codebook
 from ..errors import ParameterError, check_columns
@@ -69,11 +69,19 @@ class _Space:
     def __init__(self, sentences: pd.DataFrame) -> None:
         self.sentences = sentences.reset_index(drop=True)
         texts = self.sentences["text_norm"].tolist()
-        vectorizer = TfidfVectorizer(analyzer=_CONTENT, sublinear_tf=True, dtype=np.float64)
-        if any(_CONTENT(t) for t in texts):
+        text_of, distinct = pd.factorize(np.array([*texts, ""], dtype=object)[:-1])
+        if not any(_CONTENT(t) for t in distinct):
+            self.X = sparse.csr_matrix((len(texts), 1))
+        elif (text_of < 0).any():  # a missing text: the vectorizer says what is wrong
+            vectorizer = TfidfVectorizer(analyzer=_CONTENT, sublinear_tf=True, dtype=np.float64)
             self.X = vectorizer.fit_transform(texts).tocsr()
         else:
-            self.X = sparse.csr_matrix((len(texts), 1))
+            # TfidfVectorizer's counts of each distinct text (copied sentences recur), one row
+            # per sentence, then its weights: the same matrix, entry for entry
+            counts = CountVectorizer(analyzer=_CONTENT, dtype=np.float64).fit_transform(
+                list(distinct)).tocsr()[text_of]
+            self.X = TfidfTransformer(sublinear_tf=True).fit(counts).transform(
+                counts, copy=False).tocsr()
         self.rows = self.sentences.groupby("doc_id", sort=False).indices
 
 
