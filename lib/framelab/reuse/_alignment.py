@@ -25,7 +25,7 @@ from ..codebook import resolve_codebook
 from ..errors import ParameterError, check_columns
 from ..framing import is_reporting_use, quote_spans
 from ..tokens import Analyzer, Token
-from ._sentence_pairs import SentenceTokens, _ragged, aligned_sentence_pairs
+from ._sentence_pairs import QuoteTest, SentenceTokens, aligned_sentence_pairs
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
@@ -181,7 +181,7 @@ def align_passages(
     tokens = SentenceTokens(sent["text_norm"].tolist())
     doc_a = np.array(candidates["doc_a"].tolist() + [None], dtype=object)[:-1]
     doc_b = np.array(candidates["doc_b"].tolist() + [None], dtype=object)[:-1]
-    quoted = _QuoteTest(space, tokens, _document_quotes(
+    quoted = QuoteTest(sent["start"].to_numpy(np.int64), tokens, _document_quotes(
         None if documents is None else documents[documents["doc_id"].isin(wanted)]),
         doc_a, doc_b)
     kept = aligned_sentence_pairs(space.X, space.rows, tokens, doc_a, doc_b,
@@ -194,43 +194,6 @@ def align_passages(
         frame = _passage_frame(sent, candidates.reset_index(drop=True), kept)
     return frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
                                                 "passage_index", "longest_run")})
-
-
-class _QuoteTest:
-    """Which longest runs lie inside a direct quotation of their side's document."""
-
-    def __init__(self, space: _Space, tokens: SentenceTokens,
-                 quotes: dict[str, list[tuple[int, int]]], doc_a: np.ndarray,
-                 doc_b: np.ndarray) -> None:
-        self.tokens = tokens
-        self.offset = space.sentences["start"].to_numpy(np.int64)
-        ids = list(quotes)
-        code = {d: n for n, d in enumerate(ids)}
-        spans = [np.asarray(quotes[d], dtype=np.int64).reshape(-1, 2) for d in ids]
-        sizes = np.array([len(x) for x in spans], dtype=np.int64)
-        self.ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        self.spans = np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64)
-        self.code_a = np.array([code.get(d, -1) for d in doc_a], dtype=np.int64)
-        self.code_b = np.array([code.get(d, -1) for d in doc_b], dtype=np.int64)
-
-    def _inside(self, doc: np.ndarray, row: np.ndarray, at: np.ndarray,
-                run: np.ndarray) -> np.ndarray:
-        first = self.tokens.ptr[self.tokens.text_of[row]] + at
-        start = self.offset[row] + self.tokens.starts[first]
-        end = self.offset[row] + self.tokens.ends[first + run - 1]
-        has = np.flatnonzero(doc >= 0)
-        count = self.ptr[doc[has] + 1] - self.ptr[doc[has]]
-        flat, owner = _ragged(self.ptr[doc[has]], count)
-        hit = ((self.spans[flat, 0] <= start[has][owner])
-               & (end[has][owner] <= self.spans[flat, 1]))
-        out = np.zeros(len(doc), dtype=bool)
-        out[has] = np.bincount(owner[hit], minlength=len(has)) > 0
-        return out
-
-    def __call__(self, pair: np.ndarray, row_a: np.ndarray, row_b: np.ndarray,
-                 pa: np.ndarray, pb: np.ndarray, run: np.ndarray) -> np.ndarray:
-        return (self._inside(self.code_a[pair], row_a, pa, run)
-                | self._inside(self.code_b[pair], row_b, pb, run))
 
 
 def _passage_frame(sent: pd.DataFrame, candidates: pd.DataFrame,

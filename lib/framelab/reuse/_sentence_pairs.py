@@ -29,7 +29,7 @@ from scipy import sparse
 
 from ..tokens import token_table
 
-__all__ = ["SentenceTokens", "aligned_sentence_pairs"]
+__all__ = ["QuoteTest", "SentenceTokens", "aligned_sentence_pairs"]
 
 #: Sentences tokenized at once (bounds the memory of the token table).
 _TOKENIZE_TEXTS = 100_000
@@ -286,6 +286,43 @@ def _greedy(pair: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         used_a.add((p, x))
         used_b.add((p, y))
     return keep
+
+
+class QuoteTest:
+    """Which longest runs lie inside a direct quotation of their side's document."""
+
+    def __init__(self, offset: np.ndarray, tokens: SentenceTokens,
+                 quotes: dict[str, list[tuple[int, int]]], doc_a: np.ndarray,
+                 doc_b: np.ndarray) -> None:
+        self.tokens = tokens
+        self.offset = offset  # where each sentence starts in its document
+        ids = list(quotes)
+        code = {d: n for n, d in enumerate(ids)}
+        spans = [np.asarray(quotes[d], dtype=np.int64).reshape(-1, 2) for d in ids]
+        sizes = np.array([len(x) for x in spans], dtype=np.int64)
+        self.ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.spans = np.concatenate(spans) if spans else np.zeros((0, 2), dtype=np.int64)
+        self.code_a = np.array([code.get(d, -1) for d in doc_a], dtype=np.int64)
+        self.code_b = np.array([code.get(d, -1) for d in doc_b], dtype=np.int64)
+
+    def _inside(self, doc: np.ndarray, row: np.ndarray, at: np.ndarray,
+                run: np.ndarray) -> np.ndarray:
+        first = self.tokens.ptr[self.tokens.text_of[row]] + at
+        start = self.offset[row] + self.tokens.starts[first]
+        end = self.offset[row] + self.tokens.ends[first + run - 1]
+        has = np.flatnonzero(doc >= 0)
+        count = self.ptr[doc[has] + 1] - self.ptr[doc[has]]
+        flat, owner = _ragged(self.ptr[doc[has]], count)
+        hit = ((self.spans[flat, 0] <= start[has][owner])
+               & (end[has][owner] <= self.spans[flat, 1]))
+        out = np.zeros(len(doc), dtype=bool)
+        out[has] = np.bincount(owner[hit], minlength=len(has)) > 0
+        return out
+
+    def __call__(self, pair: np.ndarray, row_a: np.ndarray, row_b: np.ndarray,
+                 pa: np.ndarray, pb: np.ndarray, run: np.ndarray) -> np.ndarray:
+        return (self._inside(self.code_a[pair], row_a, pa, run)
+                | self._inside(self.code_b[pair], row_b, pb, run))
 
 
 QuotedFn = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
