@@ -270,6 +270,8 @@ def test_same_frame_on_random_documents_over_a_tiny_vocabulary(
     pairs = [(a, b) for a, b in itertools.product(ids, ids) if rng.random() < 0.6]
     pairs += rng.sample(pairs, min(3, len(pairs)))  # repeated pairs
     candidates = _pairs(pairs)
+    candidates.index = rng.sample(range(10 * len(pairs) + 1), len(pairs))  # as after a filter
+    sentences = sentences.iloc[::-1]  # any row order and index
     # small batches, so pairs are split across several of them
     monkeypatch.setattr(sentence_pairs, "_BATCH_CELLS", rng.choice([1, 7, 50, 10**6]))
     monkeypatch.setattr(sentence_pairs, "_JOIN_ENTRIES", rng.choice([1, 30, 10**6]))
