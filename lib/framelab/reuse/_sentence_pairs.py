@@ -201,15 +201,31 @@ def _block_rows(docs: _Docs, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     return docs.rows[flat], owner, flat - start[owner]
 
 
-def _offset_columns(X: sparse.csr_matrix, rows: np.ndarray, owner: np.ndarray,
-                    blocks: int) -> sparse.csr_matrix:
-    """``X[rows]`` with the columns of row ``r`` moved to block ``owner[r]`` of ``blocks``
-    (each row's entries kept in their stored order)."""
-    part = X[rows]
-    nnz = np.diff(part.indptr)
-    cols = part.indices.astype(np.int64) + np.repeat(owner, nnz) * X.shape[1]
-    return sparse.csr_matrix((part.data, cols, part.indptr),
-                             shape=(len(rows), blocks * X.shape[1]))
+def _block_product(X: sparse.csr_matrix, rows_a: np.ndarray, own_a: np.ndarray,
+                   rows_b: np.ndarray, own_b: np.ndarray) -> sparse.coo_matrix:
+    """The cosines of ``X[rows_a]`` with ``X[rows_b]`` where the owners agree, in one product.
+
+    Each row's terms become columns of its owner's own block: a column stands for one
+    (owner, term) that the right side holds, so the product has no cross-owner terms and its
+    width is at most the right side's number of entries. Each left row keeps its entries in
+    their stored order, without the terms its owner's right side lacks (they add nothing),
+    so every cosine is added up as ``X[ra] @ X[rb].T`` adds it up.
+    """
+    left, right = X[rows_a], X[rows_b]
+    width = X.shape[1]
+    key_b = np.repeat(own_b, np.diff(right.indptr)) * width + right.indices
+    columns, col_b = np.unique(key_b, return_inverse=True)
+    key_a = np.repeat(own_a, np.diff(left.indptr)) * width + left.indices
+    col_a = np.minimum(np.searchsorted(columns, key_a), max(len(columns) - 1, 0))
+    hit = (columns[col_a] == key_a) if len(columns) else np.zeros(len(key_a), dtype=bool)
+    entry_row = np.repeat(np.arange(len(rows_a)), np.diff(left.indptr))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(entry_row[hit],
+                                                        minlength=len(rows_a)))])
+    shape = len(columns)
+    left = sparse.csr_matrix((left.data[hit], col_a[hit], indptr), shape=(len(rows_a), shape))
+    right = sparse.csr_matrix((right.data, col_b.ravel(), right.indptr),
+                              shape=(len(rows_b), shape))
+    return (left @ right.T).tocoo()
 
 
 def _cosines(X: sparse.csr_matrix, docs: _Docs, da: np.ndarray, db: np.ndarray,
@@ -217,15 +233,11 @@ def _cosines(X: sparse.csr_matrix, docs: _Docs, da: np.ndarray, db: np.ndarray,
     """Sentence pairs of the document pairs ``(da[p], db[p])`` with cosine >= ``min_cosine``:
     (pair, i, j, row a, row b, cosine), ``i``/``j`` counted inside each document.
 
-    The cosines of all pairs come from one product: block ``p`` of the left factor holds the
-    sentences of ``da[p]`` in the columns of block ``p``, and likewise for ``db[p]``, so each
-    cosine is ``X[ra] @ X[rb].T`` of its own pair, added up in the same order.
+    The cosines of all pairs come from one product (:func:`_block_product`).
     """
     rows_a, own_a, loc_a = _block_rows(docs, da)
     rows_b, own_b, loc_b = _block_rows(docs, db)
-    left = _offset_columns(X, rows_a, own_a, len(da))
-    right = _offset_columns(X, rows_b, own_b, len(da))
-    product = (left @ right.T).tocoo()
+    product = _block_product(X, rows_a, own_a, rows_b, own_b)
     if min_cosine > 0:
         keep = product.data >= min_cosine
         ra_idx, rb_idx = product.row[keep].astype(np.int64), product.col[keep].astype(np.int64)
