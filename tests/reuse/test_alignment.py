@@ -276,6 +276,7 @@ def test_same_frame_on_random_documents_over_a_tiny_vocabulary(
     monkeypatch.setattr(sentence_pairs, "_BATCH_CELLS", rng.choice([1, 7, 50, 10**6]))
     monkeypatch.setattr(sentence_pairs, "_JOIN_ENTRIES", rng.choice([1, 30, 10**6]))
     monkeypatch.setattr(sentence_pairs, "_TOKENIZE_TEXTS", rng.choice([1, 5, 10**5]))
+    monkeypatch.setattr(sentence_pairs, "_OFFSET_WIDTH", [0, 1 << 24][seed % 2])
     for options in ({}, {"min_cosine": 0.0, "threshold": 0.0},
                     {"threshold": 0.9, "min_run": 2, "verbatim_run": 3, "quote_run": 2},
                     {"threshold": 1.0, "min_run": 4, "verbatim_run": 5, "quote_run": 1,

@@ -201,30 +201,40 @@ def _block_rows(docs: _Docs, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     return docs.rows[flat], owner, flat - start[owner]
 
 
+#: Widest block product (columns) laid out as (owner, term) directly; wider ones (a large
+#: vocabulary) number only the (owner, term) the right side holds.
+_OFFSET_WIDTH = 1 << 24
+
+
 def _block_product(X: sparse.csr_matrix, rows_a: np.ndarray, own_a: np.ndarray,
-                   rows_b: np.ndarray, own_b: np.ndarray) -> sparse.coo_matrix:
+                   rows_b: np.ndarray, own_b: np.ndarray, owners: int) -> sparse.coo_matrix:
     """The cosines of ``X[rows_a]`` with ``X[rows_b]`` where the owners agree, in one product.
 
-    Each row's terms become columns of its owner's own block: a column stands for one
-    (owner, term) that the right side holds, so the product has no cross-owner terms and its
-    width is at most the right side's number of entries. Each left row keeps its entries in
-    their stored order, without the terms its owner's right side lacks (they add nothing),
-    so every cosine is added up as ``X[ra] @ X[rb].T`` adds it up.
+    Each row's terms become columns of its owner's own block, so the product has no
+    cross-owner terms. Each left row keeps its entries in their stored order (dropping, in
+    the numbered layout, terms its owner's right side lacks: they add nothing), so every
+    cosine is added up as ``X[ra] @ X[rb].T`` adds it up.
     """
     left, right = X[rows_a], X[rows_b]
     width = X.shape[1]
-    key_b = np.repeat(own_b, np.diff(right.indptr)) * width + right.indices
-    columns, col_b = np.unique(key_b, return_inverse=True)
     key_a = np.repeat(own_a, np.diff(left.indptr)) * width + left.indices
-    col_a = np.minimum(np.searchsorted(columns, key_a), max(len(columns) - 1, 0))
-    hit = (columns[col_a] == key_a) if len(columns) else np.zeros(len(key_a), dtype=bool)
-    entry_row = np.repeat(np.arange(len(rows_a)), np.diff(left.indptr))
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(entry_row[hit],
-                                                        minlength=len(rows_a)))])
-    shape = len(columns)
-    left = sparse.csr_matrix((left.data[hit], col_a[hit], indptr), shape=(len(rows_a), shape))
-    right = sparse.csr_matrix((right.data, col_b.ravel(), right.indptr),
-                              shape=(len(rows_b), shape))
+    key_b = np.repeat(own_b, np.diff(right.indptr)) * width + right.indices
+    if owners * width <= _OFFSET_WIDTH:
+        shape, col_a, col_b, hit = owners * width, key_a, key_b, None
+    else:
+        col_b, columns = pd.factorize(key_b)
+        shape = len(columns)
+        col_a = pd.Index(columns).get_indexer(key_a)
+        hit = col_a >= 0
+    indptr = left.indptr
+    data = left.data
+    if hit is not None:
+        entry_row = np.repeat(np.arange(len(rows_a)), np.diff(left.indptr))
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(entry_row[hit],
+                                                            minlength=len(rows_a)))])
+        data, col_a = data[hit], col_a[hit]
+    left = sparse.csr_matrix((data, col_a, indptr), shape=(len(rows_a), shape))
+    right = sparse.csr_matrix((right.data, col_b, right.indptr), shape=(len(rows_b), shape))
     return (left @ right.T).tocoo()
 
 
@@ -237,7 +247,7 @@ def _cosines(X: sparse.csr_matrix, docs: _Docs, da: np.ndarray, db: np.ndarray,
     """
     rows_a, own_a, loc_a = _block_rows(docs, da)
     rows_b, own_b, loc_b = _block_rows(docs, db)
-    product = _block_product(X, rows_a, own_a, rows_b, own_b)
+    product = _block_product(X, rows_a, own_a, rows_b, own_b, len(da))
     if min_cosine > 0:
         keep = product.data >= min_cosine
         ra_idx, rb_idx = product.row[keep].astype(np.int64), product.col[keep].astype(np.int64)
