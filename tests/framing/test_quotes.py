@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
 from framelab.corpus import normalize_text
@@ -107,3 +109,33 @@ def test_who_is_quoted_by_each_outlet_merges_name_variants():
 def test_missing_columns_are_named():
     with pytest.raises(ColumnError, match=r"lack column\(s\) \['text_norm'\]"):
         quotes.find_quotes(pd.DataFrame({"doc_id": ["a"], "outlet": [""], "text": ["x"]}))
+
+
+def _canonical_by_pairs(names: list[str]) -> dict[str, str]:
+    """The merge rule by its definition: every name compared with every other."""
+    tokens = {n: quotes._display_name(n) for n in names}
+    out = {}
+    for name, toks in tokens.items():
+        family = [m for m, t in tokens.items()
+                  if t and toks and (t[-len(toks):] == toks or toks[-len(t):] == t)]
+        two = [m for m in family if len(tokens[m]) >= 2]
+        out[name] = " ".join(tokens[min(two or family, key=lambda m: (len(tokens[m]), m))])
+    return out
+
+
+def test_name_variants_merge_as_when_every_pair_is_compared():
+    names = ["Ryder", "Pat Ryder", "Pentagon Press Secretary Pat Ryder", "Brig. Gen. Pat Ryder",
+             "Sullivan", "Jake Sullivan", "Andrew Sullivan", "John Kirby", "Kirby",
+             "Russian officials", "Syrian and Russian officials", "officials", "Lavrov",
+             "Sergei Lavrov", "Foreign Minister Sergei Lavrov", "Maria Zakharova", "Assad",
+             "Bashar al-Assad", "President Bashar al-Assad", "al-Assad"]
+    got = quotes._canonical(names)
+    assert got == _canonical_by_pairs(names)
+    assert got["Ryder"] == "Pat Ryder" and got["Kirby"] == "John Kirby"
+    assert got["Sullivan"] == "Andrew Sullivan"   # two equally long candidates: the first by name
+    assert got["Maria Zakharova"] == "Maria Zakharova"
+    rng = random.Random(7)   # names that share last words in many ways
+    words = ["Ali", "Omar", "Hassan", "Pat", "Ryder", "al-Assad", "Kirby", "Lee"]
+    many = list(dict.fromkeys(" ".join(rng.choices(words, k=rng.randint(1, 3)))
+                              for _ in range(300)))
+    assert quotes._canonical(many) == _canonical_by_pairs(many)

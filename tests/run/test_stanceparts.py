@@ -3,6 +3,7 @@ cache, and the evaluation they give equals the one with the whole documents tabl
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,8 @@ import pytest
 from framelab import stance
 from framelab.codebook import load_codebook
 from framelab.paths import SEEDS_DIR
-from framelab.run import annotated_documents, build_cache, open_run_corpus
+from framelab.run import annotated_documents, build_cache, open_run_corpus, stance_tables
+from framelab.run._stanceparts import _paused_gc
 
 CB = load_codebook()
 
@@ -59,3 +61,27 @@ def test_sentence_annotations_need_no_document(cache_dir: Path) -> None:
         got = annotated_documents(run, "docs/stance_seed_annotations.csv")
         assert run.loaded == []
     assert list(got.columns) == ["doc_id", "text_norm"] and got.empty
+
+
+def test_paused_gc_turns_the_collector_off_inside_and_back_on_after() -> None:
+    assert gc.isenabled()
+    with _paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError), _paused_gc():   # an error inside still restores it
+        raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()   # a caller who turned it off keeps it off
+    try:
+        with _paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_part_leaves_the_collector_as_it_found_it(cache_dir: Path) -> None:
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        tables = stance_tables(run, CB, targets=stance.resolve_targets(None, CB),
+                               scorers=("default",))
+    assert gc.isenabled() and len(tables["mentions"]) > 0

@@ -289,10 +289,16 @@ def _display_name(name: str) -> tuple[str, ...]:
 def _canonical(names: Sequence[str]) -> dict[str, str]:
     """Merge name variants where one ends with the other ("Ryder" < "Pat Ryder")."""
     tokens = {n: _display_name(n) for n in names}
+    # a name whose words end with another's shares its last word: only names with the same
+    # last word are compared (every name with every other grew as the square of the names)
+    by_last: dict[str, list[str]] = {}
+    for m, t in tokens.items():
+        if t:
+            by_last.setdefault(t[-1], []).append(m)
     out = {}
     for name, toks in tokens.items():
-        family = [m for m, t in tokens.items()
-                  if t and toks and (t[-len(toks):] == toks or toks[-len(t):] == t)]
+        family = [m for m in (by_last.get(toks[-1], ()) if toks else ())
+                  if (t := tokens[m])[-len(toks):] == toks or toks[-len(t):] == t]
         two = [m for m in family if len(tokens[m]) >= 2]
         out[name] = " ".join(tokens[min(two or family, key=lambda m: (len(tokens[m]), m))])
     return out
