@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 
 import pandas as pd
@@ -139,3 +140,22 @@ def test_name_variants_merge_as_when_every_pair_is_compared():
     many = list(dict.fromkeys(" ".join(rng.choices(words, k=rng.randint(1, 3)))
                               for _ in range(300)))
     assert quotes._canonical(many) == _canonical_by_pairs(many)
+
+
+def test_speaker_actor_of_a_tie_does_not_depend_on_the_hash_seed() -> None:
+    """quoted_sources picked the most frequent actor with max(set(...)): a tie went to
+    whichever actor the set listed first, which changed with PYTHONHASHSEED."""
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd\n"
+            "from framelab.framing import _quotes as q\n"
+            "rows = [('d1', 'O', 'q1', 0, 5, 'words one', 'Officials', actor, '', '')\n"
+            "        for actor in ['Syrian government;Russia', 'Russia', 'Iran', 'Iran',\n"
+            "                      'Russia', 'Syrian government;Russia']]\n"
+            "frame = pd.DataFrame(rows, columns=q.QUOTE_COLUMNS)\n"
+            "print(q.quoted_sources(frame)['speaker_actor'].tolist())\n")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}
+                           ).stdout.strip() for seed in range(6)}
+    assert seen == {"['Iran']"}   # three actors twice each: the first in sort order

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -304,6 +305,14 @@ def _canonical(names: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _most_frequent(values: list[str]) -> str:
+    """The most frequent value; of several equally frequent, the first in sort order ("" for
+    none). Not ``max(set(values), key=values.count)``: a set's order, so the winner of a tie,
+    changes with the interpreter's string hash seed."""
+    counts = Counter(values)
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else ""
+
+
 def quoted_sources(quotes: pd.DataFrame, *, documents: pd.DataFrame | None = None,
                    group_by: str = "outlet") -> pd.DataFrame:
     """Who each group (outlet by default) quotes, and how much.
@@ -313,8 +322,10 @@ def quoted_sources(quotes: pd.DataFrame, *, documents: pd.DataFrame | None = Non
     DataFrame
         :data:`SOURCE_COLUMNS`, most quoted first within each group: ``speaker`` (name
         variants merged, e.g. "Ryder" and "Pentagon Press Secretary Pat Ryder" -> "Pat
-        Ryder"; "(unattributed)" when no speaker was found), ``n_quotes``, ``n_words`` (words
-        inside the quotation marks), ``variants`` (as written), ``example`` (a quotation).
+        Ryder"; "(unattributed)" when no speaker was found), ``speaker_actor`` (the actor
+        its quotations give most often; of equally frequent ones, the first in sort order),
+        ``n_quotes``, ``n_words`` (words inside the quotation marks), ``variants`` (as
+        written), ``example`` (a quotation).
     """
     missing = [c for c in QUOTE_COLUMNS if c not in quotes.columns]
     if missing:
@@ -331,7 +342,7 @@ def quoted_sources(quotes: pd.DataFrame, *, documents: pd.DataFrame | None = Non
     rows = []
     for (group, who), sub in frame.groupby(["group", "who"], sort=True):
         actors = [a for a in sub["speaker_actor"] if a]
-        rows.append((group, who, max(set(actors), key=actors.count) if actors else "",
+        rows.append((group, who, _most_frequent(actors),
                      len(sub), int(sub["words"].sum()),
                      "; ".join(sorted(set(sub["speaker"]) - {""})),
                      sub["text"].iloc[0][:120]))
