@@ -98,13 +98,19 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
 
 
 def _pseudo_words(n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` distinct lower-case pseudo-words of two to four syllables."""
-    cons, vowels = list("bdfgklmnprstvz"), list("aeiou")
+    """``n`` distinct lower-case pseudo-words of two to four syllables and a final consonant."""
+    cons, vowels = np.array(list("bdfgklmnprstvz")), np.array(list("aeiou"))
     words: dict[str, None] = {}
     while len(words) < n:
-        k = int(rng.integers(2, 5))
-        words.setdefault("".join(str(rng.choice(cons)) + str(rng.choice(vowels))
-                                 for _ in range(k)) + str(rng.choice(cons)), None)
+        m = 2 * (n - len(words))
+        c = cons[rng.integers(len(cons), size=(m, 5))]
+        v = vowels[rng.integers(len(vowels), size=(m, 4))]
+        syllables = rng.integers(2, 5, size=m)
+        for row in range(m):
+            k = int(syllables[row])
+            words.setdefault("".join(c[row, i] + v[row, i] for i in range(k)) + c[row, 4], None)
+            if len(words) == n:
+                break
     return np.array(list(words), dtype=object)
 
 
