@@ -117,24 +117,30 @@ class SpeakerMemo:
         self.codebook, self.min_attributed = codebook, min_attributed
         self._ids: dict[str, str] | None = None   # sentence -> document, when ids are not
         self._rows = sentences.groupby(sentences["doc_id"].astype(str), sort=False).indices
+        self._start = sentences["start"].to_numpy(np.int64)
+        self._end = sentences["end"].to_numpy(np.int64)
         self._doc_at = {d: i for i, d in enumerate(documents["doc_id"].astype(str).tolist())}
         #: document -> sentence -> speakers it names (resolved), in reading order
         self.named: dict[str, dict[str, list[str]]] = {}
         #: sentence -> share of its content words in attributed voice (None: no such word)
         self._share: dict[str, float | None] = {}
 
-    def _docs_of(self, sentence_ids: set[str]) -> dict[str, str]:
-        """The document of each of ``sentence_ids`` that is in the sentence table."""
-        # segmentation names sentences "<doc_id>:<index>"; other tables are looked up
+    def _docs_of(self, sentence_ids: set[str]) -> dict[str, tuple[str, int]]:
+        """The document and row of each of ``sentence_ids`` in the sentence table."""
+        # segmentation names sentences "<doc_id>:<index>"; other names are looked up
         guess = {s: s.rsplit(":", 1)[0] for s in sentence_ids}
         if self._ids is None and all(d in self._rows for d in guess.values()):
-            rows = [self._rows[d] for d in set(guess.values())]
-            known = set(self.sentences["sentence_id"].iloc[np.concatenate(rows)].astype(str))
-            return {s: d for s, d in guess.items() if s in known}
+            rows = np.concatenate([self._rows[d] for d in set(guess.values())])
+            names = self.sentences["sentence_id"].iloc[rows].astype(str).tolist()
+            return {s: (guess[s], int(r)) for s, r in zip(names, rows) if s in guess}
         if self._ids is None:
             self._ids = dict(zip(self.sentences["sentence_id"].astype(str).tolist(),
                                  self.sentences["doc_id"].astype(str).tolist()))
-        return {s: self._ids[s] for s in sentence_ids if s in self._ids}
+        found = {s: self._ids[s] for s in sentence_ids if s in self._ids}
+        at = (np.concatenate([self._rows[d] for d in set(found.values())]) if found
+              else np.zeros(0, dtype=np.intp))
+        names = self.sentences["sentence_id"].iloc[at].astype(str).tolist()
+        return {s: (found[s], int(r)) for s, r in zip(names, at) if s in found}
 
     def _read(self, doc_ids: set[str]) -> None:
         new = sorted(d for d in doc_ids if d not in self.named)
@@ -158,30 +164,29 @@ class SpeakerMemo:
                 continue
             self.named[doc_id].setdefault(sid, []).append(speaker)
 
-    def _attributed(self, doc_id: str, sids: list[str]) -> None:
-        """Tag the voice of the sentences ``sids`` of one document not tagged yet."""
-        todo = [sid for sid in sids if sid not in self._share]
+    def _attributed(self, doc_id: str, rows: dict[str, int]) -> None:
+        """Tag the voice of sentences of one document (sentence id -> row) not tagged yet."""
+        todo = [sid for sid in rows if sid not in self._share]
         if not todo:
             return
-        mine = self.sentences.iloc[self._rows[doc_id]]
+        mine = self._rows[doc_id]
         text = str(self.documents["text_norm"].iat[self._doc_at[doc_id]])
-        spans = list(zip(mine["start"].astype(int).tolist(), mine["end"].astype(int).tolist()))
-        bounds = dict(zip(mine["sentence_id"].astype(str).tolist(), spans))
+        spans = list(zip(self._start[mine].tolist(), self._end[mine].tolist()))
         tagger = VoiceTagger(text, spans, codebook=self.codebook)
         for sid in todo:
-            words = _content_words(text, *bounds[sid])
+            words = _content_words(text, int(self._start[rows[sid]]), int(self._end[rows[sid]]))
             self._share[sid] = (sum(tagger.tag(s, e).voice == "attributed" for s, e in words)
                                 / len(words) if words else None)
 
     def speakers(self, sentence_ids: Iterable[str],
                  links: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
         """:func:`sentence_speakers` of ``sentence_ids`` (and ``links``)."""
-        doc_of = self._docs_of({str(s) for s in sentence_ids})
-        wanted = set(doc_of)
+        where = self._docs_of({str(s) for s in sentence_ids})
+        wanted = set(where)
         if not wanted:
             return pd.DataFrame({c: pd.Series(dtype=object if c != "attributed" else float)
                                  for c in SPEAKER_COLUMNS})
-        asked = sorted(set(doc_of.values()))   # as reporting_verbs sorts them
+        asked = sorted({d for d, _ in where.values()})   # as reporting_verbs sorts them
         self._read(set(asked))
         named_in = {d: {sid: v for sid, v in self.named[d].items() if sid in wanted}
                     for d in asked}
@@ -201,7 +206,7 @@ class SpeakerMemo:
         for doc_id, speakers in named_in.items():
             if not speakers:
                 continue
-            self._attributed(doc_id, list(speakers))
+            self._attributed(doc_id, {sid: where[sid][1] for sid in speakers})
             for sid, names in speakers.items():
                 share = self._share[sid]
                 if share is None or share < self.min_attributed:
