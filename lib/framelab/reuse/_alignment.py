@@ -11,20 +11,21 @@ quotations that differ between the two sides of each aligned passage, using
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from ..codebook import resolve_codebook
 from ..errors import ParameterError, check_columns
 from ..framing import is_reporting_use, quote_spans
-from ..tokens import Analyzer, Token, tokenize
+from ..tokens import Analyzer, Token
+from ._sentence_pairs import QuoteTest, SentenceTokens, aligned_sentence_pairs
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
@@ -45,6 +46,8 @@ CHANGES = ("label_swap", "label_dropped", "label_added", "verb_changed", "verb_d
            "verb_added", "actor_changed", "actor_dropped", "actor_added", "quote_dropped",
            "quote_trimmed", "quote_added")
 
+T = TypeVar("T")
+
 _SENT_REQUIRED = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
 _CONTENT = Analyzer()  # content words (stop words dropped) for TF-IDF
 
@@ -61,24 +64,25 @@ def _check_unit(name: str, value: float, low: float = 0.0, high: float = 1.0) ->
 
 
 class _Space:
-    """TF-IDF vectors (content words) and token lists (all words) of a sentence table."""
+    """TF-IDF vectors (content words) of a sentence table and its rows per document."""
 
     def __init__(self, sentences: pd.DataFrame) -> None:
         self.sentences = sentences.reset_index(drop=True)
         texts = self.sentences["text_norm"].tolist()
-        vectorizer = TfidfVectorizer(analyzer=_CONTENT, sublinear_tf=True, dtype=np.float64)
-        if any(_CONTENT(t) for t in texts):
+        text_of, distinct = pd.factorize(np.array([*texts, ""], dtype=object)[:-1])
+        if not any(_CONTENT(t) for t in distinct):
+            self.X = sparse.csr_matrix((len(texts), 1))
+        elif (text_of < 0).any():  # a missing text: the vectorizer says what is wrong
+            vectorizer = TfidfVectorizer(analyzer=_CONTENT, sublinear_tf=True, dtype=np.float64)
             self.X = vectorizer.fit_transform(texts).tocsr()
         else:
-            self.X = sparse.csr_matrix((len(texts), 1))
+            # TfidfVectorizer's counts of each distinct text (copied sentences recur), one row
+            # per sentence, then its weights: the same matrix, entry for entry
+            counts = CountVectorizer(analyzer=_CONTENT, dtype=np.float64).fit_transform(
+                list(distinct)).tocsr()[text_of]
+            self.X = TfidfTransformer(sublinear_tf=True).fit(counts).transform(
+                counts, copy=False).tocsr()
         self.rows = self.sentences.groupby("doc_id", sort=False).indices
-        self._tokens: dict[int, list[Token]] = {}
-
-    def tokens(self, row: int) -> list[Token]:
-        if row not in self._tokens:
-            self._tokens[row] = tokenize(str(self.sentences.at[row, "text_norm"]),
-                                         stop_words=None)
-        return self._tokens[row]
 
 
 # --- 2. passage alignment ----------------------------------------------------------------
@@ -99,10 +103,6 @@ def _document_quotes(documents: pd.DataFrame | None) -> dict[str, list[tuple[int
 
     return {d: _outermost(quote_spans(t))
             for d, t in zip(documents["doc_id"], documents["text_norm"])}
-
-
-def _inside(span: tuple[int, int], quotes: Sequence[tuple[int, int]]) -> bool:
-    return any(qs <= span[0] and span[1] <= qe for qs, qe in quotes)
 
 
 def _longest_run(ta: list[Token], tb: list[Token]) -> tuple[int, int, int]:
@@ -177,59 +177,56 @@ def align_passages(
         return _empty(PASSAGE_COLUMNS)
     wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
     space = _Space(sentences[sentences["doc_id"].isin(wanted)])
-    quotes = _document_quotes(documents)
-    rows: list[tuple] = []
-    for doc_a, doc_b in zip(candidates["doc_a"], candidates["doc_b"]):
-        rows.extend(_align_pair(space, quotes, doc_a, doc_b, threshold=threshold,
-                                min_run=min_run, verbatim_run=verbatim_run, quote_run=quote_run,
-                                min_cosine=min_cosine))
-    frame = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+    sent = space.sentences
+    tokens = SentenceTokens(sent["text_norm"].tolist())
+    doc_a = np.array(candidates["doc_a"].tolist() + [None], dtype=object)[:-1]
+    doc_b = np.array(candidates["doc_b"].tolist() + [None], dtype=object)[:-1]
+    quoted = QuoteTest(sent["start"].to_numpy(np.int64), tokens, _document_quotes(
+        None if documents is None else documents[documents["doc_id"].isin(wanted)]),
+        doc_a, doc_b)
+    kept = aligned_sentence_pairs(space.X, space.rows, tokens, doc_a, doc_b,
+                                  threshold=threshold, min_run=min_run,
+                                  verbatim_run=verbatim_run, quote_run=quote_run,
+                                  min_cosine=min_cosine, quoted=quoted)
+    if len(kept["pair"]) == 0:
+        frame = pd.DataFrame([], columns=PASSAGE_COLUMNS)
+    else:
+        frame = _passage_frame(sent, candidates.reset_index(drop=True), kept)
     return frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
                                                 "passage_index", "longest_run")})
 
 
-def _align_pair(space: _Space, quotes: dict[str, list[tuple[int, int]]], doc_a: str,
-                doc_b: str, *, threshold: float, min_run: int, verbatim_run: int,
-                quote_run: int,
-                min_cosine: float) -> list[tuple]:
-    ra, rb = space.rows.get(doc_a), space.rows.get(doc_b)
-    if ra is None or rb is None:
-        return []
-    cos = (space.X[ra] @ space.X[rb].T).toarray()
-    sent = space.sentences
+def _passage_frame(sent: pd.DataFrame, candidates: pd.DataFrame,
+                   kept: dict[str, np.ndarray]) -> pd.DataFrame:
+    """``reuse_passages`` rows of the kept sentence pairs, numbered by position in ``doc_a``."""
     starts, ends = sent["start"].to_numpy(), sent["end"].to_numpy()
-    qa, qb = quotes.get(doc_a, []), quotes.get(doc_b, [])
-    found = []
-    for i, j in zip(*np.nonzero(cos >= min_cosine)):
-        ta, tb = space.tokens(ra[i]), space.tokens(rb[j])
-        pa, pb, run = _longest_run(ta, tb)
-        quoted = False
-        if run >= quote_run and (qa or qb):
-            span_a = (starts[ra[i]] + ta[pa].start, starts[ra[i]] + ta[pa + run - 1].end)
-            span_b = (starts[rb[j]] + tb[pb].start, starts[rb[j]] + tb[pb + run - 1].end)
-            quoted = _inside(span_a, qa) or _inside(span_b, qb)
-        verbatim = run >= verbatim_run or quoted
-        if verbatim or run >= min_run or cos[i, j] >= threshold:
-            found.append((-float(cos[i, j]), -run, i, j, verbatim, run))
-    found.sort()
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    chosen = []
-    for neg_cos, _, i, j, verbatim, run in found:
-        if i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        chosen.append((starts[ra[i]], i, j, -neg_cos, verbatim, run))
-    chosen.sort()
-    out = []
-    for index, (_, i, j, cosine, verbatim, run) in enumerate(chosen):
-        a, b = ra[i], rb[j]
-        out.append((doc_a, doc_b, int(starts[a]), int(ends[a]), int(starts[b]), int(ends[b]),
-                    round(cosine, 6), "verbatim" if verbatim else "paraphrase",
-                    sent.at[a, "text"], sent.at[b, "text"], index, sent.at[a, "sentence_id"],
-                    sent.at[b, "sentence_id"], int(run), "shingle"))
-    return out
+    pair = kept["pair"]
+    order = np.lexsort((kept["i"], starts[kept["row_a"]], pair))
+    pair, a, b = pair[order], kept["row_a"][order], kept["row_b"][order]
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    index = np.arange(len(pair)) - np.repeat(first, np.diff(np.r_[first, len(pair)]))
+    kinds = pd.Series(["paraphrase", "verbatim"])
+    columns = {
+        "doc_a": _take(candidates["doc_a"], pair), "doc_b": _take(candidates["doc_b"], pair),
+        "start_a": starts[a], "end_a": ends[a], "start_b": starts[b], "end_b": ends[b],
+        "similarity": np.array([round(c, 6) for c in kept["cosine"][order].tolist()],
+                               dtype=np.float64),
+        "kind": _take(kinds, kept["verbatim"][order].astype(np.int64)),
+        "text_a": _take(sent["text"], a), "text_b": _take(sent["text"], b),
+        "passage_index": index,
+        "sentence_a": _take(sent["sentence_id"], a), "sentence_b": _take(sent["sentence_id"], b),
+        "longest_run": kept["run"][order], "layer": _take(pd.Series(["shingle"]),
+                                                          np.zeros(len(pair), dtype=np.int64))}
+    return pd.DataFrame(columns, columns=PASSAGE_COLUMNS)
+
+
+def _take(values: pd.Series, at: np.ndarray) -> object:
+    """``values`` at positions ``at``, typed as a frame types a list of those elements: a
+    column of pandas' default string type is taken as it is (fast), anything else as a list.
+    """
+    if values.dtype == pd.Series(["x"]).dtype and not values.isna().any():
+        return values.array.take(at)
+    return values.to_numpy(dtype=object)[at].tolist()
 
 
 # --- 3. what changed ---------------------------------------------------------------------
@@ -299,8 +296,28 @@ def _describe(codebook: Codebook, layer: str, key: str) -> str:
     return codebook.actors[key].name if key in codebook.actors else key
 
 
+_ALL_WORDS = Analyzer(stop_words=None)  # the tokens of tokenize(text, stop_words=None)
+
+
 def _quote_words(text: str) -> set[str]:
-    return {t.text for t in tokenize(text, stop_words=None)}
+    return set(_ALL_WORDS.words(text))
+
+
+class _Memo(Generic[T]):
+    """A pure function of a string, computed once per distinct string (the same sentences
+    and quotations come back in many passages); forgets everything past ``limit`` strings."""
+
+    def __init__(self, fn: Callable[[str], T], limit: int = 200_000) -> None:
+        self.fn, self.limit = fn, limit
+        self.memo: dict[str, T] = {}
+
+    def __call__(self, text: str) -> T:
+        if text in self.memo:
+            return self.memo[text]
+        if len(self.memo) >= self.limit:
+            self.memo.clear()
+        out = self.memo[text] = self.fn(text)
+        return out
 
 
 def passage_changes(
@@ -355,20 +372,34 @@ def passage_changes(
     docs = documents.set_index("doc_id")
     norm, text = docs["text_norm"].to_dict(), docs["text"].to_dict()
     quotes = _document_quotes(documents)
+    matches = _Memo(lambda seg: _matches(cb, seg))
+    quote_words = _Memo(_quote_words)
     rows: list[tuple] = []
     layers: list[str] = []
     has_layer = "layer" in passages.columns
-    for p in passages.itertuples(index=False):
+    diffs: dict[tuple[str, str], tuple[list, list, list]] = {}
+    fields = ["doc_a", "doc_b", "start_a", "end_a", "start_b", "end_b", "passage_index"]
+    columns = [passages[c].tolist() for c in fields]
+    columns.append(passages["layer"].tolist() if has_layer else ["shingle"] * len(passages))
+    for p in map(_Passage._make, zip(*columns)):
         n_before = len(rows)
         sides = []
         for doc, start, end in ((str(p.doc_a), int(str(p.start_a)), int(str(p.end_a))),
                                 (str(p.doc_b), int(str(p.start_b)), int(str(p.end_b)))):
             seg = norm[doc][start:end]
-            sides.append((doc, start, seg, _matches(cb, seg), _clip(quotes.get(doc, []),
-                                                                     start, end)))
-        (da, sa, _, ma, qa), (db, sb, _, mb, qb) = sides
-        for layer, (swap, dropped, added) in _LAYER_CHANGES.items():
-            only_a, only_b = _diff_layer(ma[layer], mb[layer])
+            sides.append((doc, start, seg, _clip(quotes.get(doc, []), start, end)))
+        (da, sa, seg_a, qa), (db, sb, seg_b, qb) = sides
+        if (seg_a, seg_b) not in diffs:  # what differs depends only on the two texts
+            if len(diffs) >= 200_000:
+                diffs.clear()
+            ma, mb = matches(seg_a), matches(seg_b)
+            diffs[(seg_a, seg_b)] = ([_diff_layer(ma[layer], mb[layer])
+                                      for layer in _LAYER_CHANGES], *_actor_changes(ma, mb))
+        layer_diffs, gone, came = diffs[(seg_a, seg_b)]
+        if not (qa or qb or gone or came or any(x or y for x, y in layer_diffs)):
+            continue  # nothing differs
+        for (layer, (swap, dropped, added)), (only_a, only_b) in zip(_LAYER_CHANGES.items(),
+                                                                     layer_diffs):
             for x, y in zip(only_a, only_b):
                 rows.append((p.doc_a, p.doc_b, p.passage_index, swap,
                              text[da][sa + x.start:sa + x.end], text[db][sb + y.start:sb + y.end],
@@ -380,7 +411,6 @@ def passage_changes(
             for y in only_b[n:]:
                 rows.append((p.doc_a, p.doc_b, p.passage_index, added, "",
                              text[db][sb + y.start:sb + y.end], _describe(cb, layer, y.key)))
-        gone, came = _actor_changes(ma, mb)
         if len(gone) == 1 and len(came) == 1:
             x, y = gone[0], came[0]
             rows.append((p.doc_a, p.doc_b, p.passage_index, "actor_changed",
@@ -396,9 +426,9 @@ def passage_changes(
         for (src_doc, src_q, dst_doc, dst_q, change, dst_seg) in (
                 (da, qa, db, qb, "quote_dropped", norm[db][p.start_b:p.end_b]),
                 (db, qb, da, qa, "quote_added", norm[da][p.start_a:p.end_a])):
-            dst_words = [(_quote_words(norm[dst_doc][s:e]), (s, e)) for s, e in dst_q]
+            dst_words = [(quote_words(norm[dst_doc][s:e]), (s, e)) for s, e in dst_q]
             for s, e in src_q:
-                words = _quote_words(norm[src_doc][s:e])
+                words = quote_words(norm[src_doc][s:e])
                 if not words:
                     continue
                 shared = [(len(words & w) / len(words), len(words & w) / max(1, min(len(w),
@@ -410,21 +440,32 @@ def passage_changes(
                 if part and change == "quote_dropped":
                     kept = text[dst_doc][part[0][0]:part[0][1]]
                     rows.append((p.doc_a, p.doc_b, p.passage_index, "quote_trimmed", quote,
-                                 kept, (f"the other side quotes {len(_quote_words(kept))} "
+                                 kept, (f"the other side quotes {len(quote_words(kept))} "
                                         f"of {len(words)} words")))
                     continue
                 if part:  # the reverse of a trimmed quotation, already reported
                     continue
-                kept_share = len(words & _quote_words(dst_seg)) / len(words)
+                kept_share = len(words & quote_words(dst_seg)) / len(words)
                 detail = (f"{kept_share:.0%} of its words appear unquoted on the other side"
                           if kept_share >= min_quote_overlap
                           else "its words are not on the other side")
                 rows.append((p.doc_a, p.doc_b, p.passage_index, change,
                              quote if change == "quote_dropped" else "",
                              quote if change == "quote_added" else "", detail))
-        layers += [str(p.layer) if has_layer else "shingle"] * (len(rows) - n_before)
+        layers += [str(p.layer)] * (len(rows) - n_before)
     frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS[:-1]).assign(layer=layers)
     return frame.astype({"passage_index": "int64"})
+
+
+class _Passage(NamedTuple):
+    doc_a: str
+    doc_b: str
+    start_a: int
+    end_a: int
+    start_b: int
+    end_b: int
+    passage_index: int
+    layer: str
 
 
 def _clip(spans: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
