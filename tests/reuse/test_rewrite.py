@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from framelab import corpus, reuse
 from framelab.errors import ParameterError
-from framelab.reuse import _relation as relation
+from framelab.reuse import _classify as classify
 from framelab.reuse import _rewrite as rewrite
 from scipy import sparse
 
@@ -169,7 +169,7 @@ def test_direction_from_dates_and_from_a_paraphrased_quote(flood) -> None:
     changes = pd.DataFrame({"change": ["quote_dropped"], "before": ["\u201cwe failed\u201d"],
                             "after": [""], "detail": [("80% of its words appear unquoted on "
                                                       "the other side")]})
-    source, text = relation._quote_direction(changes, "x", "y")
+    source, text = classify._quote_direction(changes, "x", "y")
     assert source == "x" and "quote paraphrased" in text
 
 

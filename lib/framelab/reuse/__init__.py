@@ -13,6 +13,7 @@ from ._candidates import (
     short_documents,
 )
 from ._chains import CHAIN_COLUMNS, align_rewrites, chain_links, local_alignment
+from ._classify import classify_pairs
 from ._find import document_quotes, find_reuse, quoting_documents
 from ._minhash import (
     EMPTY_SIGNATURE,
@@ -50,7 +51,6 @@ from ._relation import (
     RELATION_COLUMNS,
     RELATIONS,
     RESULT_PAIR_COLUMNS,
-    classify_pairs,
     merge_candidates,
     needs_shingle_alignment,
     shared_quotes,
@@ -58,6 +58,7 @@ from ._relation import (
 )
 from ._reported import (
     SPEAKER_COLUMNS,
+    SpeakerMemo,
     reported_links,
     same_speaker,
     sentence_speakers,
@@ -90,20 +91,22 @@ from ._view import (
 )
 
 __all__ = [
-    'bound_candidates', 'bound_rewrite_candidates', 'bound_shingle_candidates', 'chain_scores', 'fdr_qvalues', 'keep_strongest', 'order_pvalue',
-    'CANDIDATE_COLUMNS', 'CHAIN_COLUMNS', 'CHANGES', 'CHANGE_COLUMNS', 'CONTENT_CANDIDATE_COLUMNS',
-    'ContentAnalyzer', 'EMPTY_SIGNATURE', 'actor_aliases', 'KINDS', 'MEASURES', 'METHODS', 'PAIR_COLUMNS',
-    'PASSAGE_COLUMNS', 'RELATIONS', 'RELATION_COLUMNS', 'RELATION_STYLES', 'RESULT_PAIR_COLUMNS',
-    'ReuseResult', 'RewriteLayer', 'align_passages', 'align_rewrites', 'candidate_pairs',
-    'candidates_from_buckets', 'chain_links', 'choose_bands', 'classify_pairs', 'content_candidates', 'doc_texts', 'document_quotes',
-    'estimate_jaccard', 'find_reuse', 'find_rewrite_candidates', 'first_pair_html', 'fit_space', 'local_alignment',
-    'lsh_buckets', 'lsh_candidates', 'lsh_threshold', 'merge_candidates', 'minhash_from_shingles',
-    'minhash_signatures', 'needs_shingle_alignment', 'network_edges', 'null_threshold', 'pair_html', 'pair_html_path', 'quoting_documents',
-    'passage_changes', 'plot_reuse_network', 'plot_similarity_matrix', 'reuse_pairs',
-    'save_pair_html', 'save_pair_views', 'shared_quotes', 'shingle_hashes', 'shingle_overlap',
-    'shingle_sets', 'short_documents', 'similar_sentences', 'similarity_matrix', 'stack_layers',
-    'SPEAKER_COLUMNS', 'reported_links', 'same_speaker', 'sentence_speakers', 'speaker_key',
-    'speakers_by_sentence',
-    'CIRCLE_EDGES_PER_NODE', 'CIRCLE_MAX_NODES', 'MATRIX_COLUMNS', 'MAX_NODES', 'network_caption',
-    'network_layout', 'plot_reuse_matrix', 'reuse_matrix', 'reuse_network_figure',
+    'actor_aliases', 'align_passages', 'align_rewrites', 'bound_candidates',
+    'bound_rewrite_candidates', 'bound_shingle_candidates', 'CANDIDATE_COLUMNS', 'candidate_pairs',
+    'candidates_from_buckets', 'CHAIN_COLUMNS', 'chain_links', 'chain_scores', 'CHANGE_COLUMNS',
+    'CHANGES', 'choose_bands', 'CIRCLE_EDGES_PER_NODE', 'CIRCLE_MAX_NODES', 'classify_pairs',
+    'CONTENT_CANDIDATE_COLUMNS', 'content_candidates', 'ContentAnalyzer', 'doc_texts',
+    'document_quotes', 'EMPTY_SIGNATURE', 'estimate_jaccard', 'fdr_qvalues', 'find_reuse',
+    'find_rewrite_candidates', 'first_pair_html', 'fit_space', 'keep_strongest', 'KINDS',
+    'local_alignment', 'lsh_buckets', 'lsh_candidates', 'lsh_threshold', 'MATRIX_COLUMNS',
+    'MAX_NODES', 'MEASURES', 'merge_candidates', 'METHODS', 'minhash_from_shingles',
+    'minhash_signatures', 'needs_shingle_alignment', 'network_caption', 'network_edges',
+    'network_layout', 'null_threshold', 'order_pvalue', 'PAIR_COLUMNS', 'pair_html',
+    'pair_html_path', 'passage_changes', 'PASSAGE_COLUMNS', 'plot_reuse_matrix',
+    'plot_reuse_network', 'plot_similarity_matrix', 'quoting_documents', 'RELATION_COLUMNS',
+    'RELATION_STYLES', 'RELATIONS', 'reported_links', 'RESULT_PAIR_COLUMNS', 'reuse_matrix',
+    'reuse_network_figure', 'reuse_pairs', 'ReuseResult', 'RewriteLayer', 'same_speaker',
+    'save_pair_html', 'save_pair_views', 'sentence_speakers', 'shared_quotes', 'shingle_hashes',
+    'shingle_overlap', 'shingle_sets', 'short_documents', 'similar_sentences', 'similarity_matrix',
+    'SPEAKER_COLUMNS', 'speaker_key', 'SpeakerMemo', 'speakers_by_sentence', 'stack_layers',
 ]

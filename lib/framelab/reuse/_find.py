@@ -17,6 +17,7 @@ from . import _rewrite as rewrite
 from ._alignment import _empty, align_passages, passage_changes
 from ._candidates import ReuseResult, candidate_pairs, doc_texts, reuse_pairs, short_documents
 from ._chains import align_rewrites
+from ._classify import classify_pairs
 from ._minhash import shingle_sets
 from ._partners import bound_rewrite_candidates, bound_shingle_candidates
 
@@ -119,7 +120,7 @@ def find_reuse(
     pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
     quotes = document_quotes(documents, sentences, cb, doc_ids=quoting_documents(pairs)) \
         if len(pairs) else _empty(["doc_id", "start", "end", "text", "speaker"])
-    pairs = relation.classify_pairs(pairs, both, chains, changes, quotes, documents,
+    pairs = classify_pairs(pairs, both, chains, changes, quotes, documents,
                                     sentences, codebook=cb)
     short = short_documents(documents, sentences, shingle_size=shingle_size,
                             shingles=shingles)

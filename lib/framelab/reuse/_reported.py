@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from ..errors import check_columns
@@ -46,7 +47,7 @@ from ..tokens import STOP_WORDS
 if TYPE_CHECKING:
     from ..codebook import Codebook
 
-__all__ = ["SPEAKER_COLUMNS", "reported_links", "same_speaker", "sentence_speakers",
+__all__ = ["SPEAKER_COLUMNS", "SpeakerMemo", "reported_links", "same_speaker", "sentence_speakers",
            "speaker_key", "speakers_by_sentence"]
 
 #: One row per sentence that reports a speaker's words (:func:`sentence_speakers`).
@@ -97,6 +98,125 @@ def _content_words(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
             if len(m.group()) > 2 and m.group().lower() not in STOP_WORDS]
 
 
+class SpeakerMemo:
+    """Named speakers and attributed shares of sentences, each computed once.
+
+    :func:`sentence_speakers` asked about many sentences in turns (``classify_pairs`` works
+    through the pairs block by block) reads each document's reporting verbs once and tags
+    each sentence's voice once, whatever the turns. A sentence's speakers depend on its own
+    document only (a pronoun stands for the last speaker named before it), its share of
+    attributed words on its own text, so the answers are those of one call on everything.
+    """
+
+    def __init__(self, documents: pd.DataFrame, sentences: pd.DataFrame,
+                 codebook: Codebook, *, min_attributed: float = 0.5) -> None:
+        check_columns(documents, ("doc_id", "text_norm"), "documents")
+        check_columns(sentences, ("doc_id", "sentence_id", "start", "end", "text_norm"),
+                      "sentences")
+        self.documents, self.sentences = documents, sentences
+        self.codebook, self.min_attributed = codebook, min_attributed
+        self._ids: dict[str, str] | None = None   # sentence -> document, when ids are not
+        self._rows = sentences.groupby(sentences["doc_id"].astype(str), sort=False).indices
+        self._start = sentences["start"].to_numpy(np.int64)
+        self._end = sentences["end"].to_numpy(np.int64)
+        self._doc_at = {d: i for i, d in enumerate(documents["doc_id"].astype(str).tolist())}
+        #: document -> sentence -> speakers it names (resolved), in reading order
+        self.named: dict[str, dict[str, list[str]]] = {}
+        #: sentence -> share of its content words in attributed voice (None: no such word)
+        self._share: dict[str, float | None] = {}
+
+    def _docs_of(self, sentence_ids: set[str]) -> dict[str, tuple[str, int]]:
+        """The document and row of each of ``sentence_ids`` in the sentence table."""
+        # segmentation names sentences "<doc_id>:<index>"; other names are looked up
+        guess = {s: s.rsplit(":", 1)[0] for s in sentence_ids}
+        if self._ids is None and all(d in self._rows for d in guess.values()):
+            rows = np.concatenate([self._rows[d] for d in set(guess.values())])
+            names = self.sentences["sentence_id"].iloc[rows].astype(str).tolist()
+            return {s: (guess[s], int(r)) for s, r in zip(names, rows) if s in guess}
+        if self._ids is None:
+            self._ids = dict(zip(self.sentences["sentence_id"].astype(str).tolist(),
+                                 self.sentences["doc_id"].astype(str).tolist()))
+        found = {s: self._ids[s] for s in sentence_ids if s in self._ids}
+        at = (np.concatenate([self._rows[d] for d in set(found.values())]) if found
+              else np.zeros(0, dtype=np.intp))
+        names = self.sentences["sentence_id"].iloc[at].astype(str).tolist()
+        return {s: (found[s], int(r)) for s, r in zip(names, at) if s in found}
+
+    def _read(self, doc_ids: set[str]) -> None:
+        new = sorted(d for d in doc_ids if d not in self.named)
+        if not new:
+            return
+        docs = self.documents.iloc[[self._doc_at[d] for d in new if d in self._doc_at]]
+        sents = self.sentences.iloc[np.concatenate([self._rows[d] for d in new])]
+        docs = docs.assign(outlet=docs.get("outlet", ""))
+        verbs = reporting_verbs(sents, docs, self.codebook).sort_values(["doc_id", "start"],
+                                                                         kind="stable")
+        self.named.update({d: {} for d in new})
+        named = ("", "")    # (document, the last speaker named so far in it)
+        for doc_id, sid, speaker in zip(verbs["doc_id"].astype(str).tolist(),
+                                        verbs["sentence_id"].astype(str).tolist(),
+                                        verbs["speaker"].astype(str).str.strip().tolist()):
+            if speaker_key(speaker):
+                named = (doc_id, speaker)
+            elif _anaphoric(speaker) and named[0] == doc_id and named[1]:
+                speaker = named[1]
+            else:
+                continue
+            self.named[doc_id].setdefault(sid, []).append(speaker)
+
+    def _attributed(self, doc_id: str, rows: dict[str, int]) -> None:
+        """Tag the voice of sentences of one document (sentence id -> row) not tagged yet."""
+        todo = [sid for sid in rows if sid not in self._share]
+        if not todo:
+            return
+        mine = self._rows[doc_id]
+        text = str(self.documents["text_norm"].iat[self._doc_at[doc_id]])
+        spans = list(zip(self._start[mine].tolist(), self._end[mine].tolist()))
+        tagger = VoiceTagger(text, spans, codebook=self.codebook)
+        for sid in todo:
+            words = _content_words(text, int(self._start[rows[sid]]), int(self._end[rows[sid]]))
+            self._share[sid] = (sum(tagger.tag(s, e).voice == "attributed" for s, e in words)
+                                / len(words) if words else None)
+
+    def speakers(self, sentence_ids: Iterable[str],
+                 links: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
+        """:func:`sentence_speakers` of ``sentence_ids`` (and ``links``)."""
+        where = self._docs_of({str(s) for s in sentence_ids})
+        wanted = set(where)
+        if not wanted:
+            return pd.DataFrame({c: pd.Series(dtype=object if c != "attributed" else float)
+                                 for c in SPEAKER_COLUMNS})
+        asked = sorted({d for d, _ in where.values()})   # as reporting_verbs sorts them
+        self._read(set(asked))
+        named_in = {d: {sid: v for sid, v in self.named[d].items() if sid in wanted}
+                    for d in asked}
+        if links is not None:   # voice only where the other side names the same speaker
+            keys = {sid: [speaker_key(n) for n in names]
+                    for by_sid in named_in.values() for sid, names in by_sid.items()}
+            needed: set[str] = set()
+            for sa, sb in links:
+                side_a, side_b = _split(sa), _split(sb)
+                ka = [k for s in side_a for k in keys.get(s, [])]
+                kb = [k for s in side_b for k in keys.get(s, [])]
+                if any(same_speaker(x, y) for x in ka for y in kb):
+                    needed.update(side_a + side_b)
+            named_in = {d: {sid: v for sid, v in by_sid.items() if sid in needed}
+                        for d, by_sid in named_in.items()}
+        rows = []
+        for doc_id, speakers in named_in.items():
+            if not speakers:
+                continue
+            self._attributed(doc_id, {sid: where[sid][1] for sid in speakers})
+            for sid, names in speakers.items():
+                share = self._share[sid]
+                if share is None or share < self.min_attributed:
+                    continue
+                for name in dict.fromkeys(names):
+                    rows.append((doc_id, sid, name, " ".join(sorted(speaker_key(name))),
+                                 share))
+        return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+
+
 def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
                       codebook: Codebook, *, sentence_ids: Iterable[str],
                       min_attributed: float = 0.5,
@@ -124,71 +244,10 @@ def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
         that report speech: ``speaker`` as written (a pronoun or role resolved to the named
         speaker it stands for), ``speaker_key`` its name words joined by " ",
         ``attributed`` the share of the sentence's content words in attributed voice.
+        :class:`SpeakerMemo` answers the same for many calls on one corpus.
     """
-    check_columns(documents, ("doc_id", "text_norm"), "documents")
-    check_columns(sentences, ("doc_id", "sentence_id", "start", "end", "text_norm"),
-                  "sentences")
-    wanted = {str(s) for s in sentence_ids}
-    asked = sentences[sentences["sentence_id"].astype(str).isin(wanted)]
-    if asked.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object if c != "attributed" else float)
-                             for c in SPEAKER_COLUMNS})
-    doc_ids = set(asked["doc_id"].astype(str))
-    docs = documents[documents["doc_id"].astype(str).isin(doc_ids)]
-    sents = sentences[sentences["doc_id"].astype(str).isin(doc_ids)]
-    docs = docs.assign(outlet=docs.get("outlet", ""))
-    verbs = reporting_verbs(sents, docs, codebook).sort_values(["doc_id", "start"],
-                                                                kind="stable")
-    texts = dict(zip(docs["doc_id"].astype(str), docs["text_norm"].astype(str)))
-    bounds: dict[str, tuple[int, int]] = {}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for d, sid, lo, hi in zip(sents["doc_id"].astype(str).tolist(),
-                              sents["sentence_id"].astype(str).tolist(),
-                              sents["start"].astype(int).tolist(),
-                              sents["end"].astype(int).tolist()):
-        bounds[sid] = (lo, hi)
-        spans.setdefault(d, []).append((lo, hi))
-    named_in: dict[str, dict[str, list[str]]] = {}   # doc -> sentence -> speakers
-    named = ("", "")    # (document, the last speaker named so far in it)
-    for doc_id, sid, speaker in zip(verbs["doc_id"].astype(str).tolist(),
-                                    verbs["sentence_id"].astype(str).tolist(),
-                                    verbs["speaker"].astype(str).str.strip().tolist()):
-        if speaker_key(speaker):
-            named = (doc_id, speaker)
-        elif _anaphoric(speaker) and named[0] == doc_id and named[1]:
-            speaker = named[1]
-        else:
-            continue
-        if sid in wanted:
-            named_in.setdefault(doc_id, {}).setdefault(sid, []).append(speaker)
-    if links is not None:   # voice only where the other side names the same speaker
-        keys = {sid: [speaker_key(n) for n in names]
-                for by_sid in named_in.values() for sid, names in by_sid.items()}
-        needed: set[str] = set()
-        for sa, sb in links:
-            side_a, side_b = _split(sa), _split(sb)
-            ka = [k for s in side_a for k in keys.get(s, [])]
-            kb = [k for s in side_b for k in keys.get(s, [])]
-            if any(same_speaker(x, y) for x in ka for y in kb):
-                needed.update(side_a + side_b)
-        named_in = {d: {sid: v for sid, v in by_sid.items() if sid in needed}
-                    for d, by_sid in named_in.items()}
-    rows = []
-    for doc_id, speakers in named_in.items():
-        if not speakers:
-            continue
-        text = texts[doc_id]
-        tagger = VoiceTagger(text, spans[doc_id], codebook=codebook)
-        for sid, names in speakers.items():
-            words = _content_words(text, *bounds[sid])
-            if not words:
-                continue
-            share = sum(tagger.tag(s, e).voice == "attributed" for s, e in words) / len(words)
-            if share < min_attributed:
-                continue
-            for name in dict.fromkeys(names):
-                rows.append((doc_id, sid, name, " ".join(sorted(speaker_key(name))), share))
-    return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+    memo = SpeakerMemo(documents, sentences, codebook, min_attributed=min_attributed)
+    return memo.speakers(sentence_ids, links)
 
 
 _Speakers = dict[str, list[tuple[str, frozenset[str]]]]

@@ -1,0 +1,110 @@
+"""classify_pairs block by block: the same relations as all pairs at once (issue 14).
+
+At 100,000 articles the pairs' passages, changes, chains and quotations as Python objects
+took several GB; ``classify_pairs`` now works through ``BLOCK_PAIRS`` pairs at a time and
+reads each document's reporting verbs once (``SpeakerMemo``). These tests run the seeds and
+the planted texts with blocks of one and two pairs (every document then falls in several
+blocks) against one block.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from _planted import FILLER
+from framelab import corpus, reuse
+from framelab.codebook import load_codebook
+from framelab.paths import SEEDS_DIR
+from framelab.reuse import _classify, _reported
+from test_relations import PARTIAL, SOURCE
+
+
+def _inputs(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple:
+    result = reuse.find_reuse(documents, sentences)
+    pairs = result.pairs[reuse.PAIR_COLUMNS]
+    assert len(pairs) >= 3  # several blocks below
+    return (pairs, result.passages, result.chains, result.changes, result.quotes, documents,
+            sentences)
+
+
+@pytest.fixture(scope="module")
+def seeds() -> tuple:
+    documents, sentences = corpus.load_run_corpus(SEEDS_DIR)
+    return _inputs(documents, corpus.body(sentences))
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    folder = tmp_path_factory.mktemp("planted")
+    texts = {"source": SOURCE, "partial": PARTIAL, "copy": SOURCE[:6] + FILLER[2][:3],
+             "f0": FILLER[0], "f1": FILLER[1]}
+    for doc_id, sents in texts.items():
+        (folder / f"{doc_id}.txt").write_text("\n".join(sents), encoding="utf-8")
+    documents, sentences = corpus.load_run_corpus(folder)
+    return _inputs(documents, corpus.body(sentences))
+
+
+@pytest.mark.parametrize("case", ["seeds", "planted"])
+@pytest.mark.parametrize("block", [1, 2])
+def test_blocks_give_the_relations_of_one_block(case: str, block: int,
+                                                request: pytest.FixtureRequest,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    args = request.getfixturevalue(case)
+    whole = reuse.classify_pairs(*args)
+    monkeypatch.setattr(_classify, "BLOCK_PAIRS", block)
+    calls = []
+    real = _classify._classify_block
+    monkeypatch.setattr(_classify, "_classify_block",
+                        lambda pairs, *a, **k: calls.append(len(pairs)) or real(pairs, *a, **k))
+    blocked = reuse.classify_pairs(*args)
+    assert len(calls) == -(-len(args[0]) // block)   # it did work in blocks
+    pd.testing.assert_frame_equal(blocked, whole)
+
+
+def test_a_pair_listed_twice_is_classified_twice(seeds: tuple,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    pairs, *rest = seeds
+    once = reuse.classify_pairs(pairs, *rest)
+    monkeypatch.setattr(_classify, "BLOCK_PAIRS", 1)
+    twice = reuse.classify_pairs(pd.concat([pairs, pairs.iloc[:2]], ignore_index=True), *rest)
+    assert len(twice) == len(once) + 2
+    key = ["doc_a", "doc_b"]
+    again = twice[twice.duplicated(key, keep=False)].drop_duplicates()
+    assert len(again) == 2 and again.merge(once, how="left", indicator=True)[
+        "_merge"].eq("both").all()
+
+
+def test_speaker_memo_answers_as_one_call(seeds: tuple,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    *_, documents, sentences = seeds
+    ids = sentences["sentence_id"].astype(str).tolist()
+    cb = load_codebook()
+    whole = reuse.sentence_speakers(documents, sentences, cb, sentence_ids=ids)
+    memo = reuse.SpeakerMemo(documents, sentences, cb)
+    read: list[int] = []
+    real = _reported.reporting_verbs
+    monkeypatch.setattr(_reported, "reporting_verbs",
+                        lambda s, d, c: read.append(len(d)) or real(s, d, c))
+    parts = [memo.speakers(ids[k::3]) for k in range(3)]
+    got = pd.concat(parts, ignore_index=True)
+    assert len(whole) > 0
+    order = ["doc_id", "sentence_id", "speaker"]
+    pd.testing.assert_frame_equal(got.sort_values(order, kind="stable").reset_index(drop=True),
+                                  whole.sort_values(order, kind="stable").reset_index(drop=True))
+    # each document's verbs were read once, in the first turn that asked about it
+    assert sum(read) == documents["doc_id"].nunique()
+    assert memo.speakers(ids[::3]).equals(parts[0]) and sum(read) == len(documents)
+
+
+def test_speaker_memo_takes_sentence_ids_it_cannot_split(tmp_path: Path) -> None:
+    documents, sentences = corpus.load_run_corpus(SEEDS_DIR)
+    sentences = corpus.body(sentences)
+    renamed = sentences.assign(sentence_id=[f"s{k}" for k in range(len(sentences))])
+    cb = load_codebook()
+    whole = reuse.sentence_speakers(documents, sentences, cb,
+                                    sentence_ids=sentences["sentence_id"])
+    other = reuse.SpeakerMemo(documents, renamed, cb).speakers(renamed["sentence_id"])
+    assert len(other) == len(whole) > 0
+    assert other["speaker"].tolist() == whole["speaker"].tolist()
