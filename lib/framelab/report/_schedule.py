@@ -23,22 +23,20 @@ from collections.abc import Iterable, Mapping
 
 __all__ = ["ESTIMATED_SECONDS", "start_order"]
 
-#: Estimated seconds of each shipped notebook on the 100,000 generated articles: measured in
-#: ``benchmarks/results/report-scale-100000.md`` (01_framing, 03_stance, 10_time,
-#: 06_validation, 99_summary), the goals after speed-ups (00_corpus, 02_topics:
-#: ``benchmarks/results/topics-speed.md``), and for 04_reuse, not measured there, a guess
-#: between 01_framing and 02_topics (over 600 s at 20,000 articles,
-#: ``report-scale-20000.md``). Only the order matters; refresh it from a report's
-#: ``manifest.json`` (``seconds`` of each notebook) when the ranking changes.
+#: Estimated seconds of each shipped notebook on the 100,000 generated articles of
+#: ``benchmarks/make_corpus.py`` (the varied corpus), from the manifests of runs v1 (every
+#: notebook) and v3 (04_reuse after its batched alignment) in
+#: ``benchmarks/results/report-scale-100000.md``, rounded. Only the order matters; refresh it
+#: from a report's ``manifest.json`` (``seconds`` of each notebook) when the ranking changes.
 ESTIMATED_SECONDS: dict[str, float] = {
-    "03_stance": 1230,
-    "01_framing": 834,
-    "04_reuse": 700,
-    "02_topics": 250,
-    "00_corpus": 90,
-    "10_time": 58,
-    "06_validation": 6,
-    "99_summary": 6,
+    "03_stance": 1460,
+    "01_framing": 710,
+    "04_reuse": 540,
+    "02_topics": 340,
+    "00_corpus": 140,
+    "10_time": 65,
+    "99_summary": 12,
+    "06_validation": 5,
 }
 
 
