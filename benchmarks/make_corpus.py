@@ -37,6 +37,7 @@ import json
 import re
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -189,7 +190,7 @@ def documents(n: int, seed: int = 0, *, resample: bool = False):
     plant = np.random.default_rng([seed, 2])
     #: recent documents: (doc_id, outlet index, date, paragraphs of pool indices, texts,
     #: own words)
-    recent: list[tuple] = []
+    recent: deque[tuple] = deque(maxlen=RECENT)
     start = _dt.date(2023, 1, 1)
     for first in range(0, n, BATCH):
         m = min(BATCH, n - first)
@@ -237,8 +238,6 @@ def documents(n: int, seed: int = 0, *, resample: bool = False):
             outlet = outlets[o]
             doc_id = f"doc{first + j:07d}"
             recent.append((doc_id, o, date, layout, list(paras), specific))
-            if len(recent) > RECENT:
-                recent.pop(0)
             if outlet in signoff and rng.random() < 0.6:
                 paras.append(signoff[outlet])
             text = "\n\n".join(paras)

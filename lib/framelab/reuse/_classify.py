@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -62,11 +61,8 @@ from ..errors import ParameterError, check_columns
 from ._alignment import _empty
 from ._candidates import _direction, _parse_date
 from ._order import fdr_qvalues
-from ._relation import RELATION_COLUMNS, RELATIONS, _ids, _Quote, _shared, _words
+from ._relation import RELATION_COLUMNS, RELATIONS, _ids, _Quote, _quotes_by_doc, _shared
 from ._reported import SpeakerMemo, reported_links, speakers_by_sentence
-
-if TYPE_CHECKING:
-    from ..codebook import Codebook
 
 __all__ = ["classify_pairs"]
 
@@ -205,15 +201,14 @@ def classify_pairs(
     # a pair listed twice gets its rows twice: then everything is one block
     step = BLOCK_PAIRS if keys.is_unique else len(pairs)
     unique = keys if keys.is_unique else keys.unique()
-    at = {name: _rows_by_pair(unique, table) for name, table in
-          (("passages", passages), ("changes", changes), ("chains", chain_rows))}
+    tables = {"passages": passages, "changes": changes, "chains": chain_rows}
+    at = {name: _rows_by_pair(unique, table) for name, table in tables.items()}
     quote_rows = ({} if quotes.empty else
                   quotes.groupby(quotes["doc_id"].astype(str), sort=False).indices)
     frames = []
     for lo in range(0, len(pairs), step):
         hi = min(len(pairs), lo + step)
-        block = {name: _block(table, *at[name], lo, hi) for name, table in
-                 (("passages", passages), ("changes", changes), ("chains", chain_rows))}
+        block = {name: _block(table, *at[name], lo, hi) for name, table in tables.items()}
         in_block = set(keys[lo:hi].get_level_values(0)) | set(keys[lo:hi].get_level_values(1))
         frames.append(_classify_block(
             pairs.iloc[lo:hi], block["passages"], block["changes"], block["chains"],
@@ -259,13 +254,7 @@ def _block_quotes(quotes: pd.DataFrame, rows: dict, doc_ids: set[str],
     mine = [rows[d] for d in doc_ids if d in rows]
     if not mine:
         return {}
-    idx = np.sort(np.concatenate(mine))
-    out: dict[str, list[_Quote]] = {}
-    for i, row in zip(idx.tolist(), quotes.iloc[idx].to_dict("records")):
-        if i not in words:
-            words[i] = _words(str(row["text"]))
-        out.setdefault(str(row["doc_id"]), []).append((words[i], row))
-    return out
+    return _quotes_by_doc(quotes, np.sort(np.concatenate(mine)), words)
 
 
 def _classify_block(pairs: pd.DataFrame, passages: list[dict], changes: list[dict],

@@ -56,10 +56,17 @@ def shared_quotes(quotes: pd.DataFrame, doc_a: str, doc_b: str, *,
 _Quote = tuple[set[str], dict]
 
 
-def _quotes_by_doc(quotes: pd.DataFrame) -> dict[str, list[_Quote]]:
+def _quotes_by_doc(quotes: pd.DataFrame, rows: np.ndarray | None = None,
+                   words: dict[int, set[str]] | None = None) -> dict[str, list[_Quote]]:
+    """Each document's quotations (content words, row as a dict): of ``rows`` (positions in
+    ``quotes``, ascending) or of all; ``words`` keeps the content words of each row read."""
+    at = np.arange(len(quotes)) if rows is None else rows
+    memo: dict[int, set[str]] = {} if words is None else words
     out: dict[str, list[_Quote]] = {}
-    for row in quotes.to_dict("records"):
-        out.setdefault(str(row["doc_id"]), []).append((_words(str(row["text"])), row))
+    for i, row in zip(at.tolist(), quotes.iloc[at].to_dict("records")):
+        if i not in memo:
+            memo[i] = _words(str(row["text"]))
+        out.setdefault(str(row["doc_id"]), []).append((memo[i], row))
     return out
 
 

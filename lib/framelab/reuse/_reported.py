@@ -128,15 +128,12 @@ class SpeakerMemo:
     def _docs_of(self, sentence_ids: set[str]) -> dict[str, tuple[str, int]]:
         """The document and row of each of ``sentence_ids`` in the sentence table."""
         # segmentation names sentences "<doc_id>:<index>"; other names are looked up
-        guess = {s: s.rsplit(":", 1)[0] for s in sentence_ids}
-        if self._ids is None and all(d in self._rows for d in guess.values()):
-            rows = np.concatenate([self._rows[d] for d in set(guess.values())])
-            names = self.sentences["sentence_id"].iloc[rows].astype(str).tolist()
-            return {s: (guess[s], int(r)) for s, r in zip(names, rows) if s in guess}
-        if self._ids is None:
-            self._ids = dict(zip(self.sentences["sentence_id"].astype(str).tolist(),
-                                 self.sentences["doc_id"].astype(str).tolist()))
-        found = {s: self._ids[s] for s in sentence_ids if s in self._ids}
+        found = {s: s.rsplit(":", 1)[0] for s in sentence_ids}
+        if self._ids is not None or not all(d in self._rows for d in found.values()):
+            if self._ids is None:
+                self._ids = dict(zip(self.sentences["sentence_id"].astype(str).tolist(),
+                                     self.sentences["doc_id"].astype(str).tolist()))
+            found = {s: self._ids[s] for s in sentence_ids if s in self._ids}
         at = (np.concatenate([self._rows[d] for d in set(found.values())]) if found
               else np.zeros(0, dtype=np.intp))
         names = self.sentences["sentence_id"].iloc[at].astype(str).tolist()
