@@ -245,7 +245,7 @@ CORPUS_CASES = [
          warn=r"broken or looping symlink"),
     Case("symlink to a file is followed", _folder({"a.txt": b"Story."},
                                                   _symlink("a.txt", "b.txt")),
-         warn=r"1 text\(s\) occur more than once|repeat a text",
+         warn=r"1 text\(s\) occur more than once|repeat the text",
          check=lambda d: _ids(d) == ["a", "b"]),
     Case("FIFO is never opened", _folder({"a.txt": b"Story."},
                                          lambda f: os.mkfifo(f / "pipe.txt")),

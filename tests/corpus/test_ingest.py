@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -125,10 +126,25 @@ def test_repeated_text_across_chunks_is_a_warning(tmp_path: Path) -> None:
     rows = [{"id": f"d{i}", "text": f"Text number {i}."} for i in range(5)]
     rows[4]["text"] = rows[0]["text"]
     path = _write(tmp_path / "rep.csv", rows)
-    with pytest.warns(CorpusWarning, match=r"1 text\(s\) repeat a text of an earlier chunk "
-                      r"\(d4 \(.*row 5\) = .*row 1\)"):
+    with pytest.warns(CorpusWarning, match=r"1 document\(s\) repeat the text of an earlier "
+                      r"document \(d4 \(.*row 5\) = .*row 1\)"):
         docs = _stream(path, chunk_size=2)
     assert len(docs) == 5
+
+
+def test_repeated_texts_inside_chunks_are_counted_once_for_the_corpus(tmp_path: Path) -> None:
+    # each chunk of 3 holds one repeat: one warning for the corpus, not one per chunk
+    rows = [{"id": f"d{i}", "text": f"Text number {i}."} for i in range(6)]
+    rows[1]["text"], rows[5]["text"] = rows[0]["text"], rows[3]["text"]
+    path = _write(tmp_path / "rep.jsonl", rows)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        docs = _stream(path, chunk_size=3)
+    said = [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
+    assert len(said) == 1, said
+    assert re.search(r"2 document\(s\) repeat the text of an earlier document \(d1 \(.*line 2\)"
+                     r" = .*line 1; d5 \(.*line 6\) = .*line 4\)", said[0]), said[0]
+    assert len(docs) == 6
 
 
 def test_a_chunk_of_only_empty_documents_is_dropped_not_fatal(tmp_path: Path) -> None:

@@ -390,7 +390,9 @@ def load_corpus(
     return docs[ordered].reset_index(drop=True)
 
 
-def _clean(docs: pd.DataFrame, path: Path) -> pd.DataFrame:
+def _clean(docs: pd.DataFrame, path: Path, repeats: bool = True) -> pd.DataFrame:
+    """The per-table checks of :func:`load_corpus`; ``repeats=False`` leaves repeated texts to
+    the caller (a stream counts them over the whole corpus and warns once)."""
     check_text_types(docs, path)
     docs = docs.copy()
     docs["text"] = docs["text"].where(docs["text"].notna(), "").astype(str)
@@ -422,7 +424,7 @@ def _clean(docs: pd.DataFrame, path: Path) -> pd.DataFrame:
             raise CorpusError(f"{path}: every document is empty; check the text column")
     key = docs["text"].str.strip()
     repeated = key.duplicated(keep=False)
-    if repeated.any():
+    if repeats and repeated.any():
         groups = docs[repeated].groupby(key[repeated], sort=False)["doc_id"].apply(list)
         shown = "; ".join(" = ".join(g) for g in groups.head(5))
         _warn(f"{path}: {len(groups)} text(s) occur more than once ({shown}). They are kept; "

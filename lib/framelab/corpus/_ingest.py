@@ -6,7 +6,7 @@ folder of ``.txt`` files in batches of files), so memory is bounded by the chunk
 checks of :func:`framelab.corpus.load_corpus` hold across chunks: a malformed CSV/JSONL row is
 named by its line (``on_bad_rows="skip"`` warns and skips it), a doc_id repeated anywhere in
 the corpus is an error naming both places, empty documents are dropped with a warning, and
-texts repeated across chunks are reported once at the end.
+texts repeated anywhere (in one chunk or across chunks) are reported once at the end.
 
 The readers, column guessing and checks are :mod:`framelab.corpus`'s own helpers, applied per
 chunk; concatenating the chunks gives the table ``load_corpus`` returns on the same input.
@@ -223,9 +223,9 @@ class DocumentStream(FormatReaders):
             self._note(_dates_note(self.path, unparsed, n_unparsed))
         if n_repeats:
             shown = "; ".join(f"{a} ({oa}) = {ob}" for a, oa, ob in repeats)
-            self._note(f"{self.path}: {n_repeats} text(s) repeat a text of an earlier chunk "
-                       f"({shown}). They are kept; drop duplicates before loading if they are "
-                       "not separate publications")
+            self._note(f"{self.path}: {n_repeats} document(s) repeat the text of an earlier "
+                       f"document ({shown}). They are kept; drop duplicates before loading if "
+                       "they are not separate publications")
         if meta is not None:
             orphans = meta["doc_id"][~meta_seen].tolist()
             if orphans:
@@ -274,7 +274,7 @@ class DocumentStream(FormatReaders):
             self._note(f"{self.path}: {len(docs)} empty document(s) dropped: "
                        + ", ".join(docs["origin"].head(10)))
             return None
-        return _record_warnings(_clean, docs, self.path, notes=self.notes)
+        return _record_warnings(_clean, docs, self.path, False, notes=self.notes)
 
     def _origin_numbers(self, docs: pd.DataFrame) -> np.ndarray:
         """The line, row or file number inside each origin (for naming earlier rows)."""
@@ -291,8 +291,9 @@ class DocumentStream(FormatReaders):
                       texts: _SeenHashes, exact: list[str]
                       ) -> tuple[pd.DataFrame, list[tuple[str, str, str]]]:
         """Raise on a doc_id of an earlier chunk with other content, drop rows repeating an
-        earlier chunk's row exactly (their ids go to ``exact``); return the chunk and the
-        texts repeating an earlier chunk's."""
+        earlier chunk's row exactly (their ids go to ``exact``); return the chunk and its
+        documents whose text repeats an earlier document's (of this chunk or an earlier one):
+        (doc_id, origin, origin of the first document with that text)."""
         numbers = self._origin_numbers(docs)
         id_hash = hash_strings(docs["doc_id"].to_numpy(dtype=object))
         cols = [c for c in docs.columns if c != "origin"]
@@ -315,6 +316,10 @@ class DocumentStream(FormatReaders):
         rows.add(row_hash, numbers)
         text_hash = hash_strings(docs["text"].str.strip().to_numpy(dtype=object))
         before = texts.lookup(text_hash)
+        # a text repeated inside the chunk points at its first document in the chunk
+        first = pd.Series(numbers).groupby(text_hash, sort=False).transform("first").to_numpy()
+        inside = (before < 0) & pd.Series(text_hash).duplicated().to_numpy()
+        before[inside] = first[inside]
         dups = [(str(docs["doc_id"].iloc[i]), str(docs["origin"].iloc[i]),
                  self._origin_name(int(before[i]))) for i in np.flatnonzero(before >= 0)]
         texts.add(text_hash, numbers)
