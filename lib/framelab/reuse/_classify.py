@@ -217,6 +217,7 @@ def classify_pairs(
             min_ratio=min_ratio, min_quote_overlap=min_quote_overlap, max_p=max_p,
             max_p_partial=max_p_partial, max_q=max_q))
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    del frames   # the blocks are in frame: not held through the sort below
     rank = {r: k for k, r in enumerate(RELATIONS)}
     frame = frame.assign(_r=frame["relation"].map(rank)).sort_values(
         ["_r", "n_aligned", "n_rewrite", "doc_a", "doc_b"],
