@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from _planted import FILLER
 from framelab import corpus, framing, reuse
 from framelab.codebook import load_codebook
 from framelab.paths import SEEDS_DIR
-from framelab.reuse import _classify, _reported
+from framelab.reuse import _classify, _relation, _reported
 from test_relations import PARTIAL, SOURCE
 
 
@@ -134,10 +135,21 @@ def test_speaker_memo_reads_in_chunks_as_in_one(seeds: tuple, chunk: int,
 
 
 def test_verb_matches_are_the_verb_rows_of_match_sentences(seeds: tuple) -> None:
-    *_, documents, sentences = seeds
+    sentences = seeds[-1]
     cb = load_codebook()
     every = framing.match_sentences(sentences, cb, include_nonbody=True)
     verbs = every[every["layer"] == "verb"].reset_index(drop=True)
     got = _reported._verb_matches(sentences, cb)
     assert len(verbs) > 0 and (every["layer"] != "verb").any()   # other layers were left out
     pd.testing.assert_frame_equal(got, verbs)
+
+
+def test_records_are_to_dict_records() -> None:
+    frame = pd.DataFrame({"text": ["x", None, "z"], "n": [1, 2, 3], "p": [0.5, float("nan"), 1.0],
+                          "o": pd.Series([np.int64(3), "s", None], dtype=object),
+                          "b": [True, False, True]})
+    got, expected = _relation._records(frame), frame.to_dict("records")
+    assert len(got) == 3 and str(got) == str(expected)
+    assert [[type(v) for v in r.values()] for r in got] == \
+        [[type(v) for v in r.values()] for r in expected]
+    assert _relation._records(frame.iloc[:0]) == []

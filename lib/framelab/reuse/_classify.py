@@ -61,7 +61,15 @@ from ..errors import ParameterError, check_columns
 from ._alignment import _empty
 from ._candidates import _direction, _parse_date
 from ._order import fdr_qvalues
-from ._relation import RELATION_COLUMNS, RELATIONS, _ids, _Quote, _quotes_by_doc, _shared
+from ._relation import (
+    RELATION_COLUMNS,
+    RELATIONS,
+    _ids,
+    _Quote,
+    _quotes_by_doc,
+    _records,
+    _shared,
+)
 from ._reported import SpeakerMemo, reported_links, speakers_by_sentence
 
 __all__ = ["classify_pairs"]
@@ -245,7 +253,7 @@ def _block(table: pd.DataFrame, order: np.ndarray, pos: np.ndarray, lo: int,
            hi: int) -> list[dict]:
     """The rows of pairs ``lo``..``hi`` of ``table`` as dicts."""
     a, b = np.searchsorted(pos, lo), np.searchsorted(pos, hi)
-    return table.iloc[order[a:b]].to_dict("records")
+    return _records(table.iloc[order[a:b]])
 
 
 def _block_quotes(quotes: pd.DataFrame, rows: dict, doc_ids: set[str],
