@@ -491,3 +491,12 @@ def test_space_is_the_tfidf_vectorizer_matrix_entry_for_entry() -> None:
         assert space.X.shape == want.shape
         for name in ("data", "indices", "indptr"):
             assert np.array_equal(getattr(space.X, name), getattr(want, name)), name
+
+
+def test_rows_in_keeps_the_table_when_every_row_is_asked_for() -> None:
+    # selecting rows copies string columns' data: the whole sentence table is not copied
+    table = pd.DataFrame({"doc_id": ["a", "b", "a", "c"], "text": ["w", "x", "y", "z"]})
+    assert alignment._rows_in(table, "doc_id", {"a", "b", "c", "d"}) is table
+    some = alignment._rows_in(table, "doc_id", {"a", "c"})
+    assert some["text"].tolist() == ["w", "y", "z"] and some.index.tolist() == [0, 2, 3]
+    assert alignment._rows_in(table, "doc_id", set()).empty

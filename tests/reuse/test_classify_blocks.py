@@ -2,22 +2,24 @@
 
 At 100,000 articles the pairs' passages, changes, chains and quotations as Python objects
 took several GB; ``classify_pairs`` now works through ``BLOCK_PAIRS`` pairs at a time and
-reads each document's reporting verbs once (``SpeakerMemo``). These tests run the seeds and
-the planted texts with blocks of one and two pairs (every document then falls in several
-blocks) against one block.
+reads each document's reporting verbs once (``SpeakerMemo``), ``READ_DOCUMENTS`` documents
+at a time and the verb layer of the codebook only. These tests run the seeds and the planted
+texts with blocks of one and two pairs (every document then falls in several blocks) against
+one block, and the memo's chunks and verb matches against the framing functions' answers.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from _planted import FILLER
-from framelab import corpus, reuse
+from framelab import corpus, framing, reuse
 from framelab.codebook import load_codebook
 from framelab.paths import SEEDS_DIR
-from framelab.reuse import _classify, _reported
+from framelab.reuse import _classify, _relation, _reported
 from test_relations import PARTIAL, SOURCE
 
 
@@ -86,7 +88,7 @@ def test_speaker_memo_answers_as_one_call(seeds: tuple,
     read: list[int] = []
     real = _reported.reporting_verbs
     monkeypatch.setattr(_reported, "reporting_verbs",
-                        lambda s, d, c: read.append(len(d)) or real(s, d, c))
+                        lambda s, d, c, **k: read.append(len(d)) or real(s, d, c, **k))
     parts = [memo.speakers(ids[k::3]) for k in range(3)]
     got = pd.concat(parts, ignore_index=True)
     assert len(whole) > 0
@@ -108,3 +110,46 @@ def test_speaker_memo_takes_sentence_ids_it_cannot_split(tmp_path: Path) -> None
     other = reuse.SpeakerMemo(documents, renamed, cb).speakers(renamed["sentence_id"])
     assert len(other) == len(whole) > 0
     assert other["speaker"].tolist() == whole["speaker"].tolist()
+
+
+@pytest.mark.parametrize("chunk", [1, 2])
+def test_speaker_memo_reads_in_chunks_as_in_one(seeds: tuple, chunk: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    *_, documents, sentences = seeds
+    ids = sentences["sentence_id"].astype(str).tolist()
+    cb = load_codebook()
+    whole = reuse.SpeakerMemo(documents, sentences, cb)
+    expected = whole.speakers(ids)
+    monkeypatch.setattr(_reported, "READ_DOCUMENTS", chunk)
+    read: list[int] = []
+    real = _reported.reporting_verbs
+    monkeypatch.setattr(_reported, "reporting_verbs",
+                        lambda s, d, c, **k: read.append(len(d)) or real(s, d, c, **k))
+    memo = reuse.SpeakerMemo(documents, sentences, cb)
+    got = memo.speakers(ids)
+    n_docs = sentences["doc_id"].nunique()
+    assert len(read) == -(-n_docs // chunk) and max(read) <= chunk   # it read in chunks
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(got, expected)
+    assert memo.named == whole.named
+
+
+def test_verb_matches_are_the_verb_rows_of_match_sentences(seeds: tuple) -> None:
+    sentences = seeds[-1]
+    cb = load_codebook()
+    every = framing.match_sentences(sentences, cb, include_nonbody=True)
+    verbs = every[every["layer"] == "verb"].reset_index(drop=True)
+    got = _reported._verb_matches(sentences, cb)
+    assert len(verbs) > 0 and (every["layer"] != "verb").any()   # other layers were left out
+    pd.testing.assert_frame_equal(got, verbs)
+
+
+def test_records_are_to_dict_records() -> None:
+    frame = pd.DataFrame({"text": ["x", None, "z"], "n": [1, 2, 3], "p": [0.5, float("nan"), 1.0],
+                          "o": pd.Series([np.int64(3), "s", None], dtype=object),
+                          "b": [True, False, True]})
+    got, expected = _relation._records(frame), frame.to_dict("records")
+    assert len(got) == 3 and str(got) == str(expected)
+    assert [[type(v) for v in r.values()] for r in got] == \
+        [[type(v) for v in r.values()] for r in expected]
+    assert _relation._records(frame.iloc[:0]) == []

@@ -11,7 +11,7 @@ quotations that differ between the two sides of each aligned passage, using
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
@@ -56,6 +56,14 @@ _CONTENT = Analyzer()  # content words (stop words dropped) for TF-IDF
 
 def _empty(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _rows_in(table: pd.DataFrame, column: str, values: Collection[object]) -> pd.DataFrame:
+    """The rows of ``table`` whose ``column`` is in ``values``: ``table`` itself when that is
+    every row (selecting rows copies the data of string columns: the whole sentence table's
+    texts, when every document is asked for)."""
+    mask = table[column].isin(values)
+    return table if bool(mask.all()) else table[mask]
 
 
 def _check_unit(name: str, value: float, low: float = 0.0, high: float = 1.0) -> None:
@@ -176,7 +184,7 @@ def align_passages(
     if candidates.empty:
         return _empty(PASSAGE_COLUMNS)
     wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
-    space = _Space(sentences[sentences["doc_id"].isin(wanted)])
+    space = _Space(_rows_in(sentences, "doc_id", wanted))
     sent = space.sentences
     tokens = SentenceTokens(sent["text_norm"].tolist())
     doc_a = np.array(candidates["doc_a"].tolist() + [None], dtype=object)[:-1]

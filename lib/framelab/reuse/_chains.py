@@ -41,7 +41,7 @@ from scipy import sparse
 
 from ..errors import ParameterError, check_columns
 from ..tokens import tokenize
-from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run
+from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run, _rows_in
 from ._order import order_pvalue
 from ._search import _rowdot
 
@@ -340,7 +340,7 @@ def align_rewrites(
     if candidates.empty or layer.X is None:
         return _empty(PASSAGE_COLUMNS), _empty(CHAIN_COLUMNS)
     index = {d: k for k, d in enumerate(layer.doc_ids)}
-    sent = sentences[sentences["doc_id"].isin(index)].reset_index(drop=True)
+    sent = _rows_in(sentences, "doc_id", index).reset_index(drop=True)
     if len(sent) != layer.X.shape[0]:
         raise ParameterError(f"sentences has {len(sent)} sentences of the layer's documents "
                              f"but the layer was built on {layer.X.shape[0]}: pass the "

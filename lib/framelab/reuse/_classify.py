@@ -61,7 +61,15 @@ from ..errors import ParameterError, check_columns
 from ._alignment import _empty
 from ._candidates import _direction, _parse_date
 from ._order import fdr_qvalues
-from ._relation import RELATION_COLUMNS, RELATIONS, _ids, _Quote, _quotes_by_doc, _shared
+from ._relation import (
+    RELATION_COLUMNS,
+    RELATIONS,
+    _ids,
+    _Quote,
+    _quotes_by_doc,
+    _records,
+    _shared,
+)
 from ._reported import SpeakerMemo, reported_links, speakers_by_sentence
 
 __all__ = ["classify_pairs"]
@@ -217,6 +225,7 @@ def classify_pairs(
             min_ratio=min_ratio, min_quote_overlap=min_quote_overlap, max_p=max_p,
             max_p_partial=max_p_partial, max_q=max_q))
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    del frames   # the blocks are in frame: not held through the sort below
     rank = {r: k for k, r in enumerate(RELATIONS)}
     frame = frame.assign(_r=frame["relation"].map(rank)).sort_values(
         ["_r", "n_aligned", "n_rewrite", "doc_a", "doc_b"],
@@ -244,7 +253,7 @@ def _block(table: pd.DataFrame, order: np.ndarray, pos: np.ndarray, lo: int,
            hi: int) -> list[dict]:
     """The rows of pairs ``lo``..``hi`` of ``table`` as dicts."""
     a, b = np.searchsorted(pos, lo), np.searchsorted(pos, hi)
-    return table.iloc[order[a:b]].to_dict("records")
+    return _records(table.iloc[order[a:b]])
 
 
 def _block_quotes(quotes: pd.DataFrame, rows: dict, doc_ids: set[str],

@@ -56,6 +56,19 @@ def shared_quotes(quotes: pd.DataFrame, doc_a: str, doc_b: str, *,
 _Quote = tuple[set[str], dict]
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")``, column by column: the same dicts (numpy scalars in object
+    columns as Python scalars), without iterating string columns element by element."""
+    names = list(frame.columns)
+    columns = []
+    for name in names:
+        values = frame[name].tolist()
+        if frame[name].dtype == object:
+            values = [v.item() if isinstance(v, np.generic) else v for v in values]
+        columns.append(values)
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
 def _quotes_by_doc(quotes: pd.DataFrame, rows: np.ndarray | None = None,
                    words: dict[int, set[str]] | None = None) -> dict[str, list[_Quote]]:
     """Each document's quotations (content words, row as a dict): of ``rows`` (positions in
@@ -63,7 +76,7 @@ def _quotes_by_doc(quotes: pd.DataFrame, rows: np.ndarray | None = None,
     at = np.arange(len(quotes)) if rows is None else rows
     memo: dict[int, set[str]] = {} if words is None else words
     out: dict[str, list[_Quote]] = {}
-    for i, row in zip(at.tolist(), quotes.iloc[at].to_dict("records")):
+    for i, row in zip(at.tolist(), _records(quotes.iloc[at])):
         if i not in memo:
             memo[i] = _words(str(row["text"]))
         out.setdefault(str(row["doc_id"]), []).append((memo[i], row))

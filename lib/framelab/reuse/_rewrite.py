@@ -43,7 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import ParameterError, check_columns
 from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
-from ._alignment import _check_unit, _empty
+from ._alignment import _check_unit, _empty, _rows_in
 from ._nearest import document_counts, document_vectors, nearest_documents, pair_sentences
 from ._search import _check_neighbours, similar_sentences
 
@@ -346,7 +346,7 @@ def find_rewrite_candidates(
                              "similar sentence")
     ids = documents["doc_id"].astype(str).tolist()
     index = {d: k for k, d in enumerate(ids)}
-    sent = sentences[sentences["doc_id"].isin(index)].reset_index(drop=True)
+    sent = _rows_in(sentences, "doc_id", index).reset_index(drop=True)
     empty = pd.DataFrame({"sa": [], "sb": [], "cosine": []})
     if len(ids) < 2 or sent.empty:
         return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)

@@ -32,9 +32,9 @@ from ..tokens import token_table
 __all__ = ["QuoteTest", "SentenceTokens", "aligned_sentence_pairs"]
 
 #: Sentences tokenized at once (bounds the memory of the token table).
-_TOKENIZE_TEXTS = 100_000
+_TOKENIZE_TEXTS = 25_000
 #: Sentence pairs (cells of the pairs' cosine blocks) handled in one batch: bounds memory.
-_BATCH_CELLS = 2_000_000
+_BATCH_CELLS = 500_000
 
 
 def _ragged(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
