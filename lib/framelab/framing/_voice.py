@@ -255,6 +255,7 @@ class VoiceTagger:
         self.rules = _rules(resolve_codebook(codebook))
         self._stretches: dict[tuple[int, int], list[Stretch]] = {}
         self._label_cues: dict[tuple[int, int], tuple[re.Pattern[str], ...]] = {}
+        self._live_gates: tuple[tuple[re.Pattern[str], LiteralGate | None], ...] | None = None
         self._folded: str | None = None
         self._live: tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]] | None = None
 
@@ -277,11 +278,17 @@ class VoiceTagger:
         in codebook order: of :attr:`cues`, those a search within the sentence can find."""
         found = self._label_cues.get(sentence)
         if found is None:
+            if self._live_gates is None:   # the live cues with their gates, in order
+                live = set(self.cues[0])
+                self._live_gates = tuple(
+                    (cue, gate) for cue, gate in zip(self.rules.label_cues,
+                                                     self.rules.label_gates, strict=True)
+                    if cue in live)
             lo, hi = sentence
-            folded, rules = self.folded, self.rules
+            folded = self.folded
             found = self._label_cues[sentence] = tuple(
-                cue for cue, gate in zip(rules.label_cues, rules.label_gates, strict=True)
-                if gate is None or gate.possible(folded, lo, hi)) if self.cues[0] else ()
+                cue for cue, gate in self._live_gates
+                if gate is None or gate.possible(folded, lo, hi))
         return found
 
     def _sentence_cue(self, lo: int, hi: int) -> re.Match[str] | None:
