@@ -278,3 +278,50 @@ def test_find_speaker_issue_16(text: str, verb: str, speaker: str) -> None:
     start = text.index(verb)
     assert find_speaker(normalize_text(text), (0, len(text)),
                         (start, start + len(verb))) == speaker
+
+
+# --- the label cues searched per sentence ------------------------------------------------
+
+class _EveryCueTagger(VoiceTagger):
+    """The tagger as it was: every label cue live in the document searched for each span."""
+
+    def _label_cues_in(self, sentence: tuple[int, int]) -> tuple[re.Pattern[str], ...]:
+        return self.cues[0]
+
+
+_CUE_SENTENCES = [
+    "Moscow called the fighters terrorists.", "The so-called rebels took the town.",
+    "Officials designated HTS a terrorist group; rebels disagreed.",
+    "What Damascus describes as terrorists fled.", "The army, dubbed the regime, moved.",
+    'He said "the militants" were near.', "Rebels, according to officials, held out.",
+    "Residents fled the town.", "The government considers them insurgents.",
+    "Calls for calm went unheard.", "Iran condemned what it termed 'terrorist elements'.",
+]
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"\w+(?:\s+\w+)?", text)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_SENTENCES), min_size=1, max_size=6),
+       st.lists(st.sampled_from([" ", "\n", "  "]), min_size=6, max_size=6))
+def test_searching_a_sentences_own_cues_tags_as_every_cue_does(
+        sentences: list[str], gaps: list[str]) -> None:
+    text = "".join(s + g for s, g in zip(sentences, gaps, strict=False)).strip()
+    norm = normalize_text(text)
+    fast, every = VoiceTagger(norm), _EveryCueTagger(norm)
+    for start, end in _word_spans(norm):
+        assert fast.tag(start, end) == every.tag(start, end), norm[start:end]
+
+
+def test_a_sentence_searches_only_the_cues_its_words_allow() -> None:
+    norm = normalize_text("Moscow called the fighters terrorists. Residents fled the town.")
+    tagger = VoiceTagger(norm)
+    first, second = sentence_spans(norm)
+    assert tagger.cues[0]                        # "called" is in the document ...
+    assert tagger._label_cues_in(second) == ()   # ... not in the second sentence
+    assert set(tagger._label_cues_in(first)) <= set(tagger.cues[0])
+    assert any(cue.search(norm, *first) for cue in tagger._label_cues_in(first))
+    assert tagger.tag(norm.index("terrorists"), norm.index("terrorists") + 10).voice == \
+        "attributed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,6 +223,22 @@ def test_framing_tables_returns_the_tables_asked_for(cache_dir: Path) -> None:
         pd.testing.assert_frame_equal(got["label_kwic"], want)
         with pytest.raises(ParameterError, match="unknown \\['kwic'\\]"):
             framing_tables(run, CB, tables=["kwic"])
+
+
+def test_a_framing_part_runs_without_the_cyclic_collector(cache_dir: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+    real = framing.match_sentences
+
+    def spy(*args: object, **kw: object) -> pd.DataFrame:
+        seen.append(gc.isenabled())
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(framing, "match_sentences", spy)
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        got = framing_tables(run, CB, tables=["match_counts"])
+    assert seen and not any(seen)   # off inside every part ...
+    assert gc.isenabled() and got["match_counts"]["matches"].sum() > 0   # ... on again after
 
 
 def test_sentence_texts_reads_only_the_sentences_asked_for(cache_dir: Path) -> None:

@@ -12,7 +12,7 @@ from framelab import stance
 from framelab.codebook import load_codebook
 from framelab.paths import SEEDS_DIR
 from framelab.run import annotated_documents, build_cache, open_run_corpus, stance_tables
-from framelab.run._stanceparts import _paused_gc
+from framelab.run._partitions import _paused_gc
 
 CB = load_codebook()
 

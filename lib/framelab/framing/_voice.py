@@ -254,6 +254,8 @@ class VoiceTagger:
         self.quotes = list(quote_spans(text_norm) if quotes is None else quotes)
         self.rules = _rules(resolve_codebook(codebook))
         self._stretches: dict[tuple[int, int], list[Stretch]] = {}
+        self._label_cues: dict[tuple[int, int], tuple[re.Pattern[str], ...]] = {}
+        self._live_gates: tuple[tuple[re.Pattern[str], LiteralGate | None], ...] | None = None
         self._folded: str | None = None
         self._live: tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]] | None = None
 
@@ -270,6 +272,24 @@ class VoiceTagger:
         if self._live is None:
             self._live = self.rules.live_cues(self.folded)
         return self._live
+
+    def _label_cues_in(self, sentence: tuple[int, int]) -> tuple[re.Pattern[str], ...]:
+        """The label cues that can match inside ``sentence`` (its words pass their gates),
+        in codebook order: of :attr:`cues`, those a search within the sentence can find."""
+        found = self._label_cues.get(sentence)
+        if found is None:
+            if self._live_gates is None:   # the live cues with their gates, in order
+                live = set(self.cues[0])
+                self._live_gates = tuple(
+                    (cue, gate) for cue, gate in zip(self.rules.label_cues,
+                                                     self.rules.label_gates, strict=True)
+                    if cue in live)
+            lo, hi = sentence
+            folded = self.folded
+            found = self._label_cues[sentence] = tuple(
+                cue for cue, gate in self._live_gates
+                if gate is None or gate.possible(folded, lo, hi))
+        return found
 
     def _sentence_cue(self, lo: int, hi: int) -> re.Match[str] | None:
         """The first sentence cue's first match in ``text[lo:hi]``."""
@@ -304,7 +324,8 @@ class VoiceTagger:
     def tag(self, start: int, end: int) -> VoiceTag:
         """Voice of ``text_norm[start:end]`` (rules in the module docstring)."""
         text, rules = self.text, self.rules
-        s_start, s_end = self.sentence_of(start)
+        sentence = self.sentence_of(start)
+        s_start, s_end = sentence
         s_end = max(s_end, end)
         around = [q for q in self.quotes if q[0] <= start and end <= q[1]]
         if around:
@@ -325,12 +346,14 @@ class VoiceTagger:
             if len(snippet) > _SNIPPET:
                 snippet = snippet[:_SNIPPET - 3] + "..."
             return VoiceTag("quoted", "quotation", snippet)
-        found = _nearest_cue(self.cues[0], text, s_start, start,
+        # a match within text[s_start:start] lies in the sentence when start does
+        cues = self._label_cues_in(sentence) if start <= sentence[1] else self.cues[0]
+        found = _nearest_cue(cues, text, s_start, start,
                              lambda gap: not _CLAUSE_END.search(gap)
-                             and len(_WORD.findall(gap)) <= rules.max_gap)
+                             and len(_WORD.findall(gap)) <= rules.max_gap) if cues else ""
         if found:
             return VoiceTag("attributed", "label cue", found)
-        stretch = self._stretch_at(start)
+        stretch = self._stretch_in(sentence, start)
         if stretch is not None:
             if stretch.voice == "attributed":   # "according to" keeps its name
                 named = ("sentence cue" if any(c.fullmatch(stretch.evidence)
@@ -344,13 +367,18 @@ class VoiceTagger:
 
     def _stretch_at(self, pos: int) -> Stretch | None:
         """The last stretch painted over ``pos`` by its sentence's reporting verbs."""
-        sentence = self.sentence_of(pos)
-        if sentence not in self._stretches:
+        return self._stretch_in(self.sentence_of(pos), pos)
+
+    def _stretch_in(self, sentence: tuple[int, int], pos: int) -> Stretch | None:
+        """:meth:`_stretch_at` of ``pos`` in ``sentence``, its :meth:`sentence_of`."""
+        stretches = self._stretches.get(sentence)
+        if stretches is None:
             verbs = sorted({(m.start(), m.end()) for m in
                             self._verb_uses(*sentence, extra=True)})
-            self._stretches[sentence] = sentence_stretches(self.text, sentence, verbs)
+            stretches = self._stretches[sentence] = sentence_stretches(self.text, sentence,
+                                                                       verbs)
         found = None
-        for stretch in self._stretches[sentence]:
+        for stretch in stretches:
             if stretch.start <= pos < stretch.end:
                 found = stretch
         return found

@@ -11,9 +11,7 @@ documents that document-level annotations name, so scoring the annotations
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +21,7 @@ import pandas as pd
 from .. import framing, stance
 from ..corpus import body
 from ..paths import resolve
+from ._partitions import _paused_gc
 from ._written import WrittenTable
 
 if TYPE_CHECKING:
@@ -30,26 +29,6 @@ if TYPE_CHECKING:
     from ._partitions import RunCorpus
 
 __all__ = ["annotated_documents", "stance_tables"]
-
-
-@contextlib.contextmanager
-def _paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector off inside the block, on again after it if it was on.
-
-    A part's analysis makes millions of small objects (tokens, spans, feature rows) that
-    stay alive until its table is made, and are freed by their reference counts, not by
-    the collector: each collection in between walks them all and finds nothing (on the
-    realistic benchmark corpus a third of the part's time). Results do not change; the
-    collector runs again after the block. Used around one part (at most
-    ``RunCorpus.batch_documents`` documents), so garbage with cycles, if any, is bounded.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _stance_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
