@@ -309,7 +309,6 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-
 #: Columns of the ``label_kwic`` table of :func:`framing_tables` (a label mention in context).
 LABEL_KWIC_COLUMNS = ["doc_id", "outlet", "voice", "voice_cue", "left", "match", "right",
                       "label", "family", "actor", "event"]
