@@ -13,7 +13,13 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import ParameterError
-from ..stats import cell_rng, percentile_interval, resampled_sums, resolve_unit
+from ..stats import (
+    cell_rng,
+    percentile_interval,
+    resampled_counts,
+    resampled_sums,
+    resolve_unit,
+)
 
 __all__ = ["log_odds_dirichlet"]
 
@@ -115,8 +121,7 @@ def _resampled(C: sparse.csr_matrix, rows: np.ndarray, n_boot: int,
         yield from resampled_sums(C[rows], n_boot, rng, chunk=chunk)
         return
     CT = C.T
-    for start in range(0, n_boot, chunk):
-        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(chunk, n_boot - start))
+    for counts in resampled_counts(n, n_boot, rng, chunk=chunk):
         spread = np.zeros((C.shape[0], len(counts)), dtype=counts.dtype)
         spread[rows] = counts.T
         yield np.asarray((CT @ spread).T)
