@@ -15,6 +15,8 @@ from scipy import sparse
 from ..errors import ParameterError
 from ..stats import (
     cell_rng,
+    counted_sums,
+    narrow_integers,
     percentile_interval,
     resampled_counts,
     resampled_sums,
@@ -106,9 +108,24 @@ def log_odds_dirichlet(y_i: np.ndarray, y_j: np.ndarray,
         raise ParameterError("every prior pseudo-count must be > 0; raise prior_scale")
     n_i, n_j = y_i.sum(axis=-1, keepdims=True), y_j.sum(axis=-1, keepdims=True)
     a0 = alpha.sum()
-    delta = (np.log(y_i + alpha) - np.log(n_i + a0 - y_i - alpha)
-             - np.log(y_j + alpha) + np.log(n_j + a0 - y_j - alpha))
-    return delta, delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
+    # delta = log(y_i + a) - log(n_i + a0 - y_i - a) - log(y_j + a) + log(n_j + a0 - y_j - a)
+    # and z = delta / sqrt(1 / (y_i + a) + 1 / (y_j + a)), each operation as written (the same
+    # numbers), in place: the bootstrap calls this on replicates x terms arrays
+    own_i, own_j = y_i + alpha, y_j + alpha
+    delta = np.log(own_i)
+    delta -= _log_rest(n_i + a0, y_i, alpha)
+    delta -= np.log(own_j)
+    delta += _log_rest(n_j + a0, y_j, alpha)
+    spread = np.divide(1.0, own_i, out=own_i)
+    spread += np.divide(1.0, own_j, out=own_j)
+    return delta, np.divide(delta, np.sqrt(spread, out=spread), out=spread)
+
+
+def _log_rest(total: np.ndarray, y: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """``log(total - y - alpha)``, ``total`` broadcast against ``y``."""
+    rest = np.subtract(total, y)
+    rest -= alpha
+    return np.log(rest, out=rest)
 
 
 def _resampled(C: sparse.csr_matrix, rows: np.ndarray, n_boot: int,
@@ -120,11 +137,10 @@ def _resampled(C: sparse.csr_matrix, rows: np.ndarray, n_boot: int,
     if n == 0 or 2 * n < C.shape[0]:
         yield from resampled_sums(C[rows], n_boot, rng, chunk=chunk)
         return
-    CT = C.T
     for counts in resampled_counts(n, n_boot, rng, chunk=chunk):
         spread = np.zeros((C.shape[0], len(counts)), dtype=counts.dtype)
         spread[rows] = counts.T
-        yield np.asarray((CT @ spread).T)
+        yield counted_sums(C, spread)
 
 
 class _Bootstrap:
@@ -169,10 +185,13 @@ class _Bootstrap:
         self.n_boot, self.ci, self.seed = n_boot, ci, seed
 
     def _columns(self, keep: np.ndarray) -> sparse.csr_matrix:
-        """``C``'s kept columns (the same for every group against the rest: made once)."""
+        """``C``'s kept columns (the same for every group against the rest: made once), as
+        :func:`framelab.stats.narrow_integers` of them for every draw of up to all rows."""
         key = np.packbits(keep).tobytes() + len(keep).to_bytes(8, "little")
         if self._kept is None or self._kept[0] != key:
-            self._kept = (key, self.C if keep.all() else self.C[:, np.flatnonzero(keep)])
+            kept = self.C if keep.all() else self.C[:, np.flatnonzero(keep)]
+            # int32 when no replicate's sum can leave it (the same integers, sooner)
+            self._kept = (key, narrow_integers(kept, kept.shape[0]))
         return self._kept[1]
 
     def interval(self, group: str, others: list[str], keep: np.ndarray
