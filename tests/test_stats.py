@@ -8,6 +8,8 @@ from framelab.errors import ParameterError
 from framelab.stats import (
     cell_rng,
     check_bootstrap,
+    counted_sums,
+    narrow_integers,
     percentile_interval,
     ratio_interval,
     resampled_counts,
@@ -151,6 +153,27 @@ def test_few_and_many_columns_give_the_same_sums_of_the_same_draws() -> None:
         np.testing.assert_array_equal(few, wide[:, :narrow])
     one = np.vstack([c[:, None] for c in resampled_sums(values[:, 0], 80, cell_rng(1, "w"))])
     np.testing.assert_array_equal(one[:, 0], wide[:, 0])
+
+
+def test_sparse_integer_sums_are_the_same_integers_in_int32_and_never_overflow() -> None:
+    rng = np.random.default_rng(6)
+    small = sparse.random(200, 30, density=0.3, format="csr", random_state=rng,
+                          data_rvs=lambda k: rng.integers(1, 500, k)).astype(np.uint16)
+    narrow = narrow_integers(small, 200)
+    assert narrow.dtype == np.int32
+    counts = np.vstack(list(resampled_counts(200, 40, cell_rng(2, "n")))).T
+    want = (small.astype(np.int64).T @ counts).T
+    got = counted_sums(narrow, counts)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, want)
+    # sums that could pass 2**31 stay in int64: 3,000 rows drawn, values up to 2**20
+    big = sparse.csr_matrix(np.full((3000, 2), 2**20, dtype=np.int64))
+    assert narrow_integers(big, 3000).dtype == np.int64
+    tall = np.zeros((3000, 1), dtype=np.int64)
+    tall[0] = 3000                                   # the first row drawn every time
+    assert counted_sums(big.astype(np.int32), tall)[0, 0] == 3000 * 2**20
+    floats = sparse.csr_matrix(np.ones((3, 2)))
+    assert narrow_integers(floats, 3) is floats
 
 
 def test_a_chunk_must_be_a_number_of_replicates() -> None:
