@@ -204,14 +204,14 @@ def counted_sums(values: Any, counts: np.ndarray) -> np.ndarray:
 
     Returns
     -------
-    ndarray of shape (n_chunk, n_columns)
+    ndarray of shape (n_chunk, n_columns), C-contiguous (a replicate's sums side by side)
     """
     if sparse.issparse(values) and values.dtype == np.int32 and counts.dtype.kind in "iu" \
             and len(counts) and int(counts.sum(axis=0).max(initial=0)) * _largest(values) \
             <= _INT32_MAX:
-        return np.asarray((values.T @ np.ascontiguousarray(counts, dtype=np.int32)).T,
-                          dtype=np.int64)
-    return np.asarray((values.T @ counts).T)
+        return np.ascontiguousarray((values.T @ np.ascontiguousarray(counts, dtype=np.int32)).T,
+                                    dtype=np.int64)
+    return np.ascontiguousarray((values.T @ counts).T)
 
 
 def resampled_sums(values: Any, n_boot: int, rng: np.random.Generator, *,
