@@ -32,6 +32,7 @@ numbers changed then, and stay the same for the same inputs and seed since.
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -264,22 +265,24 @@ def percentile_interval(replicates: np.ndarray, ci: float) -> tuple[np.ndarray, 
     """The percentile interval of each column of ``replicates`` (NaN replicates ignored)."""
     tail = (1.0 - ci) / 2.0
     replicates = np.asarray(replicates)
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN
-            if replicates.ndim != 2 or replicates.dtype.kind != "f" or not len(replicates):
-                low, high = np.nanquantile(replicates, [tail, 1.0 - tail], axis=0)
-                return low, high
-            # columns without NaN at once (np.nanquantile takes them one by one, to the
-            # same values); the others as before
-            nan = np.isnan(replicates).any(axis=0)
-            low, high = np.quantile(replicates, [tail, 1.0 - tail], axis=0) \
-                if not nan.all() else np.full((2, replicates.shape[1]), np.nan)
-            if nan.any():
-                low[nan], high[nan] = np.nanquantile(replicates[:, nan], [tail, 1.0 - tail],
-                                                     axis=0)
+    if replicates.ndim == 2 and replicates.dtype.kind == "f" and len(replicates) \
+            and not np.isnan(replicates).any():   # the common case, without the warnings filter
+        with np.errstate(all="ignore"):
+            low, high = np.quantile(replicates, [tail, 1.0 - tail], axis=0)
+        return low, high
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN
+        if replicates.ndim != 2 or replicates.dtype.kind != "f" or not len(replicates):
+            low, high = np.nanquantile(replicates, [tail, 1.0 - tail], axis=0)
+            return low, high
+        # columns without NaN at once (np.nanquantile takes them one by one, to the
+        # same values); the others as before
+        nan = np.isnan(replicates).any(axis=0)
+        low, high = np.quantile(replicates, [tail, 1.0 - tail], axis=0) \
+            if not nan.all() else np.full((2, replicates.shape[1]), np.nan)
+        if nan.any():
+            low[nan], high[nan] = np.nanquantile(replicates[:, nan], [tail, 1.0 - tail],
+                                                 axis=0)
     return low, high
 
 
@@ -321,7 +324,7 @@ def ratio_interval(numerator: np.ndarray, denominator: np.ndarray, *, n_boot: in
         num, den = sums[:, :k], sums[:, k:]
         with np.errstate(divide="ignore", invalid="ignore"):
             chunks.append(scale * num / np.where(den > 0, den, np.nan))
-    return percentile_interval(np.vstack(chunks), ci)
+    return percentile_interval(chunks[0] if len(chunks) == 1 else np.vstack(chunks), ci)
 
 
 def _sample_keys(frame: Any, by: str, seed: int) -> np.ndarray:
