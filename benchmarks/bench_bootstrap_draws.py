@@ -9,7 +9,7 @@ For n clusters and B replicates, the seconds to make the B replicates' column su
   old draws);
 - ``counted``: ``stats.resampled_counts`` (``rng.integers`` indices, one ``np.bincount``) times
   the values;
-- ``summed``: ``stats.resampled_sums`` as it is (for at most ``stats._GATHER_COLUMNS`` dense
+- ``summed``: ``stats.resampled_sums`` as it is (for at most 4 dense
   columns it sums each replicate's drawn rows directly; otherwise the same as ``counted``).
 
 The three are run in turn (A B C A B C ...) ``--repeat`` times and the medians reported, with the
@@ -32,6 +32,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import machine, table
 
+#: Numbers per chunk of replicates, as framelab.stats chunks them.
+CHUNK_VALUES = 2_000_000
 SIZES = ((10, 2), (200, 2), (5_000, 2), (50_000, 2), (5_000, 3), (5_000, 8), (5_000, 32))
 
 
@@ -68,13 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="rounds (median)")
     args = parser.parse_args(argv)
 
-    from framelab import stats
 
     load = os.getloadavg()[0]
     rows = []
     for n, width in SIZES:
         values = np.random.default_rng(n).random((n, width))
-        step = max(1, stats._CHUNK_VALUES // max(n, width))
+        step = max(1, CHUNK_VALUES // max(n, width))
 
         seconds: dict[str, list[float]] = {k: [] for k in WAYS}
         for _ in range(args.repeat):
