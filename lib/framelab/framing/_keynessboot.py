@@ -198,19 +198,18 @@ class _Bootstrap:
                                      "counts computed from these sentences (term_doc_counts) "
                                      "or n_boot=0")
             C = sparse.csc_matrix(C)[:, where].tocsr()
-        self.C = C
+        # int32 when no replicate's sum can leave it (the same integers, sooner), in place of
+        # the counts as they came: one copy held, not two
+        self.C = narrow_integers(C, C.shape[0])
         self._kept: tuple[bytes, sparse.csr_matrix] | None = None
         self.alpha = alpha
         self.n_boot, self.ci, self.seed = n_boot, ci, seed
 
     def _columns(self, keep: np.ndarray) -> sparse.csr_matrix:
-        """``C``'s kept columns (the same for every group against the rest: made once), as
-        :func:`framelab.stats.narrow_integers` of them for every draw of up to all rows."""
+        """``C``'s kept columns (the same for every group against the rest: made once)."""
         key = np.packbits(keep).tobytes() + len(keep).to_bytes(8, "little")
         if self._kept is None or self._kept[0] != key:
-            kept = self.C if keep.all() else self.C[:, np.flatnonzero(keep)]
-            # int32 when no replicate's sum can leave it (the same integers, sooner)
-            self._kept = (key, narrow_integers(kept, kept.shape[0]))
+            self._kept = (key, self.C if keep.all() else self.C[:, np.flatnonzero(keep)])
         return self._kept[1]
 
     def interval(self, group: str, others: list[str], keep: np.ndarray
