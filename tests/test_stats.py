@@ -8,12 +8,17 @@ from framelab.errors import ParameterError
 from framelab.stats import (
     cell_rng,
     check_bootstrap,
+    counted_sums,
+    narrow_integers,
     percentile_interval,
     ratio_interval,
+    resampled_counts,
+    resampled_indices,
     resampled_sums,
     resolve_unit,
 )
 from scipy import sparse
+from scipy import stats as sps
 
 
 def _clustered_sample(rng: np.random.Generator, n_docs: int, per_doc: int, truth: float):
@@ -71,6 +76,111 @@ def test_resampled_sums_draw_whole_rows_and_sparse_equals_dense() -> None:
     sparse_sums = np.vstack(list(resampled_sums(sparse.csr_matrix(values), 50,
                                                 cell_rng(1, "x"), chunk=16)))
     np.testing.assert_array_equal(sums, sparse_sums)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 300])
+def test_each_replicates_counts_sum_to_the_clusters_and_count_its_indices(n: int) -> None:
+    indices = np.vstack(list(resampled_indices(n, 45, cell_rng(3, "c"), chunk=10)))
+    chunks = list(resampled_counts(n, 45, cell_rng(3, "c"), chunk=10))
+    assert [c.shape for c in chunks] == [(10, n)] * 4 + [(5, n)]
+    counts = np.vstack(chunks)
+    assert (counts.sum(axis=1) == n).all() and (counts >= 0).all()
+    assert indices.min() >= 0 and indices.max() < n
+    for row, drawn in zip(counts, indices):   # the counts are the indices, counted
+        np.testing.assert_array_equal(row, np.bincount(drawn, minlength=n))
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_counts_have_the_multinomial_mean_and_variance(n: int) -> None:
+    """Each cluster's count is Binomial(n, 1/n): mean 1, variance 1 - 1/n (a Poisson(1) or
+    a wrong offset would give 1, or row sums other than n). The tolerances are five standard
+    errors of the estimates, from the binomial's moments; the seed is fixed."""
+    boot, p = 20_000, 1.0 / n
+    counts = np.vstack(list(resampled_counts(n, boot, cell_rng(11, "moments", n))))
+    var = 1.0 - p
+    mean_se = np.sqrt(var / boot)
+    assert np.abs(counts.mean(axis=0) - 1.0).max() < 5 * mean_se   # every cluster
+    # the fourth central moment of Binomial(n, p) gives the standard error of a variance
+    mu4 = n * p * (1 - p) * (1 + 3 * (n - 2) * p * (1 - p))
+    var_se = np.sqrt((mu4 - var**2) / boot)
+    per_cluster = counts.var(axis=0, ddof=1)
+    assert np.abs(per_cluster - var).max() < 5 * var_se
+    assert abs(per_cluster.mean() - var) < 5 * var_se / np.sqrt(n) + 1e-12
+    assert abs(per_cluster.mean() - 1.0) > 10 * var_se / np.sqrt(n)   # Poisson(1) fails
+
+
+def test_one_clusters_counts_follow_the_binomial() -> None:
+    n, boot = 6, 30_000
+    first = np.vstack(list(resampled_counts(n, boot, cell_rng(5, "binomial"))))[:, 0]
+    observed = np.bincount(np.minimum(first, 3), minlength=4)
+    pmf = sps.binom.pmf(np.arange(3), n, 1 / n)
+    expected = boot * np.r_[pmf, 1 - pmf.sum()]
+    assert sps.chisquare(observed, expected).pvalue > 1e-4
+    poisson = boot * np.r_[sps.poisson.pmf(np.arange(3), 1), sps.poisson.sf(2, 1)]
+    assert sps.chisquare(observed, poisson).pvalue < 1e-6   # the test tells them apart
+
+
+def test_the_same_seed_gives_the_same_replicates_in_any_chunks() -> None:
+    values = np.random.default_rng(2).integers(0, 9, size=(40, 3)).astype(float)
+    whole = np.vstack(list(resampled_sums(values, 100, cell_rng(4, "s"))))
+    again = np.vstack(list(resampled_sums(values, 100, cell_rng(4, "s"))))
+    np.testing.assert_array_equal(whole, again)
+    for chunk in (1, 7, 64, 100):
+        parts = np.vstack(list(resampled_sums(values, 100, cell_rng(4, "s"), chunk=chunk)))
+        np.testing.assert_array_equal(parts, whole)
+    other = np.vstack(list(resampled_sums(values, 100, cell_rng(5, "s"))))
+    assert not np.array_equal(other, whole)
+
+
+def test_two_samples_with_the_same_chunk_pair_up_chunk_by_chunk() -> None:
+    """What keyness and event windows rely on: two samples of different sizes and widths
+    drawn with the same ``chunk`` give chunks of the same lengths, replicate by replicate."""
+    small = np.arange(6, dtype=float)[:, None]
+    wide = sparse.random(900, 40, density=0.1, format="csr", random_state=1)
+    a = list(resampled_sums(small, 150, cell_rng(0, "a"), chunk=64))
+    b = list(resampled_sums(wide, 150, cell_rng(0, "b"), chunk=64))
+    assert [len(x) for x in a] == [len(y) for y in b] == [64, 64, 22]
+
+
+def test_few_and_many_columns_give_the_same_sums_of_the_same_draws() -> None:
+    """Up to a few dense columns each replicate sums its drawn rows; more columns go through
+    the counts. The same draws either way: the first columns of a wide table equal the sums
+    of those columns alone (integers, so exactly)."""
+    values = np.random.default_rng(8).integers(0, 50, size=(30, 9)).astype(float)
+    for narrow in (1, 2, 4):
+        wide = np.vstack(list(resampled_sums(values, 80, cell_rng(1, "w"))))
+        few = np.vstack(list(resampled_sums(values[:, :narrow], 80, cell_rng(1, "w"))))
+        np.testing.assert_array_equal(few, wide[:, :narrow])
+    one = np.vstack([c[:, None] for c in resampled_sums(values[:, 0], 80, cell_rng(1, "w"))])
+    np.testing.assert_array_equal(one[:, 0], wide[:, 0])
+
+
+def test_sparse_integer_sums_are_the_same_integers_in_int32_and_never_overflow() -> None:
+    rng = np.random.default_rng(6)
+    small = sparse.random(200, 30, density=0.3, format="csr", random_state=rng,
+                          data_rvs=lambda k: rng.integers(1, 500, k)).astype(np.uint16)
+    narrow = narrow_integers(small, 200)
+    assert narrow.dtype == np.int32
+    counts = np.vstack(list(resampled_counts(200, 40, cell_rng(2, "n")))).T
+    want = (small.astype(np.int64).T @ counts).T
+    got = counted_sums(narrow, counts)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, want)
+    # sums that could pass 2**31 stay in int64: 3,000 rows drawn, values up to 2**20
+    big = sparse.csr_matrix(np.full((3000, 2), 2**20, dtype=np.int64))
+    assert narrow_integers(big, 3000).dtype == np.int64
+    tall = np.zeros((3000, 1), dtype=np.int64)
+    tall[0] = 3000                                   # the first row drawn every time
+    assert counted_sums(big.astype(np.int32), tall)[0, 0] == 3000 * 2**20
+    floats = sparse.csr_matrix(np.ones((3, 2)))
+    assert narrow_integers(floats, 3) is floats
+
+
+def test_a_chunk_must_be_a_number_of_replicates() -> None:
+    with pytest.raises(ParameterError, match="chunk"):
+        next(resampled_sums(np.ones((3, 1)), 10, cell_rng(0, "x"), chunk=-1))
+    with pytest.raises(ParameterError, match="at least one cluster"):
+        next(resampled_counts(0, 10, cell_rng(0, "x")))
 
 
 def test_a_cells_generator_depends_on_seed_and_key_only() -> None:

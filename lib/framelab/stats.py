@@ -20,12 +20,19 @@ Vocabulary, the same in every analysis:
 ``ci``
     The coverage of the interval (0.95: the 2.5 and 97.5 percentiles of the replicates).
 
-Draws are multinomial counts (how often each cluster is drawn), equivalent to drawing
-indices with replacement and much lighter on memory; replicates are made in chunks.
+How a replicate is drawn: ``n`` cluster indices uniformly with replacement
+(``rng.integers(0, n, size=(replicates, n))``, :func:`resampled_indices`). Where only the column
+sums of a few columns are needed, each replicate sums its drawn rows directly; otherwise the
+indices are counted (how often each cluster is drawn, :func:`resampled_counts`: exactly
+Multinomial(n, 1/n) counts) and the counts multiply the rows. Replicates are made in chunks that
+keep memory bounded. Until December 2026 the counts came from ``rng.multinomial``, the same
+distribution from a different random stream (and several times slower): every interval's
+numbers changed then, and stay the same for the same inputs and seed since.
 """
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -35,9 +42,10 @@ from scipy import sparse
 
 from .errors import ParameterError
 
-__all__ = ["DEFAULT_MIN_DOCS", "resolve_unit", "cell_rng", "resampled_sums",
-           "percentile_interval", "ratio_interval", "check_bootstrap", "sample_view",
-           "ViewSample", "VIEW_SAMPLE"]
+__all__ = ["DEFAULT_MIN_DOCS", "VIEW_SAMPLE", "ViewSample", "cell_rng", "check_bootstrap",
+           "counted_sums", "narrow_integers", "percentile_interval", "ratio_interval",
+           "resampled_counts", "resampled_indices", "resampled_sums", "resolve_unit",
+           "sample_view"]
 
 #: Rows per group that :func:`sample_view` shows above the size switch.
 VIEW_SAMPLE = 10
@@ -45,6 +53,11 @@ VIEW_SAMPLE = 10
 DEFAULT_MIN_DOCS = 5
 #: Replicate values held at once: chunks of replicates stay near this many numbers.
 _CHUNK_VALUES = 2_000_000
+#: Dense values of at most this many columns are summed from the drawn rows themselves;
+#: wider ones (and sparse ones) through the counts of the draws
+#: (benchmarks/results/bootstrap-draws.md).
+_GATHER_COLUMNS = 4
+_INT32_MAX = 2**31 - 1
 
 
 def check_bootstrap(n_boot: int, ci: float, *, allow_zero: bool = True) -> None:
@@ -105,6 +118,103 @@ def cell_rng(seed: int, *key: object) -> np.random.Generator:
     return np.random.default_rng([int(seed), zlib.crc32(text.encode("utf-8"))])
 
 
+def _step(n: int, width: int, chunk: int | None) -> int:
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer))
+                              or chunk < 0):
+        raise ParameterError(f"chunk={chunk!r}: use a positive number of replicates per chunk "
+                             "(or None for the default)")
+    return int(chunk) if chunk else max(1, _CHUNK_VALUES // max(n, width, 1))
+
+
+def resampled_indices(n: int, n_boot: int, rng: np.random.Generator, *,
+                      chunk: int | None = None) -> Iterator[np.ndarray]:
+    """Chunks of bootstrap draws: each row of a chunk is one replicate, ``n`` cluster indices
+    drawn uniformly with replacement from ``range(n)``.
+
+    Every resampling in framelab consumes ``rng`` through this function (one
+    ``rng.integers(0, n, size=(rows, n))`` per chunk), so the same ``rng`` state and ``chunk``
+    give the same replicates whether they are used as indices, as counts
+    (:func:`resampled_counts`) or as sums (:func:`resampled_sums`).
+
+    Parameters
+    ----------
+    n : int
+        Clusters to draw from (at least one).
+    n_boot : int
+        Replicates in all, over the chunks.
+    rng : Generator
+        Usually :func:`cell_rng`.
+    chunk : int, optional
+        Replicates per chunk (default: as many as keep a chunk near two million numbers).
+
+    Yields
+    ------
+    ndarray of shape (n_chunk, n), int64
+    """
+    if n < 1:
+        raise ParameterError("the bootstrap needs at least one cluster to draw")
+    step = _step(n, 1, chunk)
+    for start in range(0, n_boot, step):
+        yield rng.integers(0, n, size=(min(step, n_boot - start), n))
+
+
+def _counted(indices: np.ndarray, n: int) -> np.ndarray:
+    """How often each of ``n`` clusters occurs in each row of ``indices`` (one bincount of
+    the rows' indices offset by ``row * n``); ``indices`` is overwritten."""
+    rows = indices.shape[0]
+    indices += (np.arange(rows, dtype=np.int64) * n)[:, None]
+    return np.bincount(indices.ravel(), minlength=rows * n).reshape(rows, n)
+
+
+def resampled_counts(n: int, n_boot: int, rng: np.random.Generator, *,
+                     chunk: int | None = None) -> Iterator[np.ndarray]:
+    """Chunks of bootstrap counts: row ``r`` of a chunk says how often each of ``n`` clusters
+    is drawn in replicate ``r`` (each row sums to ``n``; its distribution is
+    Multinomial(n, 1/n)). The draws of :func:`resampled_indices`, counted; parameters as
+    there.
+
+    Yields
+    ------
+    ndarray of shape (n_chunk, n), int64
+    """
+    for indices in resampled_indices(n, n_boot, rng, chunk=chunk):
+        yield _counted(indices, n)
+
+
+def _largest(values: Any) -> int:
+    data = values.data if sparse.issparse(values) else np.asarray(values)
+    return int(np.abs(data).max()) if data.size else 0
+
+
+def narrow_integers(values: Any, n: int) -> Any:
+    """Sparse integer ``values`` as int32 when a sum of ``n`` of their rows (any row any number
+    of times) cannot leave int32, else ``values`` as they are: made once, before the chunks
+    :func:`counted_sums` multiplies (which is several times faster in int32 than in int64, with
+    the same integers)."""
+    if not sparse.issparse(values) or values.dtype.kind not in "biu" \
+            or values.dtype == np.int32 or n * _largest(values) > _INT32_MAX:
+        return values
+    return values.astype(np.int32)
+
+
+def counted_sums(values: Any, counts: np.ndarray) -> np.ndarray:
+    """``(values.T @ counts).T``: for each column of ``counts`` (shape (n_clusters, n_chunk),
+    how often each cluster is drawn), the column sums of the drawn rows of ``values`` (sparse
+    or dense, (n_clusters, n_columns)). Sparse int32 ``values`` (:func:`narrow_integers`) and
+    integer counts are multiplied in int32 when no sum can leave it, and returned as int64.
+
+    Returns
+    -------
+    ndarray of shape (n_chunk, n_columns), C-contiguous (a replicate's sums side by side)
+    """
+    if sparse.issparse(values) and values.dtype == np.int32 and counts.dtype.kind in "iu" \
+            and len(counts) and int(counts.sum(axis=0).max(initial=0)) * _largest(values) \
+            <= _INT32_MAX:
+        return np.ascontiguousarray((values.T @ np.ascontiguousarray(counts, dtype=np.int32)).T,
+                                    dtype=np.int64)
+    return np.ascontiguousarray((values.T @ counts).T)
+
+
 def resampled_sums(values: Any, n_boot: int, rng: np.random.Generator, *,
                    chunk: int | None = None) -> Iterator[np.ndarray]:
     """Chunks of bootstrap replicates of the column sums of ``values``' rows (clusters).
@@ -124,41 +234,55 @@ def resampled_sums(values: Any, n_boot: int, rng: np.random.Generator, *,
     Yields
     ------
     ndarray of shape (n_chunk, n_columns)
-        Each row the column sums of one replicate: ``n_clusters`` rows drawn with replacement.
+        Each row the column sums of one replicate: ``n_clusters`` rows drawn with replacement
+        (:func:`resampled_indices`). A few dense columns are summed over the drawn rows; more
+        columns, or sparse ``values``, as the counts of the draws times ``values``.
     """
     n = values.shape[0]
     if n == 0:
         raise ParameterError("the bootstrap needs at least one cluster to draw")
-    width = max(1, values.shape[1] if values.ndim == 2 else 1)
-    step = chunk or max(1, _CHUNK_VALUES // max(n, width))
-    for start in range(0, n_boot, step):
-        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=min(step, n_boot - start))
-        if sparse.issparse(values):
-            yield np.asarray((values.T @ counts.T).T)
-        else:
+    width = values.shape[1] if values.ndim == 2 else 1
+    step = _step(n, width, chunk)
+    if sparse.issparse(values):
+        values = narrow_integers(values, n)
+        for counts in resampled_counts(n, n_boot, rng, chunk=step):
+            yield counted_sums(values, counts.T)
+        return
+    values = np.asarray(values)
+    if not 0 < width <= _GATHER_COLUMNS:
+        for counts in resampled_counts(n, n_boot, rng, chunk=step):
             yield counts @ values
+        return
+    columns = [np.ascontiguousarray(values[:, j]) for j in range(width)] \
+        if values.ndim == 2 else [values]
+    kind = np.result_type(values.dtype, np.int64)
+    for indices in resampled_indices(n, n_boot, rng, chunk=step):
+        sums = [column.take(indices).sum(axis=1, dtype=kind) for column in columns]
+        yield np.stack(sums, axis=1) if values.ndim == 2 else sums[0]
 
 
 def percentile_interval(replicates: np.ndarray, ci: float) -> tuple[np.ndarray, np.ndarray]:
     """The percentile interval of each column of ``replicates`` (NaN replicates ignored)."""
     tail = (1.0 - ci) / 2.0
     replicates = np.asarray(replicates)
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN
-            if replicates.ndim != 2 or replicates.dtype.kind != "f" or not len(replicates):
-                low, high = np.nanquantile(replicates, [tail, 1.0 - tail], axis=0)
-                return low, high
-            # columns without NaN at once (np.nanquantile takes them one by one, to the
-            # same values); the others as before
-            nan = np.isnan(replicates).any(axis=0)
-            low, high = np.quantile(replicates, [tail, 1.0 - tail], axis=0) \
-                if not nan.all() else np.full((2, replicates.shape[1]), np.nan)
-            if nan.any():
-                low[nan], high[nan] = np.nanquantile(replicates[:, nan], [tail, 1.0 - tail],
-                                                     axis=0)
+    if replicates.ndim == 2 and replicates.dtype.kind == "f" and len(replicates) \
+            and not np.isnan(replicates).any():   # the common case, without the warnings filter
+        with np.errstate(all="ignore"):
+            low, high = np.quantile(replicates, [tail, 1.0 - tail], axis=0)
+        return low, high
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN
+        if replicates.ndim != 2 or replicates.dtype.kind != "f" or not len(replicates):
+            low, high = np.nanquantile(replicates, [tail, 1.0 - tail], axis=0)
+            return low, high
+        # columns without NaN at once (np.nanquantile takes them one by one, to the
+        # same values); the others as before
+        nan = np.isnan(replicates).any(axis=0)
+        low, high = np.quantile(replicates, [tail, 1.0 - tail], axis=0) \
+            if not nan.all() else np.full((2, replicates.shape[1]), np.nan)
+        if nan.any():
+            low[nan], high[nan] = np.nanquantile(replicates[:, nan], [tail, 1.0 - tail],
+                                                 axis=0)
     return low, high
 
 
@@ -200,7 +324,7 @@ def ratio_interval(numerator: np.ndarray, denominator: np.ndarray, *, n_boot: in
         num, den = sums[:, :k], sums[:, k:]
         with np.errstate(divide="ignore", invalid="ignore"):
             chunks.append(scale * num / np.where(den > 0, den, np.nan))
-    return percentile_interval(np.vstack(chunks), ci)
+    return percentile_interval(chunks[0] if len(chunks) == 1 else np.vstack(chunks), ci)
 
 
 def _sample_keys(frame: Any, by: str, seed: int) -> np.ndarray:

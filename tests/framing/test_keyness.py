@@ -105,6 +105,24 @@ def test_formula_on_hand_numbers() -> None:
         keyness.log_odds_dirichlet(np.array([1]), np.array([1]), np.array([0.0]))
 
 
+@pytest.mark.parametrize("terms", [40, 50_000])
+def test_replicate_rows_give_the_formulas_numbers_exactly(terms: int) -> None:
+    """The bootstrap's replicates x terms arrays (computed in place, a few rows at a time when
+    they are wide) give bit for bit what the formula gives written out as numpy expressions,
+    row by row against each row's totals."""
+    rng = np.random.default_rng(4)
+    y_i, y_j = rng.poisson(2, size=(7, terms)), rng.poisson(20, size=(7, terms))
+    alpha = rng.random(terms) + 0.05
+    delta, z = keyness.log_odds_dirichlet(y_i, y_j, alpha)
+    assert delta.shape == z.shape == (7, terms)
+    for row in range(7):
+        a, b = y_i[row].astype(float), y_j[row].astype(float)
+        want = (np.log(a + alpha) - np.log(a.sum() + alpha.sum() - a - alpha)
+                - np.log(b + alpha) + np.log(b.sum() + alpha.sum() - b - alpha))
+        np.testing.assert_array_equal(delta[row], want)
+        np.testing.assert_array_equal(z[row], want / np.sqrt(1.0 / (a + alpha) + 1.0 / (b + alpha)))
+
+
 def test_two_named_groups_are_symmetric() -> None:
     docs, sents = corpus({"A": ["Terrorists attacked the base."],
                           "B": ["Rebels attacked the base."],
