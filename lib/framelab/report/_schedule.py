@@ -24,19 +24,19 @@ from collections.abc import Iterable, Mapping
 __all__ = ["ESTIMATED_SECONDS", "start_order"]
 
 #: Estimated seconds of each shipped notebook on the 100,000 generated articles of
-#: ``benchmarks/make_corpus.py`` (the varied corpus), from the manifests of runs v1 (every
-#: notebook) and v3 (04_reuse after its batched alignment) in
-#: ``benchmarks/results/report-scale-100000.md``, rounded. Only the order matters; refresh it
-#: from a report's ``manifest.json`` (``seconds`` of each notebook) when the ranking changes.
+#: ``benchmarks/make_corpus.py`` (the varied corpus), from the manifest of run v6 (every
+#: notebook, 2026-12-07) in ``benchmarks/results/report-scale-100000.md``, rounded. Only the
+#: order matters; refresh it from a report's ``manifest.json`` (``seconds`` of each notebook)
+#: when the ranking changes.
 ESTIMATED_SECONDS: dict[str, float] = {
-    "03_stance": 1460,
-    "01_framing": 710,
-    "04_reuse": 540,
-    "02_topics": 340,
-    "00_corpus": 140,
-    "10_time": 65,
-    "99_summary": 12,
-    "06_validation": 5,
+    "03_stance": 600,
+    "04_reuse": 580,
+    "01_framing": 300,
+    "02_topics": 150,
+    "00_corpus": 90,
+    "10_time": 30,
+    "99_summary": 7,
+    "06_validation": 3,
 }
 
 
