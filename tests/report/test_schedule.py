@@ -18,7 +18,7 @@ def test_longest_notebooks_start_first_ties_and_unknown_in_name_order() -> None:
     assert sorted(order) == sorted(stage)
     costs = [report.ESTIMATED_SECONDS[n] for n in order]
     assert costs == sorted(costs, reverse=True)
-    assert order[:3] == ["03_stance", "01_framing", "04_reuse"]
+    assert order[:3] == ["03_stance", "04_reuse", "01_framing"]
     # notebooks of one's own have no estimate: after the known ones, in file-name order
     assert report.start_order(["05_mine", "00_corpus", "02_b", "02_a"]) == \
         ["00_corpus", "02_a", "02_b", "05_mine"]
@@ -55,7 +55,7 @@ def test_pool_gets_each_stage_longest_first_and_manifest_keeps_name_order(
     pool = _RecordingPool()
     _runner._execute(specs, {n: {} for n in names}, manifest, tmp_path, progress=False,
                      html=False, pool=pool)
-    assert pool.submitted == ["03_stance", "01_framing", "04_reuse", "02_topics",
+    assert pool.submitted == ["03_stance", "04_reuse", "01_framing", "02_topics",
                               "00_corpus", "10_time", "99_summary", "90_mine"]
     assert [e["name"] for e in manifest["notebooks"]] == names
     assert all(e["status"] == "ok" for e in manifest["notebooks"])
