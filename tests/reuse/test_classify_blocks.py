@@ -139,7 +139,7 @@ def test_verb_matches_are_the_verb_rows_of_match_sentences(seeds: tuple) -> None
     cb = load_codebook()
     every = framing.match_sentences(sentences, cb, include_nonbody=True)
     verbs = every[every["layer"] == "verb"].reset_index(drop=True)
-    got = _reported._verb_matches(sentences, cb)
+    got = framing.match_sentences(sentences, cb, include_nonbody=True, layers=("verb",))
     assert len(verbs) > 0 and (every["layer"] != "verb").any()   # other layers were left out
     pd.testing.assert_frame_equal(got, verbs)
 

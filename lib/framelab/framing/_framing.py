@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -92,8 +92,11 @@ _MATCH_BATCH = 256
 
 
 def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *,
-                    include_nonbody: bool = False) -> pd.DataFrame:
-    """Match the whole codebook on every sentence: one automaton pass per sentence.
+                    include_nonbody: bool = False,
+                    layers: Collection[str] | None = None) -> pd.DataFrame:
+    """Match the whole codebook (or only ``layers``, e.g. ``("verb",)``) on every sentence:
+    one automaton pass per batch of sentences. The matcher resolves overlaps within each
+    layer, so a layer's rows are the same whether other layers are matched or not.
 
     Returns
     -------
@@ -105,7 +108,7 @@ def match_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None, *
     sents = _body(sentences, include_nonbody)
     texts = sents["text_norm"].tolist()
     found = [f for lo in range(0, len(texts), _MATCH_BATCH)
-             for f in cb.matcher.find_many(texts[lo:lo + _MATCH_BATCH])]
+             for f in cb.matcher.find_many(texts[lo:lo + _MATCH_BATCH], layers=layers)]
     rows = [(d, sid, m.layer, m.key, m.term, off + m.start, off + m.end)
             for d, sid, off, matches in zip(sents["doc_id"].tolist(),
                                             sents["sentence_id"].tolist(),

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import check_columns
-from ..framing import MATCH_COLUMNS, VoiceTagger, reporting_verbs
+from ..framing import VoiceTagger, match_sentences, reporting_verbs
 from ..tokens import STOP_WORDS
 
 if TYPE_CHECKING:
@@ -55,8 +55,6 @@ SPEAKER_COLUMNS = ["doc_id", "sentence_id", "speaker", "speaker_key", "attribute
 
 #: Documents whose reporting verbs :class:`SpeakerMemo` reads in one call.
 READ_DOCUMENTS = 500
-#: Sentences searched in one automaton pass of the codebook's matcher.
-_MATCH_TEXTS = 256
 
 _WORD = re.compile(r"[A-Za-z][\w'\-.]*[\w]|[A-Za-z]")
 _DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those", "its", "his",
@@ -91,22 +89,6 @@ def same_speaker(a: Iterable[str], b: Iterable[str]) -> bool:
     """Whether two speaker keys name one speaker: both non-empty, one within the other."""
     a, b = frozenset(a), frozenset(b)
     return bool(a) and bool(b) and (a <= b or b <= a)
-
-
-def _verb_matches(sentences: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """The verb-layer rows of :func:`framelab.framing.match_sentences` of ``sentences``, all
-    that :func:`framelab.framing.reporting_verbs` reads of them. The matcher resolves
-    overlaps within each layer, so the verbs are the same whether other layers are matched
-    or not; matching the verbs alone saves building every other layer's rows."""
-    texts = sentences["text_norm"].tolist()
-    found = [f for lo in range(0, len(texts), _MATCH_TEXTS)
-             for f in codebook.matcher.find_many(texts[lo:lo + _MATCH_TEXTS], layers=("verb",))]
-    rows = [(d, sid, m.layer, m.key, m.term, off + m.start, off + m.end)
-            for d, sid, off, matches in zip(sentences["doc_id"].tolist(),
-                                            sentences["sentence_id"].tolist(),
-                                            sentences["start"].tolist(), found)
-            for m in matches]
-    return pd.DataFrame(rows, columns=MATCH_COLUMNS).astype({"start": "int64", "end": "int64"})
 
 
 def _anaphoric(speaker: str) -> bool:
@@ -172,7 +154,9 @@ class SpeakerMemo:
         sents = self.sentences.iloc[np.concatenate([self._rows[d] for d in new])]
         docs = docs.assign(outlet=docs.get("outlet", ""))
         verbs = reporting_verbs(sents, docs, self.codebook,
-                                matches=_verb_matches(sents, self.codebook)
+                                matches=match_sentences(sents, self.codebook,
+                                                        include_nonbody=True,
+                                                        layers=("verb",))
                                 ).sort_values(["doc_id", "start"], kind="stable")
         self.named.update({d: {} for d in new})
         named = ("", "")    # (document, the last speaker named so far in it)
