@@ -12,6 +12,7 @@ from ._corpus import (
     with_document_columns,
 )
 from ._explore import LIVE_SEARCH_SENTENCES, KwicExplorer, kwic_explorer
+from ._frames import contiguous, member_of
 from ._ingest import (
     DEFAULT_CHUNK_SIZE,
     DocumentStream,
@@ -48,10 +49,10 @@ from ._segment import (
 )
 
 __all__ = [
-    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'apply_metadata', 'body', 'ColumnMap',
+    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'apply_metadata', 'body', 'ColumnMap', 'contiguous',
     'DEFAULT_CHUNK_SIZE', 'describe_documents', 'describe_groups', 'DOC_COLUMNS', 'documents_view',
     'DocumentStream', 'FormatReaders', 'group_key', 'hash_strings', 'iter_documents',
-    'kwic_explorer', 'KwicExplorer', 'LineStats', 'LIVE_SEARCH_SENTENCES', 'load_corpus',
+    'kwic_explorer', 'KwicExplorer', 'LineStats', 'LIVE_SEARCH_SENTENCES', 'load_corpus', 'member_of',
     'load_metadata', 'load_run_corpus', 'NO_GROUP', 'normalise_chunk', 'normalize_text',
     'paragraph_spans', 'per_document', 'plot_lengths', 'plot_segments', 'prepare_chunk', 'segment',
     'segment_chunk', 'segment_counts', 'SEGMENT_TYPES', 'segments_view', 'SENTENCE_COLUMNS',

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..codebook import resolve_codebook
+from ..corpus import member_of
 from ..errors import check_columns
 from ..framing import find_quotes
 from . import _relation as relation
@@ -44,9 +45,12 @@ def document_quotes(documents: pd.DataFrame, sentences: pd.DataFrame,
     given), ``chunk`` documents at a time: the same rows, in the same order, but the
     sentence table is split once per chunk instead of being scanned once per document."""
     if doc_ids is not None:
-        only = {str(d) for d in doc_ids}
-        documents = documents[documents["doc_id"].astype(str).isin(only)]
-        sentences = sentences[sentences["doc_id"].astype(str).isin(only)]
+        # a frozenset of str (reuse_quotes passes one to every part) is used as it is
+        only = (doc_ids if isinstance(doc_ids, frozenset)
+                and all(isinstance(d, str) for d in doc_ids)
+                else frozenset(str(d) for d in doc_ids))
+        documents = documents[member_of(documents["doc_id"], only)]
+        sentences = sentences[member_of(sentences["doc_id"], only)]
     documents = documents.reset_index(drop=True)
     cb = resolve_codebook(codebook)
     parts = []

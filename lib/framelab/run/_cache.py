@@ -46,6 +46,7 @@ from ..corpus import (
     ColumnMap,
     DocumentStream,
     LineStats,
+    contiguous,
     prepare_chunk,
     segment_chunk,
 )
@@ -240,7 +241,8 @@ class CorpusCache:
 
     def documents(self, *, columns: list[str] | None = None) -> pd.DataFrame:
         """The whole documents table (equal to ``load_corpus`` on the same input)."""
-        return pd.concat(list(self.iter_documents(columns=columns)), ignore_index=True)
+        return contiguous(pd.concat(list(self.iter_documents(columns=columns)),
+                                    ignore_index=True))
 
     def imap(self, engine: Engine, func: Callable[[pd.DataFrame], Any], *,
              columns: list[str] | None = None, desc: str = "partitions") -> Iterator[Any]:
@@ -312,7 +314,8 @@ class CorpusCache:
 
     def sentences(self, **segmentation: Any) -> pd.DataFrame:
         """The whole sentence table (equal to ``segment(load_corpus(...))``)."""
-        return pd.concat(list(self.iter_sentences(**segmentation)), ignore_index=True)
+        return contiguous(pd.concat(list(self.iter_sentences(**segmentation)),
+                                    ignore_index=True))
 
 
 def _build_documents(stream: DocumentStream, settings: dict[str, Any], root: Path,

@@ -31,6 +31,7 @@ from typing import Any, Self
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from ..corpus import contiguous
 from ..errors import ParameterError, PartitionError
 
 __all__ = [
@@ -400,7 +401,9 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
                                        sort_categories=True).categories
             frames = [f.assign(**{column: f[column].cat.set_categories(union)})
                       if column in f.columns else f for f in frames]
-    return pd.concat(frames, ignore_index=True)
+    # one Arrow chunk per column, not one per part: taking rows from a chunked column
+    # copies all of it (corpus.contiguous)
+    return contiguous(pd.concat(frames, ignore_index=True))
 
 
 def map_documents(

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Self
 import pandas as pd
 
 from .. import framing, reuse
-from ..corpus import ColumnMap, body, with_document_columns
+from ..corpus import ColumnMap, body, member_of, with_document_columns
 from ..errors import ParameterError
 from ..paths import resolve
 from ._cache import CorpusCache, build_cache
@@ -419,7 +419,7 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
 
 def _sentence_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,
                    wanted: frozenset[str]) -> pd.DataFrame:
-    return sentences.loc[sentences["sentence_id"].isin(wanted), ["sentence_id", "text"]]
+    return sentences.loc[member_of(sentences["sentence_id"], wanted), ["sentence_id", "text"]]
 
 
 def sentence_texts(run: RunCorpus, sentence_ids: Iterable[str]) -> pd.DataFrame:

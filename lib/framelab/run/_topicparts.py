@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import sparse
 
 from .. import topics
-from ..corpus import body
+from ..corpus import body, member_of
 from ..corpus import units as make_units
 from ..tokens import DTM, count_terms, stack_dtms
 
@@ -62,11 +62,11 @@ def _unit_text_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit: s
                     wanted_docs: frozenset[str]) -> pd.DataFrame:
     # units never span documents: those of the wanted documents are cut from theirs alone
     analysed = body(sentences, include_nonbody=include_nonbody)
-    analysed = analysed[analysed["doc_id"].isin(wanted_docs)]
+    analysed = analysed[member_of(analysed["doc_id"], wanted_docs)]
     if analysed.empty:  # the columns' types of the units, for the combined table
         return pd.DataFrame({"unit_id": analysed["doc_id"], "text_norm": analysed["text_norm"]})
     found = make_units(analysed, unit)
-    return found.loc[found["unit_id"].isin(wanted), ["unit_id", "text_norm"]]
+    return found.loc[member_of(found["unit_id"], wanted), ["unit_id", "text_norm"]]
 
 
 def topic_passages(run: RunCorpus, units: pd.DataFrame, theta: np.ndarray, *,
