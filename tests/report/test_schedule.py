@@ -59,3 +59,23 @@ def test_pool_gets_each_stage_longest_first_and_manifest_keeps_name_order(
                               "00_corpus", "10_time", "99_summary", "90_mine"]
     assert [e["name"] for e in manifest["notebooks"]] == names
     assert all(e["status"] == "ok" for e in manifest["notebooks"])
+
+
+def test_cache_is_built_by_the_jobs_workers_only_for_a_large_local_input(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    table = tmp_path / "corpus.jsonl"
+    table.write_text("x" * 100)
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text("y" * 30)
+    local = {"engine": "local", "workers": 0, "corpus": str(table)}
+    assert _runner._build_workers(local, 2) is None       # under BUILD_POOL_BYTES
+    monkeypatch.setattr(_runner, "BUILD_POOL_BYTES", 50)
+    assert _runner._build_workers(local, 2) == 2
+    assert _runner._build_workers(local, 1) is None       # --jobs 1: one process
+    assert _runner._build_workers({**local, "workers": 3}, 2) == 3   # the user's choice
+    assert _runner._build_workers({**local, "engine": "dask"}, 2) is None
+    assert _runner._build_workers({**local, "corpus": str(folder)}, 2) == 2   # 60 bytes
+    monkeypatch.setattr(_runner, "BUILD_POOL_BYTES", 61)
+    assert _runner._build_workers({**local, "corpus": str(folder)}, 2) is None

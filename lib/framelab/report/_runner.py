@@ -229,7 +229,8 @@ def run_report(
                     local_cluster(workers or os.cpu_count() or 1))
             manifest["parameters"] = resolve_parameters(specs, run_params, user, sections)
             manifest["cache"] = _prepare_cache(run_params, columns, progress=progress,
-                                               metadata_wins=metadata_wins)
+                                               metadata_wins=metadata_wins,
+                                               workers=_build_workers(run_params, jobs))
             # the notebooks open the entry built here instead of hashing the corpus again
             run_params["corpus_cache"] = manifest["cache"]["path"]
             per_nb = resolve_parameters(specs, run_params, user, sections)
@@ -297,9 +298,33 @@ def _run_notebook(path: str, executed: str, parameters: dict[str, Any], log: str
     return result
 
 
+#: Inputs of at least this many bytes are cached by ``--jobs`` worker processes when the
+#: engine is local and the notebooks run in one process each (``--workers 0``): until the
+#: first notebooks start, the other cores have nothing to do. A smaller input (up to a few
+#: thousand articles) is cached in the report's process, where starting workers would cost
+#: more than they save. Where the cache is built never changes what it holds.
+BUILD_POOL_BYTES = 16 * 2**20
+
+
+def _input_bytes(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size if path.exists() else 0
+
+
+def _build_workers(run_params: Mapping[str, Any], jobs: int) -> int | None:
+    """Worker processes that build the corpus cache (None: the report's own process)."""
+    if run_params["engine"] != "local" or run_params["workers"] or jobs < 2:
+        return run_params["workers"] or None
+    big = _input_bytes(Path(run_params["corpus"])) >= BUILD_POOL_BYTES
+    return jobs if big else None
+
+
 def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | None, *,
-                   progress: bool, metadata_wins: bool = False) -> dict[str, Any]:
-    """Read, check and segment the corpus once, into the Parquet cache every notebook reads.
+                   progress: bool, metadata_wins: bool = False,
+                   workers: int | None = None) -> dict[str, Any]:
+    """Read, check and segment the corpus once, into the Parquet cache every notebook reads,
+    with ``workers`` processes (:func:`_build_workers`).
 
     Bad input stops the run here, before any notebook starts.
     """
@@ -308,8 +333,8 @@ def _prepare_cache(run_params: Mapping[str, Any], columns: Mapping[str, str] | N
                         columns=ColumnMap(**(columns or {})),
                         on_bad_rows=run_params["on_bad_rows"], metadata_wins=metadata_wins,
                         cache_dir=run_params["cache_dir"], engine=run_params["engine"],
-                        workers=run_params["workers"] or None,
-                        scheduler=run_params["scheduler"] or None, progress=progress)
+                        workers=workers, scheduler=run_params["scheduler"] or None,
+                        progress=progress)
     check_something_to_analyse(cache, run_params["corpus"])
     return {"path": str(cache.path), "documents": cache.n_documents}
 
