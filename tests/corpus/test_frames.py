@@ -68,3 +68,12 @@ def test_contiguous_on_the_default_string_dtype(dtype):
     pd.testing.assert_frame_equal(joined, frame)
     if _chunks(frame["t"]) > 1:
         assert _chunks(joined["t"]) == 1
+
+
+def test_contiguous_in_place_replaces_the_columns_of_the_frame_itself():
+    frame = _parts()
+    expected = frame.copy()
+    joined = contiguous(frame, inplace=True)
+    assert joined is frame
+    assert _chunks(frame["doc_id"]) == 1 and _chunks(frame["label"]) == 1
+    pd.testing.assert_frame_equal(frame, expected)

@@ -52,28 +52,32 @@ def _joined(chunks: list[pa.Array], limit: int) -> list[pa.Array]:
     return [g[0] if len(g) == 1 else pa.concat_arrays(g) for g in groups]
 
 
-def contiguous(frame: pd.DataFrame, *, limit: int = MAX_CHUNK_BYTES) -> pd.DataFrame:
+def contiguous(frame: pd.DataFrame, *, limit: int = MAX_CHUNK_BYTES,
+               inplace: bool = False) -> pd.DataFrame:
     """``frame`` with each Arrow-backed column in as few chunks as fit ``limit`` bytes each.
 
     Values, dtypes and index are unchanged; columns already in one chunk (and NumPy
-    columns) are not copied. Returns ``frame`` itself when nothing needed joining.
+    columns) are not copied. Returns ``frame`` itself when nothing needed joining, or with
+    ``inplace=True``, which replaces the columns of ``frame`` one at a time: a column's old
+    chunks are freed (when nothing else holds them) before the next is joined, so a table
+    no one else holds never exists twice.
     """
-    joined = {}
+    out = frame
     for position in range(frame.shape[1]):
-        values = frame.iloc[:, position].array
+        values = out.iloc[:, position].array
         if not isinstance(values, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
             continue
         chunked = values.__arrow_array__()
         if not isinstance(chunked, pa.ChunkedArray) or chunked.num_chunks < 2:
             continue
         chunks = _joined(chunked.chunks, limit)
-        if len(chunks) < chunked.num_chunks:
-            # the column's dtype rebuilds it from Arrow (pandas' __from_arrow__ protocol)
-            rebuild = values.dtype.__from_arrow__  # type: ignore[attr-defined]
-            joined[position] = rebuild(pa.chunked_array(chunks, type=chunked.type))
-    if not joined:
-        return frame
-    out = frame.copy(deep=False)
-    for position, array in joined.items():
-        out.isetitem(position, array)
+        if len(chunks) == chunked.num_chunks:
+            continue
+        # the column's dtype rebuilds it from Arrow (pandas' __from_arrow__ protocol)
+        rebuild = values.dtype.__from_arrow__  # type: ignore[attr-defined]
+        joined = rebuild(pa.chunked_array(chunks, type=chunked.type))
+        del values, chunked, chunks
+        if out is frame and not inplace:
+            out = frame.copy(deep=False)
+        out.isetitem(position, joined)
     return out

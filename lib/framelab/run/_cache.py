@@ -242,7 +242,7 @@ class CorpusCache:
     def documents(self, *, columns: list[str] | None = None) -> pd.DataFrame:
         """The whole documents table (equal to ``load_corpus`` on the same input)."""
         return contiguous(pd.concat(list(self.iter_documents(columns=columns)),
-                                    ignore_index=True))
+                                    ignore_index=True), inplace=True)
 
     def imap(self, engine: Engine, func: Callable[[pd.DataFrame], Any], *,
              columns: list[str] | None = None, desc: str = "partitions") -> Iterator[Any]:
@@ -315,7 +315,7 @@ class CorpusCache:
     def sentences(self, **segmentation: Any) -> pd.DataFrame:
         """The whole sentence table (equal to ``segment(load_corpus(...))``)."""
         return contiguous(pd.concat(list(self.iter_sentences(**segmentation)),
-                                    ignore_index=True))
+                                    ignore_index=True), inplace=True)
 
 
 def _build_documents(stream: DocumentStream, settings: dict[str, Any], root: Path,

@@ -388,10 +388,11 @@ def combine(results: Iterable[Any], *, sinks: Mapping[str, Any] | None = None) -
     return total
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts concatenated (new index), one chunk per Arrow column; empties ``parts``."""
     # an empty partition's columns carry no dtype (object): leave them out so that the
     # result's dtypes are those of the rows, as if the corpus had been one partition
-    frames = [f for f in frames if len(f)] or frames[:1]
+    frames = [f for f in parts if len(f)] or parts[:1]
     # categorical columns stay categorical (pandas would make them object, many times the
     # memory): every part gets the union of the parts' categories, sorted
     for column in frames[0].columns:
@@ -401,9 +402,14 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
                                        sort_categories=True).categories
             frames = [f.assign(**{column: f[column].cat.set_categories(union)})
                       if column in f.columns else f for f in frames]
+    combined = pd.concat(frames, ignore_index=True)
     # one Arrow chunk per column, not one per part: taking rows from a chunked column
-    # copies all of it (corpus.contiguous)
-    return contiguous(pd.concat(frames, ignore_index=True))
+    # copies all of it (corpus.contiguous). The parts are dropped first (the caller's list
+    # is emptied): their chunks then belong to the combined table alone, and each is freed
+    # as soon as its column is joined
+    frames.clear()
+    parts.clear()
+    return contiguous(combined, inplace=True)
 
 
 def map_documents(
