@@ -14,7 +14,7 @@ from ._params import (
 )
 from ._publish import CHROMIUM_ARGS, chromium_path, export_html, screenshot_index, write_index
 from ._runner import RunResult, run_report
-from ._schedule import ESTIMATED_SECONDS, start_order
+from ._schedule import ESTIMATED_SECONDS, READS, start_order, waits_for
 from ._summary import (
     KEY_FIGURES,
     PREVIEW_WIDTH,
@@ -36,11 +36,11 @@ from ._summary import (
 __all__ = [
     'actor_view', 'CHROMIUM_ARGS', 'chromium_path', 'discover_notebooks', 'ESTIMATED_SECONDS',
     'export_html',
-    'figure_paths', 'KEY_FIGURES', 'lab_command', 'load_params_file', 'load_tables', 'missing_note',
+    'figure_paths', 'KEY_FIGURES', 'READS', 'lab_command', 'load_params_file', 'load_tables', 'missing_note',
     'narrator_labels', 'NOTEBOOK_FILTER', 'notebook_parameters', 'NotebookSpec',
     'NUMBERED_NOTEBOOK', 'parse_cli_value', 'preview_png', 'PREVIEW_WIDTH', 'protect_notebooks',
     'resolve_parameters', 'reuse_overview', 'run_facts', 'RUN_PARAMETERS', 'run_report',
     'RunResult', 'RunTables', 'SCRATCH_DIR', 'screenshot_index', 'stance_overview', 'start_order',
-    'strip_outputs',
+    'strip_outputs', 'waits_for',
     'SUMMARY_NUMBER', 'summary_source', 'time_overview', 'topic_overview', 'write_index',
 ]

@@ -92,11 +92,13 @@ def _new_run_dir(out: Path, run_id: str | None) -> tuple[str, Path]:
 
 
 def _attribute_unlogged(stage: Sequence[NotebookSpec], entries: Mapping[str, dict[str, Any]],
-                        manifest: dict[str, Any], run_dir: Path) -> None:
+                        manifest: dict[str, Any], run_dir: Path, *,
+                        running: Sequence[str] = ()) -> None:
     """Outputs no notebook logged (a notebook of one's own that does not declare
     ``output_log``): given to the stage's notebook when it ran alone, else listed as
-    unattributed in the manifest, with a warning."""
-    claimed = {p for e in manifest["notebooks"] for p in e.get("outputs", [])}
+    unattributed in the manifest, with a warning. ``running``: outputs logged so far by
+    notebooks still running (theirs, not unlogged)."""
+    claimed = {p for e in manifest["notebooks"] for p in e.get("outputs", [])} | set(running)
     claimed |= {p for item in manifest.get("reused", {}).get("notebooks", [])
                 for p in item.get("files", [])}
     claimed |= set(manifest.get("unattributed_outputs", []))

@@ -57,7 +57,7 @@ from ._params import (
     resolve_parameters,
 )
 from ._publish import export_html, screenshot_index, write_index
-from ._schedule import start_order
+from ._schedule import stage_of, start_order, waits_for
 
 __all__ = ['RunResult', 'run_report']
 
@@ -237,7 +237,7 @@ def run_report(
             manifest["parameters"] = per_nb
             _write_json(run_dir / "manifest.json", manifest)
             _execute(specs, per_nb, manifest, run_dir, progress=progress, html=html,
-                     pool=pool)
+                     pool=pool, jobs=jobs)
     except (FramelabError, OSError) as err:
         if manifest["status"] == "running":  # e.g. a bad row found while building the cache
             manifest.update(status="failed", error=str(err))
@@ -258,11 +258,6 @@ def run_report(
         _write_json(run_dir / "manifest.json", manifest)
     _point_latest(out, run_dir)
     return RunResult(run_dir, manifest)
-
-
-def _stage(name: str) -> str:
-    """Notebooks of one decade ("0x", "1x", ... "9x") are independent and may run together."""
-    return name[0] if name[:1].isdigit() else name
 
 
 def _run_notebook(path: str, executed: str, parameters: dict[str, Any], log: str,
@@ -369,64 +364,82 @@ def _notebook_pool(workers: int) -> Any:
 
 def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]],
              manifest: dict[str, Any], run_dir: Path, *, progress: bool, html: bool,
-             pool: Any = None) -> None:
-    """Run the notebooks stage by stage: one at a time in this process, or, given a pool
-    (``--jobs``), as many of a stage at once as the pool has workers, started longest first
-    (:func:`start_order`, ``report._schedule``)."""
-    import itertools
+             pool: Any = None, jobs: int = 2) -> None:
+    """Run the notebooks: one at a time in this process in file-name order, or, given a pool
+    (``--jobs``), up to ``jobs`` at once, each as soon as the notebooks it reads have
+    finished (:func:`waits_for`), longest first among those ready (:func:`start_order`,
+    ``report._schedule``). A failure starts nothing new; the notebooks running finish."""
+    from concurrent.futures import FIRST_COMPLETED, wait
 
     from tqdm.auto import tqdm
 
     logs = run_dir / ".outputs"
     logs.mkdir(exist_ok=True)
     bar = tqdm(total=len(specs), desc="notebooks", unit="nb", disable=not progress)
-    entries = {}
-    for _, group in itertools.groupby(specs, key=lambda s: _stage(s.name)):
-        stage = list(group)
-        for spec in stage:
-            entries[spec.name] = {"name": spec.name, "status": "running",
-                                  "parameters": per_nb[spec.name]}
-            manifest["notebooks"].append(entries[spec.name])
-        _write_json(run_dir / "manifest.json", manifest)  # shows which notebooks are running
-        calls = {spec.name: (str(spec.path), str(run_dir / "notebooks" / f"{spec.name}.ipynb"),
-                             per_nb[spec.name], str(logs / f"{spec.name}.txt"),
-                             progress and pool is None, html)
-                 for spec in stage}
-        bar.set_postfix_str(", ".join(calls))
-        if pool is not None:
-            futures = {name: pool.submit(_run_notebook, *calls[name])
-                       for name in start_order(calls)}
-            results = {}
-            for name, future in futures.items():
-                try:
-                    results[name] = future.result()
-                except Exception as err:  # a worker died: report it, fail cleanly
-                    results[name] = {"status": "failed", "error": repr(err),
-                                     "cell_index": None, "exec_count": None}
-                bar.update()
+    names = [spec.name for spec in specs]
+    # early starts only where every output is logged: unlogged ones are attributed by stage
+    logged = all("output_log" in per_nb[name] for name in names)
+    waits = waits_for(names, reads=None if pool is not None and logged else {})
+    stages = {stage_of(name): [s for s in specs if stage_of(s.name) == stage_of(name)]
+              for name in names}
+    calls = {spec.name: (str(spec.path), str(run_dir / "notebooks" / f"{spec.name}.ipynb"),
+                         per_nb[spec.name], str(logs / f"{spec.name}.txt"),
+                         progress and pool is None, html)
+             for spec in specs}
+    entries: dict[str, dict[str, Any]] = {}
+    pending = list(names)
+    running: dict[str, Any] = {}   # name -> its future (None: runs in this process)
+    results: dict[str, dict[str, Any]] = {}
+    slots = max(1, jobs) if pool is not None else 1
+    while pending or running:
+        failed = [n for n in names if n in results and results[n]["status"] != "ok"]
+        ready = [] if failed else [n for n in pending if waits[n] <= results.keys()]
+        for name in (start_order(ready) if pool is not None else ready)[:slots - len(running)]:
+            pending.remove(name)
+            entries[name] = {"name": name, "status": "running", "parameters": per_nb[name]}
+            manifest["notebooks"] = [entries[n] for n in names if n in entries]
+            _write_json(run_dir / "manifest.json", manifest)  # shows what is running
+            running[name] = pool.submit(_run_notebook, *calls[name]) if pool is not None \
+                else None
+        if not running:
+            break   # a failure: nothing more starts
+        bar.set_postfix_str(", ".join(running))
+        if pool is None:
+            name = next(iter(running))
+            finished = {name: _run_notebook(*calls[name])}
         else:
-            results = {}
-            for name, args in calls.items():
-                results[name] = _run_notebook(*args)
-                bar.update()
-        failed = []
-        for name in calls:  # file-name order, whatever order they ran in
-            result, entry = results[name], entries[name]
+            done, _ = wait(list(running.values()), return_when=FIRST_COMPLETED)
+            finished = {n: _result(f) for n, f in running.items() if f in done}
+        for name, result in finished.items():
+            del running[name]
+            results[name] = result
+            bar.update()
+            entry = entries[name]
             entry.update({k: v for k, v in result.items() if k != "exec_count"})
             entry["html"] = [str(Path(p).relative_to(run_dir)) for p in result.get("html", [])]
             entry["outputs"] = _logged_outputs(logs / f"{name}.txt", run_dir)
-            if result["status"] != "ok":
-                failed.append((name, result))
-        _attribute_unlogged(stage, entries, manifest, run_dir)
+            stage = stages[stage_of(name)]
+            if all(s.name in results for s in stage):
+                # what the notebooks still running have logged so far is theirs
+                _attribute_unlogged(stage, entries, manifest, run_dir, running=[
+                    p for n in running for p in _logged_outputs(logs / f"{n}.txt", run_dir)])
         _write_json(run_dir / "manifest.json", manifest)
-        if failed:
-            name, result = failed[0]
-            manifest.update(status="failed", failed_notebook=name)
-            _finish(manifest, run_dir)
-            executed = run_dir / "notebooks" / f"{name}.ipynb"
-            raise NotebookError(
-                f"notebook {name} failed in cell {result.get('cell_index')} (execution count "
-                f"{result.get('exec_count')}): {result['error']}. The partial notebook is "
-                f"{executed}; earlier outputs of this run are kept in {run_dir}",
-                notebook=name, cell_index=result.get("cell_index"))
+    failed = [n for n in names if n in results and results[n]["status"] != "ok"]
+    if failed:
+        name, result = failed[0], results[failed[0]]
+        manifest.update(status="failed", failed_notebook=name)
+        _finish(manifest, run_dir)
+        executed = run_dir / "notebooks" / f"{name}.ipynb"
+        raise NotebookError(
+            f"notebook {name} failed in cell {result.get('cell_index')} (execution count "
+            f"{result.get('exec_count')}): {result['error']}. The partial notebook is "
+            f"{executed}; earlier outputs of this run are kept in {run_dir}",
+            notebook=name, cell_index=result.get("cell_index"))
     bar.close()
+
+
+def _result(future: Any) -> dict[str, Any]:
+    try:
+        return future.result()
+    except Exception as err:  # a worker died: report it, fail cleanly
+        return {"status": "failed", "error": repr(err), "cell_index": None, "exec_count": None}

@@ -8,6 +8,12 @@ every table). Within a stage a pool of ``--jobs`` workers takes the notebooks in
 they are submitted, and that order decides when the stage ends: a long notebook started last
 keeps one worker busy long after the others are idle.
 
+A notebook that declares what it reads (:data:`READS`) need not wait for the whole stage
+before it: 10_time starts as soon as 01_framing, 02_topics and 03_stance have finished, on a
+worker that would otherwise sit idle while 00_corpus or 04_reuse end. It does so only when every
+notebook of the run logs its outputs (an ``output_log`` parameter): outputs no notebook logs
+are attributed by stage (``_manifest._attribute_unlogged``), which needs the stages apart.
+
 The rule (longest processing time first): the notebooks of a stage are submitted in
 decreasing order of :data:`ESTIMATED_SECONDS`, their measured or expected time on a large
 corpus, ties (and notebooks without an estimate, which count as 0 s, such as a folder of
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-__all__ = ["ESTIMATED_SECONDS", "start_order"]
+__all__ = ["ESTIMATED_SECONDS", "READS", "start_order", "waits_for"]
 
 #: Estimated seconds of each shipped notebook on the 100,000 generated articles of
 #: ``benchmarks/make_corpus.py`` (the varied corpus), from the manifest of run v6 (every
@@ -59,3 +65,36 @@ def start_order(names: Iterable[str],
     """
     cost = ESTIMATED_SECONDS if estimates is None else estimates
     return sorted(names, key=lambda name: (-float(cost.get(name, 0.0)), name))
+
+
+#: The notebooks whose outputs a shipped notebook reads, where these are fewer than every
+#: notebook of the stages before it (the rule for every other notebook): 10_time reads the
+#: mention, stance and topic tables of these three (its cells say which).
+READS: dict[str, tuple[str, ...]] = {
+    "10_time": ("01_framing", "02_topics", "03_stance"),
+}
+
+
+def stage_of(name: str) -> str:
+    """Notebooks of one decade ("0x", "1x", ... "9x") are independent and may run together."""
+    return name[0] if name[:1].isdigit() else name
+
+
+def waits_for(names: Iterable[str], *, reads: Mapping[str, Iterable[str]] | None = None
+              ) -> dict[str, set[str]]:
+    """For each of ``names`` (a run's notebooks), the notebooks of the run it starts after.
+
+    Every notebook of the stages before its own, unless ``reads`` (default :data:`READS`;
+    pass ``{}`` for stages alone) names what it reads: then those of them that are in the
+    run and in an earlier stage. A notebook in ``reads`` that is not in the run (``--only``
+    reuses its outputs) is not waited for.
+    """
+    names = list(names)
+    declared = READS if reads is None else reads
+    waits = {}
+    for name in names:
+        earlier = {n for n in names if stage_of(n) < stage_of(name)}
+        if name in declared:
+            earlier &= set(declared[name])
+        waits[name] = earlier
+    return waits
