@@ -283,3 +283,32 @@ def test_totals_added_up_by_parts_equal_the_totals_of_all_texts() -> None:
     assert TextTotals.of([]).n_texts == 0
     with pytest.raises(ParameterError, match="keeps no term"):
         parts.top_terms(min_df=len(texts) + 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(
+    ["a", "the", "us", "U.S.", "united", "states", "al", "-", "qaeda", " ", "\n", ".", "'",
+     "ΑΣ", "σ", "İ", "\x00", "x-", "-y", "rebels", "regime", "_0_9_0_9_0_", "_0_9"]),
+    max_size=14).map("".join), max_size=6))
+def test_totals_from_one_scan_are_those_of_each_texts_words(texts: list[str]) -> None:
+    # TextTotals.counted takes words, bigrams and lengths from the scan that counts the
+    # terms; the reference tokenizes text by text with Analyzer.words
+    from framelab.tokens import TextTotals, count_terms
+
+    got, lengths = TextTotals.counted(texts)
+    analyzer = Analyzer()
+    words = [analyzer.words(t) for t in texts]
+    assert lengths.tolist() == [len(w) for w in words]
+    assert got.words == Counter(w for ws in words for w in ws)
+    assert got.bigrams == Counter(p for ws in words for p in zip(ws, ws[1:]))
+    assert got.terms == got.words
+    assert got.term_texts == Counter(w for ws in words for w in set(ws))
+    assert got.n_texts == len(texts)
+    dtm = count_terms(texts)
+    assert sorted(got.terms) == dtm.vocabulary.tolist()
+    assert TextTotals.of(texts) == got
+    # any other analyzer is applied text by text
+    plain = Analyzer(stop_words=None)
+    other = TextTotals.of(texts, analyzer=plain)
+    assert other.words == Counter(w for t in texts for w in plain.words(t))
+    assert other.terms == got.terms
