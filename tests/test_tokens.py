@@ -312,3 +312,25 @@ def test_totals_from_one_scan_are_those_of_each_texts_words(texts: list[str]) ->
     other = TextTotals.of(texts, analyzer=plain)
     assert other.words == Counter(w for t in texts for w in plain.words(t))
     assert other.terms == got.terms
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(
+    ["a", "regime", "Regime", "change", "-", " ", "\n", ".", "x", "regimes", "\x00", "é"]),
+    max_size=10).map("".join), max_size=6),
+    st.sampled_from(["regime", "regime change", "regime*", "a a", "x"]), st.integers(0, 8))
+def test_kwic_over_joined_sentences_is_kwic_of_each_sentence(texts, query, window) -> None:
+    # kwic searches the sentences joined into one string; the reference searches each
+    from framelab.tokens._concordance import _phrase_pattern
+
+    sentences = pd.DataFrame({"doc_id": [f"d{i // 2}" for i in range(len(texts))],
+                              "outlet": ["o"] * len(texts),
+                              "sentence_id": [f"s{i}" for i in range(len(texts))],
+                              "start": [10 * i for i in range(len(texts))],
+                              "text_norm": texts})
+    pattern = _phrase_pattern(query)
+    want = [(f"d{i // 2}", "o", f"s{i}", 10 * i + m.start(), 10 * i + m.end(),
+             t[max(0, m.start() - window):m.start()], m.group(), t[m.end():m.end() + window])
+            for i, t in enumerate(texts) for m in pattern.finditer(t)]
+    got = kwic(sentences, query, window=window)
+    assert list(got.itertuples(index=False, name=None)) == want
