@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-
 from framelab.corpus import contiguous, member_of
 
 
