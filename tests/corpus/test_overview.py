@@ -113,3 +113,16 @@ def test_describe_documents_takes_token_counts_counted_elsewhere():
     assert lengths.tolist() == n_tokens.tolist()
     with pytest.raises(ParameterError, match="n_tokens has 3 values"):
         fc.describe_documents(documents, sentences, n_tokens=n_tokens[:3])
+
+
+def test_segment_counts_is_the_crosstab_of_documents_and_segments():
+    from framelab.corpus import SEGMENT_TYPES
+
+    _, sentences = fc.load_run_corpus("seeds")
+    for rows in (sentences, sentences.iloc[:0], sentences[sentences["segment"] == "body"],
+                 sentences.iloc[::7]):
+        want = pd.crosstab(rows["doc_id"], rows["segment"]) \
+            .reindex(columns=list(SEGMENT_TYPES), fill_value=0)
+        want["excluded"] = want.drop(columns=["body", "headline"]).sum(axis=1)
+        want = want.reset_index().rename_axis(columns=None)
+        pd.testing.assert_frame_equal(fc.segment_counts(rows), want)
