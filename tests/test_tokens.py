@@ -283,3 +283,54 @@ def test_totals_added_up_by_parts_equal_the_totals_of_all_texts() -> None:
     assert TextTotals.of([]).n_texts == 0
     with pytest.raises(ParameterError, match="keeps no term"):
         parts.top_terms(min_df=len(texts) + 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(
+    ["a", "the", "us", "U.S.", "united", "states", "al", "-", "qaeda", " ", "\n", ".", "'",
+     "ΑΣ", "σ", "İ", "\x00", "x-", "-y", "rebels", "regime", "_0_9_0_9_0_", "_0_9"]),
+    max_size=14).map("".join), max_size=6))
+def test_totals_from_one_scan_are_those_of_each_texts_words(texts: list[str]) -> None:
+    # TextTotals.counted takes words, bigrams and lengths from the scan that counts the
+    # terms; the reference tokenizes text by text with Analyzer.words
+    from framelab.tokens import TextTotals, count_terms
+
+    got, lengths = TextTotals.counted(texts)
+    analyzer = Analyzer()
+    words = [analyzer.words(t) for t in texts]
+    assert lengths.tolist() == [len(w) for w in words]
+    assert got.words == Counter(w for ws in words for w in ws)
+    assert got.bigrams == Counter(p for ws in words for p in zip(ws, ws[1:]))
+    assert got.terms == got.words
+    assert got.term_texts == Counter(w for ws in words for w in set(ws))
+    assert got.n_texts == len(texts)
+    dtm = count_terms(texts)
+    assert sorted(got.terms) == dtm.vocabulary.tolist()
+    assert TextTotals.of(texts) == got
+    # any other analyzer is applied text by text
+    plain = Analyzer(stop_words=None)
+    other = TextTotals.of(texts, analyzer=plain)
+    assert other.words == Counter(w for t in texts for w in plain.words(t))
+    assert other.terms == got.terms
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(
+    ["a", "regime", "Regime", "change", "-", " ", "\n", ".", "x", "regimes", "\x00", "é"]),
+    max_size=10).map("".join), max_size=6),
+    st.sampled_from(["regime", "regime change", "regime*", "a a", "x"]), st.integers(0, 8))
+def test_kwic_over_joined_sentences_is_kwic_of_each_sentence(texts, query, window) -> None:
+    # kwic searches the sentences joined into one string; the reference searches each
+    from framelab.tokens._concordance import _phrase_pattern
+
+    sentences = pd.DataFrame({"doc_id": [f"d{i // 2}" for i in range(len(texts))],
+                              "outlet": ["o"] * len(texts),
+                              "sentence_id": [f"s{i}" for i in range(len(texts))],
+                              "start": [10 * i for i in range(len(texts))],
+                              "text_norm": texts})
+    pattern = _phrase_pattern(query)
+    want = [(f"d{i // 2}", "o", f"s{i}", 10 * i + m.start(), 10 * i + m.end(),
+             t[max(0, m.start() - window):m.start()], m.group(), t[m.end():m.end() + window])
+            for i, t in enumerate(texts) for m in pattern.finditer(t)]
+    got = kwic(sentences, query, window=window)
+    assert list(got.itertuples(index=False, name=None)) == want

@@ -96,3 +96,33 @@ def test_plots_draw_a_row_per_group_above_the_threshold():
     assert len(ax.patches) == 2 * len(fc.SEGMENT_TYPES)  # a stacked bar per group
     assert np.isclose(ax.patches[0].get_width(), 1.0)
     plt.close(fig)
+
+
+def test_describe_documents_takes_token_counts_counted_elsewhere():
+    from framelab.tokens import Analyzer, TextTotals
+
+    documents, sentences = fc.load_run_corpus("seeds")
+    want = fc.describe_documents(documents, sentences)
+    analyzer = Analyzer()
+    # the tokens of every sentence: describe_documents must use the analysed ones only
+    n_tokens = np.array([len(analyzer.words(t)) for t in sentences["text_norm"]])
+    got = fc.describe_documents(documents, sentences, n_tokens=n_tokens)
+    pd.testing.assert_frame_equal(got, want)
+    assert (want["n_tokens"] > 0).all()
+    _, lengths = TextTotals.counted(sentences["text_norm"].tolist())
+    assert lengths.tolist() == n_tokens.tolist()
+    with pytest.raises(ParameterError, match="n_tokens has 3 values"):
+        fc.describe_documents(documents, sentences, n_tokens=n_tokens[:3])
+
+
+def test_segment_counts_is_the_crosstab_of_documents_and_segments():
+    from framelab.corpus import SEGMENT_TYPES
+
+    _, sentences = fc.load_run_corpus("seeds")
+    for rows in (sentences, sentences.iloc[:0], sentences[sentences["segment"] == "body"],
+                 sentences.iloc[::7]):
+        want = pd.crosstab(rows["doc_id"], rows["segment"]) \
+            .reindex(columns=list(SEGMENT_TYPES), fill_value=0)
+        want["excluded"] = want.drop(columns=["body", "headline"]).sum(axis=1)
+        want = want.reset_index().rename_axis(columns=None)
+        pd.testing.assert_frame_equal(fc.segment_counts(rows), want)

@@ -104,8 +104,13 @@ def documents_view(described: pd.DataFrame, *, per_document_max: int,
 
 
 def describe_documents(documents: pd.DataFrame, sentences: pd.DataFrame, *,
-                       analyzer: Analyzer | None = None) -> pd.DataFrame:
+                       analyzer: Analyzer | None = None,
+                       n_tokens: np.ndarray | None = None) -> pd.DataFrame:
     """One row per document: outlet, date, characters, sentences (all / analysed), tokens.
+
+    ``n_tokens``, when given, holds the tokens of each row of ``sentences`` (as ``analyzer``
+    would count them; only the analysed sentences' are used), already counted elsewhere, e.g.
+    by :meth:`framelab.tokens.TextTotals.counted`; else the analysed texts are tokenized here.
 
     Returns
     -------
@@ -113,10 +118,18 @@ def describe_documents(documents: pd.DataFrame, sentences: pd.DataFrame, *,
         Columns ``doc_id``, ``outlet``, ``date``, ``n_chars``, ``n_sentences``,
         ``n_body_sentences``, ``n_tokens`` (analysed sentences, stop words removed).
     """
-    analyzer = analyzer or Analyzer()
-    analysed = sentences[sentences["segment"].isin(ANALYSED_SEGMENTS)]
-    tokens = analysed.groupby("doc_id")["text_norm"].agg(
-        lambda texts: sum(len(analyzer(t)) for t in texts))
+    is_analysed = sentences["segment"].isin(ANALYSED_SEGMENTS).to_numpy()
+    analysed = sentences[is_analysed]
+    if n_tokens is None:
+        analyzer = analyzer or Analyzer()
+        per_text = np.fromiter((len(analyzer(t)) for t in analysed["text_norm"].tolist()),
+                               dtype=np.int64, count=len(analysed))
+    elif len(n_tokens) != len(sentences):
+        raise ParameterError(f"n_tokens has {len(n_tokens)} values for {len(sentences)} "
+                             "sentences; give the tokens of every row of sentences")
+    else:
+        per_text = np.asarray(n_tokens, dtype=np.int64)[is_analysed]
+    tokens = pd.Series(per_text, index=analysed.index).groupby(analysed["doc_id"]).sum()
     out = documents[["doc_id", "outlet", "date"]].copy()
     out["n_chars"] = documents["text"].str.len().to_numpy()
     out["n_sentences"] = out["doc_id"].map(sentences.groupby("doc_id").size()).fillna(0)
@@ -128,7 +141,8 @@ def describe_documents(documents: pd.DataFrame, sentences: pd.DataFrame, *,
 
 def segment_counts(sentences: pd.DataFrame) -> pd.DataFrame:
     """Sentences per document and segment type (every type a column, zeros included)."""
-    table = pd.crosstab(sentences["doc_id"], sentences["segment"])
+    # what pd.crosstab gives, from one groupby (crosstab counts each cell in Python)
+    table = sentences.groupby(["doc_id", "segment"]).size().unstack("segment", fill_value=0)
     table = table.reindex(columns=list(SEGMENT_TYPES), fill_value=0)
     table["excluded"] = table.drop(columns=list(ANALYSED_SEGMENTS)).sum(axis=1)
     return table.reset_index().rename_axis(columns=None)

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
+import numpy as np
 import pandas as pd
 
 from .. import framing
@@ -30,7 +31,7 @@ from ..corpus import (
     segment_counts,
 )
 from ..errors import CorpusError
-from ..tokens import Analyzer, TextTotals, kwic
+from ..tokens import TextTotals, kwic
 from ._engine import combine
 from ._partitions import TEXT_COLUMNS
 
@@ -77,21 +78,6 @@ def overview_tables(run: RunCorpus, *, keyword: str, kwic_window: int = 60,
     return tables
 
 
-class _KnownWords:
-    """:meth:`framelab.tokens.Analyzer.words` of a set of texts, each tokenized once, for
-    the two functions of the overview that would each tokenize them (``describe_documents``
-    calls it, ``TextTotals.of`` calls ``words``); the default analyzer, as theirs."""
-
-    def __init__(self, texts: list[str]) -> None:
-        analyzer = Analyzer()
-        self._words = {text: analyzer.words(text) for text in dict.fromkeys(texts)}
-
-    def words(self, text: str) -> list[str]:
-        return self._words[text]
-
-    __call__ = words
-
-
 @dataclass
 class _Overview:
     """One part's overview tables and text totals; ``a += b`` appends ``b``'s tables (put
@@ -110,17 +96,21 @@ class _Overview:
 def _corpus_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, keyword: str,
                  kwic_window: int, include_nonbody: bool) -> _Overview:
     analysed = body(sentences, include_nonbody=include_nonbody)
-    texts = analysed["text_norm"].tolist()
-    known: Any = _KnownWords(texts)  # every text describe_documents tokenizes is analysed
+    # one scan of the analysed texts gives the totals and each text's tokens
+    totals, lengths = TextTotals.counted(analysed["text_norm"].tolist())
+    if include_nonbody:  # body() is every sentence
+        n_tokens = lengths
+    else:  # body() is the sentences of the analysed segments, in order
+        n_tokens = np.zeros(len(sentences), dtype=np.int64)
+        n_tokens[sentences["segment"].isin(ANALYSED_SEGMENTS).to_numpy()] = lengths
     tables = {
-        "documents": describe_documents(documents, sentences, analyzer=known),
+        "documents": describe_documents(documents, sentences, n_tokens=n_tokens),
         "segments": segment_counts(sentences),
         "nonbody": sentences.loc[~sentences["segment"].isin(ANALYSED_SEGMENTS),
                                  NONBODY_COLUMNS],
         "kwic": kwic(analysed, keyword, window=kwic_window),
     }
-    return _Overview({name: [table] for name, table in tables.items()},
-                     TextTotals.of(texts, analyzer=known))
+    return _Overview({name: [table] for name, table in tables.items()}, totals)
 
 
 def corpus_overview(run: RunCorpus, *, keyword: str, kwic_window: int = 60,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
@@ -50,16 +51,44 @@ def kwic(sentences: pd.DataFrame, query: str, *, window: int = 60) -> pd.DataFra
         offsets of the match), ``left``, ``match``, ``right``.
     """
     pattern = _phrase_pattern(query)
-    rows = []
-    for doc_id, outlet, sid, offset, text in zip(
-            sentences["doc_id"], sentences["outlet"], sentences["sentence_id"],
-            sentences["start"], sentences["text_norm"]):
-        for m in pattern.finditer(text):
-            rows.append((doc_id, outlet, sid, offset + m.start(), offset + m.end(),
-                         text[max(0, m.start() - window):m.start()], m.group(),
-                         text[m.end():m.end() + window]))
-    return pd.DataFrame(rows, columns=["doc_id", "outlet", "sentence_id", "start", "end",
-                                       "left", "match", "right"])
+    texts = sentences["text_norm"].tolist()
+    columns = ["doc_id", "outlet", "sentence_id", "start", "end", "left", "match", "right"]
+    if _JOINT in query or any(_JOINT in t for t in texts):
+        found = [(i, m) for i, text in enumerate(texts) for m in pattern.finditer(text)]
+        rows = [(i, m.start(), m.end(), m.group(), texts[i], 0) for i, m in found]
+    else:
+        rows = _joined_matches(pattern, texts)
+    if not rows:
+        return pd.DataFrame([], columns=columns)
+    doc_ids, outlets, sids, offsets = (sentences[c].tolist()
+                                       for c in ("doc_id", "outlet", "sentence_id", "start"))
+    out = []
+    for i, start, end, match, text, at in rows:
+        # ``text`` holds the sentence from ``at`` on: the context is cut at its edges
+        lo, hi = start - at, end - at
+        out.append((doc_ids[i], outlets[i], sids[i], offsets[i] + lo, offsets[i] + hi,
+                    text[max(at, start - window):start], match,
+                    text[end:min(end + window, at + len(texts[i]))]))
+    return pd.DataFrame(out, columns=columns)
+
+
+#: Joins the sentences :func:`kwic` searches at once: no query pattern matches across it (it
+#: is neither a word character nor a separator), and to either side it reads as the edge of
+#: the text. Texts that hold it are searched one by one.
+_JOINT = "\x00"
+
+
+def _joined_matches(pattern: re.Pattern[str], texts: list[str]
+                    ) -> list[tuple[int, int, int, str, str, int]]:
+    """Matches of ``pattern`` in each of ``texts``, from one search over the texts joined by
+    :data:`_JOINT`: (text, start, end, match, joined string, where the text begins in it),
+    offsets into the joined string."""
+    joined = _JOINT.join(texts)
+    begins = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    found = list(pattern.finditer(joined))
+    which = np.searchsorted(begins, [m.start() for m in found], side="right") - 1
+    return [(int(i), m.start(), m.end(), m.group(), joined, int(begins[i]))
+            for i, m in zip(which.tolist(), found)]
 
 
 def sort_kwic(lines: pd.DataFrame, *, by: str = "left") -> pd.DataFrame:

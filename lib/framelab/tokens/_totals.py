@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from ..errors import ParameterError
 from ._analyzer import Analyzer
-from ._matrix import count_terms
+from ._matrix import DTM, _scan, count_terms
 
 __all__ = ["MEASURES", "TextTotals"]
 
@@ -52,21 +53,68 @@ class TextTotals:
     def of(cls, texts: Iterable[str], *, analyzer: Analyzer | None = None) -> TextTotals:
         """Count ``texts``."""
         texts = list(texts)
+        if analyzer is None or analyzer == Analyzer():
+            return cls.counted(texts)[0]
         out = cls(n_texts=len(texts))
         if not texts:
             return out
-        counted = count_terms(texts)
-        vocabulary = counted.vocabulary.astype(str).tolist()
-        totals = np.asarray(counted.X.sum(axis=0)).ravel().tolist()
-        in_texts = np.bincount(counted.X.indices, minlength=len(vocabulary)).tolist()
-        out.terms.update(dict(zip(vocabulary, totals)))
-        out.term_texts.update(dict(zip(vocabulary, in_texts)))
-        analyzer = analyzer or Analyzer()
+        out._add_terms(count_terms(texts))
         for text in texts:
             words = analyzer.words(text)
             out.words.update(words)
             out.bigrams.update(zip(words, words[1:]))
         return out
+
+    @classmethod
+    def counted(cls, texts: Iterable[str]) -> tuple[TextTotals, np.ndarray]:
+        """The totals of ``texts`` (default analyzer) and the number of word tokens of each
+        text (``len(Analyzer().words(text))``), from one scan of the texts.
+
+        The words of the default analyzer are the terms :func:`framelab.tokens.count_terms`
+        counts, so the scan that counts the terms also gives the word totals, the texts'
+        lengths and, from the tokens adjacent within a text, the bigram totals.
+        """
+        texts = list(texts)
+        out = cls(n_texts=len(texts))
+        if not texts:
+            return out, np.zeros(0, dtype=np.int64)
+        analyzer = Analyzer()
+        scan = _scan(analyzer, texts, offsets=False)
+        if scan is None:  # a text holds the joint of the scan: one text at a time
+            out._add_terms(count_terms(texts))
+            lengths = np.zeros(len(texts), dtype=np.int64)
+            for i, text in enumerate(texts):
+                words = analyzer.words(text)
+                lengths[i] = len(words)
+                out.words.update(words)
+                out.bigrams.update(zip(words, words[1:]))
+            return out, lengths
+        rows, codes = scan.rows, scan.codes.astype(np.int64)
+        vocabulary = np.asarray(scan.vocabulary, dtype=object)
+        n_terms = len(vocabulary)
+        terms = vocabulary.tolist()
+        totals = np.bincount(codes, minlength=n_terms)
+        present = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)),
+                                    shape=(len(texts), n_terms))
+        present.sum_duplicates()  # the texts using each term, as count_terms' matrix has them
+        in_texts = np.bincount(present.indices, minlength=n_terms)
+        out.terms.update(dict(zip(terms, totals.tolist())))
+        out.term_texts.update(dict(zip(terms, in_texts.tolist())))
+        out.words.update(dict(zip(terms, totals.tolist())))
+        adjacent = rows[1:] == rows[:-1]  # a bigram never spans two texts
+        pairs, counts = np.unique(codes[:-1][adjacent] * n_terms + codes[1:][adjacent],
+                                  return_counts=True)
+        out.bigrams.update(dict(zip(zip(vocabulary[pairs // n_terms].tolist(),
+                                        vocabulary[pairs % n_terms].tolist()),
+                                    counts.tolist())))
+        return out, np.bincount(rows, minlength=len(texts)).astype(np.int64)
+
+    def _add_terms(self, counted: DTM) -> None:
+        vocabulary = counted.vocabulary.astype(str).tolist()
+        totals = np.asarray(counted.X.sum(axis=0)).ravel().tolist()
+        in_texts = np.bincount(counted.X.indices, minlength=len(vocabulary)).tolist()
+        self.terms.update(dict(zip(vocabulary, totals)))
+        self.term_texts.update(dict(zip(vocabulary, in_texts)))
 
     def __iadd__(self, other: TextTotals) -> TextTotals:
         self.n_texts += other.n_texts
@@ -105,9 +153,25 @@ class TextTotals:
             raise ParameterError(f"measure={measure!r}; use 'likelihood_ratio' or 'pmi'")
         frequent = FreqDist({bg: k for bg, k in self.bigrams.items() if k >= min_count})
         finder = BigramCollocationFinder(FreqDist(self.words), frequent)
-        pmi = dict(finder.score_ngrams(BigramAssocMeasures.pmi))
-        llr = dict(finder.score_ngrams(BigramAssocMeasures.likelihood_ratio))
-        rows = [(" ".join(bg), int(finder.ngram_fd[bg]), pmi[bg], llr[bg]) for bg in pmi]
-        frame = pd.DataFrame(rows, columns=["bigram", "count", "pmi", "likelihood_ratio"])
-        return (frame.sort_values([measure, "bigram"], ascending=[False, True])
-                .head(top).reset_index(drop=True))
+        measures = {"pmi": BigramAssocMeasures.pmi,
+                    "likelihood_ratio": BigramAssocMeasures.likelihood_ratio}
+        # every bigram is scored by the ranking measure, the other measure only for the
+        # bigrams listed: the same finder's score of each, without scoring the rest twice
+        ranked, scores = [], []
+        for bg in finder.ngram_fd:
+            score = finder.score_ngram(measures[measure], *bg)
+            if score is not None:
+                ranked.append(bg)
+                scores.append(score)
+        if not ranked:
+            return pd.DataFrame([], columns=["bigram", "count", "pmi", "likelihood_ratio"])
+        order = pd.DataFrame({"bigram": [" ".join(bg) for bg in ranked], "score": scores}) \
+            .sort_values(["score", "bigram"], ascending=[False, True]).head(top)
+        rows = []
+        for i in order.index.tolist():
+            bg = ranked[i]
+            found = {name: scores[i] if name == measure else finder.score_ngram(fn, *bg)
+                     for name, fn in measures.items()}
+            rows.append((" ".join(bg), int(finder.ngram_fd[bg]), found["pmi"],
+                         found["likelihood_ratio"]))
+        return pd.DataFrame(rows, columns=["bigram", "count", "pmi", "likelihood_ratio"])
