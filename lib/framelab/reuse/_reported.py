@@ -130,6 +130,13 @@ class SpeakerMemo:
         #: sentence -> whether it reports speech (share >= min_attributed), when only that
         #: was asked (:meth:`reporting`): tagging stops once the answer is certain
         self._passes: dict[str, bool] = {}
+        self._keys: dict[str, frozenset[str]] = {}   # speaker -> speaker_key, read once
+
+    def _key(self, speaker: str) -> frozenset[str]:
+        key = self._keys.get(speaker)
+        if key is None:
+            key = self._keys[speaker] = speaker_key(speaker)
+        return key
 
     def _docs_of(self, sentence_ids: set[str]) -> dict[str, tuple[str, int]]:
         """The document and row of each of ``sentence_ids`` in the sentence table."""
@@ -166,7 +173,7 @@ class SpeakerMemo:
         for doc_id, sid, speaker in zip(verbs["doc_id"].astype(str).tolist(),
                                         verbs["sentence_id"].astype(str).tolist(),
                                         verbs["speaker"].astype(str).str.strip().tolist()):
-            if speaker_key(speaker):
+            if self._key(speaker):
                 named = (doc_id, speaker)
             elif _anaphoric(speaker) and named[0] == doc_id and named[1]:
                 speaker = named[1]
@@ -230,7 +237,7 @@ class SpeakerMemo:
         named_in = {d: {sid: v for sid, v in self.named[d].items() if sid in wanted}
                     for d in asked}
         if links is not None:   # voice only where the other side names the same speaker
-            keys = {sid: [speaker_key(n) for n in names]
+            keys = {sid: [self._key(n) for n in names]
                     for by_sid in named_in.values() for sid, names in by_sid.items()}
             needed: set[str] = set()
             for sa, sb in links:
@@ -278,7 +285,7 @@ class SpeakerMemo:
             for sid, names in speakers.items():
                 if self._reports(sid):
                     # the name words as speakers_by_sentence reads them from the table
-                    who[sid] = [(name, frozenset(" ".join(sorted(speaker_key(name))).split()))
+                    who[sid] = [(name, frozenset(" ".join(sorted(self._key(name))).split()))
                                 for name in dict.fromkeys(names)]
         return who
 
