@@ -153,3 +153,35 @@ def test_records_are_to_dict_records() -> None:
     assert [[type(v) for v in r.values()] for r in got] == \
         [[type(v) for v in r.values()] for r in expected]
     assert _relation._records(frame.iloc[:0]) == []
+
+
+@pytest.mark.parametrize("least", [0.0, 0.3, 0.5, 0.75, 1.0, float("nan")])
+def test_reporting_is_speakers_by_sentence_of_speakers(seeds: tuple, least: float,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    *_, documents, sentences = seeds
+    ids = sentences["sentence_id"].astype(str).tolist()
+    cb = load_codebook()
+    tagged: list[int] = []
+
+    class Counting(framing.VoiceTagger):
+        def tag(self, start: int, end: int) -> framing.VoiceTag:
+            tagged.append(start)
+            return super().tag(start, end)
+
+    monkeypatch.setattr(_reported, "VoiceTagger", Counting)
+    # every sentence with each of the next three: links between speakers of one document
+    links = [(a, b) for k, a in enumerate(ids) for b in ids[k + 1:k + 4]]
+    for asked in (None, links):
+        full = reuse.SpeakerMemo(documents, sentences, cb, min_attributed=least)
+        expected = reuse.speakers_by_sentence(full.speakers(ids, asked))
+        n_full = len(tagged)
+        memo = reuse.SpeakerMemo(documents, sentences, cb, min_attributed=least)
+        assert memo.reporting(ids, asked) == expected
+        if least == least:   # not NaN: the answer is certain before the last word
+            assert 0 < len(tagged) - n_full < n_full
+        # the exact shares asked afterwards are those of a memo that only computed shares
+        pd.testing.assert_frame_equal(memo.speakers(ids, asked), full.speakers(ids, asked))
+        assert memo.reporting(ids[::2], asked) == reuse.speakers_by_sentence(
+            full.speakers(ids[::2], asked))
+        tagged.clear()
+    assert least != 0.5 or len(expected) > 0

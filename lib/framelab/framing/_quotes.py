@@ -36,7 +36,7 @@ from ..codebook import resolve_codebook
 from ..corpus import ABBREVIATIONS, group_key
 from ..errors import ColumnError
 from ._attribution import ATTRIBUTION_VERB_PATTERN
-from ._voice import ATTRIBUTION_GATE, VoiceTagger, find_speaker, is_reporting_use
+from ._voice import ATTRIBUTION_GATE, VoiceTagger, find_speaker, is_reporting_use, quote_spans
 
 if TYPE_CHECKING:
     from ..codebook import Codebook, CodebookArg
@@ -90,9 +90,10 @@ def _is_named(speaker: str) -> bool:
 class _Doc:
     """One document: quotations, reporting verbs (with their speakers) and paragraphs."""
 
-    def __init__(self, text: str, sentences: Any, codebook: Codebook) -> None:
+    def __init__(self, text: str, sentences: Any, codebook: Codebook,
+                 quotes: list[tuple[int, int]] | None = None) -> None:
         self.text = text
-        self.tagger = VoiceTagger(text, sentences, codebook=codebook)
+        self.tagger = VoiceTagger(text, sentences, codebook=codebook, quotes=quotes)
         self.codebook = codebook
         quotes = self.tagger.quotes
         self.quotes = [q for q in quotes if not any(o != q and o[0] <= q[0] and q[1] <= o[1]
@@ -102,11 +103,15 @@ class _Doc:
         #: starts of verbs that are not the codebook's ("tweeted", "asked", "believes"): cues
         #: of last resort, never the named speakers pronouns are resolved to
         self.extra: set[int] = set()
+        # the offsets inside a verb found so far (codebook's, then these): a set, not a
+        # scan of every verb for each candidate
+        covered = {pos for s, e in found for pos in range(s, e)}
         for m in (ATTRIBUTION_GATE.finditer(text, self.tagger.folded, 0, len(text))
                   if ATTRIBUTION_GATE else ATTRIBUTION_VERB_PATTERN.finditer(text)):
-            if not any(s <= m.start() < e for s, e in found):
+            if m.start() not in covered:
                 found[(m.start(), m.end())] = m.group(0)
                 self.extra.add(m.start())
+                covered.update(range(m.start(), m.end()))
         for (start, end), term in sorted(found.items()):
             if not is_reporting_use(text, start) or self.in_quote(start):
                 continue
@@ -257,7 +262,10 @@ def find_quotes(documents: pd.DataFrame, codebook: CodebookArg = None, *,
 def _document_quotes(doc_id: str, outlet: str, text: str, norm: str,
                      sentences: list[tuple[int, int]] | None,
                      codebook: Codebook) -> list[tuple]:
-    doc = _Doc(norm, sentences or None, codebook)
+    spans = quote_spans(norm)
+    if not spans:   # no quotation: nothing to attribute (the verbs are read for quotations)
+        return []
+    doc = _Doc(norm, sentences or None, codebook, spans)
     rows: list[tuple] = []
     previous: tuple[int, str, str] | None = None   # (paragraph of end, speaker, actor)
     for qs, qe in doc.quotes:

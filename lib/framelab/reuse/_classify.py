@@ -70,7 +70,7 @@ from ._relation import (
     _records,
     _shared,
 )
-from ._reported import SpeakerMemo, reported_links, speakers_by_sentence
+from ._reported import SpeakerMemo, reported_links
 
 __all__ = ["classify_pairs"]
 
@@ -281,8 +281,8 @@ def _classify_block(pairs: pd.DataFrame, passages: list[dict], changes: list[dic
     chain_of = {(str(r["doc_a"]), str(r["doc_b"])): r for r in chains}
     links_of = _pair_links(by_pair, chain_of)
     all_links = [link for links in links_of.values() for link in links]
-    reporting = speakers_by_sentence(memo.speakers(
-        {x for link in all_links for side in link for x in _ids(side)}, all_links))
+    reporting = memo.reporting({x for link in all_links for side in link for x in _ids(side)},
+                               all_links)
     rows = []
     for pair in pairs.to_dict("records"):
         a, b = str(pair["doc_a"]), str(pair["doc_b"])

@@ -127,6 +127,16 @@ class SpeakerMemo:
         self.named: dict[str, dict[str, list[str]]] = {}
         #: sentence -> share of its content words in attributed voice (None: no such word)
         self._share: dict[str, float | None] = {}
+        #: sentence -> whether it reports speech (share >= min_attributed), when only that
+        #: was asked (:meth:`reporting`): tagging stops once the answer is certain
+        self._passes: dict[str, bool] = {}
+        self._keys: dict[str, frozenset[str]] = {}   # speaker -> speaker_key, read once
+
+    def _key(self, speaker: str) -> frozenset[str]:
+        key = self._keys.get(speaker)
+        if key is None:
+            key = self._keys[speaker] = speaker_key(speaker)
+        return key
 
     def _docs_of(self, sentence_ids: set[str]) -> dict[str, tuple[str, int]]:
         """The document and row of each of ``sentence_ids`` in the sentence table."""
@@ -163,7 +173,7 @@ class SpeakerMemo:
         for doc_id, sid, speaker in zip(verbs["doc_id"].astype(str).tolist(),
                                         verbs["sentence_id"].astype(str).tolist(),
                                         verbs["speaker"].astype(str).str.strip().tolist()):
-            if speaker_key(speaker):
+            if self._key(speaker):
                 named = (doc_id, speaker)
             elif _anaphoric(speaker) and named[0] == doc_id and named[1]:
                 speaker = named[1]
@@ -171,9 +181,12 @@ class SpeakerMemo:
                 continue
             self.named[doc_id].setdefault(sid, []).append(speaker)
 
-    def _attributed(self, doc_id: str, rows: dict[str, int]) -> None:
-        """Tag the voice of sentences of one document (sentence id -> row) not tagged yet."""
-        todo = [sid for sid in rows if sid not in self._share]
+    def _attributed(self, doc_id: str, rows: dict[str, int], *, exact: bool = True) -> None:
+        """Tag the voice of sentences of one document (sentence id -> row) not tagged yet:
+        their share of attributed words, or with ``exact=False`` only whether it reaches
+        ``min_attributed`` (words are tagged until the rest cannot change that)."""
+        todo = [sid for sid in rows if sid not in self._share
+                and (exact or sid not in self._passes)]
         if not todo:
             return
         mine = self._rows[doc_id]
@@ -182,23 +195,49 @@ class SpeakerMemo:
         tagger = VoiceTagger(text, spans, codebook=self.codebook)
         for sid in todo:
             words = _content_words(text, int(self._start[rows[sid]]), int(self._end[rows[sid]]))
-            self._share[sid] = (sum(tagger.tag(s, e).voice == "attributed" for s, e in words)
-                                / len(words) if words else None)
+            if exact:
+                self._share[sid] = (sum(tagger.tag(s, e).voice == "attributed" for s, e in words)
+                                    / len(words) if words else None)
+            else:
+                self._passes[sid] = self._reaches(tagger, words)
 
-    def speakers(self, sentence_ids: Iterable[str],
-                 links: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
-        """:func:`sentence_speakers` of ``sentence_ids`` (and ``links``)."""
+    def _reaches(self, tagger: VoiceTagger, words: list[tuple[int, int]]) -> bool:
+        """Whether ``k / n >= min_attributed`` for the ``k`` of the ``n`` words in attributed
+        voice, as ``_passes`` holds it. ``k / n`` grows with ``k`` for a fixed ``n``, so
+        the answer is certain as soon as the words tagged so far reach it, or the words left
+        cannot; a NaN ``min_attributed`` is decided at the end, as by the share."""
+        n, k, least = len(words), 0, self.min_attributed
+        if not n:
+            return False
+        for i, (s, e) in enumerate(words, 1):
+            k += tagger.tag(s, e).voice == "attributed"
+            if k / n >= least:
+                return True
+            if (k + n - i) / n < least:
+                return False
+        return not k / n < least
+
+    def _reports(self, sid: str) -> bool:
+        if sid not in self._share:
+            return self._passes[sid]
+        share = self._share[sid]
+        return share is not None and not share < self.min_attributed
+
+    def _named_in(self, sentence_ids: Iterable[str], links: Iterable[tuple[str, str]] | None
+                  ) -> tuple[dict[str, tuple[str, int]], dict[str, dict[str, list[str]]]]:
+        """The document and row of each sentence asked about, and the speakers named in
+        those of them that can report speech (of ``links`` whose two sides name one speaker,
+        when given), by document."""
         where = self._docs_of({str(s) for s in sentence_ids})
         wanted = set(where)
         if not wanted:
-            return pd.DataFrame({c: pd.Series(dtype=object if c != "attributed" else float)
-                                 for c in SPEAKER_COLUMNS})
+            return where, {}
         asked = sorted({d for d, _ in where.values()})   # as reporting_verbs sorts them
         self._read(set(asked))
         named_in = {d: {sid: v for sid, v in self.named[d].items() if sid in wanted}
                     for d in asked}
         if links is not None:   # voice only where the other side names the same speaker
-            keys = {sid: [speaker_key(n) for n in names]
+            keys = {sid: [self._key(n) for n in names]
                     for by_sid in named_in.values() for sid, names in by_sid.items()}
             needed: set[str] = set()
             for sa, sb in links:
@@ -209,6 +248,15 @@ class SpeakerMemo:
                     needed.update(side_a + side_b)
             named_in = {d: {sid: v for sid, v in by_sid.items() if sid in needed}
                         for d, by_sid in named_in.items()}
+        return where, named_in
+
+    def speakers(self, sentence_ids: Iterable[str],
+                 links: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
+        """:func:`sentence_speakers` of ``sentence_ids`` (and ``links``)."""
+        where, named_in = self._named_in(sentence_ids, links)
+        if not where:
+            return pd.DataFrame({c: pd.Series(dtype=object if c != "attributed" else float)
+                                 for c in SPEAKER_COLUMNS})
         rows = []
         for doc_id, speakers in named_in.items():
             if not speakers:
@@ -222,6 +270,24 @@ class SpeakerMemo:
                     rows.append((doc_id, sid, name, " ".join(sorted(speaker_key(name))),
                                  share))
         return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+
+    def reporting(self, sentence_ids: Iterable[str],
+                  links: Iterable[tuple[str, str]] | None = None) -> _Speakers:
+        """``speakers_by_sentence(self.speakers(sentence_ids, links))``, without the shares:
+        a sentence's words are tagged only until it is certain whether their attributed
+        share reaches ``min_attributed`` (what :func:`reported_links` needs)."""
+        where, named_in = self._named_in(sentence_ids, links)
+        who: _Speakers = {}
+        for doc_id, speakers in named_in.items():
+            if not speakers:
+                continue
+            self._attributed(doc_id, {sid: where[sid][1] for sid in speakers}, exact=False)
+            for sid, names in speakers.items():
+                if self._reports(sid):
+                    # the name words as speakers_by_sentence reads them from the table
+                    who[sid] = [(name, frozenset(" ".join(sorted(self._key(name))).split()))
+                                for name in dict.fromkeys(names)]
+        return who
 
 
 def sentence_speakers(documents: pd.DataFrame, sentences: pd.DataFrame,
