@@ -30,18 +30,18 @@ from collections.abc import Iterable, Mapping
 __all__ = ["ESTIMATED_SECONDS", "READS", "start_order", "waits_for"]
 
 #: Estimated seconds of each shipped notebook on the 100,000 generated articles of
-#: ``benchmarks/make_corpus.py`` (the varied corpus), from the manifest of run v6 (every
+#: ``benchmarks/make_corpus.py`` (the varied corpus), from the manifest of run v8 (every
 #: notebook, 2026-12-07) in ``benchmarks/results/report-scale-100000.md``, rounded. Only the
 #: order matters; refresh it from a report's ``manifest.json`` (``seconds`` of each notebook)
 #: when the ranking changes.
 ESTIMATED_SECONDS: dict[str, float] = {
-    "03_stance": 600,
-    "04_reuse": 580,
-    "01_framing": 300,
-    "02_topics": 150,
-    "00_corpus": 90,
+    "03_stance": 550,
+    "04_reuse": 440,
+    "01_framing": 280,
+    "02_topics": 140,
+    "00_corpus": 55,
     "10_time": 30,
-    "99_summary": 7,
+    "99_summary": 8,
     "06_validation": 3,
 }
 
