@@ -175,3 +175,19 @@ def test_after_a_failure_nothing_new_starts_and_the_running_ones_finish(
     assert pool.submitted == ["03_stance", "04_reuse"]
     assert manifest["failed_notebook"] == "03_stance"
     assert [e["name"] for e in manifest["notebooks"]] == ["03_stance", "04_reuse"]
+
+
+def test_early_start_needs_the_notebook_and_the_stages_before_it_to_log(
+        tmp_path: Path) -> None:
+    # 99_summary logs nothing (as shipped): 10_time may still start early
+    params = {n: ({} if n == "99_summary" else {"output_log": ""}) for n in SHIPPED}
+    pool = _HeldPool(slow=("00_corpus",))
+    _runner._execute(_specs(tmp_path, SHIPPED), params, {"notebooks": []}, tmp_path,
+                     progress=False, html=False, pool=pool, jobs=2)
+    assert pool.running_at["10_time"] == ["00_corpus"]
+    # a notebook of stage 0 that logs nothing: its outputs are found by stage, so 10_time waits
+    params["04_reuse"] = {}
+    pool = _HeldPool(slow=("00_corpus",))
+    _runner._execute(_specs(tmp_path, SHIPPED), params, {"notebooks": []}, tmp_path,
+                     progress=False, html=False, pool=pool, jobs=2)
+    assert pool.running_at["10_time"] == []

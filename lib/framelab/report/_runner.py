@@ -57,7 +57,7 @@ from ._params import (
     resolve_parameters,
 )
 from ._publish import export_html, screenshot_index, write_index
-from ._schedule import stage_of, start_order, waits_for
+from ._schedule import READS, stage_of, start_order, waits_for
 
 __all__ = ['RunResult', 'run_report']
 
@@ -377,9 +377,7 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
     logs.mkdir(exist_ok=True)
     bar = tqdm(total=len(specs), desc="notebooks", unit="nb", disable=not progress)
     names = [spec.name for spec in specs]
-    # early starts only where every output is logged: unlogged ones are attributed by stage
-    logged = all("output_log" in per_nb[name] for name in names)
-    waits = waits_for(names, reads=None if pool is not None and logged else {})
+    waits = waits_for(names, reads=_early_reads(names, per_nb) if pool is not None else {})
     stages = {stage_of(name): [s for s in specs if stage_of(s.name) == stage_of(name)]
               for name in names}
     calls = {spec.name: (str(spec.path), str(run_dir / "notebooks" / f"{spec.name}.ipynb"),
@@ -436,6 +434,18 @@ def _execute(specs: Sequence[NotebookSpec], per_nb: Mapping[str, dict[str, Any]]
             f"{executed}; earlier outputs of this run are kept in {run_dir}",
             notebook=name, cell_index=result.get("cell_index"))
     bar.close()
+
+
+def _early_reads(names: Sequence[str], per_nb: Mapping[str, dict[str, Any]]
+                 ) -> dict[str, tuple[str, ...]]:
+    """:data:`READS` of the notebooks that may start before their stage: those that log
+    their outputs (``output_log``), as every notebook of the stages before theirs does.
+    Outputs no notebook logs are attributed by stage, which needs the stages apart."""
+    def logs(name: str) -> bool:
+        return "output_log" in per_nb[name]
+
+    return {name: reads for name, reads in READS.items() if name in per_nb and logs(name)
+            and all(logs(n) for n in names if stage_of(n) < stage_of(name))}
 
 
 def _result(future: Any) -> dict[str, Any]:

@@ -10,9 +10,10 @@ keeps one worker busy long after the others are idle.
 
 A notebook that declares what it reads (:data:`READS`) need not wait for the whole stage
 before it: 10_time starts as soon as 01_framing, 02_topics and 03_stance have finished, on a
-worker that would otherwise sit idle while 00_corpus or 04_reuse end. It does so only when every
-notebook of the run logs its outputs (an ``output_log`` parameter): outputs no notebook logs
-are attributed by stage (``_manifest._attribute_unlogged``), which needs the stages apart.
+worker that would otherwise sit idle while 00_corpus or 04_reuse end. It does so only when it
+and every notebook of the stages before it log their outputs (an ``output_log`` parameter):
+outputs no notebook logs are attributed by stage (``_manifest._attribute_unlogged``), which
+needs those stages apart.
 
 The rule (longest processing time first): the notebooks of a stage are submitted in
 decreasing order of :data:`ESTIMATED_SECONDS`, their measured or expected time on a large
