@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import framing, stance
-from ..corpus import body
+from ..corpus import body, member_of
 from ..paths import resolve
 from ._partitions import _paused_gc
 from ._written import WrittenTable
@@ -122,13 +122,13 @@ def annotated_documents(run: RunCorpus, annotations: str | Path | Iterable[str |
     columns = ["doc_id", "text_norm"]
     if "documents" in run.loaded:
         docs = run.documents
-        return docs.loc[docs["doc_id"].astype(str).isin(wanted), columns].reset_index(drop=True)
+        return docs.loc[member_of(docs["doc_id"], wanted), columns].reset_index(drop=True)
     found = []
     for part in run.cache.parts if wanted else []:
-        ids = pd.read_parquet(part, columns=["doc_id"])["doc_id"].astype(str)
-        if ids.isin(wanted).any():
+        mine = member_of(pd.read_parquet(part, columns=["doc_id"])["doc_id"], wanted)
+        if mine.any():
             docs = pd.read_parquet(part, columns=columns)
-            found.append(docs[ids.isin(wanted).to_numpy()])
+            found.append(docs[mine])
     if not found:
         return pd.DataFrame({"doc_id": pd.Series(dtype=object),
                              "text_norm": pd.Series(dtype=object)})
