@@ -77,3 +77,36 @@ def test_contiguous_in_place_replaces_the_columns_of_the_frame_itself():
     assert joined is frame
     assert _chunks(frame["doc_id"]) == 1 and _chunks(frame["label"]) == 1
     pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_release_memory_hands_back_arrow_pages_and_trims_the_c_heap(monkeypatch):
+    from framelab.corpus import _frames
+
+    calls = []
+    monkeypatch.setattr(_frames, "_malloc_trim", lambda: calls.append)
+    released = []
+    pool = pa.default_memory_pool()
+    monkeypatch.setattr(_frames.pa, "default_memory_pool",
+                        lambda: type("Pool", (), {"release_unused": lambda self: released.append(pool)})())
+    _frames.release_memory()
+    assert calls == [0] and released == [pool]
+
+
+def test_release_memory_without_a_c_library_trim(monkeypatch):
+    from framelab.corpus import _frames
+
+    monkeypatch.setattr(_frames, "_malloc_trim", lambda: None)
+    _frames.release_memory()  # Arrow's pages only; no error
+
+
+def test_contiguous_in_place_releases_memory_only_when_it_joined(monkeypatch):
+    from framelab.corpus import _frames
+
+    calls = []
+    monkeypatch.setattr(_frames, "release_memory", lambda: calls.append(1))
+    frame = _parts()
+    contiguous(frame, inplace=True)
+    assert calls == [1]
+    contiguous(frame, inplace=True)  # nothing left to join
+    contiguous(_parts())  # a copy: the caller may still hold the chunks
+    assert calls == [1]

@@ -455,3 +455,35 @@ def test_the_prefix_filter_counts_words_left_out_for_their_postings() -> None:
     got = set(zip(found["sa"], found["sb"]))
     assert want <= got
     assert np.allclose(found["cosine"], sim[found["sa"], found["sb"]])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_content_candidates_equal_a_group_by_of_the_sentence_pairs(seed: int) -> None:
+    # the sort-based counts against pandas' group-by, on pairs with repeated sentences,
+    # both orientations of a document pair and ties of cosine
+    rng = np.random.default_rng(seed)
+    n_sent, n_docs = 60, 9
+    doc_of = np.sort(rng.integers(0, n_docs, n_sent))
+    sa, sb = rng.integers(0, n_sent, (2, 400))
+    cross = doc_of[sa] != doc_of[sb]
+    similar = pd.DataFrame({"sa": sa[cross], "sb": sb[cross],
+                            "cosine": rng.choice([0.3, 0.5, 0.7, 0.9], cross.sum())})
+    ids = [f"d{k}" for k in range(n_docs)]
+    for min_similar in (1, 2, 4):
+        got = rewrite.content_candidates(similar, doc_of, ids, min_similar=min_similar)
+        da, db = doc_of[similar["sa"]], doc_of[similar["sb"]]
+        swap = da > db
+        frame = pd.DataFrame({"a": np.where(swap, db, da), "b": np.where(swap, da, db),
+                              "sa": np.where(swap, similar["sb"], similar["sa"]),
+                              "sb": np.where(swap, similar["sa"], similar["sb"]),
+                              "cosine": similar["cosine"]})
+        agg = frame.groupby(["a", "b"]).agg(na=("sa", "nunique"), nb=("sb", "nunique"),
+                                            max_cosine=("cosine", "max")).reset_index()
+        agg["n_similar"] = np.minimum(agg["na"], agg["nb"])
+        agg = agg[agg["n_similar"] >= min_similar].sort_values(["a", "b"])
+        want = pd.DataFrame({"doc_a": [ids[k] for k in agg["a"]],
+                             "doc_b": [ids[k] for k in agg["b"]],
+                             "n_similar": agg["n_similar"].to_numpy(np.int64),
+                             "max_cosine": agg["max_cosine"].to_numpy(float)})
+        assert len(want) > 0
+        pd.testing.assert_frame_equal(got, want)

@@ -12,7 +12,7 @@ from ._corpus import (
     with_document_columns,
 )
 from ._explore import LIVE_SEARCH_SENTENCES, KwicExplorer, kwic_explorer
-from ._frames import contiguous, member_of
+from ._frames import contiguous, member_of, release_memory
 from ._ingest import (
     DEFAULT_CHUNK_SIZE,
     DocumentStream,
@@ -54,7 +54,7 @@ __all__ = [
     'DocumentStream', 'FormatReaders', 'group_key', 'hash_strings', 'iter_documents',
     'kwic_explorer', 'KwicExplorer', 'LineStats', 'LIVE_SEARCH_SENTENCES', 'load_corpus', 'member_of',
     'load_metadata', 'load_run_corpus', 'NO_GROUP', 'normalise_chunk', 'normalize_text',
-    'paragraph_spans', 'per_document', 'plot_lengths', 'plot_segments', 'prepare_chunk', 'segment',
+    'paragraph_spans', 'per_document', 'plot_lengths', 'plot_segments', 'prepare_chunk', 'release_memory', 'segment',
     'segment_chunk', 'segment_counts', 'SEGMENT_TYPES', 'segments_view', 'SENTENCE_COLUMNS',
     'sentence_spans', 'top_terms', 'units', 'view_groups', 'view_rows', 'with_document_columns',
 ]

@@ -22,10 +22,11 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from ..codebook import resolve_codebook
+from ..corpus import release_memory
 from ..errors import ParameterError, check_columns
 from ..framing import is_reporting_use, quote_spans
 from ..tokens import Analyzer, Token
-from ._sentence_pairs import QuoteTest, SentenceTokens, aligned_sentence_pairs
+from ._sentence_pairs import QuoteTest, aligned_sentence_pairs
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
@@ -104,13 +105,15 @@ def _outermost(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _document_quotes(documents: pd.DataFrame | None) -> dict[str, list[tuple[int, int]]]:
-    """Outermost direct quotations of each document (offsets into text_norm)."""
+def _document_quotes(documents: pd.DataFrame | None, wanted: Collection[str] | None = None
+                     ) -> dict[str, list[tuple[int, int]]]:
+    """Outermost direct quotations (offsets into text_norm) of the documents (``wanted``
+    only, if given), each text read on its own (no copy of the wanted documents' texts)."""
     if documents is None:
         return {}
-
     return {d: _outermost(quote_spans(t))
-            for d, t in zip(documents["doc_id"], documents["text_norm"])}
+            for d, t in zip(documents["doc_id"], documents["text_norm"])
+            if wanted is None or d in wanted}
 
 
 def _longest_run(ta: list[Token], tb: list[Token]) -> tuple[int, int, int]:
@@ -184,33 +187,38 @@ def align_passages(
     if candidates.empty:
         return _empty(PASSAGE_COLUMNS)
     wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
-    space = _Space(_rows_in(sentences, "doc_id", wanted))
-    sent = space.sentences
-    tokens = SentenceTokens(sent["text_norm"].tolist())
+    # the rows of the wanted documents by position: only the columns the vectors need are
+    # copied (the texts as written are taken for the aligned rows alone)
+    pos = np.flatnonzero(sentences["doc_id"].isin(wanted).to_numpy())
+    slim = sentences[["doc_id", "text_norm"]]
+    space = _Space(slim if len(pos) == len(sentences) else slim.iloc[pos])
+    del slim
     doc_a = np.array(candidates["doc_a"].tolist() + [None], dtype=object)[:-1]
     doc_b = np.array(candidates["doc_b"].tolist() + [None], dtype=object)[:-1]
-    quoted = QuoteTest(sent["start"].to_numpy(np.int64), tokens, _document_quotes(
-        None if documents is None else documents[documents["doc_id"].isin(wanted)]),
-        doc_a, doc_b)
-    kept = aligned_sentence_pairs(space.X, space.rows, tokens, doc_a, doc_b,
-                                  threshold=threshold, min_run=min_run,
+    quoted = QuoteTest(sentences["start"].to_numpy(np.int64)[pos],
+                       _document_quotes(documents, wanted), doc_a, doc_b)
+    kept = aligned_sentence_pairs(space.X, space.rows, space.sentences["text_norm"], doc_a,
+                                  doc_b, threshold=threshold, min_run=min_run,
                                   verbatim_run=verbatim_run, quote_run=quote_run,
                                   min_cosine=min_cosine, quoted=quoted)
+    del space
     if len(kept["pair"]) == 0:
         frame = pd.DataFrame([], columns=PASSAGE_COLUMNS)
     else:
-        frame = _passage_frame(sent, candidates.reset_index(drop=True), kept)
+        frame = _passage_frame(sentences, pos, candidates.reset_index(drop=True), kept)
+    release_memory()  # the batches' tokens and products
     return frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
                                                 "passage_index", "longest_run")})
 
 
-def _passage_frame(sent: pd.DataFrame, candidates: pd.DataFrame,
+def _passage_frame(sent: pd.DataFrame, pos: np.ndarray, candidates: pd.DataFrame,
                    kept: dict[str, np.ndarray]) -> pd.DataFrame:
-    """``reuse_passages`` rows of the kept sentence pairs, numbered by position in ``doc_a``."""
+    """``reuse_passages`` rows of the kept sentence pairs, numbered by position in ``doc_a``;
+    ``kept``'s rows are rows ``pos`` of ``sent``."""
     starts, ends = sent["start"].to_numpy(), sent["end"].to_numpy()
     pair = kept["pair"]
-    order = np.lexsort((kept["i"], starts[kept["row_a"]], pair))
-    pair, a, b = pair[order], kept["row_a"][order], kept["row_b"][order]
+    order = np.lexsort((kept["i"], starts[pos[kept["row_a"]]], pair))
+    pair, a, b = pair[order], pos[kept["row_a"][order]], pos[kept["row_b"][order]]
     first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     index = np.arange(len(pair)) - np.repeat(first, np.diff(np.r_[first, len(pair)]))
     kinds = pd.Series(["paraphrase", "verbatim"])
@@ -377,9 +385,13 @@ def passage_changes(
     if passages.empty:
         return _empty(CHANGE_COLUMNS)
     cb = resolve_codebook(codebook)
-    docs = documents.set_index("doc_id")
-    norm, text = docs["text_norm"].to_dict(), docs["text"].to_dict()
-    quotes = _document_quotes(documents)
+    # the texts of the passages' documents only, read one by one (not the whole corpus's)
+    ids = set(passages["doc_a"].astype(str)) | set(passages["doc_b"].astype(str))
+    norm, text = {}, {}
+    for d, t, n in zip(documents["doc_id"], documents["text"], documents["text_norm"]):
+        if d in ids:
+            norm[d], text[d] = n, t
+    quotes = _document_quotes(documents, ids)
     matches = _Memo(lambda seg: _matches(cb, seg))
     quote_words = _Memo(_quote_words)
     rows: list[tuple] = []

@@ -39,11 +39,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..corpus import release_memory
 from ..errors import ParameterError, check_columns
 from ..tokens import tokenize
 from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run, _rows_in
 from ._order import order_pvalue
 from ._search import _rowdot
+from ._sentence_pairs import _ragged
 
 if TYPE_CHECKING:
     from ._rewrite import RewriteLayer
@@ -128,6 +130,12 @@ class _Best:
         return np.where(self.code[at] == code, self.best[at], -1)
 
 
+def _words(X: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
+    """Which words each of ``rows`` has (1.0 per word), as ``(X != 0)[rows]``: only the
+    rows asked for, not a second copy of the whole matrix."""
+    return (X[rows] != 0).astype(np.float64).tocsr()
+
+
 def _widen(X: sparse.csr_matrix, doc_of: np.ndarray, position: np.ndarray, pair: np.ndarray,
            i: np.ndarray, j: np.ndarray, s: np.ndarray, best_of: _Best, max_merge: int
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -153,7 +161,6 @@ def _widen(X: sparse.csr_matrix, doc_of: np.ndarray, position: np.ndarray, pair:
     part[0], ok[0] = i, np.ones(len(i), dtype=bool)
     gram: dict[tuple[int, int], np.ndarray] = {}
     lo, hi, best = i.copy(), i.copy(), s.copy()
-    B = (X != 0).astype(np.float64).tocsr()  # which words each sentence has
     for span in _SPANS:
         if len(span) > max_merge:
             continue
@@ -173,8 +180,8 @@ def _widen(X: sparse.csr_matrix, doc_of: np.ndarray, position: np.ndarray, pair:
             if d == 0 or not candidate.any():
                 continue
             rows = np.flatnonzero(candidate)
-            shared = B[part[d][rows]].multiply(B[j[rows]])
-            rest = sum(B[part[e][rows]] for e in span if e != d)
+            shared = _words(X, part[d][rows]).multiply(_words(X, j[rows]))
+            rest = sum(_words(X, part[e][rows]) for e in span if e != d)
             new = np.asarray((shared - shared.multiply(rest > 0)).sum(axis=1)).ravel()
             candidate[rows[new <= 0]] = False
         lo = np.where(candidate, i + span[0], lo)
@@ -230,17 +237,23 @@ def chain_links(similar: pd.DataFrame, X: sparse.csr_matrix, doc_of: np.ndarray,
     at = np.minimum(np.searchsorted(pair_key[order], key), len(order) - 1)
     keep = pair_key[order][at] == key
     p, a, b, cos = order[at][keep], a[keep], b[keep], cos[keep]
+    # the whole similar table's arrays are not needed from here (at 100,000 articles each
+    # is 5 million long): free them before the merges are computed
+    del sa, sb, da, db, swap, key, at, keep, order
     if not len(p):
         return empty.astype({"cosine": float})
     by_row = np.lexsort((b, -cos, a, p))           # best b of each (pair, a), ties: first b
     row_best = by_row[_first_of_groups(p[by_row], a[by_row])]
+    del by_row
     by_col = np.lexsort((a, -cos, b, p))           # best a of each (pair, b)
     col_best = by_col[_first_of_groups(p[by_col], b[by_col])]
+    del by_col
     anchor = np.intersect1d(row_best, col_best)
     n_rows = X.shape[0]
     best_b = _Best(p[row_best], a[row_best], b[row_best], n_rows)
     best_a = _Best(p[col_best], b[col_best], a[col_best], n_rows)
     pa, i, j, s = p[anchor], a[anchor], b[anchor], cos[anchor]
+    del p, a, b, cos, row_best, col_best, anchor
     at = np.arange(n_rows, dtype=np.int64) if position is None else np.asarray(position)
     i0, i1, cos_a = _widen(X, doc_of, at, pa, i, j, s, best_b, max_merge)
     j0, j1, cos_b = _widen(X, doc_of, at, pa, j, i, s, best_a, max_merge)
@@ -403,7 +416,7 @@ def align_rewrites(
         "rewrite_score": agg["rewrite_score"].to_numpy(float).round(6),
         "n_merged": agg["n_merged"].to_numpy(np.int64),
         "rewrite_p": [p_of.get(int(p), np.nan) for p in pair_rows],
-        "links": _link_ids(links, sent["sentence_id"].astype(str).tolist(), flipped,
+        "links": _link_ids(links, _column_at(sent["sentence_id"], links), flipped,
                            pair_rows)})
     long_enough = set(pair_rows[agg["n_rewrite"].to_numpy() >= min_chain].tolist())
     shown = kept[kept["pair"].isin(long_enough)]
@@ -411,27 +424,47 @@ def align_rewrites(
     order = {(a, b): k for k, (a, b) in enumerate(zip(candidates["doc_a"], candidates["doc_b"]))}
     rank = [order.get((a, b), len(order)) for a, b in zip(chains["doc_a"], chains["doc_b"])]
     chains = chains.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+    release_memory()
     return passages, chains
 
 
-def _link_ids(links: pd.DataFrame, sid: list[str], flipped: np.ndarray,
+def _column_at(column: pd.Series, links: pd.DataFrame) -> dict[int, str]:
+    """``column`` (as str) at the sentence rows ``links`` joins (``i0..i1``, ``j0..j1``), by
+    row: only those rows become Python strings, not the whole sentence table's."""
+    lo = np.r_[links["i0"].to_numpy(np.int64), links["j0"].to_numpy(np.int64)]
+    hi = np.r_[links["i1"].to_numpy(np.int64), links["j1"].to_numpy(np.int64)]
+    rows = np.unique(_ragged(lo, hi - lo + 1)[0])
+    return dict(zip(rows.tolist(), column.take(rows).astype(str).tolist()))
+
+
+def _link_ids(links: pd.DataFrame, sid: dict[int, str], flipped: np.ndarray,
               pair_rows: np.ndarray) -> list[str]:
     """Each pair's links as ``sentence_a>sentence_b`` joined by ";", in the pair's
     orientation (rows of ``links`` are sorted by pair)."""
-    out: dict[int, list[str]] = {}
-    for p, i0, i1, j0, j1 in links[["pair", "i0", "i1", "j0", "j1"]].itertuples(index=False):
+    out: dict[int, str] = {}
+    current: list[str] = []  # the links of one pair at a time, joined when the pair ends
+    last = -1
+    rows = links[["pair", "i0", "i1", "j0", "j1"]].itertuples(index=False)
+    for p, i0, i1, j0, j1 in itertools.chain(rows, [(-1, 0, -1, 0, -1)]):
+        if current and int(p) != last:
+            joined = ";".join(current)
+            out[last] = f"{out[last]};{joined}" if last in out else joined
+            current = []
+        if p < 0:
+            break
         a = "+".join(sid[r] for r in range(int(i0), int(i1) + 1))
         b = "+".join(sid[r] for r in range(int(j0), int(j1) + 1))
-        out.setdefault(int(p), []).append(f"{b}>{a}" if flipped[p] else f"{a}>{b}")
-    return [";".join(out.get(int(p), [])) for p in pair_rows]
+        current.append(f"{b}>{a}" if flipped[p] else f"{a}>{b}")
+        last = int(p)
+    return [out.get(int(p), "") for p in pair_rows]
 
 
 def _passages(links: pd.DataFrame, sent: pd.DataFrame, pairs: np.ndarray, flipped: np.ndarray,
               ids: np.ndarray, verbatim_run: int) -> pd.DataFrame:
     """One passage per chain link (merged runs joined), in the candidates' orientation."""
     starts, ends = sent["start"].to_numpy(np.int64), sent["end"].to_numpy(np.int64)
-    text_of, norm_of = sent["text"].astype(str).tolist(), sent["text_norm"].astype(str).tolist()
-    sid = sent["sentence_id"].astype(str).tolist()
+    text_of, norm_of, sid = (_column_at(sent[c], links)
+                             for c in ("text", "text_norm", "sentence_id"))
     rows = []
     index_in_pair: dict[int, int] = {}
     for p, i0, i1, j0, j1, cos in links[["pair", "i0", "i1", "j0", "j1", "cosine"]] \

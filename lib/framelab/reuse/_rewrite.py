@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ..corpus import release_memory
 from ..errors import ParameterError, check_columns
 from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
 from ._alignment import _check_unit, _empty, _rows_in
@@ -170,14 +171,15 @@ def _fit(sentences: pd.DataFrame, mwes: Sequence[str], aliases: Sequence[tuple[s
     analyzer = ContentAnalyzer(mwes=tuple(dict.fromkeys((*DEFAULT_MWES, *mwes))),
                                aliases=tuple(aliases))
     space = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
-    texts = sentences["text_norm"].tolist()
+    # the texts one at a time (a list of every sentence's text is a second copy of them)
+    texts = iter(sentences["text_norm"])
     try:
         X = space.fit_transform(texts).tocsr()
     except ValueError:  # sklearn: empty vocabulary
         X = None
     if X is None or X.nnz == 0:
-        raise ParameterError(f"the {len(texts)} sentence(s) have no content word; the rewrite "
-                             "layer needs text beyond stop words")
+        raise ParameterError(f"the {len(sentences)} sentence(s) have no content word; the "
+                             "rewrite layer needs text beyond stop words")
     return space, X
 
 
@@ -255,21 +257,38 @@ def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Seque
     """
     if similar.empty:
         return _empty(CONTENT_CANDIDATE_COLUMNS)
-    da, db = doc_of[similar["sa"].to_numpy()], doc_of[similar["sb"].to_numpy()]
-    sa, sb = similar["sa"].to_numpy(), similar["sb"].to_numpy()
+    sa, sb = similar["sa"].to_numpy(np.int64), similar["sb"].to_numpy(np.int64)
+    da, db = doc_of[sa], doc_of[sb]
     swap = da > db
-    frame = pd.DataFrame({"a": np.where(swap, db, da), "b": np.where(swap, da, db),
-                          "sa": np.where(swap, sb, sa), "sb": np.where(swap, sa, sb),
-                          "cosine": similar["cosine"].to_numpy()})
-    agg = frame.groupby(["a", "b"]).agg(na=("sa", "nunique"), nb=("sb", "nunique"),
-                                        max_cosine=("cosine", "max")).reset_index()
-    agg["n_similar"] = np.minimum(agg["na"], agg["nb"])
-    agg = agg[agg["n_similar"] >= min_similar].sort_values(["a", "b"])
+    a, b = np.where(swap, db, da), np.where(swap, da, db)
+    sa, sb = np.where(swap, sb, sa), np.where(swap, sa, sb)
+    del da, db, swap
+    # per document pair (sorted by a, then b): distinct sentences of each side, best cosine;
+    # sorts instead of a hash group-by (its tables held several copies of the 5 million
+    # sentence pairs of a 100,000-article corpus)
+    key = a * (int(doc_of.max(initial=0)) + 1) + b
+    cosine = similar["cosine"].to_numpy(float)
+    na, first = _distinct_per_key(key, sa)
+    nb, _ = _distinct_per_key(key, sb)
+    order = np.argsort(key, kind="stable")
+    max_cosine = np.maximum.reduceat(cosine[order], first)
+    lead = order[first]
+    n_similar = np.minimum(na, nb)
+    keep = n_similar >= min_similar
     ids = np.asarray(doc_ids, dtype=object)
-    return pd.DataFrame({"doc_a": ids[agg["a"].to_numpy(np.int64)],
-                         "doc_b": ids[agg["b"].to_numpy(np.int64)],
-                         "n_similar": agg["n_similar"].to_numpy(np.int64),
-                         "max_cosine": agg["max_cosine"].to_numpy(float)})
+    return pd.DataFrame({"doc_a": ids[a[lead][keep]], "doc_b": ids[b[lead][keep]],
+                         "n_similar": n_similar[keep].astype(np.int64),
+                         "max_cosine": max_cosine[keep].astype(float)})
+
+
+def _distinct_per_key(key: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ``value``s of each distinct ``key`` (keys ascending), and where each key's
+    run starts in ``key`` sorted."""
+    order = np.lexsort((value, key))
+    k, v = key[order], value[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    new = np.r_[True, (k[1:] != k[:-1]) | (v[1:] != v[:-1])]
+    return np.add.reduceat(new.astype(np.int64), starts), starts
 
 
 class RewriteLayer(NamedTuple):
@@ -370,6 +389,7 @@ def find_rewrite_candidates(
              len(similar), len(cands))
     position = (sent["sentence_index"].to_numpy(np.int64) if "sentence_index" in sent
                 else sent.groupby("doc_id", sort=False).cumcount().to_numpy(np.int64))
+    release_memory()  # the fit's and the search's intermediates
     return RewriteLayer(cands, similar, space, threshold, X, doc_of, tuple(ids), position)
 
 

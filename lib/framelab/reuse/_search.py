@@ -226,7 +226,7 @@ def _block_pairs(X: sparse.csr_matrix, part: sparse.spmatrix, lo: int, doc_of: n
 
 
 def _rowdot(X: sparse.csr_matrix, r1: np.ndarray, r2: np.ndarray,
-            batch: int = 500_000) -> np.ndarray:
+            batch: int = 100_000) -> np.ndarray:
     """Dot products of rows ``r1[k]`` and ``r2[k]`` of ``X``, in batches (bounded memory)."""
     out = np.zeros(len(r1))
     for lo in range(0, len(r1), batch):

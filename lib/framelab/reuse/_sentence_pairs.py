@@ -31,6 +31,9 @@ from ..tokens import token_table
 
 __all__ = ["QuoteTest", "SentenceTokens", "aligned_sentence_pairs"]
 
+#: (start, end) character offsets, one element per run.
+Span = tuple[np.ndarray, np.ndarray]
+
 #: Sentences tokenized at once (bounds the memory of the token table).
 _TOKENIZE_TEXTS = 25_000
 #: Sentence pairs (cells of the pairs' cosine blocks) handled in one batch: bounds memory.
@@ -77,6 +80,12 @@ class SentenceTokens:
                                               ends.astype(np.int32))
         self.ptr = np.concatenate([[0], np.cumsum(self.lengths)]).astype(np.int64)
         self._sorted: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def span(self, rows: np.ndarray, at: np.ndarray, run: np.ndarray) -> Span:
+        """(start, end) in each row's text of the ``run`` tokens from token ``at`` (run >= 1)."""
+        first = self.ptr[self.text_of[rows]] + at
+        return (self.starts[first].astype(np.int64),
+                self.ends[first + run - 1].astype(np.int64))
 
     def _grams(self, g: int) -> np.ndarray:
         """Id of the ``g``-gram starting at each token (exact: equal ids, equal n-grams);
@@ -311,12 +320,10 @@ def _greedy(pair: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 
 class QuoteTest:
-    """Which longest runs lie inside a direct quotation of their side's document."""
+    """Which runs of identical tokens lie inside a direct quotation of their side's document."""
 
-    def __init__(self, offset: np.ndarray, tokens: SentenceTokens,
-                 quotes: dict[str, list[tuple[int, int]]], doc_a: np.ndarray,
-                 doc_b: np.ndarray) -> None:
-        self.tokens = tokens
+    def __init__(self, offset: np.ndarray, quotes: dict[str, list[tuple[int, int]]],
+                 doc_a: np.ndarray, doc_b: np.ndarray) -> None:
         self.offset = offset  # where each sentence starts in its document
         ids = list(quotes)
         code = {d: n for n, d in enumerate(ids)}
@@ -327,11 +334,9 @@ class QuoteTest:
         self.code_a = np.array([code.get(d, -1) for d in doc_a], dtype=np.int64)
         self.code_b = np.array([code.get(d, -1) for d in doc_b], dtype=np.int64)
 
-    def _inside(self, doc: np.ndarray, row: np.ndarray, at: np.ndarray,
-                run: np.ndarray) -> np.ndarray:
-        first = self.tokens.ptr[self.tokens.text_of[row]] + at
-        start = self.offset[row] + self.tokens.starts[first]
-        end = self.offset[row] + self.tokens.ends[first + run - 1]
+    def _inside(self, doc: np.ndarray, row: np.ndarray, span: tuple[np.ndarray, np.ndarray]
+                ) -> np.ndarray:
+        start, end = self.offset[row] + span[0], self.offset[row] + span[1]
         has = np.flatnonzero(doc >= 0)
         count = self.ptr[doc[has] + 1] - self.ptr[doc[has]]
         flat, owner = _ragged(self.ptr[doc[has]], count)
@@ -342,19 +347,27 @@ class QuoteTest:
         return out
 
     def __call__(self, pair: np.ndarray, row_a: np.ndarray, row_b: np.ndarray,
-                 pa: np.ndarray, pb: np.ndarray, run: np.ndarray) -> np.ndarray:
-        return (self._inside(self.code_a[pair], row_a, pa, run)
-                | self._inside(self.code_b[pair], row_b, pb, run))
+                 span_a: tuple[np.ndarray, np.ndarray], span_b: tuple[np.ndarray, np.ndarray]
+                 ) -> np.ndarray:
+        """``span_a``/``span_b``: (start, end) of each run in its sentence's text."""
+        return (self._inside(self.code_a[pair], row_a, span_a)
+                | self._inside(self.code_b[pair], row_b, span_b))
 
 
-QuotedFn = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-                    np.ndarray]
+QuotedFn = Callable[[np.ndarray, np.ndarray, np.ndarray, Span, Span], np.ndarray]
+
+
+def _texts_at(texts: pd.Series | Sequence[str], rows: np.ndarray) -> list[str]:
+    """The texts of ``rows`` (positions), as a list."""
+    if isinstance(texts, pd.Series):
+        return texts.take(rows).tolist()
+    return [texts[r] for r in rows.tolist()]
 
 
 def aligned_sentence_pairs(
     X: sparse.csr_matrix,
     groups: dict,
-    tokens: SentenceTokens,
+    texts: pd.Series | Sequence[str],
     doc_a: np.ndarray,
     doc_b: np.ndarray,
     *,
@@ -368,11 +381,12 @@ def aligned_sentence_pairs(
     """The sentence pairs :func:`framelab.reuse.align_passages` keeps, for every pair.
 
     ``X`` holds a TF-IDF row per sentence, ``groups`` the rows of each document id,
-    ``tokens`` the tokens of every row. ``quoted(pair, row_a, row_b, pa, pb, run)`` says which
-    runs lie inside a quotation of their document. Returns arrays ``pair`` (index into
-    ``doc_a``/``doc_b``), ``i``, ``j``, ``row_a``, ``row_b``, ``cosine``, ``run`` and
-    ``verbatim``, one element per kept sentence pair, in pair order and, within a pair, in
-    the order the greedy matching kept them.
+    ``texts`` the text of every row (tokenized batch by batch, only the rows a batch
+    compares: the tokens of every sentence at once grew with the corpus).
+    ``quoted(pair, row_a, row_b, span_a, span_b)`` says which runs lie inside a quotation of
+    their document. Returns arrays ``pair`` (index into ``doc_a``/``doc_b``), ``i``, ``j``,
+    ``row_a``, ``row_b``, ``cosine``, ``run`` and ``verbatim``, one element per kept sentence
+    pair, in pair order and, within a pair, in the order the greedy matching kept them.
     """
     codes = {d: n for n, d in enumerate(groups)}
     docs = _doc_rows(groups, codes)
@@ -388,17 +402,24 @@ def aligned_sentence_pairs(
         pairs = valid[part]
         own, i, j, ra, rb, cos = _cosines(X, docs, ca[pairs], cb[pairs], min_cosine)
         pair = pairs[own]
-        run, pa, pb = longest_runs(tokens, ra, rb, k)
+        # the batch's own tokens: a run depends on the two texts only
+        need, local = np.unique(np.r_[ra, rb], return_inverse=True)
+        tokens = SentenceTokens(_texts_at(texts, need))
+        la, lb = local[:len(ra)], local[len(ra):]
+        run, pa, pb = longest_runs(tokens, la, lb, k)
         long = run >= k  # a run long enough for a rule; the others have run < k
         quote = np.zeros(len(run), dtype=bool)
         ask = np.flatnonzero(run >= quote_run)
         if len(ask):
-            quote[ask] = quoted(pair[ask], ra[ask], rb[ask], pa[ask], pb[ask], run[ask])
+            quote[ask] = quoted(pair[ask], ra[ask], rb[ask],
+                                tokens.span(la[ask], pa[ask], run[ask]),
+                                tokens.span(lb[ask], pb[ask], run[ask]))
         verbatim = (run >= verbatim_run) | quote
         aligned = verbatim | (run >= min_run) | (cos >= threshold)
         short = np.flatnonzero(aligned & ~long)
         if k > 1 and len(short):
-            run[short] = longest_runs(tokens, ra[short], rb[short], 1)[0]
+            run[short] = longest_runs(tokens, la[short], lb[short], 1)[0]
+        del tokens
         sel = np.flatnonzero(aligned)
         pair, i, j, ra, rb, cos = pair[sel], i[sel], j[sel], ra[sel], rb[sel], cos[sel]
         run, verbatim = run[sel], verbatim[sel]

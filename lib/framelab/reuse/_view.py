@@ -83,6 +83,8 @@ def similarity_matrix(
         log.info("similarity matrix: %d documents, showing %d from the strongest pairs",
                  len(docs), len(keep))
         docs = docs[docs["doc_id"].isin(keep)]
+        if sentences is not None:  # only the shown documents' sentences are joined
+            sentences = sentences[sentences["doc_id"].isin(keep)]
     ids = docs["doc_id"].astype(str).tolist()
     sets, _ = minhash.shingle_sets(doc_texts(docs, sentences), size=shingle_size)
     over = minhash.shingle_overlap(sets)
