@@ -56,17 +56,23 @@ def shared_quotes(quotes: pd.DataFrame, doc_a: str, doc_b: str, *,
 _Quote = tuple[set[str], dict]
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """``frame.to_dict("records")``, column by column: the same dicts (numpy scalars in object
-    columns as Python scalars), without iterating string columns element by element."""
-    names = list(frame.columns)
+def _columns(frame: pd.DataFrame) -> list[list]:
+    """Each column's values as ``frame.to_dict("records")`` has them (numpy scalars in object
+    columns as Python scalars), read column by column."""
     columns = []
-    for name in names:
+    for name in frame.columns:
         values = frame[name].tolist()
         if frame[name].dtype == object:
             values = [v.item() if isinstance(v, np.generic) else v for v in values]
         columns.append(values)
-    return [dict(zip(names, row)) for row in zip(*columns)]
+    return columns
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")``, column by column: the same dicts (numpy scalars in object
+    columns as Python scalars), without iterating string columns element by element."""
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*_columns(frame))]
 
 
 def _quotes_by_doc(quotes: pd.DataFrame, rows: np.ndarray | None = None,
