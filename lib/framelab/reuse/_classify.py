@@ -122,13 +122,31 @@ def _summarise_changes(changes: list[dict], limit: int = 6) -> str:
                                        else "")
 
 
-def _labels_kept(codebook: Codebook, passages: list[dict]) -> str:
+#: Passage texts whose labels :func:`_labels_kept` keeps at most (then it starts afresh).
+LABEL_MEMO = 100_000
+
+
+def _labels_kept(codebook: Codebook, passages: list[dict],
+                 memo: dict[str, frozenset[str]] | None = None) -> str:
+    """The codebook labels worded alike on both sides of ``passages``; ``memo`` keeps each
+    text's labels (a sentence is a passage side in many of its document's pairs)."""
+    memo = {} if memo is None else memo
     kept: dict[str, None] = {}
     for p in passages:
-        la = {m.term.lower() for m in codebook.matcher.find(str(p["text_a"]), layers=("label",))}
-        lb = {m.term.lower() for m in codebook.matcher.find(str(p["text_b"]), layers=("label",))}
+        la, lb = (_labels_in(codebook, str(p[side]), memo) for side in ("text_a", "text_b"))
         kept.update(dict.fromkeys(sorted(la & lb)))
     return "; ".join(kept)
+
+
+def _labels_in(codebook: Codebook, text: str, memo: dict[str, frozenset[str]]
+               ) -> frozenset[str]:
+    found = memo.get(text)
+    if found is None:
+        if len(memo) >= LABEL_MEMO:
+            memo.clear()
+        found = memo[text] = frozenset(m.term.lower() for m in
+                                       codebook.matcher.find(text, layers=("label",)))
+    return found
 
 
 def classify_pairs(
@@ -321,6 +339,7 @@ def _classify_block(pairs: pd.DataFrame, passages: list[dict], changes: list[dic
                  for k in compare}
     quote_row = quoted.records({i for found in shared_at.values() for ij in found for i in ij})
     out: dict[str, list] = {name: [] for name in ["direction", *RELATION_COLUMNS]}
+    labels: dict[str, frozenset[str]] = {}   # passage text -> its labels
     for k in kept:
         a, b = doc_a[k], doc_b[k]
         mine, ch = by_pair.get((a, b), []), ch_pair.get((a, b), [])
@@ -407,7 +426,7 @@ def _classify_block(pairs: pd.DataFrame, passages: list[dict], changes: list[dic
                 ("n_verbatim_own", int(n_verbatim)), ("n_shared_quotes", n_shared),
                 ("shared_quotes", quote_text), ("source", source),
                 ("direction_reason", reason),
-                ("labels_kept", _labels_kept(cb, chain) if detailed else ""),
+                ("labels_kept", _labels_kept(cb, chain, labels) if detailed else ""),
                 ("rewrite_changes", _summarise_changes(rewrite_changes)),
                 ("shared_source_kind", "" if relation != "shared_source" else
                  "+".join(kind for kind, v in (("quoted", shared), ("reported", reported))
