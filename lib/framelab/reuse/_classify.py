@@ -280,8 +280,9 @@ class _Quotations:
 
     def __init__(self, quotes: pd.DataFrame) -> None:
         self.quotes = quotes
-        self.rows = ({} if quotes.empty else
-                     quotes.groupby(quotes["doc_id"].astype(str), sort=False).indices)
+        self.rows: dict[str, np.ndarray] = {} if quotes.empty else {
+            str(d): np.asarray(at) for d, at in
+            quotes.groupby(quotes["doc_id"].astype(str), sort=False).indices.items()}
         self.words: dict[int, set[str]] = {}   # row of quotes -> its content words
 
     def read(self, doc_ids: set[str]) -> None:

@@ -9,6 +9,8 @@ one table), :func:`needs_shingle_alignment`, :func:`stack_layers` and
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
 
@@ -89,7 +91,13 @@ def _quotes_by_doc(quotes: pd.DataFrame, rows: np.ndarray | None = None,
     return out
 
 
-def _shared(qa: list[_Quote], qb: list[_Quote], min_overlap: float) -> list[tuple[dict, dict]]:
+_Row = TypeVar("_Row")
+
+
+def _shared(qa: list[tuple[set[str], _Row]], qb: list[tuple[set[str], _Row]],
+            min_overlap: float) -> list[tuple[_Row, _Row]]:
+    """The (row of a, row of b) of quotations that are the same quote (``shared_quotes``);
+    a row is whatever comes with the content words."""
     found = []
     for wa, ra in qa:
         for wb, rb in qb:
