@@ -239,6 +239,9 @@ def classify_pairs(
             min_passages=min_passages, min_chain=min_chain, min_coverage=min_coverage,
             min_ratio=min_ratio, min_quote_overlap=min_quote_overlap, max_p=max_p,
             max_p_partial=max_p_partial, max_q=max_q))
+    # what the blocks read (speakers and voice of every linked document, each quotation's
+    # words, the rows of each pair) is not held through the concatenation and sort below
+    del memo, quoted, at
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     del frames   # the blocks are in frame: not held through the sort below
     rank = {r: k for k, r in enumerate(RELATIONS)}
