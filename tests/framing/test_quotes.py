@@ -94,6 +94,19 @@ def test_quotation_targets_and_ids():
     assert found.targets.iloc[1] == ""
 
 
+def test_without_targets_the_rows_are_the_same_but_for_the_codebook_targets():
+    docs = _documents({
+        "a": ("Pentagon Press Secretary Pat Ryder said the US was watching Aleppo.\n"
+              "\u201cWe have a hotline with Russia to prevent miscalculation,\u201d he added."),
+        "b": ('"Iran and Russia back the regime," Miller said. "We will not lift sanctions," '
+              "Miller added. Officials, the statement said, called it 'a step'."),
+    })
+    full = quotes.find_quotes(docs)
+    assert (full["speaker_actor"] != "").any() and (full["targets"] != "").any()
+    pd.testing.assert_frame_equal(quotes.find_quotes(docs, targets=False),
+                                  full.assign(speaker_actor="", targets=""))
+
+
 def test_who_is_quoted_by_each_outlet_merges_name_variants():
     a = _documents({"a1": 'Pat Ryder said: "We are not involved." "It is clear," Ryder said.'},
                    outlet="Outlet A")

@@ -374,11 +374,17 @@ def test_quotations_of_paired_documents_by_partition_equal_the_whole(tmp_path: P
         docs, sents = run.documents, corpus.body(run.sentences)
         want = framing.find_quotes(docs, cb, sentences=sents)
         assert want["doc_id"].nunique() == 2  # 002 and 004, in different parts
-        pd.testing.assert_frame_equal(reuse_quotes(run, cb), want)
+        pd.testing.assert_frame_equal(reuse_quotes(run, cb, targets=True), want)
+        # by default what classify_pairs reads: no codebook targets of speakers and quotes
+        assert (want["speaker_actor"] != "").any() and (want["targets"] != "").any()
+        bare = want.assign(speaker_actor="", targets="")
+        pd.testing.assert_frame_equal(reuse_quotes(run, cb), bare)
         some = [sorted(want["doc_id"].unique())[-1], docs["doc_id"].iloc[0]]
         kept = want[want["doc_id"].isin(some)].reset_index(drop=True)
-        pd.testing.assert_frame_equal(reuse_quotes(run, cb, doc_ids=some), kept)
+        pd.testing.assert_frame_equal(reuse_quotes(run, cb, doc_ids=some, targets=True), kept)
         pd.testing.assert_frame_equal(reuse.document_quotes(docs, sents, cb, chunk=2), want)
+        pd.testing.assert_frame_equal(
+            reuse.document_quotes(docs, sents, cb, chunk=2, targets=False), bare)
 
 
 def test_the_similarity_matrix_of_a_large_corpus_keeps_the_strongest_pairs_documents() -> None:

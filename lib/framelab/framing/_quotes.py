@@ -24,6 +24,7 @@ name or title ("Pentagon Press Secretary Pat Ryder" -> US via "Pentagon").
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -129,8 +130,13 @@ class _Doc:
                     speaker = find_speaker(text, sentence, (comma, comma + 1))
             self.verbs.append((start, end, term.lower(), speaker))
 
-        # "Maj. Gen. Pat Ryder, the Pentagon press secretary, ...": a person introduced
-        self.introduced = [(m.start(1), m.group(1)) for m in _INTRODUCED.finditer(text)]
+
+    @functools.cached_property
+    def introduced(self) -> list[tuple[int, str]]:
+        """People introduced by name and role ("Maj. Gen. Pat Ryder, the Pentagon press
+        secretary, ..."), read when a pronoun or role is first resolved (most documents
+        never ask)."""
+        return [(m.start(1), m.group(1)) for m in _INTRODUCED.finditer(self.text)]
 
     def in_quote(self, pos: int) -> bool:
         return any(qs <= pos < qe for qs, qe in self.quotes)
@@ -214,7 +220,7 @@ def _speaker_actor(speaker: str, codebook: Codebook) -> str:
 
 
 def find_quotes(documents: pd.DataFrame, codebook: CodebookArg = None, *,
-                sentences: pd.DataFrame | None = None) -> pd.DataFrame:
+                sentences: pd.DataFrame | None = None, targets: bool = True) -> pd.DataFrame:
     """Every direct quotation with its speaker, cue and the targets it mentions.
 
     Parameters
@@ -225,6 +231,10 @@ def find_quotes(documents: pd.DataFrame, codebook: CodebookArg = None, *,
         Reporting verbs, attribution rules and actor aliases; the shipped default if omitted.
     sentences : DataFrame, optional
         Sentence table (offsets into the documents); documents are segmented if omitted.
+    targets : bool
+        False leaves ``speaker_actor`` and ``targets`` empty ("") without looking the
+        codebook's actors up (for callers that read the quotations and speakers only); the
+        other columns are the same.
 
     Returns
     -------
@@ -252,7 +262,8 @@ def find_quotes(documents: pd.DataFrame, codebook: CodebookArg = None, *,
     for doc_id, outlet, text, norm in zip(*(documents[c].astype(str).tolist() for c in
                                             ("doc_id", "outlet", "text", "text_norm"))):
         doc_sents = spans.get(doc_id) if sentences is not None else None
-        rows.extend(_document_quotes(doc_id, outlet, text, norm, doc_sents, codebook))
+        rows.extend(_document_quotes(doc_id, outlet, text, norm, doc_sents, codebook,
+                                     targets=targets))
     frame = pd.DataFrame(rows, columns=QUOTE_COLUMNS)
     logger.info("quotes: %d quotations, %d with a speaker", len(frame),
                 int((frame["speaker"] != "").sum()))
@@ -261,7 +272,7 @@ def find_quotes(documents: pd.DataFrame, codebook: CodebookArg = None, *,
 
 def _document_quotes(doc_id: str, outlet: str, text: str, norm: str,
                      sentences: list[tuple[int, int]] | None,
-                     codebook: Codebook) -> list[tuple]:
+                     codebook: Codebook, *, targets: bool = True) -> list[tuple]:
     spans = quote_spans(norm)
     if not spans:   # no quotation: nothing to attribute (the verbs are read for quotations)
         return []
@@ -279,11 +290,12 @@ def _document_quotes(doc_id: str, outlet: str, text: str, norm: str,
             speaker, cue = previous[1], "(continues)"
         else:
             speaker, cue = "", ""
-        actor = _speaker_actor(speaker, codebook) if speaker else ""
-        targets = dict.fromkeys(str(codebook.actors[m.key].target)
-                                for m in codebook.matcher.find(norm[qs:qe], layers=("actor",)))
+        actor = _speaker_actor(speaker, codebook) if speaker and targets else ""
+        named = dict.fromkeys(str(codebook.actors[m.key].target)
+                              for m in codebook.matcher.find(norm[qs:qe], layers=("actor",))
+                              ) if targets else {}
         rows.append((doc_id, outlet, f"{doc_id}:q{len(rows):03d}", qs, qe, text[qs:qe], speaker,
-                     actor, cue, ";".join(targets)))
+                     actor, cue, ";".join(named)))
         previous = (doc.paragraph(qe), speaker, actor) if speaker else None
     return rows
 

@@ -406,11 +406,13 @@ def reuse_pairs(
     frame["similarity"] = frame["jaccard"]
     frame["coverage_a"] = frame["n_aligned"] / frame["doc_a"].map(n_sent).clip(lower=1)
     frame["coverage_b"] = frame["n_aligned"] / frame["doc_b"].map(n_sent).clip(lower=1)
+    # a dict and lists: Series.get and iterating Arrow columns cost per element
+    on = dates.to_dict()
     frame["direction"] = [
-        _direction(a, b, dates.get(a, ""), dates.get(b, ""), ca, cb,
+        _direction(a, b, on.get(a, ""), on.get(b, ""), ca, cb,
                    min_coverage=min_coverage, min_ratio=min_ratio)
-        for a, b, ca, cb in zip(frame["doc_a"], frame["doc_b"], frame["coverage_a"],
-                                frame["coverage_b"])]
+        for a, b, ca, cb in zip(frame["doc_a"].tolist(), frame["doc_b"].tolist(),
+                                frame["coverage_a"].tolist(), frame["coverage_b"].tolist())]
     frame = frame.sort_values(["n_aligned", "similarity", "doc_a", "doc_b"],
                               ascending=[False, False, True, True])
     return frame[PAIR_COLUMNS].reset_index(drop=True).astype({"n_aligned": "int64"})

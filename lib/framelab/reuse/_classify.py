@@ -64,11 +64,11 @@ from ._order import fdr_qvalues
 from ._relation import (
     RELATION_COLUMNS,
     RELATIONS,
+    _columns,
     _ids,
-    _Quote,
-    _quotes_by_doc,
     _records,
     _shared,
+    _words,
 )
 from ._reported import SpeakerMemo, reported_links
 
@@ -122,13 +122,31 @@ def _summarise_changes(changes: list[dict], limit: int = 6) -> str:
                                        else "")
 
 
-def _labels_kept(codebook: Codebook, passages: list[dict]) -> str:
+#: Passage texts whose labels :func:`_labels_kept` keeps at most (then it starts afresh).
+LABEL_MEMO = 100_000
+
+
+def _labels_kept(codebook: Codebook, passages: list[dict],
+                 memo: dict[str, frozenset[str]] | None = None) -> str:
+    """The codebook labels worded alike on both sides of ``passages``; ``memo`` keeps each
+    text's labels (a sentence is a passage side in many of its document's pairs)."""
+    memo = {} if memo is None else memo
     kept: dict[str, None] = {}
     for p in passages:
-        la = {m.term.lower() for m in codebook.matcher.find(str(p["text_a"]), layers=("label",))}
-        lb = {m.term.lower() for m in codebook.matcher.find(str(p["text_b"]), layers=("label",))}
+        la, lb = (_labels_in(codebook, str(p[side]), memo) for side in ("text_a", "text_b"))
         kept.update(dict.fromkeys(sorted(la & lb)))
     return "; ".join(kept)
+
+
+def _labels_in(codebook: Codebook, text: str, memo: dict[str, frozenset[str]]
+               ) -> frozenset[str]:
+    found = memo.get(text)
+    if found is None:
+        if len(memo) >= LABEL_MEMO:
+            memo.clear()
+        found = memo[text] = frozenset(m.term.lower() for m in
+                                       codebook.matcher.find(text, layers=("label",)))
+    return found
 
 
 def classify_pairs(
@@ -204,26 +222,26 @@ def classify_pairs(
     p_tested = chains["rewrite_p"] if "rewrite_p" in chains else pd.Series(np.nan, chains.index)
     chain_rows = chains.assign(rewrite_q=fdr_qvalues(p_tested.to_numpy(float)))
     memo = SpeakerMemo(documents, sentences, cb, min_attributed=min_attributed)
-    words: dict[int, set[str]] = {}   # quotation (row of quotes) -> its content words
     keys = pd.MultiIndex.from_arrays([pairs["doc_a"].astype(str), pairs["doc_b"].astype(str)])
     # a pair listed twice gets its rows twice: then everything is one block
     step = BLOCK_PAIRS if keys.is_unique else len(pairs)
     unique = keys if keys.is_unique else keys.unique()
     tables = {"passages": passages, "changes": changes, "chains": chain_rows}
     at = {name: _rows_by_pair(unique, table) for name, table in tables.items()}
-    quote_rows = ({} if quotes.empty else
-                  quotes.groupby(quotes["doc_id"].astype(str), sort=False).indices)
+    quoted = _Quotations(quotes)
     frames = []
     for lo in range(0, len(pairs), step):
         hi = min(len(pairs), lo + step)
         block = {name: _block(table, *at[name], lo, hi) for name, table in tables.items()}
-        in_block = set(keys[lo:hi].get_level_values(0)) | set(keys[lo:hi].get_level_values(1))
         frames.append(_classify_block(
             pairs.iloc[lo:hi], block["passages"], block["changes"], block["chains"],
-            _block_quotes(quotes, quote_rows, in_block, words), memo, cb, n_sent, dates,
+            quoted, memo, cb, n_sent, dates,
             min_passages=min_passages, min_chain=min_chain, min_coverage=min_coverage,
             min_ratio=min_ratio, min_quote_overlap=min_quote_overlap, max_p=max_p,
             max_p_partial=max_p_partial, max_q=max_q))
+    # what the blocks read (speakers and voice of every linked document, each quotation's
+    # words, the rows of each pair) is not held through the concatenation and sort below
+    del memo, quoted, at
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     del frames   # the blocks are in frame: not held through the sort below
     rank = {r: k for k, r in enumerate(RELATIONS)}
@@ -256,18 +274,45 @@ def _block(table: pd.DataFrame, order: np.ndarray, pos: np.ndarray, lo: int,
     return _records(table.iloc[order[a:b]])
 
 
-def _block_quotes(quotes: pd.DataFrame, rows: dict, doc_ids: set[str],
-                  words: dict[int, set[str]]) -> dict[str, list[_Quote]]:
-    """The quotations of ``doc_ids`` as ``_shared`` takes them (content words kept in
-    ``words`` for the next block)."""
-    mine = [rows[d] for d in doc_ids if d in rows]
-    if not mine:
-        return {}
-    return _quotes_by_doc(quotes, np.sort(np.concatenate(mine)), words)
+class _Quotations:
+    """The quotations ``_shared`` compares, read as the pairs ask for them: each document's
+    rows of ``quotes`` with their content words (tokenised once, when a pair first needs
+    them), and as dicts only the rows a pair shares (what the rules and the evidence read).
+    Work and objects follow the pairs that compare quotations, not every block's documents.
+    """
+
+    def __init__(self, quotes: pd.DataFrame) -> None:
+        self.quotes = quotes
+        self.rows: dict[str, np.ndarray] = {} if quotes.empty else {
+            str(d): np.asarray(at) for d, at in
+            quotes.groupby(quotes["doc_id"].astype(str), sort=False).indices.items()}
+        self.words: dict[int, set[str]] = {}   # row of quotes -> its content words
+
+    def read(self, doc_ids: set[str]) -> None:
+        """Tokenise the quotations of ``doc_ids`` not read yet."""
+        new = [self.rows[d] for d in doc_ids if d in self.rows]
+        if not new:
+            return
+        at = np.sort(np.concatenate(new))
+        at = at[[i not in self.words for i in at.tolist()]]
+        if len(at):
+            texts = self.quotes["text"].iloc[at].tolist()
+            self.words.update((i, _words(str(t))) for i, t in zip(at.tolist(), texts))
+
+    def of(self, doc_id: str) -> list[tuple[set[str], int]]:
+        """A document's quotations as ``_shared`` takes them (row of ``quotes`` in place of
+        the row's dict), in table order."""
+        at = self.rows.get(doc_id)
+        return [] if at is None else [(self.words[i], i) for i in at.tolist()]
+
+    def records(self, at: set[int]) -> dict[int, dict]:
+        """Rows ``at`` of ``quotes`` as dicts."""
+        rows = sorted(at)
+        return dict(zip(rows, _records(self.quotes.iloc[rows]))) if rows else {}
 
 
 def _classify_block(pairs: pd.DataFrame, passages: list[dict], changes: list[dict],
-                    chains: list[dict], quotes_of: dict[str, list[_Quote]], memo: SpeakerMemo,
+                    chains: list[dict], quoted: _Quotations, memo: SpeakerMemo,
                     cb: Codebook, n_sent: dict, dates: dict, *, min_passages: int,
                     min_chain: int, min_coverage: float, min_ratio: float,
                     min_quote_overlap: float, max_p: float, max_p_partial: float,
@@ -283,17 +328,28 @@ def _classify_block(pairs: pd.DataFrame, passages: list[dict], changes: list[dic
     all_links = [link for links in links_of.values() for link in links]
     reporting = memo.reporting({x for link in all_links for side in link for x in _ids(side)},
                                all_links)
-    rows = []
-    for pair in pairs.to_dict("records"):
-        a, b = str(pair["doc_a"]), str(pair["doc_b"])
+    names = list(pairs.columns)
+    values = _columns(pairs)   # each column's values, as pairs.to_dict("records") has them
+    doc_a = [str(x) for x in values[names.index("doc_a")]]
+    doc_b = [str(x) for x in values[names.index("doc_b")]]
+    # pairs without an aligned passage in either layer are left out
+    kept = [k for k, key in enumerate(zip(doc_a, doc_b)) if key in by_pair or key in chain_of]
+    # a shared quotation is the same words: pairs without a shared shingle have none
+    shingles = (values[names.index("shared_shingles")] if "shared_shingles" in names
+                else [1] * len(doc_a))
+    compare = [k for k in kept if int(shingles[k]) > 0]
+    quoted.read({d for k in compare for d in (doc_a[k], doc_b[k])})
+    shared_at = {k: _shared(quoted.of(doc_a[k]), quoted.of(doc_b[k]), min_quote_overlap)
+                 for k in compare}
+    quote_row = quoted.records({i for found in shared_at.values() for ij in found for i in ij})
+    out: dict[str, list] = {name: [] for name in ["direction", *RELATION_COLUMNS]}
+    labels: dict[str, frozenset[str]] = {}   # passage text -> its labels
+    for k in kept:
+        a, b = doc_a[k], doc_b[k]
         mine, ch = by_pair.get((a, b), []), ch_pair.get((a, b), [])
         found = chain_of.get((a, b), {})
-        if not mine and not found:
-            continue
         na, nb = max(1, int(n_sent.get(a, 1))), max(1, int(n_sent.get(b, 1)))
-        # a shared quotation is the same words: pairs without a shared shingle have none
-        shared = _shared(quotes_of.get(a, []), quotes_of.get(b, []), min_quote_overlap) \
-            if int(pair.get("shared_shingles", 1)) > 0 else []
+        shared = [(quote_row[i], quote_row[j]) for i, j in shared_at.get(k, ())]
         spans_a = [(int(x["start"]), int(x["end"])) for x, _ in shared]
         spans_b = [(int(y["start"]), int(y["end"])) for _, y in shared]
         for p in mine:
@@ -365,24 +421,28 @@ def _classify_block(pairs: pd.DataFrame, passages: list[dict], changes: list[dic
             na, nb, min_coverage=min_coverage, min_ratio=min_ratio)
         detailed = relation != "same_story"
         rewrite_changes = [c for c in ch if c.get("layer", "rewrite") == "rewrite"]
-        rows.append({**pair, "direction": text, "relation": relation,
-                     "evidence": evidence, "n_rewrite": n_rewrite,
-                     "rewrite_coverage_a": cov_a, "rewrite_coverage_b": cov_b,
-                     "rewrite_density": density, "rewrite_p": p_order, "rewrite_q": q_order,
-                     "rewrite_extent": extent if relation == "rewrite" else "",
-                     "n_verbatim_own": int(n_verbatim),
-                     "n_shared_quotes": n_shared, "shared_quotes": quote_text,
-                     "source": source, "direction_reason": reason,
-                     "labels_kept": _labels_kept(cb, chain) if detailed else "",
-                     "rewrite_changes": _summarise_changes(rewrite_changes),
-                     "shared_source_kind": ("" if relation != "shared_source" else
-                                            "+".join(k for k, v in (("quoted", shared),
-                                                                    ("reported", reported))
-                                                     if v)),
-                     "n_reported": len(reported),
-                     "reported_speech": "; ".join(f"{x} = {y}: {sa} > {sb}"
-                                                  for sa, sb, x, y in reported)})
-    return pd.DataFrame(rows, columns=list(pairs.columns) + RELATION_COLUMNS)
+        for name, value in (
+                ("direction", text), ("relation", relation), ("evidence", evidence),
+                ("n_rewrite", n_rewrite), ("rewrite_coverage_a", cov_a),
+                ("rewrite_coverage_b", cov_b), ("rewrite_density", density),
+                ("rewrite_p", p_order), ("rewrite_q", q_order),
+                ("rewrite_extent", extent if relation == "rewrite" else ""),
+                ("n_verbatim_own", int(n_verbatim)), ("n_shared_quotes", n_shared),
+                ("shared_quotes", quote_text), ("source", source),
+                ("direction_reason", reason),
+                ("labels_kept", _labels_kept(cb, chain, labels) if detailed else ""),
+                ("rewrite_changes", _summarise_changes(rewrite_changes)),
+                ("shared_source_kind", "" if relation != "shared_source" else
+                 "+".join(kind for kind, v in (("quoted", shared), ("reported", reported))
+                          if v)),
+                ("n_reported", len(reported)),
+                ("reported_speech", "; ".join(f"{x} = {y}: {sa} > {sb}"
+                                              for sa, sb, x, y in reported))):
+            out[name].append(value)
+    # the pair's own columns, then what was found (a computed column replaces a pair's)
+    data = {name: [column[k] for k in kept] for name, column in zip(names, values)}
+    data.update(out)
+    return pd.DataFrame(data, columns=names + RELATION_COLUMNS)
 
 
 def _pair_links(by_pair: dict[tuple[str, str], list[dict]],

@@ -40,10 +40,13 @@ def quoting_documents(pairs: pd.DataFrame) -> list[str]:
 
 def document_quotes(documents: pd.DataFrame, sentences: pd.DataFrame,
                     codebook: Codebook | str | Path | None = None, *,
-                    doc_ids: Iterable[str] | None = None, chunk: int = 256) -> pd.DataFrame:
+                    doc_ids: Iterable[str] | None = None, chunk: int = 256,
+                    targets: bool = True) -> pd.DataFrame:
     """:func:`framelab.framing.find_quotes` of the documents (of ``doc_ids`` only, if
     given), ``chunk`` documents at a time: the same rows, in the same order, but the
-    sentence table is split once per chunk instead of being scanned once per document."""
+    sentence table is split once per chunk instead of being scanned once per document.
+    ``targets=False`` leaves ``speaker_actor`` and ``targets`` empty (``find_quotes``):
+    :func:`classify_pairs` reads neither."""
     if doc_ids is not None:
         # a frozenset of str (reuse_quotes passes one to every part) is used as it is
         only = (doc_ids if isinstance(doc_ids, frozenset)
@@ -57,9 +60,10 @@ def document_quotes(documents: pd.DataFrame, sentences: pd.DataFrame,
     for lo in range(0, len(documents), max(1, chunk)):
         docs = documents.iloc[lo:lo + chunk]
         sents = sentences[sentences["doc_id"].isin(set(docs["doc_id"]))]
-        parts.append(find_quotes(docs.reset_index(drop=True), cb, sentences=sents))
+        parts.append(find_quotes(docs.reset_index(drop=True), cb, sentences=sents,
+                                 targets=targets))
     if not parts:
-        return find_quotes(documents, cb, sentences=sentences)
+        return find_quotes(documents, cb, sentences=sentences, targets=targets)
     found = [p for p in parts if len(p)] or parts[:1]  # empty parts have object columns
     return pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
 

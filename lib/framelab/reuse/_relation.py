@@ -9,6 +9,8 @@ one table), :func:`needs_shingle_alignment`, :func:`stack_layers` and
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
 
@@ -56,17 +58,23 @@ def shared_quotes(quotes: pd.DataFrame, doc_a: str, doc_b: str, *,
 _Quote = tuple[set[str], dict]
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """``frame.to_dict("records")``, column by column: the same dicts (numpy scalars in object
-    columns as Python scalars), without iterating string columns element by element."""
-    names = list(frame.columns)
+def _columns(frame: pd.DataFrame) -> list[list]:
+    """Each column's values as ``frame.to_dict("records")`` has them (numpy scalars in object
+    columns as Python scalars), read column by column."""
     columns = []
-    for name in names:
+    for name in frame.columns:
         values = frame[name].tolist()
         if frame[name].dtype == object:
             values = [v.item() if isinstance(v, np.generic) else v for v in values]
         columns.append(values)
-    return [dict(zip(names, row)) for row in zip(*columns)]
+    return columns
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")``, column by column: the same dicts (numpy scalars in object
+    columns as Python scalars), without iterating string columns element by element."""
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*_columns(frame))]
 
 
 def _quotes_by_doc(quotes: pd.DataFrame, rows: np.ndarray | None = None,
@@ -83,7 +91,13 @@ def _quotes_by_doc(quotes: pd.DataFrame, rows: np.ndarray | None = None,
     return out
 
 
-def _shared(qa: list[_Quote], qb: list[_Quote], min_overlap: float) -> list[tuple[dict, dict]]:
+_Row = TypeVar("_Row")
+
+
+def _shared(qa: list[tuple[set[str], _Row]], qb: list[tuple[set[str], _Row]],
+            min_overlap: float) -> list[tuple[_Row, _Row]]:
+    """The (row of a, row of b) of quotations that are the same quote (``shared_quotes``);
+    a row is whatever comes with the content words."""
     found = []
     for wa, ra in qa:
         for wb, rb in qb:

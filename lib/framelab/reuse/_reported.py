@@ -131,6 +131,8 @@ class SpeakerMemo:
         #: was asked (:meth:`reporting`): tagging stops once the answer is certain
         self._passes: dict[str, bool] = {}
         self._keys: dict[str, frozenset[str]] = {}   # speaker -> speaker_key, read once
+        #: row in the sentence table of each sentence in ``named`` (read with its document)
+        self._named_row: dict[str, int] = {}
 
     def _key(self, speaker: str) -> frozenset[str]:
         key = self._keys.get(speaker)
@@ -161,7 +163,9 @@ class SpeakerMemo:
 
     def _read_chunk(self, new: list[str]) -> None:
         docs = self.documents.iloc[[self._doc_at[d] for d in new if d in self._doc_at]]
-        sents = self.sentences.iloc[np.concatenate([self._rows[d] for d in new])]
+        at = np.concatenate([self._rows[d] for d in new])
+        sents = self.sentences.iloc[at]
+        row_of = dict(zip(sents["sentence_id"].astype(str).tolist(), at.tolist()))
         docs = docs.assign(outlet=docs.get("outlet", ""))
         verbs = reporting_verbs(sents, docs, self.codebook,
                                 matches=match_sentences(sents, self.codebook,
@@ -180,6 +184,7 @@ class SpeakerMemo:
             else:
                 continue
             self.named[doc_id].setdefault(sid, []).append(speaker)
+            self._named_row[sid] = row_of[sid]
 
     def _attributed(self, doc_id: str, rows: dict[str, int], *, exact: bool = True) -> None:
         """Tag the voice of sentences of one document (sentence id -> row) not tagged yet:
@@ -236,19 +241,53 @@ class SpeakerMemo:
         self._read(set(asked))
         named_in = {d: {sid: v for sid, v in self.named[d].items() if sid in wanted}
                     for d in asked}
-        if links is not None:   # voice only where the other side names the same speaker
-            keys = {sid: [self._key(n) for n in names]
-                    for by_sid in named_in.values() for sid, names in by_sid.items()}
-            needed: set[str] = set()
-            for sa, sb in links:
-                side_a, side_b = _split(sa), _split(sb)
-                ka = [k for s in side_a for k in keys.get(s, [])]
-                kb = [k for s in side_b for k in keys.get(s, [])]
-                if any(same_speaker(x, y) for x in ka for y in kb):
-                    needed.update(side_a + side_b)
-            named_in = {d: {sid: v for sid, v in by_sid.items() if sid in needed}
-                        for d, by_sid in named_in.items()}
-        return where, named_in
+        return where, self._same_speaker(named_in, links)
+
+    def _named_rows(self, sentence_ids: Iterable[str], links: Iterable[tuple[str, str]] | None
+                    ) -> tuple[dict[str, tuple[str, int]], dict[str, dict[str, list[str]]]]:
+        """:meth:`_named_in`, with the document and row only of the sentences that name a
+        speaker (all that :meth:`reporting` reads). Segmentation names sentences
+        "<doc_id>:<index>": then a sentence's document is in its name, and a sentence that
+        names a speaker is one of its document's rows (read with its speakers), so the
+        sentence table is not read for the others; other names take :meth:`_named_in`."""
+        wanted = {str(s) for s in sentence_ids}
+        found = {s.rsplit(":", 1)[0] for s in wanted}
+        if self._ids is not None or not all(d in self._rows for d in found):
+            return self._named_in(wanted, links)
+        # a document none of whose sentences is asked names none of them: reading it
+        # changes nothing asked about
+        asked = sorted(found)
+        self._read(set(asked))
+        named_in = {d: {sid: v for sid, v in self.named[d].items() if sid in wanted}
+                    for d in asked}
+        where = {sid: (d, self._named_row[sid]) for d, by_sid in named_in.items()
+                 for sid in by_sid}
+        return where, self._same_speaker(named_in, links)
+
+    def _same_speaker(self, named_in: dict[str, dict[str, list[str]]],
+                      links: Iterable[tuple[str, str]] | None
+                      ) -> dict[str, dict[str, list[str]]]:
+        """``named_in`` without the sentences of no link whose two sides name one speaker
+        (all of it when ``links`` is None)."""
+        if links is None:
+            return named_in
+        # voice only where the other side names the same speaker
+        keys = {sid: [self._key(n) for n in names]
+                for by_sid in named_in.values() for sid, names in by_sid.items()}
+        needed: set[str] = set()
+        for sa, sb in links:
+            sa, sb = str(sa), str(sb)
+            # most links have a side that names nobody: it is looked up once
+            ka = keys.get(sa, []) if "+" not in sa else \
+                [k for s in _split(sa) for k in keys.get(s, [])]
+            if not ka:
+                continue
+            kb = keys.get(sb, []) if "+" not in sb else \
+                [k for s in _split(sb) for k in keys.get(s, [])]
+            if kb and any(same_speaker(x, y) for x in ka for y in kb):
+                needed.update(_split(sa) + _split(sb))
+        return {d: {sid: v for sid, v in by_sid.items() if sid in needed}
+                for d, by_sid in named_in.items()}
 
     def speakers(self, sentence_ids: Iterable[str],
                  links: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
@@ -276,7 +315,7 @@ class SpeakerMemo:
         """``speakers_by_sentence(self.speakers(sentence_ids, links))``, without the shares:
         a sentence's words are tagged only until it is certain whether their attributed
         share reaches ``min_attributed`` (what :func:`reported_links` needs)."""
-        where, named_in = self._named_in(sentence_ids, links)
+        where, named_in = self._named_rows(sentence_ids, links)
         who: _Speakers = {}
         for doc_id, speakers in named_in.items():
             if not speakers:
@@ -351,8 +390,14 @@ def reported_links(links: Iterable[tuple[str, str]], speakers: pd.DataFrame | _S
     who = speakers_by_sentence(speakers) if isinstance(speakers, pd.DataFrame) else speakers
     out = []
     for sa, sb in links:
-        side_a = [x for s in str(sa).split("+") for x in who.get(s, [])]
-        side_b = [y for s in str(sb).split("+") for y in who.get(s, [])]
+        sa, sb = str(sa), str(sb)
+        # most links have a side that reports nobody: it is looked up once
+        side_a = who.get(sa, []) if "+" not in sa else \
+            [x for s in sa.split("+") for x in who.get(s, [])]
+        if not side_a:
+            continue
+        side_b = who.get(sb, []) if "+" not in sb else \
+            [y for s in sb.split("+") for y in who.get(s, [])]
         match = next(((x, y) for x in side_a for y in side_b if same_speaker(x[1], y[1])),
                      None)
         if match:

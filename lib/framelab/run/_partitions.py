@@ -455,18 +455,22 @@ def reuse_shingles(run: RunCorpus, *, shingle_size: int = 5,
 
 
 def _quotes_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
-                 include_nonbody: bool, doc_ids: frozenset[str] | None) -> pd.DataFrame:
+                 include_nonbody: bool, doc_ids: frozenset[str] | None,
+                 targets: bool = True) -> pd.DataFrame:
     return reuse.document_quotes(documents, body(sentences, include_nonbody=include_nonbody),
-                                 codebook, doc_ids=doc_ids)
+                                 codebook, doc_ids=doc_ids, targets=targets)
 
 
 def reuse_quotes(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool = False,
-                 doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
+                 doc_ids: Iterable[str] | None = None, targets: bool = False) -> pd.DataFrame:
     """Direct quotations of the documents (of ``doc_ids`` only, if given), part by part:
-    :func:`framelab.framing.find_quotes` on the analysed sentences, as on the whole corpus."""
+    :func:`framelab.framing.find_quotes` on the analysed sentences, as on the whole corpus.
+
+    What :func:`framelab.reuse.classify_pairs` reads: ``speaker_actor`` and ``targets``
+    are left empty unless ``targets`` is True (then the rows are ``find_quotes``'s)."""
     only = None if doc_ids is None else frozenset(str(d) for d in doc_ids)
     return run.map(partial(_quotes_part, codebook=codebook, include_nonbody=include_nonbody,
-                           doc_ids=only), desc="quotations")
+                           doc_ids=only, targets=targets), desc="quotations")
 
 
 def load_run_corpus_cached(corpus: str | Path, **options: Any
