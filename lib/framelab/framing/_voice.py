@@ -47,7 +47,15 @@ from typing import Any
 from ..codebook import Codebook, resolve_codebook
 from ..corpus import sentence_spans
 from ._attribution import ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS, Stretch, sentence_stretches
-from ._prefilter import LiteralGate, WordGate, fold, literal_gate, word_gate, words_of
+from ._prefilter import (
+    LiteralGate,
+    WordGate,
+    fold,
+    literal_gate,
+    looks_back_at_word,
+    word_gate,
+    words_of,
+)
 
 __all__ = [
     "VOICES",
@@ -56,6 +64,7 @@ __all__ = [
     "find_speaker",
     "is_reporting_use",
     "quote_spans",
+    "same_voice_rules",
     "tag_voice",
 ]
 
@@ -179,6 +188,14 @@ class _Rules:
     #: The words each label / sentence cue needs (framing._prefilter); None: always run it.
     label_gates: tuple[LiteralGate | None, ...] = ()
     sentence_gates: tuple[LiteralGate | None, ...] = ()
+    #: Every pattern searched at offsets (verbs, cues) reads the text before the offset only
+    #: as a word character or not (framing._prefilter.looks_back_at_word).
+    word_lookback: bool = False
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """What decides the tags (the gates are exact shortcuts of these patterns)."""
+        return (self.verbs, self.label_cues, self.sentence_cues, self.max_gap, self.scare_max)
 
     def live_cues(self, folded: str) -> tuple[tuple[re.Pattern[str], ...],
                                               tuple[re.Pattern[str], ...]]:
@@ -207,11 +224,21 @@ def _rules(codebook: Codebook) -> _Rules:
         alternation = "|".join(r"[\s\-]+".join(map(re.escape, f.split(" "))) for f in forms)
         verbs = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
     att = codebook.attribution
+    searched = [p for p in (verbs, ATTRIBUTION_VERB_PATTERN, *att.label_cues,
+                            *att.sentence_cues) if p is not None]
     return _Rules(verbs, att.label_cues, att.sentence_cues, att.max_gap_words,
                   att.scare_quote_max_words,
                   (word_gate(verbs, forms) if verbs else None, ATTRIBUTION_GATE),
                   tuple(map(literal_gate, att.label_cues)),
-                  tuple(map(literal_gate, att.sentence_cues)))
+                  tuple(map(literal_gate, att.sentence_cues)),
+                  all(map(looks_back_at_word, searched)))
+
+
+def same_voice_rules(a: Codebook | None, b: Codebook | None) -> bool:
+    """Whether two codebooks tag voice alike (the same reporting verbs, attribution cues and
+    limits), so a :class:`VoiceTagger` of one gives every span the tag of the other's."""
+    ra, rb = _rules(resolve_codebook(a)), _rules(resolve_codebook(b))
+    return ra is rb or ra.key == rb.key
 
 
 
@@ -258,6 +285,8 @@ class VoiceTagger:
         self._live_gates: tuple[tuple[re.Pattern[str], LiteralGate | None], ...] | None = None
         self._folded: str | None = None
         self._live: tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]] | None = None
+        #: the furthest end of the quotations up to each one (framing._alone)
+        self.reach: list[int] | None = None
 
     @property
     def folded(self) -> str:
