@@ -162,3 +162,11 @@ def test_a_search_from_after_a_non_word_character_is_the_searched_tail(
     found = [(m.start(), m.end()) for m in compiled.finditer(text, pos)]
     assert found == [(s + pos, e + pos) for s, e in
                      ((m.start(), m.end()) for m in compiled.finditer(text[pos:]))]
+
+
+def test_a_quotation_at_a_sentences_start_agrees_unless_a_cue_precedes_it() -> None:
+    for before, agrees in (("Rebels fled.", True), ("The rebels were termed", False)):
+        text = before + ' "Assad will fall," he said.'
+        sentence = (len(before) + 1, len(text))
+        tagger = VoiceTagger(text, [(0, len(before)), sentence], codebook=CB)
+        assert alone_agrees(tagger, sentence, text[sentence[0]:])[0] is agrees

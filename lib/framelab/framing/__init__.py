@@ -17,7 +17,7 @@ from ._actors import (
     plot_actor_labels,
     shown_groups,
 )
-from ._alone import alone_agrees
+from ._alone import alone_agrees, same_voice_rules
 from ._attribution import (
     ATTRIBUTION_VERB_PATTERN,
     ATTRIBUTION_VERBS,
@@ -80,7 +80,6 @@ from ._voice import (
     find_speaker,
     is_reporting_use,
     quote_spans,
-    same_voice_rules,
     tag_voice,
 )
 

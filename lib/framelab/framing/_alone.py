@@ -15,11 +15,19 @@ import bisect
 import itertools
 import re
 
-from ._voice import _WORD, VoiceTagger, is_reporting_use, quote_spans
+from ..codebook import Codebook, resolve_codebook
+from ._voice import _WORD, VoiceTagger, _quote_cue, _rules, is_reporting_use, quote_spans
 
-__all__ = ["alone_agrees"]
+__all__ = ["alone_agrees", "same_voice_rules"]
 
 _WORD_CHAR = re.compile(r"\w")
+
+
+def same_voice_rules(a: Codebook | None, b: Codebook | None) -> bool:
+    """Whether two codebooks tag voice alike (the same reporting verbs, attribution cues and
+    limits), so a :class:`VoiceTagger` of one gives every span the tag of the other's."""
+    ra, rb = _rules(resolve_codebook(a)), _rules(resolve_codebook(b))
+    return ra is rb or ra.key == rb.key
 
 
 def alone_agrees(tagger: VoiceTagger, sentence: tuple[int, int], text: str
@@ -50,11 +58,12 @@ def alone_agrees(tagger: VoiceTagger, sentence: tuple[int, int], text: str
        verb is the same whenever the sentence has one before it; it has none only before the
        sentence's first word, which must then pass ``is_reporting_use`` in the document as
        it does alone;
-    4. the 80 characters before each quotation lie in the sentence, or stop at a paragraph
-       start at or after ``a``.
+    4. the label cue found just before each quotation (in its 80 characters, back to its
+       paragraph's start) is the same: those characters lie in the sentence, or stop at a
+       paragraph start at or after ``a``, or else the search in both finds the same.
 
     The label and sentence cues that can match in the document and in the sentence differ
-    only by cues that match in neither (the gates of framing._prefilter are exact), and the
+    only by cues that match in neither (so the document's serve in 4.) (the gates of framing._prefilter are exact), and the
     verbs' stretches (:func:`framelab.attribution.sentence_stretches`) read the sentence
     only.
     """
@@ -91,4 +100,6 @@ def _agrees(tagger: VoiceTagger, sentence: tuple[int, int], text: str,
     inside = have[k:bisect.bisect_left(have, (b, -1))]
     if inside != [(s + a, e + a) for s, e in quotes]:
         return False
-    return all(qs - 80 >= a or doc.rfind("\n", 0, qs) + 1 >= a for qs, _ in inside)   # 4.
+    return all(qs - 80 >= a or doc.rfind("\n", 0, qs) + 1 >= a   # 4.
+               or _quote_cue(tagger.cues[0], doc, qs) == _quote_cue(tagger.cues[0], text, qs - a)
+               for qs, _ in inside)

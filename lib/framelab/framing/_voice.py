@@ -64,7 +64,6 @@ __all__ = [
     "find_speaker",
     "is_reporting_use",
     "quote_spans",
-    "same_voice_rules",
     "tag_voice",
 ]
 
@@ -234,12 +233,6 @@ def _rules(codebook: Codebook) -> _Rules:
                   all(map(looks_back_at_word, searched)))
 
 
-def same_voice_rules(a: Codebook | None, b: Codebook | None) -> bool:
-    """Whether two codebooks tag voice alike (the same reporting verbs, attribution cues and
-    limits), so a :class:`VoiceTagger` of one gives every span the tag of the other's."""
-    ra, rb = _rules(resolve_codebook(a)), _rules(resolve_codebook(b))
-    return ra is rb or ra.key == rb.key
-
 
 
 
@@ -359,10 +352,7 @@ class VoiceTagger:
         around = [q for q in self.quotes if q[0] <= start and end <= q[1]]
         if around:
             qs, qe = max(around, key=lambda q: q[1] - q[0])
-            para = text.rfind("\n", 0, qs) + 1
-            before = text[max(para, qs - 80):qs]
-            found = _nearest_cue(self.cues[0], before, 0, len(before),
-                                 lambda gap: _BEFORE_QUOTE.fullmatch(gap) is not None)
+            found = _quote_cue(self.cues[0], text, qs)
             if found:
                 return VoiceTag("attributed", "label cue", found)
             n_words = len(_WORD.findall(text[qs:qe]))
@@ -424,6 +414,14 @@ def _nearest_cue(cues: Sequence[re.Pattern[str]], text: str, lo: int, hi: int,
                                               (-best[0], best[1])):
                 best = (m.end(), m.start(), m.group(0))
     return best[2] if best else ""
+
+
+def _quote_cue(cues: Sequence[re.Pattern[str]], text: str, qs: int) -> str:
+    """The label cue just before the quotation at ``qs`` (rule 1a; at most 80 characters
+    back, in its paragraph), or ""."""
+    before = text[max(text.rfind("\n", 0, qs) + 1, qs - 80):qs]
+    return _nearest_cue(cues, before, 0, len(before),
+                        lambda gap: _BEFORE_QUOTE.fullmatch(gap) is not None)
 
 
 def tag_voice(text_norm: str, sentences: Any, start: int, end: int, *,
