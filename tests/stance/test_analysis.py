@@ -206,3 +206,19 @@ def test_finding_and_scoring_at_once_equals_the_two_steps(seeds: tuple, corpus: 
                  for sid, s, e in zip(mentions["sentence_id"], mentions["start"],
                                       mentions["end"])]
         assert (mentions["voice"] != pd.Series(alone)).sum() >= 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["the", "'terrorists'", "rebels", '"', "'", "said", "HTS",
+                                 "so-called", ",", ":", "regime", "'regime'", "x'"]),
+                max_size=14), st.integers(0, 60), st.integers(1, 12))
+def test_scare_is_the_taggers_scare_quotes(words: list[str], start: int, width: int) -> None:
+    """_Sentence.scare asks the tagger only about spans inside a quotation: outside one the
+    tagger never answers "scare quotes"."""
+    text = " ".join(words)
+    start = min(start, max(len(text) - 1, 0))
+    end = min(start + width, len(text))
+    if start >= end:
+        return
+    sentence = _Sentence(text, CB, None)
+    assert sentence.scare(start, end) == (sentence.tagger.tag(start, end).cue == "scare quotes")
