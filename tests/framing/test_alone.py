@@ -11,6 +11,7 @@ from framelab.codebook import codebook_from_text, load_codebook
 from framelab.corpus import load_run_corpus
 from framelab.framing import VoiceTagger, alone_agrees, same_voice_rules
 from framelab.framing._prefilter import looks_back_at_word
+from framelab.framing._voice import _rules
 from framelab.paths import SEEDS_DIR
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -125,6 +126,7 @@ def test_a_sentence_not_of_the_tagger_or_of_another_text_does_not_agree() -> Non
 
 
 def test_codebooks_with_other_cues_or_lookbehinds() -> None:
+    assert _rules(CB).word_lookback   # the shipped codebook's sentences can agree
     text = CB.path.read_text(encoding="utf-8") if CB.path else ""
     assert same_voice_rules(codebook_from_text(text), CB)
     assert same_voice_rules(None, CB)

@@ -56,8 +56,9 @@ def alone_agrees(tagger: VoiceTagger, sentence: tuple[int, int], text: str
        (:func:`framelab.framing._prefilter.looks_back_at_word`, checked once per codebook),
        and a word (``\\w+(?:['-]\\w+)*``) cannot run across ``a``, so the last word before a
        verb is the same whenever the sentence has one before it; it has none only before the
-       sentence's first word, which must then pass ``is_reporting_use`` in the document as
-       it does alone;
+       sentence's first word (verbs start with a word character, also checked once per
+       codebook), which must then pass ``is_reporting_use`` in the document as it does
+       alone;
     4. the label cue found just before each quotation (in its 80 characters, back to its
        paragraph's start) is the same: those characters lie in the sentence, or stop at a
        paragraph start at or after ``a``, or else the search in both finds the same.

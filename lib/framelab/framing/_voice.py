@@ -188,7 +188,8 @@ class _Rules:
     label_gates: tuple[LiteralGate | None, ...] = ()
     sentence_gates: tuple[LiteralGate | None, ...] = ()
     #: Every pattern searched at offsets (verbs, cues) reads the text before the offset only
-    #: as a word character or not (framing._prefilter.looks_back_at_word).
+    #: as a word character or not (framing._prefilter.looks_back_at_word); verbs start with
+    #: a word character.
     word_lookback: bool = False
 
     @property
@@ -230,7 +231,8 @@ def _rules(codebook: Codebook) -> _Rules:
                   (word_gate(verbs, forms) if verbs else None, ATTRIBUTION_GATE),
                   tuple(map(literal_gate, att.label_cues)),
                   tuple(map(literal_gate, att.sentence_cues)),
-                  all(map(looks_back_at_word, searched)))
+                  all(map(looks_back_at_word, searched))   # and verbs start with a word
+                  and all(_WORD.match(f) for f in (*forms, *ATTRIBUTION_VERBS)))
 
 
 
