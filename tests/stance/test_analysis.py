@@ -160,3 +160,65 @@ def test_window_and_breaks_by_sentence_equal_the_token_scan(seeds: tuple) -> Non
                 assert _breaks_between(span.tokens, span, lo, hi) == \
                     _breaks_between(plain.tokens, plain, lo, hi)
     assert n_hits > 20
+
+
+def _planted_sentences() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Documents whose sentences meet quotations and verbs at their edges, so that some
+    mentions' voice in the document is not their voice in the sentence alone."""
+    texts = {
+        "d1": 'Officials said "Assad will fall. The regime and Assad are finished" on Monday.',
+        "d2": "They met the. Claimed Assad fought the rebels of Hezbollah.",
+        "d3": 'It was termed "Hezbollah" there. Assad said nothing about Hezbollah.',
+        "d4": "x-the said Assad fled. Hezbollah denied that Assad left.",
+        "d5": "Assad fled. Hezbollah, so-called 'terrorists', said the Kremlin was wrong.",
+    }
+    cuts = {"d1": [32], "d2": [14], "d3": [14, 33], "d4": [2, 23], "d5": [12]}
+    documents = pd.DataFrame({"doc_id": list(texts), "text_norm": list(texts.values())})
+    rows = []
+    for doc_id, text in texts.items():
+        edges = [0, *cuts[doc_id], len(text)]
+        for k, (lo, hi) in enumerate(zip(edges, edges[1:])):
+            rows.append((doc_id, "outlet", f"{doc_id}-{k}", lo, hi, text[lo:hi]))
+    sentences = pd.DataFrame(rows, columns=["doc_id", "outlet", "sentence_id", "start", "end",
+                                            "text_norm"])
+    return documents, sentences
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "planted"])
+def test_finding_and_scoring_at_once_equals_the_two_steps(seeds: tuple, corpus: str) -> None:
+    """find_and_score_mentions takes a mention's sentence-alone voice from its document's
+    tagger where framing.alone_agrees says so; the tables are those of the two steps, also
+    for a codebook whose voice rules differ from the learned scorer's (shipped) ones."""
+    documents, analysed = (seeds[0], seeds[1]) if corpus == "seeds" else _planted_sentences()
+    text = CB.path.read_text(encoding="utf-8") if CB.path else ""
+    other = codebook_from_text(text.replace("dubbed", "nicknamed"))
+    for book in (CB, other):
+        mentions = stance.find_mentions(analysed, book, documents=documents)
+        two = stance.score_mentions(mentions, analysed, scorers="all", codebook=book)
+        one = stance.find_and_score_mentions(analysed, book, documents=documents,
+                                             scorers="all")
+        pd.testing.assert_frame_equal(one, two, check_exact=True)
+        assert len(one) == 2 * len(mentions) > 0
+    if corpus == "planted":   # the document's voice is not always the sentence's
+        by_id = analysed.set_index("sentence_id")
+        alone = [_analyse(by_id.at[sid, "text_norm"], s - by_id.at[sid, "start"],
+                          e - by_id.at[sid, "start"], CB, None, ()).voice
+                 for sid, s, e in zip(mentions["sentence_id"], mentions["start"],
+                                      mentions["end"])]
+        assert (mentions["voice"] != pd.Series(alone)).sum() >= 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["the", "'terrorists'", "rebels", '"', "'", "said", "HTS",
+                                 "so-called", ",", ":", "regime", "'regime'", "x'"]),
+                max_size=14), st.integers(0, 60), st.integers(1, 12))
+def test_scare_is_the_taggers_scare_quotes(words: list[str], start: int, width: int) -> None:
+    """_Sentence.scare asks the tagger only about spans inside a quotation: outside one the
+    tagger never answers "scare quotes"."""
+    text = " ".join(words)
+    start = min(start, max(len(text) - 1, 0))
+    end = min(start + width, len(text))
+    if start >= end:
+        return
+    sentence = _Sentence(text, CB, None)
+    assert sentence.scare(start, end) == (sentence.tagger.tag(start, end).cue == "scare quotes")

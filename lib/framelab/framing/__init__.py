@@ -17,6 +17,7 @@ from ._actors import (
     plot_actor_labels,
     shown_groups,
 )
+from ._alone import alone_agrees, same_voice_rules
 from ._attribution import (
     ATTRIBUTION_VERB_PATTERN,
     ATTRIBUTION_VERBS,
@@ -83,7 +84,7 @@ from ._voice import (
 )
 
 __all__ = [
-    'actor_documents', 'ACTOR_LABEL_COLUMNS', 'actor_labels', 'actor_labels_figure',
+    'actor_documents', 'ACTOR_LABEL_COLUMNS', 'alone_agrees', 'actor_labels', 'actor_labels_figure',
     'ACTOR_MENTION_COLUMNS', 'actor_mentions', 'actor_summary', 'actor_voices', 'add_kwic',
     'Attribution', 'ATTRIBUTION_VERB_PATTERN', 'ATTRIBUTION_VERBS', 'content_tokens',
     'display_name', 'document_groups', 'evaluate_polnear', 'fightin_words_figure', 'find_quotes',
@@ -95,7 +96,7 @@ __all__ = [
     'plot_actor_labels', 'plot_fightin_words', 'plot_frame_summary', 'plot_frames',
     'plot_label_events', 'plot_label_heatmap', 'PolnearArticle', 'QUOTE_COLUMNS', 'quote_spans',
     'quoted_sources', 'read_ann', 'read_polnear', 'REPORTING_VERB_COLUMNS', 'reporting_verbs',
-    'resampled_unit',
+    'resampled_unit', 'same_voice_rules',
     'score_tokens', 'sentence_stretches', 'shown_groups', 'SOURCE_COLUMNS', 'speaker_matches',
     'SPEAKER_STARTS', 'Stretch', 'tag_voice', 'TERM_LEVELS', 'term_batches', 'term_counts',
     'term_doc_counts',

@@ -35,7 +35,8 @@ try:  # the regular-expression parser (Python 3.11+); without it patterns are si
 except ImportError:  # pragma: no cover
     _sre = _sre_parse = None  # type: ignore[assignment]
 
-__all__ = ["LiteralGate", "WordGate", "fold", "literal_gate", "word_gate", "words_of"]
+__all__ = ["LiteralGate", "WordGate", "fold", "literal_gate", "looks_back_at_word", "word_gate",
+           "words_of"]
 
 #: Characters an ignore-case pattern's ASCII letter matches, mapped to that letter.
 _FOLD = str.maketrans({**{c: c.lower() for c in string.ascii_uppercase},
@@ -196,3 +197,69 @@ def literal_gate(pattern: re.Pattern[str]) -> LiteralGate | None:
     if not words:
         return None
     return LiteralGate(pattern, (fold(w) for w in words))
+
+
+#: Zero-width assertions that read no character before the position they are tried at.
+_FORWARD_AT = ("AT_END", "AT_END_LINE", "AT_END_STRING")
+#: ... and the word boundaries, which read one: whether it is a word character.
+_BOUNDARY_AT = ("AT_BOUNDARY", "AT_NON_BOUNDARY")
+_LEAVES = ("LITERAL", "NOT_LITERAL", "ANY", "IN", "GROUPREF")
+
+
+def _reads_only_word_before(items: Any) -> bool:
+    """Whether a parsed sequence reads text before a position only as ``\\b``, ``\\B`` and
+    ``(?<!\\w)`` do (one character: a word character or not); False for anything unknown."""
+    for op, av in items:
+        name = str(op)
+        if name in _LEAVES:
+            continue
+        if name == "AT":
+            if str(av) not in _FORWARD_AT + _BOUNDARY_AT:
+                return False   # ^, \\A: the start of the string, not of the search
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            direction, body = av
+            if direction == -1:   # a look-behind: only (?<!\\w)
+                if not (name == "ASSERT_NOT" and len(body) == 1 and str(body[0][0]) == "IN"
+                        and [(str(o), str(a)) for o, a in body[0][1]]
+                        == [("CATEGORY", "CATEGORY_WORD")]):
+                    return False
+            elif not _reads_only_word_before(body):
+                return False
+        elif name == "SUBPATTERN":
+            if not _reads_only_word_before(av[-1]):
+                return False
+        elif name == "ATOMIC_GROUP":
+            if not _reads_only_word_before(av):
+                return False
+        elif name == "BRANCH":
+            if not all(_reads_only_word_before(branch) for branch in av[1]):
+                return False
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if not _reads_only_word_before(av[2]):
+                return False
+        elif name == "GROUPREF_EXISTS":
+            if not all(_reads_only_word_before(part) for part in av[1:] if part is not None):
+                return False
+        else:
+            return False
+    return True
+
+
+def looks_back_at_word(pattern: re.Pattern[str]) -> bool:
+    """Whether a search of ``pattern`` from position ``p`` reads the text before ``p`` only
+    to ask whether ``text[p - 1]`` is a word character (``\\b``, ``\\B``, ``(?<!\\w)``).
+
+    Python's ``pattern.search(text, p)`` lets look-behinds and ``\\b`` see ``text[:p]``
+    (``^`` and ``\\A`` match at the string's start only). For a pattern of which this returns
+    True, the matches of a search of ``text`` from ``p`` (to any ``endpos``) are those of the
+    same search of ``text[p:]`` from 0, shifted by ``p``, when ``p == 0`` or ``text[p - 1]``
+    is not a word character: at position ``p`` a string's start reads as a non-word
+    character, and every other position reads only characters from ``p`` on. False for a
+    pattern with other look-behinds, ``^`` or ``\\A``, or one the parser cannot read.
+    """
+    if _sre_parse is None:
+        return False
+    try:
+        return _reads_only_word_before(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001  (an unreadable tree: no claim)
+        return False

@@ -47,7 +47,15 @@ from typing import Any
 from ..codebook import Codebook, resolve_codebook
 from ..corpus import sentence_spans
 from ._attribution import ATTRIBUTION_VERB_PATTERN, ATTRIBUTION_VERBS, Stretch, sentence_stretches
-from ._prefilter import LiteralGate, WordGate, fold, literal_gate, word_gate, words_of
+from ._prefilter import (
+    LiteralGate,
+    WordGate,
+    fold,
+    literal_gate,
+    looks_back_at_word,
+    word_gate,
+    words_of,
+)
 
 __all__ = [
     "VOICES",
@@ -179,6 +187,15 @@ class _Rules:
     #: The words each label / sentence cue needs (framing._prefilter); None: always run it.
     label_gates: tuple[LiteralGate | None, ...] = ()
     sentence_gates: tuple[LiteralGate | None, ...] = ()
+    #: Every pattern searched at offsets (verbs, cues) reads the text before the offset only
+    #: as a word character or not (framing._prefilter.looks_back_at_word); verbs start with
+    #: a word character.
+    word_lookback: bool = False
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """What decides the tags (the gates are exact shortcuts of these patterns)."""
+        return (self.verbs, self.label_cues, self.sentence_cues, self.max_gap, self.scare_max)
 
     def live_cues(self, folded: str) -> tuple[tuple[re.Pattern[str], ...],
                                               tuple[re.Pattern[str], ...]]:
@@ -207,11 +224,16 @@ def _rules(codebook: Codebook) -> _Rules:
         alternation = "|".join(r"[\s\-]+".join(map(re.escape, f.split(" "))) for f in forms)
         verbs = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
     att = codebook.attribution
+    searched = [p for p in (verbs, ATTRIBUTION_VERB_PATTERN, *att.label_cues,
+                            *att.sentence_cues) if p is not None]
     return _Rules(verbs, att.label_cues, att.sentence_cues, att.max_gap_words,
                   att.scare_quote_max_words,
                   (word_gate(verbs, forms) if verbs else None, ATTRIBUTION_GATE),
                   tuple(map(literal_gate, att.label_cues)),
-                  tuple(map(literal_gate, att.sentence_cues)))
+                  tuple(map(literal_gate, att.sentence_cues)),
+                  all(map(looks_back_at_word, searched))   # and verbs start with a word
+                  and all(_WORD.match(f) for f in (*forms, *ATTRIBUTION_VERBS)))
+
 
 
 
@@ -258,6 +280,8 @@ class VoiceTagger:
         self._live_gates: tuple[tuple[re.Pattern[str], LiteralGate | None], ...] | None = None
         self._folded: str | None = None
         self._live: tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]] | None = None
+        #: the furthest end of the quotations up to each one (framing._alone)
+        self.reach: list[int] | None = None
 
     @property
     def folded(self) -> str:
@@ -330,10 +354,7 @@ class VoiceTagger:
         around = [q for q in self.quotes if q[0] <= start and end <= q[1]]
         if around:
             qs, qe = max(around, key=lambda q: q[1] - q[0])
-            para = text.rfind("\n", 0, qs) + 1
-            before = text[max(para, qs - 80):qs]
-            found = _nearest_cue(self.cues[0], before, 0, len(before),
-                                 lambda gap: _BEFORE_QUOTE.fullmatch(gap) is not None)
+            found = _quote_cue(self.cues[0], text, qs)
             if found:
                 return VoiceTag("attributed", "label cue", found)
             n_words = len(_WORD.findall(text[qs:qe]))
@@ -395,6 +416,14 @@ def _nearest_cue(cues: Sequence[re.Pattern[str]], text: str, lo: int, hi: int,
                                               (-best[0], best[1])):
                 best = (m.end(), m.start(), m.group(0))
     return best[2] if best else ""
+
+
+def _quote_cue(cues: Sequence[re.Pattern[str]], text: str, qs: int) -> str:
+    """The label cue just before the quotation at ``qs`` (rule 1a; at most 80 characters
+    back, in its paragraph), or ""."""
+    before = text[max(text.rfind("\n", 0, qs) + 1, qs - 80):qs]
+    return _nearest_cue(cues, before, 0, len(before),
+                        lambda gap: _BEFORE_QUOTE.fullmatch(gap) is not None)
 
 
 def tag_voice(text_norm: str, sentences: Any, start: int, end: int, *,

@@ -1,8 +1,8 @@
 """The stance analysis of a run, partition by partition: mentions found and scored by every
 scorer, quotations, and the documents that annotations are scored against.
 
-:func:`stance_tables` maps :func:`framelab.stance.find_mentions`,
-:func:`framelab.stance.score_mentions` and :func:`framelab.framing.find_quotes` over the
+:func:`stance_tables` maps :func:`framelab.stance.find_and_score_mentions` (mentions found
+and scored) and :func:`framelab.framing.find_quotes` over the
 cache parts on the run's engine (:meth:`framelab.run.RunCorpus.map`); tables do not depend
 on the engine or the partitioning. :func:`annotated_documents` reads from the cache only the
 documents that document-level annotations name, so scoring the annotations
@@ -45,8 +45,8 @@ def _stance_tables_of(documents: pd.DataFrame, sentences: pd.DataFrame, *,
                       include_nonbody: bool, evidence: tuple[str, int] | None
                       ) -> dict[str, pd.DataFrame]:
     analysed = body(sentences, include_nonbody=include_nonbody)
-    found = stance.find_mentions(analysed, codebook, targets=targets, documents=documents)
-    scored = stance.score_mentions(found, analysed, scorers=scorers, codebook=codebook)
+    scored = stance.find_and_score_mentions(analysed, codebook, targets=targets,
+                                            documents=documents, scorers=scorers)
     tables = {"mentions": scored,
               "quotes": framing.find_quotes(documents, codebook, sentences=sentences)}
     if evidence is not None:

@@ -28,7 +28,7 @@ from ._model import (
     load_model,
     span_features,
 )
-from ._scoring import score_mentions
+from ._scoring import find_and_score_mentions, score_mentions
 from ._stance import (
     BASELINE,
     BY_DOC_COLUMNS,
@@ -59,7 +59,7 @@ __all__ = [
     'BASELINE', 'BY_DOC_COLUMNS', 'BY_GROUP_COLUMNS', 'confusion_matrices', 'confusion_table',
     'Cue', 'CUE_WEIGHTS', 'DEFAULT_MODEL_PATH', 'DEFAULT_THRESHOLD', 'DOC_BLOCK',
     'doc_stance_summary', 'DOC_SUMMARY_COLUMNS', 'EVAL_COLUMNS', 'evaluate', 'evidence',
-    'evidence_candidates', 'FEATURE_CONFIG', 'find_mentions', 'label_for', 'LABELS', 'load_model',
+    'evidence_candidates', 'FEATURE_CONFIG', 'find_and_score_mentions', 'find_mentions', 'label_for', 'LABELS', 'load_model',
     'MENTION_COLUMNS', 'MODEL_FORMAT', 'plot_stance_heatmap', 'predict_annotations',
     'read_annotations', 'resolve_scorers', 'resolve_targets', 'SCORE_COLUMNS', 'score_columns',
     'score_mentions', 'score_span', 'SCORERS', 'span_features', 'SpanScore', 'stance_by_doc',

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..codebook import Codebook, CodebookArg, resolve_codebook
 from ..errors import ParameterError
-from ..framing import VoiceTagger
+from ..framing import VoiceTagger, quote_spans
 
 __all__ = ["LABELS", "CUE_WEIGHTS", "DEFAULT_THRESHOLD", "Cue", "SpanScore", "vader_lexicon",
            "score_span", "label_for"]
@@ -171,7 +171,9 @@ class _Sentence:
         self._starts = [s for _, s, _ in self.tokens]
         self._ends = [e for _, _, e in self.tokens]
         self._ids: dict[tuple[int, int], list[int]] = {}
-        self.tagger = VoiceTagger(text, [(0, len(text))], codebook=codebook, quotes=quotes)
+        self.text, self.codebook = text, codebook
+        self.quotes = quote_spans(text) if quotes is None else list(quotes)
+        self._tagger: VoiceTagger | None = None
         if matches is None:
             matches = codebook.matcher.find(text, layers=_LAYERS)
         self.verbs: dict[int, tuple[str, str]] = {}
@@ -192,6 +194,14 @@ class _Sentence:
         #: clause-break tokens (``;`` ``:``) among the first k tokens, for k = 0 .. n
         self.breaks = [0, *itertools.accumulate(int(w in _CLAUSE_BREAKS)
                                                 for w, _, _ in self.tokens)]
+
+    @property
+    def tagger(self) -> VoiceTagger:
+        """The sentence's voice tagger (the sentence alone), made when first asked for."""
+        if self._tagger is None:
+            self._tagger = VoiceTagger(self.text, [(0, len(self.text))],
+                                       codebook=self.codebook, quotes=self.quotes)
+        return self._tagger
 
     @property
     def valences(self) -> list[float]:
@@ -224,8 +234,9 @@ class _Sentence:
     def scare(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is in scare quotes (voice tagger, once per span)."""
         key = (start, end)
-        if key not in self._scare:
-            self._scare[key] = self.tagger.tag(start, end).cue == "scare quotes"
+        if key not in self._scare:   # scare quotes are quotations around the span
+            self._scare[key] = any(qs <= start and end <= qe for qs, qe in self.quotes) \
+                and self.tagger.tag(start, end).cue == "scare quotes"
         return self._scare[key]
 
 
@@ -258,15 +269,16 @@ def _analyse(text: str, start: int, end: int, codebook: Codebook,
 
 
 def _analyse_in(sentence: _Sentence, text: str, start: int, end: int, codebook: Codebook,
-                others: Sequence[tuple[int, int]]) -> _Span | None:
-    """:func:`_analyse` in a sentence analysed already (``_Sentence(text, codebook, ...)``)."""
+                others: Sequence[tuple[int, int]], voice: str | None = None) -> _Span | None:
+    """:func:`_analyse` in a sentence analysed already (``_Sentence(text, codebook, ...)``);
+    ``voice``: the span's voice in the sentence alone, if known already."""
     tokens = sentence.tokens
     inside = sentence.ids(start, end)
     if not inside:
         return None
 
     span = _Span(tokens, inside[0], inside[-1], sentence=sentence)
-    span.voice = sentence.tagger.tag(start, end).voice
+    span.voice = sentence.tagger.tag(start, end).voice if voice is None else voice
     names: list[tuple[int, int, str]] = [(s, e, "") for s, e in others] + sentence.actors
     span.skip.update(sentence.label_skip)
     own = [a for s, e, a in names if a and s < end and e > start]

@@ -26,7 +26,7 @@ from ..codebook import resolve_codebook
 from ..corpus import group_key
 from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import styled
-from ..framing import VoiceTagger
+from ..framing import VoiceTagger, alone_agrees
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ._cues import _MATCH_BATCH
 
@@ -165,6 +165,17 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
         (narrator / quoted / attributed, :class:`framelab.framing.VoiceTagger`) and
         ``voice_cue`` (why).
     """
+    return _find_mentions(sentences, codebook, targets, documents, None)
+
+
+def _find_mentions(sentences: pd.DataFrame, codebook: CodebookArg,
+                   targets: str | Sequence[str] | None, documents: pd.DataFrame | None,
+                   alone: list[tuple[str, int, int, list[tuple[int, int]], str | None]] | None
+                   ) -> pd.DataFrame:
+    """:func:`find_mentions`; with ``alone`` a list, also appends for each row its sentence's
+    text, the row's offsets in it, the sentence's quotations and the row's voice on the
+    sentence alone when the document's tagger gives it (:func:`framelab.framing.alone_agrees`),
+    else None."""
     check_columns(sentences, _SENTENCE_NEEDS, "sentences")
     codebook = resolve_codebook(codebook)
     keep = set(resolve_targets(targets, codebook))
@@ -191,12 +202,18 @@ def find_mentions(sentences: pd.DataFrame, codebook: CodebookArg = None, *,
                              codebook=codebook)
         for i in members:
             offset, norm = starts[i], norms[i]
+            agrees: tuple[bool, list[tuple[int, int]]] | None = None
             for m in found[i]:
                 target = codebook.actors[m.key].target
                 if target not in keep:
                     continue
                 start, end = offset + m.start, offset + m.end
                 tag = tagger.tag(start, end)
+                if alone is not None:
+                    if agrees is None:
+                        agrees = alone_agrees(tagger, (offset, ends[i]), norm)
+                    alone.append((norm, m.start, m.end, agrees[1],
+                                  tag.voice if agrees[0] else None))
                 rows.append((doc_id, outlets[i], sentence_ids[i], target, m.key, start, end,
                              norm[m.start:m.end], tag.voice, tag.cue))
     columns = ["doc_id", "outlet", "sentence_id", "target", "actor", "start", "end", "mention",
