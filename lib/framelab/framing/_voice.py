@@ -235,9 +235,6 @@ def _rules(codebook: Codebook) -> _Rules:
                   and all(_WORD.match(f) for f in (*forms, *ATTRIBUTION_VERBS)))
 
 
-
-
-
 def is_reporting_use(text: str, start: int) -> bool:
     """False when the verb form at ``start`` follows a determiner ("the stated mission")."""
     words = _WORD.findall(text[max(0, start - 20):start])

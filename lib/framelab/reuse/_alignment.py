@@ -474,6 +474,8 @@ def passage_changes(
                              quote if change == "quote_added" else "", detail))
         layers += [str(p.layer)] * (len(rows) - n_before)
     frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS[:-1]).assign(layer=layers)
+    del norm, text, quotes, matches, quote_words, diffs, rows, layers
+    release_memory()  # the texts read and the memos of matches
     return frame.astype({"passage_index": "int64"})
 
 

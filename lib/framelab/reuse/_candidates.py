@@ -28,6 +28,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..corpus import release_memory
 from ..errors import ParameterError, ReuseWarning, check_columns
 from . import _minhash as minhash
 from ._alignment import (
@@ -267,6 +268,7 @@ def candidate_pairs(
                         "containment_b_in_a": over["containment_j_in_i"].to_numpy(float),
                         "channel": over["channel"].to_numpy(object)})
     log.info("%d candidate pair(s) among %d documents (method=%s)", len(out), n_docs, method)
+    release_memory()  # the signatures and buckets (or the exact overlap's sets)
     return out
 
 

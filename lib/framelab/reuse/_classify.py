@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook, load_codebook
+from ..corpus import release_memory
 from ..errors import ParameterError, check_columns
 from ._alignment import _empty
 from ._candidates import _direction, _parse_date
@@ -250,6 +251,7 @@ def classify_pairs(
         ascending=[True, False, False, True, True], kind="stable").drop(columns="_r")
     if len(frame):
         log.info("relations: %s", frame["relation"].value_counts().to_dict())
+    release_memory()  # the blocks' speakers, quotations and rows
     return frame.reset_index(drop=True).astype({"n_rewrite": "int64", "n_verbatim_own": "int64",
                                                 "n_shared_quotes": "int64",
                                                 "n_reported": "int64"})
