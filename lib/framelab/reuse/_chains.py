@@ -44,7 +44,7 @@ from ..errors import ParameterError, check_columns
 from ..tokens import tokenize
 from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run, _rows_in
 from ._order import order_pvalue
-from ._search import _rowdot
+from ._search import _first_of_groups, _rowdot
 from ._sentence_pairs import _ragged
 
 if TYPE_CHECKING:
@@ -99,18 +99,6 @@ def local_alignment(sim: np.ndarray, *, threshold: float, gap: float) -> list[tu
         else:
             j -= 1
     return chain[::-1]
-
-
-def _first_of_groups(*keys: np.ndarray) -> np.ndarray:
-    """Boolean mask: the first row of each run of equal ``keys`` (arrays already sorted)."""
-    n = len(keys[0])
-    first = np.ones(n, dtype=bool)
-    if n > 1:
-        differs = np.zeros(n - 1, dtype=bool)
-        for k in keys:
-            differs |= k[1:] != k[:-1]
-        first[1:] = differs
-    return first
 
 
 class _Best:
@@ -441,21 +429,17 @@ def _link_ids(links: pd.DataFrame, sid: dict[int, str], flipped: np.ndarray,
               pair_rows: np.ndarray) -> list[str]:
     """Each pair's links as ``sentence_a>sentence_b`` joined by ";", in the pair's
     orientation (rows of ``links`` are sorted by pair)."""
-    out: dict[int, str] = {}
-    current: list[str] = []  # the links of one pair at a time, joined when the pair ends
-    last = -1
+    def link(i0: int, i1: int, j0: int, j1: int, flip: bool) -> str:
+        a = "+".join(sid[r] for r in range(i0, i1 + 1))
+        b = "+".join(sid[r] for r in range(j0, j1 + 1))
+        return f"{b}>{a}" if flip else f"{a}>{b}"
+
+    out: dict[int, str] = {}  # one pair's links at a time are made and joined
     rows = links[["pair", "i0", "i1", "j0", "j1"]].itertuples(index=False)
-    for p, i0, i1, j0, j1 in itertools.chain(rows, [(-1, 0, -1, 0, -1)]):
-        if current and int(p) != last:
-            joined = ";".join(current)
-            out[last] = f"{out[last]};{joined}" if last in out else joined
-            current = []
-        if p < 0:
-            break
-        a = "+".join(sid[r] for r in range(int(i0), int(i1) + 1))
-        b = "+".join(sid[r] for r in range(int(j0), int(j1) + 1))
-        current.append(f"{b}>{a}" if flipped[p] else f"{a}>{b}")
-        last = int(p)
+    for p, group in itertools.groupby(rows, key=lambda row: int(row[0])):
+        joined = ";".join(link(int(i0), int(i1), int(j0), int(j1), bool(flipped[p]))
+                          for _, i0, i1, j0, j1 in group)
+        out[p] = f"{out[p]};{joined}" if p in out else joined
     return [out.get(int(p), "") for p in pair_rows]
 
 

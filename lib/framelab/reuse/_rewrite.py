@@ -46,7 +46,7 @@ from ..errors import ParameterError, check_columns
 from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
 from ._alignment import _check_unit, _empty, _rows_in
 from ._nearest import document_counts, document_vectors, nearest_documents, pair_sentences
-from ._search import _check_neighbours, similar_sentences
+from ._search import _check_neighbours, _first_of_groups, similar_sentences
 
 __all__ = [
     "CONTENT_CANDIDATE_COLUMNS",
@@ -268,10 +268,9 @@ def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Seque
     # sentence pairs of a 100,000-article corpus)
     key = a * (int(doc_of.max(initial=0)) + 1) + b
     cosine = similar["cosine"].to_numpy(float)
-    na, first = _distinct_per_key(key, sa)
-    nb, _ = _distinct_per_key(key, sb)
-    order = np.argsort(key, kind="stable")
-    max_cosine = np.maximum.reduceat(cosine[order], first)
+    na, first, order = _distinct_per_key(key, sa)
+    nb, _, _ = _distinct_per_key(key, sb)
+    max_cosine = np.maximum.reduceat(cosine[order], first)  # any order within a key serves
     lead = order[first]
     n_similar = np.minimum(na, nb)
     keep = n_similar >= min_similar
@@ -281,14 +280,14 @@ def content_candidates(similar: pd.DataFrame, doc_of: np.ndarray, doc_ids: Seque
                          "max_cosine": max_cosine[keep].astype(float)})
 
 
-def _distinct_per_key(key: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct ``value``s of each distinct ``key`` (keys ascending), and where each key's
-    run starts in ``key`` sorted."""
+def _distinct_per_key(key: np.ndarray, value: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct ``value``s of each distinct ``key`` (keys ascending), where each key's run
+    starts in the sorted rows, and the order that sorts them (by key, then value)."""
     order = np.lexsort((value, key))
     k, v = key[order], value[order]
-    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    new = np.r_[True, (k[1:] != k[:-1]) | (v[1:] != v[:-1])]
-    return np.add.reduceat(new.astype(np.int64), starts), starts
+    starts = np.flatnonzero(_first_of_groups(k))
+    return np.add.reduceat(_first_of_groups(k, v).astype(np.int64), starts), starts, order
 
 
 class RewriteLayer(NamedTuple):

@@ -225,6 +225,18 @@ def _block_pairs(X: sparse.csr_matrix, part: sparse.spmatrix, lo: int, doc_of: n
     return sa, sb, cos
 
 
+def _first_of_groups(*keys: np.ndarray) -> np.ndarray:
+    """Boolean mask: the first row of each run of equal ``keys`` (arrays already sorted)."""
+    n = len(keys[0])
+    first = np.ones(n, dtype=bool)
+    if n > 1:
+        differs = np.zeros(n - 1, dtype=bool)
+        for k in keys:
+            differs |= k[1:] != k[:-1]
+        first[1:] = differs
+    return first
+
+
 def _rowdot(X: sparse.csr_matrix, r1: np.ndarray, r2: np.ndarray,
             batch: int = 100_000) -> np.ndarray:
     """Dot products of rows ``r1[k]`` and ``r2[k]`` of ``X``, in batches (bounded memory)."""

@@ -357,17 +357,10 @@ class QuoteTest:
 QuotedFn = Callable[[np.ndarray, np.ndarray, np.ndarray, Span, Span], np.ndarray]
 
 
-def _texts_at(texts: pd.Series | Sequence[str], rows: np.ndarray) -> list[str]:
-    """The texts of ``rows`` (positions), as a list."""
-    if isinstance(texts, pd.Series):
-        return texts.take(rows).tolist()
-    return [texts[r] for r in rows.tolist()]
-
-
 def aligned_sentence_pairs(
     X: sparse.csr_matrix,
     groups: dict,
-    texts: pd.Series | Sequence[str],
+    texts: pd.Series,
     doc_a: np.ndarray,
     doc_b: np.ndarray,
     *,
@@ -381,7 +374,7 @@ def aligned_sentence_pairs(
     """The sentence pairs :func:`framelab.reuse.align_passages` keeps, for every pair.
 
     ``X`` holds a TF-IDF row per sentence, ``groups`` the rows of each document id,
-    ``texts`` the text of every row (tokenized batch by batch, only the rows a batch
+    ``texts`` the text of every row, by position (tokenized batch by batch, only the rows a batch
     compares: the tokens of every sentence at once grew with the corpus).
     ``quoted(pair, row_a, row_b, span_a, span_b)`` says which runs lie inside a quotation of
     their document. Returns arrays ``pair`` (index into ``doc_a``/``doc_b``), ``i``, ``j``,
@@ -404,7 +397,7 @@ def aligned_sentence_pairs(
         pair = pairs[own]
         # the batch's own tokens: a run depends on the two texts only
         need, local = np.unique(np.r_[ra, rb], return_inverse=True)
-        tokens = SentenceTokens(_texts_at(texts, need))
+        tokens = SentenceTokens(texts.take(need).tolist())
         la, lb = local[:len(ra)], local[len(ra):]
         run, pa, pb = longest_runs(tokens, la, lb, k)
         long = run >= k  # a run long enough for a rule; the others have run < k
