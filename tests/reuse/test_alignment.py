@@ -35,13 +35,12 @@ def _ref_inside(span: tuple[int, int], quotes: list[tuple[int, int]]) -> bool:
     return any(qs <= span[0] and span[1] <= qe for qs, qe in quotes)
 
 
-def _ref_align_pair(space, quotes, tokens, doc_a, doc_b, *, threshold, min_run, verbatim_run,
-                    quote_run, min_cosine) -> list[tuple]:
+def _ref_align_pair(space, sent, quotes, tokens, doc_a, doc_b, *, threshold, min_run,
+                    verbatim_run, quote_run, min_cosine) -> list[tuple]:
     ra, rb = space.rows.get(doc_a), space.rows.get(doc_b)
     if ra is None or rb is None:
         return []
     cos = (space.X[ra] @ space.X[rb].T).toarray()
-    sent = space.sentences
     starts, ends = sent["start"].to_numpy(), sent["end"].to_numpy()
     qa, qb = quotes.get(doc_a, []), quotes.get(doc_b, [])
     found = []
@@ -84,18 +83,20 @@ def _reference(candidates: pd.DataFrame, sentences: pd.DataFrame, *,
     if candidates.empty:
         return alignment._empty(alignment.PASSAGE_COLUMNS)
     wanted = set(candidates["doc_a"]) | set(candidates["doc_b"])
-    space = alignment._Space(sentences[sentences["doc_id"].isin(wanted)])
+    sent = sentences[sentences["doc_id"].isin(wanted)].reset_index(drop=True)
+    space = alignment._Space(sent["doc_id"], sent["text_norm"].tolist())
     quotes = alignment._document_quotes(documents)
     memo: dict[int, list[Token]] = {}
 
     def tokens(row: int) -> list[Token]:
         if row not in memo:
-            memo[row] = tokenize(str(space.sentences.at[row, "text_norm"]), stop_words=None)
+            memo[row] = tokenize(str(sent.at[row, "text_norm"]), stop_words=None)
         return memo[row]
 
     rows: list[tuple] = []
     for doc_a, doc_b in zip(candidates["doc_a"], candidates["doc_b"]):
-        rows.extend(_ref_align_pair(space, quotes, tokens, doc_a, doc_b, threshold=threshold,
+        rows.extend(_ref_align_pair(space, sent, quotes, tokens, doc_a, doc_b,
+                                    threshold=threshold,
                                     min_run=min_run, verbatim_run=verbatim_run,
                                     quote_run=quote_run, min_cosine=min_cosine))
     frame = pd.DataFrame(rows, columns=alignment.PASSAGE_COLUMNS)
@@ -486,7 +487,7 @@ def test_space_is_the_tfidf_vectorizer_matrix_entry_for_entry() -> None:
         tables.append(_random_corpus(random.Random(seed), 20)[1])
     for table in tables:
         table = table.iloc[rng.sample(range(len(table)), len(table))]  # any row order
-        space = alignment._Space(table)
+        space = alignment._Space.of(table, None)
         want = _vectorizer_matrix(table["text_norm"].tolist())
         assert space.X.shape == want.shape
         for name in ("data", "indices", "indptr"):

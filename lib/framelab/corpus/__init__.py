@@ -47,6 +47,14 @@ from ._segment import (
     sentence_spans,
     units,
 )
+from ._slices import (
+    SENTENCE_TEXTS,
+    check_sentence_texts,
+    has_texts,
+    sentence_texts,
+    with_texts,
+    without_texts,
+)
 
 __all__ = [
     'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'apply_metadata', 'body', 'ColumnMap', 'contiguous',
@@ -56,5 +64,7 @@ __all__ = [
     'load_metadata', 'load_run_corpus', 'NO_GROUP', 'normalise_chunk', 'normalize_text',
     'paragraph_spans', 'per_document', 'plot_lengths', 'plot_segments', 'prepare_chunk', 'release_memory', 'segment',
     'segment_chunk', 'segment_counts', 'SEGMENT_TYPES', 'segments_view', 'SENTENCE_COLUMNS',
-    'sentence_spans', 'top_terms', 'units', 'view_groups', 'view_rows', 'with_document_columns',
+    'SENTENCE_TEXTS', 'check_sentence_texts', 'has_texts', 'sentence_spans', 'sentence_texts', 'with_texts',
+    'without_texts',
+    'top_terms', 'units', 'view_groups', 'view_rows', 'with_document_columns',
 ]

@@ -22,7 +22,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from ..codebook import resolve_codebook
-from ..corpus import release_memory
+from ..corpus import check_sentence_texts, release_memory, sentence_texts
 from ..errors import ParameterError, check_columns
 from ..framing import is_reporting_use, quote_spans
 from ..tokens import Analyzer, Token
@@ -49,7 +49,7 @@ CHANGES = ("label_swap", "label_dropped", "label_added", "verb_changed", "verb_d
 
 T = TypeVar("T")
 
-_SENT_REQUIRED = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
+_SENT_REQUIRED = ("doc_id", "sentence_id", "start", "end")
 _CONTENT = Analyzer()  # content words (stop words dropped) for TF-IDF
 
 
@@ -73,11 +73,12 @@ def _check_unit(name: str, value: float, low: float = 0.0, high: float = 1.0) ->
 
 
 class _Space:
-    """TF-IDF vectors (content words) of a sentence table and its rows per document."""
+    """TF-IDF vectors (content words) of sentences and their rows per document: ``doc_ids``
+    and ``texts`` (``text_norm``) of each row. The texts are kept as one Arrow string array
+    (a list of Python strings would be the sentences' texts a second time, and larger)."""
 
-    def __init__(self, sentences: pd.DataFrame) -> None:
-        self.sentences = sentences.reset_index(drop=True)
-        texts = self.sentences["text_norm"].tolist()
+    def __init__(self, doc_ids: pd.Series, texts: list[str]) -> None:
+        self.doc_ids = doc_ids.reset_index(drop=True)
         text_of, distinct = pd.factorize(np.array([*texts, ""], dtype=object)[:-1])
         if not any(_CONTENT(t) for t in distinct):
             self.X = sparse.csr_matrix((len(texts), 1))
@@ -91,7 +92,17 @@ class _Space:
                 list(distinct)).tocsr()[text_of]
             self.X = TfidfTransformer(sublinear_tf=True).fit(counts).transform(
                 counts, copy=False).tocsr()
-        self.rows = self.sentences.groupby("doc_id", sort=False).indices
+        del text_of, distinct
+        self.texts = pd.Series(texts, dtype="str")
+        self.rows = self.doc_ids.groupby(self.doc_ids, sort=False).indices
+
+    @classmethod
+    def of(cls, sentences: pd.DataFrame, documents: pd.DataFrame | None,
+           rows: np.ndarray | None = None) -> _Space:
+        """The space of rows ``rows`` (positions; all if None) of ``sentences``, whose
+        ``text_norm`` is read from ``documents`` when the table has none."""
+        ids = sentences["doc_id"] if rows is None else sentences["doc_id"].iloc[rows]
+        return cls(ids, list(sentence_texts(sentences, documents, "text_norm", rows)))
 
 
 # --- 2. passage alignment ----------------------------------------------------------------
@@ -154,10 +165,13 @@ def align_passages(
     candidates : DataFrame
         From :func:`candidate_pairs` (``doc_a``, ``doc_b``).
     sentences : DataFrame
-        The sentence table (usually :func:`framelab.corpus.body` of it).
+        The sentence table (usually :func:`framelab.corpus.body` of it), with or without
+        its ``text`` and ``text_norm`` (:func:`framelab.corpus.without_texts`: then they are
+        read from ``documents``).
     documents : DataFrame, optional
         The documents table; needed for the shared-quote rule (quotation marks are found
-        with :func:`framelab.framing.quote_spans` on the whole text).
+        with :func:`framelab.framing.quote_spans` on the whole text), and for sentences
+        without their texts.
     threshold : float
         TF-IDF cosine for a paraphrase alignment.
     min_run : int
@@ -180,6 +194,7 @@ def align_passages(
     """
     check_columns(candidates, ("doc_a", "doc_b"), "candidates")
     check_columns(sentences, _SENT_REQUIRED, "sentences")
+    check_sentence_texts(sentences, documents)
     _check_unit("threshold", threshold)
     if min(min_run, verbatim_run, quote_run) < 1:
         raise ParameterError(f"min_run={min_run}, verbatim_run={verbatim_run}, quote_run="
@@ -190,14 +205,12 @@ def align_passages(
     # the rows of the wanted documents by position: only the columns the vectors need are
     # copied (the texts as written are taken for the aligned rows alone)
     pos = np.flatnonzero(sentences["doc_id"].isin(wanted).to_numpy())
-    slim = sentences[["doc_id", "text_norm"]]
-    space = _Space(slim if len(pos) == len(sentences) else slim.iloc[pos])
-    del slim
+    space = _Space.of(sentences, documents, None if len(pos) == len(sentences) else pos)
     doc_a = np.array(candidates["doc_a"].tolist() + [None], dtype=object)[:-1]
     doc_b = np.array(candidates["doc_b"].tolist() + [None], dtype=object)[:-1]
     quoted = QuoteTest(sentences["start"].to_numpy(np.int64)[pos],
                        _document_quotes(documents, wanted), doc_a, doc_b)
-    kept = aligned_sentence_pairs(space.X, space.rows, space.sentences["text_norm"], doc_a,
+    kept = aligned_sentence_pairs(space.X, space.rows, space.texts, doc_a,
                                   doc_b, threshold=threshold, min_run=min_run,
                                   verbatim_run=verbatim_run, quote_run=quote_run,
                                   min_cosine=min_cosine, quoted=quoted)
@@ -205,16 +218,18 @@ def align_passages(
     if len(kept["pair"]) == 0:
         frame = pd.DataFrame([], columns=PASSAGE_COLUMNS)
     else:
-        frame = _passage_frame(sentences, pos, candidates.reset_index(drop=True), kept)
+        frame = _passage_frame(sentences, documents, pos, candidates.reset_index(drop=True),
+                               kept)
     release_memory()  # the batches' tokens and products
     return frame.astype({c: "int64" for c in ("start_a", "end_a", "start_b", "end_b",
                                                 "passage_index", "longest_run")})
 
 
-def _passage_frame(sent: pd.DataFrame, pos: np.ndarray, candidates: pd.DataFrame,
-                   kept: dict[str, np.ndarray]) -> pd.DataFrame:
+def _passage_frame(sent: pd.DataFrame, documents: pd.DataFrame | None, pos: np.ndarray,
+                   candidates: pd.DataFrame, kept: dict[str, np.ndarray]) -> pd.DataFrame:
     """``reuse_passages`` rows of the kept sentence pairs, numbered by position in ``doc_a``;
-    ``kept``'s rows are rows ``pos`` of ``sent``."""
+    ``kept``'s rows are rows ``pos`` of ``sent`` (texts read from ``documents`` if ``sent``
+    has none)."""
     starts, ends = sent["start"].to_numpy(), sent["end"].to_numpy()
     pair = kept["pair"]
     order = np.lexsort((kept["i"], starts[pos[kept["row_a"]]], pair))
@@ -228,12 +243,19 @@ def _passage_frame(sent: pd.DataFrame, pos: np.ndarray, candidates: pd.DataFrame
         "similarity": np.array([round(c, 6) for c in kept["cosine"][order].tolist()],
                                dtype=np.float64),
         "kind": _take(kinds, kept["verbatim"][order].astype(np.int64)),
-        "text_a": _take(sent["text"], a), "text_b": _take(sent["text"], b),
+        "text_a": _texts_at(sent, documents, a), "text_b": _texts_at(sent, documents, b),
         "passage_index": index,
         "sentence_a": _take(sent["sentence_id"], a), "sentence_b": _take(sent["sentence_id"], b),
         "longest_run": kept["run"][order], "layer": _take(pd.Series(["shingle"]),
                                                           np.zeros(len(pair), dtype=np.int64))}
     return pd.DataFrame(columns, columns=PASSAGE_COLUMNS)
+
+
+def _texts_at(sent: pd.DataFrame, documents: pd.DataFrame | None, at: np.ndarray) -> object:
+    """The ``text`` of rows ``at`` of ``sent``, typed as ``_take`` types them."""
+    if "text" in sent.columns:
+        return _take(sent["text"], at)
+    return pd.array(list(sentence_texts(sent, documents, "text", at)), dtype="str")
 
 
 def _take(values: pd.Series, at: np.ndarray) -> object:

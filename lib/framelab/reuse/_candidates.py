@@ -28,7 +28,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..corpus import release_memory
+from ..corpus import check_sentence_texts, member_of, release_memory, sentence_texts
 from ..errors import ParameterError, ReuseWarning, check_columns
 from . import _minhash as minhash
 from ._alignment import (
@@ -110,7 +110,7 @@ def short_documents(documents: pd.DataFrame, sentences: pd.DataFrame | None = No
 def _paraphrase_pairs(space: _Space, doc_index: dict[str, int], *, threshold: float,
                       min_sentences: int, block: int = 2000) -> pd.DataFrame:
     """Document pairs with at least ``min_sentences`` sentence pairs of cosine >= threshold."""
-    doc_of = space.sentences["doc_id"].map(doc_index).to_numpy()
+    doc_of = space.doc_ids.map(doc_index).to_numpy()
     found = []
     XT = space.X.T.tocsc()
     for lo in range(0, space.X.shape[0], block):
@@ -223,6 +223,7 @@ def candidate_pairs(
     ids = documents["doc_id"].astype(str).to_numpy()
     if sentences is not None:
         check_columns(sentences, _SENT_REQUIRED, "sentences")
+        check_sentence_texts(sentences, documents, ("text_norm",))
     if shingles is None:
         sets, n_tokens = minhash.shingle_sets(doc_texts(documents, sentences),
                                               size=shingle_size)
@@ -253,7 +254,8 @@ def candidate_pairs(
     over = over[keep].assign(channel="shingles")
     if method == "exact" and sentences is not None and len(sentences):
         index = {d: i for i, d in enumerate(ids)}
-        para = _paraphrase_pairs(_Space(sentences[sentences["doc_id"].isin(index)]), index,
+        rows = np.flatnonzero(sentences["doc_id"].isin(index).to_numpy())
+        para = _paraphrase_pairs(_Space.of(sentences, documents, rows), index,
                                  threshold=paraphrase_threshold, min_sentences=min_paraphrase)
         over = _add_paraphrase(over, para, sets, sizes)
     elif sentences is not None and method == "minhash":
@@ -273,11 +275,17 @@ def candidate_pairs(
 
 
 def doc_texts(documents: pd.DataFrame, sentences: pd.DataFrame | None) -> list[str]:
-    """Text each document is shingled on: its sentences (a line each) when given."""
+    """Text each document is shingled on: its sentences (a line each, in table order) when
+    given (their ``text_norm``, or the documents' at their offsets when they have none)."""
     if sentences is None:
         return documents["text_norm"].tolist()
-    joined = sentences.groupby("doc_id", sort=False)["text_norm"].agg("\n".join)
-    return [joined.get(d, "") for d in documents["doc_id"]]
+    ids = documents["doc_id"].astype(str).tolist()
+    rows = np.flatnonzero(member_of(sentences["doc_id"], frozenset(ids)))
+    lines: dict[str, list[str]] = {}
+    for d, text in zip(sentences["doc_id"].take(rows).astype(str).tolist(),
+                       sentence_texts(sentences, documents, "text_norm", rows)):
+        lines.setdefault(d, []).append(text)
+    return ["\n".join(lines.get(d, ())) for d in ids]
 
 
 def _pair_overlap(sets: Sequence[np.ndarray], sizes: np.ndarray, i: np.ndarray,

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..corpus import release_memory
+from ..corpus import check_sentence_texts, release_memory, sentence_texts
 from ..errors import ParameterError, check_columns
 from ..tokens import tokenize
 from ._alignment import PASSAGE_COLUMNS, _check_unit, _empty, _longest_run, _rows_in
@@ -285,6 +285,7 @@ def align_rewrites(
     max_merge: int = 3,
     min_chain: int = 3,
     seed: int = 0,
+    documents: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ordered sentence chain of each candidate pair (module docstring).
 
@@ -294,6 +295,8 @@ def align_rewrites(
         Pairs (``doc_a``, ``doc_b``), from either layer.
     sentences : DataFrame
         The (body) sentence table given to :func:`framelab.reuse.find_rewrite_candidates`.
+        Without its texts (:func:`framelab.corpus.without_texts`), the passages' texts are
+        read from ``documents``.
     layer : RewriteLayer
         From :func:`framelab.reuse.find_rewrite_candidates` (its similar sentences, vectors
         and threshold).
@@ -331,8 +334,8 @@ def align_rewrites(
         sentences ``classify_pairs`` looks at for reported speech of one speaker.
     """
     check_columns(candidates, ("doc_a", "doc_b"), "candidates")
-    check_columns(sentences, ("doc_id", "sentence_id", "start", "end", "text", "text_norm"),
-                  "sentences")
+    check_columns(sentences, ("doc_id", "sentence_id", "start", "end"), "sentences")
+    check_sentence_texts(sentences, documents)
     if gap < 0:
         raise ParameterError(f"gap={gap}: the cost of a skipped sentence must be >= 0")
     if min_chain < 1:
@@ -408,7 +411,7 @@ def align_rewrites(
                            pair_rows)})
     long_enough = set(pair_rows[agg["n_rewrite"].to_numpy() >= min_chain].tolist())
     shown = kept[kept["pair"].isin(long_enough)]
-    passages = _passages(shown, sent, pairs, flipped, ids, verbatim_run)
+    passages = _passages(shown, sent, documents, pairs, flipped, ids, verbatim_run)
     order = {(a, b): k for k, (a, b) in enumerate(zip(candidates["doc_a"], candidates["doc_b"]))}
     rank = [order.get((a, b), len(order)) for a, b in zip(chains["doc_a"], chains["doc_b"])]
     chains = chains.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
@@ -416,13 +419,25 @@ def align_rewrites(
     return passages, chains
 
 
-def _column_at(column: pd.Series, links: pd.DataFrame) -> dict[int, str]:
-    """``column`` (as str) at the sentence rows ``links`` joins (``i0..i1``, ``j0..j1``), by
-    row: only those rows become Python strings, not the whole sentence table's."""
+def _linked_rows(links: pd.DataFrame) -> np.ndarray:
+    """The sentence rows ``links`` joins (``i0..i1``, ``j0..j1``), ascending."""
     lo = np.r_[links["i0"].to_numpy(np.int64), links["j0"].to_numpy(np.int64)]
     hi = np.r_[links["i1"].to_numpy(np.int64), links["j1"].to_numpy(np.int64)]
-    rows = np.unique(_ragged(lo, hi - lo + 1)[0])
+    return np.unique(_ragged(lo, hi - lo + 1)[0])
+
+
+def _column_at(column: pd.Series, links: pd.DataFrame) -> dict[int, str]:
+    """``column`` (as str) at the sentence rows ``links`` joins, by row: only those rows
+    become Python strings, not the whole sentence table's."""
+    rows = _linked_rows(links)
     return dict(zip(rows.tolist(), column.take(rows).astype(str).tolist()))
+
+
+def _texts_at(sent: pd.DataFrame, documents: pd.DataFrame | None, column: str,
+              links: pd.DataFrame) -> dict[int, str]:
+    """:func:`_column_at` of a sentence text (read from ``documents`` if ``sent`` has none)."""
+    rows = _linked_rows(links)
+    return dict(zip(rows.tolist(), sentence_texts(sent, documents, column, rows)))
 
 
 def _link_ids(links: pd.DataFrame, sid: dict[int, str], flipped: np.ndarray,
@@ -443,12 +458,13 @@ def _link_ids(links: pd.DataFrame, sid: dict[int, str], flipped: np.ndarray,
     return [out.get(int(p), "") for p in pair_rows]
 
 
-def _passages(links: pd.DataFrame, sent: pd.DataFrame, pairs: np.ndarray, flipped: np.ndarray,
+def _passages(links: pd.DataFrame, sent: pd.DataFrame, documents: pd.DataFrame | None,
+              pairs: np.ndarray, flipped: np.ndarray,
               ids: np.ndarray, verbatim_run: int) -> pd.DataFrame:
     """One passage per chain link (merged runs joined), in the candidates' orientation."""
     starts, ends = sent["start"].to_numpy(np.int64), sent["end"].to_numpy(np.int64)
-    text_of, norm_of, sid = (_column_at(sent[c], links)
-                             for c in ("text", "text_norm", "sentence_id"))
+    text_of, norm_of = (_texts_at(sent, documents, c, links) for c in ("text", "text_norm"))
+    sid = _column_at(sent["sentence_id"], links)
     rows = []
     index_in_pair: dict[int, int] = {}
     for p, i0, i1, j0, j1, cos in links[["pair", "i0", "i1", "j0", "j1", "cosine"]] \

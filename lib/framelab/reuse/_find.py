@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..codebook import resolve_codebook
-from ..corpus import member_of
+from ..corpus import member_of, with_texts
 from ..errors import check_columns
 from ..framing import find_quotes
 from . import _relation as relation
@@ -59,11 +59,12 @@ def document_quotes(documents: pd.DataFrame, sentences: pd.DataFrame,
     parts = []
     for lo in range(0, len(documents), max(1, chunk)):
         docs = documents.iloc[lo:lo + chunk]
-        sents = sentences[sentences["doc_id"].isin(set(docs["doc_id"]))]
+        sents = with_texts(sentences[sentences["doc_id"].isin(set(docs["doc_id"]))], docs)
         parts.append(find_quotes(docs.reset_index(drop=True), cb, sentences=sents,
                                  targets=targets))
     if not parts:
-        return find_quotes(documents, cb, sentences=sentences, targets=targets)
+        return find_quotes(documents, cb, sentences=with_texts(sentences, documents),
+                           targets=targets)
     found = [p for p in parts if len(p)] or parts[:1]  # empty parts have object columns
     return pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
 
@@ -90,7 +91,8 @@ def find_reuse(
 ) -> ReuseResult:
     """Run both layers and the relation rules with their defaults.
 
-    ``sentences`` should be the body sentences. The shingle layer (steps 1-4) is as before;
+    ``sentences`` should be the body sentences (with or without their texts:
+    :func:`framelab.corpus.without_texts`). The shingle layer (steps 1-4) is as before;
     the rewrite layer (:mod:`framelab.rewrite`) adds candidate pairs from content-word
     sentence similarity (``rewrite_threshold``; 0 means :func:`framelab.rewrite.null_threshold`)
     (each sentence's best match in each of its ``neighbours`` closest documents) and an
@@ -122,7 +124,7 @@ def find_reuse(
                               threshold=align_threshold, verbatim_run=verbatim_run)
     chained, chains = align_rewrites(candidates, sentences, layer, gap=gap,
                                      verbatim_run=verbatim_run, max_merge=max_merge,
-                                     seed=seed)
+                                     seed=seed, documents=documents)
     both = relation.stack_layers(passages, chained)
     changes = passage_changes(both, documents, codebook=cb)
     pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)

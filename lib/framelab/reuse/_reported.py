@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..corpus import with_texts
 from ..errors import check_columns
 from ..framing import VoiceTagger, match_sentences, reporting_verbs
 from ..tokens import STOP_WORDS
@@ -114,8 +115,7 @@ class SpeakerMemo:
     def __init__(self, documents: pd.DataFrame, sentences: pd.DataFrame,
                  codebook: Codebook, *, min_attributed: float = 0.5) -> None:
         check_columns(documents, ("doc_id", "text_norm"), "documents")
-        check_columns(sentences, ("doc_id", "sentence_id", "start", "end", "text_norm"),
-                      "sentences")
+        check_columns(sentences, ("doc_id", "sentence_id", "start", "end"), "sentences")
         self.documents, self.sentences = documents, sentences
         self.codebook, self.min_attributed = codebook, min_attributed
         self._ids: dict[str, str] | None = None   # sentence -> document, when ids are not
@@ -165,6 +165,7 @@ class SpeakerMemo:
         docs = self.documents.iloc[[self._doc_at[d] for d in new if d in self._doc_at]]
         at = np.concatenate([self._rows[d] for d in new])
         sents = self.sentences.iloc[at]
+        sents = with_texts(sents, self.documents, ("text_norm",))  # a table without texts
         row_of = dict(zip(sents["sentence_id"].astype(str).tolist(), at.tolist()))
         docs = docs.assign(outlet=docs.get("outlet", ""))
         verbs = reporting_verbs(sents, docs, self.codebook,

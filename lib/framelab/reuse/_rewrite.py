@@ -41,7 +41,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..corpus import release_memory
+from ..corpus import check_sentence_texts, release_memory, sentence_texts
 from ..errors import ParameterError, check_columns
 from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
 from ._alignment import _check_unit, _empty, _rows_in
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 
     from ..codebook import Codebook
 
-_SENT = ("doc_id", "sentence_id", "start", "end", "text", "text_norm")
+_SENT = ("doc_id", "sentence_id", "start", "end")
 
 
 #: A number as written: "1,000", "3.5", "7", "2011" (thousands separators, a decimal part).
@@ -150,29 +150,32 @@ def actor_aliases(codebook: Codebook) -> tuple[tuple[str, str], ...]:
 
 
 def fit_space(sentences: pd.DataFrame, *, mwes: Sequence[str] = (),
-              aliases: Sequence[tuple[str, str]] = ()) -> TfidfVectorizer:
+              aliases: Sequence[tuple[str, str]] = (),
+              documents: pd.DataFrame | None = None) -> TfidfVectorizer:
     """TF-IDF of content words fitted on a sentence table (each sentence a unit).
 
     The document frequencies are sums over sentences, so per-partition counts add up to the
-    corpus's; a fitted space transforms any partition on its own.
+    corpus's; a fitted space transforms any partition on its own. A sentence table without
+    its texts (:func:`framelab.corpus.without_texts`) reads them from ``documents``.
 
     Returns
     -------
     TfidfVectorizer
         Fitted (sublinear tf, smoothed idf, l2-normalised rows).
     """
-    return _fit(sentences, mwes, aliases)[0]
+    return _fit(sentences, mwes, aliases, documents)[0]
 
 
-def _fit(sentences: pd.DataFrame, mwes: Sequence[str], aliases: Sequence[tuple[str, str]] = ()
-         ) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
-    """The fitted space and the vectors of ``sentences`` (each text analysed once)."""
-    check_columns(sentences, ("text_norm",), "sentences")
+def _fit(sentences: pd.DataFrame, mwes: Sequence[str], aliases: Sequence[tuple[str, str]] = (),
+         documents: pd.DataFrame | None = None) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """The fitted space and the vectors of ``sentences`` (each text analysed once; the
+    ``text_norm`` of ``documents`` at the sentences' offsets when they have none)."""
+    check_sentence_texts(sentences, documents, ("text_norm",))
     analyzer = ContentAnalyzer(mwes=tuple(dict.fromkeys((*DEFAULT_MWES, *mwes))),
                                aliases=tuple(aliases))
     space = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
     # the texts one at a time (a list of every sentence's text is a second copy of them)
-    texts = iter(sentences["text_norm"])
+    texts = sentence_texts(sentences, documents, "text_norm")
     try:
         X = space.fit_transform(texts).tocsr()
     except ValueError:  # sklearn: empty vocabulary
@@ -328,6 +331,9 @@ def find_rewrite_candidates(
 
     Parameters
     ----------
+    documents, sentences : DataFrame
+        The corpus's tables; ``sentences`` with or without its texts
+        (:func:`framelab.corpus.without_texts`: then read from ``documents``).
     threshold : float
         Sentence cosine; 0 means :func:`null_threshold` at ``quantile``.
     min_similar : int
@@ -357,6 +363,7 @@ def find_rewrite_candidates(
     """
     check_columns(documents, ("doc_id",), "documents")
     check_columns(sentences, _SENT, "sentences")
+    check_sentence_texts(sentences, documents)
     _check_unit("threshold", threshold)
     _check_neighbours(neighbours)
     if min_similar < 1:
@@ -369,7 +376,7 @@ def find_rewrite_candidates(
     if len(ids) < 2 or sent.empty:
         return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)
     try:
-        space, X = _fit(sent, mwes, aliases)
+        space, X = _fit(sent, mwes, aliases, documents)
     except ParameterError:
         log.info("rewrite layer skipped: no content words")
         return RewriteLayer(_empty(CONTENT_CANDIDATE_COLUMNS), empty, None, threshold)
