@@ -274,8 +274,10 @@ def _block(table: pd.DataFrame, order: np.ndarray, pos: np.ndarray, lo: int,
 class _Quotations:
     """The quotations ``_shared`` compares, read as the pairs ask for them: each document's
     rows of ``quotes`` with their content words (tokenised once, when a pair first needs
-    them), and as dicts only the rows a pair shares (what the rules and the evidence read).
-    Work and objects follow the pairs that compare quotations, not every block's documents.
+    them, and kept as a tuple of interned words: a set each would be most of what a large
+    corpus's quotations take), and as dicts only the rows a pair shares (what the rules and
+    the evidence read). Work and objects follow the pairs that compare quotations, not
+    every block's documents.
     """
 
     def __init__(self, quotes: pd.DataFrame) -> None:
@@ -283,7 +285,7 @@ class _Quotations:
         self.rows: dict[str, np.ndarray] = {} if quotes.empty else {
             str(d): np.asarray(at) for d, at in
             quotes.groupby(quotes["doc_id"].astype(str), sort=False).indices.items()}
-        self.words: dict[int, set[str]] = {}   # row of quotes -> its content words
+        self.words: dict[int, tuple[str, ...]] = {}   # row of quotes -> its content words
 
     def read(self, doc_ids: set[str]) -> None:
         """Tokenise the quotations of ``doc_ids`` not read yet."""
@@ -294,13 +296,13 @@ class _Quotations:
         at = at[[i not in self.words for i in at.tolist()]]
         if len(at):
             texts = self.quotes["text"].iloc[at].tolist()
-            self.words.update((i, _words(str(t))) for i, t in zip(at.tolist(), texts))
+            self.words.update((i, tuple(_words(str(t)))) for i, t in zip(at.tolist(), texts))
 
     def of(self, doc_id: str) -> list[tuple[set[str], int]]:
         """A document's quotations as ``_shared`` takes them (row of ``quotes`` in place of
         the row's dict), in table order."""
         at = self.rows.get(doc_id)
-        return [] if at is None else [(self.words[i], i) for i in at.tolist()]
+        return [] if at is None else [(set(self.words[i]), i) for i in at.tolist()]
 
     def records(self, at: set[int]) -> dict[int, dict]:
         """Rows ``at`` of ``quotes`` as dicts."""

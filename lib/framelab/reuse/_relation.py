@@ -9,6 +9,7 @@ one table), :func:`needs_shingle_alignment`, :func:`stack_layers` and
 
 from __future__ import annotations
 
+import sys
 from typing import TypeVar
 
 import numpy as np
@@ -35,8 +36,9 @@ RESULT_PAIR_COLUMNS = PAIR_COLUMNS + RELATION_COLUMNS
 
 
 def _words(text: str) -> set[str]:
-    """Content words of a quotation (stop words would match any two quotes)."""
-    return {t.text for t in tokenize(text)}
+    """Content words of a quotation (stop words would match any two quotes), each word one
+    interned string (a corpus's quotations repeat the same words)."""
+    return {sys.intern(t.text) for t in tokenize(text)}
 
 
 def shared_quotes(quotes: pd.DataFrame, doc_a: str, doc_b: str, *,
