@@ -1,7 +1,8 @@
 """classify_pairs block by block: the same relations as all pairs at once (issue 14).
 
 At 100,000 articles the pairs' passages, changes, chains and quotations as Python objects
-took several GB; ``classify_pairs`` now works through ``BLOCK_PAIRS`` pairs at a time and
+took several GB; ``classify_pairs`` now works through ``BLOCK_PAIRS`` pairs (and at most
+``BLOCK_ROWS`` rows of their tables, unless one pair has more) at a time and
 reads each document's reporting verbs once (``SpeakerMemo``), ``READ_DOCUMENTS`` documents
 at a time and the verb layer of the codebook only. These tests run the seeds and the planted
 texts with blocks of one and two pairs (every document then falls in several blocks) against
@@ -19,7 +20,7 @@ from _planted import FILLER
 from framelab import corpus, framing, reuse
 from framelab.codebook import load_codebook
 from framelab.paths import SEEDS_DIR
-from framelab.reuse import _classify, _relation, _reported
+from framelab.reuse import _blocks, _classify, _relation, _reported
 from test_relations import PARTIAL, SOURCE
 
 
@@ -63,6 +64,39 @@ def test_blocks_give_the_relations_of_one_block(case: str, block: int,
     blocked = reuse.classify_pairs(*args)
     assert len(calls) == -(-len(args[0]) // block)   # it did work in blocks
     pd.testing.assert_frame_equal(blocked, whole)
+
+
+@pytest.mark.parametrize("case", ["seeds", "planted"])
+@pytest.mark.parametrize("rows", [1, 5])
+def test_blocks_bounded_by_rows_give_the_relations_of_one_block(
+        case: str, rows: int, request: pytest.FixtureRequest,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    args = request.getfixturevalue(case)
+    whole = reuse.classify_pairs(*args)
+    monkeypatch.setattr(_classify, "BLOCK_ROWS", rows)
+    calls = []
+    real = _classify._classify_block
+    monkeypatch.setattr(_classify, "_classify_block",
+                        lambda pairs, *a, **k: calls.append(len(pairs)) or real(pairs, *a, **k))
+    blocked = reuse.classify_pairs(*args)
+    assert len(calls) > 1 and sum(calls) == len(args[0])
+    pd.testing.assert_frame_equal(blocked, whole)
+
+
+def test_block_bounds_keep_pairs_and_rows_within_their_limits() -> None:
+    rng = np.random.default_rng(0)
+    for n, max_pairs, max_rows in [(1, 1, 1), (10, 3, 4), (200, 20, 15), (50, 100, 1000)]:
+        counts = rng.integers(0, 12, size=n)
+        counts[0] = 40  # a first pair with more rows than a block takes
+        table = np.repeat(np.arange(n), counts)
+        positions = [table[::2], table[1::2]]   # two tables sharing the rows
+        bounds = _blocks.block_bounds(positions, n, max_pairs, max_rows)
+        assert bounds[0] == 0 and bounds[-1] == n and bounds == sorted(set(bounds))
+        for lo, hi in zip(bounds, bounds[1:]):
+            assert hi - lo <= max_pairs
+            assert hi - lo == 1 or counts[lo:hi].sum() <= max_rows
+            if hi < n:  # a block stops only where the next pair would pass a limit
+                assert hi - lo == max_pairs or counts[lo:hi + 1].sum() > max_rows
 
 
 def test_a_pair_listed_twice_is_classified_twice(seeds: tuple,

@@ -50,6 +50,7 @@ direction only; ``coverage`` when one side is covered at least ``min_coverage`` 
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Sequence
 
@@ -60,16 +61,22 @@ from ..codebook import Codebook, load_codebook
 from ..corpus import release_memory
 from ..errors import ParameterError, check_columns
 from ._alignment import _empty
+from ._blocks import (
+    BLOCK_PAIRS,
+    BLOCK_ROWS,
+    Quotations,
+    block_bounds,
+    block_records,
+    rows_by_pair,
+    sorted_pairs,
+)
 from ._candidates import _direction, _parse_date
 from ._order import fdr_qvalues
 from ._relation import (
     RELATION_COLUMNS,
-    RELATIONS,
     _columns,
     _ids,
-    _records,
     _shared,
-    _words,
 )
 from ._reported import SpeakerMemo, reported_links
 
@@ -77,9 +84,6 @@ __all__ = ["classify_pairs"]
 
 log = logging.getLogger(__name__)
 
-#: Pairs classified at a time: what one block's passages, changes, chains and quotations
-#: take as Python objects is bounded by it, not by the corpus.
-BLOCK_PAIRS = 20_000
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -224,16 +228,18 @@ def classify_pairs(
     chain_rows = chains.assign(rewrite_q=fdr_qvalues(p_tested.to_numpy(float)))
     memo = SpeakerMemo(documents, sentences, cb, min_attributed=min_attributed)
     keys = pd.MultiIndex.from_arrays([pairs["doc_a"].astype(str), pairs["doc_b"].astype(str)])
-    # a pair listed twice gets its rows twice: then everything is one block
-    step = BLOCK_PAIRS if keys.is_unique else len(pairs)
     unique = keys if keys.is_unique else keys.unique()
     tables = {"passages": passages, "changes": changes, "chains": chain_rows}
-    at = {name: _rows_by_pair(unique, table) for name, table in tables.items()}
-    quoted = _Quotations(quotes)
+    at = {name: rows_by_pair(unique, table) for name, table in tables.items()}
+    # a pair listed twice gets its rows twice: then everything is one block
+    bounds = (block_bounds([pos for _, pos in at.values()], len(pairs), BLOCK_PAIRS,
+                           BLOCK_ROWS) if keys.is_unique
+              else [0, len(pairs)])
+    del keys, unique
+    quoted = Quotations(quotes)
     frames = []
-    for lo in range(0, len(pairs), step):
-        hi = min(len(pairs), lo + step)
-        block = {name: _block(table, *at[name], lo, hi) for name, table in tables.items()}
+    for lo, hi in itertools.pairwise(bounds):
+        block = {name: block_records(table, *at[name], lo, hi) for name, table in tables.items()}
         frames.append(_classify_block(
             pairs.iloc[lo:hi], block["passages"], block["changes"], block["chains"],
             quoted, memo, cb, n_sent, dates,
@@ -243,7 +249,7 @@ def classify_pairs(
     # what the blocks read (speakers and voice of every linked document, each quotation's
     # words, the rows of each pair) is not held through the concatenation and sort below
     del memo, quoted, at
-    frame = _sorted_pairs(frames)
+    frame = sorted_pairs(frames)
     if len(frame):
         log.info("relations: %s", frame["relation"].value_counts().to_dict())
     release_memory()  # the blocks' speakers, quotations and rows
@@ -252,92 +258,8 @@ def classify_pairs(
                                                 "n_reported": "int64"})
 
 
-def _rows_by_pair(keys: pd.MultiIndex, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of ``table`` ordered by the position of their pair in ``keys`` (rows of
-    one pair in table order), and that position of each (rows of other pairs left out)."""
-    if table.empty:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    found = keys.get_indexer(pd.MultiIndex.from_arrays([table["doc_a"].astype(str),
-                                                         table["doc_b"].astype(str)]))
-    order = np.argsort(found, kind="stable")
-    order = order[found[order] >= 0]
-    return order, found[order]
-
-
-def _block(table: pd.DataFrame, order: np.ndarray, pos: np.ndarray, lo: int,
-           hi: int) -> list[dict]:
-    """The rows of pairs ``lo``..``hi`` of ``table`` as dicts."""
-    a, b = np.searchsorted(pos, lo), np.searchsorted(pos, hi)
-    return _records(table.iloc[order[a:b]])
-
-
-class _Quotations:
-    """The quotations ``_shared`` compares, read as the pairs ask for them: each document's
-    rows of ``quotes`` with their content words (tokenised once, when a pair first needs
-    them, and kept as a tuple of interned words: a set each would be most of what a large
-    corpus's quotations take), and as dicts only the rows a pair shares (what the rules and
-    the evidence read). Work and objects follow the pairs that compare quotations, not
-    every block's documents.
-    """
-
-    def __init__(self, quotes: pd.DataFrame) -> None:
-        self.quotes = quotes
-        self.rows: dict[str, np.ndarray] = {} if quotes.empty else {
-            str(d): np.asarray(at) for d, at in
-            quotes.groupby(quotes["doc_id"].astype(str), sort=False).indices.items()}
-        self.words: dict[int, tuple[str, ...]] = {}   # row of quotes -> its content words
-
-    def read(self, doc_ids: set[str]) -> None:
-        """Tokenise the quotations of ``doc_ids`` not read yet."""
-        new = [self.rows[d] for d in doc_ids if d in self.rows]
-        if not new:
-            return
-        at = np.sort(np.concatenate(new))
-        at = at[[i not in self.words for i in at.tolist()]]
-        if len(at):
-            texts = self.quotes["text"].iloc[at].tolist()
-            self.words.update((i, tuple(_words(str(t)))) for i, t in zip(at.tolist(), texts))
-
-    def of(self, doc_id: str) -> list[tuple[set[str], int]]:
-        """A document's quotations as ``_shared`` takes them (row of ``quotes`` in place of
-        the row's dict), in table order."""
-        at = self.rows.get(doc_id)
-        return [] if at is None else [(set(self.words[i]), i) for i in at.tolist()]
-
-    def records(self, at: set[int]) -> dict[int, dict]:
-        """Rows ``at`` of ``quotes`` as dicts."""
-        rows = sorted(at)
-        return dict(zip(rows, _records(self.quotes.iloc[rows]))) if rows else {}
-
-
-def _sorted_pairs(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The blocks' rows in one table, by relation, then most aligned passages and rewrite
-    links, then ``doc_a``, ``doc_b`` (stable): ``pd.concat`` and ``sort_values`` of the
-    whole table, done a column at a time. Each column of the blocks (then of the joined
-    table) is dropped as soon as it is copied, so the table is not held twice (its evidence
-    strings are most of a 100,000-article report's 04 kernel at that point). Empties
-    ``frames``."""
-    columns = list(frames[0].columns)
-    joined = {}
-    for c in columns:
-        parts = [f.pop(c) for f in frames]
-        joined[c] = (pd.concat(parts, ignore_index=True) if len(parts) > 1
-                     else parts[0].reset_index(drop=True))
-        del parts
-    frames.clear()
-    rank = {r: k for k, r in enumerate(RELATIONS)}
-    keys = pd.DataFrame({"_r": joined["relation"].map(rank), "n_aligned": joined["n_aligned"],
-                         "n_rewrite": joined["n_rewrite"], "doc_a": joined["doc_a"],
-                         "doc_b": joined["doc_b"]})
-    order = keys.sort_values(list(keys.columns), ascending=[True, False, False, True, True],
-                             kind="stable").index.to_numpy()
-    del keys
-    return pd.DataFrame({c: joined.pop(c).take(order).reset_index(drop=True)
-                         for c in columns}, columns=columns, copy=False)
-
-
 def _classify_block(pairs: pd.DataFrame, passages: list[dict], changes: list[dict],
-                    chains: list[dict], quoted: _Quotations, memo: SpeakerMemo,
+                    chains: list[dict], quoted: Quotations, memo: SpeakerMemo,
                     cb: Codebook, n_sent: dict, dates: dict, *, min_passages: int,
                     min_chain: int, min_coverage: float, min_ratio: float,
                     min_quote_overlap: float, max_p: float, max_p_partial: float,
