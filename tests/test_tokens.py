@@ -334,3 +334,30 @@ def test_kwic_over_joined_sentences_is_kwic_of_each_sentence(texts, query, windo
             for i, t in enumerate(texts) for m in pattern.finditer(t)]
     got = kwic(sentences, query, window=window)
     assert list(got.itertuples(index=False, name=None)) == want
+
+
+def test_forgetting_memos_empties_them_and_changes_no_answer(monkeypatch) -> None:
+    from framelab import tokens
+    from framelab.corpus._inputs import normalise_date
+    from framelab.tokens import _memos
+
+    monkeypatch.setattr(_memos, "_CLEARERS", list(_memos._CLEARERS))  # registered below
+
+    analyzer, twin = Analyzer(), Analyzer()   # equal tokenisers, each with its own memo
+    text = "Rebel groups captured the northern city; the Pentagon said it was not involved."
+    first = analyzer(text)
+    twin(text)
+    assert analyzer._memo and twin._memo  # type: ignore[attr-defined]
+    normalise_date("11/18/16")
+    assert normalise_date.cache_info().currsize
+    cleared = []
+    tokens.register_memo(lambda: cleared.append(1))
+    tokens.forget_memos()
+    assert not analyzer._memo and not twin._memo  # type: ignore[attr-defined]
+    assert normalise_date.cache_info().currsize == 0 and cleared == [1]
+    assert analyzer(text) == first and normalise_date("11/18/16") == "2016-11-18"
+    # a pickled analyzer gets a memo of its own, emptied like any other
+    again = pickle.loads(pickle.dumps(analyzer))
+    again(text)
+    tokens.forget_memos()
+    assert not again._memo  # type: ignore[attr-defined]

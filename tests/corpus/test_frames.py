@@ -92,6 +92,18 @@ def test_release_memory_hands_back_arrow_pages_and_trims_the_c_heap(monkeypatch)
     assert calls == [0] and released == [pool]
 
 
+def test_release_memory_forgets_the_memos_of_tokenisers(monkeypatch):
+    from framelab.corpus import _frames
+    from framelab.tokens import Analyzer
+
+    monkeypatch.setattr(_frames, "_malloc_trim", lambda: None)
+    analyzer = Analyzer()
+    analyzer("Officials said the offensive began on Wednesday.")
+    assert analyzer._memo
+    _frames.release_memory()
+    assert not analyzer._memo
+
+
 def test_release_memory_without_a_c_library_trim(monkeypatch):
     from framelab.corpus import _frames
 

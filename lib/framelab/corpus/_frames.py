@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..tokens import forget_memos
+
 __all__ = ["contiguous", "member_of", "release_memory"]
 
 #: Most bytes joined into one Arrow chunk: a string array's offsets are 32-bit, so a
@@ -98,11 +100,14 @@ def contiguous(frame: pd.DataFrame, *, limit: int = MAX_CHUNK_BYTES,
 
 def release_memory() -> None:
     """Hand memory the process has freed back to the system: Arrow's unused pages and, with
-    the GNU C library, the free memory of the C heap (``malloc_trim``).
+    the GNU C library, the free memory of the C heap (``malloc_trim``). First the memos of
+    tokenisers and parsers are emptied (:func:`framelab.tokens.forget_memos`): their few
+    live entries would keep most of a large step's freed pages from being handed back.
 
     Changes no value and no setting; called after steps that build and drop large
     intermediates, so that the resident size reflects what is still held.
     """
+    forget_memos()
     pa.default_memory_pool().release_unused()
     trim = _malloc_trim()
     if trim is not None:

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CorpusError, CorpusWarning
+from ..tokens import register_memo
 
 __all__ = ["COMPRESSIONS", "table_kind", "open_input", "list_folder", "bom_encoding",
            "normalise_date", "normalise_dates", "strip_zero_width", "check_text_types",
@@ -261,6 +262,9 @@ def normalise_date(value: str) -> str | None:
     if parsed is not None and parsed[0] > 0:
         return _iso(parsed[0], parsed[1], parsed[2])
     return None
+
+
+register_memo(normalise_date.cache_clear)
 
 
 def normalise_dates(values: pd.Series) -> tuple[pd.Series, list[str]]:

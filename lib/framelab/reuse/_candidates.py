@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..corpus import check_sentence_texts, member_of, release_memory, sentence_texts
 from ..errors import ParameterError, ReuseWarning, check_columns
+from ..tokens import register_memo
 from . import _minhash as minhash
 from ._alignment import (
     _SENT_REQUIRED,
@@ -347,6 +348,9 @@ def _parse_date_text(text: str) -> pd.Timestamp | None:
     them (``pd.to_datetime`` on one string costs as much as on a short column)."""
     stamp = pd.to_datetime(text, errors="coerce", utc=True)
     return None if pd.isna(stamp) else stamp
+
+
+register_memo(_parse_date_text.cache_clear)
 
 
 def _direction(a: str, b: str, date_a: object, date_b: object, cov_a: float, cov_b: float,

@@ -43,7 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..corpus import check_sentence_texts, release_memory, sentence_texts
 from ..errors import ParameterError, check_columns
-from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer
+from ..tokens import DEFAULT_MWES, STOP_WORDS, Analyzer, forgets
 from ._alignment import _check_unit, _empty, _rows_in
 from ._nearest import document_counts, document_vectors, nearest_documents, pair_sentences
 from ._search import _check_neighbours, _first_of_groups, similar_sentences
@@ -114,6 +114,7 @@ class ContentAnalyzer:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_analyzer", Analyzer(mwes=self.mwes, stop_words=STOP_WORDS))
         object.__setattr__(self, "_memo", {})
+        forgets(self)  # release_memory empties the memo
         object.__setattr__(self, "_actor", dict(self.aliases))
 
     def __getstate__(self) -> dict:

@@ -13,11 +13,13 @@ from ._matrix import (
     stack_dtms,
     token_table,
 )
+from ._memos import forget_memos, forgets, register_memo
 from ._totals import TextTotals
 
 __all__ = [
     'align_columns', 'Analyzer', 'collocations', 'count_terms', 'DEFAULT_MWES',
-    'document_term_matrix', 'DTM', 'dtm_from_tokens', 'KEEP_WORDS', 'kwic', 'prune_terms',
+    'document_term_matrix', 'DTM', 'dtm_from_tokens', 'forget_memos', 'KEEP_WORDS', 'kwic',
+    'forgets', 'prune_terms', 'register_memo',
     'sort_kwic', 'stack_dtms', 'STOP_WORDS', 'TextTotals', 'Token', 'TOKEN_COLUMNS', 'token_table',
     'tokenize',
 ]

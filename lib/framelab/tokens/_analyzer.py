@@ -19,6 +19,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..errors import ParameterError
+from ._memos import forgets
 
 __all__ = ['KEEP_WORDS', 'STOP_WORDS', 'DEFAULT_MWES', 'Token', 'Analyzer', 'tokenize']
 
@@ -221,6 +222,7 @@ class Analyzer:
         object.__setattr__(self, "_scanner", scanner)
         object.__setattr__(self, "_canon", canon)
         object.__setattr__(self, "_memo", {})
+        forgets(self)  # release_memory empties the memo
 
     def __getstate__(self) -> dict:
         return {"mwes": self.mwes, "stop_words": self.stop_words,
