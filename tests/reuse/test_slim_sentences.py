@@ -89,3 +89,20 @@ def test_without_documents_the_missing_texts_are_named(
         reuse.align_rewrites(pairs, slim, layer)
     with pytest.raises(ColumnError, match="Pass the documents table too"):
         reuse.fit_space(slim)
+
+
+def test_pairs_without_direction_classify_the_same(
+        tables: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    documents, sentences = tables
+    result = reuse.find_reuse(documents, sentences)
+    with_direction = reuse.reuse_pairs(result.candidates, result.passages[
+        result.passages["layer"] == "shingle"], documents, sentences, min_aligned=0)
+    without = reuse.reuse_pairs(result.candidates, result.passages[
+        result.passages["layer"] == "shingle"], documents, sentences, min_aligned=0,
+        direction=False)
+    assert (without["direction"] == "").all() and (with_direction["direction"] != "").all()
+    pd.testing.assert_frame_equal(without.drop(columns="direction"),
+                                  with_direction.drop(columns="direction"))
+    args = (result.passages, result.chains, result.changes, result.quotes, documents,
+            sentences)
+    _equal(reuse.classify_pairs(without, *args), reuse.classify_pairs(with_direction, *args))

@@ -98,16 +98,18 @@ def contiguous(frame: pd.DataFrame, *, limit: int = MAX_CHUNK_BYTES,
     return out
 
 
-def release_memory() -> None:
+def release_memory(*, memos: bool = True) -> None:
     """Hand memory the process has freed back to the system: Arrow's unused pages and, with
     the GNU C library, the free memory of the C heap (``malloc_trim``). First the memos of
     tokenisers and parsers are emptied (:func:`framelab.tokens.forget_memos`): their few
     live entries would keep most of a large step's freed pages from being handed back.
 
     Changes no value and no setting; called after steps that build and drop large
-    intermediates, so that the resident size reflects what is still held.
+    intermediates, so that the resident size reflects what is still held. ``memos=False``
+    keeps the memos (between the blocks of one step that still reads them).
     """
-    forget_memos()
+    if memos:
+        forget_memos()
     pa.default_memory_pool().release_unused()
     trim = _malloc_trim()
     if trim is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..corpus import release_memory
 from ._relation import RELATIONS, _records, _words
 
 __all__ = ["BLOCK_PAIRS", "BLOCK_ROWS", "Quotations", "block_bounds", "block_records",
@@ -105,8 +106,8 @@ def sorted_pairs(frames: list[pd.DataFrame]) -> pd.DataFrame:
     links, then ``doc_a``, ``doc_b`` (stable): ``pd.concat`` and ``sort_values`` of the
     whole table, done a column at a time. Each column of the blocks (then of the joined
     table) is dropped as soon as it is copied, so the table is not held twice (its evidence
-    strings are most of a 100,000-article report's 04 kernel at that point). Empties
-    ``frames``."""
+    strings are most of a 100,000-article report's 04 kernel at that point), and the
+    freed memory is handed back column by column. Empties ``frames``."""
     columns = list(frames[0].columns)
     joined = {}
     for c in columns:
@@ -122,5 +123,10 @@ def sorted_pairs(frames: list[pd.DataFrame]) -> pd.DataFrame:
     order = keys.sort_values(list(keys.columns), ascending=[True, False, False, True, True],
                              kind="stable").index.to_numpy()
     del keys
-    return pd.DataFrame({c: joined.pop(c).take(order).reset_index(drop=True)
-                         for c in columns}, columns=columns, copy=False)
+    out = {}
+    for c in columns:
+        out[c] = joined.pop(c).take(order).reset_index(drop=True)
+        # the column's old chunks stay in Arrow's pool until handed back: without this the
+        # sorted table and the joined one are both resident at the end
+        release_memory(memos=False)
+    return pd.DataFrame(out, columns=columns, copy=False)

@@ -378,6 +378,7 @@ def reuse_pairs(
     min_aligned: int = 1,
     min_coverage: float = 0.5,
     min_ratio: float = 1.5,
+    direction: bool = True,
 ) -> pd.DataFrame:
     """One row per pair of documents with reused text, and a direction hypothesis.
 
@@ -388,6 +389,9 @@ def reuse_pairs(
     is a hypothesis, never a finding: from the dates when both are known and differ, else
     from one-sided containment (one side has at least ``min_coverage`` of its sentences
     aligned and ``min_ratio`` times the other's coverage), else "undetermined".
+    ``direction=False`` leaves ``direction`` empty, for a caller that writes its own
+    (:func:`framelab.reuse.classify_pairs` does: at 100,000 articles the hypotheses of the
+    558,000 candidate pairs were 100 MB of text written only to be replaced).
 
     Returns
     -------
@@ -421,12 +425,13 @@ def reuse_pairs(
     frame["coverage_a"] = frame["n_aligned"] / frame["doc_a"].map(n_sent).clip(lower=1)
     frame["coverage_b"] = frame["n_aligned"] / frame["doc_b"].map(n_sent).clip(lower=1)
     # a dict and lists: Series.get and iterating Arrow columns cost per element
-    on = dates.to_dict()
+    on = dates.to_dict() if direction else {}
     frame["direction"] = [
         _direction(a, b, on.get(a, ""), on.get(b, ""), ca, cb,
                    min_coverage=min_coverage, min_ratio=min_ratio)
         for a, b, ca, cb in zip(frame["doc_a"].tolist(), frame["doc_b"].tolist(),
-                                frame["coverage_a"].tolist(), frame["coverage_b"].tolist())]
+                                frame["coverage_a"].tolist(), frame["coverage_b"].tolist())
+    ] if direction else ""
     frame = frame.sort_values(["n_aligned", "similarity", "doc_a", "doc_b"],
                               ascending=[False, False, True, True])
     return frame[PAIR_COLUMNS].reset_index(drop=True).astype({"n_aligned": "int64"})

@@ -246,6 +246,8 @@ def classify_pairs(
             min_passages=min_passages, min_chain=min_chain, min_coverage=min_coverage,
             min_ratio=min_ratio, min_quote_overlap=min_quote_overlap, max_p=max_p,
             max_p_partial=max_p_partial, max_q=max_q))
+        del block
+        release_memory(memos=False)  # the block's dicts, Arrow and C buffers
     # what the blocks read (speakers and voice of every linked document, each quotation's
     # words, the rows of each pair) is not held through the concatenation and sort below
     del memo, quoted, at

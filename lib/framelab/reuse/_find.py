@@ -127,7 +127,8 @@ def find_reuse(
                                      seed=seed, documents=documents)
     both = relation.stack_layers(passages, chained)
     changes = passage_changes(both, documents, codebook=cb)
-    pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0)
+    pairs = reuse_pairs(candidates, passages, documents, sentences, min_aligned=0,
+                        direction=False)  # classify_pairs writes the hypotheses
     quotes = document_quotes(documents, sentences, cb, doc_ids=quoting_documents(pairs)) \
         if len(pairs) else _empty(["doc_id", "start", "end", "text", "speaker"])
     pairs = classify_pairs(pairs, both, chains, changes, quotes, documents,
