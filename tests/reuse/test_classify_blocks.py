@@ -49,21 +49,28 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple:
     return _inputs(documents, corpus.body(sentences))
 
 
+def _blocked(args: tuple, monkeypatch: pytest.MonkeyPatch, limit: str,
+             value: int) -> list[int]:
+    """Classify ``args`` with ``_classify.<limit> = value``; check the relations equal one
+    block's, and return the size of each block classified."""
+    whole = reuse.classify_pairs(*args)
+    monkeypatch.setattr(_classify, limit, value)
+    calls: list[int] = []
+    real = _classify._classify_block
+    monkeypatch.setattr(_classify, "_classify_block",
+                        lambda pairs, *a, **k: calls.append(len(pairs)) or real(pairs, *a, **k))
+    pd.testing.assert_frame_equal(reuse.classify_pairs(*args), whole)
+    return calls
+
+
 @pytest.mark.parametrize("case", ["seeds", "planted"])
 @pytest.mark.parametrize("block", [1, 2])
 def test_blocks_give_the_relations_of_one_block(case: str, block: int,
                                                 request: pytest.FixtureRequest,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     args = request.getfixturevalue(case)
-    whole = reuse.classify_pairs(*args)
-    monkeypatch.setattr(_classify, "BLOCK_PAIRS", block)
-    calls = []
-    real = _classify._classify_block
-    monkeypatch.setattr(_classify, "_classify_block",
-                        lambda pairs, *a, **k: calls.append(len(pairs)) or real(pairs, *a, **k))
-    blocked = reuse.classify_pairs(*args)
+    calls = _blocked(args, monkeypatch, "BLOCK_PAIRS", block)
     assert len(calls) == -(-len(args[0]) // block)   # it did work in blocks
-    pd.testing.assert_frame_equal(blocked, whole)
 
 
 @pytest.mark.parametrize("case", ["seeds", "planted"])
@@ -72,15 +79,8 @@ def test_blocks_bounded_by_rows_give_the_relations_of_one_block(
         case: str, rows: int, request: pytest.FixtureRequest,
         monkeypatch: pytest.MonkeyPatch) -> None:
     args = request.getfixturevalue(case)
-    whole = reuse.classify_pairs(*args)
-    monkeypatch.setattr(_classify, "BLOCK_ROWS", rows)
-    calls = []
-    real = _classify._classify_block
-    monkeypatch.setattr(_classify, "_classify_block",
-                        lambda pairs, *a, **k: calls.append(len(pairs)) or real(pairs, *a, **k))
-    blocked = reuse.classify_pairs(*args)
+    calls = _blocked(args, monkeypatch, "BLOCK_ROWS", rows)
     assert len(calls) > 1 and sum(calls) == len(args[0])
-    pd.testing.assert_frame_equal(blocked, whole)
 
 
 def test_block_bounds_keep_pairs_and_rows_within_their_limits() -> None:
