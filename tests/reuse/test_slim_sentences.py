@@ -106,3 +106,14 @@ def test_pairs_without_direction_classify_the_same(
     args = (result.passages, result.chains, result.changes, result.quotes, documents,
             sentences)
     _equal(reuse.classify_pairs(without, *args), reuse.classify_pairs(with_direction, *args))
+
+
+def test_a_missing_sentence_text_is_still_reported(
+        tables: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    documents, sentences = tables
+    broken = sentences.copy()
+    broken.loc[3, "text_norm"] = None
+    pairs = pd.DataFrame({"doc_a": [broken["doc_id"].iloc[3]],
+                          "doc_b": [documents["doc_id"].iloc[-1]]})
+    with pytest.raises(ValueError, match="nan|NaN|invalid"):
+        reuse.align_passages(pairs, broken, documents=documents)

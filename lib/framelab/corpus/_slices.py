@@ -69,7 +69,7 @@ def sentence_texts(sentences: pd.DataFrame, documents: pd.DataFrame | None,
                    column: str = "text_norm", rows: Sequence[int] | np.ndarray | None = None,
                    *, chunk: int = CHUNK_SENTENCES) -> Iterator[str]:
     """The ``column`` text (``text`` or ``text_norm``) of rows ``rows`` (positions) of
-    ``sentences``, or of every row, in that order, as ``str``.
+    ``sentences``, or of every row, in that order.
 
     Read from ``sentences[column]`` when the table has it; otherwise each sentence is its
     document's ``documents[column][start:end]`` (``documents`` is then required), ``chunk``
@@ -80,9 +80,11 @@ def sentence_texts(sentences: pd.DataFrame, documents: pd.DataFrame | None,
     at = (np.arange(len(sentences)) if rows is None
           else np.asarray(rows, dtype=np.int64).reshape(-1))
     if column in sentences.columns:
+        # the table's values as they are (a missing text stays missing, for the step that
+        # reads it to report)
         values = sentences[column]
         for lo in range(0, len(at), chunk):
-            yield from (str(t) for t in values.take(at[lo:lo + chunk]).tolist())
+            yield from values.take(at[lo:lo + chunk]).tolist()
         return
     if documents is None:
         raise ParameterError(f"sentences has no {column!r} column: pass the documents table, "

@@ -437,7 +437,7 @@ def _texts_at(sent: pd.DataFrame, documents: pd.DataFrame | None, column: str,
               links: pd.DataFrame) -> dict[int, str]:
     """:func:`_column_at` of a sentence text (read from ``documents`` if ``sent`` has none)."""
     rows = _linked_rows(links)
-    return dict(zip(rows.tolist(), sentence_texts(sent, documents, column, rows)))
+    return dict(zip(rows.tolist(), map(str, sentence_texts(sent, documents, column, rows))))
 
 
 def _link_ids(links: pd.DataFrame, sid: dict[int, str], flipped: np.ndarray,
