@@ -434,9 +434,9 @@ def _column_at(column: pd.Series, links: pd.DataFrame) -> dict[int, str]:
 
 
 def _texts_at(sent: pd.DataFrame, documents: pd.DataFrame | None, column: str,
-              links: pd.DataFrame) -> dict[int, str]:
-    """:func:`_column_at` of a sentence text (read from ``documents`` if ``sent`` has none)."""
-    rows = _linked_rows(links)
+              rows: np.ndarray) -> dict[int, str]:
+    """A sentence text (as str) at ``rows``, by row (read from ``documents`` if ``sent``
+    has none)."""
     return dict(zip(rows.tolist(), map(str, sentence_texts(sent, documents, column, rows))))
 
 
@@ -463,7 +463,8 @@ def _passages(links: pd.DataFrame, sent: pd.DataFrame, documents: pd.DataFrame |
               ids: np.ndarray, verbatim_run: int) -> pd.DataFrame:
     """One passage per chain link (merged runs joined), in the candidates' orientation."""
     starts, ends = sent["start"].to_numpy(np.int64), sent["end"].to_numpy(np.int64)
-    text_of, norm_of = (_texts_at(sent, documents, c, links) for c in ("text", "text_norm"))
+    linked = _linked_rows(links)   # read once for both texts
+    text_of, norm_of = (_texts_at(sent, documents, c, linked) for c in ("text", "text_norm"))
     sid = _column_at(sent["sentence_id"], links)
     rows = []
     index_in_pair: dict[int, int] = {}
