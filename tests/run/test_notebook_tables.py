@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from framelab import corpus as fc
 from framelab import tokens
+from framelab.errors import ParameterError
 from framelab.paths import SEEDS_DIR
 from framelab.run import (
     NONBODY_COLUMNS,
@@ -60,6 +61,43 @@ def test_overview_tables_equal_the_whole_corpus_functions(shuffled, batch: int) 
     pd.testing.assert_frame_equal(totals.top_terms(n=20), fc.top_terms(analysed.text_norm, n=20))
     pd.testing.assert_frame_equal(totals.collocations(min_count=2),
                                   tokens.collocations(analysed.text_norm, min_count=2))
+
+
+@pytest.mark.parametrize(("per_document_max", "batch"), [(50, 0), (2, 1)])
+def test_written_overview_tables_are_the_whole_tables_on_disk(shuffled, tmp_path: Path,
+                                                              per_document_max: int,
+                                                              batch: int) -> None:
+    from framelab import outputs, stats
+
+    path, cache_dir = shuffled
+    view = stats.ViewSample(by="outlet", n_documents=5, per_document_max=per_document_max, n=1)
+    with open_run_corpus(path, cache_dir=cache_dir, progress=False) as run:
+        run.batch_documents = batch
+        whole, _ = corpus_overview(run, keyword="the", kwic_window=30)
+        got, totals = corpus_overview(run, keyword="the", kwic_window=30,
+                                      written={"kwic": view, "nonbody": None},
+                                      out_dir=tmp_path / "run")
+        with pytest.raises(ParameterError, match="unknown \\['words'\\]"):
+            corpus_overview(run, keyword="the", written={"words": None}, out_dir=tmp_path)
+        with pytest.raises(ParameterError, match="give out_dir"):
+            corpus_overview(run, keyword="the", written={"kwic": None})
+    assert totals == text_totals(run)
+    for name in ("documents", "segments"):
+        pd.testing.assert_frame_equal(got[name], whole[name], obj=name)
+    for name in ("kwic", "nonbody"):
+        assert len(whole[name]) > 2, f"{name}: too few rows for the comparison to tell"
+        assert got[name].attrs["rows"] == len(whole[name])
+        expected = outputs.save_table(whole[name], f"corpus_{name}", tmp_path / "whole",
+                                      latex=False)
+        assert (tmp_path / "run" / "tables" / f"corpus_{name}.csv").read_bytes() == \
+            expected.read_bytes()
+    assert got["nonbody"].empty and list(got["nonbody"].columns) == NONBODY_COLUMNS
+    sample = stats.sample_view(whole["kwic"], by="outlet", n_documents=5,
+                               per_document_max=per_document_max, n=1)
+    assert len(sample) == (len(whole["kwic"]) if per_document_max == 50
+                           else whole["kwic"].outlet.nunique())
+    pd.testing.assert_frame_equal(got["kwic"].reset_index(drop=True),
+                                  sample.reset_index(drop=True))
 
 
 @pytest.mark.parametrize(("group_by", "unit"), [("outlet", "documents"),

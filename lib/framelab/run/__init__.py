@@ -23,6 +23,7 @@ from ._engine import (
 )
 from ._overview import (
     NONBODY_COLUMNS,
+    OVERVIEW_TABLE_NAMES,
     corpus_overview,
     keyness_batches,
     overview_tables,
@@ -62,7 +63,8 @@ __all__ = [
     'describe_parameters', 'Engine', 'ENGINES', 'FRAMING_TABLE_NAMES', 'framing_tables',
     'in_batches', 'keyness_batches', 'LABEL_KWIC_COLUMNS', 'load_run_corpus_cached',
     'local_cluster', 'map_documents', 'NONBODY_COLUMNS', 'NOTEBOOK_PARAMETERS',
-    'notebook_parameters_of', 'open_engine', 'open_run_corpus', 'overview_tables', 'Parameter',
+    'notebook_parameters_of', 'open_engine', 'open_run_corpus', 'OVERVIEW_TABLE_NAMES',
+    'overview_tables', 'Parameter',
     'parameters_cell', 'reuse_quotes', 'reuse_sentences', 'reuse_shingles', 'run_parameter_names',
     'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts', 'sentences_without_text', 'SHINGLE_COLUMNS',
     'stance_tables', 'text_totals', 'THETA_BLOCK', 'topic_dtm', 'topic_passages', 'topic_theta',

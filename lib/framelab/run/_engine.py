@@ -338,7 +338,8 @@ def open_engine(engine: str | Engine = "local", *, workers: int | None = None,
         yield eng
 
 
-def combine(results: Iterable[Any], *, sinks: Mapping[str, Any] | None = None) -> Any:
+def combine(results: Iterable[Any], *, sinks: Mapping[str, Any] | None = None,
+            into: Any = None) -> Any:
     """Combine per-partition results in order: DataFrames are concatenated (new index),
     dicts of DataFrames are concatenated key by key, anything else is summed with ``+=``
     (Counters, :class:`CorpusCounts`, numbers).
@@ -346,13 +347,15 @@ def combine(results: Iterable[Any], *, sinks: Mapping[str, Any] | None = None) -
     ``sinks`` maps table names of dict results to objects that take each part's table as it
     arrives (``sink.append(table)`` returns what to keep of it, e.g. written to disk and
     sampled) and make the combined table of what was kept (``sink.finish(kept)``): a table
-    that is written whole is never held whole.
+    that is written whole is never held whole. ``into`` is an object every summed result is
+    added to (``into += result``) in place of the first result, e.g. one that writes the
+    tables it is given as they arrive.
 
-    Returns ``None`` for no results.
+    Returns ``None`` for no results (``into`` when given).
     """
     frames: list[pd.DataFrame] = []
     tables: dict[str, list[pd.DataFrame]] = {}
-    total: Any = None
+    total: Any = into
     for i, result in enumerate(results):
         kind = "DataFrame" if isinstance(result, pd.DataFrame) else \
             "dict" if type(result) is dict else "other"  # a Counter is summed

@@ -15,9 +15,11 @@ Each equals the whole-corpus function's result (``tests/run/test_notebook_tables
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 import numpy as np
@@ -30,20 +32,24 @@ from ..corpus import (
     describe_documents,
     segment_counts,
 )
-from ..errors import CorpusError
+from ..errors import CorpusError, ParameterError
 from ..tokens import TextTotals, kwic
 from ._engine import combine
 from ._partitions import TEXT_COLUMNS
+from ._written import WrittenTable
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
+    from ..stats import ViewSample
     from ._partitions import RunCorpus
 
-__all__ = ["NONBODY_COLUMNS", "corpus_overview", "keyness_batches", "overview_tables",
+__all__ = ["NONBODY_COLUMNS", "OVERVIEW_TABLE_NAMES", "corpus_overview", "keyness_batches", "overview_tables",
            "sentences_without_text", "text_totals"]
 
 #: Columns of the ``nonbody`` table: the sentences that are not analysed by default.
 NONBODY_COLUMNS = ["doc_id", "sentence_id", "segment", "text"]
+#: The tables of :func:`overview_tables` and :func:`corpus_overview`.
+OVERVIEW_TABLE_NAMES = ("documents", "segments", "nonbody", "kwic")
 
 
 def _overview_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, keyword: str,
@@ -81,16 +87,27 @@ def overview_tables(run: RunCorpus, *, keyword: str, kwic_window: int = 60,
 @dataclass
 class _Overview:
     """One part's overview tables and text totals; ``a += b`` appends ``b``'s tables (put
-    together once, by :func:`corpus_overview`) and adds its totals."""
+    together once, by :func:`corpus_overview`) and adds its totals. A table with a sink
+    (:class:`WrittenTable`) goes to it instead, which keeps what it samples."""
 
     tables: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
     totals: TextTotals = field(default_factory=TextTotals)
+    sinks: dict[str, WrittenTable] = field(default_factory=dict)
 
     def __iadd__(self, other: _Overview) -> Self:
         for name, frames in other.tables.items():
-            self.tables.setdefault(name, []).extend(frames)
+            sink = self.sinks.get(name)
+            self.tables.setdefault(name, []).extend(
+                frames if sink is None else [sink.append(frame) for frame in frames])
         self.totals += other.totals
         return self
+
+    def combined(self) -> dict[str, pd.DataFrame]:
+        tables = {}
+        for name, frames in self.tables.items():
+            whole = combine(frames)
+            tables[name] = self.sinks[name].finish(whole) if name in self.sinks else whole
+        return tables
 
 
 def _corpus_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, keyword: str,
@@ -114,20 +131,43 @@ def _corpus_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, keyword: s
 
 
 def corpus_overview(run: RunCorpus, *, keyword: str, kwic_window: int = 60,
-                    include_nonbody: bool = False
+                    include_nonbody: bool = False,
+                    written: Mapping[str, ViewSample | None] | None = None,
+                    out_dir: str | Path = "",
                     ) -> tuple[dict[str, pd.DataFrame], TextTotals]:
     """:func:`overview_tables` and :func:`text_totals` in one pass over the corpus: each part
     is read once and each analysed sentence tokenized once for both (the documents' token
     counts and the word and bigram totals use the same tokens). Returns what the two
-    functions return."""
-    found = run.map(partial(_corpus_part, keyword=keyword, kwic_window=kwic_window,
-                            include_nonbody=include_nonbody), desc="overview",
-                    empty=_Overview())
-    if not found.tables:
-        raise CorpusError(f"{run.cache.path}: the cache holds no documents; rebuild it from "
-                          "a corpus with at least one document")
-    # put together as run.map puts together the tables of overview_tables
-    tables = {name: combine(frames) for name, frames in found.tables.items()}
+    functions return.
+
+    ``written`` names tables that are not held whole (on a large corpus the KWIC lines and
+    the sentences set aside grow with it): each part of table ``<name>`` goes to
+    ``<out_dir>/tables/corpus_<name>.csv`` as it arrives (:class:`WrittenTable`), and the
+    table returned is the sample of the :class:`framelab.stats.ViewSample` given for it, or
+    its columns without rows for None (:func:`framelab.outputs.preview_written` shows its
+    first rows); its ``attrs`` give ``path`` and ``rows``.
+    """
+    written = dict(written or {})
+    unknown = sorted(set(written) - set(OVERVIEW_TABLE_NAMES))
+    if unknown:
+        raise ParameterError(f"corpus_overview(written=...): unknown {unknown}; use any of "
+                             f"{', '.join(OVERVIEW_TABLE_NAMES)}")
+    if written and not out_dir:
+        raise ParameterError("corpus_overview(written=...): give out_dir, the run folder the "
+                             "tables are written to")
+    sinks = {name: WrittenTable(f"corpus_{name}", out_dir, view)
+             for name, view in written.items()}
+    with contextlib.ExitStack() as stack:
+        for sink in sinks.values():
+            stack.enter_context(sink)
+        found = run.map(partial(_corpus_part, keyword=keyword, kwic_window=kwic_window,
+                                include_nonbody=include_nonbody), desc="overview",
+                        into=_Overview(sinks=sinks))
+        if not found.tables:
+            raise CorpusError(f"{run.cache.path}: the cache holds no documents; rebuild it "
+                              "from a corpus with at least one document")
+        # put together as run.map puts together the tables of overview_tables
+        tables = found.combined()
     tables["segments"] = tables["segments"].sort_values("doc_id", kind="stable") \
         .reset_index(drop=True)
     return tables, found.totals

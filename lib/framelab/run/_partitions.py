@@ -224,7 +224,7 @@ class RunCorpus:
 
     def map(self, func: Callable[[pd.DataFrame, pd.DataFrame], Any], *,
             desc: str = "partitions", empty: Any = None,
-            sinks: Mapping[str, Any] | None = None) -> Any:
+            sinks: Mapping[str, Any] | None = None, into: Any = None) -> Any:
         """Apply ``func(documents, sentences)`` to every part on the engine; combine in order.
 
         ``func`` must be picklable for a pool or Dask (a module-level function or a
@@ -234,7 +234,8 @@ class RunCorpus:
         parts sent from here. Within a part, ``func`` sees at most :attr:`batch_documents`
         documents at a time (:func:`in_batches`). Results are combined by
         :func:`framelab.run.combine` (with its ``sinks``, tables that go to disk part by
-        part); ``empty`` is returned when there is nothing to combine (a cache without parts).
+        part; with ``into``, summed results are added to it); ``empty`` is returned when there
+        is nothing to combine (a cache without parts).
         """
         eng = self.engine
         if self.batch_documents:
@@ -246,7 +247,7 @@ class RunCorpus:
         else:
             parts, call = self._paths(), partial(_read_part, func=func)
         found = combine(eng.imap(call, parts, total=len(self.cache.parts), desc=desc,
-                                 describe=_describe), sinks=sinks)
+                                 describe=_describe), sinks=sinks, into=into)
         return empty if found is None else found
 
 

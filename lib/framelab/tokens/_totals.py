@@ -4,8 +4,10 @@ The overview notebook lists the most frequent terms and the strongest collocatio
 whole corpus. Both need only totals: how often each term occurs and in how many texts, how
 often each word and each pair of adjacent words occurs. :class:`TextTotals` holds them for
 some texts, and the totals of two sets of texts add up (``+=``), so a corpus is counted
-partition by partition and the result equals counting every text at once: the memory it
-takes follows the vocabulary, not the corpus.
+partition by partition and the result equals counting every text at once. Term and word
+totals take memory that follows the vocabulary; bigram totals, whose number grows with the
+corpus, are :class:`framelab.tokens.BigramCounts` (integer keys, moved to disk above a
+size), so they do not take memory that follows the corpus.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from scipy import sparse
 
 from ..errors import ParameterError
 from ._analyzer import Analyzer
+from ._bigrams import BigramCounts
 from ._matrix import DTM, _scan, count_terms
 
 __all__ = ["MEASURES", "TextTotals"]
@@ -38,16 +41,18 @@ class TextTotals:
     terms, term_texts : Counter
         Occurrences of each term of :func:`framelab.tokens.count_terms` (stop words removed,
         multiword names whole), and the number of texts using it.
-    words, bigrams : Counter
-        Occurrences of each token of :meth:`framelab.tokens.Analyzer.words`, and of each pair
-        of adjacent tokens within a text (a bigram never spans two texts).
+    words : Counter
+        Occurrences of each token of :meth:`framelab.tokens.Analyzer.words`.
+    bigrams : BigramCounts
+        Occurrences of each pair of adjacent tokens within a text (a bigram never spans two
+        texts); :meth:`BigramCounts.to_counter` gives them as a Counter.
     """
 
     n_texts: int = 0
     terms: Counter[str] = field(default_factory=Counter)
     term_texts: Counter[str] = field(default_factory=Counter)
     words: Counter[str] = field(default_factory=Counter)
-    bigrams: Counter[tuple[str, str]] = field(default_factory=Counter)
+    bigrams: BigramCounts = field(default_factory=BigramCounts)
 
     @classmethod
     def of(cls, texts: Iterable[str], *, analyzer: Analyzer | None = None) -> TextTotals:
@@ -59,10 +64,12 @@ class TextTotals:
         if not texts:
             return out
         out._add_terms(count_terms(texts))
+        bigrams: Counter[tuple[str, str]] = Counter()
         for text in texts:
             words = analyzer.words(text)
             out.words.update(words)
-            out.bigrams.update(zip(words, words[1:]))
+            bigrams.update(zip(words, words[1:]))
+        out.bigrams = BigramCounts.from_counter(bigrams)
         return out
 
     @classmethod
@@ -83,11 +90,13 @@ class TextTotals:
         if scan is None:  # a text holds the joint of the scan: one text at a time
             out._add_terms(count_terms(texts))
             lengths = np.zeros(len(texts), dtype=np.int64)
+            bigrams: Counter[tuple[str, str]] = Counter()
             for i, text in enumerate(texts):
                 words = analyzer.words(text)
                 lengths[i] = len(words)
                 out.words.update(words)
-                out.bigrams.update(zip(words, words[1:]))
+                bigrams.update(zip(words, words[1:]))
+            out.bigrams = BigramCounts.from_counter(bigrams)
             return out, lengths
         rows, codes = scan.rows, scan.codes.astype(np.int64)
         vocabulary = np.asarray(scan.vocabulary, dtype=object)
@@ -104,9 +113,7 @@ class TextTotals:
         adjacent = rows[1:] == rows[:-1]  # a bigram never spans two texts
         pairs, counts = np.unique(codes[:-1][adjacent] * n_terms + codes[1:][adjacent],
                                   return_counts=True)
-        out.bigrams.update(dict(zip(zip(vocabulary[pairs // n_terms].tolist(),
-                                        vocabulary[pairs % n_terms].tolist()),
-                                    counts.tolist())))
+        out.bigrams = BigramCounts.from_codes(terms, pairs // n_terms, pairs % n_terms, counts)
         return out, np.bincount(rows, minlength=len(texts)).astype(np.int64)
 
     def _add_terms(self, counted: DTM) -> None:
@@ -121,7 +128,7 @@ class TextTotals:
         self.terms.update(other.terms)
         self.term_texts.update(other.term_texts)
         self.words.update(other.words)
-        self.bigrams.update(other.bigrams)
+        self.bigrams += other.bigrams
         return self
 
     def top_terms(self, *, n: int = 30, min_df: int | float = 1) -> pd.DataFrame:
@@ -151,7 +158,7 @@ class TextTotals:
 
         if measure not in MEASURES:
             raise ParameterError(f"measure={measure!r}; use 'likelihood_ratio' or 'pmi'")
-        frequent = FreqDist({bg: k for bg, k in self.bigrams.items() if k >= min_count})
+        frequent = FreqDist(self.bigrams.frequent(min_count))
         finder = BigramCollocationFinder(FreqDist(self.words), frequent)
         measures = {"pmi": BigramAssocMeasures.pmi,
                     "likelihood_ratio": BigramAssocMeasures.likelihood_ratio}
