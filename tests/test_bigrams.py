@@ -84,3 +84,51 @@ def test_collocations_of_spilled_totals_equal_those_kept_in_memory() -> None:
         expected = whole.collocations(min_count=2, top=20, measure=measure)
         assert parts.collocations(min_count=2, top=20, measure=measure).equals(expected)
     assert len(expected) == 20
+
+
+def _nltk_top(totals: TextTotals, min_count: int, top: int, measure: str) -> list[tuple]:
+    """Every bigram seen min_count times scored by NLTK (as collocations did before it
+    chose candidates with numpy), ranked by score, then bigram."""
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+    from nltk.probability import FreqDist
+
+    finder = BigramCollocationFinder(FreqDist(totals.words),
+                                     FreqDist(totals.bigrams.frequent(min_count)))
+    fn = getattr(BigramAssocMeasures, measure)
+    scored = [(" ".join(bg), finder.score_ngram(fn, *bg), int(finder.ngram_fd[bg]))
+              for bg in finder.ngram_fd]
+    return sorted(scored, key=lambda r: (-r[1], r[0]))[:top]
+
+
+@pytest.mark.parametrize("measure", ["likelihood_ratio", "pmi"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_collocations_are_the_top_of_every_frequent_bigram_scored_by_nltk(
+        measure: str, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    # a Zipf-like vocabulary with many bigrams of equal counts, so scores tie at the cut
+    vocab = np.array([f"w{i}" for i in range(120)])
+    weights = 1 / np.arange(1, 121)
+    texts = [" ".join(rng.choice(vocab, size=int(rng.integers(2, 9)), p=weights / weights.sum()))
+             for _ in range(600)]
+    texts += ["alpha beta", "gamma delta"] * 3  # equal marginals: equal scores
+    totals = TextTotals.of(texts)
+    for min_count, top in ((2, 10), (2, 30), (3, 1), (1, 50)):
+        got = totals.collocations(min_count=min_count, top=top, measure=measure)
+        want = _nltk_top(totals, min_count, top, measure)
+        assert list(got["bigram"]) == [b for b, _, _ in want]
+        assert list(got["count"]) == [k for _, _, k in want]
+        assert list(got[measure]) == [s for _, s, _ in want]  # NLTK's own scores, exactly
+
+
+def test_vectorised_scores_agree_with_nltk_to_the_last_bits() -> None:
+    from framelab.tokens._totals import _scores
+    from nltk.collocations import BigramAssocMeasures
+
+    rng = np.random.default_rng(3)
+    n_ii = rng.integers(1, 50, 500).astype(float)
+    n_ix = n_ii + rng.integers(0, 5000, 500)
+    n_xi = n_ii + rng.integers(0, 5000, 500)
+    for measure in ("pmi", "likelihood_ratio"):
+        fn = getattr(BigramAssocMeasures, measure)
+        want = np.array([fn(a, (b, c), 1e6) for a, b, c in zip(n_ii, n_ix, n_xi)])
+        np.testing.assert_allclose(_scores(measure, n_ii, n_ix, n_xi, 1e6), want, rtol=1e-12)

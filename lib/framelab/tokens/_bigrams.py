@@ -159,17 +159,24 @@ class BigramCounts:
             yield _summed(np.concatenate([stored[:, 0], keys[mine]]),
                           np.concatenate([stored[:, 1], counts[mine]]))
 
-    def _decoded(self, keys: np.ndarray) -> list[tuple[str, str]]:
+    def pairs_of(self, keys: np.ndarray) -> list[tuple[str, str]]:
+        """The word pairs of bigram keys (as :meth:`frequent_keys` gives them)."""
         words = np.asarray(self.words, dtype=object)
         return list(zip(words[keys >> 32].tolist(), words[keys & _LOW].tolist()))
+
+    def frequent_keys(self, min_count: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The keys and totals of the bigrams seen at least ``min_count`` times, a bucket at a
+        time; a key's words are ``words[key >> 32]`` and ``words[key & 0xFFFFFFFF]``."""
+        for keys, counts in self._bucketed():
+            kept = counts >= min_count
+            yield keys[kept], counts[kept]
 
     def frequent(self, min_count: int = 1) -> dict[tuple[str, str], int]:
         """Every bigram seen at least ``min_count`` times, with its count (ordered by the
         bucket and the words' ids, not by count)."""
         out: dict[tuple[str, str], int] = {}
-        for keys, counts in self._bucketed():
-            kept = counts >= min_count
-            out.update(zip(self._decoded(keys[kept]), counts[kept].tolist()))
+        for keys, counts in self.frequent_keys(min_count):
+            out.update(zip(self.pairs_of(keys), counts.tolist()))
         return out
 
     def to_counter(self) -> Counter[tuple[str, str]]:

@@ -29,6 +29,8 @@ __all__ = ["MEASURES", "TextTotals"]
 
 #: Association measures :meth:`TextTotals.collocations` ranks by.
 MEASURES = ("likelihood_ratio", "pmi")
+#: NLTK's guard against log(0) in the likelihood ratio (``nltk.metrics.association``).
+_SMALL = 1e-20
 
 
 @dataclass
@@ -158,8 +160,9 @@ class TextTotals:
 
         if measure not in MEASURES:
             raise ParameterError(f"measure={measure!r}; use 'likelihood_ratio' or 'pmi'")
-        frequent = FreqDist(self.bigrams.frequent(min_count))
-        finder = BigramCollocationFinder(FreqDist(self.words), frequent)
+        word_fd = FreqDist(self.words)
+        frequent = FreqDist(self._candidates(min_count, top, measure, word_fd.N()))
+        finder = BigramCollocationFinder(word_fd, frequent)
         measures = {"pmi": BigramAssocMeasures.pmi,
                     "likelihood_ratio": BigramAssocMeasures.likelihood_ratio}
         # every bigram is scored by the ranking measure, the other measure only for the
@@ -182,3 +185,44 @@ class TextTotals:
             rows.append((" ".join(bg), int(finder.ngram_fd[bg]), found["pmi"],
                          found["likelihood_ratio"]))
         return pd.DataFrame(rows, columns=["bigram", "count", "pmi", "likelihood_ratio"])
+
+    def _candidates(self, min_count: int, top: int, measure: str,
+                    n_all: int) -> dict[tuple[str, str], int]:
+        """The bigrams seen ``min_count`` times or more that may rank among the ``top`` by
+        ``measure``, with their counts: every one whose score, computed here with numpy a
+        bucket at a time, is within a margin of the ``top``-th largest. NLTK then scores
+        them exactly (in Python, one bigram at a time: too slow, and a dict of every
+        frequent bigram too large, for a corpus of millions of texts). NumPy's logarithms
+        may differ from ``math``'s in the last bits, so the margin is 1e-9 of the score:
+        any bigram of the exact top then has a score here above the ``top``-th minus the
+        margin, and is kept."""
+        bigrams = self.bigrams
+        word_counts = np.array([self.words[w] for w in bigrams.words], dtype=np.float64)
+        keep = max(top, 1)
+        keys, counts, scores = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        for found, totals in bigrams.frequent_keys(min_count):
+            keys, counts = np.r_[keys, found], np.r_[counts, totals]
+            scores = np.r_[scores, _scores(measure, totals.astype(np.float64),
+                                           word_counts[found >> 32],
+                                           word_counts[found & 0xFFFFFFFF], float(n_all))]
+            if len(scores) > keep:
+                kth = np.partition(scores, len(scores) - keep)[len(scores) - keep]
+                near = scores >= kth - 1e-9 * max(1.0, abs(kth))
+                keys, counts, scores = keys[near], counts[near], scores[near]
+        return dict(zip(bigrams.pairs_of(keys), counts.tolist()))
+
+
+def _scores(measure: str, n_ii: np.ndarray, n_ix: np.ndarray, n_xi: np.ndarray,
+            n_xx: float) -> np.ndarray:
+    """NLTK's bigram ``pmi`` or ``likelihood_ratio`` (``BigramAssocMeasures``), vectorised:
+    the same formulas, up to the last bits of the logarithms."""
+    if measure == "pmi":
+        return np.log2(n_ii * n_xx) - np.log2(n_ix * n_xi)
+    n_oi, n_io = n_xi - n_ii, n_ix - n_ii
+    cont = (n_ii, n_oi, n_io, n_xx - n_ii - n_oi - n_io)
+    total = np.zeros_like(n_ii)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i in range(4):
+            expected = (cont[i] + cont[i ^ 1]) * (cont[i] + cont[i ^ 2]) / n_xx
+            total += cont[i] * np.log(cont[i] / (expected + _SMALL) + _SMALL)
+    return 2 * total
