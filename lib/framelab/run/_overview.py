@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     from ..stats import ViewSample
     from ._partitions import RunCorpus
 
-__all__ = ["NONBODY_COLUMNS", "OVERVIEW_TABLE_NAMES", "corpus_overview", "keyness_batches", "overview_tables",
-           "sentences_without_text", "text_totals"]
+__all__ = ["NONBODY_COLUMNS", "OVERVIEW_TABLE_NAMES", "corpus_overview", "keyness_batches",
+           "overview_tables", "sentences_without_text", "text_totals"]
 
 #: Columns of the ``nonbody`` table: the sentences that are not analysed by default.
 NONBODY_COLUMNS = ["doc_id", "sentence_id", "segment", "text"]

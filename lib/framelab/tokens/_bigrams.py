@@ -9,7 +9,8 @@ word tuples takes about 200 bytes for each, so the totals cannot live in a dict.
 :class:`BigramCounts` gives every word an integer id and a bigram the 64-bit key
 ``first << 32 | second``. Parts' keys and counts wait in arrays; when more than
 ``spill_pairs`` are waiting they are summed, and if still many they go to disk, split into
-:data:`BUCKETS` files by a hash of the key (a temporary folder, removed with the object).
+:data:`BUCKETS` files by a hash of the key (a folder in the system's temporary folder, which
+``TMPDIR`` sets; removed with the object; 16 bytes per row written).
 A bigram's total is then the sum of its rows in one bucket, so :meth:`frequent` reads one
 bucket at a time: memory follows ``spill_pairs`` and a bucket, not the corpus.
 """
