@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import sparse
 
 from .. import topics
-from ..corpus import body, member_of
+from ..corpus import body, member_of, release_memory
 from ..corpus import units as make_units
 from ..tokens import DTM, count_terms, stack_dtms
 
@@ -131,8 +131,14 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
     units, counts = run.map(partial(_unit_counts_part, unit=unit, keep_text=keep_text,
                                     include_nonbody=include_nonbody),
                             desc="counting terms").stacked()
-    return topics.topic_dtm(units, min_df=min_df, max_df=max_df, max_features=max_features,
-                            counts=counts)
+    found = topics.topic_dtm(units, min_df=min_df, max_df=max_df, max_features=max_features,
+                             counts=counts)
+    del units, counts
+    # the parts' counts and the unpruned stack are freed, but the C heap keeps their pages:
+    # at 20,000 articles 33 MB of matrix and units left the process 350 MB larger, 90 MB
+    # after this
+    release_memory()
+    return found
 
 
 def _describe_block(X: sparse.csr_matrix) -> str:
