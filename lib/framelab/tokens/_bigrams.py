@@ -47,6 +47,11 @@ def _bucket(keys: np.ndarray) -> np.ndarray:
     return (mixed >> np.uint64(64 - int(np.log2(BUCKETS)))).astype(np.int64)
 
 
+def _rekeyed(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``keys`` with both word ids replaced by ``ids[id]`` (from another object's ids)."""
+    return ids[keys >> 32] << 32 | ids[keys & _LOW]
+
+
 def _summed(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each distinct key once (sorted) with the sum of its counts."""
     if len(keys) == 0:
@@ -198,7 +203,7 @@ class BigramCounts:
             return NotImplemented
         ids = self._ids_of(other.words)
         for keys, counts in other._bucketed():
-            self._add(ids[keys >> 32] << 32 | ids[keys & _LOW], counts)
+            self._add(_rekeyed(ids, keys), counts)
         return self
 
     def __eq__(self, other: object) -> bool:
@@ -210,16 +215,14 @@ class BigramCounts:
 
     def __getstate__(self) -> dict[str, Any]:
         # sent between processes whole: the rows on disk are read into the state
-        parts = list(self._bucketed())
-        return {"spill_pairs": self.spill_pairs, "words": self.words,
-                "keys": np.concatenate([k for k, _ in parts]) if parts else np.zeros(0, np.int64),
-                "counts": np.concatenate([c for _, c in parts]) if parts
-                else np.zeros(0, np.int64)}
+        # (_bucketed yields at least once, rows or not)
+        keys, counts = (np.concatenate(column) for column in zip(*self._bucketed()))
+        return {"spill_pairs": self.spill_pairs, "words": self.words, "keys": keys,
+                "counts": counts}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(spill_pairs=state["spill_pairs"])  # type: ignore[misc]
-        ids, keys = self._ids_of(state["words"]), state["keys"]
-        self._add(ids[keys >> 32] << 32 | ids[keys & _LOW], state["counts"])
+        self._add(_rekeyed(self._ids_of(state["words"]), state["keys"]), state["counts"])
 
     def __repr__(self) -> str:
         where = f", on disk in {self._folder}" if self._folder else ""

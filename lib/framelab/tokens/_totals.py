@@ -101,9 +101,8 @@ class TextTotals:
             out.bigrams = BigramCounts.from_counter(bigrams)
             return out, lengths
         rows, codes = scan.rows, scan.codes.astype(np.int64)
-        vocabulary = np.asarray(scan.vocabulary, dtype=object)
-        n_terms = len(vocabulary)
-        terms = vocabulary.tolist()
+        terms = np.asarray(scan.vocabulary, dtype=object).tolist()
+        n_terms = len(terms)
         totals = np.bincount(codes, minlength=n_terms)
         present = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)),
                                     shape=(len(texts), n_terms))
