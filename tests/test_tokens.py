@@ -134,6 +134,51 @@ def test_counting_in_parts_then_pruning_equals_the_whole(texts: list[str], cut: 
         assert (pruned.X != direct.X).nnz == 0
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(alphabet="ab cd-e'\n", max_size=25), max_size=10),
+       st.lists(st.integers(0, 10), max_size=3), st.sampled_from([1, 2, 3, 0.3]),
+       st.sampled_from([1.0, 0.6, 2, 4]), st.sampled_from([None, 1, 3]))
+def test_stack_pruned_equals_pruning_the_stack(texts: list[str], cuts: list[int],
+                                                min_df: float, max_df: float,
+                                                max_features: int | None) -> None:
+    import numpy as np
+    from framelab.errors import ParameterError
+    from framelab.tokens import count_terms, prune_terms, stack_dtms, stack_pruned
+
+    bounds = [0, *sorted(cuts), len(texts)]
+    parts = [count_terms(texts[a:b], stop_words=None) for a, b in zip(bounds, bounds[1:])]
+    try:
+        want = prune_terms(stack_dtms(parts), min_df=min_df, max_df=max_df,
+                           max_features=max_features)
+    except ParameterError as error:
+        given_parts = list(parts)
+        with pytest.raises(ParameterError) as raised:
+            stack_pruned(given_parts, min_df=min_df, max_df=max_df, max_features=max_features)
+        assert str(raised.value) == str(error)
+        assert len(given_parts) == len(parts)  # left as it was
+        return
+    given_parts = list(parts)
+    got = stack_pruned(given_parts, min_df=min_df, max_df=max_df, max_features=max_features)
+    assert given_parts == []  # consumed
+    assert got.vocabulary.tolist() == want.vocabulary.tolist()
+    assert got.X.dtype == np.int32 and got.X.has_sorted_indices
+    assert got.X.shape == want.X.shape
+    assert np.array_equal(got.X.indptr, want.X.indptr)
+    assert np.array_equal(got.X.indices, want.X.indices)
+    assert np.array_equal(got.X.data, want.X.data)
+
+
+def test_stack_pruned_ranks_max_features_by_total_count_across_parts() -> None:
+    from framelab.tokens import count_terms, stack_pruned
+
+    # "alpha" is in one text but counted three times; "beta" and "gamma" in two texts each
+    parts = [count_terms(["alpha alpha alpha beta", "beta gamma"], stop_words=None),
+             count_terms(["gamma delta"], stop_words=None)]
+    got = stack_pruned(parts, min_df=1, max_df=1.0, max_features=1)
+    assert got.vocabulary.tolist() == ["alpha"]
+    assert got.X.toarray().ravel().tolist() == [3, 0, 0]
+
+
 def test_align_columns_fills_missing_terms_and_drops_unknown_ones() -> None:
     import numpy as np
     from framelab.tokens import align_columns, count_terms

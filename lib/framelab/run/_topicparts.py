@@ -22,7 +22,7 @@ from scipy import sparse
 from .. import topics
 from ..corpus import body, member_of, release_memory
 from ..corpus import units as make_units
-from ..tokens import DTM, count_terms, stack_dtms
+from ..tokens import DTM, count_terms
 
 if TYPE_CHECKING:
     from ._partitions import RunCorpus
@@ -92,7 +92,8 @@ def topic_passages(run: RunCorpus, units: pd.DataFrame, theta: np.ndarray, *,
 @dataclass
 class UnitCounts:
     """Units of analysis and their unpruned term counts, partition by partition; ``a += b``
-    appends ``b``'s (the matrices are stacked once, by :meth:`stacked`)."""
+    appends ``b``'s (the matrices are pruned and stacked once, by
+    :func:`framelab.topics.topic_dtm`)."""
 
     units: list[pd.DataFrame] = field(default_factory=list)
     counts: list[DTM] = field(default_factory=list)
@@ -102,11 +103,12 @@ class UnitCounts:
         self.counts += other.counts
         return self
 
-    def stacked(self) -> tuple[pd.DataFrame, DTM]:
-        """All units (in corpus order) and their counts over the united vocabulary."""
+    def stacked(self) -> tuple[pd.DataFrame, list[DTM]]:
+        """All units (in corpus order) and the parts' counts (the list this object holds)."""
         units = pd.concat([u for u in self.units if len(u)] or self.units[:1],
                           ignore_index=True)
-        return units, stack_dtms(self.counts)
+        self.units = []
+        return units, self.counts
 
 
 def _unit_counts_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit: str | int,
@@ -114,6 +116,7 @@ def _unit_counts_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit:
 
     found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
     counts = count_terms(found["text_norm"].tolist())
+    counts.X.data = counts.X.data.astype(np.int32)  # per unit and term: a third less to hold
     return UnitCounts([found if keep_text else found.drop(columns="text_norm")], [counts])
 
 
@@ -124,7 +127,8 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
 
     ``unit`` is a resolved unit of analysis (:func:`framelab.topics.resolve_unit`). Terms are
     counted per partition; pruning by ``min_df``/``max_df`` needs the whole corpus and runs
-    here on the stacked counts. Returns what ``topic_dtm(units(body(sentences), unit))``
+    here, each part pruned into the result in turn (:func:`framelab.tokens.stack_pruned`:
+    counts as int32, no unpruned copy of the whole). Returns what ``topic_dtm(units(body(sentences), unit))``
     returns; without ``text_norm`` when ``keep_text`` is False (the units' texts are the
     corpus's text: :func:`topic_passages` reads the few it shows).
     """
@@ -134,9 +138,8 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
     found = topics.topic_dtm(units, min_df=min_df, max_df=max_df, max_features=max_features,
                              counts=counts)
     del units, counts
-    # the parts' counts and the unpruned stack are freed, but the C heap keeps their pages:
-    # at 20,000 articles 33 MB of matrix and units left the process 350 MB larger, 90 MB
-    # after this
+    # the parts' counts are freed, but the C heap may keep their pages: at 20,000 articles
+    # 33 MB of matrix and units left the process 350 MB larger, 90 MB after this
     release_memory()
     return found
 

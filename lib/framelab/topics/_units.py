@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, check_columns
-from ..tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms
+from ..tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms, stack_pruned
 
 __all__ = ["AUTO_MIN_DOCUMENTS", "resolve_unit", "topic_dtm", "unit_tokens"]
 
@@ -51,7 +51,7 @@ def topic_dtm(
     max_features: int | None = None,
     stop_words: frozenset[str] | None = STOP_WORDS,
     mwes: Iterable[str] = DEFAULT_MWES,
-    counts: DTM | None = None,
+    counts: DTM | list[DTM] | None = None,
 ) -> tuple[pd.DataFrame, DTM]:
     """Count the terms of each unit; drop units that keep no term after pruning.
 
@@ -62,10 +62,12 @@ def topic_dtm(
         with ``counts`` the texts are not needed).
     min_df, max_df, max_features, stop_words, mwes
         As in :func:`framelab.tokens.document_term_matrix`.
-    counts : DTM, optional
+    counts : DTM or list of DTM, optional
         The units' unpruned term counts (:func:`framelab.tokens.count_terms` with the same
-        ``stop_words`` and ``mwes``), already computed, e.g. partition by partition by
-        :func:`framelab.run.unit_term_counts`.
+        ``stop_words`` and ``mwes``), already computed: one matrix, or the matrices of
+        consecutive runs of units (e.g. partition by partition, :func:`framelab.run.topic_dtm`),
+        which are pruned and stacked by :func:`framelab.tokens.stack_pruned` (the list is
+        emptied) and then hold their counts as int32.
 
     Returns
     -------
@@ -83,24 +85,32 @@ def topic_dtm(
     n_docs = units["doc_id"].nunique()
     if counts is None:
         counts = count_terms(units["text_norm"].tolist(), stop_words=stop_words, mwes=mwes)
-    elif counts.X.shape[0] != len(units):
-        raise ParameterError(f"counts has {counts.X.shape[0]} rows for {len(units)} units; "
-                             "count the terms of these units")
+    parts = counts if isinstance(counts, list) else [counts]
+    if sum(p.X.shape[0] for p in parts) != len(units):
+        raise ParameterError(f"counts has {sum(p.X.shape[0] for p in parts)} rows for "
+                             f"{len(units)} units; count the terms of these units")
     try:
-        dtm = prune_terms(counts, min_df=min_df, max_df=max_df, max_features=max_features)
+        dtm = prune_terms(counts, min_df=min_df, max_df=max_df, max_features=max_features) \
+            if isinstance(counts, DTM) else \
+            stack_pruned(counts, min_df=min_df, max_df=max_df, max_features=max_features)
     except ParameterError:
-        before = int((np.asarray(counts.X.sum(axis=0)).ravel() > 0).sum())
+        before = len(np.unique(np.concatenate(
+            [p.vocabulary[np.asarray(p.X.sum(axis=0)).ravel() > 0].astype(object)
+             for p in parts] or [np.array([], dtype=object)])))
         raise ParameterError(
             f"min_df={min_df}, max_df={max_df} leave 0 of {before} terms, so 0 of "
             f"{len(units)} units (from {n_docs} documents) keep a term. Lower min_df, raise "
             "max_df, cut the corpus into more units (unit='paragraph' or a sentence window) "
             "or add documents") from None
+    del parts
     keep = np.asarray(dtm.X.sum(axis=1)).ravel() > 0
     if not keep.all():
         log.info("%d of %d units keep no term after pruning and are left out",
                  int((~keep).sum()), len(units))
     log.info("%d terms survive min_df=%s, max_df=%s in %d of %d units", dtm.X.shape[1],
              min_df, max_df, int(keep.sum()), len(units))
+    if keep.all():  # no copy of a corpus-sized matrix
+        return units.reset_index(drop=True), dtm
     return (units.loc[keep].reset_index(drop=True),
             DTM(dtm.X[keep], dtm.vocabulary))
 
