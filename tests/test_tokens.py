@@ -151,15 +151,11 @@ def test_stack_pruned_equals_pruning_the_stack(texts: list[str], cuts: list[int]
         want = prune_terms(stack_dtms(parts), min_df=min_df, max_df=max_df,
                            max_features=max_features)
     except ParameterError as error:
-        given_parts = list(parts)
         with pytest.raises(ParameterError) as raised:
-            stack_pruned(given_parts, min_df=min_df, max_df=max_df, max_features=max_features)
+            stack_pruned(parts, min_df=min_df, max_df=max_df, max_features=max_features)
         assert str(raised.value) == str(error)
-        assert len(given_parts) == len(parts)  # left as it was
         return
-    given_parts = list(parts)
-    got = stack_pruned(given_parts, min_df=min_df, max_df=max_df, max_features=max_features)
-    assert given_parts == []  # consumed
+    got = stack_pruned(parts, min_df=min_df, max_df=max_df, max_features=max_features)
     assert got.vocabulary.tolist() == want.vocabulary.tolist()
     assert got.X.dtype == np.int32 and got.X.has_sorted_indices
     assert got.X.shape == want.X.shape
@@ -177,6 +173,25 @@ def test_stack_pruned_ranks_max_features_by_total_count_across_parts() -> None:
     got = stack_pruned(parts, min_df=1, max_df=1.0, max_features=1)
     assert got.vocabulary.tolist() == ["alpha"]
     assert got.X.toarray().ravel().tolist() == [3, 0, 0]
+
+
+def test_term_count_parts_pickle_and_empty_themselves_once_pruned() -> None:
+    from framelab.tokens import TermCountParts, count_terms, prune_terms, stack_dtms
+
+    texts = ["the cat sat", "a cat ran far far", "dogs ran", "the dogs sat sat", "cat"]
+    parts = [count_terms(texts[:2], stop_words=None), count_terms(texts[2:], stop_words=None)]
+    found = pickle.loads(pickle.dumps(TermCountParts.of(parts[0])))  # as a worker sends it
+    found += pickle.loads(pickle.dumps(TermCountParts.of(parts[1])))
+    assert found.n_rows == 5 and found.n_terms == len(stack_dtms(parts).vocabulary)
+    with pytest.raises(ParameterError):
+        found.pruned(min_df=6)
+    assert found.n_rows == 5  # left as it was
+    got = found.pruned(min_df=2)
+    want = prune_terms(stack_dtms(parts), min_df=2)
+    assert got.vocabulary.tolist() == want.vocabulary.tolist() == ["cat", "dogs", "ran", "sat",
+                                                                   "the"]
+    assert (got.X != want.X).nnz == 0
+    assert found.n_rows == 0 and found.n_terms == 0
 
 
 def test_align_columns_fills_missing_terms_and_drops_unknown_ones() -> None:

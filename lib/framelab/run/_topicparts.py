@@ -22,7 +22,7 @@ from scipy import sparse
 from .. import topics
 from ..corpus import body, member_of, release_memory
 from ..corpus import units as make_units
-from ..tokens import DTM, count_terms
+from ..tokens import DTM, TermCountParts, count_terms
 
 if TYPE_CHECKING:
     from ._partitions import RunCorpus
@@ -92,19 +92,19 @@ def topic_passages(run: RunCorpus, units: pd.DataFrame, theta: np.ndarray, *,
 @dataclass
 class UnitCounts:
     """Units of analysis and their unpruned term counts, partition by partition; ``a += b``
-    appends ``b``'s (the matrices are pruned and stacked once, by
-    :func:`framelab.topics.topic_dtm`)."""
+    appends ``b``'s (the counts over one vocabulary, :class:`framelab.tokens.TermCountParts`;
+    pruned once, by :func:`framelab.topics.topic_dtm`)."""
 
     units: list[pd.DataFrame] = field(default_factory=list)
-    counts: list[DTM] = field(default_factory=list)
+    counts: TermCountParts = field(default_factory=TermCountParts)
 
     def __iadd__(self, other: UnitCounts) -> Self:
         self.units += other.units
         self.counts += other.counts
         return self
 
-    def stacked(self) -> tuple[pd.DataFrame, list[DTM]]:
-        """All units (in corpus order) and the parts' counts (the list this object holds)."""
+    def stacked(self) -> tuple[pd.DataFrame, TermCountParts]:
+        """All units (in corpus order) and their counts."""
         units = pd.concat([u for u in self.units if len(u)] or self.units[:1],
                           ignore_index=True)
         self.units = []
@@ -115,9 +115,8 @@ def _unit_counts_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, unit:
                       include_nonbody: bool, keep_text: bool) -> UnitCounts:
 
     found = make_units(body(sentences, include_nonbody=include_nonbody), unit)
-    counts = count_terms(found["text_norm"].tolist())
-    counts.X.data = counts.X.data.astype(np.int32)  # per unit and term: a third less to hold
-    return UnitCounts([found if keep_text else found.drop(columns="text_norm")], [counts])
+    counts = TermCountParts.of(count_terms(found["text_norm"].tolist()))
+    return UnitCounts([found if keep_text else found.drop(columns="text_norm")], counts)
 
 
 def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
@@ -127,8 +126,8 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
 
     ``unit`` is a resolved unit of analysis (:func:`framelab.topics.resolve_unit`). Terms are
     counted per partition; pruning by ``min_df``/``max_df`` needs the whole corpus and runs
-    here, each part pruned into the result in turn (:func:`framelab.tokens.stack_pruned`:
-    counts as int32, no unpruned copy of the whole). Returns what ``topic_dtm(units(body(sentences), unit))``
+    here, each part pruned into the result in turn (:class:`framelab.tokens.TermCountParts`:
+    one vocabulary for all parts, counts as int32, no unpruned copy of the whole). Returns what ``topic_dtm(units(body(sentences), unit))``
     returns; without ``text_norm`` when ``keep_text`` is False (the units' texts are the
     corpus's text: :func:`topic_passages` reads the few it shows).
     """

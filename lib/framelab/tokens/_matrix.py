@@ -28,7 +28,7 @@ from ._analyzer import (
 
 __all__ = [
     "TOKEN_COLUMNS", "token_table", "dtm_from_tokens", "DTM", "document_term_matrix",
-    "count_terms", "stack_dtms", "stack_pruned", "align_columns", "prune_terms",
+    "count_terms", "stack_dtms", "align_columns", "prune_terms",
 ]
 
 #: Columns of :func:`token_table`: the position of the text in the input, the token (lowercased,
@@ -291,7 +291,7 @@ def align_columns(dtm: DTM, vocabulary: np.ndarray) -> sparse.csr_matrix:
     return X
 
 
-def _kept_terms(doc_freq: np.ndarray, totals: np.ndarray | None, n_texts: int,
+def kept_terms(doc_freq: np.ndarray, totals: np.ndarray | None, n_texts: int,
                 n_terms: int, *, min_df: int | float, max_df: int | float,
                 max_features: int | None) -> np.ndarray:
     """Which columns survive pruning, from their document frequencies (and their total
@@ -318,62 +318,8 @@ def prune_terms(dtm: DTM, *, min_df: int | float = 1, max_df: int | float = 1.0,
     X, uniques = dtm.X, dtm.vocabulary
     doc_freq = np.bincount(X.indices, minlength=X.shape[1])
     totals = np.asarray(X.sum(axis=0)).ravel() if max_features is not None else None
-    keep = _kept_terms(doc_freq, totals, X.shape[0], len(uniques), min_df=min_df,
+    keep = kept_terms(doc_freq, totals, X.shape[0], len(uniques), min_df=min_df,
                        max_df=max_df, max_features=max_features)
     columns = np.flatnonzero(keep)
     vocabulary = uniques[columns].astype(str)
     return DTM(X[:, columns].tocsr(), vocabulary)
-
-
-def stack_pruned(parts: list[DTM], *, min_df: int | float = 1, max_df: int | float = 1.0,
-                 max_features: int | None = None, dtype: np.dtype | type = np.int32) -> DTM:
-    """``prune_terms(stack_dtms(parts), ...)`` without the unpruned stack: the terms kept are
-    chosen from the parts' document frequencies, then each part's kept counts are copied
-    into the result and the part is taken out of ``parts``, so the memory peak is the
-    parts plus one part, not three copies of the corpus's counts.
-
-    ``parts`` is emptied once the terms are chosen (on a ``ParameterError`` it is left as
-    it was). Each part must hold one entry per (row, term) (as :func:`count_terms` returns);
-    counts are stored as ``dtype``.
-    """
-    for i, part in enumerate(parts):
-        X = sparse.csr_matrix(part.X)
-        X.sum_duplicates()
-        parts[i] = DTM(X, part.vocabulary)
-    vocabulary = np.unique(np.concatenate([p.vocabulary.astype(object) for p in parts])) \
-        .astype(str) if parts else np.array([], dtype=str)
-    n_terms = len(vocabulary)
-    columns = [np.searchsorted(vocabulary, p.vocabulary) for p in parts]
-    doc_freq = np.zeros(n_terms, dtype=np.int64)
-    totals = np.zeros(n_terms, dtype=np.int64) if max_features is not None else None
-    for part, cols in zip(parts, columns):
-        doc_freq += np.bincount(cols[part.X.indices], minlength=n_terms)
-        if totals is not None:
-            totals += np.bincount(cols[part.X.indices], weights=part.X.data,
-                                  minlength=n_terms).astype(np.int64)  # exact below 2**53
-    n_texts = sum(p.X.shape[0] for p in parts)
-    keep = _kept_terms(doc_freq, totals, n_texts, n_terms, min_df=min_df, max_df=max_df,
-                       max_features=max_features)
-    renumber = np.cumsum(keep) - 1  # new column of each kept term
-    size = sum(int(keep[cols[p.X.indices]].sum()) for p, cols in zip(parts, columns))
-    data = np.empty(size, dtype=dtype)
-    indices = np.empty(size, dtype=np.int32 if keep.sum() < 2**31 else np.int64)
-    indptr = np.zeros(n_texts + 1, dtype=np.int64)
-    row = at = 0
-    parts.reverse()  # popped from the end: the first part first
-    columns.reverse()
-    while parts:
-        X = parts.pop().X
-        cols = columns.pop()[X.indices]
-        kept = keep[cols]
-        n = int(kept.sum())
-        data[at:at + n] = X.data[kept]
-        indices[at:at + n] = renumber[cols[kept]]
-        ends = np.concatenate([[0], np.cumsum(kept)])[X.indptr[1:]]  # kept entries so far
-        indptr[row + 1:row + 1 + X.shape[0]] = at + ends
-        row += X.shape[0]
-        at += n
-        del X, cols, kept
-    out = sparse.csr_matrix((data, indices, indptr), shape=(n_texts, int(keep.sum())))
-    out.sort_indices()
-    return DTM(out, vocabulary[keep])

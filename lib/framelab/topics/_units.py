@@ -9,7 +9,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, check_columns
-from ..tokens import DEFAULT_MWES, DTM, STOP_WORDS, Analyzer, count_terms, prune_terms, stack_pruned
+from ..tokens import (
+    DEFAULT_MWES,
+    DTM,
+    STOP_WORDS,
+    Analyzer,
+    TermCountParts,
+    count_terms,
+    prune_terms,
+)
 
 __all__ = ["AUTO_MIN_DOCUMENTS", "resolve_unit", "topic_dtm", "unit_tokens"]
 
@@ -51,7 +59,7 @@ def topic_dtm(
     max_features: int | None = None,
     stop_words: frozenset[str] | None = STOP_WORDS,
     mwes: Iterable[str] = DEFAULT_MWES,
-    counts: DTM | list[DTM] | None = None,
+    counts: DTM | TermCountParts | None = None,
 ) -> tuple[pd.DataFrame, DTM]:
     """Count the terms of each unit; drop units that keep no term after pruning.
 
@@ -62,12 +70,12 @@ def topic_dtm(
         with ``counts`` the texts are not needed).
     min_df, max_df, max_features, stop_words, mwes
         As in :func:`framelab.tokens.document_term_matrix`.
-    counts : DTM or list of DTM, optional
+    counts : DTM or TermCountParts, optional
         The units' unpruned term counts (:func:`framelab.tokens.count_terms` with the same
-        ``stop_words`` and ``mwes``), already computed: one matrix, or the matrices of
-        consecutive runs of units (e.g. partition by partition, :func:`framelab.run.topic_dtm`),
-        which are pruned and stacked by :func:`framelab.tokens.stack_pruned` (the list is
-        emptied) and then hold their counts as int32.
+        ``stop_words`` and ``mwes``), already computed: one matrix, or the parts of the
+        matrix as counted partition by partition (:func:`framelab.run.topic_dtm`), pruned
+        into one int32 matrix by :meth:`framelab.tokens.TermCountParts.pruned` (which
+        empties them).
 
     Returns
     -------
@@ -85,24 +93,22 @@ def topic_dtm(
     n_docs = units["doc_id"].nunique()
     if counts is None:
         counts = count_terms(units["text_norm"].tolist(), stop_words=stop_words, mwes=mwes)
-    parts = counts if isinstance(counts, list) else [counts]
-    if sum(p.X.shape[0] for p in parts) != len(units):
-        raise ParameterError(f"counts has {sum(p.X.shape[0] for p in parts)} rows for "
-                             f"{len(units)} units; count the terms of these units")
+    n_counted = counts.X.shape[0] if isinstance(counts, DTM) else counts.n_rows
+    if n_counted != len(units):
+        raise ParameterError(f"counts has {n_counted} rows for {len(units)} units; count the "
+                             "terms of these units")
     try:
         dtm = prune_terms(counts, min_df=min_df, max_df=max_df, max_features=max_features) \
             if isinstance(counts, DTM) else \
-            stack_pruned(counts, min_df=min_df, max_df=max_df, max_features=max_features)
+            counts.pruned(min_df=min_df, max_df=max_df, max_features=max_features)
     except ParameterError:
-        before = len(np.unique(np.concatenate(
-            [p.vocabulary[np.asarray(p.X.sum(axis=0)).ravel() > 0].astype(object)
-             for p in parts] or [np.array([], dtype=object)])))
+        before = int((np.asarray(counts.X.sum(axis=0)).ravel() > 0).sum()) \
+            if isinstance(counts, DTM) else counts.n_terms
         raise ParameterError(
             f"min_df={min_df}, max_df={max_df} leave 0 of {before} terms, so 0 of "
             f"{len(units)} units (from {n_docs} documents) keep a term. Lower min_df, raise "
             "max_df, cut the corpus into more units (unit='paragraph' or a sentence window) "
             "or add documents") from None
-    del parts
     keep = np.asarray(dtm.X.sum(axis=1)).ravel() > 0
     if not keep.all():
         log.info("%d of %d units keep no term after pruning and are left out",
