@@ -136,6 +136,61 @@ def test_label_rates_counts_rates_and_bootstrap(tables) -> None:
     pd.testing.assert_frame_equal(rates, again)
 
 
+def _label_rates_by_hand(mentions, sentences, documents, cb, unit, n_boot, seed):
+    """Each group's units (sorted ids), their words and their mentions per family x voice
+    summed with pandas, then the same bootstrap call: what label_rates must give."""
+    from framelab.stats import cell_rng, ratio_interval
+
+    cells = [(f, v) for f in cb.families for v in framing.VOICES]
+    group_of = dict(zip(documents.doc_id, documents.outlet))
+    unit_col = "doc_id" if unit == "documents" else "sentence_id"
+    sents = sentences.assign(group=sentences.doc_id.map(group_of))
+    located = mentions.merge(sents[["sentence_id", "group", unit_col]].rename(
+        columns={unit_col: "unit"}) if unit_col != "sentence_id" else
+        sents[["sentence_id", "group"]].assign(unit=sents.sentence_id), on="sentence_id")
+    rows = []
+    for group in sorted(set(sents.group)):
+        mine = sents[sents.group == group]
+        words = mine.groupby(unit_col)["n_words"].sum().sort_index()
+        counts = np.zeros((len(words), len(cells)))
+        for (u, fam, voice), n in located[located.group == group] \
+                .groupby(["unit", "family", "voice"]).size().items():
+            if (fam, voice) in cells:
+                counts[words.index.get_loc(u), cells.index((fam, voice))] = n
+        lo, hi = ratio_interval(counts, words.to_numpy(dtype=float), n_boot=n_boot, ci=0.95,
+                                scale=1000.0, rng=cell_rng(seed, "label_rates", group))
+        for j, (fam, voice) in enumerate(cells):
+            rows.append((group, fam, voice, int(counts[:, j].sum()), lo[j], hi[j], len(words)))
+    return pd.DataFrame(rows, columns=["group", "family", "voice", "count", "ci_low",
+                                       "ci_high", "n_units"])
+
+
+@pytest.mark.parametrize("unit", ["documents", "sentences"])
+def test_label_rates_equal_sums_by_hand_over_shuffled_rows(unit: str) -> None:
+    from framelab.codebook import load_codebook
+
+    cb = load_codebook()
+    rng = np.random.default_rng(3)
+    n_docs, n_sents = 40, 400
+    doc_ids = [f"d{i:03d}" for i in rng.permutation(n_docs)]
+    documents = pd.DataFrame({"doc_id": doc_ids, "outlet": rng.choice(["A", "B", "C"], n_docs)})
+    doc_of = rng.choice(doc_ids, n_sents)
+    sentences = pd.DataFrame({"doc_id": doc_of,
+                              "sentence_id": [f"{d}:{i:04d}" for i, d in enumerate(doc_of)],
+                              "segment": "body", "n_words": rng.integers(1, 40, n_sents)}) \
+        .sample(frac=1.0, random_state=1)  # rows in no particular order
+    chosen = rng.integers(0, n_sents, 300)
+    mentions = pd.DataFrame({
+        "sentence_id": sentences.sentence_id.to_numpy()[chosen],
+        "family": rng.choice([*cb.families, "not_a_family"], 300),
+        "voice": rng.choice(list(framing.VOICES), 300)})
+    got = framing.label_rates(mentions, sentences, documents, cb, unit=unit, n_boot=50, seed=4)
+    want = _label_rates_by_hand(mentions, sentences, documents, cb, unit, 50, 4)
+    assert (got.ci_unit == unit).all()
+    pd.testing.assert_frame_equal(got[want.columns].reset_index(drop=True), want,
+                                  check_dtype=False)
+
+
 def test_label_rates_group_by_metadata_unit_and_errors(tables) -> None:
     documents, sentences, _, m = tables
     by_doc = framing.label_rates(m, sentences, documents, group_by="doc_id", unit="documents",

@@ -292,7 +292,8 @@ def _unit_groups(sents: pd.DataFrame, documents: pd.DataFrame | None,
 
 
 def _resolved_unit(sents: pd.DataFrame, groups: Any, unit: str, min_docs: int) -> str:
-    docs_per_group = pd.Series(sents["doc_id"].to_numpy()).groupby(groups).nunique()
+    docs_per_group = sents["doc_id"].groupby(pd.Series(groups, index=sents.index),
+                                             observed=True).nunique()
     return resolve_unit(docs_per_group, unit, smaller="sentences", min_docs=min_docs)
 
 
@@ -357,26 +358,35 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
     cb = resolve_codebook(codebook)
     check_columns(mentions, ("sentence_id", "family", "voice"), "mentions")
     words = "n_words" if "n_words" in sentences.columns else "text_norm"
-    sents = _body(sentences, include_nonbody, needs=("doc_id", "sentence_id", words)) \
-        .reset_index(drop=True)
-    groups = _unit_groups(sents, documents, group_by).to_numpy()
-    unit = _resolved_unit(sents, groups, unit, min_docs_per_group)
-    units = (sents["doc_id"] if unit == "documents" else sents["sentence_id"]).to_numpy()
+    sents = _body(sentences, include_nonbody, needs=("doc_id", "sentence_id", words))
+    # codes, not arrays of Python strings: at a million articles the sentences are 12 million
+    group_codes, group_names = pd.factorize(_unit_groups(sents, documents, group_by), sort=True)
+    unit = _resolved_unit(sents, pd.Categorical.from_codes(group_codes, group_names), unit,
+                          min_docs_per_group)
+    # units numbered in sorted order, so each group's units are drawn in the order of their ids
+    unit_codes = pd.factorize(sents["doc_id"] if unit == "documents" else sents["sentence_id"],
+                              sort=True)[0]
     tokens = word_counts(sents)
     cells = [(f, v) for f in cb.families for v in VOICES]
-    index = {c: i for i, c in enumerate(cells)}
-    row_of = dict(zip(sents["sentence_id"], range(len(sents))))
-    counts = np.zeros((len(sents), len(cells)), dtype=np.int64)
-    for sid, fam, voice in zip(mentions["sentence_id"], mentions["family"], mentions["voice"]):
-        if sid in row_of and (fam, voice) in index:
-            counts[row_of[sid], index[(fam, voice)]] += 1
+    cell_of = pd.Series(range(len(cells)), index=pd.MultiIndex.from_tuples(cells))
+    # each mention's sentence (a row of sents) and cell; mentions of other sentences or
+    # families do not count
+    row = pd.Index(sents["sentence_id"]).get_indexer(mentions["sentence_id"])
+    cell = cell_of.reindex(pd.MultiIndex.from_arrays([mentions["family"], mentions["voice"]])) \
+        .to_numpy()
+    counted = (row >= 0) & ~np.isnan(cell)
+    row, cell = row[counted], cell[counted].astype(np.int64)
     rows = []
-    for group in sorted(set(groups)):
-        sel = groups == group
-        codes, inverse = np.unique(units[sel], return_inverse=True)
+    for code, group in enumerate(group_names):
+        sel = group_codes == code
+        codes, inverse = np.unique(unit_codes[sel], return_inverse=True)
         u_tok = np.bincount(inverse, weights=tokens[sel], minlength=len(codes))
-        u_cnt = np.stack([np.bincount(inverse, weights=counts[sel, j], minlength=len(codes))
-                          for j in range(len(cells))], axis=1)
+        # the group's mentions: their unit's position among the group's units, and their cell
+        of_group = group_codes[row] == code
+        position = np.searchsorted(codes, unit_codes[row[of_group]])
+        u_cnt = np.bincount(position * len(cells) + cell[of_group],
+                            minlength=len(codes) * len(cells)) \
+            .reshape(len(codes), len(cells)).astype(np.float64)
         lo, hi = ratio_interval(u_cnt, u_tok, n_boot=n_boot, ci=0.95, scale=1000.0,
                                 rng=cell_rng(seed, "label_rates", group))
         n_tok, total = int(u_tok.sum()), u_cnt.sum()
