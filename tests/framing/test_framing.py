@@ -121,6 +121,27 @@ def test_actor_resolution(text: str, actor: str) -> None:
     assert m.actor.tolist() == [actor]
 
 
+def test_actor_summary_is_the_same_from_mentions_voices_and_summed_counts(tables) -> None:
+    documents, sentences, matches, _ = tables
+    mentions = framing.actor_mentions(sentences, documents, matches=matches)
+    want = framing.actor_summary(mentions)
+    assert want["n_mentions"].sum() == len(mentions) > 0
+    # by hand: one actor's documents and voices
+    first = mentions["actor"].iloc[0]
+    row = want.set_index("actor").loc[first]
+    mine = mentions[mentions["actor"] == first]
+    assert row.n_documents == mine["doc_id"].nunique()
+    assert [row[v] for v in framing.VOICES] == [(mine["voice"] == v).sum()
+                                                for v in framing.VOICES]
+    pd.testing.assert_frame_equal(framing.actor_summary(framing.actor_voices(mentions)), want)
+    docs = sorted(mentions["doc_id"].unique())
+    halves = [mentions[mentions["doc_id"].isin(docs[:1])],
+              mentions[~mentions["doc_id"].isin(docs[:1])]]
+    parts = pd.concat([framing.actor_counts(h) for h in halves], ignore_index=True)
+    assert list(parts.columns) == framing.ACTOR_COUNT_COLUMNS
+    pd.testing.assert_frame_equal(framing.actor_summary(parts), want)
+
+
 def test_label_rates_counts_rates_and_bootstrap(tables) -> None:
     documents, sentences, _, m = tables
     rates = framing.label_rates(m, sentences, documents, unit="documents", n_boot=200, seed=1)

@@ -209,15 +209,25 @@ def test_framing_tables_returns_the_tables_asked_for(cache_dir: Path) -> None:
     with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
         run.batch_documents = 1
         got = framing_tables(run, CB, kwic_window=25,
-                             tables=["match_counts", "label_kwic", "label_mentions"])
-        assert list(got) == ["match_counts", "label_kwic", "label_mentions"]
+                             tables=["match_counts", "label_kwic", "label_mentions",
+                                     "layer_counts", "actor_counts"])
+        assert list(got) == ["match_counts", "label_kwic", "label_mentions", "layer_counts",
+                             "actor_counts"]
         assert run.loaded == []  # computed from the parts, nothing held whole
         docs, sents = run.documents, run.sentences
         matches = framing.match_sentences(sents, CB)
-        counts = got["match_counts"]
-        assert counts["matches"].sum() == len(matches)
-        assert counts.groupby("layer")["matches"].sum().to_dict() == \
-            matches.groupby("layer").size().to_dict()
+        by_layer = matches.groupby("layer").size().to_dict()
+        for name in ("match_counts", "layer_counts"):
+            counts = got[name]
+            assert counts["matches"].sum() == len(matches)
+            assert counts.groupby("layer")["matches"].sum().to_dict() == by_layer, name
+        assert list(got["layer_counts"].columns) == ["layer", "matches"]  # per part and layer
+        # each part's counts (one document per part here) add up to the whole corpus's
+        mentions = framing.actor_mentions(sents, docs, CB, matches=matches)
+        assert got["actor_counts"]["actor"].duplicated().any()
+        pd.testing.assert_frame_equal(framing.actor_summary(got["actor_counts"], CB),
+                                      framing.actor_summary(mentions, CB))
+        assert framing.actor_summary(mentions, CB)["n_documents"].sum() > 0
         want = framing.add_kwic(framing.label_mentions(sents, docs, CB), docs,
                                 window=25)[LABEL_KWIC_COLUMNS]
         pd.testing.assert_frame_equal(got["label_kwic"], want)

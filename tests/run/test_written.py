@@ -82,3 +82,20 @@ def test_actor_voices_and_verb_counts_add_up_to_the_whole_tables(cache_dir: Path
     counted = got["verb_counts"].groupby(["outlet", "verb_class"])["verbs"].sum()
     assert counted.to_dict() == verbs.groupby(["outlet", "verb_class"]).size().to_dict()
     assert got["actor_voices"]["mentions"].sum() == len(mentions) > 0
+
+
+def test_written_may_give_each_table_its_own_view(cache_dir: Path, tmp_path: Path) -> None:
+    # actor_documents has no outlet column: it is written whole and kept without rows
+    view = ViewSample(by="outlet", n_documents=5, per_document_max=50, n=2, seed=1)
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        whole = framing_tables(run, CB, tables=["actor_documents", "frame_kwic"])
+        got = framing_tables(run, CB, tables=["actor_documents", "frame_kwic"],
+                             written={"actor_documents": None, "frame_kwic": view},
+                             out_dir=tmp_path)
+    assert len(got["actor_documents"]) == 0
+    saved = outputs.save_table(whole["actor_documents"], "actor_documents", tmp_path / "whole",
+                               latex=False)
+    assert Path(got["actor_documents"].attrs["path"]).read_bytes() == saved.read_bytes()
+    assert len(got["frame_kwic"]) == len(sample_view(whole["frame_kwic"], by="outlet",
+                                                     n_documents=5, per_document_max=50,
+                                                     n=2, seed=1)) > 0

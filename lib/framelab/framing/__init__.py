@@ -1,9 +1,11 @@
 """Framing: voice (narrator / quoted / attributed), label mentions and rates, keyness, quotations."""
 
 from ._actors import (
+    ACTOR_COUNT_COLUMNS,
     ACTOR_LABEL_COLUMNS,
     OTHER,
     UNRESOLVED,
+    actor_counts,
     actor_documents,
     actor_labels,
     actor_labels_figure,
@@ -38,7 +40,6 @@ from ._framing import (
     frame_kwic,
     frames,
     label_mentions,
-    label_rates,
     match_sentences,
     reporting_verbs,
     resampled_unit,
@@ -71,6 +72,7 @@ from ._polnear import (
     voice_tokens,
 )
 from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
+from ._rates import label_rates
 from ._summary import FRAME_SUMMARY_COLUMNS, frame_summary, frames_view, plot_frame_summary
 from ._termbatches import TERM_LEVELS, TermBatches, term_batches
 from ._voice import (
@@ -84,7 +86,7 @@ from ._voice import (
 )
 
 __all__ = [
-    'actor_documents', 'ACTOR_LABEL_COLUMNS', 'alone_agrees', 'actor_labels', 'actor_labels_figure',
+    'ACTOR_COUNT_COLUMNS', 'actor_counts', 'actor_documents', 'ACTOR_LABEL_COLUMNS', 'alone_agrees', 'actor_labels', 'actor_labels_figure',
     'ACTOR_MENTION_COLUMNS', 'actor_mentions', 'actor_summary', 'actor_voices', 'add_kwic',
     'Attribution', 'ATTRIBUTION_VERB_PATTERN', 'ATTRIBUTION_VERBS', 'content_tokens',
     'display_name', 'document_groups', 'evaluate_polnear', 'fightin_words_figure', 'find_quotes',

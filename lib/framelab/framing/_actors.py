@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
     from ..codebook import Codebook
 
-__all__ = ["ACTOR_LABEL_COLUMNS", "OTHER", "UNRESOLVED", "actor_documents", "actor_labels",
+__all__ = ["ACTOR_COUNT_COLUMNS", "ACTOR_LABEL_COLUMNS", "OTHER", "UNRESOLVED", "actor_counts",
+           "actor_documents", "actor_labels",
            "actor_labels_figure", "actor_summary", "actor_voices", "display_name", "document_groups",
            "group_order", "label_targets", "main_actors", "plot_actor_labels", "shown_groups"]
 
@@ -355,25 +356,50 @@ def actor_voices(mentions: pd.DataFrame) -> pd.DataFrame:
             .rename("mentions").reset_index())
 
 
-def actor_summary(mentions: pd.DataFrame, codebook: CodebookArg = None) -> pd.DataFrame:
-    """Mentions per codebook actor, **including actors never mentioned** (count 0).
+#: Columns of :func:`actor_counts`.
+ACTOR_COUNT_COLUMNS = ["actor", "n_mentions", "n_documents", *VOICES]
 
-    ``mentions`` is :func:`actor_mentions` output (one row per mention) or
-    :func:`actor_voices` output (a ``mentions`` count per document, actor and voice; the
-    same summary). Returns columns ``actor``, ``name``, ``target``, ``n_mentions``,
-    ``n_documents``, ``narrator``, ``quoted``, ``attributed``.
+
+def actor_counts(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Per actor mentioned: its mentions, the documents that mention it and its mentions
+    in each voice (columns :data:`ACTOR_COUNT_COLUMNS`, actors sorted).
+
+    ``mentions`` as for :func:`actor_summary`. The counts of disjoint sets of documents
+    (partitions) add up to those of all of them, so a corpus's table is its parts' tables
+    summed by actor; :func:`actor_summary` takes either.
     """
-    cb = resolve_codebook(codebook)
     check_columns(mentions, ("actor", "doc_id", "voice"), "mentions")
     counts = mentions["mentions"] if "mentions" in mentions.columns else \
         pd.Series(1, index=mentions.index)
-    rows = []
-    for actor in cb.actors.values():
-        mine = (mentions["actor"] == actor.id).to_numpy()
-        part, n = mentions[mine], counts[mine]
-        rows.append((actor.id, actor.name, actor.target, int(n.sum()),
-                     part["doc_id"].nunique(),
-                     *[int(n[(part["voice"] == v).to_numpy()].sum()) for v in VOICES]))
+    frame = pd.DataFrame({"actor": mentions["actor"].to_numpy(),
+                          "doc_id": mentions["doc_id"].to_numpy(),
+                          "voice": mentions["voice"].to_numpy(), "n": counts.to_numpy()})
+    by_actor = frame.groupby("actor", sort=True)
+    out = pd.DataFrame({"n_mentions": by_actor["n"].sum(),
+                        "n_documents": by_actor["doc_id"].nunique()})
+    for voice in VOICES:
+        out[voice] = frame[frame["voice"] == voice].groupby("actor")["n"].sum() \
+            .reindex(out.index, fill_value=0)
+    return out.astype("int64").rename_axis("actor").reset_index()[ACTOR_COUNT_COLUMNS]
+
+
+def actor_summary(mentions: pd.DataFrame, codebook: CodebookArg = None) -> pd.DataFrame:
+    """Mentions per codebook actor, **including actors never mentioned** (count 0).
+
+    ``mentions`` is :func:`actor_mentions` output (one row per mention),
+    :func:`actor_voices` output (a ``mentions`` count per document, actor and voice) or
+    :func:`actor_counts` of disjoint sets of documents one after another (e.g. partitions);
+    the same summary. Returns columns ``actor``, ``name``, ``target``, ``n_mentions``,
+    ``n_documents``, ``narrator``, ``quoted``, ``attributed``.
+    """
+    cb = resolve_codebook(codebook)
+    summed = mentions if "n_documents" in mentions.columns else actor_counts(mentions)
+    check_columns(summed, ACTOR_COUNT_COLUMNS, "actor counts")
+    actors = list(cb.actors.values())
+    totals = summed.groupby("actor")[ACTOR_COUNT_COLUMNS[1:]].sum() \
+        .reindex([a.id for a in actors], fill_value=0)
+    rows = [(actor.id, actor.name, actor.target, *map(int, values))
+            for actor, values in zip(actors, totals.to_numpy())]
     out = pd.DataFrame(rows, columns=["actor", "name", "target", "n_mentions", "n_documents",
                                       *VOICES])
     never = out.loc[out["n_mentions"] == 0, "actor"].tolist()

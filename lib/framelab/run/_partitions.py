@@ -314,9 +314,10 @@ def _paused_gc() -> Iterator[None]:
 LABEL_KWIC_COLUMNS = ["doc_id", "outlet", "voice", "voice_cue", "left", "match", "right",
                       "label", "family", "actor", "event"]
 #: Tables :func:`framing_tables` can return.
-FRAMING_TABLE_NAMES = ("matches", "match_counts", "label_mentions", "label_kwic",
-                       "actor_mentions", "actor_documents", "actor_voices", "frames",
-                       "frame_kwic", "reporting_verbs", "verb_counts")
+FRAMING_TABLE_NAMES = ("matches", "match_counts", "layer_counts", "label_mentions",
+                       "label_kwic", "actor_mentions", "actor_documents", "actor_voices",
+                       "actor_counts", "frames", "frame_kwic", "reporting_verbs",
+                       "verb_counts")
 
 
 def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
@@ -345,6 +346,8 @@ def _framing_tables_of(documents: pd.DataFrame, sentences: pd.DataFrame, *,
         "taggers": lambda: framing.voice_taggers(sents, docs, cb, include_nonbody=nonbody),
         "match_counts": lambda: (get("matches").groupby(["doc_id", "layer"], sort=False)
                                  .size().rename("matches").reset_index()),
+        "layer_counts": lambda: (get("matches").groupby("layer", sort=False).size()
+                                 .rename("matches").reset_index()),
         "label_mentions": lambda: framing.label_mentions(
             sents, docs, cb, matches=get("matches"), taggers=get("taggers"),
             include_nonbody=nonbody),
@@ -355,6 +358,7 @@ def _framing_tables_of(documents: pd.DataFrame, sentences: pd.DataFrame, *,
             include_nonbody=nonbody),
         "actor_documents": lambda: framing.actor_documents(get("actor_mentions")),
         "actor_voices": lambda: framing.actor_voices(get("actor_mentions")),
+        "actor_counts": lambda: framing.actor_counts(get("actor_mentions")),
         "frame_kwic": lambda: framing.frame_kwic(sents, docs, cb, matches=get("matches"),
                                                  window=window, include_nonbody=nonbody),
         "frames": lambda: framing.frames(sents, docs, cb, matches=get("matches"),
@@ -370,7 +374,8 @@ def _framing_tables_of(documents: pd.DataFrame, sentences: pd.DataFrame, *,
 
 def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool = False,
                    max_evidence: int = 3, window: int = 40, kwic_window: int = 40,
-                   tables: Sequence[str] | None = None, written: Sequence[str] = (),
+                   tables: Sequence[str] | None = None,
+                   written: Sequence[str] | Mapping[str, ViewSample | None] = (),
                    out_dir: str | Path = "", view: ViewSample | None = None
                    ) -> dict[str, pd.DataFrame]:
     """The per-document framing tables of the whole corpus, computed part by part.
@@ -381,6 +386,8 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
     part goes to ``<out_dir>/tables/<name>.csv`` as it arrives (:class:`WrittenTable`), and
     the table returned is ``view``'s sample of it (:class:`framelab.stats.ViewSample`), or
     its columns without rows if ``view`` is None; its ``attrs`` give ``path`` and ``rows``.
+    ``written`` may also map each such table to its own view (None: no rows kept), e.g. for
+    a table without ``view``'s column.
 
     Returns
     -------
@@ -389,8 +396,11 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
         ``actor_mentions``, ``actor_documents``, ``frames``, ``frame_kwic`` and
         ``reporting_verbs``: each equal to the function of the same name in
         :mod:`framelab.framing` called on the whole corpus. ``match_counts``: doc_id, layer,
-        matches (codebook matches per document and layer). ``actor_voices``:
-        :func:`framelab.framing.actor_voices` (mentions per document, actor and voice).
+        matches (codebook matches per document and layer); ``layer_counts``: layer, matches
+        (one row per part and layer: sum them). ``actor_voices``:
+        :func:`framelab.framing.actor_voices` (mentions per document, actor and voice);
+        ``actor_counts``: :func:`framelab.framing.actor_counts` of each part, one after
+        another (what :func:`framelab.framing.actor_summary` takes; a few rows per part).
         ``verb_counts``: outlet, verb_class, verbs (reporting verbs per outlet and class,
         one row per part and pair: sum them). ``label_kwic``: the label mentions with
         ``kwic_window`` characters of context (:func:`framelab.framing.add_kwic`), columns
@@ -402,13 +412,14 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
     if unknown:
         raise ParameterError(f"framing_tables(tables=...): unknown {unknown}; use any of "
                              f"{', '.join(FRAMING_TABLE_NAMES)}")
-    if set(written) - set(keep):
-        raise ParameterError(f"framing_tables(written=...): {sorted(set(written) - set(keep))} "
+    views = dict(written) if isinstance(written, Mapping) else {name: view for name in written}
+    if set(views) - set(keep):
+        raise ParameterError(f"framing_tables(written=...): {sorted(set(views) - set(keep))} "
                              "are not among the tables asked for; name them in tables= too")
-    if written and not out_dir:
+    if views and not out_dir:
         raise ParameterError("framing_tables(written=...): give out_dir, the run folder the "
                              "tables are written to")
-    sinks = {name: WrittenTable(name, out_dir, view) for name in written}
+    sinks = {name: WrittenTable(name, out_dir, shown) for name, shown in views.items()}
     with contextlib.ExitStack() as stack:
         for sink in sinks.values():
             stack.enter_context(sink)
