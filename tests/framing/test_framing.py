@@ -212,6 +212,21 @@ def test_label_rates_equal_sums_by_hand_over_shuffled_rows(unit: str) -> None:
                                   check_dtype=False)
 
 
+def test_label_rates_from_one_row_per_document_equal_those_from_sentences(tables) -> None:
+    documents, sentences, _, m = tables
+    from framelab.corpus import body
+
+    analysed = body(sentences)
+    per_doc = analysed.assign(n_words=framing.word_counts(analysed)) \
+        .groupby("doc_id", as_index=False)["n_words"].sum().sample(frac=1.0, random_state=2)
+    want = framing.label_rates(m, sentences, documents, unit="documents", n_boot=100, seed=3)
+    got = framing.label_rates(m, per_doc, documents, unit="documents", n_boot=100, seed=3)
+    pd.testing.assert_frame_equal(got, want)
+    assert want["count"].sum() > 0
+    with pytest.raises(ParameterError, match="one row per document"):
+        framing.label_rates(m, per_doc, documents, unit="sentences", n_boot=10)
+
+
 def test_label_rates_group_by_metadata_unit_and_errors(tables) -> None:
     documents, sentences, _, m = tables
     by_doc = framing.label_rates(m, sentences, documents, group_by="doc_id", unit="documents",

@@ -107,7 +107,7 @@ def test_keyness_and_rates_without_the_texts_equal_the_whole_corpus(shuffled, gr
                                                                     unit: str) -> None:
     from framelab import framing
     from framelab.codebook import load_codebook
-    from framelab.run import keyness_batches, sentences_without_text
+    from framelab.run import document_words, keyness_batches, rate_units, sentences_without_text
 
     cb = load_codebook()
     path, cache_dir = shuffled
@@ -118,7 +118,10 @@ def test_keyness_and_rates_without_the_texts_equal_the_whole_corpus(shuffled, gr
         slim = sentences_without_text(run)
         slimmer = sentences_without_text(run, columns=["doc_id", "sentence_id", "segment",
                                                        group_by, "no such column"])
+        per_doc = document_words(run, columns=["outlet"])
         assert run.loaded == []
+        units, drawn = rate_units(run, group_by=group_by, unit=unit)
+        assert "sentences" not in run.loaded
         docs, sents = run.documents, run.sentences
     assert "text_norm" not in slim.columns and "text" not in slim.columns
     assert len(batches) == len(fc.body(sents))
@@ -142,6 +145,18 @@ def test_keyness_and_rates_without_the_texts_equal_the_whole_corpus(shuffled, gr
                                   want)
     pd.testing.assert_frame_equal(framing.label_rates(mentions, slimmer, docs, cb, **rate_opts),
                                   want)
+    # one row per document when documents are drawn; the same rates either way
+    assert drawn == framing.resampled_unit(slimmer, docs, group_by=group_by, unit=unit)
+    assert ("sentence_id" in units.columns) == (drawn == "sentences")
+    pd.testing.assert_frame_equal(framing.label_rates(mentions, units, docs, cb, **rate_opts),
+                                  want)
+    analysed = fc.body(sents).assign(n_words=lambda f: framing.word_counts(f))
+    by_hand = analysed.groupby("doc_id", sort=False)["n_words"].agg(["size", "sum"])
+    assert per_doc["doc_id"].tolist() == by_hand.index.tolist()  # corpus order
+    assert per_doc["n_sentences"].tolist() == by_hand["size"].tolist()
+    assert per_doc["n_words"].tolist() == by_hand["sum"].tolist()
+    assert per_doc["outlet"].tolist() == \
+        docs.set_index("doc_id").loc[per_doc["doc_id"], "outlet"].tolist()
 
 
 @pytest.mark.parametrize("unit", ["paragraph", 2])

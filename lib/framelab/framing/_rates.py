@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook, resolve_codebook
-from ..errors import check_columns
+from ..errors import ParameterError, check_columns
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ._framing import LABEL_RATE_COLUMNS, _body, _resolved_unit, _unit_groups, word_counts
 from ._voice import VOICES
@@ -34,6 +34,11 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
         Token counts come from the (body) sentences, or their ``n_words`` column when they
         come without texts (:func:`framelab.run.sentences_without_text`); ``group_by`` may
         name a sentence or a document column. An empty group value falls back to the doc_id.
+        ``sentences`` may also be one row per document (no ``sentence_id`` column: the
+        ``n_words`` of its analysed sentences, :func:`framelab.run.document_words`), enough
+        when the bootstrap draws documents; every mention of a listed document then counts,
+        so the mentions must be those of the same analysed sentences (same
+        ``include_nonbody``).
     unit : {"auto", "documents", "sentences"}
         What the bootstrap resamples, with replacement, within each group. Documents are
         the honest unit (sentences of one article are not independent); a group of one
@@ -55,22 +60,28 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
     resolve_unit({}, unit, smaller="sentences")  # checks the value before any work
     check_bootstrap(n_boot, 0.95)
     cb = resolve_codebook(codebook)
-    check_columns(mentions, ("sentence_id", "family", "voice"), "mentions")
+    # one row per sentence, or per document (rows and mentions then meet by doc_id)
+    key = "sentence_id" if "sentence_id" in sentences.columns else "doc_id"
+    check_columns(mentions, (key, "family", "voice"), "mentions")
     words = "n_words" if "n_words" in sentences.columns else "text_norm"
-    sents = _body(sentences, include_nonbody, needs=("doc_id", "sentence_id", words))
+    sents = _body(sentences, include_nonbody, needs=tuple(dict.fromkeys(("doc_id", key, words))))
     # codes, not arrays of Python strings: at a million articles the sentences are 12 million
     group_codes, group_names = pd.factorize(_unit_groups(sents, documents, group_by), sort=True)
     unit = _resolved_unit(sents, pd.Categorical.from_codes(group_codes, group_names), unit,
                           min_docs_per_group)
+    if key == "doc_id" and unit != "documents":
+        raise ParameterError(f"label_rates: unit={unit!r} draws sentences, and the table given "
+                             "has one row per document; pass the sentence table "
+                             "(framelab.run.sentences_without_text)")
     # units numbered in sorted order, so each group's units are drawn in the order of their ids
     unit_codes = pd.factorize(sents["doc_id"] if unit == "documents" else sents["sentence_id"],
                               sort=True)[0]
     tokens = word_counts(sents)
     cells = [(f, v) for f in cb.families for v in VOICES]
     cell_of = pd.Series(range(len(cells)), index=pd.MultiIndex.from_tuples(cells))
-    # each mention's sentence (a row of sents) and cell; mentions of other sentences or
-    # families do not count
-    row = pd.Index(sents["sentence_id"]).get_indexer(mentions["sentence_id"])
+    # each mention's sentence or document (a row of sents) and cell; mentions of other
+    # sentences or families do not count
+    row = pd.Index(sents[key]).get_indexer(mentions[key])
     cell = cell_of.reindex(pd.MultiIndex.from_arrays([mentions["family"], mentions["voice"]])) \
         .to_numpy()
     counted = (row >= 0) & ~np.isnan(cell)

@@ -25,8 +25,10 @@ from ._overview import (
     NONBODY_COLUMNS,
     OVERVIEW_TABLE_NAMES,
     corpus_overview,
+    document_words,
     keyness_batches,
     overview_tables,
+    rate_units,
     sentences_without_text,
     text_totals,
 )
@@ -66,7 +68,7 @@ __all__ = [
     'notebook_parameters_of', 'open_engine', 'open_run_corpus', 'OVERVIEW_TABLE_NAMES',
     'overview_tables', 'Parameter',
     'parameters_cell', 'reuse_quotes', 'reuse_sentences', 'reuse_shingles', 'run_parameter_names',
-    'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts', 'sentences_without_text', 'SHINGLE_COLUMNS',
+    'RUN_PARAMETERS', 'RunCorpus', 'sentence_texts', 'sentences_without_text', 'document_words', 'rate_units', 'SHINGLE_COLUMNS',
     'stance_tables', 'text_totals', 'THETA_BLOCK', 'topic_dtm', 'topic_passages', 'topic_theta',
     'UnitCounts', 'WrittenTable',
 ]

@@ -43,8 +43,9 @@ if TYPE_CHECKING:
     from ..stats import ViewSample
     from ._partitions import RunCorpus
 
-__all__ = ["NONBODY_COLUMNS", "OVERVIEW_TABLE_NAMES", "corpus_overview", "keyness_batches",
-           "overview_tables", "sentences_without_text", "text_totals"]
+__all__ = ["NONBODY_COLUMNS", "OVERVIEW_TABLE_NAMES", "corpus_overview", "document_words",
+           "keyness_batches", "overview_tables", "rate_units", "sentences_without_text",
+           "text_totals"]
 
 #: Columns of the ``nonbody`` table: the sentences that are not analysed by default.
 NONBODY_COLUMNS = ["doc_id", "sentence_id", "segment", "text"]
@@ -204,6 +205,48 @@ def sentences_without_text(run: RunCorpus, *,
     return run.map(partial(_without_text_part,
                            columns=None if columns is None else tuple(columns)),
                    desc="sentence words")
+
+
+def _document_words_part(documents: pd.DataFrame, sentences: pd.DataFrame, *,
+                         columns: tuple[str, ...], include_nonbody: bool) -> pd.DataFrame:
+    analysed = body(sentences, include_nonbody=include_nonbody)
+    words = pd.DataFrame({"doc_id": analysed["doc_id"].to_numpy(),
+                          "n_words": framing.word_counts(analysed)})
+    found = words.groupby("doc_id", sort=False)["n_words"].agg(["size", "sum"]) \
+        .set_axis(["n_sentences", "n_words"], axis=1).reset_index()
+    kept = [c for c in columns if c in documents.columns and c not in found.columns]
+    return found.merge(documents[["doc_id", *kept]], on="doc_id", how="left",
+                       validate="one_to_one") if kept else found
+
+
+def document_words(run: RunCorpus, *, columns: Sequence[str] = (),
+                   include_nonbody: bool = False) -> pd.DataFrame:
+    """One row per document with at least one analysed sentence, in corpus order:
+    ``doc_id``, ``n_sentences`` and ``n_words`` (word tokens of its analysed sentences, stop
+    words included: :func:`framelab.framing.word_counts`), and the named document columns.
+    What :func:`framelab.framing.label_rates` needs when its bootstrap draws documents, a
+    row per document where :func:`sentences_without_text` has one per sentence."""
+    return run.map(partial(_document_words_part, columns=tuple(columns),
+                           include_nonbody=include_nonbody), desc="document words")
+
+
+def rate_units(run: RunCorpus, *, group_by: str = "outlet", unit: str = "auto",
+               include_nonbody: bool = False) -> tuple[pd.DataFrame, str]:
+    """The word counts :func:`framelab.framing.label_rates` reads, and what its bootstrap
+    (and keyness's) draws (:func:`framelab.framing.resampled_unit`): one row per document
+    (:func:`document_words`) when the draws are of documents and ``group_by`` is a document
+    column, else the sentence table without texts (:func:`sentences_without_text`)."""
+    documents = run.metadata
+    if group_by in documents.columns and unit != "sentences":
+        words = document_words(run, columns=[group_by], include_nonbody=include_nonbody)
+        drawn = framing.resampled_unit(words, documents, group_by=group_by, unit=unit,
+                                       include_nonbody=include_nonbody)
+        if drawn == "documents":
+            return words, drawn
+    sentences = sentences_without_text(run, columns=["doc_id", "sentence_id", "segment",
+                                                     group_by])
+    return sentences, framing.resampled_unit(sentences, documents, group_by=group_by,
+                                             unit=unit, include_nonbody=include_nonbody)
 
 
 def _keyness_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, group_by: str,
