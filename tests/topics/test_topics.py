@@ -284,6 +284,19 @@ def test_empty_vocabulary_says_how_many_terms_and_units_survive() -> None:
     with pytest.raises(ParameterError, match=r"leave 0 of 24 terms, so 0 of 12 units \(from 12 "
                                              r"documents\) keep a term. Lower min_df"):
         topics.topic_dtm(units, min_df=20)
+    # the same message when the counts come in parts (framelab.run.topic_dtm)
+    from framelab.tokens import TermCountParts, count_terms
+
+    texts = units["text_norm"].tolist()
+    counts = TermCountParts.of(count_terms(texts[:5]))
+    counts += TermCountParts.of(count_terms(texts[5:]))
+    with pytest.raises(ParameterError, match=r"leave 0 of 24 terms, so 0 of 12 units"):
+        topics.topic_dtm(units.drop(columns="text_norm"), counts=counts, min_df=20)
+    assert counts.n_rows == 12  # left as it was
+    got_units, got = topics.topic_dtm(units.drop(columns="text_norm"), counts=counts)
+    want_units, want = topics.topic_dtm(units)
+    assert got.vocabulary.tolist() == want.vocabulary.tolist() and (got.X != want.X).nnz == 0
+    assert got_units["unit_id"].tolist() == want_units["unit_id"].tolist()
 
 
 @pytest.mark.parametrize(("params", "message"), [

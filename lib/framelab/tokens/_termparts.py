@@ -15,7 +15,10 @@ __all__ = ["TermCountParts", "stack_pruned"]
 
 
 def _smallest_int(values: np.ndarray) -> np.ndarray:
-    """``values`` (counts, >= 0) in the narrowest unsigned type that holds them."""
+    """``values`` in the narrowest unsigned type that holds them, if they are counts
+    (integers, none negative); other values as they are."""
+    if not np.issubdtype(values.dtype, np.integer) or len(values) and values.min() < 0:
+        return values
     top = int(values.max()) if len(values) else 0
     for dtype in (np.uint8, np.uint16, np.uint32):
         if top <= np.iinfo(dtype).max:
