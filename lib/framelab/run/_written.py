@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
@@ -14,6 +15,16 @@ from ..outputs import TableSink
 from ..stats import ViewSample
 
 __all__ = ["WrittenTable"]
+
+
+def no_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s columns without rows, holding none of its memory.
+
+    ``frame.iloc[:0]`` would be a view: an empty slice of an Arrow column keeps the whole
+    column's buffers alive, so a list of such slices, one per part, holds every part's
+    texts (at a million articles, gigabytes). Taking no rows makes new, empty columns.
+    """
+    return frame.take(np.empty(0, dtype=np.intp))
 
 
 class WrittenTable:
@@ -55,8 +66,8 @@ class WrittenTable:
                                      f"its sections {list(values)}")
             for i in range(len(values)):
                 self.sink.append(frame[(section == i).to_numpy()], section=i)
-        self._kept.append(self.view.add(frame) if self.view is not None else frame.iloc[:0])
-        return frame.iloc[:0]
+        self._kept.append(self.view.add(frame) if self.view is not None else no_rows(frame))
+        return no_rows(frame)
 
     def finish(self, _: pd.DataFrame) -> pd.DataFrame:
         """The sample of the whole table (the rows kept, with their places in it)."""
