@@ -206,3 +206,21 @@ def test_label_cells_equal_a_crosstab_per_cell(seed) -> None:
         assert n_docs == got[key][1], key
         np.testing.assert_array_equal(got[key][0], y, err_msg=str(key))
     assert any((y == 0).all(axis=1).any() for y, _ in want.values())  # zero rows tested
+
+
+@pytest.mark.parametrize("level", ["actor", "side"])
+@pytest.mark.parametrize("unit", ["documents", "sentences"])
+def test_compact_label_rows_give_the_same_shares(planted, level: str, unit: str) -> None:
+    documents, mentions = planted
+    rows = framing.label_rows(mentions)
+    assert list(rows.columns) == framing.LABEL_ROW_COLUMNS
+    assert isinstance(rows["family"].dtype, pd.CategoricalDtype)
+    assert rows.memory_usage(deep=True).sum() < mentions.memory_usage(deep=True).sum() / 2
+    shown = framing.shown_groups(documents, max_groups=1)  # one outlet pooled as other
+    want = actors.actor_labels(mentions, documents, level=level, unit=unit, shown=shown,
+                               n_boot=50, seed=2)
+    shuffled = rows.iloc[np.random.default_rng(1).permutation(len(rows))]
+    got = actors.actor_labels(shuffled, documents, level=level, unit=unit, shown=shown,
+                              n_boot=50, seed=2)
+    pd.testing.assert_frame_equal(got, want)
+    assert want["count"].sum() > 10

@@ -43,3 +43,34 @@ def test_frames_view_switches_at_per_document_max():
     assert summary["ci_low"].isna().all()
     assert framing.frames_view(table, summary, per_document_max=180) is table
     assert framing.frames_view(table, summary, per_document_max=179) is summary
+
+
+def test_frame_summary_is_the_same_from_the_compact_rates_in_any_row_order():
+    table = _frames()
+    table.loc[3, "rate_per_1000"] = np.nan  # a document without tokens counts as 0
+    want = framing.frame_summary(table, n_boot=200, seed=4)
+    # the pivot the summary stands for: a row per group and document, a column per frame
+    wide = table.assign(group=table["outlet"].replace("", NO_GROUP)).pivot_table(
+        index=["group", "doc_id"], columns="frame", values="rate_per_1000", aggfunc="sum",
+        fill_value=0.0)
+    means = wide.groupby(level="group").mean().stack().rename("mean").reset_index()
+    pd.testing.assert_series_equal(
+        want.set_index(["group", "frame"])["mean_rate_per_1000"],
+        means.set_index(["group", "frame"])["mean"], check_names=False)
+    compact = framing.frame_rates(table.assign(count=1, n_tokens=10, share=0.5, evidence="x"))
+    assert list(compact.columns) == framing.FRAME_RATE_COLUMNS
+    assert isinstance(compact["outlet"].dtype, pd.CategoricalDtype)
+    shuffled = compact.iloc[np.random.default_rng(0).permutation(len(compact))]
+    got = framing.frame_summary(shuffled, n_boot=200, seed=4)
+    key = ["group", "frame"]
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True),
+                                  want.sort_values(key, ignore_index=True))
+
+
+def test_frames_view_counts_the_documents_a_sample_stands_for():
+    table = _frames()
+    summary = framing.frame_summary(table, n_boot=0)
+    sample = table.head(10)  # five documents of a table of 180
+    assert framing.frames_view(sample, summary, per_document_max=179) is sample
+    assert framing.frames_view(sample, summary, per_document_max=179, n_documents=180) \
+        is summary

@@ -294,6 +294,23 @@ def test_plots_return_their_axes(tables) -> None:
     plt.close(fig)
 
 
+def test_compact_label_rows_give_the_same_rates_and_event_bars(tables) -> None:
+    documents, sentences, _, m = tables
+    rows = framing.label_rows(m)
+    for unit in ("documents", "sentences"):
+        pd.testing.assert_frame_equal(
+            framing.label_rates(rows, sentences, documents, unit=unit, n_boot=30, seed=1),
+            framing.label_rates(m, sentences, documents, unit=unit, n_boot=30, seed=1))
+    fig, axes = plt.subplots(1, 2)
+    framing.plot_label_events(m, axes[0])
+    framing.plot_label_events(rows, axes[1])
+    bars = [[(p.get_y(), p.get_width()) for p in ax.patches] for ax in axes]
+    assert bars[0] == bars[1] and len(bars[0]) > 3
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == \
+        [t.get_text() for t in axes[1].get_yticklabels()]
+    plt.close(fig)
+
+
 def test_kwic_and_missing_columns(tables) -> None:
     documents, sentences, _, m = tables
     kw = framing.add_kwic(m, documents, window=10)

@@ -123,3 +123,14 @@ def test_what_a_written_table_keeps_of_a_part_holds_none_of_its_texts(tmp_path: 
         assert list(returned.columns) == list(part.columns) and len(returned) == 0
         assert held(returned) < 1000
         assert len(kept) == (0 if view is None else 3) and held(kept) < 10_000
+
+
+def test_compact_tables_made_part_by_part_equal_those_of_the_whole_tables(
+        cache_dir: Path) -> None:
+    with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
+        run.batch_documents = 1  # five parts, each with its own categories
+        got = framing_tables(run, CB, tables=["label_mentions", "label_rows", "frames",
+                                              "frame_rates"])
+    pd.testing.assert_frame_equal(got["label_rows"], framing.label_rows(got["label_mentions"]))
+    pd.testing.assert_frame_equal(got["frame_rates"], framing.frame_rates(got["frames"]))
+    assert got["label_rows"]["doc_id"].nunique() >= 3 and len(got["frame_rates"]) > 5

@@ -28,6 +28,7 @@ from ._attribution import (
     Stretch,
     sentence_stretches,
 )
+from ._compact import FRAME_RATE_COLUMNS, LABEL_ROW_COLUMNS, frame_rates, label_rows
 from ._framing import (
     ACTOR_MENTION_COLUMNS,
     FRAME_COLUMNS,
@@ -90,10 +91,10 @@ __all__ = [
     'ACTOR_MENTION_COLUMNS', 'actor_mentions', 'actor_summary', 'actor_voices', 'add_kwic',
     'Attribution', 'ATTRIBUTION_VERB_PATTERN', 'ATTRIBUTION_VERBS', 'content_tokens',
     'display_name', 'document_groups', 'evaluate_polnear', 'fightin_words_figure', 'find_quotes',
-    'find_speaker', 'find_split', 'FRAME_COLUMNS', 'frame_kwic', 'frame_summary',
+    'find_speaker', 'find_split', 'FRAME_COLUMNS', 'frame_kwic', 'FRAME_RATE_COLUMNS', 'frame_rates', 'frame_summary',
     'FRAME_SUMMARY_COLUMNS', 'frames', 'frames_view', 'g2', 'group_order', 'head_noun',
     'is_reporting_use', 'keyness', 'KEYNESS_COLUMNS', 'label_heatmap_figure',
-    'LABEL_MENTION_COLUMNS', 'label_mentions', 'LABEL_RATE_COLUMNS', 'label_rates', 'label_targets',
+    'LABEL_MENTION_COLUMNS', 'label_mentions', 'LABEL_ROW_COLUMNS', 'label_rows', 'LABEL_RATE_COLUMNS', 'label_rates', 'label_targets',
     'log_odds_dirichlet', 'main_actors', 'MATCH_COLUMNS', 'match_sentences', 'OTHER',
     'plot_actor_labels', 'plot_fightin_words', 'plot_frame_summary', 'plot_frames',
     'plot_label_events', 'plot_label_heatmap', 'PolnearArticle', 'QUOTE_COLUMNS', 'quote_spans',

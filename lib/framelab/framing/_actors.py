@@ -25,6 +25,7 @@ from ..corpus import group_key
 from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import add_key, is_single, new_figure, short_names, styled
 from ..stats import cell_rng, ratio_interval, resolve_unit
+from ._rows import _positions
 from ._voice import VOICES
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def label_targets(mentions: pd.DataFrame, codebook: Codebook, *,
     actor = actor.where(actor != "", UNRESOLVED)
     if level == "actor":
         return actor
-    return actor.map(lambda a: codebook.side_of(a) or a)
+    return actor.map({a: codebook.side_of(a) or a for a in actor.unique()})
 
 
 
@@ -175,16 +176,20 @@ def actor_labels(mentions: pd.DataFrame, documents: pd.DataFrame,
     doc_group = document_groups(documents, group_by=group_by, shown=shown)
     unit = resolve_unit(doc_group.value_counts(), unit, smaller="sentences",
                         min_docs=min_docs_per_group)
+    # categories and codes, not arrays of Python strings: at a million articles there are
+    # millions of labels
+    doc_codes, doc_names = pd.factorize(mentions["doc_id"])
+    names = pd.Series(pd.Index(doc_names).astype(str))
+    group_codes, group_names = pd.factorize(names.map(doc_group).fillna(names))  # else itself
     frame = pd.DataFrame({
-        "group": mentions["doc_id"].astype(str).map(doc_group).fillna(
-            mentions["doc_id"].astype(str)).to_numpy(),
-        "who": label_targets(mentions, cb, level=level).to_numpy(),
-        "family": mentions["family"].to_numpy(), "voice": mentions["voice"].to_numpy(),
-        "doc_id": mentions["doc_id"].astype(str).to_numpy(),
-        "unit": (mentions["doc_id"] if unit == "documents"
-                 else mentions["sentence_id"]).astype(str).to_numpy()})
+        "group": pd.Categorical.from_codes(np.where(doc_codes >= 0, group_codes[doc_codes], -1),
+                                           categories=group_names),
+        "who": label_targets(mentions, cb, level=level).array,
+        "family": mentions["family"].array, "voice": mentions["voice"].array,
+        "doc_id": mentions["doc_id"].array,
+        "unit": (mentions["doc_id"] if unit == "documents" else mentions["sentence_id"]).array})
     families = list(cb.families)
-    whos = sorted(frame["who"].unique(), key=lambda w: (w == UNRESOLVED, w))
+    whos = sorted(pd.unique(frame["who"]), key=lambda w: (w == UNRESOLVED, w))
     cells = _cell_tables(frame, families)
     rows = []
     for group in sorted(set(doc_group)):
@@ -210,16 +215,17 @@ def _cell_tables(frame: pd.DataFrame, families: list[str]
                  ) -> dict[tuple[Any, Any, Any], tuple[np.ndarray, int]]:
     """Per (group, who, voice) of ``frame``: its units x ``families`` label counts (float; a
     row per unit of the cell, units sorted, as ``pd.crosstab`` makes them) and its number
-    of documents. Cells with a missing key are left out, as ``groupby`` leaves them out."""
-    keys = frame[["group", "who", "voice"]]
-    frame = frame[keys.notna().all(axis=1).to_numpy()]
-    cell_codes, cell_keys = pd.MultiIndex.from_frame(frame[["group", "who", "voice"]]) \
-        .factorize()
-    unit_codes = pd.factorize(frame["unit"].to_numpy(), sort=True)[0]
-    doc_codes = pd.factorize(frame["doc_id"].to_numpy())[0]
-    family = frame["family"]
-    fam_codes = pd.Index(families).get_indexer(pd.Index(family.to_numpy(dtype=object)))
-    counted = family.notna().to_numpy()  # crosstab leaves out a missing family (not the unit)
+    of documents. Cells with a missing key are left out, as ``groupby`` leaves them out.
+    Columns are factorized, never turned into arrays of Python strings (categorical or Arrow
+    columns stay as compact as they came)."""
+    frame = frame[frame[["group", "who", "voice"]].notna().all(axis=1).to_numpy()]
+    (group, groups), (who, whos), (voice, voices) = (
+        pd.factorize(frame[c]) for c in ("group", "who", "voice"))
+    cell_codes = (group.astype(np.int64) * len(whos) + who) * len(voices) + voice
+    unit_codes = pd.factorize(frame["unit"], sort=True)[0]
+    doc_codes = pd.factorize(frame["doc_id"])[0]
+    fam_codes = _positions(frame["family"], families)
+    counted = frame["family"].notna().to_numpy()  # crosstab leaves out a missing family
     order = np.lexsort((unit_codes, cell_codes))
     bounds = np.flatnonzero(np.diff(cell_codes[order])) + 1
     out: dict[tuple[Any, Any, Any], tuple[np.ndarray, int]] = {}
@@ -230,7 +236,9 @@ def _cell_tables(frame: pd.DataFrame, families: list[str]
         np.add.at(y, (row_of[keep], fam_codes[rows][keep]), 1.0)
         if not counted[rows].all():  # a unit with only uncounted mentions is not a row
             y = y[np.isin(np.arange(len(units)), row_of[counted[rows]])]
-        out[tuple(cell_keys[cell_codes[rows[0]]])] = (y, len(np.unique(doc_codes[rows])))
+        rest, v = divmod(int(cell_codes[rows[0]]), len(voices))
+        g, w = divmod(rest, len(whos))
+        out[(groups[g], whos[w], voices[v])] = (y, len(np.unique(doc_codes[rows])))
     return out
 
 

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from ..corpus import per_document
 from ..errors import ParameterError, check_columns
 from ..figures import add_key, group_colors, is_single, new_figure, short_names, styled
+from ._rows import _plain
 from ._summary import plot_frame_summary
 from ._voice import VOICES
 
@@ -101,7 +102,8 @@ def plot_label_events(mentions: pd.DataFrame, ax: Any, *, top: int = 15,
 
 
     check_columns(mentions, ("label", "event", "outlet", "doc_id"), "mentions")
-    part = mentions[mentions["event"] != ""]
+    part = _plain(mentions.loc[(mentions["event"] != "").to_numpy(),
+                               ["label", "event", "outlet", "doc_id"]])
     if part.empty:
         ax.text(0.5, 0.5, "no label+event phrases", ha="center", va="center",
                 transform=ax.transAxes)
@@ -133,6 +135,7 @@ def plot_frames(frame_table: pd.DataFrame, ax: Any, *, group_by: str = "outlet",
             and not per_document(frame_table["doc_id"].nunique(), per_document_max):
         return plot_frame_summary(summary, ax, colors=colors)
     check_columns(frame_table, ("frame", "rate_per_1000", "doc_id", group_by), "frames")
+    frame_table = _plain(frame_table)
     group = frame_table[group_by].where(frame_table[group_by] != "", frame_table["doc_id"])
     table = frame_table.assign(group=group).pivot_table(
         index="frame", columns="group", values="rate_per_1000", aggfunc="mean", sort=False)

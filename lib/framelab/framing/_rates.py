@@ -12,6 +12,7 @@ from ..codebook import Codebook, resolve_codebook
 from ..errors import ParameterError, check_columns
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ._framing import LABEL_RATE_COLUMNS, _body, _resolved_unit, _unit_groups, word_counts
+from ._rows import _positions
 from ._voice import VOICES
 
 __all__ = ["label_rates"]
@@ -78,14 +79,13 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
                               sort=True)[0]
     tokens = word_counts(sents)
     cells = [(f, v) for f in cb.families for v in VOICES]
-    cell_of = pd.Series(range(len(cells)), index=pd.MultiIndex.from_tuples(cells))
-    # each mention's sentence or document (a row of sents) and cell; mentions of other
-    # sentences or families do not count
+    # each mention's sentence or document (a row of sents) and cell (family x voice, the
+    # order of cells); mentions of other sentences or families do not count
     row = pd.Index(sents[key]).get_indexer(mentions[key])
-    cell = cell_of.reindex(pd.MultiIndex.from_arrays([mentions["family"], mentions["voice"]])) \
-        .to_numpy()
-    counted = (row >= 0) & ~np.isnan(cell)
-    row, cell = row[counted], cell[counted].astype(np.int64)
+    fam_at, voice_at = _positions(mentions["family"], cb.families), \
+        _positions(mentions["voice"], VOICES)
+    counted = (row >= 0) & (fam_at >= 0) & (voice_at >= 0)
+    row, cell = row[counted], (fam_at * len(VOICES) + voice_at)[counted].astype(np.int64)
     rows = []
     for code, group in enumerate(group_names):
         sel = group_codes == code

@@ -12,6 +12,7 @@ from ..corpus import per_document, view_groups
 from ..errors import check_columns
 from ..figures import group_colors, styled
 from ..stats import cell_rng, check_bootstrap, ratio_interval
+from ._rows import _positions
 
 __all__ = ["FRAME_SUMMARY_COLUMNS", "frame_summary", "plot_frame_summary", "frames_view"]
 
@@ -45,13 +46,22 @@ def frame_summary(frame_table: pd.DataFrame, *, group_by: str = "outlet", n_boot
     """
     check_columns(frame_table, ("doc_id", "frame", "rate_per_1000", group_by), "frames")
     check_bootstrap(n_boot, ci)
-    frames = list(dict.fromkeys(frame_table["frame"]))
-    wide = frame_table.assign(group=view_groups(frame_table, group_by).to_numpy()).pivot_table(
-        index=["group", "doc_id"], columns="frame", values="rate_per_1000", aggfunc="sum",
-        fill_value=0.0, sort=True).reindex(columns=frames, fill_value=0.0)
+    frames = list(pd.unique(frame_table["frame"]))
+    # a row per group and document (sorted by both, as the bootstrap draws them), a column
+    # per frame; from codes, without a pivot of a row per document and frame
+    group_codes, groups = pd.factorize(view_groups(frame_table, group_by), sort=True)
+    doc_codes, docs = pd.factorize(frame_table["doc_id"], sort=True)
+    column = _positions(frame_table["frame"], frames)
+    known = (doc_codes >= 0) & (column >= 0)  # as the pivot left out a missing key
+    pair = group_codes[known].astype(np.int64) * max(1, len(docs)) + doc_codes[known]
+    pairs, row = np.unique(pair, return_inverse=True)
+    wide = np.zeros((len(pairs), len(frames)))
+    rate = np.nan_to_num(frame_table["rate_per_1000"].to_numpy(dtype=float)[known], nan=0.0)
+    np.add.at(wide, (row, column[known]), rate)
+    group_of_row = pairs // max(1, len(docs))
     rows = []
-    for group, block in wide.groupby(level="group", sort=True):
-        values = block.to_numpy(dtype=float)
+    for code, group in enumerate(groups):
+        values = wide[group_of_row == code]
         means = values.mean(axis=0) if len(values) else np.full(len(frames), np.nan)
         for j, frame in enumerate(frames):
             low, high = ratio_interval(values[:, j], np.ones(len(values)), n_boot=n_boot, ci=ci,
@@ -61,10 +71,15 @@ def frame_summary(frame_table: pd.DataFrame, *, group_by: str = "outlet", n_boot
 
 
 def frames_view(frame_table: pd.DataFrame, summary: pd.DataFrame, *,
-                per_document_max: int) -> pd.DataFrame:
+                per_document_max: int, n_documents: int | None = None) -> pd.DataFrame:
     """What the notebook shows: ``frame_table`` (a row per document and frame) up to
-    ``per_document_max`` documents, else ``summary`` (:func:`frame_summary`)."""
-    if per_document(frame_table["doc_id"].nunique(), per_document_max):
+    ``per_document_max`` documents, else ``summary`` (:func:`frame_summary`).
+
+    ``n_documents`` is the number of documents the frames cover when ``frame_table`` is
+    a sample of them (default: the documents in ``frame_table``).
+    """
+    n = frame_table["doc_id"].nunique() if n_documents is None else n_documents
+    if per_document(n, per_document_max):
         return frame_table
     return summary
 

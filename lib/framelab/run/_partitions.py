@@ -315,9 +315,9 @@ LABEL_KWIC_COLUMNS = ["doc_id", "outlet", "voice", "voice_cue", "left", "match",
                       "label", "family", "actor", "event"]
 #: Tables :func:`framing_tables` can return.
 FRAMING_TABLE_NAMES = ("matches", "match_counts", "layer_counts", "label_mentions",
-                       "label_kwic", "actor_mentions", "actor_documents", "actor_voices",
-                       "actor_counts", "frames", "frame_kwic", "reporting_verbs",
-                       "verb_counts")
+                       "label_rows", "label_kwic", "actor_mentions", "actor_documents",
+                       "actor_voices", "actor_counts", "frames", "frame_rates", "frame_kwic",
+                       "reporting_verbs", "verb_counts")
 
 
 def _framing_part(documents: pd.DataFrame, sentences: pd.DataFrame, *, codebook: Codebook,
@@ -351,6 +351,7 @@ def _framing_tables_of(documents: pd.DataFrame, sentences: pd.DataFrame, *,
         "label_mentions": lambda: framing.label_mentions(
             sents, docs, cb, matches=get("matches"), taggers=get("taggers"),
             include_nonbody=nonbody),
+        "label_rows": lambda: framing.label_rows(get("label_mentions")),
         "label_kwic": lambda: framing.add_kwic(get("label_mentions"), docs,
                                                window=kwic_window)[LABEL_KWIC_COLUMNS],
         "actor_mentions": lambda: framing.actor_mentions(
@@ -364,6 +365,7 @@ def _framing_tables_of(documents: pd.DataFrame, sentences: pd.DataFrame, *,
         "frames": lambda: framing.frames(sents, docs, cb, matches=get("matches"),
                                          max_evidence=max_evidence, window=window,
                                          kwic=get("frame_kwic"), include_nonbody=nonbody),
+        "frame_rates": lambda: framing.frame_rates(get("frames")),
         "reporting_verbs": lambda: framing.reporting_verbs(
             sents, docs, cb, matches=get("matches"), include_nonbody=nonbody),
         "verb_counts": lambda: (get("reporting_verbs").groupby(["outlet", "verb_class"])
@@ -380,7 +382,8 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
                    ) -> dict[str, pd.DataFrame]:
     """The per-document framing tables of the whole corpus, computed part by part.
 
-    ``tables`` names the ones returned (default: all but ``label_kwic``); on a large corpus
+    ``tables`` names the ones returned (default: all but ``label_kwic`` and the compact
+    forms ``label_rows`` and ``frame_rates``); on a large corpus
     ask only for what you use, since each is held whole in this process (``matches`` has
     about one row per sentence). Tables also named in ``written`` are not held whole: each
     part goes to ``<out_dir>/tables/<name>.csv`` as it arrives (:class:`WrittenTable`), and
@@ -404,10 +407,14 @@ def framing_tables(run: RunCorpus, codebook: Codebook, *, include_nonbody: bool 
         ``verb_counts``: outlet, verb_class, verbs (reporting verbs per outlet and class,
         one row per part and pair: sum them). ``label_kwic``: the label mentions with
         ``kwic_window`` characters of context (:func:`framelab.framing.add_kwic`), columns
-        :data:`LABEL_KWIC_COLUMNS`.
+        :data:`LABEL_KWIC_COLUMNS`. ``label_rows`` and ``frame_rates``: the label mentions
+        and the frames without their text columns, repeated values as categories
+        (:func:`framelab.framing.label_rows`, :func:`framelab.framing.frame_rates`): what
+        the rates and summaries need, held when the full tables are ``written``.
     """
     keep = tuple(tables) if tables is not None else \
-        tuple(name for name in FRAMING_TABLE_NAMES if name != "label_kwic")
+        tuple(name for name in FRAMING_TABLE_NAMES
+              if name not in ("label_kwic", "label_rows", "frame_rates"))
     unknown = [name for name in keep if name not in FRAMING_TABLE_NAMES]
     if unknown:
         raise ParameterError(f"framing_tables(tables=...): unknown {unknown}; use any of "
