@@ -250,6 +250,9 @@ def test_framing_run_tables_give_the_values_of_the_tables_in_memory(switched, tm
     run = _saved_run(tmp_path, documents, labels, actors, include_nonbody=False)
     read = timeline.framing_run_tables(run, include_nonbody=False)
     assert read is not None and set(read) == set(timeline.FRAMING_TABLES)
+    assert {n: set(t.columns) for n, t in read.items()} == \
+        {n: set(c) for n, c in timeline.FRAMING_COLUMNS.items()}
+    assert isinstance(read["label_mentions"]["family"].dtype, pd.CategoricalDtype)
     cb = load_codebook()
     pd.testing.assert_frame_equal(timeline.label_values(read["label_mentions"], cb),
                                   timeline.label_values(labels, cb))

@@ -12,6 +12,7 @@ from ._changepoints import (
     parse_events,
 )
 from ._runtables import (
+    FRAMING_COLUMNS,
     FRAMING_TABLES,
     STANCE_COLUMNS,
     framing_run_tables,
@@ -39,7 +40,7 @@ from ._timeline import (
 __all__ = [
     'attention_values', 'change_points', 'change_points_table', 'CHANGEPOINT_COLUMNS',
     'dated_values', 'EVENT_COLUMNS', 'event_table', 'event_windows', 'framing_run_tables',
-    'FRAMING_TABLES', 'label_values', 'METHOD', 'missing_note', 'parse_events', 'PERIOD_RULE',
+    'FRAMING_COLUMNS', 'FRAMING_TABLES', 'label_values', 'METHOD', 'missing_note', 'parse_events', 'PERIOD_RULE',
     'PERIODS', 'plot_over_time', 'run_table', 'SPANS', 'STANCE_COLUMNS', 'stance_values',
     'TIME_COLUMNS', 'time_figure', 'time_frame', 'time_table', 'TimeFrame', 'top_subjects',
     'topic_values', 'VALUE_COLUMNS',

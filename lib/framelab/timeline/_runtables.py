@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..outputs import resolve_out_dir
 
-__all__ = ["FRAMING_TABLES", "STANCE_COLUMNS", "framing_run_tables", "missing_note", "run_table"]
+__all__ = ["FRAMING_COLUMNS", "FRAMING_TABLES", "STANCE_COLUMNS", "framing_run_tables", "missing_note", "run_table"]
 
 #: The columns of ``stance_mentions`` that :func:`framelab.timeline.stance_values` reads.
 STANCE_COLUMNS = ("doc_id", "target", "voice", "scorer", "score")
@@ -38,6 +38,12 @@ def run_table(out_dir: str | Path, name: str, *, columns: Sequence[str] | None =
 
 #: Tables of 01_framing the time notebook reads instead of computing the framing tables again.
 FRAMING_TABLES = ("label_mentions", "actor_documents")
+#: The columns of each that :func:`framelab.timeline.label_values` and
+#: :func:`framelab.timeline.attention_values` read (at a million articles the label mentions
+#: are millions of rows with terms, cues and evidence), and those read as categories.
+FRAMING_COLUMNS = {"label_mentions": ("doc_id", "actor", "family", "voice"),
+                   "actor_documents": ("doc_id", "actor", "mentions")}
+_CATEGORIES = ("actor", "family", "voice")
 
 
 def framing_run_tables(out_dir: str | Path, *, include_nonbody: bool,
@@ -47,7 +53,9 @@ def framing_run_tables(out_dir: str | Path, *, include_nonbody: bool,
     None when either table is absent, or when the run's manifest records ``writer`` with
     another ``include_nonbody`` (in a partial ``--only`` run: the earlier run's parameters of
     the notebook whose tables were copied) (its tables then count other sentences); the caller then
-    computes them itself (:func:`framelab.run.framing_tables`). Text columns keep "" as "".
+    computes them itself (:func:`framelab.run.framing_tables`). Only the columns of
+    :data:`FRAMING_COLUMNS` are read, ``actor``, ``family`` and ``voice`` as categories; text
+    columns keep "" as "".
     """
     folder = resolve_out_dir(out_dir)
     paths = {name: folder / "tables" / f"{name}.csv" for name in FRAMING_TABLES}
@@ -64,7 +72,9 @@ def framing_run_tables(out_dir: str | Path, *, include_nonbody: bool,
             log.info("%s ran with include_nonbody=%s, this notebook with %s: computing the "
                      "framing tables here", writer, made, include_nonbody)
             return None
-    return {name: pd.read_csv(path, keep_default_na=False, dtype={"doc_id": str})
+    return {name: pd.read_csv(path, keep_default_na=False, usecols=list(FRAMING_COLUMNS[name]),
+                              dtype={"doc_id": str} | {c: "category" for c in _CATEGORIES
+                                                        if c in FRAMING_COLUMNS[name]})
             for name, path in paths.items()}
 
 
