@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 
+import numpy as np
 import pandas as pd
 import pytest
 from framelab.corpus import normalize_text
@@ -172,3 +173,53 @@ def test_speaker_actor_of_a_tie_does_not_depend_on_the_hash_seed() -> None:
                            check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}
                            ).stdout.strip() for seed in range(6)}
     assert seen == {"['Iran']"}   # three actors twice each: the first in sort order
+
+
+def _sources_by_definition(table: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Who each outlet quotes, from the quotations one by one (the rule of quoted_sources)."""
+    from collections import Counter
+
+    groups = dict(zip(documents["doc_id"], documents["outlet"]))
+    named = [s for s in table["speaker"].unique() if s and quotes._is_named(s)]
+    canonical = quotes._canonical(named)
+    rows = []
+    frame = table.assign(group=table["doc_id"].map(groups),
+                         who=[canonical.get(s, s) if s else "(unattributed)"
+                              for s in table["speaker"]],
+                         words=[len(quotes._WORDS.findall(t)) for t in table["text"]])
+    for (group, who), sub in frame.groupby(["group", "who"], sort=True):
+        counts = Counter(a for a in sub["speaker_actor"] if a)
+        best = min(counts, key=lambda v: (-counts[v], v)) if counts else ""
+        rows.append((group, who, best, len(sub), int(sub["words"].sum()),
+                     "; ".join(sorted(set(sub["speaker"]) - {""})), sub["text"].iloc[0][:120]))
+    out = pd.DataFrame(rows, columns=quotes.SOURCE_COLUMNS)
+    return out.sort_values(["group", "n_quotes", "speaker"], ascending=[True, False, True],
+                           kind="mergesort").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sources_from_counts_made_part_by_part_equal_those_of_every_quotation(seed) -> None:
+    rng = np.random.default_rng(seed)
+    n = 300
+    speakers = ["Pat Ryder", "Ryder", "Pentagon Press Secretary Pat Ryder", "", "the official",
+                "Miller", "Matthew Miller", "Lavrov"]
+    doc_ids = [f"d{i:03d}" for i in rng.integers(0, 40, n)]
+    table = pd.DataFrame({
+        "doc_id": sorted(doc_ids), "outlet": "", "quote_id": [f"q{i}" for i in range(n)],
+        "start": 0, "end": 1,
+        "text": [" ".join(["word"] * int(k)) + f" {i}" + "x" * int(rng.integers(0, 150))
+                 for i, k in enumerate(rng.integers(1, 30, n))],
+        "speaker": rng.choice(speakers, n), "speaker_actor": rng.choice(["US", "Russia", ""], n),
+        "cue": "", "targets": ""})
+    documents = pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(38)],  # two missing
+                              "outlet": [f"Outlet {i % 3}" for i in range(38)]})
+    want = _sources_by_definition(table, documents)
+    pd.testing.assert_frame_equal(quotes.quoted_sources(table, documents=documents), want)
+    cuts = sorted(rng.choice(np.arange(1, n), 4, replace=False))
+    bounds = [0, *cuts, n]
+    parts = [quotes.quote_counts(table.iloc[a:b], documents=documents)
+             for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    counts = pd.concat(parts, ignore_index=True)
+    assert list(counts.columns) == quotes.QUOTE_COUNT_COLUMNS and len(counts) < n
+    pd.testing.assert_frame_equal(quotes.quoted_sources(counts), want)
+    assert want["n_quotes"].sum() < n and (want["speaker"] == "Pat Ryder").any()

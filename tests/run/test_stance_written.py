@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from framelab import outputs, stance
+from framelab import framing, outputs, stance
 from framelab.codebook import load_codebook
 from framelab.paths import SEEDS_DIR
 from framelab.run import build_cache, combine, open_run_corpus, stance_tables
+from framelab.stats import ViewSample
 
 CB = load_codebook()
 TARGETS = stance.resolve_targets("", CB)
@@ -28,15 +29,23 @@ def test_written_mentions_scores_and_evidence_equal_the_whole_table(cache_dir: P
     with open_run_corpus(SEEDS_DIR, cache_dir=cache_dir, progress=False) as run:
         whole = stance_tables(run, CB, targets=TARGETS, scorers=SCORERS)
         got = stance_tables(run, CB, targets=TARGETS, scorers=SCORERS, out_dir=tmp_path / "p",
-                            group_by="outlet", evidence_top=2)
+                            group_by="outlet", evidence_top=2, quotes_view=ViewSample(
+                                by="outlet", n_documents=5, per_document_max=10))
         assert run.loaded == []
+        documents = run.metadata
         sentences = run.sentences
     scored = whole["mentions"]
     assert len(scored) and scored["scorer"].nunique() == 2
     saved = outputs.save_table(scored, "stance_mentions", tmp_path / "w", latex=False)
     assert Path(got["mentions"].attrs["path"]).read_bytes() == saved.read_bytes()
     assert got["mentions"].attrs["rows"] == len(scored) and len(got["mentions"]) == 0
+    # the quotations: written in full, every row kept below the size switch, and counted
+    saved = outputs.save_table(whole["quotes"], "quotes", tmp_path / "w", latex=False)
+    assert Path(got["quotes"].attrs["path"]).read_bytes() == saved.read_bytes()
     pd.testing.assert_frame_equal(got["quotes"], whole["quotes"])
+    sources = framing.quoted_sources(whole["quotes"], documents=documents)
+    assert len(sources) > 3
+    pd.testing.assert_frame_equal(framing.quoted_sources(got["quote_counts"]), sources)
     compact = got["scores"]
     assert all(isinstance(compact[c].dtype, pd.CategoricalDtype)
                for c in stance.SCORE_COLUMNS[:-1])

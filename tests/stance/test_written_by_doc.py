@@ -46,7 +46,11 @@ def test_written_by_doc_is_the_whole_table(corpus, tmp_path: Path, monkeypatch,
     assert got.attrs["rows"] == len(whole) and got.attrs["n_documents"] == 60
     mentioned = whole[whole["n_mentions"] > 0].reset_index(drop=True)
     assert 0 < len(got) < len(whole)
-    pd.testing.assert_frame_equal(got, mentioned, check_categorical=False)
+    # above the switch the repeated strings are held as categories; the values are the same
+    categorical = [c for c in got.columns if isinstance(got[c].dtype, pd.CategoricalDtype)]
+    assert (len(categorical) == 6) == (per_document_max < 60)
+    pd.testing.assert_frame_equal(got.astype({c: mentioned[c].dtype for c in categorical}),
+                                  mentioned)
     pd.testing.assert_frame_equal(
         stance.doc_stance_summary(got, per_document_max=per_document_max),
         stance.doc_stance_summary(whole, per_document_max=per_document_max).reset_index(

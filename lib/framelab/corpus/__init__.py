@@ -12,7 +12,7 @@ from ._corpus import (
     with_document_columns,
 )
 from ._explore import LIVE_SEARCH_SENTENCES, KwicExplorer, kwic_explorer
-from ._frames import contiguous, member_of, release_memory
+from ._frames import concat_parts, contiguous, member_of, release_memory
 from ._ingest import (
     DEFAULT_CHUNK_SIZE,
     DocumentStream,
@@ -57,7 +57,7 @@ from ._slices import (
 )
 
 __all__ = [
-    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'apply_metadata', 'body', 'ColumnMap', 'contiguous',
+    'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'apply_metadata', 'body', 'ColumnMap', 'concat_parts', 'contiguous',
     'DEFAULT_CHUNK_SIZE', 'describe_documents', 'describe_groups', 'DOC_COLUMNS', 'documents_view',
     'DocumentStream', 'FormatReaders', 'group_key', 'hash_strings', 'iter_documents',
     'kwic_explorer', 'KwicExplorer', 'LineStats', 'LIVE_SEARCH_SENTENCES', 'load_corpus', 'member_of',

@@ -98,6 +98,33 @@ def contiguous(frame: pd.DataFrame, *, limit: int = MAX_CHUNK_BYTES,
     return out
 
 
+def concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tables made part by part, concatenated (new index) as if made whole; empties ``parts``.
+
+    Categorical columns stay categorical (``pd.concat`` makes parts with different
+    categories object columns, many times the memory): every part gets the union of the
+    parts' categories, sorted. An empty part's columns carry no dtype and are left out, so
+    the result's dtypes are those of the rows. Arrow columns come out in one chunk
+    (:func:`contiguous`), each part's chunks freed as its column is joined.
+    """
+    from pandas.api.types import union_categoricals
+
+    frames = [f for f in parts if len(f)] or parts[:1]
+    for column in frames[0].columns:
+        if len(frames) > 1 and all(isinstance(f[column].dtype, pd.CategoricalDtype)
+                                   for f in frames if column in f.columns):
+            union = union_categoricals([f[column] for f in frames if column in f.columns],
+                                       sort_categories=True).categories
+            frames = [f.assign(**{column: f[column].cat.set_categories(union)})
+                      if column in f.columns else f for f in frames]
+    combined = pd.concat(frames, ignore_index=True)
+    # the parts are dropped first (the caller's list is emptied): their chunks then belong
+    # to the combined table alone, and each is freed as soon as its column is joined
+    frames.clear()
+    parts.clear()
+    return contiguous(combined, inplace=True)
+
+
 def release_memory(*, memos: bool = True) -> None:
     """Hand memory the process has freed back to the system: Arrow's unused pages and, with
     the GNU C library, the free memory of the C heap (``malloc_trim``). First the memos of

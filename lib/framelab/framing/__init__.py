@@ -72,7 +72,14 @@ from ._polnear import (
     speaker_matches,
     voice_tokens,
 )
-from ._quotes import QUOTE_COLUMNS, SOURCE_COLUMNS, find_quotes, quoted_sources
+from ._quotes import (
+    QUOTE_COLUMNS,
+    QUOTE_COUNT_COLUMNS,
+    SOURCE_COLUMNS,
+    find_quotes,
+    quote_counts,
+    quoted_sources,
+)
 from ._rates import label_rates
 from ._summary import FRAME_SUMMARY_COLUMNS, frame_summary, frames_view, plot_frame_summary
 from ._termbatches import TERM_LEVELS, TermBatches, term_batches
@@ -97,7 +104,7 @@ __all__ = [
     'LABEL_MENTION_COLUMNS', 'label_mentions', 'LABEL_ROW_COLUMNS', 'label_rows', 'LABEL_RATE_COLUMNS', 'label_rates', 'label_targets',
     'log_odds_dirichlet', 'main_actors', 'MATCH_COLUMNS', 'match_sentences', 'OTHER',
     'plot_actor_labels', 'plot_fightin_words', 'plot_frame_summary', 'plot_frames',
-    'plot_label_events', 'plot_label_heatmap', 'PolnearArticle', 'QUOTE_COLUMNS', 'quote_spans',
+    'plot_label_events', 'plot_label_heatmap', 'PolnearArticle', 'QUOTE_COLUMNS', 'QUOTE_COUNT_COLUMNS', 'quote_counts', 'quote_spans',
     'quoted_sources', 'read_ann', 'read_polnear', 'REPORTING_VERB_COLUMNS', 'reporting_verbs',
     'resampled_unit', 'same_voice_rules',
     'score_tokens', 'sentence_stretches', 'shown_groups', 'SOURCE_COLUMNS', 'speaker_matches',

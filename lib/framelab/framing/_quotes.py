@@ -42,7 +42,8 @@ from ._voice import ATTRIBUTION_GATE, VoiceTagger, find_speaker, is_reporting_us
 if TYPE_CHECKING:
     from ..codebook import Codebook, CodebookArg
 
-__all__ = ["QUOTE_COLUMNS", "SOURCE_COLUMNS", "find_quotes", "quoted_sources"]
+__all__ = ["QUOTE_COLUMNS", "QUOTE_COUNT_COLUMNS", "SOURCE_COLUMNS", "find_quotes",
+           "quote_counts", "quoted_sources"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ QUOTE_COLUMNS = ["doc_id", "outlet", "quote_id", "start", "end", "text", "speake
 #: Columns of the who-is-quoted summary (:func:`quoted_sources`).
 SOURCE_COLUMNS = ["group", "speaker", "speaker_actor", "n_quotes", "n_words", "variants",
                   "example"]
+#: Columns of the quotations counted per group and speaker (:func:`quote_counts`).
+QUOTE_COUNT_COLUMNS = ["group", "speaker", "speaker_actor", "n_quotes", "n_words", "example"]
 
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 _ROLE = re.compile(r"^(?:the|a|an)\s+(?:\w+\s+){0,2}(?:spokes(?:man|woman|person)|official|"
@@ -325,17 +328,50 @@ def _canonical(names: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _most_frequent(values: list[str]) -> str:
+def _most_common(counts: Counter[str]) -> str:
     """The most frequent value; of several equally frequent, the first in sort order ("" for
-    none). Not ``max(set(values), key=values.count)``: a set's order, so the winner of a tie,
-    changes with the interpreter's string hash seed."""
-    counts = Counter(values)
+    none). Not ``counts.most_common(1)``: that breaks ties by insertion order, which depends
+    on how the quotations were split into parts."""
     return min(counts, key=lambda v: (-counts[v], v)) if counts else ""
+
+
+def quote_counts(quotes: pd.DataFrame, *, documents: pd.DataFrame | None = None,
+                 group_by: str = "outlet") -> pd.DataFrame:
+    """The quotations counted per group, speaker (as written) and speaker actor: what
+    :func:`quoted_sources` needs, in a table that grows with the speakers, not the quotes.
+
+    Columns :data:`QUOTE_COUNT_COLUMNS`: ``n_quotes``, ``n_words`` (words inside the
+    quotation marks) and ``example`` (the text of the first quotation, at most 120
+    characters), one row per key in the order of its first quotation. Counted part by part
+    over disjoint documents and concatenated in corpus order, they give the same
+    :func:`quoted_sources` as the whole table of quotations. Quotations of a document
+    missing from ``documents`` are left out, as :func:`quoted_sources` leaves them out.
+    """
+    missing = [c for c in QUOTE_COLUMNS if c not in quotes.columns]
+    if missing:
+        raise ColumnError(f"quotes lack column(s) {missing}; have {list(quotes.columns)}")
+    docs = documents if documents is not None else quotes[["doc_id", "outlet"]]
+    docs = docs.drop_duplicates("doc_id")
+    groups = dict(zip(docs["doc_id"], group_key(docs, group_by)))
+    frame = pd.DataFrame({"group": quotes["doc_id"].map(groups).to_numpy(),
+                          "speaker": quotes["speaker"].to_numpy(),
+                          "speaker_actor": quotes["speaker_actor"].to_numpy(),
+                          "n_words": [len(_WORDS.findall(t)) for t in quotes["text"]],
+                          "example": quotes["text"].str.slice(0, 120).to_numpy()})
+    frame = frame[frame["group"].notna().to_numpy() & frame["speaker"].notna().to_numpy()]
+    grouped = frame.groupby(["group", "speaker", "speaker_actor"], sort=False, dropna=False)
+    out = grouped.agg(n_quotes=("n_words", "size"), n_words=("n_words", "sum"),
+                      example=("example", "first")).reset_index()
+    return out[QUOTE_COUNT_COLUMNS]
 
 
 def quoted_sources(quotes: pd.DataFrame, *, documents: pd.DataFrame | None = None,
                    group_by: str = "outlet") -> pd.DataFrame:
     """Who each group (outlet by default) quotes, and how much.
+
+    ``quotes`` is :func:`find_quotes`'s table, or its :func:`quote_counts` (made part by
+    part and concatenated in corpus order; ``documents`` and ``group_by`` are then those the
+    counts were made with).
 
     Returns
     -------
@@ -347,25 +383,24 @@ def quoted_sources(quotes: pd.DataFrame, *, documents: pd.DataFrame | None = Non
         ``n_quotes``, ``n_words`` (words inside the quotation marks), ``variants`` (as
         written), ``example`` (a quotation).
     """
-    missing = [c for c in QUOTE_COLUMNS if c not in quotes.columns]
+    counts = quotes if "n_quotes" in quotes.columns else \
+        quote_counts(quotes, documents=documents, group_by=group_by)
+    missing = [c for c in QUOTE_COUNT_COLUMNS if c not in counts.columns]
     if missing:
-        raise ColumnError(f"quotes lack column(s) {missing}; have {list(quotes.columns)}")
-    docs = documents if documents is not None else quotes[["doc_id", "outlet"]]
-    docs = docs.drop_duplicates("doc_id")
-    groups = dict(zip(docs["doc_id"], group_key(docs, group_by)))
-    named = [s for s in quotes["speaker"].unique() if s and _is_named(s)]
+        raise ColumnError(f"quote counts lack column(s) {missing}; have {list(counts.columns)}")
+    named = [s for s in counts["speaker"].unique() if s and _is_named(s)]
     canonical = _canonical(named)
-    frame = quotes.assign(
-        group=quotes["doc_id"].map(groups),
-        who=[canonical.get(s, s) if s else "(unattributed)" for s in quotes["speaker"]],
-        words=[len(_WORDS.findall(t)) for t in quotes["text"]])
+    frame = counts.assign(who=[canonical.get(s, s) if s else "(unattributed)"
+                               for s in counts["speaker"]])
     rows = []
     for (group, who), sub in frame.groupby(["group", "who"], sort=True):
-        actors = [a for a in sub["speaker_actor"] if a]
-        rows.append((group, who, _most_frequent(actors),
-                     len(sub), int(sub["words"].sum()),
-                     "; ".join(sorted(set(sub["speaker"]) - {""})),
-                     sub["text"].iloc[0][:120]))
+        actors: Counter[str] = Counter()
+        for actor, n in zip(sub["speaker_actor"], sub["n_quotes"], strict=True):
+            if actor:
+                actors[actor] += int(n)
+        rows.append((group, who, _most_common(actors), int(sub["n_quotes"].sum()),
+                     int(sub["n_words"].sum()), "; ".join(sorted(set(sub["speaker"]) - {""})),
+                     sub["example"].iloc[0][:120]))
     out = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
     return out.sort_values(["group", "n_quotes", "speaker"], ascending=[True, False, True],
                            kind="mergesort").reset_index(drop=True)

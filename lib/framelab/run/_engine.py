@@ -29,9 +29,8 @@ from contextlib import contextmanager
 from typing import Any, Self
 
 import pandas as pd
-from pandas.api.types import union_categoricals
 
-from ..corpus import contiguous
+from ..corpus import concat_parts
 from ..errors import ParameterError, PartitionError
 
 __all__ = [
@@ -384,35 +383,11 @@ def combine(results: Iterable[Any], *, sinks: Mapping[str, Any] | None = None,
         else:
             total += result
     if frames:
-        return _concat(frames)
+        return concat_parts(frames)
     if tables:
-        return {name: sinks[name].finish(_concat(parts)) if sinks and name in sinks
-                else _concat(parts) for name, parts in tables.items()}
+        return {name: sinks[name].finish(concat_parts(parts)) if sinks and name in sinks
+                else concat_parts(parts) for name, parts in tables.items()}
     return total
-
-
-def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The parts concatenated (new index), one chunk per Arrow column; empties ``parts``."""
-    # an empty partition's columns carry no dtype (object): leave them out so that the
-    # result's dtypes are those of the rows, as if the corpus had been one partition
-    frames = [f for f in parts if len(f)] or parts[:1]
-    # categorical columns stay categorical (pandas would make them object, many times the
-    # memory): every part gets the union of the parts' categories, sorted
-    for column in frames[0].columns:
-        if len(frames) > 1 and all(isinstance(f[column].dtype, pd.CategoricalDtype)
-                                   for f in frames if column in f.columns):
-            union = union_categoricals([f[column] for f in frames if column in f.columns],
-                                       sort_categories=True).categories
-            frames = [f.assign(**{column: f[column].cat.set_categories(union)})
-                      if column in f.columns else f for f in frames]
-    combined = pd.concat(frames, ignore_index=True)
-    # one Arrow chunk per column, not one per part: taking rows from a chunked column
-    # copies all of it (corpus.contiguous). The parts are dropped first (the caller's list
-    # is emptied): their chunks then belong to the combined table alone, and each is freed
-    # as soon as its column is joined
-    frames.clear()
-    parts.clear()
-    return contiguous(combined, inplace=True)
 
 
 def map_documents(

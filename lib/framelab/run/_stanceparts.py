@@ -26,6 +26,7 @@ from ._written import WrittenTable
 
 if TYPE_CHECKING:
     from ..codebook import Codebook
+    from ..stats import ViewSample
     from ._partitions import RunCorpus
 
 __all__ = ["annotated_documents", "stance_tables"]
@@ -54,19 +55,23 @@ def _stance_tables_of(documents: pd.DataFrame, sentences: pd.DataFrame, *,
         tables["scores"] = stance.score_columns(scored)
         tables["evidence"] = stance.evidence_candidates(
             scored, documents=documents, group_by=group_by, scorer=scorers[0], top=top)
+        tables["quote_counts"] = framing.quote_counts(tables["quotes"], documents=documents,
+                                                      group_by=group_by)
     return tables
 
 
 def stance_tables(run: RunCorpus, codebook: Codebook, *, targets: Sequence[str],
                   scorers: Sequence[str], include_nonbody: bool = False,
-                  out_dir: str | Path = "", group_by: str = "outlet", evidence_top: int = 3
-                  ) -> dict[str, pd.DataFrame]:
+                  out_dir: str | Path = "", group_by: str = "outlet", evidence_top: int = 3,
+                  quotes_view: ViewSample | None = None) -> dict[str, pd.DataFrame]:
     """Stance mentions scored by every scorer, and quotations, computed part by part.
 
     With ``out_dir`` the mention table is not held: each part's mentions go to
     ``<out_dir>/tables/stance_mentions.csv`` as they arrive (:class:`WrittenTable`, rows of
     the first scorer first, as on the whole corpus), and what the aggregates and the evidence
-    need is returned instead.
+    need is returned instead. The quotations go to ``<out_dir>/tables/quotes.csv`` the same
+    way, ``quotes_view``'s sample of them kept (:class:`framelab.stats.ViewSample`; none
+    without one), with their counts per group and speaker.
 
     Returns
     -------
@@ -80,7 +85,10 @@ def stance_tables(run: RunCorpus, codebook: Codebook, *, targets: Sequence[str],
         :func:`framelab.stance.stance_by_group` and ``stance_by_doc_sized`` read) and
         ``evidence`` (:func:`framelab.stance.evidence_candidates` per ``group_by`` of the
         first scorer, ``evidence_top`` per group and target: what
-        :func:`framelab.stance.evidence` needs).
+        :func:`framelab.stance.evidence` needs). With ``out_dir`` ``quotes`` is the sample
+        of the quotations written (``attrs`` ``path``, ``rows`` and, above the size switch,
+        ``note``), and ``quote_counts`` their :func:`framelab.framing.quote_counts` per part
+        (what :func:`framelab.framing.quoted_sources` takes).
     """
     func = partial(_stance_part, codebook=codebook, targets=tuple(targets),
                    scorers=tuple(scorers), include_nonbody=include_nonbody,
@@ -92,8 +100,9 @@ def stance_tables(run: RunCorpus, codebook: Codebook, *, targets: Sequence[str],
         tables["mentions"] = scored.iloc[scored["scorer"].map(order).argsort(kind="stable")] \
             .reset_index(drop=True)
         return tables
-    with WrittenTable("stance_mentions", out_dir, sections=("scorer", scorers)) as sink:
-        tables = run.map(func, desc="stance", sinks={"mentions": sink})
+    with WrittenTable("stance_mentions", out_dir, sections=("scorer", scorers)) as sink, \
+            WrittenTable("quotes", out_dir, quotes_view) as quotes:
+        tables = run.map(func, desc="stance", sinks={"mentions": sink, "quotes": quotes})
     scores = tables["scores"]
     tables["scores"] = scores.iloc[scores["scorer"].map(order).astype("int64")
                                    .argsort(kind="stable")].reset_index(drop=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..corpus import per_document, view_groups
+from ..corpus import concat_parts, per_document, view_groups
 from ..errors import check_columns
 from ..outputs import TableSink, save_table
 from ._stance import (
@@ -92,6 +92,8 @@ def stance_by_doc_sized(scored: pd.DataFrame, *, documents: pd.DataFrame,
 
 #: Documents per block of :func:`write_stance_by_doc` above the size switch.
 DOC_BLOCK = 5000
+# the columns of the rows write_stance_by_doc keeps above the switch held as categories
+_KEPT_CATEGORIES = ("doc_id", "outlet", "target", "voice", "scorer", "note")
 
 
 def write_stance_by_doc(scored: pd.DataFrame, out_dir: str | Path, *, documents: pd.DataFrame,
@@ -108,7 +110,8 @@ def write_stance_by_doc(scored: pd.DataFrame, out_dir: str | Path, *, documents:
     -------
     DataFrame
         The table's rows with ``n_mentions > 0`` (what :func:`doc_stance_summary` shows),
-        with ``attrs`` ``path``, ``rows`` and ``n_documents``.
+        with ``attrs`` ``path``, ``rows`` and ``n_documents``; above the threshold its
+        string columns are categories (the same values in a fraction of the memory).
     """
     check_columns(scored, SCORE_COLUMNS, "stance_mentions")
     check_columns(documents, ("doc_id", "outlet"), "documents")
@@ -121,18 +124,25 @@ def write_stance_by_doc(scored: pd.DataFrame, out_dir: str | Path, *, documents:
         names = _targets_of(scored, targets, codebook)
         scorers = sorted(scored["scorer"].unique()) or list(SCORERS)
         block_of = pd.Series(np.arange(len(docs)) // DOC_BLOCK, index=docs["doc_id"].astype(str))
-        rows_of = scored.groupby(scored["doc_id"].astype(str).map(block_of).to_numpy(),
-                                 sort=False).indices
+        # each mention's block, looked up once per document (not an id string per mention)
+        codes, ids = pd.factorize(scored["doc_id"])
+        block = block_of.reindex(pd.Index(ids).astype(str)).to_numpy(dtype=float)
+        row_block = np.where(codes >= 0, block[codes] if len(block) else np.nan, np.nan)
+        rows_of = scored.groupby(row_block, sort=False).indices
         parts = []
         with TableSink(name, out_dir) as sink:
-            for block in range(int(block_of.max()) + 1 if len(docs) else 0):
-                mine = scored.iloc[rows_of.get(block, np.array([], dtype=int))]
-                table = _doc_means(mine, docs.iloc[block * DOC_BLOCK:(block + 1) * DOC_BLOCK],
+            for block_no in range(int(block_of.max()) + 1 if len(docs) else 0):
+                mine = scored.iloc[rows_of.get(block_no, np.array([], dtype=int))]
+                table = _doc_means(mine, docs.iloc[block_no * DOC_BLOCK:
+                                                   (block_no + 1) * DOC_BLOCK],
                                    names, per_document_max, scorers)
                 sink.append(table)
-                parts.append(table[table["n_mentions"] > 0])
+                # what is kept, repeated strings as categories: at a million articles there
+                # are tens of millions of document x target x voice x scorer cells
+                parts.append(table[table["n_mentions"] > 0].astype(
+                    {c: "category" for c in _KEPT_CATEGORIES}))
         path, rows = sink.path, sink.rows
-        kept = pd.concat(parts, ignore_index=True) if parts else _doc_means(
+        kept = concat_parts(parts) if parts else _doc_means(
             scored.iloc[:0], docs, names, per_document_max, scorers)
     out = kept[kept["n_mentions"] > 0].reset_index(drop=True)
     out.attrs = {"path": str(path), "rows": rows, "n_documents": len(docs)}
@@ -162,7 +172,7 @@ def doc_stance_summary(by_doc: pd.DataFrame, *, per_document_max: int,
     if per_document(n_documents, per_document_max):
         return mentioned
     keyed = mentioned.assign(group=view_groups(mentioned, group_by).to_numpy())
-    grouped = keyed.groupby(["group", "target", "voice", "scorer"], sort=True)
+    grouped = keyed.groupby(["group", "target", "voice", "scorer"], sort=True, observed=True)
     out = pd.DataFrame({
         "n_documents": grouped.size(),
         "score_q25": grouped["score"].quantile(0.25),
@@ -170,4 +180,6 @@ def doc_stance_summary(by_doc: pd.DataFrame, *, per_document_max: int,
         "score_q75": grouped["score"].quantile(0.75),
         "n_mentions": grouped["n_mentions"].sum(),
     }).reset_index()
-    return out[DOC_SUMMARY_COLUMNS]
+    keys = [c for c in ("target", "voice", "scorer")
+            if isinstance(out[c].dtype, pd.CategoricalDtype)]
+    return out.astype({c: "str" for c in keys})[DOC_SUMMARY_COLUMNS]
