@@ -12,7 +12,7 @@ from ._corpus import (
     with_document_columns,
 )
 from ._explore import LIVE_SEARCH_SENTENCES, KwicExplorer, kwic_explorer
-from ._frames import concat_parts, contiguous, member_of, release_memory
+from ._frames import concat_parts, contiguous, member_of, positions, release_memory
 from ._ingest import (
     DEFAULT_CHUNK_SIZE,
     DocumentStream,
@@ -60,7 +60,7 @@ __all__ = [
     'ABBREVIATIONS', 'ANALYSED_SEGMENTS', 'apply_metadata', 'body', 'ColumnMap', 'concat_parts', 'contiguous',
     'DEFAULT_CHUNK_SIZE', 'describe_documents', 'describe_groups', 'DOC_COLUMNS', 'documents_view',
     'DocumentStream', 'FormatReaders', 'group_key', 'hash_strings', 'iter_documents',
-    'kwic_explorer', 'KwicExplorer', 'LineStats', 'LIVE_SEARCH_SENTENCES', 'load_corpus', 'member_of',
+    'kwic_explorer', 'KwicExplorer', 'LineStats', 'LIVE_SEARCH_SENTENCES', 'load_corpus', 'member_of', 'positions',
     'load_metadata', 'load_run_corpus', 'NO_GROUP', 'normalise_chunk', 'normalize_text',
     'paragraph_spans', 'per_document', 'plot_lengths', 'plot_segments', 'prepare_chunk', 'release_memory', 'segment',
     'segment_chunk', 'segment_counts', 'SEGMENT_TYPES', 'segments_view', 'SENTENCE_COLUMNS',

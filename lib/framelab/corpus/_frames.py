@@ -23,6 +23,7 @@ import ctypes
 import ctypes.util
 from collections.abc import Callable, Collection
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,6 +97,15 @@ def contiguous(frame: pd.DataFrame, *, limit: int = MAX_CHUNK_BYTES,
     if joined_any and inplace:
         release_memory()
     return out
+
+
+def positions(values: pd.Series, among: Any) -> np.ndarray:
+    """Each row's place in ``among`` (-1: missing, or not there), looked up once per distinct
+    value of ``values`` (codes of a categorical or Arrow column, never an array of Python
+    strings: a million articles' mentions are tens of millions of rows)."""
+    codes, uniques = pd.factorize(values)
+    places = pd.Index(among).get_indexer(pd.Index(uniques))
+    return np.where(codes >= 0, places[codes] if len(places) else -1, -1)
 
 
 def concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -21,11 +21,10 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import CodebookArg, load_codebook, resolve_codebook
-from ..corpus import group_key
+from ..corpus import group_key, positions
 from ..errors import ColumnError, ParameterError, check_columns
 from ..figures import add_key, is_single, new_figure, short_names, styled
 from ..stats import cell_rng, ratio_interval, resolve_unit
-from ._rows import _positions
 from ._voice import VOICES
 
 if TYPE_CHECKING:
@@ -224,7 +223,7 @@ def _cell_tables(frame: pd.DataFrame, families: list[str]
     cell_codes = (group.astype(np.int64) * len(whos) + who) * len(voices) + voice
     unit_codes = pd.factorize(frame["unit"], sort=True)[0]
     doc_codes = pd.factorize(frame["doc_id"])[0]
-    fam_codes = _positions(frame["family"], families)
+    fam_codes = positions(frame["family"], families)
     counted = frame["family"].notna().to_numpy()  # crosstab leaves out a missing family
     order = np.lexsort((unit_codes, cell_codes))
     bounds = np.flatnonzero(np.diff(cell_codes[order])) + 1

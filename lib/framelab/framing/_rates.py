@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook, resolve_codebook
+from ..corpus import positions
 from ..errors import ParameterError, check_columns
 from ..stats import cell_rng, check_bootstrap, ratio_interval, resolve_unit
 from ._framing import LABEL_RATE_COLUMNS, _body, _resolved_unit, _unit_groups, word_counts
-from ._rows import _positions
 from ._voice import VOICES
 
 __all__ = ["label_rates"]
@@ -82,8 +82,8 @@ def label_rates(mentions: pd.DataFrame, sentences: pd.DataFrame,
     # each mention's sentence or document (a row of sents) and cell (family x voice, the
     # order of cells); mentions of other sentences or families do not count
     row = pd.Index(sents[key]).get_indexer(mentions[key])
-    fam_at, voice_at = _positions(mentions["family"], cb.families), \
-        _positions(mentions["voice"], VOICES)
+    fam_at, voice_at = positions(mentions["family"], cb.families), \
+        positions(mentions["voice"], VOICES)
     counted = (row >= 0) & (fam_at >= 0) & (voice_at >= 0)
     row, cell = row[counted], (fam_at * len(VOICES) + voice_at)[counted].astype(np.int64)
     rows = []

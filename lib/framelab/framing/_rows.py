@@ -49,14 +49,6 @@ def _member(values: pd.Series, allowed: pd.Series) -> np.ndarray:
     return values.isin(set(allowed)).to_numpy()
 
 
-def _positions(values: pd.Series, among: Any) -> np.ndarray:
-    """Each row's place in ``among`` (-1: missing, or not there), looked up once per distinct
-    value: on a million articles' mentions no array of Python strings is made."""
-    codes, uniques = pd.factorize(values)
-    places = pd.Index(among).get_indexer(pd.Index(uniques))
-    return np.where(codes >= 0, places[codes] if len(places) else -1, -1)
-
-
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its categorical columns as strings, for the per-document views (a
     compact table such as :func:`label_rows` keeps its repeated values as categories)."""

@@ -8,11 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..corpus import per_document, view_groups
+from ..corpus import per_document, positions, view_groups
 from ..errors import check_columns
 from ..figures import group_colors, styled
 from ..stats import cell_rng, check_bootstrap, ratio_interval
-from ._rows import _positions
 
 __all__ = ["FRAME_SUMMARY_COLUMNS", "frame_summary", "plot_frame_summary", "frames_view"]
 
@@ -51,7 +50,7 @@ def frame_summary(frame_table: pd.DataFrame, *, group_by: str = "outlet", n_boot
     # per frame; from codes, without a pivot of a row per document and frame
     group_codes, groups = pd.factorize(view_groups(frame_table, group_by), sort=True)
     doc_codes, docs = pd.factorize(frame_table["doc_id"], sort=True)
-    column = _positions(frame_table["frame"], frames)
+    column = positions(frame_table["frame"], frames)
     known = (doc_codes >= 0) & (column >= 0)  # as the pivot left out a missing key
     pair = group_codes[known].astype(np.int64) * max(1, len(docs)) + doc_codes[known]
     pairs, row = np.unique(pair, return_inverse=True)

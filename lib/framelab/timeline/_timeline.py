@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..corpus import positions
 from ..errors import ColumnError, ParameterError
 from ..figures import group_colors, new_figure, styled
 from ..framing import OTHER, document_groups, label_targets, shown_groups
@@ -215,7 +216,20 @@ def time_frame(documents: pd.DataFrame, *, group_by: str = "outlet", groups: str
 # --- per-document values of each measure -------------------------------------------------
 
 def _values(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[VALUE_COLUMNS].reset_index(drop=True)
+    """The :data:`VALUE_COLUMNS` of ``frame``, the keys as categories (those used, sorted): a
+    value table has a row per document and subject, at a million articles tens of millions
+    of rows."""
+    out = frame[VALUE_COLUMNS].reset_index(drop=True)
+    keys = {}
+    for column in ("doc_id", "subject", "family", "voice"):
+        values = out[column]
+        values = values.astype("category") if not isinstance(values.dtype, pd.CategoricalDtype) \
+            else values.cat.remove_unused_categories()
+        categories = values.cat.categories
+        if not categories.is_monotonic_increasing:
+            values = values.cat.reorder_categories(categories.sort_values())
+        keys[column] = values
+    return out.assign(**keys)
 
 
 def attention_values(actor_mentions: pd.DataFrame, documents: pd.DataFrame, *,
@@ -228,13 +242,19 @@ def attention_values(actor_mentions: pd.DataFrame, documents: pd.DataFrame, *,
         Columns :data:`VALUE_COLUMNS`; every document x actor (family and voice "").
     """
     _check(actor_mentions, ("doc_id", "actor"), "actor mentions")
-    doc_ids = documents["doc_id"].astype(str).to_numpy()
-    said = pd.MultiIndex.from_arrays([actor_mentions["doc_id"].astype(str),
-                                      actor_mentions["actor"].astype(str)]).unique()
-    rows = pd.DataFrame({"doc_id": np.repeat(doc_ids, len(actors)),
-                         "subject": np.tile(np.asarray(actors, dtype=object), len(doc_ids))})
-    pairs = pd.MultiIndex.from_arrays([rows["doc_id"], rows["subject"].astype(str)])
-    rows["y"] = pairs.isin(said).astype(float)
+    doc_codes, doc_ids = pd.factorize(documents["doc_id"].astype(str))
+    # which (document, actor) pairs are said, as a documents x actors grid of codes
+    doc_at = positions(actor_mentions["doc_id"].astype(str), doc_ids)
+    actor_at = positions(actor_mentions["actor"].astype(str), [str(a) for a in actors])
+    said = np.zeros((len(doc_ids), len(actors)), dtype=bool)
+    found = (doc_at >= 0) & (actor_at >= 0)
+    said[doc_at[found], actor_at[found]] = True
+    n = len(actors)
+    rows = pd.DataFrame({
+        "doc_id": pd.Categorical.from_codes(np.repeat(doc_codes, n), categories=doc_ids),
+        "subject": pd.Categorical.from_codes(np.tile(np.arange(n), len(doc_codes)),
+                                             categories=pd.Index(actors, dtype=object)),
+        "y": said[doc_codes].ravel().astype(float)})
     return _values(rows.assign(family="", voice="", x=1.0))
 
 
@@ -271,7 +291,7 @@ def stance_values(stance_mentions: pd.DataFrame, *, scorer: str = "",
     _check(stance_mentions, ("doc_id", "target", "voice", "score"), "stance mentions")
     frame = stance_mentions
     if "scorer" in frame.columns and len(frame):
-        found = list(dict.fromkeys(frame["scorer"]))
+        found = list(pd.unique(frame["scorer"]))
         pick = scorer or ("default" if "default" in found else found[0])
         if pick not in found:
             raise ParameterError(f"stance scorer={pick!r} is not in stance_mentions "
@@ -280,8 +300,9 @@ def stance_values(stance_mentions: pd.DataFrame, *, scorer: str = "",
     frame = frame[frame["score"].notna()]
     if targets is not None:
         frame = frame[frame["target"].isin(list(targets))]
-    frame = frame.astype({c: str for c in ("doc_id", "target", "voice")})  # if read as categories
-    out = (frame.groupby(["doc_id", "target", "voice"])["score"].agg(["sum", "size"])
+    # categories (as run_table reads them) group as their values sort; only pairs that occur
+    out = (frame.groupby(["doc_id", "target", "voice"], observed=True)["score"]
+           .agg(["sum", "size"])
            .reset_index().rename(columns={"target": "subject", "sum": "y", "size": "x"}))
     return _values(out.assign(family="").astype({"y": float, "x": float}))
 
@@ -318,7 +339,12 @@ def top_subjects(values: pd.DataFrame, *, n: int, by: str = "x",
 def dated_values(values: pd.DataFrame, frame: TimeFrame) -> pd.DataFrame:
     """``values`` of dated documents with their group, period and date."""
     _check(values, VALUE_COLUMNS, "values")
-    return values.merge(frame.docs, on="doc_id", how="inner")
+    # each row's document in frame.docs (one row per dated document), looked up once per
+    # document: a merge would turn the categorical ids of every row into strings
+    row = positions(values["doc_id"], frame.docs["doc_id"])
+    kept = row >= 0
+    docs = frame.docs.drop(columns="doc_id").iloc[row[kept]].reset_index(drop=True)
+    return pd.concat([values[kept].reset_index(drop=True), docs], axis=1)
 
 
 def time_table(values: pd.DataFrame, frame: TimeFrame, measure: str, *, n_boot: int = 200,
