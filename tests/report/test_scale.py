@@ -91,8 +91,22 @@ def test_tables_equal_the_whole_corpus_functions(runs: dict[str, Path], tmp_path
     frames = framing.frames(sentences, documents, cb)
     params = {p.name: p.default for p in NOTEBOOK_PARAMETERS["01_framing"]}  # the run's
     summary = framing.frame_summary(frames, n_boot=params["n_boot"], seed=params["bootstrap_seed"])
+    # the tables 01 and 03 now compute from compact per-part forms (label rows, frame
+    # rates, quotation counts): equal to the functions on the whole corpus's tables
+    p = {name: params[name] for name in ("group_by", "bootstrap_unit", "n_boot",
+                                         "bootstrap_seed")}
+    rates = framing.label_rates(mentions, sentences, documents, cb, group_by=p["group_by"],
+                                unit=p["bootstrap_unit"], n_boot=p["n_boot"],
+                                seed=p["bootstrap_seed"])
+    actors = framing.actor_labels(mentions, documents, cb, group_by=p["group_by"],
+                                  unit=p["bootstrap_unit"], n_boot=p["n_boot"],
+                                  seed=p["bootstrap_seed"])
+    quotes = framing.find_quotes(documents, cb, sentences=sentences)
+    sources = framing.quoted_sources(quotes, documents=documents, group_by=p["group_by"])
     for name, frame in (("label_mentions", mentions), ("frames", frames),
-                        ("frame_summary", summary)):
+                        ("frame_summary", summary), ("label_rates", rates),
+                        ("actor_labels", actors), ("quotes", quotes),
+                        ("quoted_sources", sources)):
         want = outputs.save_table(frame, name, tmp_path, latex=False).read_bytes()
         got = (runs["local"] / "tables" / f"{name}.csv").read_bytes()
         assert got == want, name
