@@ -355,23 +355,23 @@ def stance_by_doc(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None
     return frame.astype({"n_mentions": "int64"})
 
 
-def _group_of_rows(doc_id: pd.Series, docs: pd.DataFrame) -> np.ndarray:
+def _group_of_rows(doc_id: pd.Series, docs: pd.DataFrame) -> pd.Categorical:
     """Each mention's group: its document's ``group`` in ``docs`` (one row per document),
-    or its ``doc_id`` where ``docs`` does not list the document. Looked up per category when
-    ``doc_id`` is categorical (a left merge would copy every column of millions of rows)."""
+    or its ``doc_id`` where ``docs`` does not list the document. Looked up once per
+    document, and returned as codes into the groups (a left merge would copy every column,
+    an array of every mention's group name would hold a reference per mention: at a million
+    articles, tens of millions of rows)."""
     group_of = pd.Series(docs["group"].to_numpy(dtype=object),
                          index=docs["doc_id"].to_numpy(dtype=object))
-    if isinstance(doc_id.dtype, pd.CategoricalDtype) and (doc_id.cat.codes >= 0).all():
-        names = doc_id.cat.categories.to_numpy(dtype=object)
-        per_name = np.array(group_of.reindex(names), dtype=object)
-        unknown = pd.isna(per_name)
-        per_name[unknown] = names[unknown]
-        return per_name[doc_id.cat.codes.to_numpy()]
-    ids = doc_id.to_numpy(dtype=object)
-    group = np.array(group_of.reindex(ids), dtype=object)
-    unknown = pd.isna(group)
-    group[unknown] = ids[unknown]
-    return group
+    codes, ids = pd.factorize(doc_id)
+    names = pd.Index(ids).to_numpy(dtype=object)
+    per_doc = np.array(group_of.reindex(names), dtype=object)
+    unknown = pd.isna(per_doc)
+    per_doc[unknown] = names[unknown]
+    group_codes, groups = pd.factorize(per_doc)
+    return pd.Categorical.from_codes(
+        np.where(codes >= 0, group_codes[codes] if len(group_codes) else -1, -1),
+        categories=groups)
 
 
 def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,
