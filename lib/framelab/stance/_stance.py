@@ -371,7 +371,7 @@ def _group_of_rows(doc_id: pd.Series, docs: pd.DataFrame) -> pd.Categorical:
     group_codes, groups = pd.factorize(per_doc)
     return pd.Categorical.from_codes(
         np.where(codes >= 0, group_codes[codes] if len(group_codes) else -1, -1),
-        categories=groups)
+        categories=pd.Index(groups))
 
 
 def stance_by_group(scored: pd.DataFrame, *, documents: pd.DataFrame | None = None,

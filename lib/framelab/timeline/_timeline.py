@@ -253,7 +253,7 @@ def attention_values(actor_mentions: pd.DataFrame, documents: pd.DataFrame, *,
     rows = pd.DataFrame({
         "doc_id": pd.Categorical.from_codes(np.repeat(doc_codes, n), categories=doc_ids),
         "subject": pd.Categorical.from_codes(np.tile(np.arange(n), len(doc_codes)),
-                                             categories=pd.Index(actors, dtype=object)),
+                                             categories=pd.Index(np.asarray(actors, dtype=object))),
         "y": said[doc_codes].ravel().astype(float)})
     return _values(rows.assign(family="", voice="", x=1.0))
 
