@@ -11,7 +11,8 @@ import pandas as pd
 
 from ..outputs import resolve_out_dir
 
-__all__ = ["FRAMING_COLUMNS", "FRAMING_TABLES", "STANCE_COLUMNS", "framing_run_tables", "missing_note", "run_table"]
+__all__ = ["FRAMING_COLUMNS", "FRAMING_TABLES", "STANCE_COLUMNS", "framing_run_tables",
+           "missing_note", "run_table"]
 
 #: The columns of ``stance_mentions`` that :func:`framelab.timeline.stance_values` reads.
 STANCE_COLUMNS = ("doc_id", "target", "voice", "scorer", "score")

@@ -252,8 +252,9 @@ def attention_values(actor_mentions: pd.DataFrame, documents: pd.DataFrame, *,
     n = len(actors)
     rows = pd.DataFrame({
         "doc_id": pd.Categorical.from_codes(np.repeat(doc_codes, n), categories=doc_ids),
-        "subject": pd.Categorical.from_codes(np.tile(np.arange(n), len(doc_codes)),
-                                             categories=pd.Index(np.asarray(actors, dtype=object))),
+        "subject": pd.Categorical.from_codes(
+            np.tile(np.arange(n), len(doc_codes)),
+            categories=pd.Index(np.asarray(actors, dtype=object))),
         "y": said[doc_codes].ravel().astype(float)})
     return _values(rows.assign(family="", voice="", x=1.0))
 
