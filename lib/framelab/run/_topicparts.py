@@ -128,8 +128,9 @@ def topic_dtm(run: RunCorpus, unit: str | int, *, include_nonbody: bool = False,
     counted per partition; pruning by ``min_df``/``max_df`` needs the whole corpus and runs
     here, each part pruned into the result in turn (:class:`framelab.tokens.TermCountParts`:
     one vocabulary for all parts, counts as int32, no unpruned copy of the whole). Returns
-    what ``topic_dtm(units(body(sentences), unit))`` returns; without ``text_norm`` when ``keep_text`` is False (the units' texts are the
-    corpus's text: :func:`topic_passages` reads the few it shows).
+    what ``topic_dtm(units(body(sentences), unit))`` returns; without ``text_norm`` when
+    ``keep_text`` is False (the units' texts are the corpus's text: :func:`topic_passages`
+    reads the few it shows).
     """
     units, counts = run.map(partial(_unit_counts_part, unit=unit, keep_text=keep_text,
                                     include_nonbody=include_nonbody),

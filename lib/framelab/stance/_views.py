@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..corpus import concat_parts, per_document, view_groups
+from ..corpus import concat_parts, per_document, positions, view_groups
 from ..errors import check_columns
 from ..outputs import TableSink, save_table
 from ._stance import (
@@ -123,15 +123,13 @@ def write_stance_by_doc(scored: pd.DataFrame, out_dir: str | Path, *, documents:
     else:
         names = _targets_of(scored, targets, codebook)
         scorers = sorted(scored["scorer"].unique()) or list(SCORERS)
-        block_of = pd.Series(np.arange(len(docs)) // DOC_BLOCK, index=docs["doc_id"].astype(str))
-        # each mention's block, looked up once per document (not an id string per mention)
-        codes, ids = pd.factorize(scored["doc_id"])
-        block = block_of.reindex(pd.Index(ids).astype(str)).to_numpy(dtype=float)
-        row_block = np.where(codes >= 0, block[codes] if len(block) else np.nan, np.nan)
-        rows_of = scored.groupby(row_block, sort=False).indices
+        # each mention's block of documents, its document looked up once per document (not
+        # an id string per mention); -1: a document the table does not list
+        at = positions(scored["doc_id"], docs["doc_id"].astype(str))
+        rows_of = scored.groupby(np.where(at >= 0, at // DOC_BLOCK, -1), sort=False).indices
         parts = []
         with TableSink(name, out_dir) as sink:
-            for block_no in range(int(block_of.max()) + 1 if len(docs) else 0):
+            for block_no in range(-(-len(docs) // DOC_BLOCK)):
                 mine = scored.iloc[rows_of.get(block_no, np.array([], dtype=int))]
                 table = _doc_means(mine, docs.iloc[block_no * DOC_BLOCK:
                                                    (block_no + 1) * DOC_BLOCK],
